@@ -1,0 +1,159 @@
+// Package backend defines where mocks3 keeps bucket records, object records,
+// multipart upload state and object bytes.
+//
+// A Backend stores and retrieves; it does not implement S3 semantics.
+// Pagination, delimiters, conditionals, ranges and multipart ETags live above
+// it, once. Package backendtest holds a conformance suite every Backend must
+// pass; backend/memory and backend/disk are the two shipped implementations.
+package backend
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+)
+
+// Errors a Backend reports. Callers match them with errors.Is.
+var (
+	ErrBucketExists   = errors.New("backend: bucket already exists")
+	ErrBucketNotFound = errors.New("backend: bucket not found")
+	ErrBucketNotEmpty = errors.New("backend: bucket not empty")
+	ErrObjectNotFound = errors.New("backend: object not found")
+	ErrUploadNotFound = errors.New("backend: multipart upload not found")
+	ErrBlobNotFound   = errors.New("backend: blob not found")
+	ErrClosed         = errors.New("backend: closed")
+)
+
+// Bucket is a bucket record.
+type Bucket struct {
+	Name    string
+	Region  string
+	Created time.Time
+}
+
+// BlobID names a stored byte sequence. Backends choose the format; callers
+// treat it as opaque.
+type BlobID string
+
+// Checksum is an S3 additional checksum as it appears on the wire.
+type Checksum struct {
+	Algorithm string // CRC32, CRC32C, CRC64NVME, SHA1, SHA256; empty if none
+	Value     string // base64, with a "-N" suffix for composite multipart values
+	Type      string // FULL_OBJECT or COMPOSITE
+}
+
+// Part is one stored segment of an object, or one uploaded multipart part.
+type Part struct {
+	Number       int
+	Size         int64
+	ETag         string // quoted
+	Checksum     Checksum
+	LastModified time.Time
+	Blob         BlobID
+}
+
+// Headers are the content headers S3 stores with an object and returns on GET.
+type Headers struct {
+	ContentType        string
+	ContentEncoding    string
+	ContentDisposition string
+	ContentLanguage    string
+	CacheControl       string
+	Expires            string
+}
+
+// Object is an object record. Its bytes are the concatenation of its Parts'
+// blobs, in order.
+type Object struct {
+	Key          string
+	Size         int64
+	ETag         string // quoted
+	LastModified time.Time
+	Headers      Headers
+	// Metadata holds user metadata with lower-case keys, without the
+	// "x-amz-meta-" prefix.
+	Metadata  map[string]string
+	Checksum  Checksum
+	Parts     []Part
+	Multipart bool // created by CompleteMultipartUpload; PartsCount is len(Parts)
+}
+
+// Upload is a multipart upload in progress.
+type Upload struct {
+	Bucket    string
+	Key       string
+	ID        string
+	Initiated time.Time
+	Headers   Headers
+	Metadata  map[string]string
+	// ChecksumAlgorithm and ChecksumType are what CreateMultipartUpload asked for.
+	ChecksumAlgorithm string
+	ChecksumType      string
+	// Parts is filled by GetUpload and DeleteUpload, sorted by Number;
+	// ListUploads leaves it nil.
+	Parts []Part
+}
+
+// PutCondition is called by PutObject with the current record (nil when the
+// key is absent) while the write is serialised with other writes to the same
+// key; a non-nil error aborts the write and is returned as is.
+type PutCondition func(current *Object) error
+
+// Blob is an open stored byte sequence. Reads of a Blob see the bytes that
+// were written, even if the blob is deleted while open.
+type Blob interface {
+	io.ReaderAt
+	io.Closer
+	Size() int64
+}
+
+// Backend is a store of buckets, object records, uploads and blobs. All
+// methods are safe for concurrent use. Returned values are copies: mutating
+// them never changes the store.
+type Backend interface {
+	CreateBucket(ctx context.Context, b Bucket) error // ErrBucketExists
+	GetBucket(ctx context.Context, name string) (Bucket, error)
+	// ListBuckets returns all buckets sorted by name.
+	ListBuckets(ctx context.Context) ([]Bucket, error)
+	// DeleteBucket fails with ErrBucketNotEmpty while the bucket holds
+	// objects or uploads.
+	DeleteBucket(ctx context.Context, name string) error
+
+	GetObject(ctx context.Context, bucket, key string) (Object, error)
+	// PutObject stores obj under obj.Key atomically and returns the record it
+	// replaced (nil if none). Callers delete the replaced record's blobs
+	// that obj no longer references.
+	PutObject(ctx context.Context, bucket string, obj Object, cond PutCondition) (replaced *Object, err error)
+	// DeleteObject removes the record and returns it (ErrObjectNotFound if
+	// absent). Callers delete its blobs.
+	DeleteObject(ctx context.Context, bucket, key string) (Object, error)
+	// ListObjects returns up to limit records with key >= from, in
+	// ascending byte order of key. Its cost depends on limit, not on the
+	// number of objects in the bucket.
+	ListObjects(ctx context.Context, bucket, from string, limit int) ([]Object, error)
+
+	// CreateUpload stores a new upload; u.Parts is ignored.
+	CreateUpload(ctx context.Context, u Upload) error
+	GetUpload(ctx context.Context, bucket, key, id string) (Upload, error)
+	// PutPart records a part of an upload and returns the part it replaced
+	// (nil if none).
+	PutPart(ctx context.Context, bucket, key, id string, p Part) (replaced *Part, err error)
+	// DeleteUpload removes the upload and returns it with its parts.
+	DeleteUpload(ctx context.Context, bucket, key, id string) (Upload, error)
+	// ListUploads returns the bucket's uploads sorted by key, then by
+	// initiation time, then by ID.
+	ListUploads(ctx context.Context, bucket string) ([]Upload, error)
+
+	// WriteBlob stores everything r yields as a new blob. sizeHint is the
+	// expected length, or -1; it is a hint from client input, so
+	// implementations must not trust it for unbounded allocation. A failed
+	// read leaves no blob behind.
+	WriteBlob(ctx context.Context, r io.Reader, sizeHint int64) (BlobID, int64, error)
+	OpenBlob(ctx context.Context, id BlobID) (Blob, error)
+	DeleteBlob(ctx context.Context, id BlobID) error
+
+	// Close releases resources. Everything acknowledged before Close is
+	// durable for persistent backends.
+	Close() error
+}
