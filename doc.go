@@ -1,0 +1,45 @@
+// Package mocks3 is an S3-compatible server for Go tests, with a ready
+// aws-sdk-go-v2 client.
+//
+// # Quick start
+//
+//	func TestUpload(t *testing.T) {
+//		srv := mocks3.New(t, mocks3.WithBucket("photos")) // closed when the test ends
+//		client := srv.Client()                          // *s3.Client, SDK defaults on
+//		_, err := client.PutObject(t.Context(), &s3.PutObjectInput{
+//			Bucket: aws.String("photos"), Key: aws.String("a.jpg"), Body: strings.NewReader("data"),
+//		})
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		srv.CheckObject(t, "photos", "a.jpg", []byte("data"))
+//	}
+//
+// Data lives in memory unless WithDir (or WithBackend) says otherwise.
+//
+// # Supported operations
+//
+// Buckets: ListBuckets, CreateBucket, HeadBucket, DeleteBucket,
+// GetBucketLocation. Objects: PutObject, GetObject, HeadObject, DeleteObject,
+// DeleteObjects, CopyObject. Listing: ListObjects, ListObjectsV2. Multipart:
+// CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload,
+// AbortMultipartUpload, ListParts, ListMultipartUploads. With them: ranges,
+// partNumber reads, conditional reads and writes, user metadata, Content-MD5,
+// the five additional checksums (full-object and composite), aws-chunked
+// bodies (signed and unsigned, with trailers), path-style and
+// virtual-hosted-style addressing, HTTP and HTTPS.
+//
+// Every other S3 action answers 501 NotImplemented naming the action.
+//
+// # Differences from Amazon S3
+//
+//   - Signatures are not verified; any credentials are accepted.
+//   - There is one account: every bucket belongs to it, so creating an
+//     existing bucket is always BucketAlreadyOwnedByYou.
+//   - No versioning, tagging, ACLs, policies, lifecycle, encryption or object
+//     lock; versionId "null" is accepted and any other is InvalidArgument.
+//   - Objects written without a checksum get none (S3 adds a CRC64NVME).
+//   - x-amz-content-sha256 is not checked against the payload.
+//   - An Expect header other than 100-continue is answered 417 by Go's HTTP
+//     server before mocks3 sees the request.
+package mocks3

@@ -1,0 +1,3 @@
+// Package examples holds runnable example tests for mocks3: copy what you
+// need.
+package examples

@@ -1,0 +1,38 @@
+// Package storage is the storage role: object bytes, streamed.
+package storage
+
+import (
+	"context"
+	"io"
+
+	"github.com/mocks3/mocks3/backend"
+)
+
+// Store is the storage role's interface.
+type Store interface {
+	// Write stores everything r yields; see backend.Backend.WriteBlob.
+	Write(ctx context.Context, r io.Reader, sizeHint int64) (backend.BlobID, int64, error)
+	Open(ctx context.Context, id backend.BlobID) (backend.Blob, error)
+	Delete(ctx context.Context, id backend.BlobID) error
+}
+
+// Local is the in-process storage role over a backend.
+type Local struct{ b backend.Backend }
+
+var _ Store = Local{}
+
+// NewLocal returns the in-process storage role keeping bytes in b.
+func NewLocal(b backend.Backend) Local { return Local{b} }
+
+// Write implements Store.
+func (l Local) Write(ctx context.Context, r io.Reader, sizeHint int64) (backend.BlobID, int64, error) {
+	return l.b.WriteBlob(ctx, r, sizeHint)
+}
+
+// Open implements Store.
+func (l Local) Open(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
+	return l.b.OpenBlob(ctx, id)
+}
+
+// Delete implements Store.
+func (l Local) Delete(ctx context.Context, id backend.BlobID) error { return l.b.DeleteBlob(ctx, id) }

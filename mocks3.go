@@ -1,0 +1,244 @@
+package mocks3
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/backend/disk"
+	"github.com/mocks3/mocks3/backend/memory"
+	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/internal/storage"
+	"github.com/mocks3/mocks3/s3api"
+)
+
+// Server is a running S3-compatible server.
+type Server struct {
+	// URL is the server's base URL, such as "http://127.0.0.1:54321".
+	URL string
+
+	cfg     config
+	ts      *httptest.Server
+	handler *s3api.Handler
+	backend backend.Backend
+	owned   bool // whether Close closes backend
+	cancel  context.CancelFunc
+
+	closeOnce sync.Once
+}
+
+// New starts a Server for the duration of a test: it is closed when tb and
+// its subtests finish. A setup failure fails the test.
+func New(tb testing.TB, opts ...Option) *Server {
+	tb.Helper()
+	s, err := NewServer(opts...)
+	if err != nil {
+		tb.Fatalf("mocks3: %v", err)
+	}
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// NewServer starts a Server. The caller must Close it. Use it in TestMain,
+// examples and programs; tests use New.
+func NewServer(opts ...Option) (*Server, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if err := o.apply(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	s := &Server{cfg: cfg}
+	switch {
+	case cfg.backend != nil:
+		s.backend = cfg.backend
+	case cfg.dir != "":
+		b, err := disk.Open(cfg.dir)
+		if err != nil {
+			return nil, fmt.Errorf("WithDir: %w", err)
+		}
+		s.backend, s.owned = b, true
+	default:
+		s.backend, s.owned = memory.New(), true
+	}
+	s.handler = s3api.New(s3api.Config{
+		Metadata:    metadata.NewLocal(s.backend),
+		Storage:     storage.NewLocal(s.backend),
+		Region:      cfg.region,
+		Now:         cfg.clock,
+		MinPartSize: cfg.minPartSize,
+		BaseDomains: cfg.baseDomains,
+		Logger:      cfg.logger,
+		Seed:        cfg.seed,
+	})
+	if err := s.seed(context.Background()); err != nil {
+		s.closeBackend()
+		return nil, err
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.ts = httptest.NewUnstartedServer(s.handler)
+	s.ts.Config.BaseContext = func(net.Listener) context.Context { return ctx }
+	if cfg.addr != "" {
+		l, err := net.Listen("tcp", cfg.addr)
+		if err != nil {
+			cancel()
+			s.closeBackend()
+			return nil, fmt.Errorf("WithAddr: %w", err)
+		}
+		s.ts.Listener.Close()
+		s.ts.Listener = l
+	}
+	if cfg.tls {
+		s.ts.StartTLS()
+	} else {
+		s.ts.Start()
+	}
+	s.URL = s.ts.URL
+	return s, nil
+}
+
+func (s *Server) seed(ctx context.Context) error {
+	for _, b := range s.cfg.buckets {
+		if err := s.handler.CreateBucket(ctx, b); err != nil {
+			return fmt.Errorf("WithBucket(%q): %w", b, err)
+		}
+	}
+	for _, o := range s.cfg.objects {
+		if err := s.handler.CreateBucket(ctx, o.bucket); err != nil {
+			return fmt.Errorf("WithObject(%q, %q): %w", o.bucket, o.key, err)
+		}
+		if _, err := s.handler.PutObject(ctx, o.bucket, o.key, bytes.NewReader(o.data), ""); err != nil {
+			return fmt.Errorf("WithObject(%q, %q): %w", o.bucket, o.key, err)
+		}
+	}
+	for _, fsys := range s.cfg.fsys {
+		if err := s.seedFS(ctx, fsys); err != nil {
+			return fmt.Errorf("WithFS: %w", err)
+		}
+	}
+	return nil
+}
+
+func (s *Server) seedFS(ctx context.Context, fsys fs.FS) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == "." {
+			return err
+		}
+		bucket, key, nested := strings.Cut(p, "/")
+		if !nested {
+			if !d.IsDir() {
+				return nil // files at the top level belong to no bucket
+			}
+			return s.handler.CreateBucket(ctx, bucket)
+		}
+		if d.IsDir() {
+			return nil
+		}
+		f, err := fsys.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = s.handler.PutObject(ctx, bucket, key, f, mimeType(path.Ext(key)))
+		return err
+	})
+}
+
+func mimeType(ext string) string {
+	switch ext {
+	case ".txt":
+		return "text/plain; charset=utf-8"
+	case ".json":
+		return "application/json"
+	case ".html":
+		return "text/html; charset=utf-8"
+	}
+	return ""
+}
+
+// Close shuts the server down, waiting for requests in flight. It cancels
+// the server's context first, so requests blocked on it end at once. Close
+// may be called more than once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		s.cancel()
+		s.ts.Close()
+		s.closeBackend()
+	})
+}
+
+func (s *Server) closeBackend() {
+	if s.owned {
+		_ = s.backend.Close()
+	}
+}
+
+// Handler returns the S3 API handler, to mount in another server.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Region returns the server's region.
+func (s *Server) Region() string { return s.cfg.region }
+
+// HTTPClient returns an HTTP client for the server; with WithTLS it trusts
+// the server's certificate.
+func (s *Server) HTTPClient() *http.Client { return s.ts.Client() }
+
+// AWSConfig returns an aws.Config for the server: its endpoint, region and
+// static credentials, the HTTP client from HTTPClient, and checksum
+// calculation and validation "when supported", as config.LoadDefaultConfig
+// gives. It reads no AWS_* environment variable and no ~/.aws file, so the
+// machine it runs on cannot change it.
+//
+// Its retryer is the SDK's standard one (3 attempts, the same retryable
+// errors) with two changes for tests: backoff is a few milliseconds rather
+// than up to 20 seconds, and there is no retry token budget, so tests that
+// inject many failures through one client never see "retry quota exceeded".
+func (s *Server) AWSConfig() aws.Config {
+	return aws.Config{
+		Region:                     s.cfg.region,
+		Credentials:                credentials.NewStaticCredentialsProvider(s.cfg.accessKey, s.cfg.secretKey, ""),
+		HTTPClient:                 s.HTTPClient(),
+		BaseEndpoint:               aws.String(s.URL),
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenSupported,
+		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenSupported,
+		Retryer: func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.RateLimiter = ratelimit.None
+				o.Backoff = testBackoff{}
+			})
+		},
+	}
+}
+
+// testBackoff waits attempt milliseconds: enough to order retries, too
+// little to slow a test.
+type testBackoff struct{}
+
+func (testBackoff) BackoffDelay(attempt int, _ error) (time.Duration, error) {
+	return time.Duration(attempt) * time.Millisecond, nil
+}
+
+// Client returns an S3 client for the server, built from AWSConfig with
+// path-style addressing. optFns adjust it further.
+func (s *Server) Client(optFns ...func(*s3.Options)) *s3.Client {
+	fns := append([]func(*s3.Options){func(o *s3.Options) { o.UsePathStyle = true }}, optFns...)
+	return s3.NewFromConfig(s.AWSConfig(), fns...)
+}

@@ -1,0 +1,236 @@
+// Bucket operations:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html,
+// API_HeadBucket.html, API_DeleteBucket.html, API_ListBuckets.html,
+// API_GetBucketLocation.html; naming rules from
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+
+package s3api
+
+import (
+	"encoding/xml"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mocks3/mocks3/backend"
+)
+
+const s3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+// timeFormat is how S3 writes timestamps in XML bodies.
+const timeFormat = "2006-01-02T15:04:05.000Z"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+// ValidBucketName reports whether name follows S3's rules for new
+// general-purpose buckets.
+func ValidBucketName(name string) bool {
+	if len(name) < 3 || len(name) > 63 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '.' || c == '-':
+			if i == 0 || i == len(name)-1 {
+				return false
+			}
+			if c == '.' && (name[i-1] == '.' || name[i-1] == '-' || name[i+1] == '-') {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	if net.ParseIP(name) != nil {
+		return false
+	}
+	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(name, p) {
+			return false
+		}
+	}
+	for _, s := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+		if strings.HasSuffix(name, s) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkBucketName enforces the naming rules on creation. Other operations
+// on a name no bucket can have simply find no bucket, except for names S3
+// could never route.
+func checkBucketName(name string, creating bool) error {
+	if creating && !ValidBucketName(name) {
+		return newError(ErrInvalidBucketName, ExtraElement{"BucketName", name})
+	}
+	if len(name) > 255 || strings.HasPrefix(name, "_") {
+		return newError(ErrInvalidBucketName, ExtraElement{"BucketName", name})
+	}
+	return nil
+}
+
+type owner struct {
+	ID          string
+	DisplayName string
+}
+
+var defaultOwner = owner{ID: "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a", DisplayName: "mocks3"}
+
+type listBucketsResult struct {
+	XMLName           xml.Name     `xml:"ListAllMyBucketsResult"`
+	Xmlns             string       `xml:"xmlns,attr"`
+	Owner             owner        `xml:"Owner"`
+	Buckets           []bucketInfo `xml:"Buckets>Bucket"`
+	ContinuationToken string       `xml:",omitempty"`
+	Prefix            string       `xml:",omitempty"`
+}
+
+type bucketInfo struct {
+	Name         string
+	CreationDate string
+	BucketRegion string
+}
+
+func (h *Handler) listBuckets(w http.ResponseWriter, r *http.Request, req *request) error {
+	q := r.URL.Query()
+	max := 10000
+	if v := q.Get("max-buckets"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			return errorf(ErrInvalidArgument, "Argument max-buckets must be an integer between 1 and 10000")
+		}
+		max = n
+	}
+	prefix, after := q.Get("prefix"), q.Get("continuation-token")
+	buckets, err := h.store.meta.ListBuckets(r.Context())
+	if err != nil {
+		return err
+	}
+	res := listBucketsResult{Xmlns: s3Namespace, Owner: defaultOwner, Prefix: prefix}
+	for _, b := range buckets {
+		if !strings.HasPrefix(b.Name, prefix) || b.Name <= after {
+			continue
+		}
+		if region := q.Get("bucket-region"); region != "" && region != b.Region {
+			continue
+		}
+		if len(res.Buckets) == max {
+			res.ContinuationToken = res.Buckets[max-1].Name
+			break
+		}
+		res.Buckets = append(res.Buckets, bucketInfo{Name: b.Name, CreationDate: formatTime(b.Created), BucketRegion: b.Region})
+	}
+	writeXML(w, http.StatusOK, res)
+	return nil
+}
+
+type createBucketConfiguration struct {
+	XMLName            xml.Name `xml:"CreateBucketConfiguration"`
+	LocationConstraint string
+}
+
+func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, req *request) error {
+	region := h.cfg.Region
+	var conf createBucketConfiguration
+	if err := readXMLOptional(r, &conf); err != nil {
+		return err
+	}
+	switch lc := conf.LocationConstraint; {
+	case lc == "" && region != "us-east-1":
+		return newError(ErrIllegalLocationConstraintException)
+	case lc == "us-east-1":
+		return newError(ErrInvalidLocationConstraint, ExtraElement{"LocationConstraint", lc})
+	case lc != "":
+		if !validRegion(lc) {
+			return newError(ErrInvalidLocationConstraint, ExtraElement{"LocationConstraint", lc})
+		}
+		region = lc
+	}
+	err := h.store.meta.CreateBucket(r.Context(), backend.Bucket{Name: req.bucket, Region: region, Created: h.now()})
+	if err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	w.Header().Set("Location", "/"+req.bucket)
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// validRegion accepts names shaped like AWS regions ("eu-west-1") and the
+// legacy "EU".
+func validRegion(s string) bool {
+	if s == "EU" {
+		return true
+	}
+	parts := strings.Split(s, "-")
+	if len(parts) < 3 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" {
+			return false
+		}
+		for _, c := range p {
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// readXMLOptional decodes an optional XML body; an empty body leaves v alone.
+func readXMLOptional(r *http.Request, v any) error {
+	body, err := readSmallBody(r, 64<<10)
+	if err != nil {
+		return err
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return nil
+	}
+	if err := xml.Unmarshal(body, v); err != nil {
+		return newError(ErrMalformedXML)
+	}
+	return nil
+}
+
+func (h *Handler) headBucket(w http.ResponseWriter, r *http.Request, req *request) error {
+	b, err := h.store.meta.GetBucket(r.Context(), req.bucket)
+	if err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	w.Header().Set("x-amz-bucket-region", b.Region)
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+func (h *Handler) deleteBucket(w http.ResponseWriter, r *http.Request, req *request) error {
+	if err := h.store.meta.DeleteBucket(r.Context(), req.bucket); err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type locationConstraint struct {
+	XMLName xml.Name `xml:"LocationConstraint"`
+	Xmlns   string   `xml:"xmlns,attr"`
+	Region  string   `xml:",chardata"`
+}
+
+func (h *Handler) getBucketLocation(w http.ResponseWriter, r *http.Request, req *request) error {
+	b, err := h.store.meta.GetBucket(r.Context(), req.bucket)
+	if err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	region := b.Region
+	if region == "us-east-1" {
+		region = "" // S3 reports the original region as an empty constraint
+	}
+	writeXML(w, http.StatusOK, locationConstraint{Xmlns: s3Namespace, Region: region})
+	return nil
+}

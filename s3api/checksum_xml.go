@@ -1,0 +1,45 @@
+package s3api
+
+import "github.com/mocks3/mocks3/backend"
+
+// checksumXML is how checksums appear in XML bodies: one element per
+// algorithm.
+type checksumXML struct {
+	ChecksumCRC32     string `xml:",omitempty"`
+	ChecksumCRC32C    string `xml:",omitempty"`
+	ChecksumCRC64NVME string `xml:",omitempty"`
+	ChecksumSHA1      string `xml:",omitempty"`
+	ChecksumSHA256    string `xml:",omitempty"`
+}
+
+func toChecksumXML(c backend.Checksum) checksumXML {
+	var x checksumXML
+	if p := x.field(checksumAlgorithm(c.Algorithm)); p != nil {
+		*p = c.Value
+	}
+	return x
+}
+
+func (x *checksumXML) field(a checksumAlgorithm) *string {
+	switch a {
+	case checksumCRC32:
+		return &x.ChecksumCRC32
+	case checksumCRC32C:
+		return &x.ChecksumCRC32C
+	case checksumCRC64NVME:
+		return &x.ChecksumCRC64NVME
+	case checksumSHA1:
+		return &x.ChecksumSHA1
+	case checksumSHA256:
+		return &x.ChecksumSHA256
+	}
+	return nil
+}
+
+// get returns the value given for a, or "".
+func (x checksumXML) get(a checksumAlgorithm) string {
+	if p := x.field(a); p != nil {
+		return *p
+	}
+	return ""
+}

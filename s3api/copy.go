@@ -1,0 +1,195 @@
+// Copies: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+// and API_UploadPartCopy.html
+
+package s3api
+
+import (
+	"context"
+	"encoding/xml"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/mocks3/mocks3/backend"
+)
+
+// parseCopySource reads x-amz-copy-source: "[/]bucket/key[?versionId=v]",
+// URL-encoded.
+func parseCopySource(v string) (bucket, key string, err error) {
+	bad := errorf(ErrInvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
+	if i := strings.Index(v, "?"); i >= 0 {
+		q, perr := url.ParseQuery(v[i+1:])
+		if perr != nil {
+			return "", "", bad
+		}
+		if ver := q.Get("versionId"); ver != "" && ver != "null" {
+			return "", "", errorf(ErrInvalidArgument, "Invalid version id specified")
+		}
+		v = v[:i]
+	}
+	dec, perr := url.PathUnescape(v)
+	if perr != nil {
+		return "", "", bad
+	}
+	bucket, key, ok := strings.Cut(strings.TrimPrefix(dec, "/"), "/")
+	if !ok || bucket == "" || key == "" {
+		return "", "", bad
+	}
+	if len(key) > 1024 {
+		return "", "", newError(ErrKeyTooLong)
+	}
+	return bucket, key, nil
+}
+
+// copyData copies length bytes at start of an open source into a new blob,
+// hashing them once.
+func (h *Handler) copyData(ctx context.Context, rd io.ReaderAt, start, length int64, alg checksumAlgorithm) (stored, error) {
+	hasher := newObjectHasher(alg)
+	src := io.TeeReader(io.NewSectionReader(rd, start, length), hasher)
+	id, n, err := h.store.data.Write(ctx, src, length)
+	if err != nil {
+		return stored{}, s3Error(err, "", "")
+	}
+	s := stored{blob: id, size: n, md5: hasher.md5Sum()}
+	if alg != "" {
+		s.checksum = backend.Checksum{Algorithm: string(alg), Value: hasher.checksum(), Type: "FULL_OBJECT"}
+	}
+	return s, nil
+}
+
+// openCopySource opens the source of a copy and checks its conditions.
+func (h *Handler) openCopySource(r *http.Request) (backend.Object, *objectReader, string, string, error) {
+	bucket, key, err := parseCopySource(r.Header.Get("x-amz-copy-source"))
+	if err != nil {
+		return backend.Object{}, nil, "", "", err
+	}
+	obj, rd, err := h.store.open(r.Context(), bucket, key)
+	if err != nil {
+		return backend.Object{}, nil, "", "", s3Error(err, bucket, key)
+	}
+	if err := checkReadConditions(r.Header, "x-amz-copy-source-", &obj); err != nil {
+		rd.Close()
+		return backend.Object{}, nil, "", "", err
+	}
+	return obj, rd, bucket, key, nil
+}
+
+type copyObjectResult struct {
+	XMLName      xml.Name `xml:"CopyObjectResult"`
+	Xmlns        string   `xml:"xmlns,attr"`
+	ETag         string
+	LastModified string
+	checksumXML
+}
+
+func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	directive := r.Header.Get("x-amz-metadata-directive")
+	if directive != "" && directive != "COPY" && directive != "REPLACE" {
+		return errorf(ErrInvalidArgument, "Unknown metadata directive.")
+	}
+	if _, err := h.store.meta.GetBucket(ctx, req.bucket); err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	src, rd, srcBucket, srcKey, err := h.openCopySource(r)
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	if srcBucket == req.bucket && srcKey == req.key && directive != "REPLACE" &&
+		r.Header.Get("x-amz-storage-class") == "" && r.Header.Get("x-amz-checksum-algorithm") == "" {
+		return errorf(ErrInvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+	}
+	hd, meta := src.Headers, src.Metadata
+	if directive == "REPLACE" {
+		if hd, meta, err = parseObjectHeaders(r.Header); err != nil {
+			return err
+		}
+	} else if _, _, err := parseObjectHeaders(r.Header); err != nil {
+		return err
+	}
+	alg, err := requestedAlgorithm(r.Header.Get("x-amz-checksum-algorithm"), src.Checksum.Algorithm)
+	if err != nil {
+		return err
+	}
+	cond, err := writeCondition(r, req.key)
+	if err != nil {
+		return err
+	}
+	s, err := h.copyData(ctx, rd, 0, src.Size, alg)
+	if err != nil {
+		return err
+	}
+	obj := backend.Object{
+		Key: req.key, Size: s.size, ETag: s.etag(), LastModified: h.now(),
+		Headers: hd, Metadata: meta, Checksum: s.checksum,
+		Parts: []backend.Part{{Number: 1, Size: s.size, ETag: s.etag(), Checksum: s.checksum, Blob: s.blob}},
+	}
+	if _, err := h.store.commit(ctx, req.bucket, obj, cond, true); err != nil {
+		return s3Error(err, req.bucket, req.key)
+	}
+	writeXML(w, http.StatusOK, copyObjectResult{Xmlns: s3Namespace, ETag: obj.ETag,
+		LastModified: formatTime(obj.LastModified), checksumXML: toChecksumXML(obj.Checksum)})
+	return nil
+}
+
+// requestedAlgorithm validates an x-amz-checksum-algorithm value, falling
+// back to def.
+func requestedAlgorithm(v, def string) (checksumAlgorithm, error) {
+	if v == "" {
+		v = def
+	}
+	if v == "" {
+		return "", nil
+	}
+	a, ok := parseChecksumAlgorithm(v)
+	if !ok {
+		return "", errorf(ErrInvalidRequest, "Checksum algorithm %s is not supported.", v)
+	}
+	return a, nil
+}
+
+type copyPartResult struct {
+	XMLName      xml.Name `xml:"CopyPartResult"`
+	Xmlns        string   `xml:"xmlns,attr"`
+	ETag         string
+	LastModified string
+	checksumXML
+}
+
+func (h *Handler) uploadPartCopy(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	up, number, err := h.partTarget(r, req)
+	if err != nil {
+		return err
+	}
+	src, rd, _, _, err := h.openCopySource(r)
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	start, length := int64(0), src.Size
+	if v := r.Header.Get("x-amz-copy-source-range"); v != "" {
+		rg, ok, err := parseRange(v, src.Size)
+		if err != nil || !ok || !strings.HasPrefix(v, "bytes=") || strings.HasPrefix(v, "bytes=-") || strings.HasSuffix(v, "-") {
+			return errorf(ErrInvalidArgument, "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
+		}
+		start, length = rg.start, rg.length
+	}
+	alg, err := requestedAlgorithm("", up.ChecksumAlgorithm)
+	if err != nil {
+		return err
+	}
+	s, err := h.copyData(ctx, rd, start, length, alg)
+	if err != nil {
+		return err
+	}
+	part, err := h.savePart(ctx, req, number, s)
+	if err != nil {
+		return err
+	}
+	writeXML(w, http.StatusOK, copyPartResult{Xmlns: s3Namespace, ETag: part.ETag,
+		LastModified: formatTime(part.LastModified), checksumXML: toChecksumXML(part.Checksum)})
+	return nil
+}

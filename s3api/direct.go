@@ -1,0 +1,85 @@
+package s3api
+
+import (
+	"context"
+	"io"
+
+	"github.com/mocks3/mocks3/backend"
+)
+
+// CreateBucket creates a bucket without a request, for seeding. An existing
+// bucket is not an error.
+func (h *Handler) CreateBucket(ctx context.Context, name string) error {
+	if !ValidBucketName(name) {
+		return newError(ErrInvalidBucketName, ExtraElement{"BucketName", name})
+	}
+	err := h.store.meta.CreateBucket(ctx, backend.Bucket{Name: name, Region: h.cfg.Region, Created: h.now()})
+	if err != nil && !isBucketExists(err) {
+		return s3Error(err, name, "")
+	}
+	return nil
+}
+
+func isBucketExists(err error) bool {
+	e, ok := s3Error(err, "", "").(*Error)
+	return ok && e.Code == ErrBucketAlreadyOwnedByYou
+}
+
+// PutObject stores an object without a request, as a plain PUT of body
+// with the given Content-Type would.
+func (h *Handler) PutObject(ctx context.Context, bucket, key string, body io.Reader, contentType string) (backend.Object, error) {
+	if _, err := h.store.meta.GetBucket(ctx, bucket); err != nil {
+		return backend.Object{}, s3Error(err, bucket, "")
+	}
+	if key == "" || len(key) > 1024 {
+		return backend.Object{}, newError(ErrKeyTooLong)
+	}
+	hasher := newObjectHasher("")
+	id, n, err := h.store.data.Write(ctx, io.TeeReader(body, hasher), -1)
+	if err != nil {
+		return backend.Object{}, err
+	}
+	s := stored{blob: id, size: n, md5: hasher.md5Sum()}
+	if contentType == "" {
+		contentType = "binary/octet-stream"
+	}
+	obj := backend.Object{
+		Key: key, Size: n, ETag: s.etag(), LastModified: h.now(),
+		Headers: backend.Headers{ContentType: contentType},
+		Parts:   []backend.Part{{Number: 1, Size: n, ETag: s.etag(), Blob: id}},
+	}
+	if _, err := h.store.commit(ctx, bucket, obj, nil, true); err != nil {
+		return backend.Object{}, s3Error(err, bucket, key)
+	}
+	return obj, nil
+}
+
+// GetObject returns an object's record and bytes without a request.
+func (h *Handler) GetObject(ctx context.Context, bucket, key string) (backend.Object, []byte, error) {
+	obj, rd, err := h.store.open(ctx, bucket, key)
+	if err != nil {
+		return backend.Object{}, nil, s3Error(err, bucket, key)
+	}
+	defer rd.Close()
+	data, err := io.ReadAll(io.NewSectionReader(rd, 0, obj.Size))
+	return obj, data, err
+}
+
+// Keys returns the keys in bucket that start with prefix, in listing order.
+func (h *Handler) Keys(ctx context.Context, bucket, prefix string) ([]string, error) {
+	var keys []string
+	in := listInput{prefix: prefix, max: 1000}
+	for {
+		out, err := h.store.list(ctx, bucket, in)
+		if err != nil {
+			return nil, s3Error(err, bucket, "")
+		}
+		for _, o := range out.objects {
+			keys = append(keys, o.Key)
+		}
+		if !out.truncated {
+			return keys, nil
+		}
+		in.after = out.last
+	}
+}

@@ -1,0 +1,200 @@
+// S3 error responses, as listed in
+// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+
+package s3api
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// ErrorCode is an S3 error code such as "NoSuchKey".
+type ErrorCode string
+
+// The S3 error codes mocks3 answers with. Each is declared once, with its
+// status and default message, in errorTable.
+const (
+	ErrAccessDenied                       ErrorCode = "AccessDenied"
+	ErrBadDigest                          ErrorCode = "BadDigest"
+	ErrBucketAlreadyExists                ErrorCode = "BucketAlreadyExists"
+	ErrBucketAlreadyOwnedByYou            ErrorCode = "BucketAlreadyOwnedByYou"
+	ErrBucketNotEmpty                     ErrorCode = "BucketNotEmpty"
+	ErrEntityTooLarge                     ErrorCode = "EntityTooLarge"
+	ErrEntityTooSmall                     ErrorCode = "EntityTooSmall"
+	ErrIncompleteBody                     ErrorCode = "IncompleteBody"
+	ErrInternalError                      ErrorCode = "InternalError"
+	ErrInvalidArgument                    ErrorCode = "InvalidArgument"
+	ErrInvalidBucketName                  ErrorCode = "InvalidBucketName"
+	ErrInvalidDigest                      ErrorCode = "InvalidDigest"
+	ErrInvalidLocationConstraint          ErrorCode = "InvalidLocationConstraint"
+	ErrInvalidPart                        ErrorCode = "InvalidPart"
+	ErrInvalidPartOrder                   ErrorCode = "InvalidPartOrder"
+	ErrInvalidPartNumber                  ErrorCode = "InvalidPartNumber"
+	ErrInvalidRange                       ErrorCode = "InvalidRange"
+	ErrInvalidRequest                     ErrorCode = "InvalidRequest"
+	ErrInvalidStorageClass                ErrorCode = "InvalidStorageClass"
+	ErrKeyTooLong                         ErrorCode = "KeyTooLongError"
+	ErrMalformedXML                       ErrorCode = "MalformedXML"
+	ErrMetadataTooLarge                   ErrorCode = "MetadataTooLarge"
+	ErrMethodNotAllowed                   ErrorCode = "MethodNotAllowed"
+	ErrMissingContentLength               ErrorCode = "MissingContentLength"
+	ErrNoSuchBucket                       ErrorCode = "NoSuchBucket"
+	ErrNoSuchKey                          ErrorCode = "NoSuchKey"
+	ErrNoSuchUpload                       ErrorCode = "NoSuchUpload"
+	ErrNotImplemented                     ErrorCode = "NotImplemented"
+	ErrNotModified                        ErrorCode = "NotModified"
+	ErrPreconditionFailed                 ErrorCode = "PreconditionFailed"
+	ErrRequestTimeout                     ErrorCode = "RequestTimeout"
+	ErrServiceUnavailable                 ErrorCode = "ServiceUnavailable"
+	ErrSlowDown                           ErrorCode = "SlowDown"
+	ErrXAmzContentSHA256Mismatch          ErrorCode = "XAmzContentSHA256Mismatch"
+	ErrIllegalLocationConstraintException ErrorCode = "IllegalLocationConstraintException"
+	ErrConditionalRequestConflict         ErrorCode = "ConditionalRequestConflict"
+)
+
+type errorInfo struct {
+	status  int
+	message string
+}
+
+var errorTable = map[ErrorCode]errorInfo{
+	ErrAccessDenied:                       {http.StatusForbidden, "Access Denied"},
+	ErrBadDigest:                          {http.StatusBadRequest, "The Content-MD5 or checksum value that you specified did not match what the server received."},
+	ErrBucketAlreadyExists:                {http.StatusConflict, "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again."},
+	ErrBucketAlreadyOwnedByYou:            {http.StatusConflict, "Your previous request to create the named bucket succeeded and you already own it."},
+	ErrBucketNotEmpty:                     {http.StatusConflict, "The bucket you tried to delete is not empty"},
+	ErrEntityTooLarge:                     {http.StatusBadRequest, "Your proposed upload exceeds the maximum allowed size"},
+	ErrEntityTooSmall:                     {http.StatusBadRequest, "Your proposed upload is smaller than the minimum allowed object size."},
+	ErrIncompleteBody:                     {http.StatusBadRequest, "You did not provide the number of bytes specified by the Content-Length HTTP header."},
+	ErrInternalError:                      {http.StatusInternalServerError, "We encountered an internal error. Please try again."},
+	ErrInvalidArgument:                    {http.StatusBadRequest, "Invalid Argument"},
+	ErrInvalidBucketName:                  {http.StatusBadRequest, "The specified bucket is not valid."},
+	ErrInvalidDigest:                      {http.StatusBadRequest, "The Content-MD5 you specified is not valid."},
+	ErrInvalidLocationConstraint:          {http.StatusBadRequest, "The specified location-constraint is not valid"},
+	ErrInvalidPart:                        {http.StatusBadRequest, "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag."},
+	ErrInvalidPartOrder:                   {http.StatusBadRequest, "The list of parts was not in ascending order. The parts list must be specified in order by part number."},
+	ErrInvalidPartNumber:                  {http.StatusRequestedRangeNotSatisfiable, "The requested partnumber is not satisfiable"},
+	ErrInvalidRange:                       {http.StatusRequestedRangeNotSatisfiable, "The requested range is not satisfiable"},
+	ErrInvalidRequest:                     {http.StatusBadRequest, "Invalid Request"},
+	ErrInvalidStorageClass:                {http.StatusBadRequest, "The storage class you specified is not valid"},
+	ErrKeyTooLong:                         {http.StatusBadRequest, "Your key is too long"},
+	ErrMalformedXML:                       {http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"},
+	ErrMetadataTooLarge:                   {http.StatusBadRequest, "Your metadata headers exceed the maximum allowed metadata size"},
+	ErrMethodNotAllowed:                   {http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."},
+	ErrMissingContentLength:               {http.StatusLengthRequired, "You must provide the Content-Length HTTP header."},
+	ErrNoSuchBucket:                       {http.StatusNotFound, "The specified bucket does not exist"},
+	ErrNoSuchKey:                          {http.StatusNotFound, "The specified key does not exist."},
+	ErrNoSuchUpload:                       {http.StatusNotFound, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."},
+	ErrNotImplemented:                     {http.StatusNotImplemented, "A header you provided implies functionality that is not implemented"},
+	ErrNotModified:                        {http.StatusNotModified, "Not Modified"},
+	ErrPreconditionFailed:                 {http.StatusPreconditionFailed, "At least one of the pre-conditions you specified did not hold"},
+	ErrRequestTimeout:                     {http.StatusBadRequest, "Your socket connection to the server was not read from or written to within the timeout period."},
+	ErrServiceUnavailable:                 {http.StatusServiceUnavailable, "Please reduce your request rate."},
+	ErrSlowDown:                           {http.StatusServiceUnavailable, "Please reduce your request rate."},
+	ErrXAmzContentSHA256Mismatch:          {http.StatusBadRequest, "The provided 'x-amz-content-sha256' header does not match what was computed."},
+	ErrIllegalLocationConstraintException: {http.StatusBadRequest, "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to."},
+	ErrConditionalRequestConflict:         {http.StatusConflict, "A conflicting conditional operation is currently in progress against this resource. Please try again."},
+}
+
+// Status returns the HTTP status S3 answers with for c.
+func (c ErrorCode) Status() int {
+	if info, ok := errorTable[c]; ok {
+		return info.status
+	}
+	return http.StatusInternalServerError
+}
+
+// Message returns S3's default message for c.
+func (c ErrorCode) Message() string { return errorTable[c].message }
+
+// Error is an S3 error a handler answers with.
+type Error struct {
+	Code    ErrorCode
+	Message string // defaults to Code.Message()
+	// Extra holds additional elements of the XML body, such as BucketName
+	// or Key, in the order given.
+	Extra []ExtraElement
+}
+
+// ExtraElement is one additional element of an S3 error body.
+type ExtraElement struct{ Name, Value string }
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s: %s", e.Code, e.message())
+}
+
+func (e *Error) message() string {
+	if e.Message != "" {
+		return e.Message
+	}
+	return e.Code.Message()
+}
+
+// errorf builds an *Error with a specific message.
+func errorf(code ErrorCode, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+func newError(code ErrorCode, extra ...ExtraElement) *Error {
+	return &Error{Code: code, Extra: extra}
+}
+
+type errorBody struct {
+	XMLName   xml.Name `xml:"Error"`
+	Code      ErrorCode
+	Message   string
+	Extra     []extraXML
+	Resource  string `xml:",omitempty"`
+	RequestID string `xml:"RequestId"`
+	HostID    string `xml:"HostId"`
+}
+
+type extraXML struct {
+	XMLName xml.Name
+	Value   string `xml:",chardata"`
+}
+
+// WriteError writes err as an S3 error response for r. Errors that are not
+// an *Error become InternalError. HEAD responses carry no body, as in S3.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *Error
+	if !errors.As(err, &e) {
+		e = newError(ErrInternalError)
+	}
+	status := e.Code.Status()
+	h := w.Header()
+	h.Del("Content-Length")
+	if status == http.StatusNotModified {
+		// A 304 keeps the validators, as S3's does.
+		w.WriteHeader(status)
+		return
+	}
+	h.Del("ETag")
+	h.Del("Last-Modified")
+	if r.Method == http.MethodHead {
+		w.WriteHeader(status)
+		return
+	}
+	body := errorBody{
+		Code:      e.Code,
+		Message:   e.message(),
+		Resource:  r.URL.Path,
+		RequestID: rawHeader(h, "x-amz-request-id"),
+		HostID:    rawHeader(h, "x-amz-id-2"),
+	}
+	for _, x := range e.Extra {
+		body.Extra = append(body.Extra, extraXML{XMLName: xml.Name{Local: x.Name}, Value: x.Value})
+	}
+	writeXML(w, status, body)
+}
+
+// rawHeader reads a header that may have been set with S3's lower-case
+// spelling, which http.Header.Get does not find.
+func rawHeader(h http.Header, name string) string {
+	if v, ok := h[name]; ok && len(v) > 0 {
+		return v[0]
+	}
+	return h.Get(name)
+}

@@ -1,0 +1,302 @@
+// Package s3api serves the Amazon S3 REST API
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/Welcome.html) over the
+// metadata and storage roles: routing, request parsing and validation,
+// aws-chunked bodies, checksums, XML responses and S3 error codes.
+package s3api
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/internal/storage"
+)
+
+// Config configures a Handler.
+type Config struct {
+	Metadata metadata.Store
+	Storage  storage.Store
+	// Region is the region buckets are created in and GetBucketLocation
+	// reports; default us-east-1.
+	Region string
+	// Now is the clock for LastModified and upload initiation times;
+	// default time.Now.
+	Now func() time.Time
+	// MinPartSize is the smallest size of a multipart part other than the
+	// last; default 5 MiB, as in S3.
+	MinPartSize int64
+	// BaseDomains are the host names under which "bucket.<domain>" names a
+	// bucket (virtual-hosted-style addressing). "localhost" is always one.
+	BaseDomains []string
+	// Logger, if set, gets one line per request.
+	Logger *slog.Logger
+	// Seed makes request and upload IDs repeatable.
+	Seed uint64
+}
+
+// Handler is an http.Handler serving the S3 API.
+type Handler struct {
+	cfg   Config
+	store *objectStore
+
+	mu  sync.Mutex // guards rng
+	rng *rand.Rand
+}
+
+// New returns a Handler for cfg.
+func New(cfg Config) *Handler {
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MinPartSize <= 0 {
+		cfg.MinPartSize = 5 << 20
+	}
+	cfg.BaseDomains = append([]string{"localhost"}, cfg.BaseDomains...)
+	h := &Handler{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x6d6f636b733321))}
+	h.store = &objectStore{meta: cfg.Metadata, data: cfg.Storage, now: h.now}
+	return h
+}
+
+// now returns the configured clock's time at the precision S3 keeps.
+func (h *Handler) now() time.Time { return h.cfg.Now().UTC().Truncate(time.Millisecond) }
+
+// randomID returns n random bytes from the handler's seeded source, hex encoded.
+func (h *Handler) randomID(n int, upper bool) string {
+	const lower, up = "0123456789abcdef", "0123456789ABCDEF"
+	digits := lower
+	if upper {
+		digits = up
+	}
+	b := make([]byte, 2*n)
+	h.mu.Lock()
+	for i := range b {
+		b[i] = digits[h.rng.IntN(16)]
+	}
+	h.mu.Unlock()
+	return string(b)
+}
+
+// request is a parsed S3 request.
+type request struct {
+	op       Operation
+	bucket   string
+	key      string
+	id       string
+	uploadID string
+}
+
+// Request describes an S3 request as the router understands it.
+type Request struct {
+	Operation Operation
+	Bucket    string
+	Key       string
+}
+
+// Identify returns the operation, bucket and key r addresses, without
+// serving it. Middleware such as the fault engine uses it.
+func (h *Handler) Identify(r *http.Request) Request {
+	bucket, key := h.split(r)
+	return Request{Operation: identify(r, r.URL.Query(), targetOf(bucket, key)), Bucket: bucket, Key: key}
+}
+
+func targetOf(bucket, key string) target {
+	switch {
+	case bucket == "":
+		return onService
+	case key == "":
+		return onBucket
+	}
+	return onObject
+}
+
+// split finds the bucket and key, in virtual-hosted or path style.
+func (h *Handler) split(r *http.Request) (bucket, key string) {
+	host := r.Host
+	if hh, _, err := net.SplitHostPort(host); err == nil {
+		host = hh
+	}
+	host = strings.ToLower(host)
+	path := strings.TrimPrefix(r.URL.Path, "/")
+	for _, d := range h.cfg.BaseDomains {
+		if b, ok := strings.CutSuffix(host, "."+d); ok && b != "" {
+			return b, path
+		}
+	}
+	bucket, key, _ = strings.Cut(path, "/")
+	return bucket, key
+}
+
+type handlerFunc func(h *Handler, w http.ResponseWriter, r *http.Request, req *request) error
+
+func dispatch(op Operation) handlerFunc {
+	switch op {
+	case OpListBuckets:
+		return (*Handler).listBuckets
+	case OpCreateBucket:
+		return (*Handler).createBucket
+	case OpHeadBucket:
+		return (*Handler).headBucket
+	case OpDeleteBucket:
+		return (*Handler).deleteBucket
+	case OpGetBucketLocation:
+		return (*Handler).getBucketLocation
+	case OpListObjects:
+		return (*Handler).listObjectsV1
+	case OpListObjectsV2:
+		return (*Handler).listObjectsV2
+	case OpDeleteObjects:
+		return (*Handler).deleteObjects
+	case OpPutObject:
+		return (*Handler).putObject
+	case OpGetObject, OpHeadObject:
+		return (*Handler).getObject
+	case OpDeleteObject:
+		return (*Handler).deleteObject
+	case OpCopyObject:
+		return (*Handler).copyObject
+	case OpCreateMultipartUpload:
+		return (*Handler).createMultipartUpload
+	case OpUploadPart:
+		return (*Handler).uploadPart
+	case OpUploadPartCopy:
+		return (*Handler).uploadPartCopy
+	case OpCompleteMultipartUpload:
+		return (*Handler).completeMultipartUpload
+	case OpAbortMultipartUpload:
+		return (*Handler).abortMultipartUpload
+	case OpListParts:
+		return (*Handler).listParts
+	case OpListMultipartUploads:
+		return (*Handler).listMultipartUploads
+	}
+	return nil
+}
+
+// ServeHTTP serves one S3 request.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	req := &request{id: h.randomID(8, true)}
+	req.bucket, req.key = h.split(r)
+	q := r.URL.Query()
+	req.op = identify(r, q, targetOf(req.bucket, req.key))
+	req.uploadID = q.Get("uploadId")
+
+	hdr := w.Header()
+	hdr["x-amz-request-id"] = []string{req.id}
+	hdr["x-amz-id-2"] = []string{req.id}
+	hdr["Server"] = []string{"AmazonS3"}
+	rw := &statusWriter{ResponseWriter: w}
+
+	err := h.serve(rw, r, req)
+	if err != nil {
+		if !isS3Error(err) && h.cfg.Logger != nil {
+			h.cfg.Logger.Error("internal error", "op", req.op, "bucket", req.bucket, "key", req.key, "err", err)
+		}
+		if !rw.wroteHeader {
+			WriteError(rw, r, err)
+		}
+	}
+	if h.cfg.Logger != nil {
+		h.cfg.Logger.Info("request", "method", r.Method, "op", string(req.op), "bucket", req.bucket,
+			"key", req.key, "status", rw.status(), "bytes", rw.n, "dur", time.Since(start), "id", req.id)
+	}
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, req *request) error {
+	fn := dispatch(req.op)
+	if fn == nil {
+		if req.op == OpUnknown {
+			return errorf(ErrNotImplemented, "The requested operation (%s %s) is not implemented.", r.Method, r.URL.RequestURI())
+		}
+		return errorf(ErrNotImplemented, "mocks3 does not implement the %s operation.", req.op)
+	}
+	if req.bucket != "" {
+		if err := checkBucketName(req.bucket, req.op == OpCreateBucket); err != nil {
+			return err
+		}
+	}
+	if len(req.key) > 1024 {
+		return newError(ErrKeyTooLong, ExtraElement{"Size", fmt.Sprint(len(req.key))}, ExtraElement{"MaxSizeAllowed", "1024"})
+	}
+	return fn(h, w, r, req)
+}
+
+func isS3Error(err error) bool {
+	var e *Error
+	return errors.As(err, &e)
+}
+
+// statusWriter records what was written, for the request log and so that a
+// handler error after the header went out is not written twice.
+type statusWriter struct {
+	http.ResponseWriter
+	code        int
+	wroteHeader bool
+	n           int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wroteHeader {
+		w.code, w.wroteHeader = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	w.wroteHeader = true
+	n, err := w.ResponseWriter.Write(p)
+	w.n += int64(n)
+	return n, err
+}
+
+func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
+	w.wroteHeader = true
+	n, err := io.Copy(w.ResponseWriter, r)
+	w.n += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *statusWriter) status() int {
+	if w.code == 0 {
+		return http.StatusOK
+	}
+	return w.code
+}
+
+// writeXML writes v as an XML response body with status.
+func writeXML(w http.ResponseWriter, status int, v any) {
+	b, err := xml.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml")
+	w.Header().Set("Content-Length", fmt.Sprint(len(xml.Header)+len(b)))
+	w.WriteHeader(status)
+	io.WriteString(w, xml.Header)
+	w.Write(b)
+}
+
+// readXML decodes a small XML request body into v; malformed input is
+// MalformedXML.
+func readXML(r io.Reader, limit int64, v any) error {
+	dec := xml.NewDecoder(io.LimitReader(r, limit))
+	if err := dec.Decode(v); err != nil {
+		return newError(ErrMalformedXML)
+	}
+	return nil
+}

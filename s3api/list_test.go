@@ -1,0 +1,110 @@
+package s3api
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// naiveList is the reference: every key and common prefix after `after`,
+// computed over the whole key set.
+func naiveList(keys []string, prefix, delim, after string) (entries []string) {
+	seen := map[string]bool{}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !strings.HasPrefix(k, prefix) {
+			continue
+		}
+		e := k
+		if delim != "" {
+			if i := strings.Index(k[len(prefix):], delim); i >= 0 {
+				e = k[:len(prefix)+i+len(delim)]
+			}
+		}
+		if e <= after || seen[e] {
+			continue
+		}
+		seen[e] = true
+		entries = append(entries, e)
+	}
+	return entries
+}
+
+func TestListPagingMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"a", "b", "/", "-", "é", "\xff", "a/"}
+	h := newTestHandler(t)
+	ctx := context.Background()
+	if err := h.CreateBucket(ctx, "list-bucket"); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for range 200 {
+		var sb strings.Builder
+		for range 1 + rng.IntN(6) {
+			sb.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		k := sb.String()
+		if slices.Contains(keys, k) {
+			continue
+		}
+		keys = append(keys, k)
+		if _, err := h.PutObject(ctx, "list-bucket", k, strings.NewReader(k), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, prefix := range []string{"", "a", "a/", "b/a", "é"} {
+		for _, delim := range []string{"", "/", "a/", "-"} {
+			for _, max := range []int{1, 2, 7, 1000} {
+				want := naiveList(keys, prefix, delim, "")
+				var got []string
+				in := listInput{prefix: prefix, delimiter: delim, max: max}
+				for page := 0; ; page++ {
+					if page > len(keys)+1 {
+						t.Fatalf("list(%q, %q, max %d) does not terminate", prefix, delim, max)
+					}
+					out, err := h.store.list(ctx, "list-bucket", in)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if n := len(out.objects) + len(out.prefixes); n > max || (out.truncated && n == 0) {
+						t.Fatalf("list(%q, %q, max %d) page %d has %d entries, truncated %v", prefix, delim, max, page, n, out.truncated)
+					}
+					var pageEntries []string
+					for _, o := range out.objects {
+						pageEntries = append(pageEntries, o.Key)
+					}
+					pageEntries = append(pageEntries, out.prefixes...)
+					sort.Strings(pageEntries)
+					got = append(got, pageEntries...)
+					if !out.truncated {
+						break
+					}
+					in.after = out.last
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("list(prefix %q, delimiter %q, max %d) mismatch (-want +got):\n%s", prefix, delim, max, diff)
+				}
+			}
+		}
+	}
+}
+
+func TestSuccessor(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"a/", "a0"},
+		{"a\xff", "b"},
+		{"\xff\xff", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := successor(tt.in); got != tt.want {
+			t.Errorf("successor(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,411 @@
+// Multipart uploads:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html,
+// API_UploadPart.html, API_CompleteMultipartUpload.html,
+// API_AbortMultipartUpload.html, API_ListParts.html,
+// API_ListMultipartUploads.html; checksums from
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+
+package s3api
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/mocks3/mocks3/backend"
+)
+
+const maxParts = 10000
+
+type initiateResult struct {
+	XMLName  xml.Name `xml:"InitiateMultipartUploadResult"`
+	Xmlns    string   `xml:"xmlns,attr"`
+	Bucket   string
+	Key      string
+	UploadID string `xml:"UploadId"`
+}
+
+func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	if _, err := h.store.meta.GetBucket(ctx, req.bucket); err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	hd, meta, err := parseObjectHeaders(r.Header)
+	if err != nil {
+		return err
+	}
+	alg, err := requestedAlgorithm(r.Header.Get("x-amz-checksum-algorithm"), "")
+	if err != nil {
+		return err
+	}
+	ctype := strings.ToUpper(r.Header.Get("x-amz-checksum-type"))
+	switch {
+	case alg == "" && ctype != "":
+		return errorf(ErrInvalidRequest, "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
+	case alg == "":
+	case ctype == "":
+		ctype = "COMPOSITE"
+		if alg == checksumCRC64NVME {
+			ctype = "FULL_OBJECT"
+		}
+	case ctype == "FULL_OBJECT" && (alg == checksumSHA1 || alg == checksumSHA256):
+		return errorf(ErrInvalidRequest, "The FULL_OBJECT checksum type cannot be used with the %s checksum algorithm.", alg)
+	case ctype == "COMPOSITE" && alg == checksumCRC64NVME:
+		return errorf(ErrInvalidRequest, "The COMPOSITE checksum type cannot be used with the CRC64NVME checksum algorithm.")
+	case ctype != "FULL_OBJECT" && ctype != "COMPOSITE":
+		return errorf(ErrInvalidRequest, "Value for x-amz-checksum-type header is invalid.")
+	}
+	up := backend.Upload{
+		Bucket: req.bucket, Key: req.key, ID: h.randomID(24, false), Initiated: h.now(),
+		Headers: hd, Metadata: meta, ChecksumAlgorithm: string(alg), ChecksumType: ctype,
+	}
+	if err := h.store.meta.CreateUpload(ctx, up); err != nil {
+		return s3Error(err, req.bucket, req.key)
+	}
+	if alg != "" {
+		w.Header()["x-amz-checksum-algorithm"] = []string{string(alg)}
+		w.Header()["x-amz-checksum-type"] = []string{ctype}
+	}
+	writeXML(w, http.StatusOK, initiateResult{Xmlns: s3Namespace, Bucket: req.bucket, Key: req.key, UploadID: up.ID})
+	return nil
+}
+
+// partTarget checks the upload and part number of UploadPart(Copy) before
+// any body is read.
+func (h *Handler) partTarget(r *http.Request, req *request) (backend.Upload, int, error) {
+	q := r.URL.Query()
+	n, err := strconv.Atoi(q.Get("partNumber"))
+	if err != nil || n < 1 || n > maxParts {
+		return backend.Upload{}, 0, errorf(ErrInvalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
+	}
+	up, err := h.store.meta.GetUpload(r.Context(), req.bucket, req.key, q.Get("uploadId"))
+	if err != nil {
+		return backend.Upload{}, 0, s3Error(err, req.bucket, req.key)
+	}
+	return up, n, nil
+}
+
+// savePart records a stored part, reclaiming the part it replaces.
+func (h *Handler) savePart(ctx context.Context, req *request, number int, s stored) (backend.Part, error) {
+	part := backend.Part{Number: number, Size: s.size, ETag: s.etag(), Checksum: s.checksum, LastModified: h.now(), Blob: s.blob}
+	if part.Checksum.Type != "" {
+		part.Checksum.Type = ""
+	}
+	old, err := h.store.meta.PutPart(ctx, req.bucket, req.key, req.uploadID, part)
+	if err != nil {
+		_ = h.store.data.Delete(context.WithoutCancel(ctx), s.blob)
+		return backend.Part{}, s3Error(err, req.bucket, req.key)
+	}
+	if old != nil && old.Blob != part.Blob {
+		_ = h.store.data.Delete(context.WithoutCancel(ctx), old.Blob)
+	}
+	return part, nil
+}
+
+func (h *Handler) uploadPart(w http.ResponseWriter, r *http.Request, req *request) error {
+	up, number, err := h.partTarget(r, req)
+	if err != nil {
+		return err
+	}
+	alg, err := checksumAlgorithmOf(r, up.ChecksumAlgorithm)
+	if err != nil {
+		return err
+	}
+	if up.ChecksumAlgorithm != "" && string(alg) != up.ChecksumAlgorithm {
+		return errorf(ErrInvalidRequest, "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s",
+			strings.ToLower(up.ChecksumAlgorithm), strings.ToLower(string(alg)))
+	}
+	s, err := h.storeBody(r.Context(), r, alg)
+	if err != nil {
+		return err
+	}
+	part, err := h.savePart(r.Context(), req, number, s)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", part.ETag)
+	if part.Checksum.Algorithm != "" {
+		w.Header()[checksumAlgorithm(part.Checksum.Algorithm).header()] = []string{part.Checksum.Value}
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+type completeRequest struct {
+	XMLName xml.Name `xml:"CompleteMultipartUpload"`
+	Parts   []struct {
+		PartNumber int
+		ETag       string
+		checksumXML
+	} `xml:"Part"`
+}
+
+type completeResult struct {
+	XMLName  xml.Name `xml:"CompleteMultipartUploadResult"`
+	Xmlns    string   `xml:"xmlns,attr"`
+	Location string
+	Bucket   string
+	Key      string
+	ETag     string
+	checksumXML
+	ChecksumType string `xml:",omitempty"`
+}
+
+func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	uploadID := r.URL.Query().Get("uploadId")
+	cond, err := writeCondition(r, req.key)
+	if err != nil {
+		return err
+	}
+	body, err := readSmallBody(r, 4<<20)
+	if err != nil {
+		return err
+	}
+	var cr completeRequest
+	if err := xml.Unmarshal(body, &cr); err != nil || len(cr.Parts) == 0 || len(cr.Parts) > maxParts {
+		return newError(ErrMalformedXML)
+	}
+	up, err := h.store.meta.GetUpload(ctx, req.bucket, req.key, uploadID)
+	if err != nil {
+		return s3Error(err, req.bucket, req.key)
+	}
+	obj, err := h.assemble(up, cr)
+	if err != nil {
+		return err
+	}
+	if _, err := h.store.commit(ctx, req.bucket, obj, cond, false); err != nil {
+		return s3Error(err, req.bucket, req.key)
+	}
+	if done, err := h.store.meta.DeleteUpload(ctx, req.bucket, req.key, uploadID); err == nil {
+		h.store.deleteBlobs(ctx, done.Parts, obj.Parts)
+	}
+	res := completeResult{Xmlns: s3Namespace, Location: "/" + req.bucket + "/" + req.key, Bucket: req.bucket,
+		Key: req.key, ETag: obj.ETag, checksumXML: toChecksumXML(obj.Checksum), ChecksumType: obj.Checksum.Type}
+	writeXML(w, http.StatusOK, res)
+	return nil
+}
+
+// assemble checks a completion request against the uploaded parts and builds
+// the object record: ETag md5-of-part-md5s-N, and the upload's checksum.
+func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Object, error) {
+	byNumber := make(map[int]backend.Part, len(up.Parts))
+	for _, p := range up.Parts {
+		byNumber[p.Number] = p
+	}
+	alg := checksumAlgorithm(up.ChecksumAlgorithm)
+	digests := md5.New()
+	obj := backend.Object{Key: up.Key, LastModified: h.now(), Headers: up.Headers, Metadata: up.Metadata, Multipart: true}
+	var sums []string
+	var crcParts []crcPart
+	for i, cp := range cr.Parts {
+		if i > 0 && cp.PartNumber <= cr.Parts[i-1].PartNumber {
+			return obj, newError(ErrInvalidPartOrder)
+		}
+		p, ok := byNumber[cp.PartNumber]
+		if !ok || !etagMatches(cp.ETag, p.ETag) {
+			return obj, newError(ErrInvalidPart, ExtraElement{"PartNumber", strconv.Itoa(cp.PartNumber)}, ExtraElement{"ETag", cp.ETag})
+		}
+		if alg != "" {
+			if want := cp.get(alg); want != "" && want != p.Checksum.Value {
+				return obj, errorf(ErrInvalidPart, "The %s you specified for part %d did not match what was uploaded.", alg.header(), cp.PartNumber)
+			}
+			if p.Checksum.Value == "" {
+				return obj, errorf(ErrInvalidRequest, "Part %d has no %s checksum.", cp.PartNumber, alg)
+			}
+			sums = append(sums, p.Checksum.Value)
+			crcParts = append(crcParts, crcPart{sum: p.Checksum.Value, size: p.Size})
+		}
+		raw, err := hex.DecodeString(strings.Trim(p.ETag, `"`))
+		if err != nil {
+			return obj, fmt.Errorf("part %d has a malformed ETag %q", p.Number, p.ETag)
+		}
+		digests.Write(raw)
+		obj.Parts = append(obj.Parts, p)
+		obj.Size += p.Size
+	}
+	for i, p := range obj.Parts[:len(obj.Parts)-1] {
+		if p.Size < h.cfg.MinPartSize {
+			return obj, newError(ErrEntityTooSmall, ExtraElement{"ProposedSize", strconv.FormatInt(p.Size, 10)},
+				ExtraElement{"MinSizeAllowed", strconv.FormatInt(h.cfg.MinPartSize, 10)},
+				ExtraElement{"PartNumber", strconv.Itoa(cr.Parts[i].PartNumber)})
+		}
+	}
+	obj.ETag = fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(digests.Sum(nil)), len(obj.Parts))
+	if alg != "" {
+		var (
+			v   string
+			err error
+		)
+		if up.ChecksumType == "FULL_OBJECT" {
+			v, err = combineFullObjectCRC(alg, crcParts)
+		} else {
+			v, err = compositeChecksum(alg, sums)
+		}
+		if err != nil {
+			return obj, errorf(ErrInvalidRequest, "%v", err)
+		}
+		obj.Checksum = backend.Checksum{Algorithm: string(alg), Value: v, Type: up.ChecksumType}
+	}
+	return obj, nil
+}
+
+func (h *Handler) abortMultipartUpload(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	up, err := h.store.meta.DeleteUpload(ctx, req.bucket, req.key, r.URL.Query().Get("uploadId"))
+	if err != nil {
+		return s3Error(err, req.bucket, req.key)
+	}
+	h.store.deleteBlobs(ctx, up.Parts, nil)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type partXML struct {
+	PartNumber   int
+	LastModified string
+	ETag         string
+	Size         int64
+	checksumXML
+}
+
+type listPartsResult struct {
+	XMLName              xml.Name `xml:"ListPartsResult"`
+	Xmlns                string   `xml:"xmlns,attr"`
+	Bucket               string
+	Key                  string
+	UploadID             string `xml:"UploadId"`
+	Initiator            owner
+	Owner                owner
+	StorageClass         string
+	PartNumberMarker     int
+	NextPartNumberMarker int
+	MaxParts             int
+	IsTruncated          bool
+	ChecksumAlgorithm    string    `xml:",omitempty"`
+	ChecksumType         string    `xml:",omitempty"`
+	Parts                []partXML `xml:"Part"`
+}
+
+func (h *Handler) listParts(w http.ResponseWriter, r *http.Request, req *request) error {
+	q := r.URL.Query()
+	maxP, err := parseMaxKeys(q, "max-parts")
+	if err != nil {
+		return err
+	}
+	marker := 0
+	if v := q.Get("part-number-marker"); v != "" {
+		if marker, err = strconv.Atoi(v); err != nil || marker < 0 {
+			return errorf(ErrInvalidArgument, "Provided part-number-marker not an integer or within integer range")
+		}
+	}
+	up, err := h.store.meta.GetUpload(r.Context(), req.bucket, req.key, q.Get("uploadId"))
+	if err != nil {
+		return s3Error(err, req.bucket, req.key)
+	}
+	res := listPartsResult{Xmlns: s3Namespace, Bucket: req.bucket, Key: req.key, UploadID: up.ID,
+		Initiator: defaultOwner, Owner: defaultOwner, StorageClass: "STANDARD", PartNumberMarker: marker,
+		MaxParts: maxP, ChecksumAlgorithm: up.ChecksumAlgorithm, ChecksumType: up.ChecksumType}
+	for _, p := range up.Parts {
+		if p.Number <= marker {
+			continue
+		}
+		if len(res.Parts) == maxP {
+			res.IsTruncated = true
+			break
+		}
+		res.Parts = append(res.Parts, partXML{PartNumber: p.Number, LastModified: formatTime(p.LastModified),
+			ETag: p.ETag, Size: p.Size, checksumXML: toChecksumXML(p.Checksum)})
+		res.NextPartNumberMarker = p.Number
+	}
+	writeXML(w, http.StatusOK, res)
+	return nil
+}
+
+type uploadXML struct {
+	Key               string
+	UploadID          string `xml:"UploadId"`
+	Initiator         owner
+	Owner             owner
+	StorageClass      string
+	Initiated         string
+	ChecksumAlgorithm string `xml:",omitempty"`
+	ChecksumType      string `xml:",omitempty"`
+}
+
+type listUploadsResult struct {
+	XMLName            xml.Name `xml:"ListMultipartUploadsResult"`
+	Xmlns              string   `xml:"xmlns,attr"`
+	Bucket             string
+	KeyMarker          string
+	UploadIDMarker     string `xml:"UploadIdMarker"`
+	NextKeyMarker      string
+	NextUploadIDMarker string `xml:"NextUploadIdMarker"`
+	Delimiter          string `xml:",omitempty"`
+	Prefix             string
+	EncodingType       string `xml:",omitempty"`
+	MaxUploads         int
+	IsTruncated        bool
+	Uploads            []uploadXML    `xml:"Upload"`
+	CommonPrefixes     []commonPrefix `xml:"CommonPrefixes"`
+}
+
+func (h *Handler) listMultipartUploads(w http.ResponseWriter, r *http.Request, req *request) error {
+	q := r.URL.Query()
+	in, enc, err := listParams(q)
+	if err != nil {
+		return err
+	}
+	if in.max, err = parseMaxKeys(q, "max-uploads"); err != nil {
+		return err
+	}
+	keyMarker, idMarker := q.Get("key-marker"), q.Get("upload-id-marker")
+	uploads, err := h.store.meta.ListUploads(r.Context(), req.bucket)
+	if err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	res := listUploadsResult{Xmlns: s3Namespace, Bucket: req.bucket, KeyMarker: encodeKey(enc, keyMarker),
+		UploadIDMarker: idMarker, Prefix: encodeKey(enc, in.prefix), Delimiter: encodeKey(enc, in.delimiter), MaxUploads: in.max}
+	if enc {
+		res.EncodingType = "url"
+	}
+	full := func() bool { return len(res.Uploads)+len(res.CommonPrefixes) >= in.max }
+	for _, u := range uploads {
+		if !strings.HasPrefix(u.Key, in.prefix) {
+			continue
+		}
+		if keyMarker != "" && (u.Key < keyMarker || (u.Key == keyMarker && (idMarker == "" || u.ID <= idMarker))) {
+			continue
+		}
+		if in.delimiter != "" {
+			if j := strings.Index(u.Key[len(in.prefix):], in.delimiter); j >= 0 {
+				cp := u.Key[:len(in.prefix)+j+len(in.delimiter)]
+				if slices.ContainsFunc(res.CommonPrefixes, func(c commonPrefix) bool { return c.Prefix == encodeKey(enc, cp) }) {
+					continue
+				}
+				if full() {
+					res.IsTruncated = true
+					break
+				}
+				res.CommonPrefixes = append(res.CommonPrefixes, commonPrefix{encodeKey(enc, cp)})
+				continue
+			}
+		}
+		if full() {
+			res.IsTruncated = true
+			break
+		}
+		res.Uploads = append(res.Uploads, uploadXML{Key: encodeKey(enc, u.Key), UploadID: u.ID, Initiator: defaultOwner,
+			Owner: defaultOwner, StorageClass: "STANDARD", Initiated: formatTime(u.Initiated),
+			ChecksumAlgorithm: u.ChecksumAlgorithm, ChecksumType: u.ChecksumType})
+		res.NextKeyMarker, res.NextUploadIDMarker = encodeKey(enc, u.Key), u.ID
+	}
+	writeXML(w, http.StatusOK, res)
+	return nil
+}

@@ -1,0 +1,442 @@
+// Object operations:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html,
+// API_GetObject.html, API_HeadObject.html, API_DeleteObject.html,
+// API_DeleteObjects.html
+
+package s3api
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/mocks3/mocks3/backend"
+)
+
+// maxUserMetadata is S3's limit on the size of user metadata.
+const maxUserMetadata = 2 << 10
+
+// parseObjectHeaders reads the content headers and user metadata of a write.
+func parseObjectHeaders(h http.Header) (backend.Headers, map[string]string, error) {
+	hd := backend.Headers{
+		ContentType:        h.Get("Content-Type"),
+		ContentEncoding:    stripAWSChunked(h.Get("Content-Encoding")),
+		ContentDisposition: h.Get("Content-Disposition"),
+		ContentLanguage:    h.Get("Content-Language"),
+		CacheControl:       h.Get("Cache-Control"),
+		Expires:            h.Get("Expires"),
+	}
+	if hd.ContentType == "" {
+		hd.ContentType = "binary/octet-stream"
+	}
+	var meta map[string]string
+	size := 0
+	for k, vs := range h {
+		name, ok := cutPrefixFold(k, "x-amz-meta-")
+		if !ok {
+			continue
+		}
+		if meta == nil {
+			meta = make(map[string]string)
+		}
+		name = strings.ToLower(name)
+		v := strings.Join(vs, ",")
+		meta[name] = v
+		size += len(name) + len(v)
+	}
+	if size > maxUserMetadata {
+		return hd, nil, newError(ErrMetadataTooLarge, ExtraElement{"Size", strconv.Itoa(size)}, ExtraElement{"MaxSizeAllowed", strconv.Itoa(maxUserMetadata)})
+	}
+	if sc := h.Get("x-amz-storage-class"); sc != "" && !validStorageClass(sc) {
+		return hd, nil, newError(ErrInvalidStorageClass, ExtraElement{"StorageClassRequested", sc})
+	}
+	return hd, meta, nil
+}
+
+func validStorageClass(s string) bool {
+	switch s {
+	case "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+		"GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE":
+		return true
+	}
+	return false
+}
+
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return "", false
+	}
+	return s[len(prefix):], true
+}
+
+// stripAWSChunked removes the aws-chunked coding, which describes the
+// transfer and is never stored.
+func stripAWSChunked(v string) string {
+	if !strings.Contains(v, "aws-chunked") {
+		return v
+	}
+	var keep []string
+	for _, c := range strings.Split(v, ",") {
+		if c = strings.TrimSpace(c); c != "" && c != "aws-chunked" {
+			keep = append(keep, c)
+		}
+	}
+	return strings.Join(keep, ", ")
+}
+
+// stored is a body written to storage, with its digests.
+type stored struct {
+	blob     backend.BlobID
+	size     int64
+	md5      []byte
+	checksum backend.Checksum
+}
+
+func (s stored) etag() string { return `"` + hex.EncodeToString(s.md5) + `"` }
+
+// checksumAlgorithmOf decides which checksum a write computes: the one whose
+// value the client sends (as a header or a trailer), else the one it names,
+// else fallback.
+func checksumAlgorithmOf(r *http.Request, fallback string) (checksumAlgorithm, error) {
+	alg, _, err := requestChecksum(r.Header)
+	if err != nil {
+		return "", errorf(ErrInvalidRequest, "%v", err)
+	}
+	if alg != "" {
+		return alg, nil
+	}
+	if t := r.Header.Get("x-amz-trailer"); t != "" {
+		name, ok := cutPrefixFold(strings.TrimSpace(t), "x-amz-checksum-")
+		a, known := parseChecksumAlgorithm(name)
+		if !ok || !known {
+			return "", errorf(ErrInvalidRequest, "The value specified in the x-amz-trailer header is not supported")
+		}
+		return a, nil
+	}
+	for _, v := range []string{r.Header.Get("x-amz-sdk-checksum-algorithm"), fallback} {
+		if v == "" {
+			continue
+		}
+		a, ok := parseChecksumAlgorithm(v)
+		if !ok {
+			return "", errorf(ErrInvalidRequest, "Checksum algorithm %s is not supported.", v)
+		}
+		return a, nil
+	}
+	return "", nil
+}
+
+// storeBody streams a request body into storage, hashing it once, and
+// checks it against Content-MD5 and the checksum the client sent. Nothing
+// stays stored when it fails.
+func (h *Handler) storeBody(ctx context.Context, r *http.Request, alg checksumAlgorithm) (stored, error) {
+	wantMD5, err := contentMD5(r.Header)
+	if err != nil {
+		return stored{}, err
+	}
+	p, err := openPayload(r)
+	if err != nil {
+		return stored{}, err
+	}
+	if p.size > maxPutSize {
+		return stored{}, newError(ErrEntityTooLarge, ExtraElement{"ProposedSize", strconv.FormatInt(p.size, 10)}, ExtraElement{"MaxSizeAllowed", strconv.FormatInt(maxPutSize, 10)})
+	}
+	hasher := newObjectHasher(alg)
+	id, n, err := h.store.data.Write(ctx, io.TeeReader(p, hasher), p.size)
+	if err != nil {
+		return stored{}, s3Error(err, "", "")
+	}
+	s := stored{blob: id, size: n, md5: hasher.md5Sum()}
+	if alg != "" {
+		s.checksum = backend.Checksum{Algorithm: string(alg), Value: hasher.checksum(), Type: "FULL_OBJECT"}
+	}
+	if err := verifyBody(r, p, s, wantMD5); err != nil {
+		_ = h.store.data.Delete(context.WithoutCancel(ctx), id)
+		return stored{}, err
+	}
+	return s, nil
+}
+
+func contentMD5(h http.Header) ([]byte, error) {
+	v, ok := h["Content-Md5"]
+	if !ok {
+		return nil, nil
+	}
+	sum, err := base64.StdEncoding.DecodeString(strings.Join(v, ""))
+	if err != nil || len(sum) != md5.Size {
+		return nil, newError(ErrInvalidDigest, ExtraElement{"Content-MD5", strings.Join(v, "")})
+	}
+	return sum, nil
+}
+
+func verifyBody(r *http.Request, p *payload, s stored, wantMD5 []byte) error {
+	if wantMD5 != nil && string(wantMD5) != string(s.md5) {
+		return newError(ErrBadDigest, ExtraElement{"ExpectedDigest", hex.EncodeToString(wantMD5)},
+			ExtraElement{"CalculatedDigest", base64.StdEncoding.EncodeToString(s.md5)})
+	}
+	if s.checksum.Algorithm == "" {
+		return nil
+	}
+	alg := checksumAlgorithm(s.checksum.Algorithm)
+	want := r.Header.Get(alg.header())
+	if want == "" {
+		want = p.trailer(alg.header())
+		if want == "" && r.Header.Get("x-amz-trailer") != "" {
+			return errorf(ErrInvalidRequest, "The request is missing the trailing %s checksum.", alg.header())
+		}
+	}
+	if want != "" && want != s.checksum.Value {
+		return errorf(ErrBadDigest, "The %s you specified did not match the calculated checksum.", alg.header())
+	}
+	return nil
+}
+
+func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	if _, err := h.store.meta.GetBucket(ctx, req.bucket); err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	hd, meta, err := parseObjectHeaders(r.Header)
+	if err != nil {
+		return err
+	}
+	cond, err := writeCondition(r, req.key)
+	if err != nil {
+		return err
+	}
+	alg, err := checksumAlgorithmOf(r, "")
+	if err != nil {
+		return err
+	}
+	s, err := h.storeBody(ctx, r, alg)
+	if err != nil {
+		return err
+	}
+	obj := backend.Object{
+		Key: req.key, Size: s.size, ETag: s.etag(), LastModified: h.now(),
+		Headers: hd, Metadata: meta, Checksum: s.checksum,
+		Parts: []backend.Part{{Number: 1, Size: s.size, ETag: s.etag(), Checksum: s.checksum, Blob: s.blob}},
+	}
+	if _, err := h.store.commit(ctx, req.bucket, obj, cond, true); err != nil {
+		return s3Error(err, req.bucket, req.key)
+	}
+	w.Header().Set("ETag", obj.ETag)
+	setChecksumHeaders(w.Header(), obj.Checksum)
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+func setChecksumHeaders(h http.Header, c backend.Checksum) {
+	if c.Algorithm == "" {
+		return
+	}
+	h[checksumAlgorithm(c.Algorithm).header()] = []string{c.Value}
+	if c.Type != "" {
+		h["x-amz-checksum-type"] = []string{c.Type}
+	}
+}
+
+// getObject serves GetObject and HeadObject.
+func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	if v := q.Get("versionId"); v != "" && v != "null" {
+		return errorf(ErrInvalidArgument, "Invalid version id specified")
+	}
+	partNumber := 0
+	if v := q.Get("partNumber"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			return errorf(ErrInvalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
+		}
+		if r.Header.Get("Range") != "" {
+			return errorf(ErrInvalidRequest, "Cannot specify both Range header and partNumber query parameter")
+		}
+		partNumber = n
+	}
+	var (
+		obj backend.Object
+		rd  *objectReader
+		err error
+	)
+	if r.Method == http.MethodHead {
+		obj, err = h.store.meta.GetObject(ctx, req.bucket, req.key)
+	} else {
+		obj, rd, err = h.store.open(ctx, req.bucket, req.key)
+	}
+	if err != nil {
+		return s3Error(err, req.bucket, req.key)
+	}
+	if rd != nil {
+		defer rd.Close()
+	}
+	hdr := w.Header()
+	hdr.Set("ETag", obj.ETag)
+	hdr.Set("Last-Modified", obj.LastModified.UTC().Format(http.TimeFormat))
+	if err := checkReadConditions(r.Header, "", &obj); err != nil {
+		return err
+	}
+
+	start, length := int64(0), obj.Size
+	status := http.StatusOK
+	checksum := obj.Checksum
+	switch {
+	case partNumber > 0:
+		if partNumber > len(obj.Parts) || (!obj.Multipart && partNumber > 1) {
+			return errorf(ErrInvalidPartNumber, "The requested partnumber is not satisfiable")
+		}
+		for _, p := range obj.Parts[:partNumber-1] {
+			start += p.Size
+		}
+		part := obj.Parts[partNumber-1]
+		length = part.Size
+		if obj.Multipart {
+			hdr.Set("x-amz-mp-parts-count", strconv.Itoa(len(obj.Parts)))
+			checksum = backend.Checksum{}
+			if obj.Checksum.Type == "COMPOSITE" {
+				checksum = part.Checksum
+			}
+		}
+		status = http.StatusPartialContent
+		hdr.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, start+length-1, obj.Size))
+		if length == 0 {
+			hdr.Del("Content-Range")
+			status = http.StatusOK
+		}
+	case r.Header.Get("Range") != "":
+		rg, ok, err := parseRange(r.Header.Get("Range"), obj.Size)
+		if err != nil {
+			return newError(ErrInvalidRange, ExtraElement{"RangeRequested", r.Header.Get("Range")}, ExtraElement{"ActualObjectSize", strconv.FormatInt(obj.Size, 10)})
+		}
+		if ok {
+			start, length = rg.start, rg.length
+			status = http.StatusPartialContent
+			hdr.Set("Content-Range", rg.contentRange(obj.Size))
+			checksum = backend.Checksum{}
+		}
+	}
+	writeObjectHeaders(hdr, &obj, q)
+	if strings.EqualFold(r.Header.Get("x-amz-checksum-mode"), "ENABLED") {
+		setChecksumHeaders(hdr, checksum)
+	}
+	hdr.Set("Content-Length", strconv.FormatInt(length, 10))
+	w.WriteHeader(status)
+	if rd == nil || length == 0 {
+		return nil
+	}
+	_, err = io.Copy(w, io.NewSectionReader(rd, start, length))
+	return err
+}
+
+// writeObjectHeaders sets the stored headers of obj, with GetObject's
+// response-* query overrides.
+func writeObjectHeaders(hdr http.Header, obj *backend.Object, q map[string][]string) {
+	set := func(name, stored, override string) {
+		v := stored
+		if o, ok := q[override]; ok && len(o) > 0 {
+			v = o[0]
+		}
+		if v != "" {
+			hdr.Set(name, v)
+		}
+	}
+	set("Content-Type", obj.Headers.ContentType, "response-content-type")
+	set("Content-Encoding", obj.Headers.ContentEncoding, "response-content-encoding")
+	set("Content-Disposition", obj.Headers.ContentDisposition, "response-content-disposition")
+	set("Content-Language", obj.Headers.ContentLanguage, "response-content-language")
+	set("Cache-Control", obj.Headers.CacheControl, "response-cache-control")
+	set("Expires", obj.Headers.Expires, "response-expires")
+	hdr.Set("Accept-Ranges", "bytes")
+	for k, v := range obj.Metadata {
+		hdr["x-amz-meta-"+k] = []string{v}
+	}
+}
+
+func (h *Handler) deleteObject(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	if _, err := h.store.meta.GetBucket(ctx, req.bucket); err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	if err := h.store.delete(ctx, req.bucket, req.key); err != nil {
+		return s3Error(err, req.bucket, req.key)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type deleteRequest struct {
+	XMLName xml.Name `xml:"Delete"`
+	Quiet   bool
+	Objects []struct {
+		Key       string
+		VersionID string `xml:"VersionId"`
+	} `xml:"Object"`
+}
+
+type deleteResult struct {
+	XMLName xml.Name      `xml:"DeleteResult"`
+	Xmlns   string        `xml:"xmlns,attr"`
+	Deleted []deletedXML  `xml:"Deleted"`
+	Errors  []deleteError `xml:"Error"`
+}
+
+type deletedXML struct {
+	Key string
+}
+
+type deleteError struct {
+	Key     string
+	Code    ErrorCode
+	Message string
+}
+
+const maxDeleteKeys = 1000
+
+func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	body, err := readSmallBody(r, 2<<20)
+	if err != nil {
+		return err
+	}
+	var d deleteRequest
+	if err := xml.Unmarshal(body, &d); err != nil || len(d.Objects) == 0 || len(d.Objects) > maxDeleteKeys {
+		return newError(ErrMalformedXML)
+	}
+	if _, err := h.store.meta.GetBucket(ctx, req.bucket); err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	res := deleteResult{Xmlns: s3Namespace}
+	for _, o := range d.Objects {
+		var err error
+		switch {
+		case o.Key == "":
+			err = errorf(ErrInvalidArgument, "Object key must not be empty")
+		case len(o.Key) > 1024:
+			err = newError(ErrKeyTooLong)
+		case o.VersionID != "" && o.VersionID != "null":
+			err = errorf(ErrInvalidArgument, "Invalid version id specified")
+		default:
+			err = s3Error(h.store.delete(ctx, req.bucket, o.Key), req.bucket, o.Key)
+		}
+		if err != nil {
+			e, ok := err.(*Error)
+			if !ok {
+				e = newError(ErrInternalError)
+			}
+			res.Errors = append(res.Errors, deleteError{Key: o.Key, Code: e.Code, Message: e.message()})
+			continue
+		}
+		if !d.Quiet {
+			res.Deleted = append(res.Deleted, deletedXML{Key: o.Key})
+		}
+	}
+	writeXML(w, http.StatusOK, res)
+	return nil
+}
