@@ -171,7 +171,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		w.WriteHeader(status)
 		return
 	}
-	h.Del("ETag")
+	delete(h, "ETag")
 	h.Del("Last-Modified")
 	if r.Method == http.MethodHead {
 		w.WriteHeader(status)

@@ -129,7 +129,7 @@ func (h *Handler) uploadPart(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return err
 	}
-	w.Header().Set("ETag", part.ETag)
+	setETag(w.Header(), part.ETag)
 	if part.Checksum.Algorithm != "" {
 		w.Header()[checksumAlgorithm(part.Checksum.Algorithm).header()] = []string{part.Checksum.Value}
 	}

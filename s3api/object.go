@@ -227,7 +227,7 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	if _, err := h.store.commit(ctx, req.bucket, obj, cond, true); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}
-	w.Header().Set("ETag", obj.ETag)
+	setETag(w.Header(), obj.ETag)
 	setChecksumHeaders(w.Header(), obj.Checksum)
 	w.WriteHeader(http.StatusOK)
 	return nil
@@ -278,7 +278,7 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 		defer rd.Close()
 	}
 	hdr := w.Header()
-	hdr.Set("ETag", obj.ETag)
+	setETag(hdr, obj.ETag)
 	hdr.Set("Last-Modified", obj.LastModified.UTC().Format(http.TimeFormat))
 	if err := checkReadConditions(r.Header, "", &obj); err != nil {
 		return err
@@ -440,3 +440,6 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, req *req
 	writeXML(w, http.StatusOK, res)
 	return nil
 }
+
+// setETag spells the header as S3 does; http.Header.Set would send "Etag".
+func setETag(h http.Header, etag string) { h["ETag"] = []string{etag} }

@@ -1,0 +1,18 @@
+package main
+
+import (
+	"io"
+	"sync"
+)
+
+// syncWriter serialises writes from the server's request goroutines.
+type syncWriter struct {
+	mu sync.Mutex // guards w
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
