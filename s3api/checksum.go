@@ -1,0 +1,371 @@
+// S3 additional checksums (x-amz-checksum-*), including the COMPOSITE and
+// FULL_OBJECT checksums of multipart uploads:
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+
+package s3api
+
+import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// checksumAlgorithm is an S3 checksum algorithm, spelled as S3 spells it in
+// x-amz-checksum-algorithm and ChecksumAlgorithm elements.
+type checksumAlgorithm string
+
+const (
+	checksumCRC32     checksumAlgorithm = "CRC32"
+	checksumCRC32C    checksumAlgorithm = "CRC32C"
+	checksumCRC64NVME checksumAlgorithm = "CRC64NVME"
+	checksumSHA1      checksumAlgorithm = "SHA1"
+	checksumSHA256    checksumAlgorithm = "SHA256"
+)
+
+// checksumAlgorithms is every supported algorithm, in a fixed order.
+var checksumAlgorithms = [...]checksumAlgorithm{
+	checksumCRC32, checksumCRC32C, checksumCRC64NVME, checksumSHA1, checksumSHA256,
+}
+
+// errInvalidChecksumHeader is matched by every error requestChecksum
+// returns. Their Error() is the message S3 sends with InvalidRequest.
+var errInvalidChecksumHeader = errors.New("invalid x-amz-checksum- header")
+
+// errInvalidChecksum wraps errors about a malformed checksum value given to
+// compositeChecksum or combineFullObjectCRC.
+var errInvalidChecksum = errors.New("invalid checksum value")
+
+// checksumHeaderError is an InvalidRequest error whose text is S3's message.
+type checksumHeaderError string
+
+func (e checksumHeaderError) Error() string        { return string(e) }
+func (e checksumHeaderError) Is(target error) bool { return target == errInvalidChecksumHeader }
+
+// parseChecksumAlgorithm parses an algorithm name in any case.
+func parseChecksumAlgorithm(s string) (checksumAlgorithm, bool) {
+	for _, a := range checksumAlgorithms {
+		if strings.EqualFold(s, string(a)) {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+// header returns the header that carries a's checksum, or "" if a is not a
+// supported algorithm.
+func (a checksumAlgorithm) header() string {
+	switch a {
+	case checksumCRC32:
+		return "x-amz-checksum-crc32"
+	case checksumCRC32C:
+		return "x-amz-checksum-crc32c"
+	case checksumCRC64NVME:
+		return "x-amz-checksum-crc64nvme"
+	case checksumSHA1:
+		return "x-amz-checksum-sha1"
+	case checksumSHA256:
+		return "x-amz-checksum-sha256"
+	}
+	return ""
+}
+
+// size returns the length of a's raw digest, or 0 for an unknown algorithm.
+func (a checksumAlgorithm) size() int {
+	switch a {
+	case checksumCRC32, checksumCRC32C:
+		return crc32.Size
+	case checksumCRC64NVME:
+		return 8
+	case checksumSHA1:
+		return sha1.Size
+	case checksumSHA256:
+		return sha256.Size
+	}
+	return 0
+}
+
+// newHash returns a new hash for a, or nil for an unknown algorithm.
+func (a checksumAlgorithm) newHash() hash.Hash {
+	switch a {
+	case checksumCRC32:
+		return crc32.NewIEEE()
+	case checksumCRC32C:
+		// MakeTable caches the Castagnoli table, and crc32 uses the CPU's
+		// CRC32 instruction for it.
+		return crc32.New(crc32.MakeTable(crc32.Castagnoli))
+	case checksumCRC64NVME:
+		return new(crc64NVME)
+	case checksumSHA1:
+		return sha1.New()
+	case checksumSHA256:
+		return sha256.New()
+	}
+	return nil
+}
+
+// encodeChecksum encodes a raw digest as S3 sends it: standard base64.
+func encodeChecksum(sum []byte) string {
+	return base64.StdEncoding.EncodeToString(sum)
+}
+
+// decodeChecksum decodes a base64 checksum of algorithm a, requiring the
+// canonical encoding of a digest of the right length.
+func decodeChecksum(a checksumAlgorithm, s string) ([]byte, error) {
+	n := a.size()
+	if n == 0 {
+		return nil, fmt.Errorf("%w: unknown algorithm %q", errInvalidChecksum, a)
+	}
+	if len(s) != base64.StdEncoding.EncodedLen(n) {
+		return nil, fmt.Errorf("%w: %s checksum %q", errInvalidChecksum, a, s)
+	}
+	sum, err := base64.StdEncoding.Strict().DecodeString(s)
+	if err != nil || len(sum) != n {
+		return nil, fmt.Errorf("%w: %s checksum %q", errInvalidChecksum, a, s)
+	}
+	return sum, nil
+}
+
+// requestChecksum returns the checksum a request carries in its one
+// x-amz-checksum-<algorithm> header, or "", "", nil if it carries none.
+// x-amz-checksum-algorithm, -type and -mode are not checksum values and are
+// ignored, as are headers for algorithms S3 does not define here. Two
+// checksum headers, even empty ones, or a value that is not the base64 of a
+// digest of the algorithm's length is an InvalidRequest error, worded as S3
+// words it.
+func requestChecksum(h http.Header) (alg checksumAlgorithm, value string, err error) {
+	for _, a := range checksumAlgorithms {
+		vs := h.Values(a.header())
+		if len(vs) == 0 {
+			continue
+		}
+		if alg != "" || len(vs) > 1 {
+			return "", "", checksumHeaderError("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+		}
+		alg, value = a, vs[0]
+	}
+	if alg == "" {
+		return "", "", nil
+	}
+	if _, err := decodeChecksum(alg, value); err != nil {
+		return "", "", checksumHeaderError("Value for " + alg.header() + " header is invalid.")
+	}
+	return alg, value, nil
+}
+
+// compositeChecksum returns the COMPOSITE checksum of a multipart upload:
+// the checksum of the concatenated raw part checksums, then "-" and the part
+// count, as S3 reports it.
+func compositeChecksum(a checksumAlgorithm, partSums []string) (string, error) {
+	h := a.newHash()
+	if h == nil {
+		return "", fmt.Errorf("%w: unknown algorithm %q", errInvalidChecksum, a)
+	}
+	if len(partSums) == 0 {
+		return "", fmt.Errorf("%w: no parts", errInvalidChecksum)
+	}
+	for i, s := range partSums {
+		sum, err := decodeChecksum(a, s)
+		if err != nil {
+			return "", fmt.Errorf("part %d: %w", i+1, err)
+		}
+		h.Write(sum)
+	}
+	var buf [sha256.Size]byte
+	return encodeChecksum(h.Sum(buf[:0])) + "-" + strconv.Itoa(len(partSums)), nil
+}
+
+// crcPart is one part of a FULL_OBJECT multipart checksum: the part's
+// base64 CRC and its length in bytes.
+type crcPart struct {
+	sum  string
+	size int64
+}
+
+// combineFullObjectCRC returns the FULL_OBJECT checksum of a multipart
+// upload: the CRC of the concatenated parts, computed from the parts' CRCs
+// and sizes without the data. Only the CRC algorithms can be combined.
+func combineFullObjectCRC(a checksumAlgorithm, parts []crcPart) (string, error) {
+	var poly uint64
+	switch a {
+	case checksumCRC32:
+		poly = crc32.IEEE
+	case checksumCRC32C:
+		poly = crc32.Castagnoli
+	case checksumCRC64NVME:
+		poly = crc64NVMEPoly
+	default:
+		return "", fmt.Errorf("%w: %q checksums cannot be combined", errInvalidChecksum, a)
+	}
+	width := a.size()
+	top := uint64(1) << (8*width - 1) // x^0 in the reflected representation
+	var crc uint64                    // the CRC of no bytes
+	for i, p := range parts {
+		sum, err := decodeChecksum(a, p.sum)
+		if err != nil {
+			return "", fmt.Errorf("part %d: %w", i+1, err)
+		}
+		if p.size < 0 {
+			return "", fmt.Errorf("%w: part %d has size %d", errInvalidChecksum, i+1, p.size)
+		}
+		var v uint64
+		if width == 4 {
+			v = uint64(binary.BigEndian.Uint32(sum))
+		} else {
+			v = binary.BigEndian.Uint64(sum)
+		}
+		crc = crcCombine(crc, v, uint64(p.size), poly, top)
+	}
+	var buf [8]byte
+	binary.BigEndian.PutUint64(buf[:], crc)
+	return encodeChecksum(buf[8-width:]), nil
+}
+
+// crcCombine returns CRC(A‖B) from crc1 = CRC(A), crc2 = CRC(B) and len2 =
+// len(B), for a reflected CRC with all-ones initial value and final XOR
+// (CRC-32, CRC-32C and CRC-64/NVME all are): CRC(A‖B) = CRC(A)·x^(8·len2) +
+// CRC(B) over GF(2) modulo the polynomial. This is zlib's crc32_combine,
+// with x^(8·len2) found by square-and-multiply and widened to 64 bits.
+func crcCombine(crc1, crc2, len2, poly, top uint64) uint64 {
+	return crcMulMod(crcXPow8n(len2, poly, top), crc1, poly, top) ^ crc2
+}
+
+// crcMulMod multiplies a and b modulo the polynomial, both in the reflected
+// representation where top is x^0.
+func crcMulMod(a, b, poly, top uint64) uint64 {
+	var p uint64
+	for m := top; m != 0; m >>= 1 {
+		if a&m != 0 {
+			p ^= b
+		}
+		if b&1 != 0 {
+			b = b>>1 ^ poly
+		} else {
+			b >>= 1
+		}
+	}
+	return p
+}
+
+// crcXPow8n returns x^(8n) modulo the polynomial.
+func crcXPow8n(n, poly, top uint64) uint64 {
+	r, b := top, top>>8 // x^0, x^8
+	for ; n != 0; n >>= 1 {
+		if n&1 != 0 {
+			r = crcMulMod(r, b, poly, top)
+		}
+		b = crcMulMod(b, b, poly, top)
+	}
+	return r
+}
+
+// crc64NVMEPoly is the reversed CRC-64/NVME polynomial, the constant the AWS
+// SDK passes to crc64.MakeTable.
+const crc64NVMEPoly = 0x9a6c_9329_ac4b_c9b5
+
+// crc64NVMETables holds slicing-by-8 tables for CRC-64/NVME. hash/crc64
+// accelerates only its two built-in polynomials and rebuilds an 8×256 table
+// on every Write of 2 KiB or more for any other, which would allocate on
+// every write of an object body.
+var crc64NVMETables = sync.OnceValue(func() *[8][256]uint64 {
+	t := new([8][256]uint64)
+	for i := range 256 {
+		crc := uint64(i)
+		for range 8 {
+			if crc&1 != 0 {
+				crc = crc>>1 ^ crc64NVMEPoly
+			} else {
+				crc >>= 1
+			}
+		}
+		t[0][i] = crc
+	}
+	for i := range 256 {
+		crc := t[0][i]
+		for j := 1; j < 8; j++ {
+			crc = t[0][crc&0xff] ^ crc>>8
+			t[j][i] = crc
+		}
+	}
+	return t
+})
+
+// crc64NVME is a hash.Hash64 computing CRC-64/NVME, the same function as the
+// SDK's crc64.New(crc64.MakeTable(0x9a6c9329ac4bc9b5)).
+type crc64NVME struct{ crc uint64 }
+
+func (d *crc64NVME) Size() int      { return 8 }
+func (d *crc64NVME) BlockSize() int { return 1 }
+func (d *crc64NVME) Reset()         { d.crc = 0 }
+func (d *crc64NVME) Sum64() uint64  { return d.crc }
+
+func (d *crc64NVME) Sum(b []byte) []byte {
+	return binary.BigEndian.AppendUint64(b, d.crc)
+}
+
+func (d *crc64NVME) Write(p []byte) (int, error) {
+	t := crc64NVMETables()
+	crc := ^d.crc
+	n := len(p)
+	for len(p) >= 8 {
+		crc ^= binary.LittleEndian.Uint64(p)
+		crc = t[7][crc&0xff] ^ t[6][crc>>8&0xff] ^ t[5][crc>>16&0xff] ^ t[4][crc>>24&0xff] ^
+			t[3][crc>>32&0xff] ^ t[2][crc>>40&0xff] ^ t[1][crc>>48&0xff] ^ t[0][crc>>56]
+		p = p[8:]
+	}
+	for _, c := range p {
+		crc = t[0][byte(crc)^c] ^ crc>>8
+	}
+	d.crc = ^crc
+	return n, nil
+}
+
+// objectHasher computes an object's MD5 (for its ETag) and, optionally, one
+// additional checksum in a single pass, as an io.Writer.
+type objectHasher struct {
+	md5 hash.Hash
+	sum hash.Hash // nil without an algorithm
+}
+
+// newObjectHasher returns a hasher for MD5 and, unless a is "", a's
+// checksum. a must be "" or a supported algorithm.
+func newObjectHasher(a checksumAlgorithm) *objectHasher {
+	h := &objectHasher{md5: md5.New()}
+	if a != "" {
+		h.sum = a.newHash()
+	}
+	return h
+}
+
+// Write never fails.
+func (h *objectHasher) Write(p []byte) (int, error) {
+	h.md5.Write(p)
+	if h.sum != nil {
+		h.sum.Write(p)
+	}
+	return len(p), nil
+}
+
+// md5Sum returns the raw MD5 of what was written.
+func (h *objectHasher) md5Sum() []byte {
+	return h.md5.Sum(make([]byte, 0, md5.Size))
+}
+
+// checksum returns the base64 checksum of what was written, or "" if the
+// hasher has no algorithm.
+func (h *objectHasher) checksum() string {
+	if h.sum == nil {
+		return ""
+	}
+	var buf [sha256.Size]byte
+	return encodeChecksum(h.sum.Sum(buf[:0]))
+}
