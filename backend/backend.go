@@ -16,13 +16,24 @@ import (
 
 // Errors a Backend reports. Callers match them with errors.Is.
 var (
-	ErrBucketExists   = errors.New("backend: bucket already exists")
+	// ErrBucketExists is returned by CreateBucket for a name already in use.
+	ErrBucketExists = errors.New("backend: bucket already exists")
+	// ErrBucketNotFound is returned by every bucket, object and upload
+	// method when the named bucket does not exist.
 	ErrBucketNotFound = errors.New("backend: bucket not found")
+	// ErrBucketNotEmpty is returned by DeleteBucket.
 	ErrBucketNotEmpty = errors.New("backend: bucket not empty")
+	// ErrObjectNotFound is returned for a key with no record.
 	ErrObjectNotFound = errors.New("backend: object not found")
+	// ErrUploadExists is returned by CreateUpload when the bucket already
+	// holds an upload with the same key and ID.
+	ErrUploadExists = errors.New("backend: multipart upload already exists")
+	// ErrUploadNotFound is returned for an unknown {key, upload ID} pair.
 	ErrUploadNotFound = errors.New("backend: multipart upload not found")
-	ErrBlobNotFound   = errors.New("backend: blob not found")
-	ErrClosed         = errors.New("backend: closed")
+	// ErrBlobNotFound is returned for an unknown, deleted or malformed BlobID.
+	ErrBlobNotFound = errors.New("backend: blob not found")
+	// ErrClosed is returned by every method called after Close.
+	ErrClosed = errors.New("backend: closed")
 )
 
 // Bucket is a bucket record.
@@ -33,7 +44,9 @@ type Bucket struct {
 }
 
 // BlobID names a stored byte sequence. Backends choose the format; callers
-// treat it as opaque.
+// treat it as opaque. A backend never hands out the same BlobID twice, even
+// after the blob is deleted (persistent backends: across reopening too), so a
+// stale ID can only miss, never read another blob.
 type BlobID string
 
 // Checksum is an S3 additional checksum as it appears on the wire.
@@ -95,9 +108,10 @@ type Upload struct {
 	Parts []Part
 }
 
-// PutCondition is called by PutObject with the current record (nil when the
-// key is absent) while the write is serialised with other writes to the same
-// key; a non-nil error aborts the write and is returned as is.
+// PutCondition is called by PutObject with a copy of the current record (nil
+// when the key is absent) while the write is serialised with other writes to
+// the same key; a non-nil error aborts the write and is returned as is. It
+// must not write to the same backend: that would wait for itself.
 type PutCondition func(current *Object) error
 
 // Blob is an open stored byte sequence. Reads of a Blob see the bytes that
@@ -110,7 +124,13 @@ type Blob interface {
 
 // Backend is a store of buckets, object records, uploads and blobs. All
 // methods are safe for concurrent use. Returned values are copies: mutating
-// them never changes the store.
+// them never changes the store, and neither does mutating a value after
+// passing it in. Strings in records (names, keys, metadata) are valid UTF-8;
+// the S3 layer validates them, and a persistent backend may refuse others.
+//
+// Methods return ctx.Err() if ctx is already done; WriteBlob also stops
+// reading when ctx is cancelled. Object and upload methods on a missing
+// bucket fail with ErrBucketNotFound.
 type Backend interface {
 	CreateBucket(ctx context.Context, b Bucket) error // ErrBucketExists
 	GetBucket(ctx context.Context, name string) (Bucket, error)
@@ -129,11 +149,12 @@ type Backend interface {
 	// absent). Callers delete its blobs.
 	DeleteObject(ctx context.Context, bucket, key string) (Object, error)
 	// ListObjects returns up to limit records with key >= from, in
-	// ascending byte order of key. Its cost depends on limit, not on the
-	// number of objects in the bucket.
+	// ascending byte order of key; limit <= 0 returns none. Its cost depends
+	// on limit, not on the number of objects in the bucket.
 	ListObjects(ctx context.Context, bucket, from string, limit int) ([]Object, error)
 
-	// CreateUpload stores a new upload; u.Parts is ignored.
+	// CreateUpload stores a new upload; u.Parts is ignored. A second upload
+	// with the same key and ID fails with ErrUploadExists.
 	CreateUpload(ctx context.Context, u Upload) error
 	GetUpload(ctx context.Context, bucket, key, id string) (Upload, error)
 	// PutPart records a part of an upload and returns the part it replaced
@@ -148,12 +169,15 @@ type Backend interface {
 	// WriteBlob stores everything r yields as a new blob. sizeHint is the
 	// expected length, or -1; it is a hint from client input, so
 	// implementations must not trust it for unbounded allocation. A failed
-	// read leaves no blob behind.
+	// read leaves no blob behind and its error is returned wrapped, so
+	// errors.Is still matches it.
 	WriteBlob(ctx context.Context, r io.Reader, sizeHint int64) (BlobID, int64, error)
 	OpenBlob(ctx context.Context, id BlobID) (Blob, error)
 	DeleteBlob(ctx context.Context, id BlobID) error
 
-	// Close releases resources. Everything acknowledged before Close is
-	// durable for persistent backends.
+	// Close releases resources; later calls return ErrClosed, and calling
+	// Close again is a no-op. Blobs already open stay readable until closed.
+	// Everything acknowledged before Close is durable for persistent
+	// backends.
 	Close() error
 }

@@ -1,0 +1,511 @@
+package backendtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/backend/memory"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// recorder is a testingT that records failures instead of failing the real
+// test, so the suite can be run against broken backends.
+type recorder struct {
+	outer *testing.T
+	path  string // "/Group/Subtest"
+	rep   *report
+	only  string // at the root: run only this top-level group, if set
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	// mu guards failed and cleanups.
+	mu       sync.Mutex
+	failed   bool
+	cleanups []func()
+}
+
+// report collects the failures of one run of the suite.
+type report struct {
+	// mu guards failures.
+	mu       sync.Mutex
+	failures []string // "path: message"
+}
+
+func newRecorder(outer *testing.T, path string, rep *report) *recorder {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &recorder{outer: outer, path: path, rep: rep, ctx: ctx, cancel: cancel}
+}
+
+func (r *recorder) Helper() {}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	r.failed = true
+	r.mu.Unlock()
+	r.rep.mu.Lock()
+	r.rep.failures = append(r.rep.failures, r.path+": "+fmt.Sprintf(format, args...))
+	r.rep.mu.Unlock()
+}
+
+func (r *recorder) Fatalf(format string, args ...any) {
+	r.Errorf(format, args...)
+	runtime.Goexit() // like testing.T: ends the subtest's goroutine
+}
+
+func (r *recorder) Cleanup(f func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cleanups = append(r.cleanups, f)
+}
+
+func (r *recorder) TempDir() string          { return r.outer.TempDir() }
+func (r *recorder) Context() context.Context { return r.ctx }
+
+func (r *recorder) Failed() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.failed
+}
+
+func (r *recorder) Run(name string, f func(t testingT)) bool {
+	if r.path == "" && r.only != "" && name != r.only {
+		return true
+	}
+	child := newRecorder(r.outer, r.path+"/"+name, r.rep)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer child.finish()
+		f(child)
+	}()
+	<-done
+	if child.Failed() {
+		r.mu.Lock()
+		r.failed = true
+		r.mu.Unlock()
+	}
+	return !child.Failed()
+}
+
+// finish cancels the context and runs cleanups, last first, as testing does.
+func (r *recorder) finish() {
+	r.cancel()
+	r.mu.Lock()
+	cleanups := r.cleanups
+	r.mu.Unlock()
+	for _, f := range slices.Backward(cleanups) {
+		f()
+	}
+}
+
+// runSuite runs the group of the suite named only against backends made by
+// wrap(memory.New()) and returns the failures.
+func runSuite(t *testing.T, only string, wrap func(backend.Backend) backend.Backend) []string {
+	rep := &report{}
+	root := newRecorder(t, "", rep)
+	root.only = only
+	run(root, func(testingT) backend.Backend { return wrap(memory.New()) })
+	root.finish()
+	return rep.failures
+}
+
+func TestSuitePassesMemory(t *testing.T) {
+	if failures := runSuite(t, "", func(b backend.Backend) backend.Backend { return b }); len(failures) > 0 {
+		t.Errorf("suite failed a correct backend:\n%s", strings.Join(failures, "\n"))
+	}
+}
+
+// TestSuiteCatches feeds the suite backends with one defect each and checks
+// that the suite reports it in the subtest meant to catch it.
+func TestSuiteCatches(t *testing.T) {
+	tests := []struct {
+		name string
+		wrap func(backend.Backend) backend.Backend
+		want string // the subtest that must fail
+	}{
+		{"UnsortedBuckets", func(b backend.Backend) backend.Backend { return unsortedBuckets{b} }, "Buckets/ListSorted"},
+		{"DeleteNonEmptyBucket", func(b backend.Backend) backend.Backend { return forceDelete{b} }, "Buckets/DeleteNotEmpty"},
+		{"WrongNotFound", func(b backend.Backend) backend.Backend { return wrongNotFound{b} }, "Objects/GetMissing"},
+		{"TruncatedTimes", func(b backend.Backend) backend.Backend { return truncTimes{b} }, "Objects/PutGet"},
+		{"NoReplaced", func(b backend.Backend) backend.Backend { return noReplaced{b} }, "Objects/Replace"},
+		{"IgnoresCondition", func(b backend.Backend) backend.Backend { return ignoresCond{b} }, "Objects/ConditionAborts"},
+		{"SharedMetadata", func(b backend.Backend) backend.Backend { return newShared(b, false) }, "Objects/Copies/GetObject"},
+		{"SharedParts", func(b backend.Backend) backend.Backend { return newShared(b, true) }, "Objects/Copies/GetObject"},
+		{"KeepsInput", func(b backend.Backend) backend.Backend { return newKeepsInput(b) }, "Objects/Copies/Input"},
+		{"UnsortedList", func(b backend.Backend) backend.Backend { return unsortedList{b} }, "List/Order"},
+		{"ExclusiveFrom", func(b backend.Backend) backend.Backend { return exclusiveFrom{b} }, "List/From"},
+		{"IgnoresLimit", func(b backend.Backend) backend.Backend { return ignoresLimit{b} }, "List/Limit"},
+		{"UnsortedParts", func(b backend.Backend) backend.Backend { return unsortedParts{b} }, "Uploads/PutPart"},
+		{"UploadsByID", func(b backend.Backend) backend.Backend { return uploadsByID{b} }, "Uploads/List"},
+		{"SwallowsReadError", func(b backend.Backend) backend.Backend { return swallowsReadError{b} }, "Blobs/FailedReader"},
+		{"DeleteBreaksOpen", func(b backend.Backend) backend.Backend { return deleteBreaksOpen{b} }, "Blobs/DeleteWhileOpen"},
+		{"ShortReadNoEOF", func(b backend.Backend) backend.Backend { return shortReadNoEOF{b} }, "Blobs/WriteRead"},
+		{"RacyCondition", func(b backend.Backend) backend.Backend { return racyCond{b} }, "Concurrency/Counter"},
+		{"IgnoresContext", func(b backend.Backend) backend.Backend { return ignoresContext{b} }, "Context"},
+		{"IgnoresClose", func(b backend.Backend) backend.Backend { return ignoresClose{b} }, "Close"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			group, _, _ := strings.Cut(tt.want, "/")
+			failures := runSuite(t, group, tt.wrap)
+			caught := slices.ContainsFunc(failures, func(f string) bool {
+				return strings.HasPrefix(f, "/"+tt.want+":") || strings.HasPrefix(f, "/"+tt.want+"/")
+			})
+			if !caught {
+				t.Errorf("suite did not fail %s; failures:\n%s", tt.want, strings.Join(failures, "\n"))
+			}
+			if testing.Verbose() && len(failures) > 0 {
+				t.Logf("first failure: %s", failures[0])
+			}
+		})
+	}
+}
+
+// fakeDisk is a persistent backend in memory: reopening a dir returns the
+// state the previous backend for it left behind.
+type fakeDisk struct {
+	// mu guards dirs.
+	mu   sync.Mutex
+	dirs map[string]*memory.Backend
+
+	loseBlobs bool // defect: blobs do not survive reopening
+}
+
+// keepOpen leaves the shared state alive on Close.
+type keepOpen struct{ backend.Backend }
+
+func (keepOpen) Close() error { return nil }
+
+// losesBlobs reads and writes blobs in a store of its own.
+type losesBlobs struct {
+	backend.Backend
+	blobs backend.Backend
+}
+
+func (l losesBlobs) WriteBlob(ctx context.Context, r io.Reader, n int64) (backend.BlobID, int64, error) {
+	return l.blobs.WriteBlob(ctx, r, n)
+}
+func (l losesBlobs) OpenBlob(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
+	return l.blobs.OpenBlob(ctx, id)
+}
+func (l losesBlobs) DeleteBlob(ctx context.Context, id backend.BlobID) error {
+	return l.blobs.DeleteBlob(ctx, id)
+}
+
+func (f *fakeDisk) open(_ testingT, dir string) backend.Backend {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m, ok := f.dirs[dir]
+	if !ok {
+		m = memory.New()
+		f.dirs[dir] = m
+	}
+	if f.loseBlobs {
+		return keepOpen{losesBlobs{m, memory.New()}}
+	}
+	return keepOpen{m}
+}
+
+func runPersistentSuite(t *testing.T, open func(t testingT, dir string) backend.Backend) []string {
+	rep := &report{}
+	root := newRecorder(t, "", rep)
+	runPersistent(root, open)
+	root.finish()
+	return rep.failures
+}
+
+func TestPersistentSuite(t *testing.T) {
+	t.Run("Passes", func(t *testing.T) {
+		f := &fakeDisk{dirs: map[string]*memory.Backend{}}
+		if failures := runPersistentSuite(t, f.open); len(failures) > 0 {
+			t.Errorf("RunPersistent failed a correct backend:\n%s", strings.Join(failures, "\n"))
+		}
+	})
+	t.Run("CatchesAmnesia", func(t *testing.T) {
+		failures := runPersistentSuite(t, func(testingT, string) backend.Backend { return memory.New() })
+		if len(failures) == 0 {
+			t.Errorf("RunPersistent passed a backend that forgets everything on reopening")
+		}
+	})
+	t.Run("CatchesLostBlobs", func(t *testing.T) {
+		f := &fakeDisk{dirs: map[string]*memory.Backend{}, loseBlobs: true}
+		failures := runPersistentSuite(t, f.open)
+		if !slices.ContainsFunc(failures, func(f string) bool { return strings.Contains(f, "OpenBlob") }) {
+			t.Errorf("RunPersistent did not report lost blobs; failures:\n%s", strings.Join(failures, "\n"))
+		}
+	})
+}
+
+// The broken backends. Each wraps a correct one and breaks one rule.
+
+type unsortedBuckets struct{ backend.Backend }
+
+func (u unsortedBuckets) ListBuckets(ctx context.Context) ([]backend.Bucket, error) {
+	bs, err := u.Backend.ListBuckets(ctx)
+	slices.Reverse(bs)
+	return bs, err
+}
+
+type forceDelete struct{ backend.Backend }
+
+func (f forceDelete) DeleteBucket(ctx context.Context, name string) error {
+	if err := f.Backend.DeleteBucket(ctx, name); !errors.Is(err, backend.ErrBucketNotEmpty) {
+		return err
+	}
+	return nil // pretends
+}
+
+type wrongNotFound struct{ backend.Backend }
+
+func (w wrongNotFound) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
+	o, err := w.Backend.GetObject(ctx, bucket, key)
+	if errors.Is(err, backend.ErrObjectNotFound) {
+		err = errors.New("no such key")
+	}
+	return o, err
+}
+
+type truncTimes struct{ backend.Backend }
+
+func (tr truncTimes) PutObject(ctx context.Context, bucket string, o backend.Object, cond backend.PutCondition) (*backend.Object, error) {
+	o.LastModified = o.LastModified.Truncate(time.Second)
+	return tr.Backend.PutObject(ctx, bucket, o, cond)
+}
+
+type noReplaced struct{ backend.Backend }
+
+func (n noReplaced) PutObject(ctx context.Context, bucket string, o backend.Object, cond backend.PutCondition) (*backend.Object, error) {
+	_, err := n.Backend.PutObject(ctx, bucket, o, cond)
+	return nil, err
+}
+
+type ignoresCond struct{ backend.Backend }
+
+func (i ignoresCond) PutObject(ctx context.Context, bucket string, o backend.Object, _ backend.PutCondition) (*backend.Object, error) {
+	return i.Backend.PutObject(ctx, bucket, o, nil)
+}
+
+// racyCond checks the condition, then writes: not serialised.
+type racyCond struct{ backend.Backend }
+
+func (r racyCond) PutObject(ctx context.Context, bucket string, o backend.Object, cond backend.PutCondition) (*backend.Object, error) {
+	if cond != nil {
+		var cur *backend.Object
+		if c, err := r.Backend.GetObject(ctx, bucket, o.Key); err == nil {
+			cur = &c
+		}
+		if err := cond(cur); err != nil {
+			return nil, err
+		}
+		time.Sleep(time.Millisecond) // widen the window others write in
+	}
+	return r.Backend.PutObject(ctx, bucket, o, nil)
+}
+
+// shared hands out the same Metadata map (or Parts slice) on every
+// GetObject of a key, as a backend returning its stored record would.
+type shared struct {
+	backend.Backend
+	parts bool
+
+	// mu guards meta and partsOf.
+	mu      sync.Mutex
+	meta    map[string]map[string]string
+	partsOf map[string][]backend.Part
+}
+
+func newShared(b backend.Backend, parts bool) *shared {
+	return &shared{Backend: b, parts: parts, meta: map[string]map[string]string{}, partsOf: map[string][]backend.Part{}}
+}
+
+func (s *shared) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
+	o, err := s.Backend.GetObject(ctx, bucket, key)
+	if err != nil {
+		return o, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := bucket + "/" + key
+	if s.parts {
+		if p, ok := s.partsOf[k]; ok {
+			o.Parts = p
+		} else {
+			s.partsOf[k] = o.Parts
+		}
+		return o, nil
+	}
+	if m, ok := s.meta[k]; ok {
+		o.Metadata = m
+	} else {
+		s.meta[k] = o.Metadata
+	}
+	return o, nil
+}
+
+// keepsInput keeps the caller's Metadata map instead of a copy.
+type keepsInput struct {
+	backend.Backend
+
+	// mu guards meta.
+	mu   sync.Mutex
+	meta map[string]map[string]string
+}
+
+func newKeepsInput(b backend.Backend) *keepsInput {
+	return &keepsInput{Backend: b, meta: map[string]map[string]string{}}
+}
+
+func (k *keepsInput) PutObject(ctx context.Context, bucket string, o backend.Object, cond backend.PutCondition) (*backend.Object, error) {
+	r, err := k.Backend.PutObject(ctx, bucket, o, cond)
+	if err == nil {
+		k.mu.Lock()
+		k.meta[bucket+"/"+o.Key] = o.Metadata
+		k.mu.Unlock()
+	}
+	return r, err
+}
+
+func (k *keepsInput) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
+	o, err := k.Backend.GetObject(ctx, bucket, key)
+	k.mu.Lock()
+	if m, ok := k.meta[bucket+"/"+key]; ok && err == nil {
+		o.Metadata = m
+	}
+	k.mu.Unlock()
+	return o, err
+}
+
+type unsortedList struct{ backend.Backend }
+
+func (u unsortedList) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
+	os, err := u.Backend.ListObjects(ctx, bucket, from, limit)
+	if len(os) > 2 {
+		os[1], os[2] = os[2], os[1]
+	}
+	return os, err
+}
+
+type exclusiveFrom struct{ backend.Backend }
+
+func (e exclusiveFrom) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
+	os, err := e.Backend.ListObjects(ctx, bucket, from, limit+1)
+	if len(os) > 0 && os[0].Key == from {
+		os = os[1:]
+	}
+	if len(os) > limit {
+		os = os[:max(limit, 0)]
+	}
+	return os, err
+}
+
+type ignoresLimit struct{ backend.Backend }
+
+func (i ignoresLimit) ListObjects(ctx context.Context, bucket, from string, _ int) ([]backend.Object, error) {
+	return i.Backend.ListObjects(ctx, bucket, from, 1<<30)
+}
+
+type unsortedParts struct{ backend.Backend }
+
+func (u unsortedParts) GetUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
+	up, err := u.Backend.GetUpload(ctx, bucket, key, id)
+	slices.Reverse(up.Parts)
+	return up, err
+}
+
+type uploadsByID struct{ backend.Backend }
+
+func (u uploadsByID) ListUploads(ctx context.Context, bucket string) ([]backend.Upload, error) {
+	us, err := u.Backend.ListUploads(ctx, bucket)
+	slices.SortFunc(us, func(a, b backend.Upload) int { return strings.Compare(a.ID, b.ID) })
+	return us, err
+}
+
+type swallowsReadError struct{ backend.Backend }
+
+type eofOnError struct{ r io.Reader }
+
+func (e eofOnError) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil {
+		err = io.EOF
+	}
+	return n, err
+}
+
+func (s swallowsReadError) WriteBlob(ctx context.Context, r io.Reader, n int64) (backend.BlobID, int64, error) {
+	return s.Backend.WriteBlob(ctx, eofOnError{r}, n)
+}
+
+// deleteBreaksOpen's blobs stop reading once deleted, as a backend that
+// reopens a file per read would.
+type deleteBreaksOpen struct{ backend.Backend }
+
+type fragileBlob struct {
+	backend.Blob
+	b  backend.Backend
+	id backend.BlobID
+}
+
+func (f fragileBlob) ReadAt(p []byte, off int64) (int, error) {
+	bl, err := f.b.OpenBlob(context.Background(), f.id)
+	if err != nil {
+		return 0, err
+	}
+	defer bl.Close()
+	return bl.ReadAt(p, off)
+}
+
+func (d deleteBreaksOpen) OpenBlob(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
+	bl, err := d.Backend.OpenBlob(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return fragileBlob{bl, d.Backend, id}, nil
+}
+
+type shortReadNoEOF struct{ backend.Backend }
+
+type noEOF struct{ backend.Blob }
+
+func (n noEOF) ReadAt(p []byte, off int64) (int, error) {
+	k, err := n.Blob.ReadAt(p, off)
+	if err == io.EOF {
+		err = nil
+	}
+	return k, err
+}
+
+func (s shortReadNoEOF) OpenBlob(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
+	bl, err := s.Backend.OpenBlob(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return noEOF{bl}, nil
+}
+
+// ignoresContext replaces every context with a live one.
+type ignoresContext struct{ backend.Backend }
+
+func (i ignoresContext) GetObject(_ context.Context, bucket, key string) (backend.Object, error) {
+	return i.Backend.GetObject(context.Background(), bucket, key)
+}
+
+// ignoresClose keeps working after Close.
+type ignoresClose struct{ backend.Backend }
+
+func (ignoresClose) Close() error { return nil }

@@ -1,0 +1,287 @@
+package backendtest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing/iotest"
+
+	"github.com/mocks3/mocks3/backend"
+)
+
+const mib = 1 << 20
+
+// mustWriteBlob stores data and returns its ID.
+func mustWriteBlob(t testingT, b backend.Backend, data []byte) backend.BlobID {
+	t.Helper()
+	id, n, err := b.WriteBlob(t.Context(), bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatalf("WriteBlob(%d bytes) = %v", len(data), err)
+	}
+	if n != int64(len(data)) {
+		t.Fatalf("WriteBlob(%d bytes) stored %d", len(data), n)
+	}
+	return id
+}
+
+// checkBlob reports an error unless blob id holds want.
+func checkBlob(t testingT, b backend.Backend, id backend.BlobID, want []byte) {
+	t.Helper()
+	bl, err := b.OpenBlob(t.Context(), id)
+	if err != nil {
+		t.Errorf("OpenBlob(%q) = %v", id, err)
+		return
+	}
+	defer bl.Close()
+	checkOpenBlob(t, bl, id, want)
+}
+
+func checkOpenBlob(t testingT, bl backend.Blob, id backend.BlobID, want []byte) {
+	t.Helper()
+	if bl.Size() != int64(len(want)) {
+		t.Errorf("blob %q: Size() = %d, want %d", id, bl.Size(), len(want))
+	}
+	got := make([]byte, len(want))
+	n, err := bl.ReadAt(got, 0)
+	if n != len(want) || (err != nil && err != io.EOF) {
+		t.Errorf("blob %q: ReadAt(%d bytes, 0) = %d, %v; want %d, nil", id, len(want), n, err, len(want))
+	} else if !bytes.Equal(got, want) {
+		t.Errorf("blob %q: ReadAt(%d bytes, 0) read different bytes than written", id, len(want))
+	}
+}
+
+// failingReader yields n bytes of data, then err.
+type failingReader struct {
+	n   int
+	err error
+}
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		return 0, r.err
+	}
+	k := min(len(p), r.n)
+	clear(p[:k])
+	r.n -= k
+	return k, nil
+}
+
+func (s suite) testBlobs(t testingT) {
+	t.Run("WriteRead", func(t testingT) {
+		b := s.open(t)
+		big := 3*mib + 17
+		tests := []struct {
+			name string
+			size int
+			hint int64
+			half bool // the reader returns short reads
+		}{
+			{"Empty", 0, 0, false},
+			{"EmptyNoHint", 0, -1, false},
+			{"OneByte", 1, 1, false},
+			{"Small", 100, 100, false},
+			{"SmallNoHint", 100, -1, true},
+			{"SmallHintLow", 100, 50, false},
+			{"SmallHintHigh", 100, 1000, false},
+			{"SmallHintHuge", 100, 1 << 40, false},
+			{"Chunk", mib, mib, false},
+			{"Big", big, int64(big), false},
+			{"BigNoHint", big, -1, true},
+			{"BigHintLow", big, mib, false},
+			{"BigHintHigh", big, 4 * mib, false},
+		}
+		for i, tt := range tests {
+			t.Run(tt.name, func(t testingT) {
+				want := content(uint64(i), tt.size)
+				var r io.Reader = bytes.NewReader(want)
+				if tt.half {
+					r = iotest.HalfReader(r)
+				}
+				id, n, err := b.WriteBlob(t.Context(), r, tt.hint)
+				if err != nil {
+					t.Fatalf("WriteBlob(%d bytes, hint %d) = %v", tt.size, tt.hint, err)
+				}
+				if n != int64(tt.size) {
+					t.Errorf("WriteBlob(%d bytes, hint %d) stored %d", tt.size, tt.hint, n)
+				}
+				bl, err := b.OpenBlob(t.Context(), id)
+				if err != nil {
+					t.Fatalf("OpenBlob = %v", err)
+				}
+				defer bl.Close()
+				checkOpenBlob(t, bl, id, want)
+				checkReadAt(t, bl, want)
+				// TestReader makes tiny reads and prints whole contents.
+				if tt.size <= 1000 {
+					if err := iotest.TestReader(io.NewSectionReader(bl, 0, bl.Size()), want); err != nil {
+						t.Errorf("iotest.TestReader over the blob: %v", err)
+					}
+				}
+			})
+		}
+	})
+
+	t.Run("DistinctIDs", func(t testingT) {
+		b := s.open(t)
+		ids := map[backend.BlobID]int{}
+		for i := range 10 {
+			id := mustWriteBlob(t, b, content(uint64(i), 100+i))
+			if j, ok := ids[id]; ok {
+				t.Errorf("WriteBlob #%d returned ID %q, like WriteBlob #%d", i, id, j)
+			}
+			ids[id] = i
+		}
+		for id, i := range ids {
+			checkBlob(t, b, id, content(uint64(i), 100+i))
+		}
+	})
+
+	t.Run("Delete", func(t testingT) {
+		b := s.open(t)
+		id := mustWriteBlob(t, b, content(1, 1000))
+		other := mustWriteBlob(t, b, content(2, 1000))
+		checkErr(t, "DeleteBlob", b.DeleteBlob(t.Context(), id), nil)
+		_, err := b.OpenBlob(t.Context(), id)
+		checkErr(t, "OpenBlob(deleted)", err, backend.ErrBlobNotFound)
+		checkErr(t, "DeleteBlob(deleted)", b.DeleteBlob(t.Context(), id), backend.ErrBlobNotFound)
+		checkBlob(t, b, other, content(2, 1000))
+		next := mustWriteBlob(t, b, content(3, 10))
+		if next == id || next == other {
+			t.Errorf("WriteBlob after DeleteBlob reused ID %q", next)
+		}
+	})
+
+	t.Run("DeleteWhileOpen", func(t testingT) {
+		b := s.open(t)
+		want := content(1, 2*mib+5)
+		id := mustWriteBlob(t, b, want)
+		bl, err := b.OpenBlob(t.Context(), id)
+		if err != nil {
+			t.Fatalf("OpenBlob = %v", err)
+		}
+		checkErr(t, "DeleteBlob(open)", b.DeleteBlob(t.Context(), id), nil)
+		checkOpenBlob(t, bl, id, want)
+		checkErr(t, "Blob.Close", bl.Close(), nil)
+	})
+
+	t.Run("NotFound", func(t testingT) {
+		b := s.open(t)
+		ids := []backend.BlobID{"", "0", "1", "nope", "..", "../../etc/passwd", "/", "/etc/passwd",
+			"blobs", ".tmp", "a/b", "\x00", backend.BlobID(strings.Repeat("f", 300)), "00000000-0000000000000000"}
+		for _, id := range ids {
+			_, err := b.OpenBlob(t.Context(), id)
+			checkErr(t, fmt.Sprintf("OpenBlob(%q)", id), err, backend.ErrBlobNotFound)
+			checkErr(t, fmt.Sprintf("DeleteBlob(%q)", id), b.DeleteBlob(t.Context(), id), backend.ErrBlobNotFound)
+		}
+	})
+
+	t.Run("FailedReader", func(t testingT) {
+		b := s.open(t)
+		errRead := errors.New("backendtest: read failed")
+		for _, n := range []int{0, 10, 3*mib + 1} {
+			for _, hint := range []int64{-1, int64(n), 4 * mib} {
+				id, _, err := b.WriteBlob(t.Context(), &failingReader{n: n, err: errRead}, hint)
+				call := fmt.Sprintf("WriteBlob(fails after %d bytes, hint %d)", n, hint)
+				checkErr(t, call, err, errRead)
+				if id != "" {
+					t.Errorf("%s returned ID %q, want none", call, id)
+				}
+			}
+		}
+	})
+
+	t.Run("Cancelled", func(t testingT) {
+		b := s.open(t)
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		id, _, err := b.WriteBlob(ctx, bytes.NewReader(content(1, 10)), 10)
+		checkErr(t, "WriteBlob(cancelled context)", err, context.Canceled)
+		if id != "" {
+			t.Errorf("WriteBlob(cancelled context) returned ID %q, want none", id)
+		}
+
+		// Cancelled while reading: the reader never fails, so only the
+		// context can stop the write.
+		ctx, cancel = context.WithCancel(t.Context())
+		defer cancel()
+		r := &cancellingReader{r: bytes.NewReader(make([]byte, 8*mib)), cancel: cancel}
+		id, _, err = b.WriteBlob(ctx, r, -1)
+		checkErr(t, "WriteBlob(context cancelled during the read)", err, context.Canceled)
+		if id != "" {
+			t.Errorf("WriteBlob(context cancelled during the read) returned ID %q, want none", id)
+		}
+	})
+
+	t.Run("ConcurrentReads", func(t testingT) {
+		b := s.open(t)
+		want := content(7, 2*mib+3)
+		id := mustWriteBlob(t, b, want)
+		bl, err := b.OpenBlob(t.Context(), id)
+		if err != nil {
+			t.Fatalf("OpenBlob = %v", err)
+		}
+		defer bl.Close()
+		parallel(8, func(g int) {
+			buf := make([]byte, 64<<10+g)
+			for off := int64(g * 1000); off < int64(len(want)); off += int64(len(buf)) * 3 {
+				n, err := bl.ReadAt(buf, off)
+				end := min(off+int64(len(buf)), int64(len(want)))
+				if n != int(end-off) || (err != nil && err != io.EOF) || !bytes.Equal(buf[:n], want[off:end]) {
+					t.Errorf("concurrent ReadAt(%d bytes, %d) = %d, %v, or wrong bytes", len(buf), off, n, err)
+					return
+				}
+			}
+		})
+	})
+}
+
+// cancellingReader cancels its context on the first Read.
+type cancellingReader struct {
+	r      io.Reader
+	cancel context.CancelFunc
+}
+
+func (c *cancellingReader) Read(p []byte) (int, error) {
+	c.cancel()
+	return c.r.Read(p)
+}
+
+// checkReadAt reads bl at offsets around chunk boundaries and both ends,
+// checking the io.ReaderAt contract: a short read returns io.EOF.
+func checkReadAt(t testingT, bl backend.Blob, want []byte) {
+	t.Helper()
+	size := int64(len(want))
+	offs := []int64{0, 1, size / 2, mib - 1, mib, mib + 1, 2*mib - 3, size - 1, size, size + 1, size + mib}
+	for _, off := range offs {
+		if off < 0 {
+			continue
+		}
+		for _, l := range []int64{1, 7, 4096, mib + 2} {
+			buf := make([]byte, l)
+			n, err := bl.ReadAt(buf, off)
+			wantN := max(0, min(l, size-off))
+			call := fmt.Sprintf("ReadAt(%d bytes, %d) of %d", l, off, size)
+			if int64(n) != wantN {
+				t.Errorf("%s: n = %d, want %d", call, n, wantN)
+				continue
+			}
+			if wantN < l && err != io.EOF {
+				t.Errorf("%s: err = %v, want io.EOF", call, err)
+			}
+			if wantN == l && err != nil && err != io.EOF {
+				t.Errorf("%s: err = %v, want nil", call, err)
+			}
+			if n > 0 && !bytes.Equal(buf[:n], want[off:off+int64(n)]) {
+				t.Errorf("%s read the wrong bytes", call)
+			}
+		}
+	}
+	if n, err := bl.ReadAt(make([]byte, 1), -1); err == nil {
+		t.Errorf("ReadAt(1 byte, -1) = %d, nil; want an error", n)
+	}
+}
+
+func byteReader(b []byte) io.Reader { return bytes.NewReader(b) }

@@ -1,0 +1,176 @@
+package backendtest
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/mocks3/mocks3/backend"
+)
+
+// t0 is a fixed time with nanoseconds and a non-UTC zone, so that a backend
+// that truncates or mangles instants is caught.
+var t0 = time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.FixedZone("UTC+2", 2*60*60))
+
+// sortedKeys are object keys in ascending byte order, chosen where byte order
+// differs from other plausible orders: prefixes before extensions, '/' among
+// punctuation, upper before lower case, and UTF-8 order (U+FF5E before
+// U+1F600) unlike UTF-16 order.
+var sortedKeys = []string{
+	"0", "B", "a", "a b", "a-", "a.", "a/", "a/b", "a0", "a\x7f", "b",
+	"~", "é", "ü", "日本", "～", "😀",
+}
+
+// oddKeys are keys that break a backend using keys as paths, or mangling them.
+var oddKeys = []string{
+	"..", "../x", "a/../b", "/", "//", "/leading", "trailing/", ".", "a\\b",
+	"C:\\x", "%2F", "a b\tc\nd", "con", "x.json", "日本語/ファイル", strings.Repeat("k", 1024),
+	strings.Repeat("é", 512),
+}
+
+func fullObject(key string) backend.Object {
+	return backend.Object{
+		Key:          key,
+		Size:         11,
+		ETag:         `"etag-1"`,
+		LastModified: t0,
+		Headers: backend.Headers{
+			ContentType:        "text/plain; charset=utf-8",
+			ContentEncoding:    "gzip",
+			ContentDisposition: `attachment; filename="x.txt"`,
+			ContentLanguage:    "en",
+			CacheControl:       "no-cache",
+			Expires:            "Wed, 21 Oct 2015 07:28:00 GMT",
+		},
+		Metadata: map[string]string{"a": "1", "long-name": "two words", "utf8": "é"},
+		Checksum: backend.Checksum{Algorithm: "CRC32", Value: "AAAAAA==-2", Type: "COMPOSITE"},
+		Parts: []backend.Part{
+			fullPart(1, "blob-1"),
+			fullPart(2, "blob-2"),
+		},
+		Multipart: true,
+	}
+}
+
+func fullPart(n int, blob backend.BlobID) backend.Part {
+	return backend.Part{
+		Number:       n,
+		Size:         int64(n) * 5,
+		ETag:         fmt.Sprintf(`"part-%d"`, n),
+		Checksum:     backend.Checksum{Algorithm: "SHA256", Value: "qqqq", Type: "FULL_OBJECT"},
+		LastModified: t0.Add(time.Duration(n) * time.Second),
+		Blob:         blob,
+	}
+}
+
+func fullUpload(bucket, key, id string, initiated time.Time) backend.Upload {
+	return backend.Upload{
+		Bucket:    bucket,
+		Key:       key,
+		ID:        id,
+		Initiated: initiated,
+		Headers:   backend.Headers{ContentType: "image/png", CacheControl: "max-age=60"},
+		Metadata:  map[string]string{"owner": "me"},
+
+		ChecksumAlgorithm: "CRC32C",
+		ChecksumType:      "COMPOSITE",
+	}
+}
+
+// content returns n deterministic pseudo-random bytes, different per seed,
+// so that a read at a wrong offset cannot match.
+func content(seed uint64, n int) []byte {
+	var s [32]byte
+	s[0], s[1] = byte(seed), byte(seed>>8)
+	b := make([]byte, n)
+	rand.NewChaCha8(s).Read(b)
+	return b
+}
+
+// Values are compared after normalising what the contract leaves open: a
+// time's location and monotonic reading (only the instant matters), and nil
+// versus empty maps and slices.
+
+func normTime(t time.Time) time.Time { return t.UTC().Round(0) }
+
+func normMap(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	return maps.Clone(m)
+}
+
+func normSlice[T any](s []T, norm func(T) T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	out := make([]T, len(s))
+	for i, v := range s {
+		out[i] = norm(v)
+	}
+	return out
+}
+
+func normBucket(b backend.Bucket) backend.Bucket {
+	b.Created = normTime(b.Created)
+	return b
+}
+
+func normPart(p backend.Part) backend.Part {
+	p.LastModified = normTime(p.LastModified)
+	return p
+}
+
+func normObject(o backend.Object) backend.Object {
+	o.LastModified = normTime(o.LastModified)
+	o.Metadata = normMap(o.Metadata)
+	o.Parts = normSlice(o.Parts, normPart)
+	return o
+}
+
+func normUpload(u backend.Upload) backend.Upload {
+	u.Initiated = normTime(u.Initiated)
+	u.Metadata = normMap(u.Metadata)
+	u.Parts = normSlice(u.Parts, normPart)
+	return u
+}
+
+func normBuckets(bs []backend.Bucket) []backend.Bucket { return normSlice(bs, normBucket) }
+func normObjects(os []backend.Object) []backend.Object { return normSlice(os, normObject) }
+func normUploads(us []backend.Upload) []backend.Upload { return normSlice(us, normUpload) }
+func normParts(ps []backend.Part) []backend.Part       { return normSlice(ps, normPart) }
+
+// check reports an error unless got equals want after normalisation; call
+// describes the call that produced got, as in "GetObject(k)".
+func check[T any](t testingT, call string, got, want T, norm func(T) T) bool {
+	t.Helper()
+	g, w := norm(got), norm(want)
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("%s = %+v\nwant %+v", call, g, w)
+		return false
+	}
+	return true
+}
+
+// checkErr reports an error unless errors.Is(err, want); want nil means
+// success.
+func checkErr(t testingT, call string, err, want error) bool {
+	t.Helper()
+	if !errors.Is(err, want) {
+		t.Errorf("%s: err = %v, want %v", call, err, want)
+		return false
+	}
+	return true
+}
+
+func keysOf(os []backend.Object) []string {
+	keys := make([]string, len(os))
+	for i, o := range os {
+		keys[i] = o.Key
+	}
+	return keys
+}

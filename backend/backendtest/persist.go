@@ -1,0 +1,246 @@
+package backendtest
+
+import (
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/mocks3/mocks3/backend"
+)
+
+// state is what a backend is expected to hold, for RunPersistent.
+type state struct {
+	buckets []backend.Bucket            // sorted
+	objects map[string][]backend.Object // by bucket, sorted by key
+	uploads map[string][]backend.Upload // by bucket, sorted, with parts
+	blobs   map[backend.BlobID][]byte   // live blobs
+	gone    map[backend.BlobID]bool     // every blob ID ever deleted
+}
+
+func runPersistent(t testingT, open func(t testingT, dir string) backend.Backend) {
+	t.Helper()
+	t.Run("Reopen", func(t testingT) {
+		dir := t.TempDir()
+		var cur backend.Backend
+		reopen := func() backend.Backend {
+			t.Helper()
+			if cur != nil {
+				if err := cur.Close(); err != nil {
+					t.Fatalf("Close = %v", err)
+				}
+			}
+			cur = open(t, dir)
+			if cur == nil {
+				t.Fatalf("open returned nil")
+			}
+			return cur
+		}
+		t.Cleanup(func() {
+			if cur != nil {
+				cur.Close()
+			}
+		})
+
+		b := reopen()
+		want := populate(t, b)
+		checkState(t, "before Close", b, want)
+
+		b = reopen()
+		checkState(t, "after reopening", b, want)
+		mutateMore(t, b, want)
+		checkState(t, "after more changes", b, want)
+
+		b = reopen()
+		checkState(t, "after reopening twice", b, want)
+		b = reopen()
+		checkState(t, "after reopening without changes", b, want)
+	})
+
+	t.Run("Empty", func(t testingT) {
+		dir := t.TempDir()
+		b := open(t, dir)
+		if err := b.Close(); err != nil {
+			t.Fatalf("Close = %v", err)
+		}
+		b = open(t, dir)
+		t.Cleanup(func() { b.Close() })
+		checkState(t, "reopened empty backend", b, &state{})
+	})
+}
+
+// populate writes a bit of everything, including changes that replace or
+// delete earlier ones, and returns the expected state.
+func populate(t testingT, b backend.Backend) *state {
+	t.Helper()
+	ctx := t.Context()
+	want := &state{
+		objects: map[string][]backend.Object{},
+		uploads: map[string][]backend.Upload{},
+		blobs:   map[backend.BlobID][]byte{},
+		gone:    map[backend.BlobID]bool{},
+	}
+
+	alpha := backend.Bucket{Name: "alpha", Region: "us-east-1", Created: t0}
+	beta := backend.Bucket{Name: "beta", Region: "eu-central-1", Created: t0.Add(time.Hour)}
+	for _, bk := range []backend.Bucket{beta, alpha, {Name: "gone", Created: t0}} {
+		if err := b.CreateBucket(ctx, bk); err != nil {
+			t.Fatalf("CreateBucket(%q) = %v", bk.Name, err)
+		}
+	}
+	if err := b.DeleteBucket(ctx, "gone"); err != nil {
+		t.Fatalf("DeleteBucket = %v", err)
+	}
+	want.buckets = []backend.Bucket{alpha, beta}
+
+	keys := append(append([]string{}, oddKeys...), sortedKeys...)
+	for _, k := range keys {
+		mustPut(t, b, "alpha", fullObject(k))
+	}
+	v2 := backend.Object{Key: "a", Size: 2, ETag: `"v2"`, LastModified: t0, Metadata: map[string]string{}}
+	mustPut(t, b, "alpha", v2)
+	if _, err := b.DeleteObject(ctx, "alpha", "b"); err != nil {
+		t.Fatalf("DeleteObject = %v", err)
+	}
+	want.objects["alpha"] = sortedObjects(keys, func(k string) (backend.Object, bool) {
+		switch k {
+		case "a":
+			return v2, true
+		case "b":
+			return backend.Object{}, false
+		}
+		return fullObject(k), true
+	})
+	mustPut(t, b, "beta", backend.Object{Key: "only"})
+	want.objects["beta"] = []backend.Object{{Key: "only"}}
+
+	u1 := fullUpload("alpha", "k1", "id1", t0)
+	u2 := fullUpload("alpha", "k0", "id2", t0)
+	u3 := fullUpload("alpha", "k1", "id3", t0)
+	for _, u := range []backend.Upload{u1, u2, u3} {
+		mustCreateUpload(t, b, u)
+	}
+	mustPutPart(t, b, u1, fullPart(2, "old"))
+	mustPutPart(t, b, u1, fullPart(1, "b"))
+	mustPutPart(t, b, u1, fullPart(2, "new"))
+	mustPutPart(t, b, u3, fullPart(1, "b"))
+	if _, err := b.DeleteUpload(ctx, "alpha", "k1", "id3"); err != nil {
+		t.Fatalf("DeleteUpload = %v", err)
+	}
+	u1.Parts = []backend.Part{fullPart(1, "b"), fullPart(2, "new")}
+	want.uploads["alpha"] = []backend.Upload{u2, u1}
+
+	for i, n := range []int{0, 10, mib + 3, 5} {
+		data := content(uint64(100+i), n)
+		id := mustWriteBlob(t, b, data)
+		want.blobs[id] = data
+	}
+	deleted := mustWriteBlob(t, b, content(99, 7))
+	if err := b.DeleteBlob(ctx, deleted); err != nil {
+		t.Fatalf("DeleteBlob = %v", err)
+	}
+	want.gone[deleted] = true
+	return want
+}
+
+// sortedObjects returns the records rec gives for keys, in key order.
+func sortedObjects(keys []string, rec func(string) (backend.Object, bool)) []backend.Object {
+	sorted := slices.Sorted(slices.Values(keys))
+	var out []backend.Object
+	for _, k := range sorted {
+		if o, ok := rec(k); ok {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// mutateMore makes changes to a reopened backend and updates want.
+func mutateMore(t testingT, b backend.Backend, want *state) {
+	t.Helper()
+	ctx := t.Context()
+
+	// New blob IDs must not repeat any handed out before reopening.
+	for i := range 3 {
+		data := content(uint64(200+i), 1000)
+		id := mustWriteBlob(t, b, data)
+		if _, ok := want.blobs[id]; ok || want.gone[id] {
+			t.Errorf("WriteBlob after reopening returned %q, an ID handed out before", id)
+		}
+		want.blobs[id] = data
+	}
+	for id := range want.gone {
+		checkErr(t, "DeleteBlob(deleted before reopening)", b.DeleteBlob(ctx, id), backend.ErrBlobNotFound)
+	}
+	id := slices.Sorted(maps.Keys(want.blobs))[0]
+	checkErr(t, "DeleteBlob", b.DeleteBlob(ctx, id), nil)
+	delete(want.blobs, id)
+	want.gone[id] = true
+
+	// A bucket deleted before reopening is gone for good.
+	mustCreateBucket(t, b, "gone")
+	want.buckets = append(want.buckets, backend.Bucket{Name: "gone", Region: "us-east-1", Created: t0})
+	want.objects["gone"] = nil
+	checkErr(t, "DeleteBucket(beta)", b.DeleteBucket(ctx, "beta"), backend.ErrBucketNotEmpty)
+	if _, err := b.DeleteObject(ctx, "beta", "only"); err != nil {
+		t.Fatalf("DeleteObject = %v", err)
+	}
+	checkErr(t, "DeleteBucket(beta)", b.DeleteBucket(ctx, "beta"), nil)
+	want.buckets = []backend.Bucket{want.buckets[0], want.buckets[2]}
+	delete(want.objects, "beta")
+
+	v3 := fullObject("a")
+	v3.ETag = `"v3"`
+	replaced, err := b.PutObject(ctx, "alpha", v3, nil)
+	checkErr(t, "PutObject", err, nil)
+	if replaced == nil || replaced.ETag != `"v2"` {
+		t.Errorf("PutObject after reopening replaced %+v, want the record written before", replaced)
+	}
+	for i, o := range want.objects["alpha"] {
+		if o.Key == "a" {
+			want.objects["alpha"][i] = v3
+		}
+	}
+
+	ups := want.uploads["alpha"]
+	mustPutPart(t, b, ups[0], fullPart(7, "b7"))
+	ups[0].Parts = append(ups[0].Parts, fullPart(7, "b7"))
+	if _, err := b.DeleteUpload(ctx, "alpha", ups[1].Key, ups[1].ID); err != nil {
+		t.Fatalf("DeleteUpload = %v", err)
+	}
+	want.uploads["alpha"] = ups[:1]
+}
+
+// checkState reports every difference between b and want.
+func checkState(t testingT, when string, b backend.Backend, want *state) {
+	t.Helper()
+	ctx := t.Context()
+	buckets, err := b.ListBuckets(ctx)
+	checkErr(t, "ListBuckets "+when, err, nil)
+	check(t, "ListBuckets "+when, buckets, want.buckets, normBuckets)
+	for _, bk := range want.buckets {
+		objs, err := b.ListObjects(ctx, bk.Name, "", 1<<20)
+		checkErr(t, "ListObjects "+when, err, nil)
+		check(t, "ListObjects("+bk.Name+") "+when, objs, want.objects[bk.Name], normObjects)
+
+		ups, err := b.ListUploads(ctx, bk.Name)
+		checkErr(t, "ListUploads "+when, err, nil)
+		wantUps := make([]backend.Upload, len(want.uploads[bk.Name]))
+		for i, u := range want.uploads[bk.Name] {
+			u.Parts = nil
+			wantUps[i] = u
+		}
+		check(t, "ListUploads("+bk.Name+") "+when, ups, wantUps, normUploads)
+		for _, u := range want.uploads[bk.Name] {
+			got, err := b.GetUpload(ctx, u.Bucket, u.Key, u.ID)
+			checkErr(t, "GetUpload "+when, err, nil)
+			check(t, "GetUpload("+u.Key+", "+u.ID+") "+when, got, u, normUpload)
+		}
+	}
+	for id, data := range want.blobs {
+		checkBlob(t, b, id, data)
+	}
+	for id := range want.gone {
+		_, err := b.OpenBlob(ctx, id)
+		checkErr(t, "OpenBlob(deleted) "+when, err, backend.ErrBlobNotFound)
+	}
+}

@@ -1,0 +1,387 @@
+package disk
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/backend/internal/index"
+)
+
+// records persists bucket, object and upload records as small JSON files:
+//
+//	buckets/<h(name)>/bucket.json
+//	buckets/<h(name)>/objects/<h(key)>.json
+//	buckets/<h(name)>/uploads/<h(key, id)>/upload.json
+//	buckets/<h(name)>/uploads/<h(key, id)>/part-<n>.json
+//
+// where h is hex SHA-256, so that no name or key is ever used as a path.
+// Every file and every new directory is first built under tmp and renamed
+// into place, and removed trees are renamed into tmp before deletion, so a
+// crash leaves either the old or the new state plus debris in tmp, which
+// Open deletes.
+type records struct {
+	buckets string
+	tmp     string
+
+	// mu guards trash.
+	mu sync.Mutex
+	// trash holds directories removeTree moved aside, for emptyTrash to
+	// delete once the index lock is released: an upload may hold
+	// thousands of part files.
+	trash []string
+}
+
+var _ index.Persister = (*records)(nil)
+
+func hashHex(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		// Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
+		h.Write(strconv.AppendInt(nil, int64(len(p)), 10))
+		h.Write([]byte{':'})
+		h.Write([]byte(p))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (r *records) bucketDir(name string) string {
+	return filepath.Join(r.buckets, hashHex(name))
+}
+
+func objectFile(key string) string { return hashHex(key) + ".json" }
+
+func (r *records) uploadDir(u *backend.Upload) string {
+	return filepath.Join(r.bucketDir(u.Bucket), "uploads", hashHex(u.Key, u.ID))
+}
+
+func partFile(n int) string { return "part-" + strconv.Itoa(n) + ".json" }
+
+// writeFile writes data to dir/name atomically.
+func (r *records) writeFile(dir, name string, data []byte) error {
+	f, err := os.CreateTemp(r.tmp, "rec-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(dir, name))
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("disk: writing record: %w", err)
+	}
+	return nil
+}
+
+// newDir returns a fresh directory under tmp, to fill and then install.
+func (r *records) newDir(fill func(dir string) error) (string, error) {
+	dir, err := os.MkdirTemp(r.tmp, "dir-*")
+	if err != nil {
+		return "", err
+	}
+	if err := fill(dir); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	return dir, nil
+}
+
+// install renames the prepared directory src to dst.
+func install(src, dst string) error {
+	if err := os.Rename(src, dst); err != nil {
+		os.RemoveAll(src)
+		return fmt.Errorf("disk: installing record: %w", err)
+	}
+	return nil
+}
+
+// removeTree removes dir by renaming it into tmp: the rename is the atomic
+// step. Deleting the files is left to emptyTrash, and can fail or be
+// interrupted harmlessly since Open empties tmp.
+func (r *records) removeTree(dir string) error {
+	trash, err := os.MkdirTemp(r.tmp, "del-*")
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(dir, filepath.Join(trash, "x")); err != nil {
+		os.Remove(trash)
+		return fmt.Errorf("disk: removing record: %w", err)
+	}
+	r.mu.Lock()
+	r.trash = append(r.trash, trash)
+	r.mu.Unlock()
+	return nil
+}
+
+// emptyTrash deletes what removeTree moved aside.
+func (r *records) emptyTrash() {
+	r.mu.Lock()
+	trash := r.trash
+	r.trash = nil
+	r.mu.Unlock()
+	for _, dir := range trash {
+		os.RemoveAll(dir)
+	}
+}
+
+func (r *records) CreateBucket(b *backend.Bucket) error {
+	if err := checkUTF8(b.Name, b.Region); err != nil {
+		return err
+	}
+	data, err := json.Marshal(b)
+	if err != nil {
+		return err
+	}
+	dir, err := r.newDir(func(dir string) error {
+		for _, sub := range []string{"objects", "uploads"} {
+			if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
+				return err
+			}
+		}
+		return os.WriteFile(filepath.Join(dir, "bucket.json"), data, 0o644)
+	})
+	if err != nil {
+		return fmt.Errorf("disk: creating bucket: %w", err)
+	}
+	return install(dir, r.bucketDir(b.Name))
+}
+
+func (r *records) DeleteBucket(name string) error {
+	return r.removeTree(r.bucketDir(name))
+}
+
+func (r *records) PutObject(bucket string, o *backend.Object) error {
+	if err := checkObject(o); err != nil {
+		return err
+	}
+	data, err := json.Marshal(o)
+	if err != nil {
+		return err
+	}
+	return r.writeFile(filepath.Join(r.bucketDir(bucket), "objects"), objectFile(o.Key), data)
+}
+
+func (r *records) DeleteObject(bucket, key string) error {
+	if err := os.Remove(filepath.Join(r.bucketDir(bucket), "objects", objectFile(key))); err != nil {
+		return fmt.Errorf("disk: removing record: %w", err)
+	}
+	return nil
+}
+
+func (r *records) CreateUpload(u *backend.Upload) error {
+	if err := checkUpload(u); err != nil {
+		return err
+	}
+	data, err := json.Marshal(u)
+	if err != nil {
+		return err
+	}
+	dir, err := r.newDir(func(dir string) error {
+		return os.WriteFile(filepath.Join(dir, "upload.json"), data, 0o644)
+	})
+	if err != nil {
+		return fmt.Errorf("disk: creating upload: %w", err)
+	}
+	return install(dir, r.uploadDir(u))
+}
+
+func (r *records) PutPart(u *backend.Upload, p *backend.Part) error {
+	if err := checkPart(p); err != nil {
+		return err
+	}
+	data, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return r.writeFile(r.uploadDir(u), partFile(p.Number), data)
+}
+
+func (r *records) DeleteUpload(u *backend.Upload) error {
+	return r.removeTree(r.uploadDir(u))
+}
+
+// errNotUTF8 explains a refused record: JSON would silently replace invalid
+// bytes with U+FFFD, and the record would come back different after Open.
+var errNotUTF8 = errors.New("disk: record holds a string that is not valid UTF-8")
+
+func checkUTF8(ss ...string) error {
+	for _, s := range ss {
+		if !utf8.ValidString(s) {
+			return fmt.Errorf("%w: %q", errNotUTF8, s)
+		}
+	}
+	return nil
+}
+
+func checkHeaders(h *backend.Headers) error {
+	return checkUTF8(h.ContentType, h.ContentEncoding, h.ContentDisposition,
+		h.ContentLanguage, h.CacheControl, h.Expires)
+}
+
+func checkMetadata(m map[string]string) error {
+	for k, v := range m {
+		if err := checkUTF8(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkChecksum(c *backend.Checksum) error {
+	return checkUTF8(c.Algorithm, c.Value, c.Type)
+}
+
+func checkPart(p *backend.Part) error {
+	if err := checkUTF8(p.ETag, string(p.Blob)); err != nil {
+		return err
+	}
+	return checkChecksum(&p.Checksum)
+}
+
+func checkObject(o *backend.Object) error {
+	if err := checkUTF8(o.Key, o.ETag); err != nil {
+		return err
+	}
+	if err := checkHeaders(&o.Headers); err != nil {
+		return err
+	}
+	if err := checkMetadata(o.Metadata); err != nil {
+		return err
+	}
+	if err := checkChecksum(&o.Checksum); err != nil {
+		return err
+	}
+	for i := range o.Parts {
+		if err := checkPart(&o.Parts[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkUpload(u *backend.Upload) error {
+	if err := checkUTF8(u.Bucket, u.Key, u.ID, u.ChecksumAlgorithm, u.ChecksumType); err != nil {
+		return err
+	}
+	if err := checkHeaders(&u.Headers); err != nil {
+		return err
+	}
+	return checkMetadata(u.Metadata)
+}
+
+// readJSON decodes the file at path into v.
+func readJSON(path string, v any) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("disk: %s: %w", path, err)
+	}
+	return nil
+}
+
+// load reads every record into idx.
+func (r *records) load(idx *index.Store) error {
+	entries, err := os.ReadDir(r.buckets)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := r.loadBucket(idx, filepath.Join(r.buckets, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *records) loadBucket(idx *index.Store, dir string) error {
+	var b backend.Bucket
+	if err := readJSON(filepath.Join(dir, "bucket.json"), &b); err != nil {
+		return err
+	}
+	if hashHex(b.Name) != filepath.Base(dir) {
+		return fmt.Errorf("disk: %s: bucket %q stored under the wrong name", dir, b.Name)
+	}
+	if err := idx.RestoreBucket(b); err != nil {
+		return err
+	}
+
+	objDir := filepath.Join(dir, "objects")
+	entries, err := os.ReadDir(objDir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		path := filepath.Join(objDir, e.Name())
+		var o backend.Object
+		if err := readJSON(path, &o); err != nil {
+			return err
+		}
+		if objectFile(o.Key) != e.Name() {
+			return fmt.Errorf("disk: %s: object %q stored under the wrong name", path, o.Key)
+		}
+		if err := idx.RestoreObject(b.Name, o); err != nil {
+			return err
+		}
+	}
+
+	upDir := filepath.Join(dir, "uploads")
+	entries, err = os.ReadDir(upDir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := r.loadUpload(idx, filepath.Join(upDir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *records) loadUpload(idx *index.Store, dir string) error {
+	var u backend.Upload
+	if err := readJSON(filepath.Join(dir, "upload.json"), &u); err != nil {
+		return err
+	}
+	if r.uploadDir(&u) != dir {
+		return fmt.Errorf("disk: %s: upload %q stored under the wrong name", dir, u.ID)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	u.Parts = nil
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "part-") {
+			continue
+		}
+		var p backend.Part
+		path := filepath.Join(dir, e.Name())
+		if err := readJSON(path, &p); err != nil {
+			return err
+		}
+		if partFile(p.Number) != e.Name() {
+			return fmt.Errorf("disk: %s: part %d stored under the wrong name", path, p.Number)
+		}
+		u.Parts = append(u.Parts, p)
+	}
+	return idx.RestoreUpload(u)
+}
+
+// isNotExist reports whether err means a missing file.
+func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

@@ -1,0 +1,178 @@
+// Package memory is a backend.Backend that keeps everything in memory.
+//
+// Records live in a sorted index per bucket, so a page of ListObjects costs
+// O(log n + limit). Blobs are stored as lists of chunks of at most 1 MiB,
+// never concatenated, so storing an object costs about its size in heap.
+package memory
+
+import (
+	"context"
+	"io"
+	"strconv"
+	"sync"
+
+	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/backend/internal/index"
+)
+
+var _ backend.Backend = (*Backend)(nil)
+
+// Backend is an in-memory backend.Backend. The zero value is not usable;
+// call New.
+type Backend struct {
+	idx *index.Store
+
+	// mu guards closed, blobs and lastID.
+	mu     sync.Mutex
+	closed bool
+	blobs  map[backend.BlobID]*blobData
+	lastID uint64
+}
+
+// New returns an empty Backend.
+func New() *Backend {
+	return &Backend{
+		idx:   index.New(nil),
+		blobs: make(map[backend.BlobID]*blobData),
+	}
+}
+
+// CreateBucket implements backend.Backend.
+func (m *Backend) CreateBucket(ctx context.Context, b backend.Bucket) error {
+	return m.idx.CreateBucket(ctx, b)
+}
+
+// GetBucket implements backend.Backend.
+func (m *Backend) GetBucket(ctx context.Context, name string) (backend.Bucket, error) {
+	return m.idx.GetBucket(ctx, name)
+}
+
+// ListBuckets implements backend.Backend.
+func (m *Backend) ListBuckets(ctx context.Context) ([]backend.Bucket, error) {
+	return m.idx.ListBuckets(ctx)
+}
+
+// DeleteBucket implements backend.Backend.
+func (m *Backend) DeleteBucket(ctx context.Context, name string) error {
+	return m.idx.DeleteBucket(ctx, name)
+}
+
+// GetObject implements backend.Backend.
+func (m *Backend) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
+	return m.idx.GetObject(ctx, bucket, key)
+}
+
+// PutObject implements backend.Backend.
+func (m *Backend) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.PutCondition) (*backend.Object, error) {
+	return m.idx.PutObject(ctx, bucket, obj, cond)
+}
+
+// DeleteObject implements backend.Backend.
+func (m *Backend) DeleteObject(ctx context.Context, bucket, key string) (backend.Object, error) {
+	return m.idx.DeleteObject(ctx, bucket, key)
+}
+
+// ListObjects implements backend.Backend.
+func (m *Backend) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
+	return m.idx.ListObjects(ctx, bucket, from, limit)
+}
+
+// CreateUpload implements backend.Backend.
+func (m *Backend) CreateUpload(ctx context.Context, u backend.Upload) error {
+	return m.idx.CreateUpload(ctx, u)
+}
+
+// GetUpload implements backend.Backend.
+func (m *Backend) GetUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
+	return m.idx.GetUpload(ctx, bucket, key, id)
+}
+
+// PutPart implements backend.Backend.
+func (m *Backend) PutPart(ctx context.Context, bucket, key, id string, p backend.Part) (*backend.Part, error) {
+	return m.idx.PutPart(ctx, bucket, key, id, p)
+}
+
+// DeleteUpload implements backend.Backend.
+func (m *Backend) DeleteUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
+	return m.idx.DeleteUpload(ctx, bucket, key, id)
+}
+
+// ListUploads implements backend.Backend.
+func (m *Backend) ListUploads(ctx context.Context, bucket string) ([]backend.Upload, error) {
+	return m.idx.ListUploads(ctx, bucket)
+}
+
+func (m *Backend) isClosed() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.closed
+}
+
+// WriteBlob implements backend.Backend. It reads r without holding any lock,
+// so slow uploads don't block each other.
+func (m *Backend) WriteBlob(ctx context.Context, r io.Reader, sizeHint int64) (backend.BlobID, int64, error) {
+	if err := ctx.Err(); err != nil {
+		return "", 0, err
+	}
+	if m.isClosed() {
+		return "", 0, backend.ErrClosed
+	}
+	d, err := readBlob(ctx, r, sizeHint)
+	if err != nil {
+		return "", 0, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return "", 0, backend.ErrClosed
+	}
+	m.lastID++
+	id := backend.BlobID(strconv.FormatUint(m.lastID, 10))
+	m.blobs[id] = d
+	return id, d.size, nil
+}
+
+// OpenBlob implements backend.Backend.
+func (m *Backend) OpenBlob(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return nil, backend.ErrClosed
+	}
+	d, ok := m.blobs[id]
+	if !ok {
+		return nil, backend.ErrBlobNotFound
+	}
+	return &blob{d: d}, nil
+}
+
+// DeleteBlob implements backend.Backend. Open handles keep the bytes alive.
+func (m *Backend) DeleteBlob(ctx context.Context, id backend.BlobID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return backend.ErrClosed
+	}
+	if _, ok := m.blobs[id]; !ok {
+		return backend.ErrBlobNotFound
+	}
+	delete(m.blobs, id)
+	return nil
+}
+
+// Close implements backend.Backend. It drops every record and blob not held
+// open, so a closed Backend costs no memory.
+func (m *Backend) Close() error {
+	m.idx.Close()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.closed = true
+	m.blobs = nil
+	return nil
+}
