@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
 )
@@ -33,7 +34,7 @@ func parseCopySource(v string) (bucket, key string, err error) {
 		return "", "", bad
 	}
 	bucket, key, ok := strings.Cut(strings.TrimPrefix(dec, "/"), "/")
-	if !ok || bucket == "" || key == "" {
+	if !ok || bucket == "" || key == "" || !utf8.ValidString(key) {
 		return "", "", bad
 	}
 	if len(key) > 1024 {

@@ -3,6 +3,7 @@ package s3api
 import (
 	"context"
 	"io"
+	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
 )
@@ -31,8 +32,13 @@ func (h *Handler) PutObject(ctx context.Context, bucket, key string, body io.Rea
 	if _, err := h.store.meta.GetBucket(ctx, bucket); err != nil {
 		return backend.Object{}, s3Error(err, bucket, "")
 	}
-	if key == "" || len(key) > 1024 {
+	switch {
+	case key == "":
+		return backend.Object{}, errorf(ErrInvalidArgument, "Object key must not be empty.")
+	case len(key) > 1024:
 		return backend.Object{}, newError(ErrKeyTooLong)
+	case !utf8.ValidString(key):
+		return backend.Object{}, errorf(ErrInvalidURI, "Object keys must be valid UTF-8.")
 	}
 	hasher := newObjectHasher("")
 	id, n, err := h.store.data.Write(ctx, io.TeeReader(body, hasher), -1)

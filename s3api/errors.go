@@ -35,6 +35,7 @@ const (
 	ErrInvalidRange                       ErrorCode = "InvalidRange"
 	ErrInvalidRequest                     ErrorCode = "InvalidRequest"
 	ErrInvalidStorageClass                ErrorCode = "InvalidStorageClass"
+	ErrInvalidURI                         ErrorCode = "InvalidURI"
 	ErrKeyTooLong                         ErrorCode = "KeyTooLongError"
 	ErrMalformedXML                       ErrorCode = "MalformedXML"
 	ErrMetadataTooLarge                   ErrorCode = "MetadataTooLarge"
@@ -79,6 +80,7 @@ var errorTable = map[ErrorCode]errorInfo{
 	ErrInvalidRange:                       {http.StatusRequestedRangeNotSatisfiable, "The requested range is not satisfiable"},
 	ErrInvalidRequest:                     {http.StatusBadRequest, "Invalid Request"},
 	ErrInvalidStorageClass:                {http.StatusBadRequest, "The storage class you specified is not valid"},
+	ErrInvalidURI:                         {http.StatusBadRequest, "Couldn't parse the specified URI."},
 	ErrKeyTooLong:                         {http.StatusBadRequest, "Your key is too long"},
 	ErrMalformedXML:                       {http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"},
 	ErrMetadataTooLarge:                   {http.StatusBadRequest, "Your metadata headers exceed the maximum allowed metadata size"},

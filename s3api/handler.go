@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/internal/metadata"
 	"github.com/mocks3/mocks3/internal/storage"
@@ -226,6 +227,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, req *request) er
 		if err := checkBucketName(req.bucket, req.op == OpCreateBucket); err != nil {
 			return err
 		}
+	}
+	if !utf8.ValidString(req.key) {
+		return errorf(ErrInvalidURI, "Object keys must be valid UTF-8.")
 	}
 	if len(req.key) > 1024 {
 		return newError(ErrKeyTooLong, ExtraElement{"Size", fmt.Sprint(len(req.key))}, ExtraElement{"MaxSizeAllowed", "1024"})

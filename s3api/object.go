@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
 )
@@ -33,6 +34,11 @@ func parseObjectHeaders(h http.Header) (backend.Headers, map[string]string, erro
 		CacheControl:       h.Get("Cache-Control"),
 		Expires:            h.Get("Expires"),
 	}
+	for _, v := range []string{hd.ContentType, hd.ContentEncoding, hd.ContentDisposition, hd.ContentLanguage, hd.CacheControl, hd.Expires} {
+		if !utf8.ValidString(v) {
+			return hd, nil, errorf(ErrInvalidArgument, "Header values must be valid UTF-8.")
+		}
+	}
 	if hd.ContentType == "" {
 		hd.ContentType = "binary/octet-stream"
 	}
@@ -48,6 +54,9 @@ func parseObjectHeaders(h http.Header) (backend.Headers, map[string]string, erro
 		}
 		name = strings.ToLower(name)
 		v := strings.Join(vs, ",")
+		if !utf8.ValidString(v) || !utf8.ValidString(name) {
+			return hd, nil, errorf(ErrInvalidArgument, "User metadata must be valid UTF-8.")
+		}
 		meta[name] = v
 		size += len(name) + len(v)
 	}
