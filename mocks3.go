@@ -23,6 +23,8 @@ import (
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/backend/disk"
 	"github.com/mocks3/mocks3/backend/memory"
+	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/faultroles"
 	"github.com/mocks3/mocks3/internal/metadata"
 	"github.com/mocks3/mocks3/internal/storage"
 	"github.com/mocks3/mocks3/s3api"
@@ -36,9 +38,12 @@ type Server struct {
 	cfg     config
 	ts      *httptest.Server
 	handler *s3api.Handler
+	top     http.Handler // handler plus the admin API
 	backend backend.Backend
 	owned   bool // whether Close closes backend
 	cancel  context.CancelFunc
+	faults  *faults.Engine
+	journal journal
 
 	closeOnce sync.Once
 }
@@ -77,9 +82,16 @@ func NewServer(opts ...Option) (*Server, error) {
 	default:
 		s.backend, s.owned = memory.New(), true
 	}
+	s.faults = faults.NewEngine(faults.Config{Seed: cfg.seed, Now: cfg.clock})
+	if _, err := s.faults.Replace(cfg.rules...); err != nil {
+		s.closeBackend()
+		return nil, fmt.Errorf("WithFaults: %w", err)
+	}
 	s.handler = s3api.New(s3api.Config{
-		Metadata:    metadata.NewLocal(s.backend),
-		Storage:     storage.NewLocal(s.backend),
+		Metadata:    faultroles.Metadata(metadata.NewLocal(s.backend), s.faults),
+		Storage:     faultroles.Storage(storage.NewLocal(s.backend), s.faults),
+		Intercept:   s.faults.Intercept,
+		OnRequest:   s.record,
 		Region:      cfg.region,
 		Now:         cfg.clock,
 		MinPartSize: cfg.minPartSize,
@@ -94,7 +106,8 @@ func NewServer(opts ...Option) (*Server, error) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	s.ts = httptest.NewUnstartedServer(s.handler)
+	s.top = s.topHandler()
+	s.ts = httptest.NewUnstartedServer(s.top)
 	s.ts.Config.BaseContext = func(net.Listener) context.Context { return ctx }
 	if cfg.addr != "" {
 		l, err := net.Listen("tcp", cfg.addr)
@@ -191,8 +204,9 @@ func (s *Server) closeBackend() {
 	}
 }
 
-// Handler returns the S3 API handler, to mount in another server.
-func (s *Server) Handler() http.Handler { return s.handler }
+// Handler returns the server's handler (the S3 API, and the admin API
+// under /_mocks3/), to mount in another server.
+func (s *Server) Handler() http.Handler { return s.top }
 
 // Region returns the server's region.
 func (s *Server) Region() string { return s.cfg.region }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/faults"
 )
 
 // An Option configures a Server. Options are applied after the defaults, in
@@ -41,6 +42,7 @@ type config struct {
 	addr        string
 	baseDomains []string
 	seed        uint64
+	rules       []faults.Rule
 }
 
 func defaultConfig() config {
@@ -195,10 +197,20 @@ func WithBaseDomain(domain string) Option {
 	})
 }
 
-// WithSeed seeds the source of request and upload IDs, so that runs repeat.
+// WithSeed seeds the source of request and upload IDs and of fault
+// probabilities and jitter, so that runs repeat exactly.
 func WithSeed(seed uint64) Option {
 	return optionFunc(func(c *config) error {
 		c.seed = seed
+		return nil
+	})
+}
+
+// WithFaults starts the server with fault rules in place; Faults adds and
+// removes rules later.
+func WithFaults(rules ...faults.Rule) Option {
+	return optionFunc(func(c *config) error {
+		c.rules = append(c.rules, rules...)
 		return nil
 	})
 }

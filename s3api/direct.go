@@ -8,9 +8,21 @@ import (
 	"github.com/mocks3/mocks3/backend"
 )
 
+type bypassKey struct{}
+
+// WithoutFaults marks ctx so that the fault engine leaves the role calls
+// made under it alone: seeding and inspection must not trip test faults.
+func WithoutFaults(ctx context.Context) context.Context {
+	return context.WithValue(ctx, bypassKey{}, true)
+}
+
+// FaultsBypassed reports whether ctx was marked by WithoutFaults.
+func FaultsBypassed(ctx context.Context) bool { return ctx.Value(bypassKey{}) != nil }
+
 // CreateBucket creates a bucket without a request, for seeding. An existing
 // bucket is not an error.
 func (h *Handler) CreateBucket(ctx context.Context, name string) error {
+	ctx = WithoutFaults(ctx)
 	if !ValidBucketName(name) {
 		return newError(ErrInvalidBucketName, ExtraElement{"BucketName", name})
 	}
@@ -29,6 +41,7 @@ func isBucketExists(err error) bool {
 // PutObject stores an object without a request, as a plain PUT of body
 // with the given Content-Type would.
 func (h *Handler) PutObject(ctx context.Context, bucket, key string, body io.Reader, contentType string) (backend.Object, error) {
+	ctx = WithoutFaults(ctx)
 	if _, err := h.store.meta.GetBucket(ctx, bucket); err != nil {
 		return backend.Object{}, s3Error(err, bucket, "")
 	}
@@ -62,6 +75,7 @@ func (h *Handler) PutObject(ctx context.Context, bucket, key string, body io.Rea
 
 // GetObject returns an object's record and bytes without a request.
 func (h *Handler) GetObject(ctx context.Context, bucket, key string) (backend.Object, []byte, error) {
+	ctx = WithoutFaults(ctx)
 	obj, rd, err := h.store.open(ctx, bucket, key)
 	if err != nil {
 		return backend.Object{}, nil, s3Error(err, bucket, key)
@@ -73,6 +87,7 @@ func (h *Handler) GetObject(ctx context.Context, bucket, key string) (backend.Ob
 
 // Keys returns the keys in bucket that start with prefix, in listing order.
 func (h *Handler) Keys(ctx context.Context, bucket, prefix string) ([]string, error) {
+	ctx = WithoutFaults(ctx)
 	var keys []string
 	in := listInput{prefix: prefix, max: 1000}
 	for {

@@ -115,6 +115,8 @@ func (c ErrorCode) Message() string { return errorTable[c].message }
 type Error struct {
 	Code    ErrorCode
 	Message string // defaults to Code.Message()
+	// Status, if set, overrides the code's usual status.
+	Status int
 	// Extra holds additional elements of the XML body, such as BucketName
 	// or Key, in the order given.
 	Extra []ExtraElement
@@ -166,6 +168,9 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		e = newError(ErrInternalError)
 	}
 	status := e.Code.Status()
+	if e.Status != 0 {
+		status = e.Status
+	}
 	h := w.Header()
 	h.Del("Content-Length")
 	if status == http.StatusNotModified {

@@ -5,6 +5,7 @@
 package s3api
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +44,12 @@ type Config struct {
 	Logger *slog.Logger
 	// Seed makes request and upload IDs repeatable.
 	Seed uint64
+	// Intercept, if set, serves every request in place of the handler,
+	// once the request is identified and has its ID; it calls serve to let
+	// the request through. The fault engine is an Intercept.
+	Intercept func(w http.ResponseWriter, r *http.Request, req *Request, serve http.HandlerFunc)
+	// OnRequest, if set, gets a Record of every finished request.
+	OnRequest func(Record)
 }
 
 // Handler is an http.Handler serving the S3 API.
@@ -98,11 +106,44 @@ type request struct {
 	uploadID string
 }
 
-// Request describes an S3 request as the router understands it.
+// Request describes an S3 request as the router understands it. While a
+// request is served, RequestFrom finds it in the request's context, so the
+// layers below can tell which S3 operation they work for.
 type Request struct {
 	Operation Operation
 	Bucket    string
 	Key       string
+	ID        string // x-amz-request-id
+	// Faults names the fault rules that triggered for the request; the
+	// fault engine appends to it.
+	Faults []string
+}
+
+type requestKey struct{}
+
+// RequestFrom returns the S3 request ctx serves, or nil.
+func RequestFrom(ctx context.Context) *Request {
+	r, _ := ctx.Value(requestKey{}).(*Request)
+	return r
+}
+
+// Record is a served request, as the request journal keeps it.
+type Record struct {
+	Time      time.Time
+	Operation Operation
+	Method    string
+	Bucket    string
+	Key       string
+	// Status is the response status; 0 if the connection was dropped
+	// before a response.
+	Status   int
+	Duration time.Duration
+	BytesIn  int64
+	BytesOut int64
+	// Attempt is the SDK's attempt number (amz-sdk-request), 0 if absent.
+	Attempt   int
+	RequestID string
+	Faults    []string // rules that triggered
 }
 
 // Identify returns the operation, bucket and key r addresses, without
@@ -199,20 +240,81 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr["x-amz-id-2"] = []string{req.id}
 	hdr["Server"] = []string{"AmazonS3"}
 	rw := &statusWriter{ResponseWriter: w}
+	pub := &Request{Operation: req.op, Bucket: req.bucket, Key: req.key, ID: req.id}
+	var body *bodyCounter
+	if r.Body != nil && r.Body != http.NoBody {
+		body = &bodyCounter{ReadCloser: r.Body}
+		r.Body = body
+	}
+	r = r.WithContext(context.WithValue(r.Context(), requestKey{}, pub))
+	defer func() {
+		// Runs also when a fault aborts the response with a panic.
+		if h.cfg.OnRequest == nil && h.cfg.Logger == nil {
+			return
+		}
+		rec := Record{Time: start, Operation: req.op, Method: r.Method, Bucket: req.bucket, Key: req.key,
+			Status: rw.code, Duration: time.Since(start), BytesOut: rw.n, RequestID: req.id,
+			Attempt: SDKAttempt(r.Header), Faults: pub.Faults}
+		if rw.wroteHeader && rw.code == 0 {
+			rec.Status = http.StatusOK
+		}
+		if body != nil {
+			rec.BytesIn = body.n
+		}
+		if h.cfg.OnRequest != nil {
+			h.cfg.OnRequest(rec)
+		}
+		if h.cfg.Logger != nil {
+			h.cfg.Logger.Info("request", "method", r.Method, "op", string(req.op), "bucket", req.bucket,
+				"key", req.key, "status", rec.Status, "bytes", rw.n, "dur", rec.Duration, "id", req.id)
+		}
+	}()
 
-	err := h.serve(rw, r, req)
-	if err != nil {
+	serve := func(w http.ResponseWriter, r *http.Request) {
+		err := h.serve(w, r, req)
+		if err == nil {
+			return
+		}
 		if !isS3Error(err) && h.cfg.Logger != nil {
 			h.cfg.Logger.Error("internal error", "op", req.op, "bucket", req.bucket, "key", req.key, "err", err)
 		}
 		if !rw.wroteHeader {
-			WriteError(rw, r, err)
+			WriteError(w, r, err)
 		}
 	}
-	if h.cfg.Logger != nil {
-		h.cfg.Logger.Info("request", "method", r.Method, "op", string(req.op), "bucket", req.bucket,
-			"key", req.key, "status", rw.status(), "bytes", rw.n, "dur", time.Since(start), "id", req.id)
+	if h.cfg.Intercept != nil {
+		h.cfg.Intercept(rw, r, pub, serve)
+		return
 	}
+	serve(rw, r)
+}
+
+// SDKAttempt returns the attempt number the AWS SDKs send in the
+// amz-sdk-request header (attempt=N; max=M), or 0.
+func SDKAttempt(h http.Header) int {
+	v := h.Get("amz-sdk-request")
+	i := strings.Index(v, "attempt=")
+	if i < 0 {
+		return 0
+	}
+	v = v[i+len("attempt="):]
+	if j := strings.IndexByte(v, ';'); j >= 0 {
+		v = v[:j]
+	}
+	n, _ := strconv.Atoi(strings.TrimSpace(v))
+	return n
+}
+
+// bodyCounter counts the request body bytes the handler reads.
+type bodyCounter struct {
+	io.ReadCloser
+	n int64
+}
+
+func (c *bodyCounter) Read(p []byte) (int, error) {
+	n, err := c.ReadCloser.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, req *request) error {
@@ -273,13 +375,6 @@ func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (w *statusWriter) status() int {
-	if w.code == 0 {
-		return http.StatusOK
-	}
-	return w.code
-}
 
 // writeXML writes v as an XML response body with status.
 func writeXML(w http.ResponseWriter, status int, v any) {

@@ -27,6 +27,12 @@ type objectStore struct {
 // uses are deleted.
 func (s *objectStore) commit(ctx context.Context, bucket string, obj backend.Object, cond backend.PutCondition, owned bool) (*backend.Object, error) {
 	replaced, err := s.meta.PutObject(ctx, bucket, obj, cond)
+	if errors.Is(err, metadata.ErrWriteLost) {
+		if owned {
+			s.deleteBlobs(ctx, obj.Parts, nil)
+		}
+		return nil, nil
+	}
 	if err != nil {
 		if owned {
 			s.deleteBlobs(ctx, obj.Parts, nil)

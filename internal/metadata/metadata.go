@@ -4,6 +4,7 @@ package metadata
 
 import (
 	"context"
+	"errors"
 
 	"github.com/mocks3/mocks3/backend"
 )
@@ -35,3 +36,8 @@ var _ Store = Local{}
 
 // NewLocal returns the in-process metadata role keeping its records in b.
 func NewLocal(b backend.Backend) Local { return Local{b} }
+
+// ErrWriteLost is returned by a metadata role that acknowledges a write but
+// drops it, as a lost-write fault does: the caller reports success and
+// reclaims the write's bytes.
+var ErrWriteLost = errors.New("metadata: write acknowledged but lost")

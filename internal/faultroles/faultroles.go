@@ -1,0 +1,220 @@
+// Package faultroles puts the fault engine at the boundaries of the
+// metadata and storage roles: each role call first asks the engine, which
+// may delay it, fail it, or ask the role to lose, corrupt or go back on
+// data.
+package faultroles
+
+import (
+	"context"
+	"io"
+	"sync"
+
+	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/internal/storage"
+	"github.com/mocks3/mocks3/s3api"
+)
+
+// Metadata wraps a metadata role with the engine's metadata rules, and
+// applies storage rules that lose writes or serve stale reads: both choose
+// which record readers see, which only the metadata role can do.
+func Metadata(s metadata.Store, e *faults.Engine) metadata.Store {
+	return &faultyMetadata{Store: s, e: e, prev: make(map[objectRef]backend.Object)}
+}
+
+type objectRef struct{ bucket, key string }
+
+type faultyMetadata struct {
+	metadata.Store
+	e *faults.Engine
+
+	mu   sync.Mutex // guards prev
+	prev map[objectRef]backend.Object
+}
+
+func (m *faultyMetadata) role(ctx context.Context, op, bucket, key string) (faults.RoleEffect, error) {
+	if s3api.FaultsBypassed(ctx) {
+		return faults.RoleEffect{}, nil
+	}
+	return m.e.Role(ctx, faults.Metadata, op, bucket, key, faults.Storage)
+}
+
+func (m *faultyMetadata) CreateBucket(ctx context.Context, b backend.Bucket) error {
+	if _, err := m.role(ctx, "CreateBucket", b.Name, ""); err != nil {
+		return err
+	}
+	return m.Store.CreateBucket(ctx, b)
+}
+
+func (m *faultyMetadata) GetBucket(ctx context.Context, name string) (backend.Bucket, error) {
+	if _, err := m.role(ctx, "GetBucket", name, ""); err != nil {
+		return backend.Bucket{}, err
+	}
+	return m.Store.GetBucket(ctx, name)
+}
+
+func (m *faultyMetadata) ListBuckets(ctx context.Context) ([]backend.Bucket, error) {
+	if _, err := m.role(ctx, "ListBuckets", "", ""); err != nil {
+		return nil, err
+	}
+	return m.Store.ListBuckets(ctx)
+}
+
+func (m *faultyMetadata) DeleteBucket(ctx context.Context, name string) error {
+	if _, err := m.role(ctx, "DeleteBucket", name, ""); err != nil {
+		return err
+	}
+	return m.Store.DeleteBucket(ctx, name)
+}
+
+func (m *faultyMetadata) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
+	eff, err := m.role(ctx, "GetObject", bucket, key)
+	if err != nil {
+		return backend.Object{}, err
+	}
+	if eff.StaleRead {
+		m.mu.Lock()
+		prev, ok := m.prev[objectRef{bucket, key}]
+		m.mu.Unlock()
+		if !ok {
+			return backend.Object{}, backend.ErrObjectNotFound
+		}
+		return prev, nil
+	}
+	return m.Store.GetObject(ctx, bucket, key)
+}
+
+// PutObject loses the write when a rule says so. While any stale-read rule
+// exists it keeps the replaced record (and, by not reporting it replaced,
+// its bytes) for stale reads to serve.
+func (m *faultyMetadata) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.PutCondition) (*backend.Object, error) {
+	eff, err := m.role(ctx, "PutObject", bucket, obj.Key)
+	if err != nil {
+		return nil, err
+	}
+	if eff.LoseWrite {
+		return nil, metadata.ErrWriteLost
+	}
+	replaced, err := m.Store.PutObject(ctx, bucket, obj, cond)
+	if err != nil || replaced == nil || !m.e.HasAction(faults.KindStaleRead) {
+		return replaced, err
+	}
+	m.mu.Lock()
+	m.prev[objectRef{bucket, obj.Key}] = *replaced
+	m.mu.Unlock()
+	return nil, nil
+}
+
+func (m *faultyMetadata) DeleteObject(ctx context.Context, bucket, key string) (backend.Object, error) {
+	eff, err := m.role(ctx, "DeleteObject", bucket, key)
+	if err != nil {
+		return backend.Object{}, err
+	}
+	if eff.LoseWrite {
+		return backend.Object{}, backend.ErrObjectNotFound // deleting nothing succeeds silently
+	}
+	return m.Store.DeleteObject(ctx, bucket, key)
+}
+
+func (m *faultyMetadata) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
+	if _, err := m.role(ctx, "ListObjects", bucket, ""); err != nil {
+		return nil, err
+	}
+	return m.Store.ListObjects(ctx, bucket, from, limit)
+}
+
+func (m *faultyMetadata) CreateUpload(ctx context.Context, u backend.Upload) error {
+	if _, err := m.role(ctx, "CreateUpload", u.Bucket, u.Key); err != nil {
+		return err
+	}
+	return m.Store.CreateUpload(ctx, u)
+}
+
+func (m *faultyMetadata) GetUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
+	if _, err := m.role(ctx, "GetUpload", bucket, key); err != nil {
+		return backend.Upload{}, err
+	}
+	return m.Store.GetUpload(ctx, bucket, key, id)
+}
+
+func (m *faultyMetadata) PutPart(ctx context.Context, bucket, key, id string, p backend.Part) (*backend.Part, error) {
+	if _, err := m.role(ctx, "PutPart", bucket, key); err != nil {
+		return nil, err
+	}
+	return m.Store.PutPart(ctx, bucket, key, id, p)
+}
+
+func (m *faultyMetadata) DeleteUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
+	if _, err := m.role(ctx, "DeleteUpload", bucket, key); err != nil {
+		return backend.Upload{}, err
+	}
+	return m.Store.DeleteUpload(ctx, bucket, key, id)
+}
+
+func (m *faultyMetadata) ListUploads(ctx context.Context, bucket string) ([]backend.Upload, error) {
+	if _, err := m.role(ctx, "ListUploads", bucket, ""); err != nil {
+		return nil, err
+	}
+	return m.Store.ListUploads(ctx, bucket)
+}
+
+// Storage wraps a storage role with the engine's storage rules.
+func Storage(s storage.Store, e *faults.Engine) storage.Store {
+	return &faultyStorage{Store: s, e: e}
+}
+
+type faultyStorage struct {
+	storage.Store
+	e *faults.Engine
+}
+
+func (s *faultyStorage) role(ctx context.Context, op string) (faults.RoleEffect, error) {
+	if s3api.FaultsBypassed(ctx) {
+		return faults.RoleEffect{}, nil
+	}
+	return s.e.Role(ctx, faults.Storage, op, "", "")
+}
+
+func (s *faultyStorage) Write(ctx context.Context, r io.Reader, sizeHint int64) (backend.BlobID, int64, error) {
+	eff, err := s.role(ctx, "Write")
+	if err != nil {
+		return "", 0, err
+	}
+	if eff.CorruptStored {
+		r = &flipReader{r: r}
+	}
+	return s.Store.Write(ctx, r, sizeHint)
+}
+
+func (s *faultyStorage) Open(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
+	if _, err := s.role(ctx, "Open"); err != nil {
+		return nil, err
+	}
+	return s.Store.Open(ctx, id)
+}
+
+func (s *faultyStorage) Delete(ctx context.Context, id backend.BlobID) error {
+	if _, err := s.role(ctx, "Delete"); err != nil {
+		return err
+	}
+	return s.Store.Delete(ctx, id)
+}
+
+// flipReader flips the low bit of the first byte and of every 4096th byte
+// after it: the stored bytes differ from what was hashed.
+type flipReader struct {
+	r   io.Reader
+	off int64
+}
+
+func (f *flipReader) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	for i := 0; i < n; i++ {
+		if (f.off+int64(i))%4096 == 0 {
+			p[i] ^= 1
+		}
+	}
+	f.off += int64(n)
+	return n, err
+}
