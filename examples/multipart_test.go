@@ -29,7 +29,7 @@ func TestMultipartUpload(t *testing.T) {
 		t.Errorf("Upload ETag = %s, want a 3-part multipart ETag", aws.ToString(res.ETag))
 	}
 
-	buf := manager.NewWriteAtBuffer(nil)
+	buf := manager.NewWriteAtBuffer(make([]byte, 0, len(data)))
 	down := manager.NewDownloader(client, func(d *manager.Downloader) { d.PartSize = 5 << 20 })
 	n, err := down.Download(t.Context(), buf, &s3.GetObjectInput{Bucket: aws.String("backups"), Key: aws.String("db.dump")})
 	if err != nil {

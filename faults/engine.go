@@ -362,7 +362,8 @@ func (e *Engine) evaluate(req *Request, only func(Kind) bool) []fired {
 	return out
 }
 
-// HasAction reports whether any enabled rule has an action of kind k.
+// HasAction reports whether any rule, enabled or not, has an action of
+// kind k.
 func (e *Engine) HasAction(k Kind) bool {
 	if e.active.Load() == 0 {
 		return false
@@ -370,7 +371,7 @@ func (e *Engine) HasAction(k Kind) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, en := range e.rules {
-		if !en.rule.Disabled && en.rule.Action.Kind == k {
+		if en.rule.Action.Kind == k {
 			return true
 		}
 	}

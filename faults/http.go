@@ -35,7 +35,7 @@ func (e *Engine) Intercept(w http.ResponseWriter, r *http.Request, req *s3api.Re
 			if a.BeforeBody {
 				w = &bodyDelayWriter{ResponseWriter: w, ctx: ctx, delay: f.delay}
 			} else if !sleep(ctx, f.delay) {
-				return // the client gave up or the server is closing
+				panic(http.ErrAbortHandler) // the client gave up or the server is closing
 			}
 		case KindTruncate:
 			w = &truncatingWriter{ResponseWriter: w, left: a.Bytes}
@@ -50,7 +50,7 @@ func (e *Engine) Intercept(w http.ResponseWriter, r *http.Request, req *s3api.Re
 			return
 		case KindHang:
 			<-ctx.Done()
-			return
+			panic(http.ErrAbortHandler) // no response at all, not an empty 200
 		case KindClose:
 			panic(http.ErrAbortHandler) // net/http closes the connection, says nothing
 		case KindReset:
@@ -203,11 +203,13 @@ func (w *corruptingWriter) Write(p []byte) (int, error) {
 func (w *corruptingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // slowWriter paces the body at rate bytes per second, in slices of a tenth
-// of a second.
+// of a second. Each slice is flushed only before the next one, so the last
+// leaves with the end of the response, after the request is journalled.
 type slowWriter struct {
 	http.ResponseWriter
-	ctx  context.Context
-	rate int64
+	ctx     context.Context
+	rate    int64
+	pending bool // a slice was written but not flushed
 }
 
 func (w *slowWriter) Write(p []byte) (int, error) {
@@ -215,14 +217,17 @@ func (w *slowWriter) Write(p []byte) (int, error) {
 	n := 0
 	for len(p) > 0 {
 		chunk := p[:min(int64(len(p)), step)]
+		if w.pending {
+			http.NewResponseController(w.ResponseWriter).Flush()
+			if !sleep(w.ctx, time.Duration(int64(len(chunk))*int64(time.Second)/w.rate)) {
+				return n, w.ctx.Err()
+			}
+		}
 		m, err := w.ResponseWriter.Write(chunk)
 		n += m
+		w.pending = true
 		if err != nil {
 			return n, err
-		}
-		http.NewResponseController(w.ResponseWriter).Flush()
-		if !sleep(w.ctx, time.Duration(int64(len(chunk))*int64(time.Second)/w.rate)) {
-			return n, w.ctx.Err()
 		}
 		p = p[len(chunk):]
 	}

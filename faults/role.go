@@ -62,15 +62,14 @@ func (e *Engine) Role(ctx context.Context, service Service, op, bucket, key stri
 			req.Bucket, req.Key = s3req.Bucket, s3req.Key
 		}
 	}
-	var only func(Kind) bool
-	if service == Storage {
-		only = func(k Kind) bool { return !isDataKind(k) } // the metadata role applies those
-	}
-	fs := e.evaluate(&req, only)
+	// A data action only triggers on the call that can apply it, so that a
+	// rule on "PutObject" loses the record write, not the bucket lookup
+	// before it.
+	fs := e.evaluate(&req, func(k Kind) bool { return !isDataKind(k) || applies(k, service, op) })
 	for _, svc := range dataServices {
 		r := req
 		r.Service = svc
-		fs = append(fs, e.evaluate(&r, isDataKind)...)
+		fs = append(fs, e.evaluate(&r, func(k Kind) bool { return isDataKind(k) && applies(k, service, op) })...)
 	}
 	faulted := len(fs) > 0
 	var err error
@@ -105,7 +104,22 @@ func (e *Engine) Role(ctx context.Context, service Service, op, bucket, key stri
 	return eff, err
 }
 
-// isDataKind reports whether the metadata role applies k for storage
-// rules: losing a write or serving a stale read means choosing which record
-// readers see.
-func isDataKind(k Kind) bool { return k == KindLoseWrite || k == KindStaleRead }
+// isDataKind reports whether k acts on stored data rather than on the call.
+func isDataKind(k Kind) bool {
+	return k == KindLoseWrite || k == KindStaleRead || k == KindCorruptStored
+}
+
+// applies reports whether a call op of service applies the data action k.
+// Losing a write or serving a stale read means choosing which record readers
+// see, so the metadata role applies them, for storage rules too.
+func applies(k Kind, service Service, op string) bool {
+	switch k {
+	case KindCorruptStored:
+		return service == Storage && op == "Write"
+	case KindLoseWrite:
+		return service == Metadata && (op == "PutObject" || op == "DeleteObject")
+	case KindStaleRead:
+		return service == Metadata && op == "GetObject"
+	}
+	return false
+}

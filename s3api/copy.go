@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -172,11 +173,19 @@ func (h *Handler) uploadPartCopy(w http.ResponseWriter, r *http.Request, req *re
 	defer rd.Close()
 	start, length := int64(0), src.Size
 	if v := r.Header.Get("x-amz-copy-source-range"); v != "" {
-		rg, ok, err := parseRange(v, src.Size)
-		if err != nil || !ok || !strings.HasPrefix(v, "bytes=") || strings.HasPrefix(v, "bytes=-") || strings.HasSuffix(v, "-") {
+		// Unlike a GET Range, the range must be bytes=first-last and lie
+		// within the source: S3 does not clamp it.
+		spec, isBytes := strings.CutPrefix(v, "bytes=")
+		first, last, _ := strings.Cut(spec, "-")
+		a, errA := strconv.ParseUint(first, 10, 63)
+		b, errB := strconv.ParseUint(last, 10, 63)
+		if !isBytes || errA != nil || errB != nil || b < a {
 			return errorf(ErrInvalidArgument, "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
 		}
-		start, length = rg.start, rg.length
+		if int64(b) >= src.Size {
+			return errorf(ErrInvalidArgument, "Range specified is not valid for source object of size: %d", src.Size)
+		}
+		start, length = int64(a), int64(b-a+1)
 	}
 	alg, err := requestedAlgorithm("", up.ChecksumAlgorithm)
 	if err != nil {

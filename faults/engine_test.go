@@ -1,0 +1,273 @@
+package faults
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mocks3/mocks3/s3api"
+)
+
+func put(bucket, key string) *Request {
+	return &Request{Service: Gateway, Operation: s3api.OpPutObject, Method: "PUT", Bucket: bucket, Key: key,
+		Header: http.Header{}, Query: url.Values{}, RemoteAddr: "127.0.0.1:5555"}
+}
+
+// triggers returns, for n identical requests, which ones triggered rule 0.
+func triggers(t *testing.T, e *Engine, n int, mk func() *Request) []int {
+	t.Helper()
+	var got []int
+	for i := 1; i <= n; i++ {
+		if len(e.evaluate(mk(), nil)) > 0 {
+			got = append(got, i)
+		}
+	}
+	return got
+}
+
+func TestConditions(t *testing.T) {
+	tests := []struct {
+		name string
+		rule Rule
+		want []int // which of 8 requests trigger
+	}{
+		{"always", Rule{Action: InternalError()}, []int{1, 2, 3, 4, 5, 6, 7, 8}},
+		{"times", Rule{Times: 2, Action: InternalError()}, []int{1, 2}},
+		{"after", Rule{After: 5, Action: InternalError()}, []int{6, 7, 8}},
+		{"after and times", Rule{After: 2, Times: 3, Action: InternalError()}, []int{3, 4, 5}},
+		{"every nth", Rule{EveryNth: 3, Action: InternalError()}, []int{3, 6}},
+		{"max triggers", Rule{EveryNth: 2, MaxTriggers: 3, Action: InternalError()}, []int{2, 4, 6}},
+		{"disabled", Rule{Disabled: true, Action: InternalError()}, nil},
+		{"schedule in the past", Rule{Schedule: &Schedule{End: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)}, Action: InternalError()}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := NewEngine(Config{})
+			if _, err := e.Add(tt.rule); err != nil {
+				t.Fatal(err)
+			}
+			got := triggers(t, e, 8, func() *Request { return put("bkt", "k") })
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("triggers (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestMatch(t *testing.T) {
+	tests := []struct {
+		name string
+		rule Rule
+		req  func() *Request
+		want bool
+	}{
+		{"operation", Rule{Operation: s3api.OpGetObject}, func() *Request { return put("bkt", "k") }, false},
+		{"operation matches", Rule{Operation: s3api.OpPutObject}, func() *Request { return put("bkt", "k") }, true},
+		{"bucket glob", Rule{Bucket: "ph*"}, func() *Request { return put("photos", "k") }, true},
+		{"key glob crosses slash", Rule{Key: "a/*.jpg"}, func() *Request { return put("bkt", "a/b/c.jpg") }, true},
+		{"key glob no match", Rule{Key: "a/*.jpg"}, func() *Request { return put("bkt", "a/b/c.png") }, false},
+		{"method", Rule{Method: "get"}, func() *Request { return put("bkt", "k") }, false},
+		{"service", Rule{Service: Storage}, func() *Request { return put("bkt", "k") }, false},
+		{"header", Rule{Header: map[string]string{"x-test": "y*"}}, func() *Request {
+			r := put("bkt", "k")
+			r.Header.Set("X-Test", "yes")
+			return r
+		}, true},
+		{"header missing", Rule{Header: map[string]string{"x-test": "*"}}, func() *Request { return put("bkt", "k") }, false},
+		{"query", Rule{Query: map[string]string{"uploadId": "*"}}, func() *Request {
+			r := put("bkt", "k")
+			r.Query.Set("uploadId", "u1")
+			return r
+		}, true},
+		{"attempt", Rule{Attempt: 2}, func() *Request {
+			r := put("bkt", "k")
+			r.Header.Set("amz-sdk-request", "attempt=2; max=3")
+			return r
+		}, true},
+		{"attempt at most", Rule{AttemptAtMost: 2}, func() *Request {
+			r := put("bkt", "k")
+			r.Header.Set("amz-sdk-request", "attempt=3; max=3")
+			return r
+		}, false},
+		{"user agent", Rule{UserAgent: "*aws-sdk-go-v2*"}, func() *Request {
+			r := put("bkt", "k")
+			r.Header.Set("User-Agent", "aws-sdk-go-v2/1.48.0 os/linux")
+			return r
+		}, true},
+		{"cidr", Rule{ClientIP: "127.0.0.0/8"}, func() *Request { return put("bkt", "k") }, true},
+		{"ip", Rule{ClientIP: "10.1.2.3"}, func() *Request { return put("bkt", "k") }, false},
+		{"role op", Rule{Service: Storage, Operation: "Write"}, func() *Request {
+			return &Request{Service: Storage, RoleOp: "Write", Operation: s3api.OpPutObject}
+		}, true},
+		{"role rule by s3 op", Rule{Service: Storage, Operation: s3api.OpPutObject}, func() *Request {
+			return &Request{Service: Storage, RoleOp: "Write", Operation: s3api.OpPutObject}
+		}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.rule
+			r.Action = InternalError()
+			if err := r.validate(); err != nil {
+				t.Fatal(err)
+			}
+			if got := r.matches(tt.req()); got != tt.want {
+				t.Errorf("matches = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPriorityAndTerminal(t *testing.T) {
+	e := NewEngine(Config{})
+	mustAdd(t, e, Rule{Name: "delay", Action: Delay(time.Millisecond)})
+	mustAdd(t, e, Rule{Name: "low error", Action: InternalError()})
+	mustAdd(t, e, Rule{Name: "high error", Priority: 10, Action: SlowDown()})
+	mustAdd(t, e, Rule{Name: "after terminal", Action: Delay(time.Second)})
+	var got []string
+	for _, f := range e.evaluate(put("bkt", "k"), nil) {
+		got = append(got, f.name)
+	}
+	if diff := cmp.Diff([]string{"high error"}, got); diff != "" {
+		t.Errorf("fired (-want +got):\n%s", diff)
+	}
+	e2 := NewEngine(Config{})
+	mustAdd(t, e2, Rule{Name: "delay", Action: Delay(time.Millisecond)})
+	mustAdd(t, e2, Rule{Name: "error", Action: InternalError()})
+	mustAdd(t, e2, Rule{Name: "unreached", Action: InternalError()})
+	got = nil
+	for _, f := range e2.evaluate(put("bkt", "k"), nil) {
+		got = append(got, f.name)
+	}
+	if diff := cmp.Diff([]string{"delay", "error"}, got); diff != "" {
+		t.Errorf("fired (-want +got):\n%s", diff)
+	}
+	if info := e2.Rules(); info[2].Matches != 0 {
+		t.Errorf("rule after a terminal one matched %d times, want 0", info[2].Matches)
+	}
+}
+
+func mustAdd(t *testing.T, e *Engine, r Rule) *Handle {
+	t.Helper()
+	h, err := e.Add(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func TestProbabilityRepeatsWithSeed(t *testing.T) {
+	run := func(seed uint64) []int {
+		e := NewEngine(Config{Seed: seed})
+		mustAdd(t, e, Rule{Probability: 0.3, Action: Jitter(time.Millisecond, 5*time.Millisecond)})
+		return triggers(t, e, 200, func() *Request { return put("bkt", "k") })
+	}
+	a, b, c := run(7), run(7), run(8)
+	if !slices.Equal(a, b) {
+		t.Errorf("seed 7 gave different triggers on two runs")
+	}
+	if slices.Equal(a, c) {
+		t.Errorf("seeds 7 and 8 gave the same triggers")
+	}
+	if n := len(a); n < 35 || n > 85 {
+		t.Errorf("probability 0.3 triggered %d of 200, want about 60", n)
+	}
+}
+
+func TestJitterWithinRange(t *testing.T) {
+	e := NewEngine(Config{Seed: 1})
+	mustAdd(t, e, Rule{Action: Jitter(10*time.Millisecond, 20*time.Millisecond)})
+	seen := map[time.Duration]bool{}
+	for range 100 {
+		f := e.evaluate(put("bkt", "k"), nil)
+		d := f[0].delay
+		if d < 10*time.Millisecond || d > 20*time.Millisecond {
+			t.Fatalf("jitter delay %v outside [10ms, 20ms]", d)
+		}
+		seen[d] = true
+	}
+	if len(seen) < 10 {
+		t.Errorf("jitter produced %d distinct delays in 100 draws, want many", len(seen))
+	}
+}
+
+func TestValidateNamesField(t *testing.T) {
+	tests := []struct {
+		rule Rule
+		want string
+	}{
+		{Rule{Service: "nope", Action: InternalError()}, "service"},
+		{Rule{Probability: 2, Action: InternalError()}, "probability"},
+		{Rule{Times: -1, Action: InternalError()}, "times"},
+		{Rule{ClientIP: "not-an-ip", Action: InternalError()}, "client_ip"},
+		{Rule{}, "action: type"},
+		{Rule{Action: Action{Kind: "explode"}}, "action: type"},
+		{Rule{Service: Storage, Action: TruncateBody(3)}, "action"},
+		{Rule{Action: LoseWrite()}, "action"},
+		{Rule{Action: HTTPError(200, "ok")}, "http_code"},
+	}
+	e := NewEngine(Config{})
+	for _, tt := range tests {
+		_, err := e.Add(tt.rule)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Add(%+v) = %v, want an error naming %q", tt.rule, err, tt.want)
+		}
+	}
+}
+
+func TestEngineLifecycle(t *testing.T) {
+	e := NewEngine(Config{})
+	h := mustAdd(t, e, Rule{Name: "a", Action: InternalError()})
+	e.evaluate(put("bkt", "k"), nil)
+	if h.Hits() != 1 || h.Matches() != 1 {
+		t.Errorf("Hits, Matches = %d, %d, want 1, 1", h.Hits(), h.Matches())
+	}
+	if err := e.SetEnabled(h.ID(), false); err != nil {
+		t.Fatal(err)
+	}
+	e.evaluate(put("bkt", "k"), nil)
+	if h.Hits() != 1 {
+		t.Errorf("disabled rule hit: Hits = %d, want 1", h.Hits())
+	}
+	if len(e.Events()) != 1 || e.Events()[0].RuleName != "a" {
+		t.Errorf("Events = %+v, want one event for rule a", e.Events())
+	}
+	e.ResetStats()
+	if h.Hits() != 0 || len(e.Events()) != 0 {
+		t.Errorf("after ResetStats: Hits %d, %d events, want 0, 0", h.Hits(), len(e.Events()))
+	}
+	h.Remove()
+	if len(e.Rules()) != 0 || e.SetEnabled(h.ID(), true) != ErrNoRule {
+		t.Errorf("rule still present after Remove")
+	}
+	if _, err := e.Replace(Rule{Action: SlowDown()}, Rule{Action: Hang()}); err != nil || len(e.Rules()) != 2 {
+		t.Errorf("Replace = %v, %d rules, want nil, 2", err, len(e.Rules()))
+	}
+	if _, err := e.Replace(Rule{Action: SlowDown()}, Rule{}); err == nil || len(e.Rules()) != 2 {
+		t.Errorf("Replace with an invalid rule = %v and %d rules, want an error and the old 2 rules", err, len(e.Rules()))
+	}
+}
+
+func TestAddTRemovesAtEnd(t *testing.T) {
+	e := NewEngine(Config{})
+	t.Run("sub", func(t *testing.T) {
+		e.AddT(t, Rule{Action: SlowDown()})
+		if len(e.Rules()) != 1 {
+			t.Fatalf("AddT: %d rules, want 1", len(e.Rules()))
+		}
+	})
+	if len(e.Rules()) != 0 {
+		t.Errorf("after the subtest: %d rules, want 0", len(e.Rules()))
+	}
+}
+
+func TestScheduleHours(t *testing.T) {
+	s := &Schedule{FromHour: 22, ToHour: 2, Days: []time.Weekday{time.Friday}}
+	fri := time.Date(2026, 11, 27, 23, 0, 0, 0, time.UTC) // a Friday
+	if !s.active(fri) || s.active(fri.Add(4*time.Hour)) || s.active(fri.Add(-2*time.Hour)) {
+		t.Errorf("schedule 22-2 on Fridays: wrong activity around %v", fri)
+	}
+}

@@ -1,0 +1,299 @@
+package mocks3_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/s3api"
+)
+
+func getBody(ctx context.Context, c *s3.Client, bucket, key string) ([]byte, error) {
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		return nil, err
+	}
+	defer out.Body.Close()
+	return io.ReadAll(out.Body)
+}
+
+func putBody(ctx context.Context, c *s3.Client, bucket, key string, data []byte) error {
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(data)})
+	return err
+}
+
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+func httpStatus(err error) int {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
+}
+
+// attempts counts journal entries for an operation.
+func attempts(srv *mocks3.Server, op s3api.Operation) (n int, statuses []int) {
+	for _, r := range srv.Requests() {
+		if r.Operation == op {
+			n++
+			statuses = append(statuses, r.Status)
+		}
+	}
+	return n, statuses
+}
+
+// TestGatewayFaults proves each gateway action end to end through the SDK
+// with its defaults: what the client sees and how many attempts it made.
+func TestGatewayFaults(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789"), 10000) // 100 kB
+	tests := []struct {
+		name         string
+		rule         faults.Rule
+		op           func(ctx context.Context, c *s3.Client) error
+		wantCode     string // "" for success
+		wantStatus   int
+		wantAttempts int
+		wantErrText  string
+	}{
+		{"slowdown twice then success", faults.Rule{Operation: "PutObject", Times: 2, Action: faults.SlowDown()},
+			func(ctx context.Context, c *s3.Client) error { return putBody(ctx, c, "bkt", "k", data) }, "", 0, 3, ""},
+		{"slowdown always exhausts retries", faults.Rule{Operation: "PutObject", Action: faults.SlowDown()},
+			func(ctx context.Context, c *s3.Client) error { return putBody(ctx, c, "bkt", "k", data) }, "SlowDown", 503, 3, ""},
+		{"internal error once", faults.Rule{Operation: "GetObject", Times: 1, Action: faults.InternalError()},
+			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "", 0, 2, ""},
+		{"access denied is not retried", faults.Rule{Operation: "GetObject", Action: faults.AccessDenied()},
+			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "AccessDenied", 403, 1, ""},
+		{"no such key", faults.Rule{Operation: "HeadObject", Action: faults.NoSuchKey()},
+			func(ctx context.Context, c *s3.Client) error {
+				_, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String("seed")})
+				return err
+			}, "NotFound", 404, 1, ""},
+		{"request timeout is retried", faults.Rule{Operation: "PutObject", Times: 1, Action: faults.RequestTimeout()},
+			func(ctx context.Context, c *s3.Client) error { return putBody(ctx, c, "bkt", "k", data) }, "", 0, 2, ""},
+		{"service unavailable", faults.Rule{Operation: "ListObjectsV2", Action: faults.ServiceUnavailable()},
+			func(ctx context.Context, c *s3.Client) error {
+				_, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
+				return err
+			}, "ServiceUnavailable", 503, 3, ""},
+		{"custom error with body", faults.Rule{Operation: "GetObject", Action: faults.Action{Kind: faults.KindError, Status: 409,
+			Body: "<Error><Code>OperationAborted</Code><Message>busy</Message></Error>"}},
+			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "OperationAborted", 409, 1, ""},
+		{"first attempt only, by attempt number", faults.Rule{Operation: "GetObject", Attempt: 1, Action: faults.InternalError()},
+			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "", 0, 2, ""},
+		{"connection closed before response is retried", faults.Rule{Operation: "GetObject", Times: 1, Action: faults.CloseConnection()},
+			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "", 0, 2, ""},
+		{"connection reset is retried", faults.Rule{Operation: "GetObject", Times: 2, Action: faults.ResetConnection()},
+			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "", 0, 3, ""},
+		{"truncated body fails the read", faults.Rule{Operation: "GetObject", Action: faults.TruncateBody(1000)},
+			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "", 0, 1, "EOF"},
+		{"corrupted body fails checksum validation", faults.Rule{Operation: "GetObject", Action: faults.CorruptBody(10)},
+			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "", 0, 1, "checksum"},
+		{"delay then success", faults.Rule{Operation: "GetObject", Action: faults.Delay(30 * time.Millisecond)},
+			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "", 0, 1, ""},
+		{"slow body", faults.Rule{Operation: "GetObject", Action: faults.SlowBody(2_000_000)},
+			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "", 0, 1, ""},
+		{"hang until the client gives up", faults.Rule{Operation: "GetObject", Action: faults.Hang()},
+			func(ctx context.Context, c *s3.Client) error {
+				ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+				defer cancel()
+				_, err := getBody(ctx, c, "bkt", "seed")
+				return err
+			}, "", 0, 1, "deadline exceeded"},
+	}
+	srv := mocks3.New(t)
+	client := srv.Client()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := t.Context()
+			if err := srv.PutObject("bkt", "seed", data); err != nil {
+				t.Fatal(err)
+			}
+			// The seed object carries a CRC32 so that GETs validate it.
+			_, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("seed"),
+				Body: bytes.NewReader(data), ChecksumAlgorithm: types.ChecksumAlgorithmCrc32})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.ResetRequests()
+			h := srv.Faults().AddT(t, tt.rule)[0]
+			err = tt.op(ctx, client)
+			switch {
+			case tt.wantErrText != "":
+				if err == nil || !strings.Contains(err.Error(), tt.wantErrText) {
+					t.Errorf("err = %v, want one mentioning %q", err, tt.wantErrText)
+				}
+			case tt.wantCode == "":
+				if err != nil {
+					t.Errorf("err = %v, want success after retries", err)
+				}
+			default:
+				if apiCode(err) != tt.wantCode || httpStatus(err) != tt.wantStatus {
+					t.Errorf("err = %v (code %q, status %d), want %s %d", err, apiCode(err), httpStatus(err), tt.wantCode, tt.wantStatus)
+				}
+			}
+			// A hung request is journalled once the server sees the client go.
+			n := 0
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+				n, _ = attempts(srv, tt.rule.Operation)
+				if n >= tt.wantAttempts || time.Now().After(deadline) {
+					break
+				}
+			}
+			if n != tt.wantAttempts {
+				t.Errorf("%s attempts = %d, want %d; journal %+v", tt.rule.Operation, n, tt.wantAttempts, srv.Requests())
+			}
+			if h.Hits() == 0 {
+				t.Errorf("rule never triggered")
+			}
+		})
+	}
+	if n := len(srv.Faults().Rules()); n != 0 {
+		t.Errorf("%d rules left after the subtests, want 0", n)
+	}
+}
+
+func TestSlowDownRetryHint(t *testing.T) {
+	srv := mocks3.New(t, mocks3.WithBucket("bkt"), mocks3.WithFaults(faults.Rule{Operation: "PutObject", Action: faults.SlowDown()}))
+	req, _ := http.NewRequest("PUT", srv.URL+"/bkt/k", strings.NewReader("x"))
+	resp, err := srv.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 503 || resp.Header.Get("x-amz-retry-after") == "" || resp.Header.Get("Retry-After") == "" ||
+		!strings.Contains(string(body), "<Code>SlowDown</Code>") || resp.Header.Get("x-amz-request-id") == "" {
+		t.Errorf("SlowDown response = %d %v %s, want 503 with retry hints, request id and an XML SlowDown", resp.StatusCode, resp.Header, body)
+	}
+}
+
+// TestRoleFaults proves the role-boundary actions through the SDK.
+func TestRoleFaults(t *testing.T) {
+	ctx := t.Context()
+	t.Run("metadata delay slows every call", func(t *testing.T) {
+		srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v")))
+		srv.Faults().AddT(t, faults.Rule{Service: "metadata-service", Action: faults.Delay(20 * time.Millisecond)})
+		start := time.Now()
+		if _, err := getBody(ctx, srv.Client(), "bkt", "k"); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d < 20*time.Millisecond {
+			t.Errorf("GetObject took %v, want at least the 20ms metadata delay", d)
+		}
+	})
+	t.Run("storage write failure leaves nothing", func(t *testing.T) {
+		srv := mocks3.New(t, mocks3.WithBucket("bkt"))
+		srv.Faults().AddT(t, faults.Rule{Service: faults.Storage, Operation: "Write", Action: faults.FailWrite()})
+		err := putBody(ctx, srv.Client(), "bkt", "k", []byte("v"))
+		if httpStatus(err) != 500 || apiCode(err) != "InternalError" {
+			t.Errorf("PutObject = %v, want 500 InternalError", err)
+		}
+		srv.CheckNoObject(t, "bkt", "k")
+	})
+	t.Run("lost write is acknowledged but invisible", func(t *testing.T) {
+		srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("old")))
+		h := srv.Faults().AddT(t, faults.Rule{Service: faults.Storage, Operation: "PutObject", Times: 1, Action: faults.LoseWrite()})[0]
+		if err := putBody(ctx, srv.Client(), "bkt", "k", []byte("new")); err != nil {
+			t.Fatalf("PutObject = %v, want an acknowledged write", err)
+		}
+		if h.Hits() != 1 {
+			t.Errorf("lose_write hits = %d, want 1", h.Hits())
+		}
+		srv.CheckObject(t, "bkt", "k", []byte("old"))
+	})
+	t.Run("corrupted stored bytes fail checksum validation", func(t *testing.T) {
+		srv := mocks3.New(t, mocks3.WithBucket("bkt"))
+		srv.Faults().AddT(t, faults.Rule{Service: faults.Storage, Operation: "Write", Times: 1, Action: faults.CorruptStored()})
+		c := srv.Client()
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"),
+			Body: strings.NewReader("important"), ChecksumAlgorithm: types.ChecksumAlgorithmCrc32})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = getBody(ctx, c, "bkt", "k")
+		if err == nil || !strings.Contains(err.Error(), "checksum") {
+			t.Errorf("GetObject of a corrupted object = %v, want a checksum mismatch", err)
+		}
+	})
+	t.Run("stale read serves the previous version", func(t *testing.T) {
+		srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v1")))
+		h := srv.Faults().AddT(t, faults.Rule{Service: faults.Storage, Operation: "GetObject", Disabled: true, Action: faults.StaleRead()})[0]
+		c := srv.Client()
+		if err := putBody(ctx, c, "bkt", "k", []byte("v2")); err != nil {
+			t.Fatal(err)
+		}
+		srv.Faults().SetEnabled(h.ID(), true)
+		if got, err := getBody(ctx, c, "bkt", "k"); err != nil || string(got) != "v1" {
+			t.Errorf("stale GetObject = %q, %v, want v1", got, err)
+		}
+		srv.Faults().SetEnabled(h.ID(), false)
+		if got, err := getBody(ctx, c, "bkt", "k"); err != nil || string(got) != "v2" {
+			t.Errorf("GetObject = %q, %v, want v2", got, err)
+		}
+	})
+	t.Run("metadata error surfaces as its S3 error", func(t *testing.T) {
+		srv := mocks3.New(t, mocks3.WithBucket("bkt"))
+		srv.Faults().AddT(t, faults.Rule{Service: faults.Metadata, Operation: "ListObjects", Action: faults.ErrorCode(s3api.ErrAccessDenied)})
+		_, err := srv.Client().ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
+		if apiCode(err) != "AccessDenied" {
+			t.Errorf("ListObjectsV2 = %v, want AccessDenied", err)
+		}
+		st := srv.Faults().Stats()
+		if st.ByService[faults.Metadata].Faults == 0 || st.ByOperation["ListObjectsV2"].Errors == 0 {
+			t.Errorf("stats = %+v, want metadata faults and ListObjectsV2 errors counted", st)
+		}
+	})
+}
+
+// TestFaultsUnblockOnClose shows hangs and slow bodies in flight when the
+// server closes end at once, leaving no goroutine (goleak checks).
+func TestFaultsUnblockOnClose(t *testing.T) {
+	srv, err := mocks3.NewServer(mocks3.WithObject("bkt", "k", bytes.Repeat([]byte("x"), 1<<20)),
+		mocks3.WithFaults(
+			faults.Rule{Operation: "GetObject", Action: faults.SlowBody(1024)},
+			faults.Rule{Operation: "HeadObject", Action: faults.Hang()},
+		))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := srv.Client(func(o *s3.Options) { o.RetryMaxAttempts = 1 })
+	done := make(chan error, 2)
+	go func() { _, err := getBody(context.Background(), c, "bkt", "k"); done <- err }()
+	go func() {
+		_, err := c.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
+		done <- err
+	}()
+	for len(srv.Faults().Events()) < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	start := time.Now()
+	srv.Close()
+	for range 2 {
+		if err := <-done; err == nil {
+			t.Errorf("a request in flight at Close succeeded, want an error")
+		}
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Close took %v with faults in flight, want it prompt", d)
+	}
+}
