@@ -23,7 +23,7 @@ func (s *Server) topHandler() http.Handler {
 }
 
 // adminHandler serves the seed's REST API: /api/v1/rules, /api/v1/stats,
-// /api/v1/events and /health.
+// /api/v1/events and /health; see faults.Engine.APIHandler.
 func (s *Server) adminHandler() http.Handler {
-	return http.NotFoundHandler()
+	return s.faults.APIHandler()
 }

@@ -32,11 +32,14 @@ import (
 
 // Server is a running S3-compatible server.
 type Server struct {
-	// URL is the server's base URL, such as "http://127.0.0.1:54321".
+	// URL is the server's base URL, such as "http://127.0.0.1:54321", or
+	// "http://mocks3.test" with WithInMemoryTransport.
 	URL string
 
 	cfg     config
 	ts      *httptest.Server
+	pipe    *pipeListener // with WithInMemoryTransport
+	client  *http.Client
 	handler *s3api.Handler
 	top     http.Handler // handler plus the admin API
 	backend backend.Backend
@@ -69,6 +72,9 @@ func NewServer(opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
 	s := &Server{cfg: cfg}
 	switch {
 	case cfg.backend != nil:
@@ -95,7 +101,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		Region:      cfg.region,
 		Now:         cfg.clock,
 		MinPartSize: cfg.minPartSize,
-		BaseDomains: cfg.baseDomains,
+		BaseDomains: baseDomains(cfg),
 		Logger:      cfg.logger,
 		Seed:        cfg.seed,
 	})
@@ -107,7 +113,14 @@ func NewServer(opts ...Option) (*Server, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	s.top = s.topHandler()
-	s.ts = httptest.NewUnstartedServer(s.top)
+	if cfg.inMemory {
+		// A literal rather than NewUnstartedServer, which would open a TCP
+		// listener only to have it replaced.
+		s.pipe = newPipeListener(inMemoryHost)
+		s.ts = &httptest.Server{Listener: s.pipe, Config: &http.Server{Handler: s.top}}
+	} else {
+		s.ts = httptest.NewUnstartedServer(s.top)
+	}
 	s.ts.Config.BaseContext = func(net.Listener) context.Context { return ctx }
 	if cfg.addr != "" {
 		l, err := net.Listen("tcp", cfg.addr)
@@ -125,7 +138,18 @@ func NewServer(opts ...Option) (*Server, error) {
 		s.ts.Start()
 	}
 	s.URL = s.ts.URL
+	s.client = s.ts.Client()
+	if s.pipe != nil {
+		s.client = s.pipe.client(s.ts.Certificate())
+	}
 	return s, nil
+}
+
+func baseDomains(cfg config) []string {
+	if cfg.inMemory {
+		return append([]string{inMemoryHost}, cfg.baseDomains...)
+	}
+	return cfg.baseDomains
 }
 
 func (s *Server) seed(ctx context.Context) error {
@@ -194,6 +218,7 @@ func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		s.cancel()
 		s.ts.Close()
+		s.client.CloseIdleConnections()
 		s.closeBackend()
 	})
 }
@@ -212,8 +237,9 @@ func (s *Server) Handler() http.Handler { return s.top }
 func (s *Server) Region() string { return s.cfg.region }
 
 // HTTPClient returns an HTTP client for the server; with WithTLS it trusts
-// the server's certificate.
-func (s *Server) HTTPClient() *http.Client { return s.ts.Client() }
+// the server's certificate. With WithInMemoryTransport it is the only way
+// to reach the server.
+func (s *Server) HTTPClient() *http.Client { return s.client }
 
 // AWSConfig returns an aws.Config for the server: its endpoint, region and
 // static credentials, the HTTP client from HTTPClient, and checksum

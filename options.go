@@ -40,6 +40,7 @@ type config struct {
 	minPartSize int64
 	tls         bool
 	addr        string
+	inMemory    bool
 	baseDomains []string
 	seed        uint64
 	rules       []faults.Rule
@@ -173,6 +174,32 @@ func WithTLS() Option {
 	})
 }
 
+// WithInMemoryTransport connects the server and its clients without TCP:
+// nothing listens on a port, and each connection that Client, HTTPClient
+// and AWSConfig open is one end of a net.Pipe whose other end the server
+// serves. Requests and bodies stream as over TCP; URL is then
+// "http://mocks3.test" ("https://mocks3.test" with WithTLS). Names under
+// .test never resolve, so only the server's own clients reach it (and its
+// subdomains, for virtual-hosted-style requests).
+//
+// Nothing then waits on the operating system, so a server started inside a
+// testing/synctest bubble runs entirely inside it: delays, client timeouts
+// and the SDK's retry backoff follow the bubble's fake clock and take no
+// wall time. Start the server in the bubble, with New and the bubble's T,
+// which also closes it there; a server started outside a bubble cannot be
+// used from inside one.
+//
+// A pipe buffers nothing: the server cannot finish writing a response the
+// client does not read, so close every response body before the test ends,
+// or Close waits for it. WithInMemoryTransport cannot be combined with
+// WithAddr.
+func WithInMemoryTransport() Option {
+	return optionFunc(func(c *config) error {
+		c.inMemory = true
+		return nil
+	})
+}
+
 // WithAddr listens on addr (such as "127.0.0.1:8080") instead of a random
 // loopback port.
 func WithAddr(addr string) Option {
@@ -183,6 +210,14 @@ func WithAddr(addr string) Option {
 		c.addr = addr
 		return nil
 	})
+}
+
+// check reports options that conflict with each other.
+func (c *config) check() error {
+	if c.inMemory && c.addr != "" {
+		return errors.New("WithInMemoryTransport and WithAddr: an in-memory server listens on no address")
+	}
+	return nil
 }
 
 // WithBaseDomain adds a domain under which "bucket.<domain>" addresses a

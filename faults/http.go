@@ -106,28 +106,21 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// reset drops the connection with a TCP RST where the connection is TCP,
-// and closes it otherwise.
+// reset drops the connection with a reset (RST) rather than an orderly
+// close. Under TLS it resets the raw connection: closing the TLS one would
+// send close_notify, which the client reads as a clean end.
 func reset(w http.ResponseWriter) {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		panic(http.ErrAbortHandler)
 	}
-	if tc, ok := conn.(interface{ SetLinger(int) error }); ok {
-		tc.SetLinger(0)
-	} else if tc, ok := underlyingTCP(conn); ok {
-		tc.SetLinger(0)
+	if nc, ok := conn.(interface{ NetConn() net.Conn }); ok {
+		conn = nc.NetConn()
+	}
+	if l, ok := conn.(interface{ SetLinger(int) error }); ok {
+		l.SetLinger(0)
 	}
 	conn.Close()
-}
-
-// underlyingTCP finds the TCP connection under a TLS one.
-func underlyingTCP(c net.Conn) (*net.TCPConn, bool) {
-	if nc, ok := c.(interface{ NetConn() net.Conn }); ok {
-		tc, ok := nc.NetConn().(*net.TCPConn)
-		return tc, ok
-	}
-	return nil, false
 }
 
 // bodyDelayWriter waits before the first body byte.

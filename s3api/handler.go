@@ -369,7 +369,9 @@ func (w *statusWriter) Write(p []byte) (int, error) {
 
 func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
 	w.wroteHeader = true
-	n, err := io.Copy(w.ResponseWriter, r)
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	n, err := io.CopyBuffer(w.ResponseWriter, r, *buf)
 	w.n += n
 	return n, err
 }

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
@@ -340,9 +341,15 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 	if rd == nil || length == 0 {
 		return nil
 	}
-	_, err = io.Copy(w, io.NewSectionReader(rd, start, length))
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	_, err = io.CopyBuffer(w, io.NewSectionReader(rd, start, length), *buf)
 	return err
 }
+
+// copyBuffers holds buffers for streaming bodies to writers that cannot
+// read from a reader themselves.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 // writeObjectHeaders sets the stored headers of obj, with GetObject's
 // response-* query overrides.

@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
 )
 
@@ -77,5 +81,102 @@ func TestBadFlags(t *testing.T) {
 		if err := run(context.Background(), args, io.Discard, nil); err == nil {
 			t.Errorf("run(%q) = nil, want an error", args)
 		}
+	}
+}
+
+// serve runs the command with args until the test ends and returns the
+// server's URL.
+func serve(t *testing.T, args ...string) (url string, log *strings.Builder) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	urls := make(chan string, 1)
+	done := make(chan error, 1)
+	log = &strings.Builder{}
+	go func() {
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), &syncWriter{w: log}, func(u string) { urls <- u })
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run returned %v after shutdown, want nil", err)
+		}
+	})
+	select {
+	case url = <-urls:
+	case err := <-done:
+		done <- nil
+		t.Fatalf("run(%q) = %v", args, err)
+	}
+	return url, log
+}
+
+// TestFaultsFlag loads the seed README's rules from JSON and from YAML and
+// finds them on the fault REST API.
+func TestFaultsFlag(t *testing.T) {
+	type rule struct {
+		ID, Name, Service string
+		Enabled           bool
+		Conditions        []map[string]any
+		Action            map[string]any
+	}
+	want := []rule{
+		{ID: "rule-1", Name: "Storage Random Error", Service: "storage", Enabled: true,
+			Conditions: []map[string]any{{"type": "probability", "value": 0.1}},
+			Action:     map[string]any{"type": "http_error", "http_code": 500.0, "message": "Internal server error injected"}},
+		{ID: "rule-2", Name: "Metadata Delay", Service: "metadata", Enabled: true,
+			Conditions: []map[string]any{{"type": "probability", "value": 0.2}},
+			Action:     map[string]any{"type": "delay", "delay": "2s"}},
+	}
+	for _, file := range []string{"seed-examples.json", "seed-examples.yaml"} {
+		t.Run(file, func(t *testing.T) {
+			url, log := serve(t, "-faults", filepath.Join("..", "..", "testdata", "faults", file))
+			client := &http.Client{}
+			defer client.CloseIdleConnections()
+			resp, err := client.Get(url + "/_mocks3/api/v1/rules")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var got struct{ Rules []rule }
+			if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+				t.Fatalf("GET /_mocks3/api/v1/rules: %v", err)
+			}
+			if diff := cmp.Diff(want, got.Rules); diff != "" {
+				t.Errorf("GET /_mocks3/api/v1/rules (-want +got):\n%s", diff)
+			}
+			if !strings.Contains(log.String(), "rules=2") {
+				t.Errorf("log does not report 2 rules loaded:\n%s", log.String())
+			}
+		})
+	}
+}
+
+func TestFaultsFlagErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name, file, want string
+	}{
+		{"missing file", filepath.Join(dir, "none.json"), "-faults: open"},
+		{"bad JSON field", write("bad.json", `[{"action": {"type": "delay", "delay": "soon"}}]`), "[0].action.delay: want a duration"},
+		{"bad YAML field", write("bad.yml", "rules:\n  - action: {type: http_error}\n    conditions: [{type: probability, value: 3}]\n"),
+			"rules[0].conditions[0].value: probability must be a number between 0 and 1"},
+		{"unknown YAML field", write("unknown.yaml", "name: x\nacton: {type: timeout}\n"), "acton: unknown field"},
+		{"YAML syntax", write("syntax.yaml", "rules: [\n"), "-faults " + filepath.Join(dir, "syntax.yaml") + ": yaml:"},
+		{"empty YAML", write("empty.yaml", ""), "no rules"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-faults", tt.file}, io.Discard, nil)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("run(-faults %s) = %v, want an error containing %q", tt.file, err, tt.want)
+			}
+		})
 	}
 }

@@ -1,0 +1,9 @@
+package mocks3
+
+import "errors"
+
+// Plan 9's syscall package has no errno values.
+var (
+	errConnReset   = errors.New("connection reset by peer")
+	errConnRefused = errors.New("connection refused")
+)
