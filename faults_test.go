@@ -293,7 +293,7 @@ func TestFaultsUnblockOnClose(t *testing.T) {
 			t.Errorf("a request in flight at Close succeeded, want an error")
 		}
 	}
-	if d := time.Since(start); d > 2*time.Second {
+	if d := time.Since(start); d > 30*time.Second { // the slow body alone would take 17 minutes
 		t.Errorf("Close took %v with faults in flight, want it prompt", d)
 	}
 }

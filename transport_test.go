@@ -371,8 +371,9 @@ func TestSynctestInMemory(t *testing.T) {
 
 	wall := time.Since(wallStart)
 	t.Logf("%v of fake time in %v of wall time", faked, wall)
-	if wall > time.Second {
-		t.Errorf("bubbles took %v of wall time for %v of fake time, want well under a second", wall, faked)
+	// A generous bound: sleeping for real would take the full 70 s.
+	if wall > 20*time.Second {
+		t.Errorf("bubbles took %v of wall time for %v of fake time, want far less", wall, faked)
 	}
 }
 
