@@ -2,6 +2,7 @@ package mocks3_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -10,9 +11,10 @@ import (
 	"github.com/mocks3/mocks3/faults"
 )
 
-// BenchmarkFaultOverhead measures a 1 KiB GetObject through the server's
-// handler (no network, so the engine's share is visible) with 0, 10 and 100
-// rules that never match it. Compare the ns/op of the three in one run.
+// BenchmarkFaultOverhead measures a 1 KiB GetObject with 0, 10 and 100 rules
+// that never match it, through the handler alone (no network, so the
+// engine's share shows most) and over HTTP. Compare the ns/op of the three
+// rule counts in one run.
 func BenchmarkFaultOverhead(b *testing.B) {
 	for _, n := range []int{0, 10, 100} {
 		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
@@ -26,17 +28,33 @@ func BenchmarkFaultOverhead(b *testing.B) {
 				rules = append(rules, r)
 			}
 			srv := mocks3.New(b, mocks3.WithObject("bkt", "k", make([]byte, 1024)), mocks3.WithFaults(rules...))
-			h := srv.Handler()
-			req := httptest.NewRequest(http.MethodGet, "/bkt/k", nil)
-			b.ReportAllocs()
-			b.ResetTimer()
-			for b.Loop() {
-				w := httptest.NewRecorder()
-				h.ServeHTTP(w, req)
-				if w.Code != http.StatusOK {
-					b.Fatalf("status %d", w.Code)
+			b.Run("via=handler", func(b *testing.B) {
+				h := srv.Handler()
+				req := httptest.NewRequest(http.MethodGet, "/bkt/k", nil)
+				b.ReportAllocs()
+				for b.Loop() {
+					w := httptest.NewRecorder()
+					h.ServeHTTP(w, req)
+					if w.Code != http.StatusOK {
+						b.Fatalf("status %d", w.Code)
+					}
 				}
-			}
+			})
+			b.Run("via=http", func(b *testing.B) {
+				c := srv.HTTPClient()
+				b.ReportAllocs()
+				for b.Loop() {
+					resp, err := c.Get(srv.URL + "/bkt/k")
+					if err != nil {
+						b.Fatal(err)
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						b.Fatalf("status %d", resp.StatusCode)
+					}
+				}
+			})
 		})
 	}
 }

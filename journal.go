@@ -11,18 +11,29 @@ import (
 // maxJournal bounds the request journal; the oldest records go first.
 const maxJournal = 100_000
 
+// journal keeps the latest maxJournal records in a ring.
 type journal struct {
-	mu      sync.Mutex // guards records
+	mu      sync.Mutex // guards records and next
 	records []s3api.Record
+	next    int // where the next record goes once the ring is full
 }
 
 func (j *journal) add(r s3api.Record) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if len(j.records) == maxJournal {
-		j.records = slices.Delete(j.records, 0, maxJournal/10)
+	if len(j.records) < maxJournal {
+		j.records = append(j.records, r)
+		return
 	}
-	j.records = append(j.records, r)
+	j.records[j.next] = r
+	j.next = (j.next + 1) % maxJournal
+}
+
+// snapshot returns the records oldest first.
+func (j *journal) snapshot() []s3api.Record {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return append(slices.Clone(j.records[j.next:]), j.records[:j.next]...)
 }
 
 func (s *Server) record(r s3api.Record) {
@@ -35,16 +46,14 @@ func (s *Server) record(r s3api.Record) {
 // number and the fault rules that triggered for it. Tests use it to assert
 // what a client did ("it retried three times").
 func (s *Server) Requests() []s3api.Record {
-	s.journal.mu.Lock()
-	defer s.journal.mu.Unlock()
-	return slices.Clone(s.journal.records)
+	return s.journal.snapshot()
 }
 
 // ResetRequests empties the request journal.
 func (s *Server) ResetRequests() {
 	s.journal.mu.Lock()
 	defer s.journal.mu.Unlock()
-	s.journal.records = nil
+	s.journal.records, s.journal.next = nil, 0
 }
 
 // Faults returns the server's fault engine, to add, remove and inspect rules

@@ -31,11 +31,20 @@ type Engine struct {
 	// server with no rules pays nothing.
 	active atomic.Int64
 
+	// index holds the rules that can match a call, in evaluation order:
+	// per service, per operation (rules that name no operation are listed
+	// under ""), so a call walks few rules however many there are. It is
+	// replaced whole on every change and read without the lock, so calls
+	// no rule can match never take the lock.
+	index atomic.Pointer[ruleIndex]
+
+	// stats maps a statKey to its *counters.
+	stats sync.Map
+
 	mu      sync.Mutex // guards the fields below
 	rules   []*entry   // by descending priority, then by seq
 	seq     int
 	rng     *rand.Rand
-	stats   map[statKey]*Counts
 	events  []Event
 	nextEvt int64
 }
@@ -67,9 +76,8 @@ func NewEngine(cfg Config) *Engine {
 		cfg.Now = time.Now
 	}
 	return &Engine{
-		now:   cfg.Now,
-		rng:   rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x666175_6c7473)),
-		stats: make(map[statKey]*Counts),
+		now: cfg.Now,
+		rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x666175_6c7473)),
 	}
 }
 
@@ -141,8 +149,64 @@ func (e *Engine) addLocked(r Rule, id string) *Handle {
 	en := &entry{id: id, seq: e.seq, rule: r}
 	i, _ := slices.BinarySearchFunc(e.rules, en, compareEntries)
 	e.rules = slices.Insert(e.rules, i, en)
-	e.active.Store(int64(len(e.rules)))
+	e.reindexLocked()
 	return &Handle{e: e, id: id}
+}
+
+// ruleIndex lists rules by service, then by operation ("" for rules that
+// name none), in evaluation order.
+type ruleIndex map[Service]map[string][]*entry
+
+// reindexLocked rebuilds the index after a change to rules.
+func (e *Engine) reindexLocked() {
+	idx := make(ruleIndex)
+	for _, en := range e.rules {
+		byOp := idx[en.rule.Service]
+		if byOp == nil {
+			byOp = make(map[string][]*entry)
+			idx[en.rule.Service] = byOp
+		}
+		op := string(en.rule.Operation)
+		byOp[op] = append(byOp[op], en)
+	}
+	e.index.Store(&idx)
+	e.active.Store(int64(len(e.rules)))
+}
+
+// candidates returns, in evaluation order, the rules that may match req:
+// those naming its operation or its role operation, and those naming none.
+func (e *Engine) candidates(req *Request) []*entry {
+	idx := e.index.Load()
+	if idx == nil {
+		return nil
+	}
+	byOp := (*idx)[req.Service]
+	if byOp == nil {
+		return nil
+	}
+	lists := [][]*entry{byOp[""], byOp[string(req.Operation)]}
+	if req.RoleOp != "" && req.RoleOp != string(req.Operation) {
+		lists = append(lists, byOp[req.RoleOp])
+	}
+	n, only := 0, -1
+	for i, l := range lists {
+		if len(l) > 0 {
+			n++
+			only = i
+		}
+	}
+	switch n {
+	case 0:
+		return nil
+	case 1:
+		return lists[only]
+	}
+	var out []*entry
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	slices.SortFunc(out, compareEntries)
+	return out
 }
 
 func compareEntries(a, b *entry) int {
@@ -169,7 +233,7 @@ func (e *Engine) Remove(id string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.rules = slices.DeleteFunc(e.rules, func(en *entry) bool { return en.id == id })
-	e.active.Store(int64(len(e.rules)))
+	e.reindexLocked()
 }
 
 // SetEnabled enables or disables a rule by ID.
@@ -197,6 +261,7 @@ func (e *Engine) Update(id string, r Rule) error {
 	}
 	en.rule = r
 	slices.SortStableFunc(e.rules, compareEntries)
+	e.reindexLocked()
 	return nil
 }
 
@@ -215,7 +280,6 @@ func (e *Engine) Replace(rules ...Rule) ([]*Handle, error) {
 	for i, r := range rules {
 		hs[i] = e.addLocked(r, "")
 	}
-	e.active.Store(int64(len(e.rules)))
 	return hs, nil
 }
 
@@ -259,7 +323,10 @@ type Request struct {
 	Bucket    string
 	Key       string
 	Header    http.Header
-	Query     url.Values
+	// Query holds the query parameters; when nil, they are parsed from
+	// RawQuery the first time a rule asks.
+	Query    url.Values
+	RawQuery string
 	// RemoteAddr is the client's address, host:port.
 	RemoteAddr string
 	RequestID  string
@@ -303,6 +370,9 @@ func (r *Rule) matches(req *Request) bool {
 			return false
 		}
 	}
+	if len(r.Query) > 0 && req.Query == nil {
+		req.Query, _ = url.ParseQuery(req.RawQuery)
+	}
 	for name, pattern := range r.Query {
 		if !req.Query.Has(name) || !glob(pattern, req.Query.Get(name)) {
 			return false
@@ -325,13 +395,26 @@ func (e *Engine) evaluate(req *Request, only func(Kind) bool) []fired {
 	if e.active.Load() == 0 {
 		return nil
 	}
+	cands := e.candidates(req)
+	if len(cands) == 0 {
+		return nil
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	now := e.now()
-	var out []fired
-	for _, en := range e.rules {
+	var (
+		now    time.Time // read from the clock only when needed
+		hasNow bool
+		out    []fired
+	)
+	clock := func() time.Time {
+		if !hasNow {
+			now, hasNow = e.now(), true
+		}
+		return now
+	}
+	for _, en := range cands {
 		r := &en.rule
-		if only != nil && !only(r.Action.Kind) || !r.matches(req) || !r.Schedule.active(now) {
+		if only != nil && !only(r.Action.Kind) || !r.matches(req) || r.Schedule != nil && !r.Schedule.active(clock()) {
 			continue
 		}
 		en.matches++
@@ -354,7 +437,7 @@ func (e *Engine) evaluate(req *Request, only func(Kind) bool) []fired {
 			f.delay = a.Delay + time.Duration(e.rng.Int64N(int64(a.MaxDelay-a.Delay)+1))
 		}
 		out = append(out, f)
-		e.recordEventLocked(now, req, f)
+		e.recordEventLocked(clock(), req, f)
 		if r.Action.terminal() {
 			break
 		}

@@ -19,7 +19,7 @@ func (e *Engine) Intercept(w http.ResponseWriter, r *http.Request, req *s3api.Re
 	}
 	fs := e.evaluate(&Request{
 		Service: Gateway, Operation: req.Operation, Method: r.Method, Bucket: req.Bucket, Key: req.Key,
-		Header: r.Header, Query: r.URL.Query(), RemoteAddr: r.RemoteAddr, RequestID: req.ID,
+		Header: r.Header, RawQuery: r.URL.RawQuery, RemoteAddr: r.RemoteAddr, RequestID: req.ID,
 	}, nil)
 	if len(fs) == 0 {
 		serve(w, r)

@@ -199,9 +199,27 @@ func glob(pattern, s string) bool {
 	if pattern == "" || pattern == "*" {
 		return true
 	}
+	// Most patterns are literals or prefixes: skip path.Match for them.
+	switch i := wildcard(pattern); {
+	case i < 0:
+		return pattern == s
+	case i == len(pattern)-1 && pattern[i] == '*':
+		return strings.HasPrefix(s, pattern[:i])
+	}
 	// path.Match stops * at "/": hide slashes from it.
 	ok, _ := path.Match(strings.ReplaceAll(pattern, "/", "\x00"), strings.ReplaceAll(s, "/", "\x00"))
 	return ok
+}
+
+// wildcard returns the index of the first glob metacharacter in p, or -1.
+func wildcard(p string) int {
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case '*', '?', '[', '\\':
+			return i
+		}
+	}
+	return -1
 }
 
 func parseIPMatcher(s string) (netip.Prefix, error) {

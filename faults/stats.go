@@ -2,6 +2,7 @@ package faults
 
 import (
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -57,25 +58,34 @@ func (e *Engine) recordEventLocked(now time.Time, req *Request, f fired) {
 }
 
 // Record counts a finished request or role call: whether a fault triggered
-// for it and whether it ended in an error (status 400 and up, or a failed
-// role call, reported as status 0 with failed set).
+// for it and whether it ended in an error (status 400 and up, a dropped
+// connection, or a failed role call). It takes no lock once an operation
+// has been seen.
 func (e *Engine) Record(service Service, operation string, faulted, failed bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, k := range []statKey{{service, ""}, {service, operation}} {
-		c := e.stats[k]
-		if c == nil {
-			c = &Counts{}
-			e.stats[k] = c
+	for _, k := range [2]statKey{{service, ""}, {service, operation}} {
+		c, ok := e.stats.Load(k)
+		if !ok {
+			c, _ = e.stats.LoadOrStore(k, new(counters))
 		}
-		c.Requests++
-		if faulted {
-			c.Faults++
-		}
-		if failed {
-			c.Errors++
-		}
+		c.(*counters).add(faulted, failed)
 	}
+}
+
+// counters are Counts updated atomically.
+type counters struct{ requests, faults, errors atomic.Int64 }
+
+func (c *counters) add(faulted, failed bool) {
+	c.requests.Add(1)
+	if faulted {
+		c.faults.Add(1)
+	}
+	if failed {
+		c.errors.Add(1)
+	}
+}
+
+func (c *counters) snapshot() Counts {
+	return Counts{Requests: c.requests.Load(), Faults: c.faults.Load(), Errors: c.errors.Load()}
 }
 
 // Stats returns a snapshot of the counters.
@@ -86,20 +96,22 @@ func (e *Engine) Stats() Stats {
 	for _, en := range e.rules {
 		s.ByRule[en.id] = RuleCounts{Name: en.rule.Name, Matches: en.matches, Triggers: en.triggers}
 	}
-	for k, c := range e.stats {
+	e.stats.Range(func(key, value any) bool {
+		k, c := key.(statKey), value.(*counters).snapshot()
 		if k.operation == "" {
-			s.ByService[k.service] = *c
+			s.ByService[k.service] = c
 			s.Total.Requests += c.Requests
 			s.Total.Faults += c.Faults
 			s.Total.Errors += c.Errors
-			continue
+			return true
 		}
 		name := k.operation
 		if k.service != Gateway {
 			name = string(k.service) + ":" + name
 		}
-		s.ByOperation[name] = *c
-	}
+		s.ByOperation[name] = c
+		return true
+	})
 	return s
 }
 
@@ -108,7 +120,7 @@ func (e *Engine) Stats() Stats {
 func (e *Engine) ResetStats() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	clear(e.stats)
+	e.stats.Clear()
 	e.events = nil
 	for _, en := range e.rules {
 		en.matches, en.triggers = 0, 0
