@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -269,5 +270,44 @@ func TestScheduleHours(t *testing.T) {
 	fri := time.Date(2026, 11, 27, 23, 0, 0, 0, time.UTC) // a Friday
 	if !s.active(fri) || s.active(fri.Add(4*time.Hour)) || s.active(fri.Add(-2*time.Hour)) {
 		t.Errorf("schedule 22-2 on Fridays: wrong activity around %v", fri)
+	}
+}
+
+// TestConcurrentChanges changes rules while requests are evaluated; the race
+// detector checks the locking.
+func TestConcurrentChanges(t *testing.T) {
+	e := NewEngine(Config{Seed: 3})
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				e.evaluate(put("bkt", "k"), nil)
+				e.Record(Gateway, "PutObject", false, false)
+			}
+		}()
+	}
+	for i := range 200 {
+		h := mustAdd(t, e, Rule{Probability: 0.5, Operation: s3api.OpPutObject, Action: Delay(0)})
+		if i%3 == 0 {
+			e.SetEnabled(h.ID(), false)
+		}
+		if i%2 == 0 {
+			h.Remove()
+		}
+		_ = e.Stats()
+		_ = e.Events()
+	}
+	close(stop)
+	wg.Wait()
+	if n := len(e.Rules()); n != 100 {
+		t.Errorf("%d rules left, want 100", n)
 	}
 }
