@@ -7,23 +7,14 @@ package s3api
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/metadata"
 )
 
 // etagMatches reports whether an If-Match/If-None-Match list names etag.
-func etagMatches(list, etag string) bool {
-	for _, v := range strings.Split(list, ",") {
-		v = strings.TrimSpace(v)
-		v = strings.TrimPrefix(v, "W/")
-		if v == "*" || v == etag || strings.Trim(v, `"`) == strings.Trim(etag, `"`) {
-			return true
-		}
-	}
-	return false
-}
+func etagMatches(list, etag string) bool { return metadata.ETagMatches(list, etag) }
 
 func parseHTTPTime(s string) (time.Time, bool) {
 	t, err := http.ParseTime(s)
@@ -62,28 +53,12 @@ func checkReadConditions(h http.Header, prefix string, obj *backend.Object) erro
 	return nil
 }
 
-// writeCondition returns the PutCondition for the conditional-write headers
-// of r, or nil when there are none.
-func writeCondition(r *http.Request, key string) (backend.PutCondition, error) {
+// writeCondition returns the condition of a conditional write (If-None-Match:
+// * or If-Match).
+func writeCondition(r *http.Request) (metadata.Condition, error) {
 	im, inm := r.Header.Get("If-Match"), r.Header.Get("If-None-Match")
 	if inm != "" && inm != "*" {
-		return nil, errorf(ErrNotImplemented, "If-None-Match on writes only supports the value *.")
+		return metadata.Condition{}, errorf(ErrNotImplemented, "If-None-Match on writes only supports the value *.")
 	}
-	if im == "" && inm == "" {
-		return nil, nil
-	}
-	return func(cur *backend.Object) error {
-		if inm == "*" && cur != nil {
-			return newError(ErrPreconditionFailed, ExtraElement{"Condition", "If-None-Match"})
-		}
-		if im != "" {
-			if cur == nil {
-				return newError(ErrNoSuchKey, ExtraElement{"Key", key})
-			}
-			if !etagMatches(im, cur.ETag) {
-				return newError(ErrPreconditionFailed, ExtraElement{"Condition", "If-Match"})
-			}
-		}
-		return nil
-	}, nil
+	return metadata.Condition{IfNoneMatch: inm == "*", IfMatch: im}, nil
 }

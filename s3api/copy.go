@@ -115,7 +115,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return err
 	}
-	cond, err := writeCondition(r, req.key)
+	cond, err := writeCondition(r)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/metadata"
 )
 
 type bypassKey struct{}
@@ -67,7 +68,7 @@ func (h *Handler) PutObject(ctx context.Context, bucket, key string, body io.Rea
 		Headers: backend.Headers{ContentType: contentType},
 		Parts:   []backend.Part{{Number: 1, Size: n, ETag: s.etag(), Blob: id}},
 	}
-	if _, err := h.store.commit(ctx, bucket, obj, nil, true); err != nil {
+	if _, err := h.store.commit(ctx, bucket, obj, metadata.Condition{}, true); err != nil {
 		return backend.Object{}, s3Error(err, bucket, key)
 	}
 	return obj, nil

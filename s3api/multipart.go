@@ -160,7 +160,7 @@ type completeResult struct {
 func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
 	uploadID := r.URL.Query().Get("uploadId")
-	cond, err := writeCondition(r, req.key)
+	cond, err := writeCondition(r)
 	if err != nil {
 		return err
 	}

@@ -217,7 +217,7 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	if err != nil {
 		return err
 	}
-	cond, err := writeCondition(r, req.key)
+	cond, err := writeCondition(r)
 	if err != nil {
 		return err
 	}

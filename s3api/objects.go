@@ -25,7 +25,7 @@ type objectStore struct {
 // are deleted if the write owns them, so nothing of a failed write stays
 // behind; on success the blobs of the record it replaced that obj no longer
 // uses are deleted.
-func (s *objectStore) commit(ctx context.Context, bucket string, obj backend.Object, cond backend.PutCondition, owned bool) (*backend.Object, error) {
+func (s *objectStore) commit(ctx context.Context, bucket string, obj backend.Object, cond metadata.Condition, owned bool) (*backend.Object, error) {
 	replaced, err := s.meta.PutObject(ctx, bucket, obj, cond)
 	if errors.Is(err, metadata.ErrWriteLost) {
 		if owned {
@@ -36,6 +36,13 @@ func (s *objectStore) commit(ctx context.Context, bucket string, obj backend.Obj
 	if err != nil {
 		if owned {
 			s.deleteBlobs(ctx, obj.Parts, nil)
+		}
+		if errors.Is(err, metadata.ErrPreconditionFailed) {
+			failed := "If-Match"
+			if cond.IfNoneMatch {
+				failed = "If-None-Match"
+			}
+			return nil, newError(ErrPreconditionFailed, ExtraElement{"Condition", failed})
 		}
 		return nil, err
 	}

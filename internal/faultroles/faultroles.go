@@ -88,7 +88,7 @@ func (m *faultyMetadata) GetObject(ctx context.Context, bucket, key string) (bac
 // PutObject loses the write when a rule says so. While any stale-read rule
 // exists it keeps the replaced record (and, by not reporting it replaced,
 // its bytes) for stale reads to serve.
-func (m *faultyMetadata) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.PutCondition) (*backend.Object, error) {
+func (m *faultyMetadata) PutObject(ctx context.Context, bucket string, obj backend.Object, cond metadata.Condition) (*backend.Object, error) {
 	eff, err := m.role(ctx, "PutObject", bucket, obj.Key)
 	if err != nil {
 		return nil, err
