@@ -20,8 +20,11 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/internal/queue"
 	"github.com/mocks3/mocks3/internal/storage"
+	"github.com/mocks3/mocks3/internal/thirdparty"
 )
 
 // Config configures a Handler.
@@ -50,6 +53,13 @@ type Config struct {
 	Intercept func(w http.ResponseWriter, r *http.Request, req *Request, serve http.HandlerFunc)
 	// OnRequest, if set, gets a Record of every finished request.
 	OnRequest func(Record)
+	// ThirdParty, if set, answers GETs and HEADs of missing objects; the
+	// objects are then backfilled.
+	ThirdParty thirdparty.Origin
+	// Queue, if set, runs backfills and the cleanup of replaced bytes
+	// asynchronously (its worker calls RunTask); without one they run at
+	// once.
+	Queue queue.Queue
 }
 
 // Handler is an http.Handler serving the S3 API.
@@ -75,6 +85,7 @@ func New(cfg Config) *Handler {
 	cfg.BaseDomains = append([]string{"localhost"}, cfg.BaseDomains...)
 	h := &Handler{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x6d6f636b733321))}
 	h.store = &objectStore{meta: cfg.Metadata, data: cfg.Storage, now: h.now}
+	h.store.cleanup = func(ctx context.Context, ids []backend.BlobID) { h.enqueue(ctx, queue.TypeCleanup, ids) }
 	return h
 }
 

@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -280,6 +281,11 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 		obj, err = h.store.meta.GetObject(ctx, req.bucket, req.key)
 	} else {
 		obj, rd, err = h.store.open(ctx, req.bucket, req.key)
+	}
+	if errors.Is(err, backend.ErrObjectNotFound) && h.cfg.ThirdParty != nil && partNumber == 0 {
+		if served, err := h.serveFromOrigin(w, r, req); served || err != nil {
+			return err
+		}
 	}
 	if err != nil {
 		return s3Error(err, req.bucket, req.key)

@@ -19,6 +19,8 @@ type objectStore struct {
 	meta metadata.Store
 	data storage.Store
 	now  func() time.Time
+	// cleanup reclaims blobs no object references any more.
+	cleanup func(ctx context.Context, ids []backend.BlobID)
 }
 
 // commit stores obj, whose blobs are already written. On failure obj's blobs
@@ -52,15 +54,17 @@ func (s *objectStore) commit(ctx context.Context, bucket string, obj backend.Obj
 	return replaced, nil
 }
 
-// deleteBlobs deletes the blobs of parts that keep does not reference.
+// deleteBlobs reclaims the blobs of parts that keep does not reference.
 // Failures leave orphans, not broken objects, so they are not reported.
 func (s *objectStore) deleteBlobs(ctx context.Context, parts, keep []backend.Part) {
-	ctx = context.WithoutCancel(ctx)
+	var ids []backend.BlobID
 	for _, p := range parts {
-		if p.Blob == "" || referenced(keep, p.Blob) {
-			continue
+		if p.Blob != "" && !referenced(keep, p.Blob) {
+			ids = append(ids, p.Blob)
 		}
-		_ = s.data.Delete(ctx, p.Blob)
+	}
+	if len(ids) > 0 {
+		s.cleanup(ctx, ids)
 	}
 }
 

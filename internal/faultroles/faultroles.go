@@ -1,5 +1,5 @@
-// Package faultroles puts the fault engine at the boundaries of the
-// metadata and storage roles: each role call first asks the engine, which
+// Package faultroles puts the fault engine at the boundaries of the roles
+// (metadata, storage, queue, third-party): each role call first asks the engine, which
 // may delay it, fail it, or ask the role to lose, corrupt or go back on
 // data.
 package faultroles
@@ -12,7 +12,9 @@ import (
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/internal/queue"
 	"github.com/mocks3/mocks3/internal/storage"
+	"github.com/mocks3/mocks3/internal/thirdparty"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -217,4 +219,42 @@ func (f *flipReader) Read(p []byte) (int, error) {
 	}
 	f.off += int64(n)
 	return n, err
+}
+
+// ThirdParty wraps a third-party origin with the engine's third-party rules.
+func ThirdParty(o thirdparty.Origin, e *faults.Engine) thirdparty.Origin {
+	return &faultyOrigin{o: o, e: e}
+}
+
+type faultyOrigin struct {
+	o thirdparty.Origin
+	e *faults.Engine
+}
+
+func (f *faultyOrigin) Fetch(ctx context.Context, bucket, key string) (thirdparty.Object, error) {
+	if !s3api.FaultsBypassed(ctx) {
+		if _, err := f.e.Role(ctx, faults.ThirdParty, "Fetch", bucket, key); err != nil {
+			return thirdparty.Object{}, err
+		}
+	}
+	return f.o.Fetch(ctx, bucket, key)
+}
+
+// Queue wraps the queue role with the engine's queue rules: a failed
+// Enqueue makes the gateway run the task at once, a failed Dequeue, Ack or
+// Nack delays the worker's progress.
+func Queue(q queue.Queue, e *faults.Engine) queue.Queue {
+	return &faultyQueue{Queue: q, e: e}
+}
+
+type faultyQueue struct {
+	queue.Queue
+	e *faults.Engine
+}
+
+func (f *faultyQueue) Enqueue(ctx context.Context, taskType string, payload []byte) (string, error) {
+	if _, err := f.e.Role(ctx, faults.Queue, "Enqueue", "", ""); err != nil {
+		return "", err
+	}
+	return f.Queue.Enqueue(ctx, taskType, payload)
 }
