@@ -72,7 +72,7 @@ func TestAPISeedREADMEExamples(t *testing.T) {
 	// 200 storage calls: about 10% fail.
 	failed := 0
 	for range 200 {
-		if _, err := e.Role(context.Background(), Storage, "Write", "bkt", "k"); err != nil {
+		if _, err := e.Role(context.Background(), Call{Service: Storage, Op: "Write", Bucket: "bkt", Key: "k"}); err != nil {
 			failed++
 		}
 	}

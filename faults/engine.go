@@ -329,7 +329,9 @@ type Request struct {
 	RawQuery string
 	// RemoteAddr is the client's address, host:port.
 	RemoteAddr string
-	RequestID  string
+	// Node is the storage node a storage call goes to.
+	Node      string
+	RequestID string
 }
 
 // fired is a triggered rule, with any random choice already drawn.
@@ -349,7 +351,7 @@ func (r *Rule) matches(req *Request) bool {
 	if r.Method != "" && !strings.EqualFold(r.Method, req.Method) {
 		return false
 	}
-	if !glob(r.Bucket, req.Bucket) || (r.Key != "" && !glob(r.Key, req.Key)) {
+	if !glob(r.Bucket, req.Bucket) || (r.Key != "" && !glob(r.Key, req.Key)) || !glob(r.Node, req.Node) {
 		return false
 	}
 	if r.Attempt != 0 || r.AttemptAtMost != 0 {

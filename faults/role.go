@@ -40,21 +40,32 @@ func (e *roleError) As(target any) bool {
 	return false
 }
 
-// Role applies the rules of service to one role call named op: it waits out
-// delays, blocks on hangs until ctx ends, returns an error for failures, and
-// reports the data effects the role must apply. The S3 request the call
-// serves, if any, comes from ctx and gives the operation, bucket and key to
-// match; bucket and key, when not empty, override it.
-//
-// dataServices lists further services whose data-effect rules (lose_write,
-// stale_read) this call also applies, so that a "storage" rule can lose a
-// write that only the metadata role can drop.
-func (e *Engine) Role(ctx context.Context, service Service, op, bucket, key string, dataServices ...Service) (RoleEffect, error) {
+// Call describes one role call for Role.
+type Call struct {
+	Service Service
+	Op      string // the role's operation name, such as "Write"
+	// Bucket and Key, when set, override those of the S3 request that ctx
+	// carries.
+	Bucket, Key string
+	// Node names the storage node the call goes to.
+	Node string
+	// Also lists further services whose data-effect rules (lose_write,
+	// stale_read) this call applies, so that a "storage" rule can lose a
+	// write that only the metadata role can drop.
+	Also []Service
+}
+
+// Role applies the rules of a role call's service: it waits out delays,
+// blocks on hangs until ctx ends, returns an error for failures, and reports
+// the data effects the role must apply. The S3 request the call serves, if
+// any, comes from ctx and gives the operation, bucket and key to match.
+func (e *Engine) Role(ctx context.Context, c Call) (RoleEffect, error) {
+	service, op, bucket, key, dataServices := c.Service, c.Op, c.Bucket, c.Key, c.Also
 	var eff RoleEffect
 	if e.active.Load() == 0 {
 		return eff, nil
 	}
-	req := Request{Service: service, RoleOp: op, Bucket: bucket, Key: key}
+	req := Request{Service: service, RoleOp: op, Bucket: bucket, Key: key, Node: c.Node}
 	s3req := s3api.RequestFrom(ctx)
 	if s3req != nil {
 		req.Operation, req.RequestID = s3req.Operation, s3req.ID

@@ -92,6 +92,10 @@ type Rule struct {
 	AttemptAtMost int
 	UserAgent     string // glob on User-Agent
 	ClientIP      string // an IP or a CIDR
+	// Node matches the storage node a storage call goes to ("storage-2",
+	// glob), so a rule can take one node down while reads fall back to
+	// the others.
+	Node string
 
 	// Probability triggers a match with this chance, drawn from the
 	// engine's seeded source; 0 means always.
@@ -178,7 +182,7 @@ func (r *Rule) validate() error {
 			return fmt.Errorf("client_ip: %v", err)
 		}
 	}
-	for _, g := range []string{r.Bucket, r.Key, r.UserAgent} {
+	for _, g := range []string{r.Bucket, r.Key, r.UserAgent, r.Node} {
 		if _, err := path.Match(strings.ReplaceAll(g, "/", "\x00"), ""); err != nil {
 			return fmt.Errorf("pattern %q: %v", g, err)
 		}

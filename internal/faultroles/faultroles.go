@@ -39,7 +39,7 @@ func (m *faultyMetadata) role(ctx context.Context, op, bucket, key string) (faul
 	if s3api.FaultsBypassed(ctx) {
 		return faults.RoleEffect{}, nil
 	}
-	return m.e.Role(ctx, faults.Metadata, op, bucket, key, faults.Storage)
+	return m.e.Role(ctx, faults.Call{Service: faults.Metadata, Op: op, Bucket: bucket, Key: key, Also: []faults.Service{faults.Storage}})
 }
 
 func (m *faultyMetadata) CreateBucket(ctx context.Context, b backend.Bucket) error {
@@ -162,20 +162,24 @@ func (m *faultyMetadata) ListUploads(ctx context.Context, bucket string) ([]back
 }
 
 // Storage wraps a storage role with the engine's storage rules.
-func Storage(s storage.Store, e *faults.Engine) storage.Store {
-	return &faultyStorage{Store: s, e: e}
+func Storage(s storage.Store, e *faults.Engine) storage.Store { return StorageNode(s, "", e) }
+
+// StorageNode wraps one storage node, so that rules can match it by name.
+func StorageNode(s storage.Store, node string, e *faults.Engine) storage.Store {
+	return &faultyStorage{Store: s, e: e, node: node}
 }
 
 type faultyStorage struct {
 	storage.Store
-	e *faults.Engine
+	e    *faults.Engine
+	node string
 }
 
 func (s *faultyStorage) role(ctx context.Context, op string) (faults.RoleEffect, error) {
 	if s3api.FaultsBypassed(ctx) {
 		return faults.RoleEffect{}, nil
 	}
-	return s.e.Role(ctx, faults.Storage, op, "", "")
+	return s.e.Role(ctx, faults.Call{Service: faults.Storage, Op: op, Node: s.node})
 }
 
 func (s *faultyStorage) Write(ctx context.Context, r io.Reader, sizeHint int64) (backend.BlobID, int64, error) {
@@ -233,7 +237,7 @@ type faultyOrigin struct {
 
 func (f *faultyOrigin) Fetch(ctx context.Context, bucket, key string) (thirdparty.Object, error) {
 	if !s3api.FaultsBypassed(ctx) {
-		if _, err := f.e.Role(ctx, faults.ThirdParty, "Fetch", bucket, key); err != nil {
+		if _, err := f.e.Role(ctx, faults.Call{Service: faults.ThirdParty, Op: "Fetch", Bucket: bucket, Key: key}); err != nil {
 			return thirdparty.Object{}, err
 		}
 	}
@@ -253,7 +257,7 @@ type faultyQueue struct {
 }
 
 func (f *faultyQueue) Enqueue(ctx context.Context, taskType string, payload []byte) (string, error) {
-	if _, err := f.e.Role(ctx, faults.Queue, "Enqueue", "", ""); err != nil {
+	if _, err := f.e.Role(ctx, faults.Call{Service: faults.Queue, Op: "Enqueue"}); err != nil {
 		return "", err
 	}
 	return f.Queue.Enqueue(ctx, taskType, payload)
