@@ -55,6 +55,7 @@ import (
 //	param        name    as header                   string (a query parameter)
 //	user_agent   -       as header, without exists   string
 //	bucket, key  -       as user_agent               string
+//	node         -       as user_agent               string (a storage node, "storage-2")
 //	method       -       equals                      HTTP method
 //	ip           -       equals | in                 IP or CIDR
 //	attempt      -       equals | at_most            integer ≥ 1 (the SDK's attempt number)
@@ -298,7 +299,7 @@ func parseCondition(path string, raw json.RawMessage, r *Rule, seen map[string]b
 			return pathErr(fieldPath, "%q is not a valid header name", field)
 		}
 	case "":
-		return pathErr(join(path, "type"), "missing (want probability, count, header, param, user_agent, ip, time, method, bucket, key or attempt)")
+		return pathErr(join(path, "type"), "missing (want probability, count, header, param, user_agent, ip, time, method, bucket, key, node or attempt)")
 	default:
 		if field != "" {
 			return pathErr(fieldPath, "a %s condition takes no field", typ)
@@ -357,7 +358,7 @@ func parseCondition(path string, raw json.RawMessage, r *Rule, seen map[string]b
 			return err
 		}
 		*dst = n
-	case "header", "param", "user_agent", "bucket", "key":
+	case "header", "param", "user_agent", "bucket", "key", "node":
 		ops := matchOps
 		if typ != "header" && typ != "param" {
 			ops = ops[:len(ops)-1] // without exists: these are always present
@@ -390,7 +391,7 @@ func parseCondition(path string, raw json.RawMessage, r *Rule, seen map[string]b
 			if err := once(typ); err != nil {
 				return err
 			}
-			*map[string]*string{"user_agent": &r.UserAgent, "bucket": &r.Bucket, "key": &r.Key}[typ] = pattern
+			*map[string]*string{"user_agent": &r.UserAgent, "bucket": &r.Bucket, "key": &r.Key, "node": &r.Node}[typ] = pattern
 		}
 	case "method":
 		if op != "" && op != "equals" {
@@ -422,7 +423,7 @@ func parseCondition(path string, raw json.RawMessage, r *Rule, seen map[string]b
 	case "time":
 		return parseTimeCondition(path, op, value, hasValue, r, badOp)
 	default:
-		return pathErr(join(path, "type"), "unknown condition type %q (want probability, count, header, param, user_agent, ip, time, method, bucket, key or attempt)", typ)
+		return pathErr(join(path, "type"), "unknown condition type %q (want probability, count, header, param, user_agent, ip, time, method, bucket, key, node or attempt)", typ)
 	}
 	return nil
 }
@@ -784,7 +785,7 @@ func (r Rule) toJSON() (ruleJSON, error) {
 	if r.Method != "" {
 		cond("method", "equals", "", r.Method)
 	}
-	for _, c := range []struct{ typ, pattern string }{{"bucket", r.Bucket}, {"key", r.Key}, {"user_agent", r.UserAgent}} {
+	for _, c := range []struct{ typ, pattern string }{{"bucket", r.Bucket}, {"key", r.Key}, {"user_agent", r.UserAgent}, {"node", r.Node}} {
 		if c.pattern != "" {
 			op, v := describeGlob(c.pattern, false)
 			cond(c.typ, op, "", v)

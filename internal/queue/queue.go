@@ -72,3 +72,14 @@ type Queue interface {
 
 // MaxAttempts is how many times a task runs before it is dead-lettered.
 const MaxAttempts = 5
+
+// Releaser is implemented by queues that can hand a leased task back
+// without counting the attempt: a worker that is stopped, or a long-poll
+// whose caller went away after the lease was taken, gives the task back
+// for someone else rather than burning one of its MaxAttempts. Local and
+// Client implement it; callers find it by type assertion.
+type Releaser interface {
+	// Release puts the leased task id back at the front of the queue,
+	// with the attempt it was leased for uncounted.
+	Release(ctx context.Context, id string) error
+}
