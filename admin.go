@@ -3,6 +3,7 @@ package mocks3
 import (
 	"net/http"
 	"strings"
+	"sync"
 )
 
 // adminPrefix is the reserved path on the S3 port for mocks3's own API; no
@@ -12,10 +13,12 @@ const adminPrefix = "/_mocks3"
 // topHandler sends the reserved admin prefix to the admin API and
 // everything else to S3.
 func (s *Server) topHandler() http.Handler {
-	admin := http.StripPrefix(adminPrefix, s.adminHandler())
+	// Built on first use: most servers never see an admin request, and
+	// building the mux is half of a server's start-up time.
+	admin := sync.OnceValue(func() http.Handler { return http.StripPrefix(adminPrefix, s.adminHandler()) })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == adminPrefix || strings.HasPrefix(r.URL.Path, adminPrefix+"/") {
-			admin.ServeHTTP(w, r)
+			admin().ServeHTTP(w, r)
 			return
 		}
 		s.handler.ServeHTTP(w, r)

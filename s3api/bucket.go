@@ -8,6 +8,7 @@ package s3api
 
 import (
 	"encoding/xml"
+	"errors"
 	"net"
 	"net/http"
 	"strconv"
@@ -152,6 +153,13 @@ func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, req *requ
 		region = lc
 	}
 	err := h.store.meta.CreateBucket(r.Context(), backend.Bucket{Name: req.bucket, Region: region, Created: h.now()})
+	if errors.Is(err, backend.ErrBucketExists) && region == "us-east-1" {
+		// S3's legacy behaviour in us-east-1: re-creating a bucket you own
+		// there succeeds.
+		if b, gerr := h.store.meta.GetBucket(r.Context(), req.bucket); gerr == nil && b.Region == "us-east-1" {
+			err = nil
+		}
+	}
 	if err != nil {
 		return s3Error(err, req.bucket, "")
 	}

@@ -382,7 +382,9 @@ func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
 	w.wroteHeader = true
 	buf := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(buf)
-	n, err := io.CopyBuffer(w.ResponseWriter, r, *buf)
+	// Hide the ResponseWriter's own ReadFrom: it would allocate a buffer
+	// per response and write the headers in a call of their own.
+	n, err := io.CopyBuffer(writerOnly{w.ResponseWriter}, r, *buf)
 	w.n += n
 	return n, err
 }
@@ -412,3 +414,6 @@ func readXML(r io.Reader, limit int64, v any) error {
 	}
 	return nil
 }
+
+// writerOnly hides every method but Write.
+type writerOnly struct{ io.Writer }

@@ -349,7 +349,7 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 	}
 	buf := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(buf)
-	_, err = io.CopyBuffer(w, io.NewSectionReader(rd, start, length), *buf)
+	_, err = io.CopyBuffer(writerOnly{w}, io.NewSectionReader(rd, start, length), *buf)
 	return err
 }
 

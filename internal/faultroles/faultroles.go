@@ -262,3 +262,12 @@ func (f *faultyQueue) Enqueue(ctx context.Context, taskType string, payload []by
 	}
 	return f.Queue.Enqueue(ctx, taskType, payload)
 }
+
+// Release passes through to queues that can hand a lease back without
+// counting an attempt, so wrapping does not cost a task its retries.
+func (f *faultyQueue) Release(ctx context.Context, id string) error {
+	if r, ok := f.Queue.(queue.Releaser); ok {
+		return r.Release(ctx, id)
+	}
+	return f.Queue.Nack(ctx, id, "released")
+}
