@@ -24,9 +24,6 @@ import (
 	"github.com/mocks3/mocks3/backend/disk"
 	"github.com/mocks3/mocks3/backend/memory"
 	"github.com/mocks3/mocks3/faults"
-	"github.com/mocks3/mocks3/internal/faultroles"
-	"github.com/mocks3/mocks3/internal/metadata"
-	"github.com/mocks3/mocks3/internal/storage"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -43,7 +40,8 @@ type Server struct {
 	handler *s3api.Handler
 	top     http.Handler // handler plus the admin API
 	backend backend.Backend
-	owned   bool // whether Close closes backend
+	closers []func() // run by Close, last first
+	roles   *roles
 	cancel  context.CancelFunc
 	faults  *faults.Engine
 	journal journal
@@ -76,6 +74,12 @@ func NewServer(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg}
+	ok := false
+	defer func() {
+		if !ok {
+			s.shutdown()
+		}
+	}()
 	switch {
 	case cfg.backend != nil:
 		s.backend = cfg.backend
@@ -84,18 +88,29 @@ func NewServer(opts ...Option) (*Server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("WithDir: %w", err)
 		}
-		s.backend, s.owned = b, true
+		s.backend = b
+		s.onClose(func() { b.Close() })
 	default:
-		s.backend, s.owned = memory.New(), true
+		b := memory.New()
+		s.backend = b
+		s.onClose(func() { b.Close() })
 	}
 	s.faults = faults.NewEngine(faults.Config{Seed: cfg.seed, Now: cfg.clock})
 	if _, err := s.faults.Replace(cfg.rules...); err != nil {
-		s.closeBackend()
 		return nil, fmt.Errorf("WithFaults: %w", err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	roles, err := s.startRoles()
+	if err != nil {
+		return nil, err
+	}
+	s.roles = roles
 	s.handler = s3api.New(s3api.Config{
-		Metadata:    faultroles.Metadata(metadata.NewLocal(s.backend), s.faults),
-		Storage:     faultroles.Storage(storage.NewLocal(s.backend), s.faults),
+		Metadata:    roles.meta,
+		Storage:     roles.data,
+		Queue:       roles.queue,
+		ThirdParty:  roles.origin,
 		Intercept:   s.faults.Intercept,
 		OnRequest:   s.record,
 		Region:      cfg.region,
@@ -105,13 +120,11 @@ func NewServer(opts ...Option) (*Server, error) {
 		Logger:      cfg.logger,
 		Seed:        cfg.seed,
 	})
-	if err := s.seed(context.Background()); err != nil {
-		s.closeBackend()
+	s.startWorker(ctx, roles)
+	if err := s.seed(bypass(ctx)); err != nil {
 		return nil, err
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
 	s.top = s.topHandler()
 	if cfg.inMemory {
 		// A literal rather than NewUnstartedServer, which would open a TCP
@@ -123,10 +136,10 @@ func NewServer(opts ...Option) (*Server, error) {
 	}
 	s.ts.Config.BaseContext = func(net.Listener) context.Context { return ctx }
 	if cfg.addr != "" {
-		l, err := net.Listen("tcp", cfg.addr)
+		l, err := listen(cfg.addr)
 		if err != nil {
-			cancel()
-			s.closeBackend()
+			s.ts.Listener.Close()
+			s.ts = nil
 			return nil, fmt.Errorf("WithAddr: %w", err)
 		}
 		s.ts.Listener.Close()
@@ -142,7 +155,35 @@ func NewServer(opts ...Option) (*Server, error) {
 	if s.pipe != nil {
 		s.client = s.pipe.client(s.ts.Certificate())
 	}
+	ok = true
 	return s, nil
+}
+
+func listen(addr string) (net.Listener, error) { return net.Listen("tcp", addr) }
+
+func bypass(ctx context.Context) context.Context { return s3api.WithoutFaults(ctx) }
+
+// onClose registers f to run at Close, after the gateway has stopped, in
+// the reverse order of registration.
+func (s *Server) onClose(f func()) { s.closers = append(s.closers, f) }
+
+// shutdown stops everything NewServer started: the server's context first,
+// so that hangs and delays end at once, then the gateway (waiting for
+// requests in flight), then the queue worker, the role services and the
+// backends.
+func (s *Server) shutdown() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	if s.ts != nil {
+		s.ts.Close()
+	}
+	if s.client != nil {
+		s.client.CloseIdleConnections()
+	}
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
+	}
 }
 
 func baseDomains(cfg config) []string {
@@ -214,20 +255,7 @@ func mimeType(ext string) string {
 // Close shuts the server down, waiting for requests in flight. It cancels
 // the server's context first, so requests blocked on it end at once. Close
 // may be called more than once.
-func (s *Server) Close() {
-	s.closeOnce.Do(func() {
-		s.cancel()
-		s.ts.Close()
-		s.client.CloseIdleConnections()
-		s.closeBackend()
-	})
-}
-
-func (s *Server) closeBackend() {
-	if s.owned {
-		_ = s.backend.Close()
-	}
-}
+func (s *Server) Close() { s.closeOnce.Do(s.shutdown) }
 
 // Handler returns the server's handler (the S3 API, and the admin API
 // under /_mocks3/), to mount in another server.

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/http"
+	"strings"
 	"time"
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/s3api"
 )
 
 // An Option configures a Server. Options are applied after the defaults, in
@@ -44,6 +47,15 @@ type config struct {
 	baseDomains []string
 	seed        uint64
 	rules       []faults.Rule
+
+	stack          bool
+	stackAddrs     []string // metadata, storage-1, queue, third-party, faults
+	endpoints      *StackEndpoints
+	storageNodes   int
+	origin         Origin
+	serviceWrapper func(service string, h http.Handler) http.Handler
+	observers      []func(s3api.Record)
+	adminRoutes    map[string]http.Handler
 }
 
 func defaultConfig() config {
@@ -217,6 +229,9 @@ func (c *config) check() error {
 	if c.inMemory && c.addr != "" {
 		return errors.New("WithInMemoryTransport and WithAddr: an in-memory server listens on no address")
 	}
+	if c.stack && c.endpoints != nil {
+		return errors.New("WithStack and WithStackEndpoints: start the services or front existing ones, not both")
+	}
 	return nil
 }
 
@@ -246,6 +261,102 @@ func WithSeed(seed uint64) Option {
 func WithFaults(rules ...faults.Rule) Option {
 	return optionFunc(func(c *config) error {
 		c.rules = append(c.rules, rules...)
+		return nil
+	})
+}
+
+// WithStack runs each role (metadata, storage, queue, third-party) as its own
+// HTTP service on its own listener, like the original MockS3 stack; the S3
+// gateway reaches them over HTTP. S3 behaviour is the same as embedded.
+// Stack tells their URLs.
+func WithStack() Option {
+	return optionFunc(func(c *config) error {
+		c.stack = true
+		return nil
+	})
+}
+
+// WithStackAddrs runs the stack's services on fixed addresses: metadata,
+// the first storage node, queue, third-party and the fault API, in that
+// order ("" for a random port). It implies WithStack.
+func WithStackAddrs(addrs ...string) Option {
+	return optionFunc(func(c *config) error {
+		if len(addrs) > 5 {
+			return fmt.Errorf("WithStackAddrs: %d addresses, want at most 5", len(addrs))
+		}
+		c.stack, c.stackAddrs = true, addrs
+		return nil
+	})
+}
+
+// WithStackEndpoints fronts role services that run elsewhere (for example
+// started with "mocks3 service"): the server is then only the S3 gateway.
+func WithStackEndpoints(ep StackEndpoints) Option {
+	return optionFunc(func(c *config) error {
+		if ep.Metadata == "" || len(ep.Storage) == 0 || ep.Queue == "" {
+			return errors.New("WithStackEndpoints: metadata, storage and queue endpoints are required")
+		}
+		c.endpoints = &ep
+		return nil
+	})
+}
+
+// WithStorageNodes keeps object bytes on n storage nodes: writes go to every
+// healthy node, reads come from the first healthy one, and a node that
+// missed a write is caught up through the queue. A fault rule with Node
+// "storage-2" takes that node down.
+func WithStorageNodes(n int) Option {
+	return optionFunc(func(c *config) error {
+		if n < 1 || n > 16 {
+			return fmt.Errorf("WithStorageNodes: %d nodes, want 1 to 16", n)
+		}
+		c.storageNodes = n
+		return nil
+	})
+}
+
+// WithThirdParty answers GETs and HEADs of missing objects from origin and
+// backfills them through the queue; WaitIdle waits for the backfill.
+func WithThirdParty(origin Origin) Option {
+	return optionFunc(func(c *config) error {
+		if origin == nil {
+			return errors.New("WithThirdParty: nil origin")
+		}
+		c.origin = origin
+		return nil
+	})
+}
+
+// WithObserver calls fn with the record of every finished S3 request, for
+// metrics. fn runs on the request's goroutine and must be quick.
+func WithObserver(fn func(s3api.Record)) Option {
+	return optionFunc(func(c *config) error {
+		c.observers = append(c.observers, fn)
+		return nil
+	})
+}
+
+// WithAdminHandler serves h under /_mocks3/<name>/ on the S3 port, next to
+// the fault API (for example a metrics endpoint).
+func WithAdminHandler(name string, h http.Handler) Option {
+	return optionFunc(func(c *config) error {
+		if name == "" || name == "api" || name == "health" || strings.Contains(name, "/") {
+			return fmt.Errorf("WithAdminHandler: bad name %q", name)
+		}
+		if c.adminRoutes == nil {
+			c.adminRoutes = map[string]http.Handler{}
+		}
+		c.adminRoutes[name] = h
+		return nil
+	})
+}
+
+// WithServiceWrapper wraps the handler of each stack-mode service (named
+// "metadata", "storage-1", "queue", "third-party", "mock-error"), for
+// example to add a /metrics endpoint.
+func WithServiceWrapper(wrap func(service string, h http.Handler) http.Handler) Option {
+	return optionFunc(func(c *config) error {
+		c.serviceWrapper = wrap
 		return nil
 	})
 }

@@ -1,0 +1,270 @@
+package mocks3
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/backend/disk"
+	"github.com/mocks3/mocks3/backend/memory"
+	"github.com/mocks3/mocks3/internal/faultroles"
+	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/internal/queue"
+	"github.com/mocks3/mocks3/internal/storage"
+	"github.com/mocks3/mocks3/internal/thirdparty"
+)
+
+// Origin is a third-party origin: where a GET or HEAD that misses locally
+// is answered from. Build one with ThirdPartyURL, ThirdPartyS3 or
+// ThirdPartyFunc.
+type Origin = thirdparty.Origin
+
+// ErrOriginNotFound is what a ThirdPartyFunc returns for a missing object.
+var ErrOriginNotFound = thirdparty.ErrNotFound
+
+// ThirdPartyURL fetches missing objects from baseURL/bucket/key.
+func ThirdPartyURL(baseURL string) Origin { return thirdparty.HTTPOrigin(baseURL, nil) }
+
+// ThirdPartyS3 fetches missing objects from another S3 endpoint through
+// client, with its own endpoint and credentials.
+func ThirdPartyS3(client *s3.Client) Origin { return thirdparty.S3Origin(client) }
+
+// ThirdPartyFunc fetches missing objects from fetch, which returns
+// ErrOriginNotFound for objects it does not have.
+func ThirdPartyFunc(fetch func(ctx context.Context, bucket, key string) ([]byte, error)) Origin {
+	return thirdparty.FuncOrigin(fetch)
+}
+
+// StackEndpoints are the URLs of role services running elsewhere, for
+// WithStackEndpoints. Storage lists one URL per storage node. ThirdParty is
+// optional.
+type StackEndpoints struct {
+	Metadata   string
+	Storage    []string
+	Queue      string
+	ThirdParty string
+}
+
+// StackInfo tells where the role services of a stack-mode server listen.
+type StackInfo struct {
+	Metadata   string
+	Storage    []string
+	Queue      string
+	ThirdParty string // "" without a third-party origin
+	Faults     string // the fault REST API, like the seed's mock-error service
+}
+
+// roles are the role implementations a server's gateway talks to.
+type roles struct {
+	meta    metadata.Store
+	data    storage.Store
+	queue   queue.Queue
+	origin  thirdparty.Origin // nil without a third-party origin
+	counted *thirdparty.Counting
+	replica *storage.Replicated // with several storage nodes
+	stack   StackInfo
+}
+
+// roleService is one role served over HTTP in stack mode.
+func (s *Server) serveRole(name string, h http.Handler, addr string) (string, error) {
+	if s.cfg.serviceWrapper != nil {
+		h = s.cfg.serviceWrapper(name, h)
+	}
+	ts := httptest.NewUnstartedServer(h)
+	if addr != "" {
+		l, err := listen(addr)
+		if err != nil {
+			return "", fmt.Errorf("%s service: %w", name, err)
+		}
+		ts.Listener.Close()
+		ts.Listener = l
+	}
+	ts.Start()
+	s.onClose(ts.Close)
+	return ts.URL, nil
+}
+
+// nodeBackend returns the backend of storage node i (0-based); node 0
+// shares the server's backend.
+func (s *Server) nodeBackend(i int) (backend.Backend, error) {
+	if i == 0 {
+		return s.backend, nil
+	}
+	var b backend.Backend = memory.New()
+	if s.cfg.dir != "" {
+		d, err := disk.Open(filepath.Join(s.cfg.dir, "nodes", strconv.Itoa(i+1)))
+		if err != nil {
+			return nil, fmt.Errorf("storage node %d: %w", i+1, err)
+		}
+		b = d
+	}
+	s.onClose(func() { b.Close() })
+	return b, nil
+}
+
+// startRoles builds the roles, in process or, in stack mode, as HTTP
+// services the gateway reaches through clients.
+func (s *Server) startRoles() (*roles, error) {
+	cfg := &s.cfg
+	r := &roles{}
+	q := queue.NewLocal(cfg.clock)
+	s.onClose(q.Close)
+	var origin thirdparty.Origin = cfg.origin
+	nodes := max(cfg.storageNodes, 1)
+
+	switch {
+	case cfg.endpoints != nil:
+		ep := cfg.endpoints
+		r.meta = metadata.NewClient(ep.Metadata, nil)
+		var ns []storage.Node
+		for i, u := range ep.Storage {
+			ns = append(ns, storage.Node{Name: nodeName(i), Store: storage.NewClient(u, nil)})
+		}
+		r.queue = queue.NewClient(ep.Queue, nil)
+		if ep.ThirdParty != "" {
+			origin = thirdparty.NewClient(ep.ThirdParty, nil)
+		}
+		r.data = s.replicate(r, ns)
+		r.stack = StackInfo{Metadata: ep.Metadata, Storage: ep.Storage, Queue: ep.Queue, ThirdParty: ep.ThirdParty}
+
+	case cfg.stack:
+		addr := func(i int) string {
+			if i < len(cfg.stackAddrs) {
+				return cfg.stackAddrs[i]
+			}
+			return ""
+		}
+		var err error
+		if r.stack.Metadata, err = s.serveRole("metadata", metadata.NewHandler(metadata.NewLocal(s.backend)), addr(0)); err != nil {
+			return nil, err
+		}
+		r.meta = metadata.NewClient(r.stack.Metadata, nil)
+		var ns []storage.Node
+		for i := range nodes {
+			b, err := s.nodeBackend(i)
+			if err != nil {
+				return nil, err
+			}
+			a := ""
+			if i == 0 {
+				a = addr(1)
+			}
+			u, err := s.serveRole(nodeName(i), storage.NewHandler(storage.NewLocal(b)), a)
+			if err != nil {
+				return nil, err
+			}
+			r.stack.Storage = append(r.stack.Storage, u)
+			ns = append(ns, storage.Node{Name: nodeName(i), Store: storage.NewClient(u, nil)})
+		}
+		if r.stack.Queue, err = s.serveRole("queue", queue.NewHandler(q), addr(2)); err != nil {
+			return nil, err
+		}
+		r.queue = queue.NewClient(r.stack.Queue, nil)
+		if origin != nil {
+			c := thirdparty.NewCounting(origin)
+			r.counted = c
+			if r.stack.ThirdParty, err = s.serveRole("third-party", thirdparty.NewHandler(c, c.Stats), addr(3)); err != nil {
+				return nil, err
+			}
+			origin = thirdparty.NewClient(r.stack.ThirdParty, nil)
+		}
+		if r.stack.Faults, err = s.serveRole("mock-error", s.faults.APIHandler(), addr(4)); err != nil {
+			return nil, err
+		}
+		r.data = s.replicate(r, ns)
+
+	default:
+		r.meta = metadata.NewLocal(s.backend)
+		r.queue = q
+		var ns []storage.Node
+		for i := range nodes {
+			b, err := s.nodeBackend(i)
+			if err != nil {
+				return nil, err
+			}
+			ns = append(ns, storage.Node{Name: nodeName(i), Store: storage.NewLocal(b)})
+		}
+		r.data = s.replicate(r, ns)
+	}
+
+	if origin != nil {
+		if r.counted == nil {
+			r.counted = thirdparty.NewCounting(origin)
+			origin = r.counted
+		}
+		r.origin = faultroles.ThirdParty(origin, s.faults)
+	}
+	r.meta = faultroles.Metadata(r.meta, s.faults)
+	r.queue = faultroles.Queue(r.queue, s.faults)
+	return r, nil
+}
+
+func nodeName(i int) string { return "storage-" + strconv.Itoa(i+1) }
+
+// replicate puts the fault engine in front of each storage node, so a rule
+// naming a node can take it down, and spreads data over the nodes when
+// there are several.
+func (s *Server) replicate(r *roles, nodes []storage.Node) storage.Store {
+	for i := range nodes {
+		nodes[i].Store = faultroles.StorageNode(nodes[i].Store, nodes[i].Name, s.faults)
+	}
+	if len(nodes) == 1 {
+		return nodes[0].Store
+	}
+	r.replica = storage.NewReplicated(nodes, r.queue)
+	return r.replica
+}
+
+// startWorker runs the queue's tasks until the server closes.
+func (s *Server) startWorker(ctx context.Context, r *roles) {
+	handlers := map[string]queue.Handler{
+		queue.TypeBackfill: s.handler.RunTask,
+		queue.TypeCleanup:  s.handler.RunTask,
+	}
+	if r.replica != nil {
+		handlers[queue.TypeReplicate] = func(ctx context.Context, t queue.Task) error { return r.replica.Replicate(ctx, t.Payload) }
+	}
+	w := queue.NewWorker(r.queue, handlers, 2)
+	w.Start(ctx)
+	s.onClose(w.Stop)
+}
+
+// WaitIdle waits until the queue has no task queued or running: backfills
+// from the third-party origin, cleanup of replaced bytes, replication to
+// storage nodes. Tests call it before asserting on asynchronous effects.
+func (s *Server) WaitIdle(ctx context.Context) error { return s.roles.queue.WaitIdle(ctx) }
+
+// Stack tells where the role services listen in stack mode; it is zero in
+// embedded mode.
+func (s *Server) Stack() StackInfo { return s.roles.stack }
+
+// RoleStats are the roles' own counters.
+type RoleStats struct {
+	Metadata   metadata.Stats
+	Queue      queue.Stats
+	ThirdParty thirdparty.Stats
+}
+
+// RoleStats returns the metadata role's object and byte counts, the
+// queue's task counters and the third-party origin's hits and misses.
+func (s *Server) RoleStats(ctx context.Context) (RoleStats, error) {
+	var st RoleStats
+	var err error
+	ctx = bypass(ctx)
+	if st.Metadata, err = metadata.ComputeStats(ctx, s.roles.meta); err != nil {
+		return st, err
+	}
+	if st.Queue, err = s.roles.queue.Stats(ctx); err != nil {
+		return st, err
+	}
+	if s.roles.counted != nil {
+		st.ThirdParty = s.roles.counted.Stats()
+	}
+	return st, nil
+}
