@@ -57,26 +57,34 @@ type newServerFunc = func(t *testing.T, opts ...mocks3.Option) *mocks3.Server
 // mode's own options.
 func forEachMode(t *testing.T, fn func(t *testing.T, newServer func(t *testing.T, opts ...mocks3.Option) *mocks3.Server)) {
 	t.Helper()
-	for _, backend := range []string{"memory", "disk"} {
-		for _, proto := range []string{"http", "https"} {
-			t.Run(backend+"/"+proto, func(t *testing.T) {
-				fn(t, func(t *testing.T, opts ...mocks3.Option) *mocks3.Server {
-					t.Helper()
-					var mode []mocks3.Option
-					if backend == "disk" {
-						mode = append(mode, mocks3.WithDir(t.TempDir()))
-					}
-					if proto == "https" {
-						mode = append(mode, mocks3.WithTLS())
-					}
-					srv := mocks3.New(t, append(mode, opts...)...)
-					if !strings.HasPrefix(srv.URL, proto+"://") {
-						t.Fatalf("server URL = %q, want a %s URL", srv.URL, proto)
-					}
-					return srv
-				})
+	modes := []struct {
+		name  string
+		proto string
+		opts  func(t *testing.T) []mocks3.Option
+	}{
+		{"memory/http", "http", func(*testing.T) []mocks3.Option { return nil }},
+		{"memory/https", "https", func(*testing.T) []mocks3.Option { return []mocks3.Option{mocks3.WithTLS()} }},
+		{"disk/http", "http", func(t *testing.T) []mocks3.Option { return []mocks3.Option{mocks3.WithDir(t.TempDir())} }},
+		{"disk/https", "https", func(t *testing.T) []mocks3.Option {
+			return []mocks3.Option{mocks3.WithDir(t.TempDir()), mocks3.WithTLS()}
+		}},
+		// Stack mode: every role is an HTTP service behind the gateway.
+		{"stack/http", "http", func(*testing.T) []mocks3.Option { return []mocks3.Option{mocks3.WithStack()} }},
+		{"stack/https", "https", func(*testing.T) []mocks3.Option {
+			return []mocks3.Option{mocks3.WithStack(), mocks3.WithStorageNodes(2), mocks3.WithTLS()}
+		}},
+	}
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			fn(t, func(t *testing.T, opts ...mocks3.Option) *mocks3.Server {
+				t.Helper()
+				srv := mocks3.New(t, append(m.opts(t), opts...)...)
+				if !strings.HasPrefix(srv.URL, m.proto+"://") {
+					t.Fatalf("server URL = %q, want a %s URL", srv.URL, m.proto)
+				}
+				return srv
 			})
-		}
+		})
 	}
 }
 

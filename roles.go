@@ -268,3 +268,39 @@ func (s *Server) RoleStats(ctx context.Context) (RoleStats, error) {
 	}
 	return st, nil
 }
+
+// RoleService returns the HTTP handler of one role service, as
+// "mocks3 service NAME" runs it, and a function that releases what it holds.
+// name is metadata, storage, queue or third-party; dir, if set, keeps the
+// metadata or storage role's data on disk; originURL is the third-party
+// role's origin.
+func RoleService(name, dir, originURL string) (http.Handler, func(), error) {
+	open := func() (backend.Backend, error) {
+		if dir != "" {
+			return disk.Open(dir)
+		}
+		return memory.New(), nil
+	}
+	switch name {
+	case "metadata", "storage":
+		b, err := open()
+		if err != nil {
+			return nil, nil, err
+		}
+		closeFn := func() { b.Close() }
+		if name == "metadata" {
+			return metadata.NewHandler(metadata.NewLocal(b)), closeFn, nil
+		}
+		return storage.NewHandler(storage.NewLocal(b)), closeFn, nil
+	case "queue":
+		q := queue.NewLocal(nil)
+		return queue.NewHandler(q), q.Close, nil
+	case "third-party":
+		if originURL == "" {
+			return nil, nil, fmt.Errorf("the third-party service needs an origin URL")
+		}
+		c := thirdparty.NewCounting(thirdparty.HTTPOrigin(originURL, nil))
+		return thirdparty.NewHandler(c, c.Stats), func() {}, nil
+	}
+	return nil, nil, fmt.Errorf("unknown role %q (want metadata, storage, queue or third-party)", name)
+}

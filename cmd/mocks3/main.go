@@ -3,25 +3,45 @@
 //
 // Usage:
 //
-//	mocks3 [serve] [-addr 127.0.0.1:8080] [-dir DIR] [-bucket a,b] [-region us-east-1] [-faults FILE]
+//	mocks3 [serve] [-addr 127.0.0.1:8080] [-dir DIR] [-bucket a,b] [-region us-east-1]
+//	       [-faults FILE] [-nodes N] [-third-party URL] [-config FILE]
+//	       [-metadata-url U -storage-url U[,U] -queue-url U [-third-party-url U]]
+//	mocks3 stack [the same flags] [-metadata-addr A] [-storage-addr A] [-queue-addr A]
+//	       [-third-party-addr A] [-faults-addr A]
+//	mocks3 service NAME -addr A [-dir DIR] [-third-party URL]
 //
-// With no -dir it keeps everything in memory. It logs one line per request
-// and shuts down cleanly on SIGINT or SIGTERM.
+// serve (the default) runs everything in one process; with the -*-url
+// flags it is only the S3 gateway, in front of role services started with
+// "mocks3 service". stack runs the original MockS3 layout: the gateway on
+// :8080 and the metadata, storage, queue, third-party and fault services on
+// :8081 to :8085, each with /health and /metrics. service runs one role
+// (metadata, storage, queue or third-party) alone.
+//
+// With no -dir everything is kept in memory. Each request is logged in one
+// line; SIGINT or SIGTERM shuts down cleanly. Prometheus metrics are served
+// at /_mocks3/metrics on the S3 port.
 //
 // -faults loads fault rules at start from a JSON file in the seed's rule
 // format (one rule, an array of rules or {"rules": [...]}; see
 // faults.ParseRule), or from the same structure in YAML when the name ends
-// in .yaml or .yml. The fault REST API is served under /_mocks3/api/v1/.
+// in .yaml or .yml. The fault REST API is served under /_mocks3/api/v1/
+// (and at /api/v1/ on the fault service's port in stack mode).
+//
+// -config reads the same settings from a JSON file whose keys are the flag
+// names ({"addr": ":8080", "nodes": 3, "faults": "rules.yaml"}); flags given
+// on the command line win.
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"math"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -43,48 +63,109 @@ func main() {
 	}
 }
 
+// settings are what the flags (and -config) say.
+type settings struct {
+	addr, dir, buckets, region, faultsFile, thirdParty  string
+	nodes                                               int
+	metadataURL, storageURL, queueURL, thirdPartyURL    string
+	metadataAddr, storageAddr, queueAddr, thirdPartyAdr string
+	faultsAddr                                          string
+}
+
 // run serves until ctx is done. ready, if set, gets the server's URL once it
 // listens.
 func run(ctx context.Context, args []string, logw io.Writer, ready func(url string)) error {
-	if len(args) > 0 && args[0] == "serve" {
-		args = args[1:]
+	mode := "serve"
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "stack" || args[0] == "service") {
+		mode, args = args[0], args[1:]
 	}
-	fs := flag.NewFlagSet("mocks3", flag.ContinueOnError)
+	logger := slog.New(slog.NewTextHandler(logw, nil))
+	if mode == "service" {
+		return runService(ctx, args, logw, logger, ready)
+	}
+	fs := flag.NewFlagSet("mocks3 "+mode, flag.ContinueOnError)
 	fs.SetOutput(logw)
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	dir := fs.String("dir", "", "directory to keep data in (default: memory)")
-	buckets := fs.String("bucket", "", "comma-separated buckets to create at start")
-	region := fs.String("region", "us-east-1", "region to report")
-	faultsFile := fs.String("faults", "", "JSON or YAML (.yaml, .yml) `file` of fault rules to load at start")
+	var st settings
+	stack := mode == "stack"
+	fs.StringVar(&st.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&st.dir, "dir", "", "directory to keep data in (default: memory)")
+	fs.StringVar(&st.buckets, "bucket", "", "comma-separated buckets to create at start")
+	fs.StringVar(&st.region, "region", "us-east-1", "region to report")
+	fs.StringVar(&st.faultsFile, "faults", "", "JSON or YAML (.yaml, .yml) `file` of fault rules to load at start")
+	fs.IntVar(&st.nodes, "nodes", 1, "number of storage nodes")
+	fs.StringVar(&st.thirdParty, "third-party", "", "`URL` of a third-party origin for objects missing locally")
+	fs.StringVar(&st.metadataURL, "metadata-url", "", "URL of a metadata service to front (serve)")
+	fs.StringVar(&st.storageURL, "storage-url", "", "comma-separated URLs of storage services to front (serve)")
+	fs.StringVar(&st.queueURL, "queue-url", "", "URL of a queue service to front (serve)")
+	fs.StringVar(&st.thirdPartyURL, "third-party-url", "", "URL of a third-party service to front (serve)")
+	def := func(port string) string {
+		if stack {
+			return "127.0.0.1:" + port
+		}
+		return ""
+	}
+	fs.StringVar(&st.metadataAddr, "metadata-addr", def("8081"), "metadata service address (stack)")
+	fs.StringVar(&st.storageAddr, "storage-addr", def("8082"), "first storage node's address (stack)")
+	fs.StringVar(&st.queueAddr, "queue-addr", def("8083"), "queue service address (stack)")
+	fs.StringVar(&st.thirdPartyAdr, "third-party-addr", def("8084"), "third-party service address (stack)")
+	fs.StringVar(&st.faultsAddr, "faults-addr", def("8085"), "fault API service address (stack)")
+	config := fs.String("config", "", "JSON `file` of settings, keyed by flag name")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	logger := slog.New(slog.NewTextHandler(logw, nil))
-	opts := []mocks3.Option{mocks3.WithAddr(*addr), mocks3.WithRegion(*region), mocks3.WithLogger(logger)}
-	if *dir != "" {
-		opts = append(opts, mocks3.WithDir(*dir))
+	if *config != "" {
+		if err := applyConfig(fs, *config); err != nil {
+			return err
+		}
 	}
-	for _, b := range strings.Split(*buckets, ",") {
+
+	metrics := newMetrics()
+	opts := []mocks3.Option{mocks3.WithAddr(st.addr), mocks3.WithRegion(st.region), mocks3.WithLogger(logger),
+		mocks3.WithObserver(metrics.observe), mocks3.WithAdminHandler("metrics", metrics.handler())}
+	if st.dir != "" {
+		opts = append(opts, mocks3.WithDir(st.dir))
+	}
+	if st.nodes != 1 {
+		opts = append(opts, mocks3.WithStorageNodes(st.nodes))
+	}
+	if st.thirdParty != "" {
+		opts = append(opts, mocks3.WithThirdParty(mocks3.ThirdPartyURL(st.thirdParty)))
+	}
+	for _, b := range strings.Split(st.buckets, ",") {
 		if b = strings.TrimSpace(b); b != "" {
 			opts = append(opts, mocks3.WithBucket(b))
 		}
 	}
-	if *faultsFile != "" {
-		rules, err := loadRules(*faultsFile)
+	if st.faultsFile != "" {
+		rules, err := loadRules(st.faultsFile)
 		if err != nil {
 			return err
 		}
 		opts = append(opts, mocks3.WithFaults(rules...))
-		logger.Info("fault rules loaded", "file", *faultsFile, "rules", len(rules))
+		logger.Info("fault rules loaded", "file", st.faultsFile, "rules", len(rules))
+	}
+	switch {
+	case stack:
+		opts = append(opts, mocks3.WithStackAddrs(st.metadataAddr, st.storageAddr, st.queueAddr, st.thirdPartyAdr, st.faultsAddr),
+			mocks3.WithServiceWrapper(metrics.wrapService))
+	case st.metadataURL != "" || st.storageURL != "" || st.queueURL != "":
+		opts = append(opts, mocks3.WithStackEndpoints(mocks3.StackEndpoints{Metadata: st.metadataURL,
+			Storage: splitList(st.storageURL), Queue: st.queueURL, ThirdParty: st.thirdPartyURL}))
 	}
 	srv, err := mocks3.NewServer(opts...)
 	if err != nil {
 		return err
 	}
-	logger.Info("mocks3 listening", "url", srv.URL, "region", *region, "dir", *dir)
+	metrics.watch(srv.Faults())
+	logger.Info("mocks3 listening", "mode", mode, "url", srv.URL, "region", st.region, "dir", st.dir)
+	if stack {
+		s := srv.Stack()
+		logger.Info("mocks3 services", "metadata", s.Metadata, "storage", strings.Join(s.Storage, ","),
+			"queue", s.Queue, "third-party", s.ThirdParty, "mock-error", s.Faults)
+	}
 	if ready != nil {
 		ready(srv.URL)
 	}
@@ -92,6 +173,100 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	logger.Info("mocks3 shutting down")
 	srv.Close()
 	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// applyConfig sets every flag the JSON file names, unless the command line
+// set it already.
+func applyConfig(fs *flag.FlagSet, name string) error {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("-config: %w", err)
+	}
+	var values map[string]any
+	if err := json.Unmarshal(data, &values); err != nil {
+		return fmt.Errorf("-config %s: %w", name, err)
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for k, v := range values {
+		f := fs.Lookup(k)
+		if f == nil || k == "config" {
+			return fmt.Errorf("-config %s: unknown setting %q", name, k)
+		}
+		if given[k] {
+			continue
+		}
+		var s string
+		switch v := v.(type) {
+		case string:
+			s = v
+		case float64:
+			s = fmt.Sprint(v)
+		case []any:
+			var parts []string
+			for _, e := range v {
+				parts = append(parts, fmt.Sprint(e))
+			}
+			s = strings.Join(parts, ",")
+		default:
+			return fmt.Errorf("-config %s: %s: want a string, number or list", name, k)
+		}
+		if err := f.Value.Set(s); err != nil {
+			return fmt.Errorf("-config %s: %s: %w", name, k, err)
+		}
+	}
+	return nil
+}
+
+// runService runs one role as its own HTTP service.
+func runService(ctx context.Context, args []string, logw io.Writer, logger *slog.Logger, ready func(string)) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return errors.New("service: name the role: metadata, storage, queue or third-party")
+	}
+	name := args[0]
+	fs := flag.NewFlagSet("mocks3 service "+name, flag.ContinueOnError)
+	fs.SetOutput(logw)
+	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
+	dir := fs.String("dir", "", "directory to keep data in (default: memory)")
+	origin := fs.String("third-party", "", "`URL` of the origin (third-party)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	metrics := newMetrics()
+	h, closeRole, err := mocks3.RoleService(name, *dir, *origin)
+	if err != nil {
+		return fmt.Errorf("service %s: %w", name, err)
+	}
+	defer closeRole()
+	srv := &http.Server{Addr: *addr, Handler: metrics.wrapService(name, h)}
+	l, err := listen(*addr)
+	if err != nil {
+		return fmt.Errorf("service %s: %w", name, err)
+	}
+	url := "http://" + l.Addr().String()
+	logger.Info("mocks3 service listening", "service", name, "url", url)
+	if ready != nil {
+		ready(url)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(l) }()
+	<-ctx.Done()
+	logger.Info("mocks3 service shutting down", "service", name)
+	err = srv.Shutdown(context.WithoutCancel(ctx))
+	if serr := <-done; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	return err
 }
 
 // loadRules reads fault rules from a JSON file or, by its extension, a YAML
