@@ -140,8 +140,26 @@ func (w *Worker) run(ctx context.Context, t Task) {
 			w.settle(ctx, func(sctx context.Context) error { return w.q.Nack(sctx, t.ID, err.Error()) })
 		}
 	default:
+		// Hold the lease for a while before giving the task back, so
+		// that a task waiting for something to recover (a storage node
+		// that is down) gets its attempts spread over time rather than
+		// spent at once. The task still counts as pending meanwhile.
+		if t.Attempts < MaxAttempts {
+			timer := time.NewTimer(RetryDelay(t.Attempts))
+			select {
+			case <-ctx.Done():
+			case <-timer.C:
+			}
+			timer.Stop()
+		}
 		w.settle(ctx, func(sctx context.Context) error { return w.q.Nack(sctx, t.ID, err.Error()) })
 	}
+}
+
+// RetryDelay is how long a failed task waits before its next attempt:
+// 25 ms after the first, doubling, so five attempts span about 0.4 s.
+func RetryDelay(attempt int) time.Duration {
+	return 25 * time.Millisecond << min(max(attempt-1, 0), 10)
 }
 
 // settle makes an Ack, Nack or Release, retrying it after a pause while it
