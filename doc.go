@@ -31,6 +31,22 @@
 //
 // Every other S3 action answers 501 NotImplemented naming the action.
 //
+// # Faults
+//
+// Faults returns the server's fault engine (package faults): rules that make
+// S3 throttle, fail, stall, drop or reset connections, truncate, corrupt or
+// slow bodies, and lose, corrupt or go back on stored data. Requests returns
+// the request journal, so a test can assert what its client did. With
+// WithInMemoryTransport a whole test can run inside a testing/synctest
+// bubble, where delays and retries cost no wall time.
+//
+// # Roles and stack mode
+//
+// Behind the S3 gateway are the original MockS3 services as roles:
+// metadata, storage (optionally several nodes, WithStorageNodes), queue
+// (WaitIdle) and a third-party origin (WithThirdParty). WithStack runs each
+// as its own HTTP service.
+//
 // # Differences from Amazon S3
 //
 //   - Signatures are not verified; any credentials are accepted.
@@ -39,6 +55,9 @@
 //   - No versioning, tagging, ACLs, policies, lifecycle, encryption or object
 //     lock; versionId "null" is accepted and any other is InvalidArgument.
 //   - Objects written without a checksum get none (S3 adds a CRC64NVME).
+//   - Storage-node replica maps (WithStorageNodes above 1) live in memory,
+//     so a disk-backed server with several nodes does not keep them across
+//     a restart.
 //   - x-amz-content-sha256 is not checked against the payload.
 //   - An Expect header other than 100-continue is answered 417 by Go's HTTP
 //     server before mocks3 sees the request.
