@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -113,6 +114,11 @@ func (s *Server) nodeBackend(i int) (backend.Backend, error) {
 func (s *Server) startRoles() (*roles, error) {
 	cfg := &s.cfg
 	r := &roles{}
+	// One transport for every role client: enough idle connections for
+	// concurrent requests, and none left behind after Close.
+	tr := &http.Transport{Proxy: nil, MaxIdleConns: 256, MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second}
+	s.onClose(tr.CloseIdleConnections)
+	hc := &http.Client{Transport: tr}
 	q := queue.NewLocal(cfg.clock)
 	s.onClose(q.Close)
 	var origin thirdparty.Origin = cfg.origin
@@ -121,14 +127,14 @@ func (s *Server) startRoles() (*roles, error) {
 	switch {
 	case cfg.endpoints != nil:
 		ep := cfg.endpoints
-		r.meta = metadata.NewClient(ep.Metadata, nil)
+		r.meta = metadata.NewClient(ep.Metadata, hc)
 		var ns []storage.Node
 		for i, u := range ep.Storage {
-			ns = append(ns, storage.Node{Name: nodeName(i), Store: storage.NewClient(u, nil)})
+			ns = append(ns, storage.Node{Name: nodeName(i), Store: storage.NewClient(u, hc)})
 		}
-		r.queue = queue.NewClient(ep.Queue, nil)
+		r.queue = queue.NewClient(ep.Queue, hc)
 		if ep.ThirdParty != "" {
-			origin = thirdparty.NewClient(ep.ThirdParty, nil)
+			origin = thirdparty.NewClient(ep.ThirdParty, hc)
 		}
 		r.data = s.replicate(r, ns)
 		r.stack = StackInfo{Metadata: ep.Metadata, Storage: ep.Storage, Queue: ep.Queue, ThirdParty: ep.ThirdParty}
@@ -144,7 +150,7 @@ func (s *Server) startRoles() (*roles, error) {
 		if r.stack.Metadata, err = s.serveRole("metadata", metadata.NewHandler(metadata.NewLocal(s.backend)), addr(0)); err != nil {
 			return nil, err
 		}
-		r.meta = metadata.NewClient(r.stack.Metadata, nil)
+		r.meta = metadata.NewClient(r.stack.Metadata, hc)
 		var ns []storage.Node
 		for i := range nodes {
 			b, err := s.nodeBackend(i)
@@ -160,19 +166,19 @@ func (s *Server) startRoles() (*roles, error) {
 				return nil, err
 			}
 			r.stack.Storage = append(r.stack.Storage, u)
-			ns = append(ns, storage.Node{Name: nodeName(i), Store: storage.NewClient(u, nil)})
+			ns = append(ns, storage.Node{Name: nodeName(i), Store: storage.NewClient(u, hc)})
 		}
 		if r.stack.Queue, err = s.serveRole("queue", queue.NewHandler(q), addr(2)); err != nil {
 			return nil, err
 		}
-		r.queue = queue.NewClient(r.stack.Queue, nil)
+		r.queue = queue.NewClient(r.stack.Queue, hc)
 		if origin != nil {
 			c := thirdparty.NewCounting(origin)
 			r.counted = c
 			if r.stack.ThirdParty, err = s.serveRole("third-party", thirdparty.NewHandler(c, c.Stats), addr(3)); err != nil {
 				return nil, err
 			}
-			origin = thirdparty.NewClient(r.stack.ThirdParty, nil)
+			origin = thirdparty.NewClient(r.stack.ThirdParty, hc)
 		}
 		if r.stack.Faults, err = s.serveRole("mock-error", s.faults.APIHandler(), addr(4)); err != nil {
 			return nil, err

@@ -149,11 +149,10 @@ func TestWriteStreams(t *testing.T) {
 // the gateway's 32 KiB steps.
 type onlyWriter struct{ io.Writer }
 
-// BenchmarkWriteRead writes a 1 MiB blob, reads it back as the gateway
-// does and deletes it. SetBytes counts the blob once (written and read).
+// BenchmarkWriteRead writes a blob, reads it back as the gateway does (an
+// io.SectionReader copied in 32 KiB reads) and deletes it. SetBytes counts
+// the blob once, though it is written and read.
 func BenchmarkWriteRead(b *testing.B) {
-	data := make([]byte, mib)
-	_, _ = rand.NewChaCha8([32]byte{1}).Read(data)
 	stores := []struct {
 		name string
 		new  func(b *testing.B) storage.Store
@@ -165,30 +164,34 @@ func BenchmarkWriteRead(b *testing.B) {
 			return newReplicated(b, 3, func(t testing.TB) storage.Store { return serve(t, newLocal(t)) })
 		}},
 	}
-	for _, st := range stores {
-		b.Run(st.name, func(b *testing.B) {
-			s := st.new(b)
-			ctx := b.Context()
-			buf := make([]byte, 32<<10)
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				id, _, err := s.Write(ctx, bytes.NewReader(data), int64(len(data)))
-				if err != nil {
-					b.Fatal(err)
+	for _, size := range []int{1 << 10, mib} {
+		data := make([]byte, size)
+		_, _ = rand.NewChaCha8([32]byte{1}).Read(data)
+		for _, st := range stores {
+			b.Run(fmt.Sprintf("%dKiB/%s", size>>10, st.name), func(b *testing.B) {
+				s := st.new(b)
+				ctx := b.Context()
+				buf := make([]byte, 32<<10)
+				b.SetBytes(int64(size))
+				b.ReportAllocs()
+				for b.Loop() {
+					id, _, err := s.Write(ctx, bytes.NewReader(data), int64(size))
+					if err != nil {
+						b.Fatal(err)
+					}
+					bl, err := s.Open(ctx, id)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := io.CopyBuffer(onlyWriter{io.Discard}, io.NewSectionReader(bl, 0, bl.Size()), buf); err != nil {
+						b.Fatal(err)
+					}
+					bl.Close()
+					if err := s.Delete(ctx, id); err != nil {
+						b.Fatal(err)
+					}
 				}
-				bl, err := s.Open(ctx, id)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := io.CopyBuffer(onlyWriter{io.Discard}, io.NewSectionReader(bl, 0, bl.Size()), buf); err != nil {
-					b.Fatal(err)
-				}
-				bl.Close()
-				if err := s.Delete(ctx, id); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+			})
+		}
 	}
 }
