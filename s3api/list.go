@@ -209,7 +209,7 @@ func (h *Handler) listObjectsV1(w http.ResponseWriter, r *http.Request, req *req
 	if out.truncated && in.delimiter != "" {
 		res.NextMarker = encodeKey(enc, out.last)
 	}
-	writeXML(w, http.StatusOK, res)
+	res.write(w)
 	return nil
 }
 
@@ -239,6 +239,6 @@ func (h *Handler) listObjectsV2(w http.ResponseWriter, r *http.Request, req *req
 	if out.truncated {
 		res.NextContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(out.last))
 	}
-	writeXML(w, http.StatusOK, res)
+	res.write(w)
 	return nil
 }
