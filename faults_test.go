@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -110,6 +111,17 @@ func TestGatewayFaults(t *testing.T) {
 			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "", 0, 1, "checksum"},
 		{"delay then success", faults.Rule{Operation: "GetObject", Action: faults.Delay(30 * time.Millisecond)},
 			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "", 0, 1, ""},
+		{"slow close", faults.Rule{Operation: "GetObject", Action: faults.SlowClose(20 * time.Millisecond)},
+			func(ctx context.Context, c *s3.Client) error {
+				start := time.Now()
+				if _, err := getBody(ctx, c, "bkt", "seed"); err != nil {
+					return err
+				}
+				if d := time.Since(start); d < 20*time.Millisecond {
+					return fmt.Errorf("the response ended after %v, want the 20ms slow close", d)
+				}
+				return nil
+			}, "", 0, 1, ""},
 		{"slow body", faults.Rule{Operation: "GetObject", Action: faults.SlowBody(2_000_000)},
 			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "", 0, 1, ""},
 		{"hang until the client gives up", faults.Rule{Operation: "GetObject", Action: faults.Hang()},
@@ -250,6 +262,24 @@ func TestRoleFaults(t *testing.T) {
 		if got, err := getBody(ctx, c, "bkt", "k"); err != nil || string(got) != "v2" {
 			t.Errorf("GetObject = %q, %v, want v2", got, err)
 		}
+	})
+	t.Run("queue failure makes cleanup run at once", func(t *testing.T) {
+		srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v1")))
+		h := srv.Faults().AddT(t, faults.Rule{Service: faults.Queue, Operation: "Enqueue", Action: faults.InternalError()})[0]
+		if err := putBody(ctx, srv.Client(), "bkt", "k", []byte("v2")); err != nil {
+			t.Fatalf("PutObject with the queue failing = %v, want success", err)
+		}
+		if h.Hits() != 1 {
+			t.Errorf("queue rule hits = %d, want 1 (the overwrite's cleanup)", h.Hits())
+		}
+		st, err := srv.RoleStats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := st.Queue.ByType["cleanup"].Enqueued; n != 0 {
+			t.Errorf("%d cleanup tasks queued, want 0: the failed enqueue ran it at once", n)
+		}
+		srv.CheckObject(t, "bkt", "k", []byte("v2"))
 	})
 	t.Run("metadata error surfaces as its S3 error", func(t *testing.T) {
 		srv := mocks3.New(t, mocks3.WithBucket("bkt"))

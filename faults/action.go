@@ -36,8 +36,8 @@ const (
 	KindCorrupt Kind = "corruption"
 	// KindSlowBody sends the response body at BytesPerSecond.
 	KindSlowBody Kind = "slow_body"
-	// KindSlowClose sends the whole response, then waits Delay before
-	// ending it.
+	// KindSlowClose sends the response but its last byte, then waits
+	// Delay before ending it.
 	KindSlowClose Kind = "slow_close"
 
 	// KindFailWrite (storage) fails a write; nothing of it becomes visible.
@@ -220,7 +220,8 @@ func SlowBody(bytesPerSecond int64) Action {
 	return Action{Kind: KindSlowBody, BytesPerSecond: bytesPerSecond}
 }
 
-// SlowClose holds the finished response open for d before ending it.
+// SlowClose holds the response's last byte back for d, so the client sees
+// it end late.
 func SlowClose(d time.Duration) Action { return Action{Kind: KindSlowClose, Delay: d} }
 
 // FailWrite makes a storage write fail with 500 InternalError; nothing of it

@@ -27,6 +27,7 @@ func (e *Engine) Intercept(w http.ResponseWriter, r *http.Request, req *s3api.Re
 	}
 	ctx := r.Context()
 	var slowClose time.Duration
+	var held *holdLastWriter
 	for _, f := range fs {
 		req.Faults = append(req.Faults, f.label())
 		a := f.action
@@ -58,12 +59,53 @@ func (e *Engine) Intercept(w http.ResponseWriter, r *http.Request, req *s3api.Re
 			return
 		}
 	}
-	serve(w, r)
 	if slowClose > 0 {
-		http.NewResponseController(w).Flush()
-		sleep(ctx, slowClose)
+		held = &holdLastWriter{ResponseWriter: w}
+		w = held
+	}
+	serve(w, r)
+	if held != nil {
+		// Everything but the last byte goes now; the last after the wait,
+		// so the client sees the response end late.
+		http.NewResponseController(held.ResponseWriter).Flush()
+		if !sleep(ctx, slowClose) {
+			panic(http.ErrAbortHandler)
+		}
+		held.release()
 	}
 }
+
+// holdLastWriter keeps back the last byte written, for release to send.
+type holdLastWriter struct {
+	http.ResponseWriter
+	last    [1]byte
+	holding bool
+}
+
+func (w *holdLastWriter) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if w.holding {
+		if _, err := w.ResponseWriter.Write(w.last[:]); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := w.ResponseWriter.Write(p[:len(p)-1]); err != nil {
+		return 0, err
+	}
+	w.last[0], w.holding = p[len(p)-1], true
+	return len(p), nil
+}
+
+func (w *holdLastWriter) release() {
+	if w.holding {
+		w.ResponseWriter.Write(w.last[:])
+		w.holding = false
+	}
+}
+
+func (w *holdLastWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (f fired) label() string {
 	if f.name != "" {
