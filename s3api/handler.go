@@ -69,6 +69,12 @@ type Handler struct {
 
 	mu  sync.Mutex // guards rng
 	rng *rand.Rand
+
+	cleanupMu sync.Mutex // guards orphans and cleanupQueued
+	// orphans are blobs waiting for the queued cleanup task, which takes
+	// them all: one task per burst of overwrites, not one per overwrite.
+	orphans       []backend.BlobID
+	cleanupQueued bool
 }
 
 // New returns a Handler for cfg.
@@ -85,7 +91,7 @@ func New(cfg Config) *Handler {
 	cfg.BaseDomains = append([]string{"localhost"}, cfg.BaseDomains...)
 	h := &Handler{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x6d6f636b733321))}
 	h.store = &objectStore{meta: cfg.Metadata, data: cfg.Storage, now: h.now}
-	h.store.cleanup = func(ctx context.Context, ids []backend.BlobID) { h.enqueue(ctx, queue.TypeCleanup, ids) }
+	h.store.cleanup = h.scheduleCleanup
 	return h
 }
 

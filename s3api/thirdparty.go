@@ -147,11 +147,30 @@ func (h *Handler) backfill(ctx context.Context, payload []byte) error {
 	return err
 }
 
-// cleanup deletes blobs no object references any more.
+// scheduleCleanup adds blobs no object references any more to the batch the
+// next cleanup task deletes, queueing that task if none is queued.
+func (h *Handler) scheduleCleanup(ctx context.Context, ids []backend.BlobID) {
+	h.cleanupMu.Lock()
+	h.orphans = append(h.orphans, ids...)
+	queued := h.cleanupQueued
+	h.cleanupQueued = true
+	h.cleanupMu.Unlock()
+	if !queued {
+		h.enqueue(ctx, queue.TypeCleanup, nil)
+	}
+}
+
+// cleanup deletes the blobs a task lists, or, for a task without a list, the
+// batch scheduleCleanup gathered.
 func (h *Handler) cleanup(ctx context.Context, payload []byte) error {
 	var ids []backend.BlobID
 	if err := json.Unmarshal(payload, &ids); err != nil {
 		return fmt.Errorf("cleanup: bad payload: %w", err)
+	}
+	if ids == nil {
+		h.cleanupMu.Lock()
+		ids, h.orphans, h.cleanupQueued = h.orphans, nil, false
+		h.cleanupMu.Unlock()
 	}
 	var errs []error
 	for _, id := range ids {
