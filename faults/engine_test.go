@@ -209,6 +209,9 @@ func TestValidateNamesField(t *testing.T) {
 		{Rule{Service: Storage, Action: TruncateBody(3)}, "action"},
 		{Rule{Action: LoseWrite()}, "action"},
 		{Rule{Action: HTTPError(200, "ok")}, "http_code"},
+		{Rule{Header: map[string]string{"x-a": "[a"}, Action: InternalError()}, "header x-a"},
+		{Rule{Query: map[string]string{"uploadId": "[a"}, Action: InternalError()}, "param uploadId"},
+		{Rule{Key: "[", Action: InternalError()}, "key"},
 	}
 	e := NewEngine(Config{})
 	for _, tt := range tests {

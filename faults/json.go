@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -949,12 +948,6 @@ func describeGlob(pattern string, allowExists bool) (op, value string) {
 		}
 	}
 	return "glob", pattern
-}
-
-// validGlob reports whether glob accepts pattern; see glob in rule.go.
-func validGlob(pattern string) bool {
-	_, err := path.Match(strings.ReplaceAll(pattern, "/", "\x00"), "")
-	return err == nil
 }
 
 func validToken(s string) bool {

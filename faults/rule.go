@@ -182,9 +182,16 @@ func (r *Rule) validate() error {
 			return fmt.Errorf("client_ip: %v", err)
 		}
 	}
-	for _, g := range []string{r.Bucket, r.Key, r.UserAgent, r.Node} {
-		if _, err := path.Match(strings.ReplaceAll(g, "/", "\x00"), ""); err != nil {
-			return fmt.Errorf("pattern %q: %v", g, err)
+	patterns := []struct{ field, glob string }{{"bucket", r.Bucket}, {"key", r.Key}, {"user_agent", r.UserAgent}, {"node", r.Node}}
+	for name, g := range r.Header {
+		patterns = append(patterns, struct{ field, glob string }{"header " + name, g})
+	}
+	for name, g := range r.Query {
+		patterns = append(patterns, struct{ field, glob string }{"param " + name, g})
+	}
+	for _, p := range patterns {
+		if !validGlob(p.glob) {
+			return fmt.Errorf("%s: %q is not a valid pattern", p.field, p.glob)
 		}
 	}
 	if s := r.Schedule; s != nil && (s.FromHour < 0 || s.FromHour > 23 || s.ToHour < 0 || s.ToHour > 24) {
@@ -213,6 +220,12 @@ func glob(pattern, s string) bool {
 	// path.Match stops * at "/": hide slashes from it.
 	ok, _ := path.Match(strings.ReplaceAll(pattern, "/", "\x00"), strings.ReplaceAll(s, "/", "\x00"))
 	return ok
+}
+
+// validGlob reports whether glob accepts pattern.
+func validGlob(pattern string) bool {
+	_, err := path.Match(strings.ReplaceAll(pattern, "/", "\x00"), "")
+	return err == nil
 }
 
 // wildcard returns the index of the first glob metacharacter in p, or -1.

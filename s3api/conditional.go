@@ -13,9 +13,6 @@ import (
 	"github.com/mocks3/mocks3/internal/metadata"
 )
 
-// etagMatches reports whether an If-Match/If-None-Match list names etag.
-func etagMatches(list, etag string) bool { return metadata.ETagMatches(list, etag) }
-
 func parseHTTPTime(s string) (time.Time, bool) {
 	t, err := http.ParseTime(s)
 	return t, err == nil
@@ -33,7 +30,7 @@ func checkReadConditions(h http.Header, prefix string, obj *backend.Object) erro
 	}
 	im, inm := h.Get(prefix+"If-Match"), h.Get(prefix+"If-None-Match")
 	if im != "" {
-		if !etagMatches(im, obj.ETag) {
+		if !metadata.ETagMatches(im, obj.ETag) {
 			return newError(ErrPreconditionFailed, ExtraElement{"Condition", "If-Match"})
 		}
 	} else if v := h.Get(prefix + "If-Unmodified-Since"); v != "" {
@@ -42,7 +39,7 @@ func checkReadConditions(h http.Header, prefix string, obj *backend.Object) erro
 		}
 	}
 	if inm != "" {
-		if etagMatches(inm, obj.ETag) {
+		if metadata.ETagMatches(inm, obj.ETag) {
 			return newError(notModified)
 		}
 	} else if v := h.Get(prefix + "If-Modified-Since"); v != "" {

@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/metadata"
 )
 
 const maxParts = 10000
@@ -209,7 +210,7 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 			return obj, newError(ErrInvalidPartOrder)
 		}
 		p, ok := byNumber[cp.PartNumber]
-		if !ok || !etagMatches(cp.ETag, p.ETag) {
+		if !ok || !metadata.ETagMatches(cp.ETag, p.ETag) {
 			return obj, newError(ErrInvalidPart, ExtraElement{"PartNumber", strconv.Itoa(cp.PartNumber)}, ExtraElement{"ETag", cp.ETag})
 		}
 		if alg != "" {
