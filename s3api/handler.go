@@ -411,15 +411,6 @@ func writeXML(w http.ResponseWriter, status int, v any) {
 	w.Write(b)
 }
 
-// readXML decodes a small XML request body into v; malformed input is
-// MalformedXML.
-func readXML(r io.Reader, limit int64, v any) error {
-	dec := xml.NewDecoder(io.LimitReader(r, limit))
-	if err := dec.Decode(v); err != nil {
-		return newError(ErrMalformedXML)
-	}
-	return nil
-}
 
 // writerOnly hides every method but Write.
 type writerOnly struct{ io.Writer }
