@@ -411,6 +411,5 @@ func writeXML(w http.ResponseWriter, status int, v any) {
 	w.Write(b)
 }
 
-
 // writerOnly hides every method but Write.
 type writerOnly struct{ io.Writer }
