@@ -229,6 +229,9 @@ func (c *config) check() error {
 	if c.inMemory && c.addr != "" {
 		return errors.New("WithInMemoryTransport and WithAddr: an in-memory server listens on no address")
 	}
+	if c.inMemory && (c.stack || c.endpoints != nil) {
+		return errors.New("WithInMemoryTransport and WithStack: the stack's services talk over TCP")
+	}
 	if c.stack && c.endpoints != nil {
 		return errors.New("WithStack and WithStackEndpoints: start the services or front existing ones, not both")
 	}

@@ -115,6 +115,10 @@ func TestStackEndpointsFrontRemoteServices(t *testing.T) {
 	}
 	// The services' own gateway sees what the other gateway wrote.
 	services.CheckObject(t, "shared", "k", []byte("through the gateway"))
+	if _, err := mocks3.NewServer(mocks3.WithStack(), mocks3.WithInMemoryTransport()); err == nil ||
+		!strings.Contains(err.Error(), "WithInMemoryTransport and WithStack") {
+		t.Errorf("NewServer(WithStack, WithInMemoryTransport) = %v, want an error naming both", err)
+	}
 	if _, err := mocks3.NewServer(mocks3.WithStackEndpoints(mocks3.StackEndpoints{Metadata: st.Metadata})); err == nil ||
 		!strings.Contains(err.Error(), "WithStackEndpoints") {
 		t.Errorf("NewServer with incomplete endpoints = %v, want an error naming WithStackEndpoints", err)
