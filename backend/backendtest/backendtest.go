@@ -13,31 +13,11 @@
 package backendtest
 
 import (
-	"context"
 	"testing"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
-
-// testingT is the part of *testing.T the suite uses. The suite runs against
-// it rather than *testing.T so that its own tests can record the failures it
-// reports against deliberately broken backends without failing themselves.
-type testingT interface {
-	Helper()
-	Errorf(format string, args ...any)
-	Fatalf(format string, args ...any)
-	Cleanup(f func())
-	TempDir() string
-	Context() context.Context
-	Run(name string, f func(t testingT)) bool
-}
-
-// realT adapts *testing.T to testingT.
-type realT struct{ *testing.T }
-
-func (r realT) Run(name string, f func(t testingT)) bool {
-	return r.T.Run(name, func(t *testing.T) { f(realT{t}) })
-}
 
 // Run tests the backends newBackend returns. It calls newBackend once per
 // subtest for a new, empty backend, and closes that backend when the
@@ -45,7 +25,9 @@ func (r realT) Run(name string, f func(t testingT)) bool {
 // it).
 func Run(t *testing.T, newBackend func(t *testing.T) backend.Backend) {
 	t.Helper()
-	run(realT{t}, func(t testingT) backend.Backend { return newBackend(t.(realT).T) })
+	run(suitetest.Adapt(t), func(t suitetest.T) backend.Backend {
+		return newBackend(suitetest.Testing(t))
+	})
 }
 
 // RunPersistent tests that a persistent backend keeps every acknowledged
@@ -54,15 +36,17 @@ func Run(t *testing.T, newBackend func(t *testing.T) backend.Backend) {
 // the same dir, always after closing the previous backend.
 func RunPersistent(t *testing.T, open func(t *testing.T, dir string) backend.Backend) {
 	t.Helper()
-	runPersistent(realT{t}, func(t testingT, dir string) backend.Backend { return open(t.(realT).T, dir) })
+	runPersistent(suitetest.Adapt(t), func(t suitetest.T, dir string) backend.Backend {
+		return open(suitetest.Testing(t), dir)
+	})
 }
 
 // suite holds what every subtest needs.
 type suite struct {
-	newBackend func(t testingT) backend.Backend
+	newBackend func(t suitetest.T) backend.Backend
 }
 
-func run(t testingT, newBackend func(t testingT) backend.Backend) {
+func run(t suitetest.T, newBackend func(t suitetest.T) backend.Backend) {
 	t.Helper()
 	s := suite{newBackend: newBackend}
 	t.Run("Buckets", s.testBuckets)
@@ -76,7 +60,7 @@ func run(t testingT, newBackend func(t testingT) backend.Backend) {
 }
 
 // open returns a new backend that is closed when t ends.
-func (s suite) open(t testingT) backend.Backend {
+func (s suite) open(t suitetest.T) backend.Backend {
 	t.Helper()
 	b := s.newBackend(t)
 	if b == nil {
@@ -90,35 +74,35 @@ func (s suite) open(t testingT) backend.Backend {
 const testBucket = "bucket"
 
 // openWithBucket returns a new backend holding one empty bucket, testBucket.
-func (s suite) openWithBucket(t testingT) backend.Backend {
+func (s suite) openWithBucket(t suitetest.T) backend.Backend {
 	t.Helper()
 	b := s.open(t)
 	mustCreateBucket(t, b, testBucket)
 	return b
 }
 
-func mustCreateBucket(t testingT, b backend.Backend, name string) {
+func mustCreateBucket(t suitetest.T, b backend.Backend, name string) {
 	t.Helper()
-	if err := b.CreateBucket(t.Context(), backend.Bucket{Name: name, Region: "us-east-1", Created: t0}); err != nil {
+	if err := b.CreateBucket(t.Context(), backend.Bucket{Name: name, Region: "us-east-1", Created: suitetest.T0}); err != nil {
 		t.Fatalf("CreateBucket(%q) = %v, want nil", name, err)
 	}
 }
 
-func mustPut(t testingT, b backend.Backend, bucket string, o backend.Object) {
+func mustPut(t suitetest.T, b backend.Backend, bucket string, o backend.Object) {
 	t.Helper()
 	if _, err := b.PutObject(t.Context(), bucket, o, nil); err != nil {
 		t.Fatalf("PutObject(%q, %q) = %v, want nil", bucket, o.Key, err)
 	}
 }
 
-func mustCreateUpload(t testingT, b backend.Backend, u backend.Upload) {
+func mustCreateUpload(t suitetest.T, b backend.Backend, u backend.Upload) {
 	t.Helper()
 	if err := b.CreateUpload(t.Context(), u); err != nil {
 		t.Fatalf("CreateUpload(%q, %q) = %v, want nil", u.Key, u.ID, err)
 	}
 }
 
-func mustPutPart(t testingT, b backend.Backend, u backend.Upload, p backend.Part) {
+func mustPutPart(t suitetest.T, b backend.Backend, u backend.Upload, p backend.Part) {
 	t.Helper()
 	if _, err := b.PutPart(t.Context(), u.Bucket, u.Key, u.ID, p); err != nil {
 		t.Fatalf("PutPart(%q, %q, %d) = %v, want nil", u.Key, u.ID, p.Number, err)

@@ -3,9 +3,7 @@ package backendtest
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -16,112 +14,19 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/backend/memory"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// recorder is a testingT that records failures instead of failing the real
-// test, so the suite can be run against broken backends.
-type recorder struct {
-	outer *testing.T
-	path  string // "/Group/Subtest"
-	rep   *report
-	only  string // at the root: run only this top-level group, if set
-
-	ctx    context.Context
-	cancel context.CancelFunc
-
-	// mu guards failed and cleanups.
-	mu       sync.Mutex
-	failed   bool
-	cleanups []func()
-}
-
-// report collects the failures of one run of the suite.
-type report struct {
-	// mu guards failures.
-	mu       sync.Mutex
-	failures []string // "path: message"
-}
-
-func newRecorder(outer *testing.T, path string, rep *report) *recorder {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &recorder{outer: outer, path: path, rep: rep, ctx: ctx, cancel: cancel}
-}
-
-func (r *recorder) Helper() {}
-
-func (r *recorder) Errorf(format string, args ...any) {
-	r.mu.Lock()
-	r.failed = true
-	r.mu.Unlock()
-	r.rep.mu.Lock()
-	r.rep.failures = append(r.rep.failures, r.path+": "+fmt.Sprintf(format, args...))
-	r.rep.mu.Unlock()
-}
-
-func (r *recorder) Fatalf(format string, args ...any) {
-	r.Errorf(format, args...)
-	runtime.Goexit() // like testing.T: ends the subtest's goroutine
-}
-
-func (r *recorder) Cleanup(f func()) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.cleanups = append(r.cleanups, f)
-}
-
-func (r *recorder) TempDir() string          { return r.outer.TempDir() }
-func (r *recorder) Context() context.Context { return r.ctx }
-
-func (r *recorder) Failed() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.failed
-}
-
-func (r *recorder) Run(name string, f func(t testingT)) bool {
-	if r.path == "" && r.only != "" && name != r.only {
-		return true
-	}
-	child := newRecorder(r.outer, r.path+"/"+name, r.rep)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer child.finish()
-		f(child)
-	}()
-	<-done
-	if child.Failed() {
-		r.mu.Lock()
-		r.failed = true
-		r.mu.Unlock()
-	}
-	return !child.Failed()
-}
-
-// finish cancels the context and runs cleanups, last first, as testing does.
-func (r *recorder) finish() {
-	r.cancel()
-	r.mu.Lock()
-	cleanups := r.cleanups
-	r.mu.Unlock()
-	for _, f := range slices.Backward(cleanups) {
-		f()
-	}
-}
-
 // runSuite runs the group of the suite named only against backends made by
 // wrap(memory.New()) and returns the failures.
 func runSuite(t *testing.T, only string, wrap func(backend.Backend) backend.Backend) []string {
-	rep := &report{}
-	root := newRecorder(t, "", rep)
-	root.only = only
-	run(root, func(testingT) backend.Backend { return wrap(memory.New()) })
-	root.finish()
-	return rep.failures
+	return suitetest.Record(t, only, func(t suitetest.T) {
+		run(t, func(suitetest.T) backend.Backend { return wrap(memory.New()) })
+	})
 }
 
 func TestSuitePassesMemory(t *testing.T) {
@@ -207,7 +112,7 @@ func (l losesBlobs) DeleteBlob(ctx context.Context, id backend.BlobID) error {
 	return l.blobs.DeleteBlob(ctx, id)
 }
 
-func (f *fakeDisk) open(_ testingT, dir string) backend.Backend {
+func (f *fakeDisk) open(_ suitetest.T, dir string) backend.Backend {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	m, ok := f.dirs[dir]
@@ -221,12 +126,8 @@ func (f *fakeDisk) open(_ testingT, dir string) backend.Backend {
 	return keepOpen{m}
 }
 
-func runPersistentSuite(t *testing.T, open func(t testingT, dir string) backend.Backend) []string {
-	rep := &report{}
-	root := newRecorder(t, "", rep)
-	runPersistent(root, open)
-	root.finish()
-	return rep.failures
+func runPersistentSuite(t *testing.T, open func(t suitetest.T, dir string) backend.Backend) []string {
+	return suitetest.Record(t, "", func(t suitetest.T) { runPersistent(t, open) })
 }
 
 func TestPersistentSuite(t *testing.T) {
@@ -237,7 +138,7 @@ func TestPersistentSuite(t *testing.T) {
 		}
 	})
 	t.Run("CatchesAmnesia", func(t *testing.T) {
-		failures := runPersistentSuite(t, func(testingT, string) backend.Backend { return memory.New() })
+		failures := runPersistentSuite(t, func(suitetest.T, string) backend.Backend { return memory.New() })
 		if len(failures) == 0 {
 			t.Errorf("RunPersistent passed a backend that forgets everything on reopening")
 		}

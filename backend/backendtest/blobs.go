@@ -10,12 +10,13 @@ import (
 	"testing/iotest"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 const mib = 1 << 20
 
 // mustWriteBlob stores data and returns its ID.
-func mustWriteBlob(t testingT, b backend.Backend, data []byte) backend.BlobID {
+func mustWriteBlob(t suitetest.T, b backend.Backend, data []byte) backend.BlobID {
 	t.Helper()
 	id, n, err := b.WriteBlob(t.Context(), bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -28,7 +29,7 @@ func mustWriteBlob(t testingT, b backend.Backend, data []byte) backend.BlobID {
 }
 
 // checkBlob reports an error unless blob id holds want.
-func checkBlob(t testingT, b backend.Backend, id backend.BlobID, want []byte) {
+func checkBlob(t suitetest.T, b backend.Backend, id backend.BlobID, want []byte) {
 	t.Helper()
 	bl, err := b.OpenBlob(t.Context(), id)
 	if err != nil {
@@ -39,7 +40,7 @@ func checkBlob(t testingT, b backend.Backend, id backend.BlobID, want []byte) {
 	checkOpenBlob(t, bl, id, want)
 }
 
-func checkOpenBlob(t testingT, bl backend.Blob, id backend.BlobID, want []byte) {
+func checkOpenBlob(t suitetest.T, bl backend.Blob, id backend.BlobID, want []byte) {
 	t.Helper()
 	if bl.Size() != int64(len(want)) {
 		t.Errorf("blob %q: Size() = %d, want %d", id, bl.Size(), len(want))
@@ -53,24 +54,8 @@ func checkOpenBlob(t testingT, bl backend.Blob, id backend.BlobID, want []byte) 
 	}
 }
 
-// failingReader yields n bytes of data, then err.
-type failingReader struct {
-	n   int
-	err error
-}
-
-func (r *failingReader) Read(p []byte) (int, error) {
-	if r.n == 0 {
-		return 0, r.err
-	}
-	k := min(len(p), r.n)
-	clear(p[:k])
-	r.n -= k
-	return k, nil
-}
-
-func (s suite) testBlobs(t testingT) {
-	t.Run("WriteRead", func(t testingT) {
+func (s suite) testBlobs(t suitetest.T) {
+	t.Run("WriteRead", func(t suitetest.T) {
 		b := s.open(t)
 		big := 3*mib + 17
 		tests := []struct {
@@ -94,8 +79,8 @@ func (s suite) testBlobs(t testingT) {
 			{"BigHintHigh", big, 4 * mib, false},
 		}
 		for i, tt := range tests {
-			t.Run(tt.name, func(t testingT) {
-				want := content(uint64(i), tt.size)
+			t.Run(tt.name, func(t suitetest.T) {
+				want := suitetest.Content(uint64(i), tt.size)
 				var r io.Reader = bytes.NewReader(want)
 				if tt.half {
 					r = iotest.HalfReader(r)
@@ -124,68 +109,68 @@ func (s suite) testBlobs(t testingT) {
 		}
 	})
 
-	t.Run("DistinctIDs", func(t testingT) {
+	t.Run("DistinctIDs", func(t suitetest.T) {
 		b := s.open(t)
 		ids := map[backend.BlobID]int{}
 		for i := range 10 {
-			id := mustWriteBlob(t, b, content(uint64(i), 100+i))
+			id := mustWriteBlob(t, b, suitetest.Content(uint64(i), 100+i))
 			if j, ok := ids[id]; ok {
 				t.Errorf("WriteBlob #%d returned ID %q, like WriteBlob #%d", i, id, j)
 			}
 			ids[id] = i
 		}
 		for id, i := range ids {
-			checkBlob(t, b, id, content(uint64(i), 100+i))
+			checkBlob(t, b, id, suitetest.Content(uint64(i), 100+i))
 		}
 	})
 
-	t.Run("Delete", func(t testingT) {
+	t.Run("Delete", func(t suitetest.T) {
 		b := s.open(t)
-		id := mustWriteBlob(t, b, content(1, 1000))
-		other := mustWriteBlob(t, b, content(2, 1000))
-		checkErr(t, "DeleteBlob", b.DeleteBlob(t.Context(), id), nil)
+		id := mustWriteBlob(t, b, suitetest.Content(1, 1000))
+		other := mustWriteBlob(t, b, suitetest.Content(2, 1000))
+		suitetest.CheckErr(t, "DeleteBlob", b.DeleteBlob(t.Context(), id), nil)
 		_, err := b.OpenBlob(t.Context(), id)
-		checkErr(t, "OpenBlob(deleted)", err, backend.ErrBlobNotFound)
-		checkErr(t, "DeleteBlob(deleted)", b.DeleteBlob(t.Context(), id), backend.ErrBlobNotFound)
-		checkBlob(t, b, other, content(2, 1000))
-		next := mustWriteBlob(t, b, content(3, 10))
+		suitetest.CheckErr(t, "OpenBlob(deleted)", err, backend.ErrBlobNotFound)
+		suitetest.CheckErr(t, "DeleteBlob(deleted)", b.DeleteBlob(t.Context(), id), backend.ErrBlobNotFound)
+		checkBlob(t, b, other, suitetest.Content(2, 1000))
+		next := mustWriteBlob(t, b, suitetest.Content(3, 10))
 		if next == id || next == other {
 			t.Errorf("WriteBlob after DeleteBlob reused ID %q", next)
 		}
 	})
 
-	t.Run("DeleteWhileOpen", func(t testingT) {
+	t.Run("DeleteWhileOpen", func(t suitetest.T) {
 		b := s.open(t)
-		want := content(1, 2*mib+5)
+		want := suitetest.Content(1, 2*mib+5)
 		id := mustWriteBlob(t, b, want)
 		bl, err := b.OpenBlob(t.Context(), id)
 		if err != nil {
 			t.Fatalf("OpenBlob = %v", err)
 		}
-		checkErr(t, "DeleteBlob(open)", b.DeleteBlob(t.Context(), id), nil)
+		suitetest.CheckErr(t, "DeleteBlob(open)", b.DeleteBlob(t.Context(), id), nil)
 		checkOpenBlob(t, bl, id, want)
-		checkErr(t, "Blob.Close", bl.Close(), nil)
+		suitetest.CheckErr(t, "Blob.Close", bl.Close(), nil)
 	})
 
-	t.Run("NotFound", func(t testingT) {
+	t.Run("NotFound", func(t suitetest.T) {
 		b := s.open(t)
 		ids := []backend.BlobID{"", "0", "1", "nope", "..", "../../etc/passwd", "/", "/etc/passwd",
 			"blobs", ".tmp", "a/b", "\x00", backend.BlobID(strings.Repeat("f", 300)), "00000000-0000000000000000"}
 		for _, id := range ids {
 			_, err := b.OpenBlob(t.Context(), id)
-			checkErr(t, fmt.Sprintf("OpenBlob(%q)", id), err, backend.ErrBlobNotFound)
-			checkErr(t, fmt.Sprintf("DeleteBlob(%q)", id), b.DeleteBlob(t.Context(), id), backend.ErrBlobNotFound)
+			suitetest.CheckErr(t, fmt.Sprintf("OpenBlob(%q)", id), err, backend.ErrBlobNotFound)
+			suitetest.CheckErr(t, fmt.Sprintf("DeleteBlob(%q)", id), b.DeleteBlob(t.Context(), id), backend.ErrBlobNotFound)
 		}
 	})
 
-	t.Run("FailedReader", func(t testingT) {
+	t.Run("FailedReader", func(t suitetest.T) {
 		b := s.open(t)
 		errRead := errors.New("backendtest: read failed")
 		for _, n := range []int{0, 10, 3*mib + 1} {
 			for _, hint := range []int64{-1, int64(n), 4 * mib} {
-				id, _, err := b.WriteBlob(t.Context(), &failingReader{n: n, err: errRead}, hint)
+				id, _, err := b.WriteBlob(t.Context(), suitetest.FailAfter(n, errRead), hint)
 				call := fmt.Sprintf("WriteBlob(fails after %d bytes, hint %d)", n, hint)
-				checkErr(t, call, err, errRead)
+				suitetest.CheckErr(t, call, err, errRead)
 				if id != "" {
 					t.Errorf("%s returned ID %q, want none", call, id)
 				}
@@ -193,12 +178,12 @@ func (s suite) testBlobs(t testingT) {
 		}
 	})
 
-	t.Run("Cancelled", func(t testingT) {
+	t.Run("Cancelled", func(t suitetest.T) {
 		b := s.open(t)
 		ctx, cancel := context.WithCancel(t.Context())
 		cancel()
-		id, _, err := b.WriteBlob(ctx, bytes.NewReader(content(1, 10)), 10)
-		checkErr(t, "WriteBlob(cancelled context)", err, context.Canceled)
+		id, _, err := b.WriteBlob(ctx, bytes.NewReader(suitetest.Content(1, 10)), 10)
+		suitetest.CheckErr(t, "WriteBlob(cancelled context)", err, context.Canceled)
 		if id != "" {
 			t.Errorf("WriteBlob(cancelled context) returned ID %q, want none", id)
 		}
@@ -207,17 +192,17 @@ func (s suite) testBlobs(t testingT) {
 		// context can stop the write.
 		ctx, cancel = context.WithCancel(t.Context())
 		defer cancel()
-		r := &cancellingReader{r: bytes.NewReader(make([]byte, 8*mib)), cancel: cancel}
+		r := suitetest.CancelOnRead(bytes.NewReader(make([]byte, 8*mib)), cancel)
 		id, _, err = b.WriteBlob(ctx, r, -1)
-		checkErr(t, "WriteBlob(context cancelled during the read)", err, context.Canceled)
+		suitetest.CheckErr(t, "WriteBlob(context cancelled during the read)", err, context.Canceled)
 		if id != "" {
 			t.Errorf("WriteBlob(context cancelled during the read) returned ID %q, want none", id)
 		}
 	})
 
-	t.Run("ConcurrentReads", func(t testingT) {
+	t.Run("ConcurrentReads", func(t suitetest.T) {
 		b := s.open(t)
-		want := content(7, 2*mib+3)
+		want := suitetest.Content(7, 2*mib+3)
 		id := mustWriteBlob(t, b, want)
 		bl, err := b.OpenBlob(t.Context(), id)
 		if err != nil {
@@ -238,20 +223,9 @@ func (s suite) testBlobs(t testingT) {
 	})
 }
 
-// cancellingReader cancels its context on the first Read.
-type cancellingReader struct {
-	r      io.Reader
-	cancel context.CancelFunc
-}
-
-func (c *cancellingReader) Read(p []byte) (int, error) {
-	c.cancel()
-	return c.r.Read(p)
-}
-
 // checkReadAt reads bl at offsets around chunk boundaries and both ends,
 // checking the io.ReaderAt contract: a short read returns io.EOF.
-func checkReadAt(t testingT, bl backend.Blob, want []byte) {
+func checkReadAt(t suitetest.T, bl backend.Blob, want []byte) {
 	t.Helper()
 	size := int64(len(want))
 	offs := []int64{0, 1, size / 2, mib - 1, mib, mib + 1, 2*mib - 3, size - 1, size, size + 1, size + mib}

@@ -5,93 +5,94 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
-func (s suite) testBuckets(t testingT) {
-	t.Run("CreateGet", func(t testingT) {
+func (s suite) testBuckets(t suitetest.T) {
+	t.Run("CreateGet", func(t suitetest.T) {
 		b := s.open(t)
-		want := backend.Bucket{Name: "my-bucket", Region: "eu-west-1", Created: t0}
-		checkErr(t, "CreateBucket", b.CreateBucket(t.Context(), want), nil)
+		want := backend.Bucket{Name: "my-bucket", Region: "eu-west-1", Created: suitetest.T0}
+		suitetest.CheckErr(t, "CreateBucket", b.CreateBucket(t.Context(), want), nil)
 		got, err := b.GetBucket(t.Context(), want.Name)
-		checkErr(t, "GetBucket", err, nil)
+		suitetest.CheckErr(t, "GetBucket", err, nil)
 		check(t, "GetBucket", got, want, normBucket)
 	})
 
-	t.Run("CreateExists", func(t testingT) {
+	t.Run("CreateExists", func(t suitetest.T) {
 		b := s.open(t)
-		first := backend.Bucket{Name: "x", Region: "us-east-1", Created: t0}
-		checkErr(t, "CreateBucket", b.CreateBucket(t.Context(), first), nil)
-		err := b.CreateBucket(t.Context(), backend.Bucket{Name: "x", Region: "eu-west-1", Created: t0.Add(time.Hour)})
-		checkErr(t, "CreateBucket(existing)", err, backend.ErrBucketExists)
+		first := backend.Bucket{Name: "x", Region: "us-east-1", Created: suitetest.T0}
+		suitetest.CheckErr(t, "CreateBucket", b.CreateBucket(t.Context(), first), nil)
+		err := b.CreateBucket(t.Context(), backend.Bucket{Name: "x", Region: "eu-west-1", Created: suitetest.T0.Add(time.Hour)})
+		suitetest.CheckErr(t, "CreateBucket(existing)", err, backend.ErrBucketExists)
 		got, err := b.GetBucket(t.Context(), "x")
-		checkErr(t, "GetBucket", err, nil)
+		suitetest.CheckErr(t, "GetBucket", err, nil)
 		check(t, "GetBucket after a failed CreateBucket", got, first, normBucket)
 	})
 
-	t.Run("GetMissing", func(t testingT) {
+	t.Run("GetMissing", func(t suitetest.T) {
 		b := s.open(t)
 		_, err := b.GetBucket(t.Context(), "missing")
-		checkErr(t, "GetBucket(missing)", err, backend.ErrBucketNotFound)
+		suitetest.CheckErr(t, "GetBucket(missing)", err, backend.ErrBucketNotFound)
 	})
 
-	t.Run("ListSorted", func(t testingT) {
+	t.Run("ListSorted", func(t suitetest.T) {
 		b := s.open(t)
 		got, err := b.ListBuckets(t.Context())
-		checkErr(t, "ListBuckets", err, nil)
+		suitetest.CheckErr(t, "ListBuckets", err, nil)
 		if len(got) != 0 {
 			t.Errorf("ListBuckets on a new backend = %+v, want none", got)
 		}
 		sorted := []string{"a", "a-b", "a.b", "a0", "ab", "b", "m", "z"}
 		var want []backend.Bucket
 		for i, name := range sorted {
-			want = append(want, backend.Bucket{Name: name, Region: fmt.Sprint("r", i), Created: t0.Add(time.Duration(i) * time.Minute)})
+			want = append(want, backend.Bucket{Name: name, Region: fmt.Sprint("r", i), Created: suitetest.T0.Add(time.Duration(i) * time.Minute)})
 		}
 		for _, i := range []int{6, 1, 7, 0, 3, 5, 2, 4} {
-			checkErr(t, "CreateBucket", b.CreateBucket(t.Context(), want[i]), nil)
+			suitetest.CheckErr(t, "CreateBucket", b.CreateBucket(t.Context(), want[i]), nil)
 		}
 		got, err = b.ListBuckets(t.Context())
-		checkErr(t, "ListBuckets", err, nil)
+		suitetest.CheckErr(t, "ListBuckets", err, nil)
 		check(t, "ListBuckets", got, want, normBuckets)
 	})
 
-	t.Run("Delete", func(t testingT) {
+	t.Run("Delete", func(t suitetest.T) {
 		b := s.open(t)
 		mustCreateBucket(t, b, "keep")
 		mustCreateBucket(t, b, "x")
-		checkErr(t, "DeleteBucket", b.DeleteBucket(t.Context(), "x"), nil)
+		suitetest.CheckErr(t, "DeleteBucket", b.DeleteBucket(t.Context(), "x"), nil)
 		_, err := b.GetBucket(t.Context(), "x")
-		checkErr(t, "GetBucket(deleted)", err, backend.ErrBucketNotFound)
-		checkErr(t, "DeleteBucket(deleted)", b.DeleteBucket(t.Context(), "x"), backend.ErrBucketNotFound)
+		suitetest.CheckErr(t, "GetBucket(deleted)", err, backend.ErrBucketNotFound)
+		suitetest.CheckErr(t, "DeleteBucket(deleted)", b.DeleteBucket(t.Context(), "x"), backend.ErrBucketNotFound)
 		got, err := b.ListBuckets(t.Context())
-		checkErr(t, "ListBuckets", err, nil)
-		check(t, "ListBuckets", got, []backend.Bucket{{Name: "keep", Region: "us-east-1", Created: t0}}, normBuckets)
+		suitetest.CheckErr(t, "ListBuckets", err, nil)
+		check(t, "ListBuckets", got, []backend.Bucket{{Name: "keep", Region: "us-east-1", Created: suitetest.T0}}, normBuckets)
 		// The name is free again, and the new bucket starts empty.
 		mustCreateBucket(t, b, "x")
 		objs, err := b.ListObjects(t.Context(), "x", "", 10)
-		checkErr(t, "ListObjects(recreated)", err, nil)
+		suitetest.CheckErr(t, "ListObjects(recreated)", err, nil)
 		check(t, "ListObjects(recreated)", objs, nil, normObjects)
 	})
 
-	t.Run("DeleteNotEmpty", func(t testingT) {
+	t.Run("DeleteNotEmpty", func(t suitetest.T) {
 		b := s.openWithBucket(t)
 		mustPut(t, b, testBucket, fullObject("k"))
-		checkErr(t, "DeleteBucket(with object)", b.DeleteBucket(t.Context(), testBucket), backend.ErrBucketNotEmpty)
+		suitetest.CheckErr(t, "DeleteBucket(with object)", b.DeleteBucket(t.Context(), testBucket), backend.ErrBucketNotEmpty)
 		if _, err := b.DeleteObject(t.Context(), testBucket, "k"); err != nil {
 			t.Fatalf("DeleteObject = %v", err)
 		}
-		u := fullUpload(testBucket, "k", "u1", t0)
+		u := suitetest.FullUpload(testBucket, "k", "u1", suitetest.T0)
 		mustCreateUpload(t, b, u)
-		checkErr(t, "DeleteBucket(with upload)", b.DeleteBucket(t.Context(), testBucket), backend.ErrBucketNotEmpty)
+		suitetest.CheckErr(t, "DeleteBucket(with upload)", b.DeleteBucket(t.Context(), testBucket), backend.ErrBucketNotEmpty)
 		if _, err := b.GetBucket(t.Context(), testBucket); err != nil {
 			t.Errorf("GetBucket after a refused DeleteBucket = %v, want nil", err)
 		}
 		if _, err := b.DeleteUpload(t.Context(), testBucket, u.Key, u.ID); err != nil {
 			t.Fatalf("DeleteUpload = %v", err)
 		}
-		checkErr(t, "DeleteBucket(emptied)", b.DeleteBucket(t.Context(), testBucket), nil)
+		suitetest.CheckErr(t, "DeleteBucket(emptied)", b.DeleteBucket(t.Context(), testBucket), nil)
 	})
 
-	t.Run("MissingBucket", func(t testingT) {
+	t.Run("MissingBucket", func(t suitetest.T) {
 		b := s.open(t)
 		ctx := t.Context()
 		const m = "missing"
@@ -103,15 +104,15 @@ func (s suite) testBuckets(t testingT) {
 			{"PutObject", func() error { _, err := b.PutObject(ctx, m, fullObject("k"), nil); return err }},
 			{"DeleteObject", func() error { _, err := b.DeleteObject(ctx, m, "k"); return err }},
 			{"ListObjects", func() error { _, err := b.ListObjects(ctx, m, "", 10); return err }},
-			{"CreateUpload", func() error { return b.CreateUpload(ctx, fullUpload(m, "k", "u", t0)) }},
+			{"CreateUpload", func() error { return b.CreateUpload(ctx, suitetest.FullUpload(m, "k", "u", suitetest.T0)) }},
 			{"GetUpload", func() error { _, err := b.GetUpload(ctx, m, "k", "u"); return err }},
-			{"PutPart", func() error { _, err := b.PutPart(ctx, m, "k", "u", fullPart(1, "x")); return err }},
+			{"PutPart", func() error { _, err := b.PutPart(ctx, m, "k", "u", suitetest.FullPart(1, "x")); return err }},
 			{"DeleteUpload", func() error { _, err := b.DeleteUpload(ctx, m, "k", "u"); return err }},
 			{"ListUploads", func() error { _, err := b.ListUploads(ctx, m); return err }},
 			{"DeleteBucket", func() error { return b.DeleteBucket(ctx, m) }},
 		}
 		for _, c := range calls {
-			checkErr(t, c.name+"(missing bucket)", c.call(), backend.ErrBucketNotFound)
+			suitetest.CheckErr(t, c.name+"(missing bucket)", c.call(), backend.ErrBucketNotFound)
 		}
 		if _, err := b.GetBucket(ctx, m); err == nil {
 			t.Errorf("GetBucket(%q) = nil error after writes to it; a write created the bucket", m)

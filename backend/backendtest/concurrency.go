@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 // parallel runs f(0), …, f(n-1) concurrently and waits for them. f may call
@@ -21,8 +22,8 @@ func parallel(n int, f func(g int)) {
 
 var errConflict = errors.New("backendtest: concurrent change")
 
-func (s suite) testConcurrency(t testingT) {
-	t.Run("SameKey", func(t testingT) {
+func (s suite) testConcurrency(t suitetest.T) {
+	t.Run("SameKey", func(t suitetest.T) {
 		b := s.openWithBucket(t)
 		ctx := t.Context()
 		parallel(8, func(g int) {
@@ -52,7 +53,7 @@ func (s suite) testConcurrency(t testingT) {
 	// Counter increments one record from several goroutines with
 	// compare-and-swap through PutCondition; an increment is lost unless the
 	// condition and the write are serialised with other writes to the key.
-	t.Run("Counter", func(t testingT) {
+	t.Run("Counter", func(t suitetest.T) {
 		b := s.openWithBucket(t)
 		ctx := t.Context()
 		const workers, increments = 4, 25
@@ -98,18 +99,18 @@ func (s suite) testConcurrency(t testingT) {
 			}
 		})
 		got, err := b.GetObject(ctx, testBucket, "counter")
-		checkErr(t, "GetObject(counter)", err, nil)
+		suitetest.CheckErr(t, "GetObject(counter)", err, nil)
 		if want := strconv.Itoa(workers * increments); got.Metadata["n"] != want {
 			t.Errorf("counter = %s after %d increments by compare-and-swap, want %s", got.Metadata["n"], workers*increments, want)
 		}
 	})
 
-	t.Run("CreateBucket", func(t testingT) {
+	t.Run("CreateBucket", func(t suitetest.T) {
 		b := s.open(t)
 		var mu sync.Mutex
 		created := 0
 		parallel(8, func(int) {
-			err := b.CreateBucket(t.Context(), backend.Bucket{Name: "x", Created: t0})
+			err := b.CreateBucket(t.Context(), backend.Bucket{Name: "x", Created: suitetest.T0})
 			switch {
 			case err == nil:
 				mu.Lock()
@@ -124,13 +125,13 @@ func (s suite) testConcurrency(t testingT) {
 		}
 	})
 
-	t.Run("Parts", func(t testingT) {
+	t.Run("Parts", func(t suitetest.T) {
 		b := s.openWithBucket(t)
-		u := fullUpload(testBucket, "k", "id", t0)
+		u := suitetest.FullUpload(testBucket, "k", "id", suitetest.T0)
 		mustCreateUpload(t, b, u)
 		parallel(4, func(g int) {
 			for i := range 10 {
-				if _, err := b.PutPart(t.Context(), testBucket, "k", "id", fullPart(g*10+i+1, "b")); err != nil {
+				if _, err := b.PutPart(t.Context(), testBucket, "k", "id", suitetest.FullPart(g*10+i+1, "b")); err != nil {
 					t.Errorf("PutPart = %v", err)
 				}
 				if _, err := b.GetUpload(t.Context(), testBucket, "k", "id"); err != nil {
@@ -139,22 +140,22 @@ func (s suite) testConcurrency(t testingT) {
 			}
 		})
 		got, err := b.GetUpload(t.Context(), testBucket, "k", "id")
-		checkErr(t, "GetUpload", err, nil)
+		suitetest.CheckErr(t, "GetUpload", err, nil)
 		var want []backend.Part
 		for n := 1; n <= 40; n++ {
-			want = append(want, fullPart(n, "b"))
+			want = append(want, suitetest.FullPart(n, "b"))
 		}
 		check(t, "GetUpload parts after concurrent PutPart", got.Parts, want, normParts)
 	})
 
-	t.Run("Blobs", func(t testingT) {
+	t.Run("Blobs", func(t suitetest.T) {
 		b := s.open(t)
 		var mu sync.Mutex
 		ids := map[backend.BlobID]uint64{}
 		parallel(4, func(g int) {
 			for i := range 8 {
 				seed := uint64(g*100 + i)
-				id, _, err := b.WriteBlob(t.Context(), byteReader(content(seed, 64<<10+i)), -1)
+				id, _, err := b.WriteBlob(t.Context(), byteReader(suitetest.Content(seed, 64<<10+i)), -1)
 				if err != nil {
 					t.Errorf("WriteBlob = %v", err)
 					return
@@ -168,7 +169,7 @@ func (s suite) testConcurrency(t testingT) {
 			}
 		})
 		for id, seed := range ids {
-			checkBlob(t, b, id, content(seed, 64<<10+int(seed%100)))
+			checkBlob(t, b, id, suitetest.Content(seed, 64<<10+int(seed%100)))
 		}
 	})
 }

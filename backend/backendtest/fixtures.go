@@ -1,29 +1,14 @@
 package backendtest
 
 import (
-	"errors"
-	"fmt"
 	"maps"
-	"math/rand/v2"
 	"reflect"
 	"strings"
 	"time"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
-
-// t0 is a fixed time with nanoseconds and a non-UTC zone, so that a backend
-// that truncates or mangles instants is caught.
-var t0 = time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.FixedZone("UTC+2", 2*60*60))
-
-// sortedKeys are object keys in ascending byte order, chosen where byte order
-// differs from other plausible orders: prefixes before extensions, '/' among
-// punctuation, upper before lower case, and UTF-8 order (U+FF5E before
-// U+1F600) unlike UTF-16 order.
-var sortedKeys = []string{
-	"0", "B", "a", "a b", "a-", "a.", "a/", "a/b", "a0", "a\x7f", "b",
-	"~", "é", "ü", "日本", "～", "😀",
-}
 
 // oddKeys are keys that break a backend using keys as paths, or mangling them.
 var oddKeys = []string{
@@ -37,7 +22,7 @@ func fullObject(key string) backend.Object {
 		Key:          key,
 		Size:         11,
 		ETag:         `"etag-1"`,
-		LastModified: t0,
+		LastModified: suitetest.T0,
 		Headers: backend.Headers{
 			ContentType:        "text/plain; charset=utf-8",
 			ContentEncoding:    "gzip",
@@ -49,46 +34,11 @@ func fullObject(key string) backend.Object {
 		Metadata: map[string]string{"a": "1", "long-name": "two words", "utf8": "é"},
 		Checksum: backend.Checksum{Algorithm: "CRC32", Value: "AAAAAA==-2", Type: "COMPOSITE"},
 		Parts: []backend.Part{
-			fullPart(1, "blob-1"),
-			fullPart(2, "blob-2"),
+			suitetest.FullPart(1, "blob-1"),
+			suitetest.FullPart(2, "blob-2"),
 		},
 		Multipart: true,
 	}
-}
-
-func fullPart(n int, blob backend.BlobID) backend.Part {
-	return backend.Part{
-		Number:       n,
-		Size:         int64(n) * 5,
-		ETag:         fmt.Sprintf(`"part-%d"`, n),
-		Checksum:     backend.Checksum{Algorithm: "SHA256", Value: "qqqq", Type: "FULL_OBJECT"},
-		LastModified: t0.Add(time.Duration(n) * time.Second),
-		Blob:         blob,
-	}
-}
-
-func fullUpload(bucket, key, id string, initiated time.Time) backend.Upload {
-	return backend.Upload{
-		Bucket:    bucket,
-		Key:       key,
-		ID:        id,
-		Initiated: initiated,
-		Headers:   backend.Headers{ContentType: "image/png", CacheControl: "max-age=60"},
-		Metadata:  map[string]string{"owner": "me"},
-
-		ChecksumAlgorithm: "CRC32C",
-		ChecksumType:      "COMPOSITE",
-	}
-}
-
-// content returns n deterministic pseudo-random bytes, different per seed,
-// so that a read at a wrong offset cannot match.
-func content(seed uint64, n int) []byte {
-	var s [32]byte
-	s[0], s[1] = byte(seed), byte(seed>>8)
-	b := make([]byte, n)
-	rand.NewChaCha8(s).Read(b)
-	return b
 }
 
 // Values are compared after normalising what the contract leaves open: a
@@ -146,22 +96,11 @@ func normParts(ps []backend.Part) []backend.Part       { return normSlice(ps, no
 
 // check reports an error unless got equals want after normalisation; call
 // describes the call that produced got, as in "GetObject(k)".
-func check[T any](t testingT, call string, got, want T, norm func(T) T) bool {
+func check[T any](t suitetest.T, call string, got, want T, norm func(T) T) bool {
 	t.Helper()
 	g, w := norm(got), norm(want)
 	if !reflect.DeepEqual(g, w) {
 		t.Errorf("%s = %+v\nwant %+v", call, g, w)
-		return false
-	}
-	return true
-}
-
-// checkErr reports an error unless errors.Is(err, want); want nil means
-// success.
-func checkErr(t testingT, call string, err, want error) bool {
-	t.Helper()
-	if !errors.Is(err, want) {
-		t.Errorf("%s: err = %v, want %v", call, err, want)
 		return false
 	}
 	return true

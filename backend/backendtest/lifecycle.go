@@ -5,6 +5,7 @@ import (
 	"context"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 // calls returns one call of every Backend method except Close, each
@@ -25,9 +26,9 @@ func calls(ctx context.Context, b backend.Backend) []struct {
 		{"PutObject", func() error { _, err := b.PutObject(ctx, testBucket, fullObject("k2"), nil); return err }},
 		{"DeleteObject", func() error { _, err := b.DeleteObject(ctx, testBucket, "k"); return err }},
 		{"ListObjects", func() error { _, err := b.ListObjects(ctx, testBucket, "", 10); return err }},
-		{"CreateUpload", func() error { return b.CreateUpload(ctx, fullUpload(testBucket, "k", "u2", t0)) }},
+		{"CreateUpload", func() error { return b.CreateUpload(ctx, suitetest.FullUpload(testBucket, "k", "u2", suitetest.T0)) }},
 		{"GetUpload", func() error { _, err := b.GetUpload(ctx, testBucket, "k", "u"); return err }},
-		{"PutPart", func() error { _, err := b.PutPart(ctx, testBucket, "k", "u", fullPart(1, "b")); return err }},
+		{"PutPart", func() error { _, err := b.PutPart(ctx, testBucket, "k", "u", suitetest.FullPart(1, "b")); return err }},
 		{"DeleteUpload", func() error { _, err := b.DeleteUpload(ctx, testBucket, "k", "u"); return err }},
 		{"ListUploads", func() error { _, err := b.ListUploads(ctx, testBucket); return err }},
 		{"WriteBlob", func() error { _, _, err := b.WriteBlob(ctx, bytes.NewReader([]byte("x")), 1); return err }},
@@ -37,21 +38,21 @@ func calls(ctx context.Context, b backend.Backend) []struct {
 }
 
 // populated returns a backend whose state lets every call in calls succeed.
-func (s suite) populated(t testingT) backend.Backend {
+func (s suite) populated(t suitetest.T) backend.Backend {
 	t.Helper()
 	b := s.openWithBucket(t)
 	mustCreateBucket(t, b, "empty")
 	mustPut(t, b, testBucket, fullObject("k"))
-	mustCreateUpload(t, b, fullUpload(testBucket, "k", "u", t0))
+	mustCreateUpload(t, b, suitetest.FullUpload(testBucket, "k", "u", suitetest.T0))
 	return b
 }
 
-func (s suite) testContext(t testingT) {
+func (s suite) testContext(t suitetest.T) {
 	b := s.populated(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	for _, c := range calls(ctx, b) {
-		checkErr(t, c.name+"(cancelled context)", c.call(), context.Canceled)
+		suitetest.CheckErr(t, c.name+"(cancelled context)", c.call(), context.Canceled)
 	}
 	// Nothing happened.
 	if _, err := b.GetObject(t.Context(), testBucket, "k"); err != nil {
@@ -62,9 +63,9 @@ func (s suite) testContext(t testingT) {
 	}
 }
 
-func (s suite) testClose(t testingT) {
+func (s suite) testClose(t suitetest.T) {
 	b := s.populated(t)
-	want := content(1, 3000)
+	want := suitetest.Content(1, 3000)
 	id := mustWriteBlob(t, b, want)
 	bl, err := b.OpenBlob(t.Context(), id)
 	if err != nil {
@@ -72,10 +73,10 @@ func (s suite) testClose(t testingT) {
 	}
 	defer bl.Close()
 
-	checkErr(t, "Close", b.Close(), nil)
+	suitetest.CheckErr(t, "Close", b.Close(), nil)
 	for _, c := range calls(t.Context(), b) {
-		checkErr(t, c.name+" after Close", c.call(), backend.ErrClosed)
+		suitetest.CheckErr(t, c.name+" after Close", c.call(), backend.ErrClosed)
 	}
-	checkErr(t, "second Close", b.Close(), nil)
+	suitetest.CheckErr(t, "second Close", b.Close(), nil)
 	checkOpenBlob(t, bl, id, want)
 }

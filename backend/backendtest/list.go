@@ -5,38 +5,39 @@ import (
 	"slices"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
-func (s suite) testList(t testingT) {
-	// listBucket returns a backend whose testBucket holds sortedKeys,
+func (s suite) testList(t suitetest.T) {
+	// listBucket returns a backend whose testBucket holds suitetest.SortedKeys,
 	// written in a scrambled order.
-	listBucket := func(t testingT) backend.Backend {
+	listBucket := func(t suitetest.T) backend.Backend {
 		t.Helper()
 		b := s.openWithBucket(t)
-		n := len(sortedKeys)
+		n := len(suitetest.SortedKeys)
 		for i := range n {
-			mustPut(t, b, testBucket, fullObject(sortedKeys[(i*7+3)%n]))
+			mustPut(t, b, testBucket, fullObject(suitetest.SortedKeys[(i*7+3)%n]))
 		}
 		return b
 	}
 
-	t.Run("Order", func(t testingT) {
+	t.Run("Order", func(t suitetest.T) {
 		b := listBucket(t)
 		got, err := b.ListObjects(t.Context(), testBucket, "", 1000)
-		checkErr(t, "ListObjects", err, nil)
-		check(t, "ListObjects keys", keysOf(got), sortedKeys, normStrings)
-		want := make([]backend.Object, len(sortedKeys))
-		for i, k := range sortedKeys {
+		suitetest.CheckErr(t, "ListObjects", err, nil)
+		check(t, "ListObjects keys", keysOf(got), suitetest.SortedKeys, normStrings)
+		want := make([]backend.Object, len(suitetest.SortedKeys))
+		for i, k := range suitetest.SortedKeys {
 			want[i] = fullObject(k)
 		}
 		check(t, "ListObjects", got, want, normObjects)
 	})
 
-	t.Run("From", func(t testingT) {
+	t.Run("From", func(t suitetest.T) {
 		b := listBucket(t)
 		tests := []struct {
 			from  string
-			first int // index in sortedKeys of the first key listed
+			first int // index in suitetest.SortedKeys of the first key listed
 		}{
 			{"", 0},
 			{"0", 0},
@@ -49,41 +50,41 @@ func (s suite) testList(t testingT) {
 			{"a/b\x00", 8},
 			{"b", 10},
 			{"ü", 13},
-			{"😀", len(sortedKeys) - 1},
-			{"😀\x00", len(sortedKeys)},
-			{"\U0010FFFF", len(sortedKeys)},
+			{"😀", len(suitetest.SortedKeys) - 1},
+			{"😀\x00", len(suitetest.SortedKeys)},
+			{"\U0010FFFF", len(suitetest.SortedKeys)},
 		}
 		for _, tt := range tests {
 			got, err := b.ListObjects(t.Context(), testBucket, tt.from, 1000)
 			call := fmt.Sprintf("ListObjects(from %q)", tt.from)
-			checkErr(t, call, err, nil)
-			check(t, call+" keys", keysOf(got), sortedKeys[tt.first:], normStrings)
+			suitetest.CheckErr(t, call, err, nil)
+			check(t, call+" keys", keysOf(got), suitetest.SortedKeys[tt.first:], normStrings)
 		}
 	})
 
-	t.Run("Limit", func(t testingT) {
+	t.Run("Limit", func(t suitetest.T) {
 		b := listBucket(t)
-		n := len(sortedKeys)
+		n := len(suitetest.SortedKeys)
 		tests := []struct{ limit, want int }{
 			{1, 1}, {3, 3}, {n - 1, n - 1}, {n, n}, {n + 5, n}, {0, 0}, {-1, 0},
 		}
 		for _, tt := range tests {
 			got, err := b.ListObjects(t.Context(), testBucket, "", tt.limit)
 			call := fmt.Sprintf("ListObjects(limit %d)", tt.limit)
-			checkErr(t, call, err, nil)
-			check(t, call+" keys", keysOf(got), sortedKeys[:tt.want], normStrings)
+			suitetest.CheckErr(t, call, err, nil)
+			check(t, call+" keys", keysOf(got), suitetest.SortedKeys[:tt.want], normStrings)
 		}
 		got, err := b.ListObjects(t.Context(), testBucket, "a/", 2)
-		checkErr(t, "ListObjects(from a/, limit 2)", err, nil)
+		suitetest.CheckErr(t, "ListObjects(from a/, limit 2)", err, nil)
 		check(t, "ListObjects(from a/, limit 2) keys", keysOf(got), []string{"a/", "a/b"}, normStrings)
 	})
 
-	t.Run("Pages", func(t testingT) {
+	t.Run("Pages", func(t suitetest.T) {
 		b := listBucket(t)
 		var all []string
 		from := ""
 		for page := 0; ; page++ {
-			if page > len(sortedKeys) {
+			if page > len(suitetest.SortedKeys) {
 				t.Fatalf("paging with limit 3 did not end after %d pages", page)
 			}
 			got, err := b.ListObjects(t.Context(), testBucket, from, 3)
@@ -96,43 +97,43 @@ func (s suite) testList(t testingT) {
 			}
 			from = got[len(got)-1].Key + "\x00"
 		}
-		check(t, "keys listed by pages of 3", all, sortedKeys, normStrings)
+		check(t, "keys listed by pages of 3", all, suitetest.SortedKeys, normStrings)
 	})
 
-	t.Run("AfterDelete", func(t testingT) {
+	t.Run("AfterDelete", func(t suitetest.T) {
 		b := listBucket(t)
 		for _, k := range []string{"a", "a/b", "😀"} {
 			if _, err := b.DeleteObject(t.Context(), testBucket, k); err != nil {
 				t.Fatalf("DeleteObject(%q) = %v", k, err)
 			}
 		}
-		want := slices.DeleteFunc(slices.Clone(sortedKeys), func(k string) bool {
+		want := slices.DeleteFunc(slices.Clone(suitetest.SortedKeys), func(k string) bool {
 			return k == "a" || k == "a/b" || k == "😀"
 		})
 		got, err := b.ListObjects(t.Context(), testBucket, "", 1000)
-		checkErr(t, "ListObjects", err, nil)
+		suitetest.CheckErr(t, "ListObjects", err, nil)
 		check(t, "ListObjects keys after deletes", keysOf(got), want, normStrings)
 	})
 
-	t.Run("Empty", func(t testingT) {
+	t.Run("Empty", func(t suitetest.T) {
 		b := s.openWithBucket(t)
 		got, err := b.ListObjects(t.Context(), testBucket, "", 1000)
-		checkErr(t, "ListObjects(empty bucket)", err, nil)
+		suitetest.CheckErr(t, "ListObjects(empty bucket)", err, nil)
 		check(t, "ListObjects(empty bucket)", got, nil, normObjects)
 	})
 
-	t.Run("MissingBucket", func(t testingT) {
+	t.Run("MissingBucket", func(t suitetest.T) {
 		b := s.openWithBucket(t)
 		_, err := b.ListObjects(t.Context(), "missing", "", 1000)
-		checkErr(t, "ListObjects(missing bucket)", err, backend.ErrBucketNotFound)
+		suitetest.CheckErr(t, "ListObjects(missing bucket)", err, backend.ErrBucketNotFound)
 	})
 
-	t.Run("OtherBucket", func(t testingT) {
+	t.Run("OtherBucket", func(t suitetest.T) {
 		b := listBucket(t)
 		mustCreateBucket(t, b, "other")
 		mustPut(t, b, "other", fullObject("a0"))
 		got, err := b.ListObjects(t.Context(), "other", "", 1000)
-		checkErr(t, "ListObjects(other)", err, nil)
+		suitetest.CheckErr(t, "ListObjects(other)", err, nil)
 		check(t, "ListObjects(other) keys", keysOf(got), []string{"a0"}, normStrings)
 	})
 }

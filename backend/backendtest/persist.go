@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 // state is what a backend is expected to hold, for RunPersistent.
@@ -17,9 +18,9 @@ type state struct {
 	gone    map[backend.BlobID]bool     // every blob ID ever deleted
 }
 
-func runPersistent(t testingT, open func(t testingT, dir string) backend.Backend) {
+func runPersistent(t suitetest.T, open func(t suitetest.T, dir string) backend.Backend) {
 	t.Helper()
-	t.Run("Reopen", func(t testingT) {
+	t.Run("Reopen", func(t suitetest.T) {
 		dir := t.TempDir()
 		var cur backend.Backend
 		reopen := func() backend.Backend {
@@ -56,7 +57,7 @@ func runPersistent(t testingT, open func(t testingT, dir string) backend.Backend
 		checkState(t, "after reopening without changes", b, want)
 	})
 
-	t.Run("Empty", func(t testingT) {
+	t.Run("Empty", func(t suitetest.T) {
 		dir := t.TempDir()
 		b := open(t, dir)
 		if err := b.Close(); err != nil {
@@ -70,7 +71,7 @@ func runPersistent(t testingT, open func(t testingT, dir string) backend.Backend
 
 // populate writes a bit of everything, including changes that replace or
 // delete earlier ones, and returns the expected state.
-func populate(t testingT, b backend.Backend) *state {
+func populate(t suitetest.T, b backend.Backend) *state {
 	t.Helper()
 	ctx := t.Context()
 	want := &state{
@@ -80,9 +81,9 @@ func populate(t testingT, b backend.Backend) *state {
 		gone:    map[backend.BlobID]bool{},
 	}
 
-	alpha := backend.Bucket{Name: "alpha", Region: "us-east-1", Created: t0}
-	beta := backend.Bucket{Name: "beta", Region: "eu-central-1", Created: t0.Add(time.Hour)}
-	for _, bk := range []backend.Bucket{beta, alpha, {Name: "gone", Created: t0}} {
+	alpha := backend.Bucket{Name: "alpha", Region: "us-east-1", Created: suitetest.T0}
+	beta := backend.Bucket{Name: "beta", Region: "eu-central-1", Created: suitetest.T0.Add(time.Hour)}
+	for _, bk := range []backend.Bucket{beta, alpha, {Name: "gone", Created: suitetest.T0}} {
 		if err := b.CreateBucket(ctx, bk); err != nil {
 			t.Fatalf("CreateBucket(%q) = %v", bk.Name, err)
 		}
@@ -92,11 +93,11 @@ func populate(t testingT, b backend.Backend) *state {
 	}
 	want.buckets = []backend.Bucket{alpha, beta}
 
-	keys := append(append([]string{}, oddKeys...), sortedKeys...)
+	keys := append(append([]string{}, oddKeys...), suitetest.SortedKeys...)
 	for _, k := range keys {
 		mustPut(t, b, "alpha", fullObject(k))
 	}
-	v2 := backend.Object{Key: "a", Size: 2, ETag: `"v2"`, LastModified: t0, Metadata: map[string]string{}}
+	v2 := backend.Object{Key: "a", Size: 2, ETag: `"v2"`, LastModified: suitetest.T0, Metadata: map[string]string{}}
 	mustPut(t, b, "alpha", v2)
 	if _, err := b.DeleteObject(ctx, "alpha", "b"); err != nil {
 		t.Fatalf("DeleteObject = %v", err)
@@ -113,28 +114,28 @@ func populate(t testingT, b backend.Backend) *state {
 	mustPut(t, b, "beta", backend.Object{Key: "only"})
 	want.objects["beta"] = []backend.Object{{Key: "only"}}
 
-	u1 := fullUpload("alpha", "k1", "id1", t0)
-	u2 := fullUpload("alpha", "k0", "id2", t0)
-	u3 := fullUpload("alpha", "k1", "id3", t0)
+	u1 := suitetest.FullUpload("alpha", "k1", "id1", suitetest.T0)
+	u2 := suitetest.FullUpload("alpha", "k0", "id2", suitetest.T0)
+	u3 := suitetest.FullUpload("alpha", "k1", "id3", suitetest.T0)
 	for _, u := range []backend.Upload{u1, u2, u3} {
 		mustCreateUpload(t, b, u)
 	}
-	mustPutPart(t, b, u1, fullPart(2, "old"))
-	mustPutPart(t, b, u1, fullPart(1, "b"))
-	mustPutPart(t, b, u1, fullPart(2, "new"))
-	mustPutPart(t, b, u3, fullPart(1, "b"))
+	mustPutPart(t, b, u1, suitetest.FullPart(2, "old"))
+	mustPutPart(t, b, u1, suitetest.FullPart(1, "b"))
+	mustPutPart(t, b, u1, suitetest.FullPart(2, "new"))
+	mustPutPart(t, b, u3, suitetest.FullPart(1, "b"))
 	if _, err := b.DeleteUpload(ctx, "alpha", "k1", "id3"); err != nil {
 		t.Fatalf("DeleteUpload = %v", err)
 	}
-	u1.Parts = []backend.Part{fullPart(1, "b"), fullPart(2, "new")}
+	u1.Parts = []backend.Part{suitetest.FullPart(1, "b"), suitetest.FullPart(2, "new")}
 	want.uploads["alpha"] = []backend.Upload{u2, u1}
 
 	for i, n := range []int{0, 10, mib + 3, 5} {
-		data := content(uint64(100+i), n)
+		data := suitetest.Content(uint64(100+i), n)
 		id := mustWriteBlob(t, b, data)
 		want.blobs[id] = data
 	}
-	deleted := mustWriteBlob(t, b, content(99, 7))
+	deleted := mustWriteBlob(t, b, suitetest.Content(99, 7))
 	if err := b.DeleteBlob(ctx, deleted); err != nil {
 		t.Fatalf("DeleteBlob = %v", err)
 	}
@@ -155,13 +156,13 @@ func sortedObjects(keys []string, rec func(string) (backend.Object, bool)) []bac
 }
 
 // mutateMore makes changes to a reopened backend and updates want.
-func mutateMore(t testingT, b backend.Backend, want *state) {
+func mutateMore(t suitetest.T, b backend.Backend, want *state) {
 	t.Helper()
 	ctx := t.Context()
 
 	// New blob IDs must not repeat any handed out before reopening.
 	for i := range 3 {
-		data := content(uint64(200+i), 1000)
+		data := suitetest.Content(uint64(200+i), 1000)
 		id := mustWriteBlob(t, b, data)
 		if _, ok := want.blobs[id]; ok || want.gone[id] {
 			t.Errorf("WriteBlob after reopening returned %q, an ID handed out before", id)
@@ -169,29 +170,29 @@ func mutateMore(t testingT, b backend.Backend, want *state) {
 		want.blobs[id] = data
 	}
 	for id := range want.gone {
-		checkErr(t, "DeleteBlob(deleted before reopening)", b.DeleteBlob(ctx, id), backend.ErrBlobNotFound)
+		suitetest.CheckErr(t, "DeleteBlob(deleted before reopening)", b.DeleteBlob(ctx, id), backend.ErrBlobNotFound)
 	}
 	id := slices.Sorted(maps.Keys(want.blobs))[0]
-	checkErr(t, "DeleteBlob", b.DeleteBlob(ctx, id), nil)
+	suitetest.CheckErr(t, "DeleteBlob", b.DeleteBlob(ctx, id), nil)
 	delete(want.blobs, id)
 	want.gone[id] = true
 
 	// A bucket deleted before reopening is gone for good.
 	mustCreateBucket(t, b, "gone")
-	want.buckets = append(want.buckets, backend.Bucket{Name: "gone", Region: "us-east-1", Created: t0})
+	want.buckets = append(want.buckets, backend.Bucket{Name: "gone", Region: "us-east-1", Created: suitetest.T0})
 	want.objects["gone"] = nil
-	checkErr(t, "DeleteBucket(beta)", b.DeleteBucket(ctx, "beta"), backend.ErrBucketNotEmpty)
+	suitetest.CheckErr(t, "DeleteBucket(beta)", b.DeleteBucket(ctx, "beta"), backend.ErrBucketNotEmpty)
 	if _, err := b.DeleteObject(ctx, "beta", "only"); err != nil {
 		t.Fatalf("DeleteObject = %v", err)
 	}
-	checkErr(t, "DeleteBucket(beta)", b.DeleteBucket(ctx, "beta"), nil)
+	suitetest.CheckErr(t, "DeleteBucket(beta)", b.DeleteBucket(ctx, "beta"), nil)
 	want.buckets = []backend.Bucket{want.buckets[0], want.buckets[2]}
 	delete(want.objects, "beta")
 
 	v3 := fullObject("a")
 	v3.ETag = `"v3"`
 	replaced, err := b.PutObject(ctx, "alpha", v3, nil)
-	checkErr(t, "PutObject", err, nil)
+	suitetest.CheckErr(t, "PutObject", err, nil)
 	if replaced == nil || replaced.ETag != `"v2"` {
 		t.Errorf("PutObject after reopening replaced %+v, want the record written before", replaced)
 	}
@@ -202,8 +203,8 @@ func mutateMore(t testingT, b backend.Backend, want *state) {
 	}
 
 	ups := want.uploads["alpha"]
-	mustPutPart(t, b, ups[0], fullPart(7, "b7"))
-	ups[0].Parts = append(ups[0].Parts, fullPart(7, "b7"))
+	mustPutPart(t, b, ups[0], suitetest.FullPart(7, "b7"))
+	ups[0].Parts = append(ups[0].Parts, suitetest.FullPart(7, "b7"))
 	if _, err := b.DeleteUpload(ctx, "alpha", ups[1].Key, ups[1].ID); err != nil {
 		t.Fatalf("DeleteUpload = %v", err)
 	}
@@ -211,19 +212,19 @@ func mutateMore(t testingT, b backend.Backend, want *state) {
 }
 
 // checkState reports every difference between b and want.
-func checkState(t testingT, when string, b backend.Backend, want *state) {
+func checkState(t suitetest.T, when string, b backend.Backend, want *state) {
 	t.Helper()
 	ctx := t.Context()
 	buckets, err := b.ListBuckets(ctx)
-	checkErr(t, "ListBuckets "+when, err, nil)
+	suitetest.CheckErr(t, "ListBuckets "+when, err, nil)
 	check(t, "ListBuckets "+when, buckets, want.buckets, normBuckets)
 	for _, bk := range want.buckets {
 		objs, err := b.ListObjects(ctx, bk.Name, "", 1<<20)
-		checkErr(t, "ListObjects "+when, err, nil)
+		suitetest.CheckErr(t, "ListObjects "+when, err, nil)
 		check(t, "ListObjects("+bk.Name+") "+when, objs, want.objects[bk.Name], normObjects)
 
 		ups, err := b.ListUploads(ctx, bk.Name)
-		checkErr(t, "ListUploads "+when, err, nil)
+		suitetest.CheckErr(t, "ListUploads "+when, err, nil)
 		wantUps := make([]backend.Upload, len(want.uploads[bk.Name]))
 		for i, u := range want.uploads[bk.Name] {
 			u.Parts = nil
@@ -232,7 +233,7 @@ func checkState(t testingT, when string, b backend.Backend, want *state) {
 		check(t, "ListUploads("+bk.Name+") "+when, ups, wantUps, normUploads)
 		for _, u := range want.uploads[bk.Name] {
 			got, err := b.GetUpload(ctx, u.Bucket, u.Key, u.ID)
-			checkErr(t, "GetUpload "+when, err, nil)
+			suitetest.CheckErr(t, "GetUpload "+when, err, nil)
 			check(t, "GetUpload("+u.Key+", "+u.ID+") "+when, got, u, normUpload)
 		}
 	}
@@ -241,6 +242,6 @@ func checkState(t testingT, when string, b backend.Backend, want *state) {
 	}
 	for id := range want.gone {
 		_, err := b.OpenBlob(ctx, id)
-		checkErr(t, "OpenBlob(deleted) "+when, err, backend.ErrBlobNotFound)
+		suitetest.CheckErr(t, "OpenBlob(deleted) "+when, err, backend.ErrBlobNotFound)
 	}
 }

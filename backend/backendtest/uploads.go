@@ -5,143 +5,144 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
-func (s suite) testUploads(t testingT) {
-	t.Run("CreateGet", func(t testingT) {
+func (s suite) testUploads(t suitetest.T) {
+	t.Run("CreateGet", func(t suitetest.T) {
 		b := s.openWithBucket(t)
-		u := fullUpload(testBucket, "k", "id-1", t0)
+		u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
 		in := u
-		in.Parts = []backend.Part{fullPart(1, "ignored")} // CreateUpload ignores Parts
-		checkErr(t, "CreateUpload", b.CreateUpload(t.Context(), in), nil)
+		in.Parts = []backend.Part{suitetest.FullPart(1, "ignored")} // CreateUpload ignores Parts
+		suitetest.CheckErr(t, "CreateUpload", b.CreateUpload(t.Context(), in), nil)
 		got, err := b.GetUpload(t.Context(), testBucket, "k", "id-1")
-		checkErr(t, "GetUpload", err, nil)
+		suitetest.CheckErr(t, "GetUpload", err, nil)
 		check(t, "GetUpload", got, u, normUpload)
 		if _, err := b.GetObject(t.Context(), testBucket, "k"); err == nil {
 			t.Errorf("GetObject(k) = nil error: CreateUpload created an object")
 		}
 	})
 
-	t.Run("CreateExists", func(t testingT) {
+	t.Run("CreateExists", func(t suitetest.T) {
 		b := s.openWithBucket(t)
-		u := fullUpload(testBucket, "k", "id-1", t0)
+		u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
 		mustCreateUpload(t, b, u)
-		mustPutPart(t, b, u, fullPart(1, "b1"))
-		again := fullUpload(testBucket, "k", "id-1", t0.Add(time.Hour))
-		checkErr(t, "CreateUpload(existing)", b.CreateUpload(t.Context(), again), backend.ErrUploadExists)
+		mustPutPart(t, b, u, suitetest.FullPart(1, "b1"))
+		again := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0.Add(time.Hour))
+		suitetest.CheckErr(t, "CreateUpload(existing)", b.CreateUpload(t.Context(), again), backend.ErrUploadExists)
 		got, err := b.GetUpload(t.Context(), testBucket, "k", "id-1")
-		checkErr(t, "GetUpload", err, nil)
-		u.Parts = []backend.Part{fullPart(1, "b1")}
+		suitetest.CheckErr(t, "GetUpload", err, nil)
+		u.Parts = []backend.Part{suitetest.FullPart(1, "b1")}
 		check(t, "GetUpload after a failed CreateUpload", got, u, normUpload)
 		// The same ID under another key is another upload.
-		checkErr(t, "CreateUpload(same ID, other key)",
-			b.CreateUpload(t.Context(), fullUpload(testBucket, "k2", "id-1", t0)), nil)
+		suitetest.CheckErr(t, "CreateUpload(same ID, other key)",
+			b.CreateUpload(t.Context(), suitetest.FullUpload(testBucket, "k2", "id-1", suitetest.T0)), nil)
 	})
 
-	t.Run("GetMissing", func(t testingT) {
+	t.Run("GetMissing", func(t suitetest.T) {
 		b := s.openWithBucket(t)
-		mustCreateUpload(t, b, fullUpload(testBucket, "k", "id-1", t0))
+		mustCreateUpload(t, b, suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0))
 		tests := []struct{ key, id string }{{"k", "id-2"}, {"k2", "id-1"}, {"", ""}}
 		for _, tt := range tests {
 			_, err := b.GetUpload(t.Context(), testBucket, tt.key, tt.id)
-			checkErr(t, fmt.Sprintf("GetUpload(%q, %q)", tt.key, tt.id), err, backend.ErrUploadNotFound)
+			suitetest.CheckErr(t, fmt.Sprintf("GetUpload(%q, %q)", tt.key, tt.id), err, backend.ErrUploadNotFound)
 		}
 	})
 
-	t.Run("PutPart", func(t testingT) {
+	t.Run("PutPart", func(t suitetest.T) {
 		b := s.openWithBucket(t)
-		u := fullUpload(testBucket, "k", "id-1", t0)
+		u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
 		mustCreateUpload(t, b, u)
 		for _, n := range []int{3, 1, 10000, 2} {
-			replaced, err := b.PutPart(t.Context(), testBucket, "k", "id-1", fullPart(n, "b"))
-			checkErr(t, fmt.Sprintf("PutPart(%d)", n), err, nil)
+			replaced, err := b.PutPart(t.Context(), testBucket, "k", "id-1", suitetest.FullPart(n, "b"))
+			suitetest.CheckErr(t, fmt.Sprintf("PutPart(%d)", n), err, nil)
 			if replaced != nil {
 				t.Errorf("PutPart(%d) of a new part replaced %+v, want nil", n, *replaced)
 			}
 		}
-		p2 := fullPart(2, "b-new")
+		p2 := suitetest.FullPart(2, "b-new")
 		p2.ETag = `"new"`
 		replaced, err := b.PutPart(t.Context(), testBucket, "k", "id-1", p2)
-		checkErr(t, "PutPart(2 again)", err, nil)
+		suitetest.CheckErr(t, "PutPart(2 again)", err, nil)
 		if replaced == nil {
 			t.Errorf("PutPart(2 again) replaced nil, want the first part 2")
 		} else {
-			check(t, "PutPart(2 again) replaced", *replaced, fullPart(2, "b"), normPart)
+			check(t, "PutPart(2 again) replaced", *replaced, suitetest.FullPart(2, "b"), normPart)
 		}
 		got, err := b.GetUpload(t.Context(), testBucket, "k", "id-1")
-		checkErr(t, "GetUpload", err, nil)
-		want := []backend.Part{fullPart(1, "b"), p2, fullPart(3, "b"), fullPart(10000, "b")}
+		suitetest.CheckErr(t, "GetUpload", err, nil)
+		want := []backend.Part{suitetest.FullPart(1, "b"), p2, suitetest.FullPart(3, "b"), suitetest.FullPart(10000, "b")}
 		check(t, "GetUpload parts", got.Parts, want, normParts)
 	})
 
-	t.Run("PutPartMissing", func(t testingT) {
+	t.Run("PutPartMissing", func(t suitetest.T) {
 		b := s.openWithBucket(t)
-		mustCreateUpload(t, b, fullUpload(testBucket, "k", "id-1", t0))
-		_, err := b.PutPart(t.Context(), testBucket, "k", "id-2", fullPart(1, "b"))
-		checkErr(t, "PutPart(missing upload)", err, backend.ErrUploadNotFound)
-		_, err = b.PutPart(t.Context(), testBucket, "other", "id-1", fullPart(1, "b"))
-		checkErr(t, "PutPart(upload ID under another key)", err, backend.ErrUploadNotFound)
+		mustCreateUpload(t, b, suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0))
+		_, err := b.PutPart(t.Context(), testBucket, "k", "id-2", suitetest.FullPart(1, "b"))
+		suitetest.CheckErr(t, "PutPart(missing upload)", err, backend.ErrUploadNotFound)
+		_, err = b.PutPart(t.Context(), testBucket, "other", "id-1", suitetest.FullPart(1, "b"))
+		suitetest.CheckErr(t, "PutPart(upload ID under another key)", err, backend.ErrUploadNotFound)
 	})
 
-	t.Run("Delete", func(t testingT) {
+	t.Run("Delete", func(t suitetest.T) {
 		b := s.openWithBucket(t)
-		u := fullUpload(testBucket, "k", "id-1", t0)
+		u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
 		mustCreateUpload(t, b, u)
-		mustCreateUpload(t, b, fullUpload(testBucket, "k", "id-2", t0))
+		mustCreateUpload(t, b, suitetest.FullUpload(testBucket, "k", "id-2", suitetest.T0))
 		for _, n := range []int{2, 1} {
-			mustPutPart(t, b, u, fullPart(n, "b"))
+			mustPutPart(t, b, u, suitetest.FullPart(n, "b"))
 		}
 		got, err := b.DeleteUpload(t.Context(), testBucket, "k", "id-1")
-		checkErr(t, "DeleteUpload", err, nil)
-		u.Parts = []backend.Part{fullPart(1, "b"), fullPart(2, "b")}
+		suitetest.CheckErr(t, "DeleteUpload", err, nil)
+		u.Parts = []backend.Part{suitetest.FullPart(1, "b"), suitetest.FullPart(2, "b")}
 		check(t, "DeleteUpload", got, u, normUpload)
 		_, err = b.GetUpload(t.Context(), testBucket, "k", "id-1")
-		checkErr(t, "GetUpload(deleted)", err, backend.ErrUploadNotFound)
+		suitetest.CheckErr(t, "GetUpload(deleted)", err, backend.ErrUploadNotFound)
 		_, err = b.DeleteUpload(t.Context(), testBucket, "k", "id-1")
-		checkErr(t, "DeleteUpload(deleted)", err, backend.ErrUploadNotFound)
-		_, err = b.PutPart(t.Context(), testBucket, "k", "id-1", fullPart(3, "b"))
-		checkErr(t, "PutPart(deleted upload)", err, backend.ErrUploadNotFound)
+		suitetest.CheckErr(t, "DeleteUpload(deleted)", err, backend.ErrUploadNotFound)
+		_, err = b.PutPart(t.Context(), testBucket, "k", "id-1", suitetest.FullPart(3, "b"))
+		suitetest.CheckErr(t, "PutPart(deleted upload)", err, backend.ErrUploadNotFound)
 		if _, err := b.GetUpload(t.Context(), testBucket, "k", "id-2"); err != nil {
 			t.Errorf("GetUpload(id-2) = %v after deleting id-1", err)
 		}
 	})
 
-	t.Run("List", func(t testingT) {
+	t.Run("List", func(t suitetest.T) {
 		b := s.openWithBucket(t)
-		t1, t2 := t0.Add(time.Second), t0.Add(time.Nanosecond)
+		t1, t2 := suitetest.T0.Add(time.Second), suitetest.T0.Add(time.Nanosecond)
 		// In the order ListUploads must return: key, then initiation, then ID.
 		want := []backend.Upload{
-			fullUpload(testBucket, "a", "z", t0),
-			fullUpload(testBucket, "a", "a", t2),
-			fullUpload(testBucket, "a", "b", t2),
-			fullUpload(testBucket, "a", "0", t1),
-			fullUpload(testBucket, "a/", "y", t0),
-			fullUpload(testBucket, "b", "x", t0),
-			fullUpload(testBucket, "é", "w", t0),
+			suitetest.FullUpload(testBucket, "a", "z", suitetest.T0),
+			suitetest.FullUpload(testBucket, "a", "a", t2),
+			suitetest.FullUpload(testBucket, "a", "b", t2),
+			suitetest.FullUpload(testBucket, "a", "0", t1),
+			suitetest.FullUpload(testBucket, "a/", "y", suitetest.T0),
+			suitetest.FullUpload(testBucket, "b", "x", suitetest.T0),
+			suitetest.FullUpload(testBucket, "é", "w", suitetest.T0),
 		}
 		for _, i := range []int{5, 2, 0, 6, 3, 1, 4} {
 			mustCreateUpload(t, b, want[i])
-			mustPutPart(t, b, want[i], fullPart(1, "b"))
+			mustPutPart(t, b, want[i], suitetest.FullPart(1, "b"))
 		}
 		mustCreateBucket(t, b, "other")
-		mustCreateUpload(t, b, fullUpload("other", "a", "other", t0))
+		mustCreateUpload(t, b, suitetest.FullUpload("other", "a", "other", suitetest.T0))
 		got, err := b.ListUploads(t.Context(), testBucket)
-		checkErr(t, "ListUploads", err, nil)
+		suitetest.CheckErr(t, "ListUploads", err, nil)
 		check(t, "ListUploads", got, want, normUploads)
 
 		b2 := s.openWithBucket(t)
 		got, err = b2.ListUploads(t.Context(), testBucket)
-		checkErr(t, "ListUploads(no uploads)", err, nil)
+		suitetest.CheckErr(t, "ListUploads(no uploads)", err, nil)
 		check(t, "ListUploads(no uploads)", got, nil, normUploads)
 	})
 
-	t.Run("Copies", func(t testingT) {
+	t.Run("Copies", func(t suitetest.T) {
 		b := s.openWithBucket(t)
-		want := fullUpload(testBucket, "k", "id-1", t0)
-		in := fullUpload(testBucket, "k", "id-1", t0)
+		want := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
+		in := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
 		mustCreateUpload(t, b, in)
-		mustPutPart(t, b, want, fullPart(1, "b"))
-		want.Parts = []backend.Part{fullPart(1, "b")}
+		mustPutPart(t, b, want, suitetest.FullPart(1, "b"))
+		want.Parts = []backend.Part{suitetest.FullPart(1, "b")}
 		in.Metadata["owner"] = "mutated"
 
 		got, _ := b.GetUpload(t.Context(), testBucket, "k", "id-1")
@@ -158,7 +159,7 @@ func (s suite) testUploads(t testingT) {
 		}
 
 		got, err := b.GetUpload(t.Context(), testBucket, "k", "id-1")
-		checkErr(t, "GetUpload", err, nil)
+		suitetest.CheckErr(t, "GetUpload", err, nil)
 		check(t, "GetUpload after mutating values passed in and returned", got, want, normUpload)
 	})
 }

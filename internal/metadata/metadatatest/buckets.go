@@ -5,113 +5,114 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
-func (s suite) testBuckets(t testingT) {
-	t.Run("CreateGet", func(t testingT) {
+func (s suite) testBuckets(t suitetest.T) {
+	t.Run("CreateGet", func(t suitetest.T) {
 		st := s.open(t)
-		want := backend.Bucket{Name: "my-bucket", Region: "eu-west-1", Created: t0}
-		checkErr(t, "CreateBucket", st.CreateBucket(t.Context(), want), nil)
+		want := backend.Bucket{Name: "my-bucket", Region: "eu-west-1", Created: suitetest.T0}
+		suitetest.CheckErr(t, "CreateBucket", st.CreateBucket(t.Context(), want), nil)
 		got, err := st.GetBucket(t.Context(), want.Name)
-		if checkErr(t, "GetBucket", err, nil) {
+		if suitetest.CheckErr(t, "GetBucket", err, nil) {
 			checkDiff(t, "GetBucket", want, got)
 		}
 	})
 
-	t.Run("ZeroRecord", func(t testingT) {
+	t.Run("ZeroRecord", func(t suitetest.T) {
 		st := s.open(t)
 		want := backend.Bucket{Name: "zero"}
-		checkErr(t, "CreateBucket", st.CreateBucket(t.Context(), want), nil)
+		suitetest.CheckErr(t, "CreateBucket", st.CreateBucket(t.Context(), want), nil)
 		got, err := st.GetBucket(t.Context(), want.Name)
-		if checkErr(t, "GetBucket", err, nil) {
+		if suitetest.CheckErr(t, "GetBucket", err, nil) {
 			checkDiff(t, "GetBucket", want, got)
 		}
 	})
 
-	t.Run("CreateExists", func(t testingT) {
+	t.Run("CreateExists", func(t suitetest.T) {
 		st := s.open(t)
-		first := backend.Bucket{Name: "x", Region: "us-east-1", Created: t0}
-		checkErr(t, "CreateBucket", st.CreateBucket(t.Context(), first), nil)
-		err := st.CreateBucket(t.Context(), backend.Bucket{Name: "x", Region: "eu-west-1", Created: t0.Add(time.Hour)})
-		checkErr(t, "CreateBucket(existing)", err, backend.ErrBucketExists)
+		first := backend.Bucket{Name: "x", Region: "us-east-1", Created: suitetest.T0}
+		suitetest.CheckErr(t, "CreateBucket", st.CreateBucket(t.Context(), first), nil)
+		err := st.CreateBucket(t.Context(), backend.Bucket{Name: "x", Region: "eu-west-1", Created: suitetest.T0.Add(time.Hour)})
+		suitetest.CheckErr(t, "CreateBucket(existing)", err, backend.ErrBucketExists)
 		got, err := st.GetBucket(t.Context(), "x")
-		if checkErr(t, "GetBucket", err, nil) {
+		if suitetest.CheckErr(t, "GetBucket", err, nil) {
 			checkDiff(t, "GetBucket after a failed CreateBucket", first, got)
 		}
 	})
 
-	t.Run("GetMissing", func(t testingT) {
+	t.Run("GetMissing", func(t suitetest.T) {
 		st := s.open(t)
 		mustCreateBucket(t, st, "present")
 		for _, name := range []string{"missing", "Present", "present ", ""} {
 			_, err := st.GetBucket(t.Context(), name)
-			checkErr(t, fmt.Sprintf("GetBucket(%q)", name), err, backend.ErrBucketNotFound)
+			suitetest.CheckErr(t, fmt.Sprintf("GetBucket(%q)", name), err, backend.ErrBucketNotFound)
 		}
 	})
 
-	t.Run("ListSorted", func(t testingT) {
+	t.Run("ListSorted", func(t suitetest.T) {
 		st := s.open(t)
 		got, err := st.ListBuckets(t.Context())
-		checkErr(t, "ListBuckets", err, nil)
+		suitetest.CheckErr(t, "ListBuckets", err, nil)
 		if len(got) != 0 {
 			t.Errorf("ListBuckets on a new store = %+v, want none", got)
 		}
 		sorted := []string{"a", "a-b", "a.b", "a0", "ab", "b", "m", "z"}
 		var want []backend.Bucket
 		for i, name := range sorted {
-			want = append(want, backend.Bucket{Name: name, Region: fmt.Sprint("r", i), Created: t0.Add(time.Duration(i) * time.Minute)})
+			want = append(want, backend.Bucket{Name: name, Region: fmt.Sprint("r", i), Created: suitetest.T0.Add(time.Duration(i) * time.Minute)})
 		}
 		for _, i := range []int{6, 1, 7, 0, 3, 5, 2, 4} {
-			checkErr(t, "CreateBucket", st.CreateBucket(t.Context(), want[i]), nil)
+			suitetest.CheckErr(t, "CreateBucket", st.CreateBucket(t.Context(), want[i]), nil)
 		}
 		got, err = st.ListBuckets(t.Context())
-		if checkErr(t, "ListBuckets", err, nil) {
+		if suitetest.CheckErr(t, "ListBuckets", err, nil) {
 			checkDiff(t, "ListBuckets", want, got)
 		}
 	})
 
-	t.Run("Delete", func(t testingT) {
+	t.Run("Delete", func(t suitetest.T) {
 		st := s.open(t)
 		mustCreateBucket(t, st, "keep")
 		mustCreateBucket(t, st, "x")
-		checkErr(t, "DeleteBucket", st.DeleteBucket(t.Context(), "x"), nil)
+		suitetest.CheckErr(t, "DeleteBucket", st.DeleteBucket(t.Context(), "x"), nil)
 		_, err := st.GetBucket(t.Context(), "x")
-		checkErr(t, "GetBucket(deleted)", err, backend.ErrBucketNotFound)
-		checkErr(t, "DeleteBucket(deleted)", st.DeleteBucket(t.Context(), "x"), backend.ErrBucketNotFound)
+		suitetest.CheckErr(t, "GetBucket(deleted)", err, backend.ErrBucketNotFound)
+		suitetest.CheckErr(t, "DeleteBucket(deleted)", st.DeleteBucket(t.Context(), "x"), backend.ErrBucketNotFound)
 		got, err := st.ListBuckets(t.Context())
-		if checkErr(t, "ListBuckets", err, nil) {
-			checkDiff(t, "ListBuckets", []backend.Bucket{{Name: "keep", Region: "us-east-1", Created: t0}}, got)
+		if suitetest.CheckErr(t, "ListBuckets", err, nil) {
+			checkDiff(t, "ListBuckets", []backend.Bucket{{Name: "keep", Region: "us-east-1", Created: suitetest.T0}}, got)
 		}
 		// The name is free again, and the new bucket starts empty.
 		mustCreateBucket(t, st, "x")
 		objs, err := st.ListObjects(t.Context(), "x", "", 10)
-		checkErr(t, "ListObjects(recreated)", err, nil)
+		suitetest.CheckErr(t, "ListObjects(recreated)", err, nil)
 		checkKeys(t, "ListObjects(recreated)", nil, objs)
 	})
 
-	t.Run("DeleteNotEmpty", func(t testingT) {
+	t.Run("DeleteNotEmpty", func(t suitetest.T) {
 		st := s.openWithBucket(t)
 		mustPut(t, st, testBucket, fullObject("k"))
-		checkErr(t, "DeleteBucket(with object)", st.DeleteBucket(t.Context(), testBucket), backend.ErrBucketNotEmpty)
+		suitetest.CheckErr(t, "DeleteBucket(with object)", st.DeleteBucket(t.Context(), testBucket), backend.ErrBucketNotEmpty)
 		if _, err := st.DeleteObject(t.Context(), testBucket, "k"); err != nil {
 			t.Fatalf("DeleteObject = %v", err)
 		}
-		u := fullUpload(testBucket, "k", "u1", t0)
+		u := suitetest.FullUpload(testBucket, "k", "u1", suitetest.T0)
 		mustCreateUpload(t, st, u)
-		checkErr(t, "DeleteBucket(with upload)", st.DeleteBucket(t.Context(), testBucket), backend.ErrBucketNotEmpty)
+		suitetest.CheckErr(t, "DeleteBucket(with upload)", st.DeleteBucket(t.Context(), testBucket), backend.ErrBucketNotEmpty)
 		if _, err := st.GetBucket(t.Context(), testBucket); err != nil {
 			t.Errorf("GetBucket after a refused DeleteBucket = %v, want nil", err)
 		}
 		if _, err := st.DeleteUpload(t.Context(), testBucket, u.Key, u.ID); err != nil {
 			t.Fatalf("DeleteUpload = %v", err)
 		}
-		checkErr(t, "DeleteBucket(emptied)", st.DeleteBucket(t.Context(), testBucket), nil)
+		suitetest.CheckErr(t, "DeleteBucket(emptied)", st.DeleteBucket(t.Context(), testBucket), nil)
 	})
 }
 
 // testMissingBucket checks that every method naming a bucket fails with
 // backend.ErrBucketNotFound when it does not exist, and creates nothing.
-func (s suite) testMissingBucket(t testingT) {
+func (s suite) testMissingBucket(t suitetest.T) {
 	st := s.open(t)
 	ctx := t.Context()
 	const m = "missing"
@@ -119,7 +120,7 @@ func (s suite) testMissingBucket(t testingT) {
 		if c.name == "CreateBucket" || c.name == "ListBuckets" {
 			continue
 		}
-		checkErr(t, c.name+"(missing bucket)", c.call(ctx), backend.ErrBucketNotFound)
+		suitetest.CheckErr(t, c.name+"(missing bucket)", c.call(ctx), backend.ErrBucketNotFound)
 	}
 	if _, err := st.GetBucket(ctx, m); err == nil {
 		t.Errorf("GetBucket(%q) = nil error after writes to it; a write created the bucket", m)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 // call is one Store call that returns only its error.
@@ -31,10 +32,12 @@ func calls(bucket string, st metadata.Store) []call {
 		}},
 		{"DeleteObject", func(ctx context.Context) error { _, err := st.DeleteObject(ctx, bucket, "k"); return err }},
 		{"ListObjects", func(ctx context.Context) error { _, err := st.ListObjects(ctx, bucket, "", 10); return err }},
-		{"CreateUpload", func(ctx context.Context) error { return st.CreateUpload(ctx, fullUpload(bucket, "k", "u2", t0)) }},
+		{"CreateUpload", func(ctx context.Context) error {
+			return st.CreateUpload(ctx, suitetest.FullUpload(bucket, "k", "u2", suitetest.T0))
+		}},
 		{"GetUpload", func(ctx context.Context) error { _, err := st.GetUpload(ctx, bucket, "k", "u"); return err }},
 		{"PutPart", func(ctx context.Context) error {
-			_, err := st.PutPart(ctx, bucket, "k", "u", fullPart(1, "b"))
+			_, err := st.PutPart(ctx, bucket, "k", "u", suitetest.FullPart(1, "b"))
 			return err
 		}},
 		{"DeleteUpload", func(ctx context.Context) error { _, err := st.DeleteUpload(ctx, bucket, "k", "u"); return err }},
@@ -44,16 +47,16 @@ func calls(bucket string, st metadata.Store) []call {
 
 // testContext checks that every method fails with the context's error when
 // called with a context already cancelled, and changes nothing.
-func (s suite) testContext(t testingT) {
+func (s suite) testContext(t suitetest.T) {
 	st := s.openWithBucket(t)
 	mustPut(t, st, testBucket, fullObject("k"))
-	mustCreateUpload(t, st, fullUpload(testBucket, "k", "u", t0))
+	mustCreateUpload(t, st, suitetest.FullUpload(testBucket, "k", "u", suitetest.T0))
 	before := snapshot(t, st)
 
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	for _, c := range calls(testBucket, st) {
-		checkErr(t, c.name+"(cancelled context)", c.call(ctx), context.Canceled)
+		suitetest.CheckErr(t, c.name+"(cancelled context)", c.call(ctx), context.Canceled)
 	}
 	checkDiff(t, "records after calls with a cancelled context", before, snapshot(t, st))
 }
@@ -65,7 +68,7 @@ type state struct {
 	Uploads map[string][]backend.Upload
 }
 
-func snapshot(t testingT, st metadata.Store) state {
+func snapshot(t suitetest.T, st metadata.Store) state {
 	t.Helper()
 	ctx := t.Context()
 	s := state{Objects: map[string][]backend.Object{}, Uploads: map[string][]backend.Upload{}}
@@ -86,9 +89,9 @@ func snapshot(t testingT, st metadata.Store) state {
 
 // testConcurrency checks that conditional writes are atomic: of writers
 // racing with the same condition, exactly one wins.
-func (s suite) testConcurrency(t testingT) {
+func (s suite) testConcurrency(t suitetest.T) {
 	const n = 8
-	race := func(t testingT, setup func(metadata.Store), cond func(i int) metadata.Condition) {
+	race := func(t suitetest.T, setup func(metadata.Store), cond func(i int) metadata.Condition) {
 		t.Helper()
 		st := s.openWithBucket(t)
 		setup(st)
@@ -117,17 +120,17 @@ func (s suite) testConcurrency(t testingT) {
 			t.Fatalf("no writer succeeded; want exactly one")
 		}
 		got, err := st.GetObject(t.Context(), testBucket, "k")
-		if checkErr(t, "GetObject", err, nil) && got.ETag != fmt.Sprintf(`"writer-%d"`, winner) {
+		if suitetest.CheckErr(t, "GetObject", err, nil) && got.ETag != fmt.Sprintf(`"writer-%d"`, winner) {
 			t.Errorf("stored ETag = %s, want the winner's %q", got.ETag, fmt.Sprintf(`"writer-%d"`, winner))
 		}
 	}
 
-	t.Run("IfNoneMatch", func(t testingT) {
+	t.Run("IfNoneMatch", func(t suitetest.T) {
 		race(t, func(metadata.Store) {}, func(int) metadata.Condition {
 			return metadata.Condition{IfNoneMatch: true}
 		})
 	})
-	t.Run("IfMatch", func(t testingT) {
+	t.Run("IfMatch", func(t suitetest.T) {
 		// Every writer expects the original; once one replaces it, the
 		// others' If-Match fails.
 		race(t, func(st metadata.Store) { mustPut(t, st, testBucket, fullObject("k")) }, func(int) metadata.Condition {

@@ -6,37 +6,38 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
-func (s suite) testList(t testingT) {
-	// listBucket returns a store whose testBucket holds sortedKeys, written
+func (s suite) testList(t suitetest.T) {
+	// listBucket returns a store whose testBucket holds suitetest.SortedKeys, written
 	// in a scrambled order.
-	listBucket := func(t testingT) metadata.Store {
+	listBucket := func(t suitetest.T) metadata.Store {
 		t.Helper()
 		st := s.openWithBucket(t)
-		n := len(sortedKeys)
+		n := len(suitetest.SortedKeys)
 		for i := range n {
-			mustPut(t, st, testBucket, fullObject(sortedKeys[(i*7+3)%n]))
+			mustPut(t, st, testBucket, fullObject(suitetest.SortedKeys[(i*7+3)%n]))
 		}
 		return st
 	}
 
-	t.Run("Order", func(t testingT) {
+	t.Run("Order", func(t suitetest.T) {
 		st := listBucket(t)
 		got, err := st.ListObjects(t.Context(), testBucket, "", 1000)
-		checkErr(t, "ListObjects", err, nil)
-		want := make([]backend.Object, len(sortedKeys))
-		for i, k := range sortedKeys {
+		suitetest.CheckErr(t, "ListObjects", err, nil)
+		want := make([]backend.Object, len(suitetest.SortedKeys))
+		for i, k := range suitetest.SortedKeys {
 			want[i] = fullObject(k)
 		}
 		checkDiff(t, "ListObjects", want, got)
 	})
 
-	t.Run("From", func(t testingT) {
+	t.Run("From", func(t suitetest.T) {
 		st := listBucket(t)
 		tests := []struct {
 			from  string
-			first int // index in sortedKeys of the first key listed
+			first int // index in suitetest.SortedKeys of the first key listed
 		}{
 			{"", 0},
 			{"0", 0},
@@ -48,41 +49,41 @@ func (s suite) testList(t testingT) {
 			{"a/b\x00", 8},
 			{"b", 10},
 			{"ü", 13},
-			{"😀", len(sortedKeys) - 1},
-			{"😀\x00", len(sortedKeys)},
-			{"\U0010FFFF", len(sortedKeys)},
+			{"😀", len(suitetest.SortedKeys) - 1},
+			{"😀\x00", len(suitetest.SortedKeys)},
+			{"\U0010FFFF", len(suitetest.SortedKeys)},
 		}
 		for _, tt := range tests {
 			got, err := st.ListObjects(t.Context(), testBucket, tt.from, 1000)
 			call := fmt.Sprintf("ListObjects(from %q)", tt.from)
-			checkErr(t, call, err, nil)
-			checkKeys(t, call, sortedKeys[tt.first:], got)
+			suitetest.CheckErr(t, call, err, nil)
+			checkKeys(t, call, suitetest.SortedKeys[tt.first:], got)
 		}
 	})
 
-	t.Run("Limit", func(t testingT) {
+	t.Run("Limit", func(t suitetest.T) {
 		st := listBucket(t)
-		n := len(sortedKeys)
+		n := len(suitetest.SortedKeys)
 		tests := []struct{ limit, want int }{
 			{1, 1}, {3, 3}, {n - 1, n - 1}, {n, n}, {n + 5, n}, {0, 0}, {-1, 0},
 		}
 		for _, tt := range tests {
 			got, err := st.ListObjects(t.Context(), testBucket, "", tt.limit)
 			call := fmt.Sprintf("ListObjects(limit %d)", tt.limit)
-			checkErr(t, call, err, nil)
-			checkKeys(t, call, sortedKeys[:tt.want], got)
+			suitetest.CheckErr(t, call, err, nil)
+			checkKeys(t, call, suitetest.SortedKeys[:tt.want], got)
 		}
 		got, err := st.ListObjects(t.Context(), testBucket, "a/", 2)
-		checkErr(t, "ListObjects(from a/, limit 2)", err, nil)
+		suitetest.CheckErr(t, "ListObjects(from a/, limit 2)", err, nil)
 		checkKeys(t, "ListObjects(from a/, limit 2)", []string{"a/", "a/b"}, got)
 	})
 
-	t.Run("Pages", func(t testingT) {
+	t.Run("Pages", func(t suitetest.T) {
 		st := listBucket(t)
 		var all []string
 		from := ""
 		for page := 0; ; page++ {
-			if page > len(sortedKeys) {
+			if page > len(suitetest.SortedKeys) {
 				t.Fatalf("paging with limit 3 did not end after %d pages", page)
 			}
 			got, err := st.ListObjects(t.Context(), testBucket, from, 3)
@@ -97,10 +98,10 @@ func (s suite) testList(t testingT) {
 			}
 			from = got[len(got)-1].Key + "\x00"
 		}
-		checkDiff(t, "keys listed by pages of 3", sortedKeys, all)
+		checkDiff(t, "keys listed by pages of 3", suitetest.SortedKeys, all)
 	})
 
-	t.Run("AfterDelete", func(t testingT) {
+	t.Run("AfterDelete", func(t suitetest.T) {
 		st := listBucket(t)
 		deleted := []string{"a", "a/b", "😀"}
 		for _, k := range deleted {
@@ -108,25 +109,25 @@ func (s suite) testList(t testingT) {
 				t.Fatalf("DeleteObject(%q) = %v", k, err)
 			}
 		}
-		want := slices.DeleteFunc(slices.Clone(sortedKeys), func(k string) bool { return slices.Contains(deleted, k) })
+		want := slices.DeleteFunc(slices.Clone(suitetest.SortedKeys), func(k string) bool { return slices.Contains(deleted, k) })
 		got, err := st.ListObjects(t.Context(), testBucket, "", 1000)
-		checkErr(t, "ListObjects", err, nil)
+		suitetest.CheckErr(t, "ListObjects", err, nil)
 		checkKeys(t, "ListObjects after deletes", want, got)
 	})
 
-	t.Run("Empty", func(t testingT) {
+	t.Run("Empty", func(t suitetest.T) {
 		st := s.openWithBucket(t)
 		got, err := st.ListObjects(t.Context(), testBucket, "", 1000)
-		checkErr(t, "ListObjects(empty bucket)", err, nil)
+		suitetest.CheckErr(t, "ListObjects(empty bucket)", err, nil)
 		checkKeys(t, "ListObjects(empty bucket)", nil, got)
 	})
 
-	t.Run("OtherBucket", func(t testingT) {
+	t.Run("OtherBucket", func(t suitetest.T) {
 		st := listBucket(t)
 		mustCreateBucket(t, st, "other")
 		mustPut(t, st, "other", fullObject("a0"))
 		got, err := st.ListObjects(t.Context(), "other", "", 1000)
-		checkErr(t, "ListObjects(other)", err, nil)
+		suitetest.CheckErr(t, "ListObjects(other)", err, nil)
 		checkKeys(t, "ListObjects(other)", []string{"a0"}, got)
 	})
 }

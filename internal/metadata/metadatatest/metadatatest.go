@@ -18,58 +18,37 @@
 package metadatatest
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
-
-// testingT is the part of *testing.T the suite uses, so that the suite's
-// own tests can run it against broken stores and record what it reports.
-type testingT interface {
-	Helper()
-	Errorf(format string, args ...any)
-	Fatalf(format string, args ...any)
-	Cleanup(f func())
-	Context() context.Context
-	Run(name string, f func(t testingT)) bool
-}
-
-// realT adapts *testing.T to testingT.
-type realT struct{ *testing.T }
-
-func (r realT) Run(name string, f func(t testingT)) bool {
-	return r.T.Run(name, func(t *testing.T) { f(realT{t}) })
-}
 
 // Run tests the stores newStore returns. It calls newStore once per subtest
 // for a new, empty store; newStore registers whatever cleanup the store
 // needs with the t it is given.
 func Run(t *testing.T, newStore func(t *testing.T) metadata.Store) {
 	t.Helper()
-	run(realT{t}, func(t testingT) metadata.Store { return newStore(t.(realT).T) })
+	run(suitetest.Adapt(t), func(t suitetest.T) metadata.Store { return newStore(suitetest.Testing(t)) })
 }
 
 // suite holds what every subtest needs.
 type suite struct {
-	newStore func(t testingT) metadata.Store
+	newStore func(t suitetest.T) metadata.Store
 }
 
 // groups are the suite's top-level subtests, in order.
 func (s suite) groups() []struct {
 	name string
-	f    func(t testingT)
+	f    func(t suitetest.T)
 } {
 	return []struct {
 		name string
-		f    func(t testingT)
+		f    func(t suitetest.T)
 	}{
 		{"Buckets", s.testBuckets},
 		{"Objects", s.testObjects},
@@ -82,7 +61,7 @@ func (s suite) groups() []struct {
 	}
 }
 
-func run(t testingT, newStore func(t testingT) metadata.Store) {
+func run(t suitetest.T, newStore func(t suitetest.T) metadata.Store) {
 	t.Helper()
 	s := suite{newStore: newStore}
 	for _, g := range s.groups() {
@@ -91,7 +70,7 @@ func run(t testingT, newStore func(t testingT) metadata.Store) {
 }
 
 // open returns a new, empty store.
-func (s suite) open(t testingT) metadata.Store {
+func (s suite) open(t suitetest.T) metadata.Store {
 	t.Helper()
 	st := s.newStore(t)
 	if st == nil {
@@ -104,50 +83,39 @@ func (s suite) open(t testingT) metadata.Store {
 const testBucket = "bucket"
 
 // openWithBucket returns a new store holding one empty bucket, testBucket.
-func (s suite) openWithBucket(t testingT) metadata.Store {
+func (s suite) openWithBucket(t suitetest.T) metadata.Store {
 	t.Helper()
 	st := s.open(t)
 	mustCreateBucket(t, st, testBucket)
 	return st
 }
 
-func mustCreateBucket(t testingT, st metadata.Store, name string) {
+func mustCreateBucket(t suitetest.T, st metadata.Store, name string) {
 	t.Helper()
-	if err := st.CreateBucket(t.Context(), backend.Bucket{Name: name, Region: "us-east-1", Created: t0}); err != nil {
+	if err := st.CreateBucket(t.Context(), backend.Bucket{Name: name, Region: "us-east-1", Created: suitetest.T0}); err != nil {
 		t.Fatalf("CreateBucket(%q) = %v, want nil", name, err)
 	}
 }
 
-func mustPut(t testingT, st metadata.Store, bucket string, o backend.Object) {
+func mustPut(t suitetest.T, st metadata.Store, bucket string, o backend.Object) {
 	t.Helper()
 	if _, err := st.PutObject(t.Context(), bucket, o, metadata.Condition{}); err != nil {
 		t.Fatalf("PutObject(%q, %q) = %v, want nil", bucket, o.Key, err)
 	}
 }
 
-func mustCreateUpload(t testingT, st metadata.Store, u backend.Upload) {
+func mustCreateUpload(t suitetest.T, st metadata.Store, u backend.Upload) {
 	t.Helper()
 	if err := st.CreateUpload(t.Context(), u); err != nil {
 		t.Fatalf("CreateUpload(%q, %q) = %v, want nil", u.Key, u.ID, err)
 	}
 }
 
-func mustPutPart(t testingT, st metadata.Store, u backend.Upload, p backend.Part) {
+func mustPutPart(t suitetest.T, st metadata.Store, u backend.Upload, p backend.Part) {
 	t.Helper()
 	if _, err := st.PutPart(t.Context(), u.Bucket, u.Key, u.ID, p); err != nil {
 		t.Fatalf("PutPart(%q, %q, %d) = %v, want nil", u.Key, u.ID, p.Number, err)
 	}
-}
-
-// t0 is a fixed time with nanoseconds and a non-UTC zone, so that a store
-// or transport that truncates or shifts instants is caught.
-var t0 = time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.FixedZone("UTC+2", 2*60*60))
-
-// sortedKeys are object keys in ascending byte order, chosen where byte
-// order differs from other plausible orders.
-var sortedKeys = []string{
-	"0", "B", "a", "a b", "a-", "a.", "a/", "a/b", "a0", "a\x7f", "b",
-	"~", "é", "ü", "日本", "～", "😀",
 }
 
 // oddKeys are keys that a transport putting keys in URLs or paths, or
@@ -163,7 +131,7 @@ func fullObject(key string) backend.Object {
 		Key:          key,
 		Size:         11,
 		ETag:         `"etag-1"`,
-		LastModified: t0,
+		LastModified: suitetest.T0,
 		Headers: backend.Headers{
 			ContentType:        "text/plain; charset=utf-8",
 			ContentEncoding:    "gzip",
@@ -175,51 +143,16 @@ func fullObject(key string) backend.Object {
 		Metadata: map[string]string{"a": "1", "long-name": "two words", "utf8": "é", "empty": ""},
 		Checksum: backend.Checksum{Algorithm: "CRC32", Value: "AAAAAA==-2", Type: "COMPOSITE"},
 		Parts: []backend.Part{
-			fullPart(1, "blob-1"),
-			fullPart(2, "blob-2"),
+			suitetest.FullPart(1, "blob-1"),
+			suitetest.FullPart(2, "blob-2"),
 		},
 		Multipart: true,
 	}
 }
 
-func fullPart(n int, blob backend.BlobID) backend.Part {
-	return backend.Part{
-		Number:       n,
-		Size:         int64(n) * 5,
-		ETag:         fmt.Sprintf(`"part-%d"`, n),
-		Checksum:     backend.Checksum{Algorithm: "SHA256", Value: "qqqq", Type: "FULL_OBJECT"},
-		LastModified: t0.Add(time.Duration(n) * time.Second),
-		Blob:         blob,
-	}
-}
-
-func fullUpload(bucket, key, id string, initiated time.Time) backend.Upload {
-	return backend.Upload{
-		Bucket:            bucket,
-		Key:               key,
-		ID:                id,
-		Initiated:         initiated,
-		Headers:           backend.Headers{ContentType: "image/png", CacheControl: "max-age=60"},
-		Metadata:          map[string]string{"owner": "me"},
-		ChecksumAlgorithm: "CRC32C",
-		ChecksumType:      "COMPOSITE",
-	}
-}
-
-// checkErr reports an error unless errors.Is(err, want); want nil means
-// success. call describes the call, as in `GetObject("k")`.
-func checkErr(t testingT, call string, err, want error) bool {
-	t.Helper()
-	if !errors.Is(err, want) {
-		t.Errorf("%s: err = %v, want %v", call, err, want)
-		return false
-	}
-	return true
-}
-
 // checkDiff reports an error unless got equals want exactly (go-cmp: times
 // by instant, nil and empty maps and slices told apart).
-func checkDiff[T any](t testingT, call string, want, got T) bool {
+func checkDiff[T any](t suitetest.T, call string, want, got T) bool {
 	t.Helper()
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("%s mismatch (-want +got):\n%s", call, d)
@@ -231,7 +164,7 @@ func checkDiff[T any](t testingT, call string, want, got T) bool {
 // checkUpload is checkDiff for an upload returned by GetUpload or
 // DeleteUpload, whose Parts the store fills: with no parts, nil and empty
 // are both right.
-func checkUpload(t testingT, call string, want, got backend.Upload) bool {
+func checkUpload(t suitetest.T, call string, want, got backend.Upload) bool {
 	t.Helper()
 	if len(want.Parts) == 0 && len(got.Parts) == 0 {
 		want.Parts, got.Parts = nil, nil
@@ -241,7 +174,7 @@ func checkUpload(t testingT, call string, want, got backend.Upload) bool {
 
 // checkKeys reports an error unless the records' keys are want, in order.
 // An empty result may be nil or empty.
-func checkKeys(t testingT, call string, want []string, got []backend.Object) bool {
+func checkKeys(t suitetest.T, call string, want []string, got []backend.Object) bool {
 	t.Helper()
 	keys := make([]string, len(got))
 	for i, o := range got {

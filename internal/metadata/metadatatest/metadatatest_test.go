@@ -3,11 +3,8 @@ package metadatatest
 import (
 	"context"
 	"errors"
-	"fmt"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,114 +13,27 @@ import (
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/backend/memory"
 	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// recorder is a testingT that records failures instead of failing the real
-// test, so that the suite can be run against broken stores.
-type recorder struct {
-	path string // "/Group/Subtest"
-	rep  *report
-	only string // at the root: run only this top-level group
-
-	ctx    context.Context
-	cancel context.CancelFunc
-
-	// mu guards failed and cleanups.
-	mu       sync.Mutex
-	failed   bool
-	cleanups []func()
-}
-
-// report collects the failures of one run of the suite.
-type report struct {
-	mu       sync.Mutex // guards failures
-	failures []string   // "path: message"
-}
-
-func newRecorder(path string, rep *report) *recorder {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &recorder{path: path, rep: rep, ctx: ctx, cancel: cancel}
-}
-
-func (r *recorder) Helper() {}
-
-func (r *recorder) Errorf(format string, args ...any) {
-	r.mu.Lock()
-	r.failed = true
-	r.mu.Unlock()
-	r.rep.mu.Lock()
-	r.rep.failures = append(r.rep.failures, r.path+": "+fmt.Sprintf(format, args...))
-	r.rep.mu.Unlock()
-}
-
-func (r *recorder) Fatalf(format string, args ...any) {
-	r.Errorf(format, args...)
-	runtime.Goexit() // like testing.T: ends the subtest's goroutine
-}
-
-func (r *recorder) Cleanup(f func()) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.cleanups = append(r.cleanups, f)
-}
-
-func (r *recorder) Context() context.Context { return r.ctx }
-
-func (r *recorder) Run(name string, f func(t testingT)) bool {
-	if r.path == "" && r.only != "" && name != r.only {
-		return true
-	}
-	child := newRecorder(r.path+"/"+name, r.rep)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer child.finish()
-		f(child)
-	}()
-	<-done
-	child.mu.Lock()
-	failed := child.failed
-	child.mu.Unlock()
-	if failed {
-		r.mu.Lock()
-		r.failed = true
-		r.mu.Unlock()
-	}
-	return !failed
-}
-
-// finish cancels the context and runs cleanups, last first, as testing does.
-func (r *recorder) finish() {
-	r.cancel()
-	r.mu.Lock()
-	cleanups := r.cleanups
-	r.mu.Unlock()
-	for _, f := range slices.Backward(cleanups) {
-		f()
-	}
-}
-
 // runSuite runs the group of the suite named only against stores made by
 // wrap(metadata.NewLocal(memory.New())) and returns the failures.
-func runSuite(only string, wrap func(metadata.Store) metadata.Store) []string {
-	rep := &report{}
-	root := newRecorder("", rep)
-	root.only = only
-	run(root, func(t testingT) metadata.Store {
-		b := memory.New()
-		t.Cleanup(func() { b.Close() })
-		return wrap(metadata.NewLocal(b))
+func runSuite(t *testing.T, only string, wrap func(metadata.Store) metadata.Store) []string {
+	return suitetest.Record(t, only, func(t suitetest.T) {
+		run(t, func(t suitetest.T) metadata.Store {
+			b := memory.New()
+			t.Cleanup(func() { b.Close() })
+			return wrap(metadata.NewLocal(b))
+		})
 	})
-	root.finish()
-	return rep.failures
 }
 
 func TestSuitePassesLocal(t *testing.T) {
-	if failures := runSuite("", func(s metadata.Store) metadata.Store { return s }); len(failures) > 0 {
+	if failures := runSuite(t, "", func(s metadata.Store) metadata.Store { return s }); len(failures) > 0 {
 		t.Errorf("suite failed a correct store:\n%s", strings.Join(failures, "\n"))
 	}
 }
@@ -148,7 +58,7 @@ func TestSuiteCatches(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			failures := runSuite(tt.group, tt.wrap)
+			failures := runSuite(t, tt.group, tt.wrap)
 			if len(failures) == 0 {
 				t.Errorf("suite group %s passed a store that %s", tt.group, tt.name)
 			}

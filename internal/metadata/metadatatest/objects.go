@@ -5,119 +5,120 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
-func (s suite) testObjects(t testingT) {
-	t.Run("PutGet", func(t testingT) {
+func (s suite) testObjects(t suitetest.T) {
+	t.Run("PutGet", func(t suitetest.T) {
 		st := s.openWithBucket(t)
-		keys := append(append([]string{}, sortedKeys...), oddKeys...)
+		keys := append(append([]string{}, suitetest.SortedKeys...), oddKeys...)
 		for _, k := range keys {
 			replaced, err := st.PutObject(t.Context(), testBucket, fullObject(k), metadata.Condition{})
-			checkErr(t, fmt.Sprintf("PutObject(%q)", k), err, nil)
+			suitetest.CheckErr(t, fmt.Sprintf("PutObject(%q)", k), err, nil)
 			if replaced != nil {
 				t.Errorf("PutObject(%q) of a new key replaced %+v, want nil", k, *replaced)
 			}
 		}
 		for _, k := range keys {
 			got, err := st.GetObject(t.Context(), testBucket, k)
-			if checkErr(t, fmt.Sprintf("GetObject(%q)", k), err, nil) {
+			if suitetest.CheckErr(t, fmt.Sprintf("GetObject(%q)", k), err, nil) {
 				checkDiff(t, fmt.Sprintf("GetObject(%q)", k), fullObject(k), got)
 			}
 		}
 	})
 
 	// Records come back as stored, nil and empty maps and slices included.
-	t.Run("RoundTrip", func(t testingT) {
+	t.Run("RoundTrip", func(t suitetest.T) {
 		tests := []struct {
 			name string
 			obj  backend.Object
 		}{
 			{"Minimal", backend.Object{Key: "k"}},
 			{"EmptyNotNil", backend.Object{Key: "k", Metadata: map[string]string{}, Parts: []backend.Part{}}},
-			{"UTC", backend.Object{Key: "k", LastModified: t0.UTC(), Size: 1 << 40}},
+			{"UTC", backend.Object{Key: "k", LastModified: suitetest.T0.UTC(), Size: 1 << 40}},
 			{"Full", fullObject("k")},
 			{"ZeroPart", backend.Object{Key: "k", Parts: []backend.Part{{}}}},
 		}
 		for _, tt := range tests {
-			t.Run(tt.name, func(t testingT) {
+			t.Run(tt.name, func(t suitetest.T) {
 				st := s.openWithBucket(t)
 				mustPut(t, st, testBucket, tt.obj)
 				got, err := st.GetObject(t.Context(), testBucket, tt.obj.Key)
-				if checkErr(t, "GetObject", err, nil) {
+				if suitetest.CheckErr(t, "GetObject", err, nil) {
 					checkDiff(t, "GetObject", tt.obj, got)
 				}
 				list, err := st.ListObjects(t.Context(), testBucket, "", 10)
-				if checkErr(t, "ListObjects", err, nil) {
+				if suitetest.CheckErr(t, "ListObjects", err, nil) {
 					checkDiff(t, "ListObjects", []backend.Object{tt.obj}, list)
 				}
 				replaced, err := st.PutObject(t.Context(), testBucket, backend.Object{Key: tt.obj.Key}, metadata.Condition{})
-				if checkErr(t, "PutObject(replace)", err, nil) {
+				if suitetest.CheckErr(t, "PutObject(replace)", err, nil) {
 					checkDiff(t, "PutObject(replace) replaced", &tt.obj, replaced)
 				}
 				mustPut(t, st, testBucket, tt.obj)
 				deleted, err := st.DeleteObject(t.Context(), testBucket, tt.obj.Key)
-				if checkErr(t, "DeleteObject", err, nil) {
+				if suitetest.CheckErr(t, "DeleteObject", err, nil) {
 					checkDiff(t, "DeleteObject", tt.obj, deleted)
 				}
 			})
 		}
 	})
 
-	t.Run("Replace", func(t testingT) {
+	t.Run("Replace", func(t suitetest.T) {
 		st := s.openWithBucket(t)
 		v1 := fullObject("k")
-		v2 := backend.Object{Key: "k", Size: 3, ETag: `"v2"`, LastModified: t0, Metadata: map[string]string{"v": "2"}}
+		v2 := backend.Object{Key: "k", Size: 3, ETag: `"v2"`, LastModified: suitetest.T0, Metadata: map[string]string{"v": "2"}}
 		mustPut(t, st, testBucket, v1)
 		replaced, err := st.PutObject(t.Context(), testBucket, v2, metadata.Condition{})
-		checkErr(t, "PutObject(v2)", err, nil)
+		suitetest.CheckErr(t, "PutObject(v2)", err, nil)
 		checkDiff(t, "PutObject(v2) replaced", &v1, replaced)
 		got, err := st.GetObject(t.Context(), testBucket, "k")
-		if checkErr(t, "GetObject", err, nil) {
+		if suitetest.CheckErr(t, "GetObject", err, nil) {
 			checkDiff(t, "GetObject after replace", v2, got)
 		}
 	})
 
-	t.Run("GetMissing", func(t testingT) {
+	t.Run("GetMissing", func(t suitetest.T) {
 		st := s.openWithBucket(t)
 		mustPut(t, st, testBucket, fullObject("a"))
 		for _, k := range []string{"b", "A", "a/", "a ", ""} {
 			_, err := st.GetObject(t.Context(), testBucket, k)
-			checkErr(t, fmt.Sprintf("GetObject(%q)", k), err, backend.ErrObjectNotFound)
+			suitetest.CheckErr(t, fmt.Sprintf("GetObject(%q)", k), err, backend.ErrObjectNotFound)
 		}
 	})
 
-	t.Run("Delete", func(t testingT) {
+	t.Run("Delete", func(t suitetest.T) {
 		st := s.openWithBucket(t)
 		mustPut(t, st, testBucket, fullObject("k"))
 		mustPut(t, st, testBucket, fullObject("other"))
 		got, err := st.DeleteObject(t.Context(), testBucket, "k")
-		if checkErr(t, "DeleteObject", err, nil) {
+		if suitetest.CheckErr(t, "DeleteObject", err, nil) {
 			checkDiff(t, "DeleteObject", fullObject("k"), got)
 		}
 		_, err = st.GetObject(t.Context(), testBucket, "k")
-		checkErr(t, "GetObject(deleted)", err, backend.ErrObjectNotFound)
+		suitetest.CheckErr(t, "GetObject(deleted)", err, backend.ErrObjectNotFound)
 		_, err = st.DeleteObject(t.Context(), testBucket, "k")
-		checkErr(t, "DeleteObject(deleted)", err, backend.ErrObjectNotFound)
+		suitetest.CheckErr(t, "DeleteObject(deleted)", err, backend.ErrObjectNotFound)
 		if _, err := st.GetObject(t.Context(), testBucket, "other"); err != nil {
 			t.Errorf("GetObject(other) = %v after deleting another key", err)
 		}
 	})
 
-	t.Run("BucketsAreSeparate", func(t testingT) {
+	t.Run("BucketsAreSeparate", func(t suitetest.T) {
 		st := s.openWithBucket(t)
 		mustCreateBucket(t, st, "other")
 		mustPut(t, st, testBucket, fullObject("k"))
 		_, err := st.GetObject(t.Context(), "other", "k")
-		checkErr(t, "GetObject(other bucket)", err, backend.ErrObjectNotFound)
+		suitetest.CheckErr(t, "GetObject(other bucket)", err, backend.ErrObjectNotFound)
 		v := backend.Object{Key: "k", ETag: `"other"`}
 		mustPut(t, st, "other", v)
 		got, err := st.GetObject(t.Context(), testBucket, "k")
-		if checkErr(t, "GetObject", err, nil) {
+		if suitetest.CheckErr(t, "GetObject", err, nil) {
 			checkDiff(t, "GetObject after a put to another bucket", fullObject("k"), got)
 		}
 	})
 
-	t.Run("Copies", func(t testingT) {
+	t.Run("Copies", func(t suitetest.T) {
 		st := s.openWithBucket(t)
 		in := fullObject("k")
 		mustPut(t, st, testBucket, in)
@@ -129,7 +130,7 @@ func (s suite) testObjects(t testingT) {
 			mutate(&list[i])
 		}
 		got, err := st.GetObject(t.Context(), testBucket, "k")
-		if checkErr(t, "GetObject", err, nil) {
+		if suitetest.CheckErr(t, "GetObject", err, nil) {
 			checkDiff(t, "GetObject after mutating values passed in and returned", fullObject("k"), got)
 		}
 	})
@@ -150,9 +151,9 @@ func mutate(o *backend.Object) {
 
 // testConditions checks PutObject's Condition: whether the write happens,
 // its error, what it reports replaced, and what is stored afterwards.
-func (s suite) testConditions(t testingT) {
+func (s suite) testConditions(t suitetest.T) {
 	cur := fullObject("k") // ETag "etag-1"
-	next := backend.Object{Key: "k", Size: 2, ETag: `"etag-2"`, LastModified: t0, Metadata: map[string]string{"v": "2"}}
+	next := backend.Object{Key: "k", Size: 2, ETag: `"etag-2"`, LastModified: suitetest.T0, Metadata: map[string]string{"v": "2"}}
 	tests := []struct {
 		name    string
 		current *backend.Object // stored before the write; nil: absent
@@ -173,14 +174,14 @@ func (s suite) testConditions(t testingT) {
 		{"IfMatchAny/Present", &cur, metadata.Condition{IfMatch: "*"}, nil},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t testingT) {
+		t.Run(tt.name, func(t suitetest.T) {
 			st := s.openWithBucket(t)
 			if tt.current != nil {
 				mustPut(t, st, testBucket, *tt.current)
 			}
 			call := fmt.Sprintf("PutObject(%+v)", tt.cond)
 			replaced, err := st.PutObject(t.Context(), testBucket, next, tt.cond)
-			checkErr(t, call, err, tt.wantErr)
+			suitetest.CheckErr(t, call, err, tt.wantErr)
 
 			wantStored := tt.current
 			if tt.wantErr == nil {
@@ -191,18 +192,18 @@ func (s suite) testConditions(t testingT) {
 			}
 			got, err := st.GetObject(t.Context(), testBucket, "k")
 			if wantStored == nil {
-				checkErr(t, "GetObject after "+call, err, backend.ErrObjectNotFound)
-			} else if checkErr(t, "GetObject after "+call, err, nil) {
+				suitetest.CheckErr(t, "GetObject after "+call, err, backend.ErrObjectNotFound)
+			} else if suitetest.CheckErr(t, "GetObject after "+call, err, nil) {
 				checkDiff(t, "GetObject after "+call, *wantStored, got)
 			}
 		})
 	}
 
-	t.Run("MissingBucket", func(t testingT) {
+	t.Run("MissingBucket", func(t suitetest.T) {
 		st := s.open(t)
 		for _, cond := range []metadata.Condition{{IfNoneMatch: true}, {IfMatch: "*"}} {
 			_, err := st.PutObject(t.Context(), "missing", next, cond)
-			checkErr(t, fmt.Sprintf("PutObject(missing bucket, %+v)", cond), err, backend.ErrBucketNotFound)
+			suitetest.CheckErr(t, fmt.Sprintf("PutObject(missing bucket, %+v)", cond), err, backend.ErrBucketNotFound)
 		}
 	})
 }

@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -28,6 +27,7 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/storage"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 const mib = 1 << 20
@@ -35,68 +35,28 @@ const mib = 1 << 20
 // copyBuf is the read size of the gateway's copy loop.
 const copyBuf = 32 << 10
 
-// testingT is the part of *testing.T the suite uses, so that the suite's own
-// tests can record what it reports against broken stores.
-type testingT interface {
-	Helper()
-	Errorf(format string, args ...any)
-	Fatalf(format string, args ...any)
-	Context() context.Context
-	Run(name string, f func(t testingT)) bool
-}
-
-type realT struct{ *testing.T }
-
-func (r realT) Run(name string, f func(t testingT)) bool {
-	return r.T.Run(name, func(t *testing.T) { f(realT{t}) })
-}
-
 // Run tests the stores newStore returns. It calls newStore once per subtest
 // for a new, empty store; newStore registers any cleanup with t.
 func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Helper()
-	run(realT{t}, func(t testingT) storage.Store { return newStore(t.(realT).T) })
+	run(suitetest.Adapt(t), func(t suitetest.T) storage.Store { return newStore(suitetest.Testing(t)) })
 }
 
-func run(t testingT, newStore func(t testingT) storage.Store) {
-	t.Run("WriteRead", func(t testingT) { testWriteRead(t, newStore(t)) })
-	t.Run("SequentialReads", func(t testingT) { testSequentialReads(t, newStore(t)) })
-	t.Run("DistinctIDs", func(t testingT) { testDistinctIDs(t, newStore(t)) })
-	t.Run("Delete", func(t testingT) { testDelete(t, newStore(t)) })
-	t.Run("DeleteWhileOpen", func(t testingT) { testDeleteWhileOpen(t, newStore(t)) })
-	t.Run("NotFound", func(t testingT) { testNotFound(t, newStore(t)) })
-	t.Run("FailedReader", func(t testingT) { testFailedReader(t, newStore(t)) })
-	t.Run("Cancelled", func(t testingT) { testCancelled(t, newStore(t)) })
-	t.Run("Close", func(t testingT) { testClose(t, newStore(t)) })
-	t.Run("ConcurrentReads", func(t testingT) { testConcurrentReads(t, newStore(t)) })
-	t.Run("LargeStream", func(t testingT) { testLargeStream(t, newStore(t)) })
+func run(t suitetest.T, newStore func(t suitetest.T) storage.Store) {
+	t.Run("WriteRead", func(t suitetest.T) { testWriteRead(t, newStore(t)) })
+	t.Run("SequentialReads", func(t suitetest.T) { testSequentialReads(t, newStore(t)) })
+	t.Run("DistinctIDs", func(t suitetest.T) { testDistinctIDs(t, newStore(t)) })
+	t.Run("Delete", func(t suitetest.T) { testDelete(t, newStore(t)) })
+	t.Run("DeleteWhileOpen", func(t suitetest.T) { testDeleteWhileOpen(t, newStore(t)) })
+	t.Run("NotFound", func(t suitetest.T) { testNotFound(t, newStore(t)) })
+	t.Run("FailedReader", func(t suitetest.T) { testFailedReader(t, newStore(t)) })
+	t.Run("Cancelled", func(t suitetest.T) { testCancelled(t, newStore(t)) })
+	t.Run("Close", func(t suitetest.T) { testClose(t, newStore(t)) })
+	t.Run("ConcurrentReads", func(t suitetest.T) { testConcurrentReads(t, newStore(t)) })
+	t.Run("LargeStream", func(t suitetest.T) { testLargeStream(t, newStore(t)) })
 }
 
-// content returns n pseudo-random bytes determined by seed.
-func content(seed uint64, n int) []byte {
-	b := make([]byte, n)
-	_, _ = stream(seed).Read(b)
-	return b
-}
-
-// stream returns an endless pseudo-random byte stream determined by seed;
-// content(seed, n) is its first n bytes.
-func stream(seed uint64) io.Reader {
-	var s [32]byte
-	s[0], s[1] = byte(seed), byte(seed>>8)
-	return rand.NewChaCha8(s)
-}
-
-func checkErr(t testingT, call string, err, want error) bool {
-	t.Helper()
-	if !errors.Is(err, want) {
-		t.Errorf("%s: err = %v, want %v", call, err, want)
-		return false
-	}
-	return true
-}
-
-func mustWrite(t testingT, s storage.Store, data []byte) backend.BlobID {
+func mustWrite(t suitetest.T, s storage.Store, data []byte) backend.BlobID {
 	t.Helper()
 	id, n, err := s.Write(t.Context(), bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -108,7 +68,7 @@ func mustWrite(t testingT, s storage.Store, data []byte) backend.BlobID {
 	return id
 }
 
-func mustOpen(t testingT, s storage.Store, id backend.BlobID) backend.Blob {
+func mustOpen(t suitetest.T, s storage.Store, id backend.BlobID) backend.Blob {
 	t.Helper()
 	bl, err := s.Open(t.Context(), id)
 	if err != nil {
@@ -118,7 +78,7 @@ func mustOpen(t testingT, s storage.Store, id backend.BlobID) backend.Blob {
 }
 
 // checkBlob reports an error unless blob id holds want.
-func checkBlob(t testingT, s storage.Store, id backend.BlobID, want []byte) {
+func checkBlob(t suitetest.T, s storage.Store, id backend.BlobID, want []byte) {
 	t.Helper()
 	bl, err := s.Open(t.Context(), id)
 	if err != nil {
@@ -131,7 +91,7 @@ func checkBlob(t testingT, s storage.Store, id backend.BlobID, want []byte) {
 
 // checkSection reads [off, off+n) of bl the way the gateway does, through
 // an io.SectionReader in copyBuf reads, and compares it with want[off:].
-func checkSection(t testingT, bl backend.Blob, off, n int64, want []byte) {
+func checkSection(t suitetest.T, bl backend.Blob, off, n int64, want []byte) {
 	t.Helper()
 	if bl.Size() != int64(len(want)) {
 		t.Errorf("Size() = %d, want %d", bl.Size(), len(want))
@@ -156,7 +116,7 @@ func (o onlyWriter) Write(p []byte) (int, error) { return o.w.Write(p) }
 
 // checkReadAt reads bl at offsets around the ends and MiB boundaries,
 // checking the io.ReaderAt contract: a short read returns io.EOF.
-func checkReadAt(t testingT, bl backend.Blob, want []byte) {
+func checkReadAt(t suitetest.T, bl backend.Blob, want []byte) {
 	t.Helper()
 	size := int64(len(want))
 	offs := []int64{0, 1, size / 2, mib - 1, mib, mib + 1, 2*mib - 3, size - 1, size, size + 1, size + mib}
@@ -186,7 +146,7 @@ func checkReadAt(t testingT, bl backend.Blob, want []byte) {
 	}
 }
 
-func testWriteRead(t testingT, s storage.Store) {
+func testWriteRead(t suitetest.T, s storage.Store) {
 	big := 3*mib + 17
 	tests := []struct {
 		name string
@@ -211,8 +171,8 @@ func testWriteRead(t testingT, s storage.Store) {
 		{"BigHintHigh", big, 4 * mib, false},
 	}
 	for i, tt := range tests {
-		t.Run(tt.name, func(t testingT) {
-			want := content(uint64(i), tt.size)
+		t.Run(tt.name, func(t suitetest.T) {
+			want := suitetest.Content(uint64(i), tt.size)
 			var r io.Reader = bytes.NewReader(want)
 			if tt.half {
 				r = iotest.HalfReader(r)
@@ -239,8 +199,8 @@ func testWriteRead(t testingT, s storage.Store) {
 
 // testSequentialReads reads one open multi-MiB blob as the gateway serves
 // GETs of it: whole, by ranges, and again after seeking back.
-func testSequentialReads(t testingT, s storage.Store) {
-	want := content(3, 5*mib+3)
+func testSequentialReads(t suitetest.T, s storage.Store) {
+	want := suitetest.Content(3, 5*mib+3)
 	size := int64(len(want))
 	id := mustWrite(t, s, want)
 	bl := mustOpen(t, s, id)
@@ -282,85 +242,69 @@ func testSequentialReads(t testingT, s storage.Store) {
 	}
 }
 
-func testDistinctIDs(t testingT, s storage.Store) {
+func testDistinctIDs(t suitetest.T, s storage.Store) {
 	ids := map[backend.BlobID]int{}
 	for i := range 10 {
-		id := mustWrite(t, s, content(uint64(i), 100+i))
+		id := mustWrite(t, s, suitetest.Content(uint64(i), 100+i))
 		if j, ok := ids[id]; ok {
 			t.Errorf("Write #%d returned ID %q, like Write #%d", i, id, j)
 		}
 		ids[id] = i
 	}
 	for id, i := range ids {
-		checkBlob(t, s, id, content(uint64(i), 100+i))
+		checkBlob(t, s, id, suitetest.Content(uint64(i), 100+i))
 	}
 }
 
-func testDelete(t testingT, s storage.Store) {
-	id := mustWrite(t, s, content(1, 1000))
-	other := mustWrite(t, s, content(2, 200*1024))
-	checkErr(t, "Delete", s.Delete(t.Context(), id), nil)
+func testDelete(t suitetest.T, s storage.Store) {
+	id := mustWrite(t, s, suitetest.Content(1, 1000))
+	other := mustWrite(t, s, suitetest.Content(2, 200*1024))
+	suitetest.CheckErr(t, "Delete", s.Delete(t.Context(), id), nil)
 	_, err := s.Open(t.Context(), id)
-	checkErr(t, "Open(deleted)", err, backend.ErrBlobNotFound)
-	checkErr(t, "Delete(deleted)", s.Delete(t.Context(), id), backend.ErrBlobNotFound)
-	checkBlob(t, s, other, content(2, 200*1024))
-	next := mustWrite(t, s, content(3, 10))
+	suitetest.CheckErr(t, "Open(deleted)", err, backend.ErrBlobNotFound)
+	suitetest.CheckErr(t, "Delete(deleted)", s.Delete(t.Context(), id), backend.ErrBlobNotFound)
+	checkBlob(t, s, other, suitetest.Content(2, 200*1024))
+	next := mustWrite(t, s, suitetest.Content(3, 10))
 	if next == id || next == other {
 		t.Errorf("Write after Delete reused ID %q", next)
 	}
-	checkErr(t, "Delete(big)", s.Delete(t.Context(), other), nil)
+	suitetest.CheckErr(t, "Delete(big)", s.Delete(t.Context(), other), nil)
 	_, err = s.Open(t.Context(), other)
-	checkErr(t, "Open(deleted)", err, backend.ErrBlobNotFound)
+	suitetest.CheckErr(t, "Open(deleted)", err, backend.ErrBlobNotFound)
 }
 
 // testDeleteWhileOpen checks that a blob being read in order (as a GET
 // streams it) stays readable when it is deleted: an overwrite deletes the
 // replaced object's blobs while GETs may still stream them.
-func testDeleteWhileOpen(t testingT, s storage.Store) {
+func testDeleteWhileOpen(t suitetest.T, s storage.Store) {
 	for _, size := range []int{1000, 2*mib + 5} {
-		want := content(1, size)
+		want := suitetest.Content(1, size)
 		id := mustWrite(t, s, want)
 		bl := mustOpen(t, s, id)
-		checkErr(t, "Delete(open)", s.Delete(t.Context(), id), nil)
+		suitetest.CheckErr(t, "Delete(open)", s.Delete(t.Context(), id), nil)
 		checkSection(t, bl, 0, int64(size), want)
-		checkErr(t, "Blob.Close", bl.Close(), nil)
+		suitetest.CheckErr(t, "Blob.Close", bl.Close(), nil)
 	}
 }
 
-func testNotFound(t testingT, s storage.Store) {
+func testNotFound(t suitetest.T, s storage.Store) {
 	ids := []backend.BlobID{"", "0", "1", "nope", ".", "..", "../../etc/passwd", "/", "/etc/passwd",
 		"blobs", ".tmp", "a/b", "a?b", "a#b", "%2F", "\x00", " ", backend.BlobID(strings.Repeat("f", 300)),
 		"00000000-0000000000000000", "r1"}
 	for _, id := range ids {
 		_, err := s.Open(t.Context(), id)
-		checkErr(t, fmt.Sprintf("Open(%q)", id), err, backend.ErrBlobNotFound)
-		checkErr(t, fmt.Sprintf("Delete(%q)", id), s.Delete(t.Context(), id), backend.ErrBlobNotFound)
+		suitetest.CheckErr(t, fmt.Sprintf("Open(%q)", id), err, backend.ErrBlobNotFound)
+		suitetest.CheckErr(t, fmt.Sprintf("Delete(%q)", id), s.Delete(t.Context(), id), backend.ErrBlobNotFound)
 	}
 }
 
-// failingReader yields n zero bytes, then err.
-type failingReader struct {
-	n   int
-	err error
-}
-
-func (r *failingReader) Read(p []byte) (int, error) {
-	if r.n == 0 {
-		return 0, r.err
-	}
-	k := min(len(p), r.n)
-	clear(p[:k])
-	r.n -= k
-	return k, nil
-}
-
-func testFailedReader(t testingT, s storage.Store) {
+func testFailedReader(t suitetest.T, s storage.Store) {
 	errRead := errors.New("storagetest: read failed")
 	for _, n := range []int{0, 10, 3*mib + 1} {
 		for _, hint := range []int64{-1, int64(n), 4 * mib} {
-			id, _, err := s.Write(t.Context(), &failingReader{n: n, err: errRead}, hint)
+			id, _, err := s.Write(t.Context(), suitetest.FailAfter(n, errRead), hint)
 			call := fmt.Sprintf("Write(fails after %d bytes, hint %d)", n, hint)
-			checkErr(t, call, err, errRead)
+			suitetest.CheckErr(t, call, err, errRead)
 			if id != "" {
 				t.Errorf("%s returned ID %q, want none", call, id)
 			}
@@ -368,41 +312,30 @@ func testFailedReader(t testingT, s storage.Store) {
 	}
 }
 
-// cancellingReader cancels its context on the first Read.
-type cancellingReader struct {
-	r      io.Reader
-	cancel context.CancelFunc
-}
-
-func (c *cancellingReader) Read(p []byte) (int, error) {
-	c.cancel()
-	return c.r.Read(p)
-}
-
-func testCancelled(t testingT, s storage.Store) {
+func testCancelled(t suitetest.T, s storage.Store) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	id, _, err := s.Write(ctx, bytes.NewReader(content(1, 10)), 10)
-	checkErr(t, "Write(cancelled context)", err, context.Canceled)
+	id, _, err := s.Write(ctx, bytes.NewReader(suitetest.Content(1, 10)), 10)
+	suitetest.CheckErr(t, "Write(cancelled context)", err, context.Canceled)
 	if id != "" {
 		t.Errorf("Write(cancelled context) returned ID %q, want none", id)
 	}
 	_, err = s.Open(ctx, "1")
-	checkErr(t, "Open(cancelled context)", err, context.Canceled)
+	suitetest.CheckErr(t, "Open(cancelled context)", err, context.Canceled)
 
 	// Cancelled while reading: the reader never fails, so only the context
 	// can stop the write.
 	ctx, cancel = context.WithCancel(t.Context())
 	defer cancel()
-	r := &cancellingReader{r: bytes.NewReader(make([]byte, 8*mib)), cancel: cancel}
+	r := suitetest.CancelOnRead(bytes.NewReader(make([]byte, 8*mib)), cancel)
 	id, _, err = s.Write(ctx, r, -1)
-	checkErr(t, "Write(context cancelled during the read)", err, context.Canceled)
+	suitetest.CheckErr(t, "Write(context cancelled during the read)", err, context.Canceled)
 	if id != "" {
 		t.Errorf("Write(context cancelled during the read) returned ID %q, want none", id)
 	}
 
 	// A blob's reads end with the context it was opened with.
-	want := content(2, 3*mib)
+	want := suitetest.Content(2, 3*mib)
 	id = mustWrite(t, s, want)
 	ctx, cancel = context.WithCancel(t.Context())
 	bl, err := s.Open(ctx, id)
@@ -417,31 +350,31 @@ func testCancelled(t testingT, s storage.Store) {
 	cancel()
 	for off := int64(copyBuf); off < int64(len(want)); off += copyBuf {
 		if _, err := bl.ReadAt(buf, off); err != nil {
-			checkErr(t, "ReadAt after its context ended", err, context.Canceled)
+			suitetest.CheckErr(t, "ReadAt after its context ended", err, context.Canceled)
 			return
 		}
 	}
 	// A store may have the whole blob at hand already; then reads succeed.
 }
 
-func testClose(t testingT, s storage.Store) {
+func testClose(t suitetest.T, s storage.Store) {
 	for _, size := range []int{10, 2 * mib} {
-		id := mustWrite(t, s, content(1, size))
+		id := mustWrite(t, s, suitetest.Content(1, size))
 		bl := mustOpen(t, s, id)
 		if _, err := bl.ReadAt(make([]byte, copyBuf), 0); err != nil && err != io.EOF {
 			t.Fatalf("ReadAt = %v", err)
 		}
-		checkErr(t, "Close", bl.Close(), nil)
+		suitetest.CheckErr(t, "Close", bl.Close(), nil)
 		if n, err := bl.ReadAt(make([]byte, 10), 0); err == nil {
 			t.Errorf("ReadAt after Close = %d, nil; want an error", n)
 		}
 		_ = bl.Close() // must not panic
-		checkBlob(t, s, id, content(1, size))
+		checkBlob(t, s, id, suitetest.Content(1, size))
 	}
 }
 
-func testConcurrentReads(t testingT, s storage.Store) {
-	want := content(7, 2*mib+3)
+func testConcurrentReads(t suitetest.T, s storage.Store) {
+	want := suitetest.Content(7, 2*mib+3)
 	id := mustWrite(t, s, want)
 	bl := mustOpen(t, s, id)
 	defer bl.Close()
@@ -503,9 +436,9 @@ func (c *compare) ok() bool { return !c.bad && c.off == len(c.want) }
 // testLargeStream writes a blob from a reader that generates it, without a
 // size hint, and reads it back sequentially, comparing it with the
 // generator's output: no copy of the whole blob exists outside the store.
-func testLargeStream(t testingT, s storage.Store) {
+func testLargeStream(t suitetest.T, s storage.Store) {
 	const size = 24 * mib
-	id, n, err := s.Write(t.Context(), io.LimitReader(stream(9), size), -1)
+	id, n, err := s.Write(t.Context(), io.LimitReader(suitetest.Stream(9), size), -1)
 	if err != nil || n != size {
 		t.Fatalf("Write(%d generated bytes) = %d, %v", size, n, err)
 	}
@@ -514,7 +447,7 @@ func testLargeStream(t testingT, s storage.Store) {
 	if bl.Size() != size {
 		t.Fatalf("Size() = %d, want %d", bl.Size(), size)
 	}
-	gen := io.LimitReader(stream(9), size)
+	gen := io.LimitReader(suitetest.Stream(9), size)
 	buf, want := make([]byte, copyBuf), make([]byte, copyBuf)
 	sr := io.NewSectionReader(bl, 0, size)
 	for off := 0; off < size; off += copyBuf {
@@ -529,5 +462,5 @@ func testLargeStream(t testingT, s storage.Store) {
 	if n, err := sr.Read(buf); n != 0 || err != io.EOF {
 		t.Errorf("Read at the end = %d, %v; want 0, io.EOF", n, err)
 	}
-	checkErr(t, "Delete", s.Delete(t.Context(), id), nil)
+	suitetest.CheckErr(t, "Delete", s.Delete(t.Context(), id), nil)
 }

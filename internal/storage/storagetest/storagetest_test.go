@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -14,98 +12,32 @@ import (
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/backend/memory"
 	"github.com/mocks3/mocks3/internal/storage"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// recorder is a testingT that records failures instead of failing the real
-// test, so the suite can be run against broken stores.
-type recorder struct {
-	path string // "/Group/Subtest"
-	rep  *report
-	only string // at the root: run only this top-level group, if set
-
-	ctx    context.Context
-	cancel context.CancelFunc
-	mu     sync.Mutex // guards failed
-	failed bool
-}
-
-// report collects the failures of one run of the suite.
-type report struct {
-	mu       sync.Mutex // guards failures
-	failures []string   // "path: message"
-}
-
-func newRecorder(path string, rep *report) *recorder {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &recorder{path: path, rep: rep, ctx: ctx, cancel: cancel}
-}
-
-func (r *recorder) Helper() {}
-
-func (r *recorder) Errorf(format string, args ...any) {
-	r.mu.Lock()
-	r.failed = true
-	r.mu.Unlock()
-	r.rep.mu.Lock()
-	r.rep.failures = append(r.rep.failures, r.path+": "+fmt.Sprintf(format, args...))
-	r.rep.mu.Unlock()
-}
-
-func (r *recorder) Fatalf(format string, args ...any) {
-	r.Errorf(format, args...)
-	runtime.Goexit() // like testing.T: ends the subtest's goroutine
-}
-
-func (r *recorder) Context() context.Context { return r.ctx }
-
-func (r *recorder) Run(name string, f func(t testingT)) bool {
-	if r.path == "" && r.only != "" && name != r.only {
-		return true
-	}
-	child := newRecorder(r.path+"/"+name, r.rep)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer child.cancel()
-		f(child)
-	}()
-	<-done
-	child.mu.Lock()
-	failed := child.failed
-	child.mu.Unlock()
-	if failed {
-		r.mu.Lock()
-		r.failed = true
-		r.mu.Unlock()
-	}
-	return !failed
-}
-
 // runSuite runs the group of the suite named only (all if empty) against
 // stores made by wrap over a memory backend, and returns the failures.
-func runSuite(only string, wrap func(storage.Store) storage.Store) []string {
-	rep := &report{}
-	root := newRecorder("", rep)
-	root.only = only
+func runSuite(t *testing.T, only string, wrap func(storage.Store) storage.Store) []string {
 	var backends []*memory.Backend
-	run(root, func(testingT) storage.Store {
-		b := memory.New()
-		backends = append(backends, b)
-		return wrap(storage.NewLocal(b))
+	failures := suitetest.Record(t, only, func(t suitetest.T) {
+		run(t, func(suitetest.T) storage.Store {
+			b := memory.New()
+			backends = append(backends, b)
+			return wrap(storage.NewLocal(b))
+		})
 	})
-	root.cancel()
 	for _, b := range backends {
 		b.Close()
 	}
-	return rep.failures
+	return failures
 }
 
 func TestSuitePassesLocal(t *testing.T) {
-	if failures := runSuite("", func(s storage.Store) storage.Store { return s }); len(failures) > 0 {
+	if failures := runSuite(t, "", func(s storage.Store) storage.Store { return s }); len(failures) > 0 {
 		t.Errorf("suite failed a correct store:\n%s", strings.Join(failures, "\n"))
 	}
 }
@@ -135,7 +67,7 @@ func TestSuiteCatches(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if failures := runSuite(tt.group, tt.wrap); len(failures) == 0 {
+			if failures := runSuite(t, tt.group, tt.wrap); len(failures) == 0 {
 				t.Errorf("suite group %s passed a store that %s", tt.group, tt.name)
 			}
 		})
