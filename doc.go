@@ -55,9 +55,8 @@
 //   - No versioning, tagging, ACLs, policies, lifecycle, encryption or object
 //     lock; versionId "null" is accepted and any other is InvalidArgument.
 //   - Objects written without a checksum get none (S3 adds a CRC64NVME).
-//   - Storage-node replica maps (WithStorageNodes above 1) live in memory,
-//     so a disk-backed server with several nodes does not keep them across
-//     a restart.
+//   - Several storage nodes (WithStorageNodes above 1) keep their replica
+//     map in memory, so they work with the memory backend only.
 //   - x-amz-content-sha256 is not checked against the payload.
 //   - An Expect header other than 100-continue is answered 417 by Go's HTTP
 //     server before mocks3 sees the request.

@@ -115,6 +115,10 @@ func TestStackEndpointsFrontRemoteServices(t *testing.T) {
 	}
 	// The services' own gateway sees what the other gateway wrote.
 	services.CheckObject(t, "shared", "k", []byte("through the gateway"))
+	if _, err := mocks3.NewServer(mocks3.WithDir(t.TempDir()), mocks3.WithStorageNodes(2)); err == nil ||
+		!strings.Contains(err.Error(), "WithDir and WithStorageNodes") {
+		t.Errorf("NewServer(WithDir, WithStorageNodes(2)) = %v, want an error naming both", err)
+	}
 	if _, err := mocks3.NewServer(mocks3.WithStack(), mocks3.WithInMemoryTransport()); err == nil ||
 		!strings.Contains(err.Error(), "WithInMemoryTransport and WithStack") {
 		t.Errorf("NewServer(WithStack, WithInMemoryTransport) = %v, want an error naming both", err)
