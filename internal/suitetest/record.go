@@ -14,8 +14,8 @@ import (
 // as in "/Group/Subtest". If only is not empty, Run at the root runs only
 // the top-level subtest of that name. Each subtest runs in a goroutine of
 // its own, Fatalf ends it as testing.T's does, and when it ends its
-// context is cancelled and its cleanups run, last first. TempDir is
-// outer's.
+// context is cancelled and its cleanups run, last first. Skipf ends it
+// too, recording nothing. TempDir is outer's.
 func Record(outer testing.TB, only string, suite func(t T)) []string {
 	rep := &report{}
 	root := newRecorder(outer, "", rep)
@@ -66,6 +66,12 @@ func (r *recorder) Errorf(format string, args ...any) {
 func (r *recorder) Fatalf(format string, args ...any) {
 	r.Errorf(format, args...)
 	runtime.Goexit() // like testing.T: ends the subtest's goroutine
+}
+
+// Skipf ends the subtest like Fatalf without failing it: a skip is not a
+// failure, so it is not recorded.
+func (r *recorder) Skipf(format string, args ...any) {
+	runtime.Goexit()
 }
 
 func (r *recorder) Cleanup(f func()) {

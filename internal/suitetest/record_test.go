@@ -32,6 +32,23 @@ func TestRecord(t *testing.T) {
 	}
 }
 
+func TestRecordSkip(t *testing.T) {
+	var ran []string
+	failures := Record(t, "", func(t T) {
+		ok := t.Run("Skip", func(t T) {
+			t.Cleanup(func() { ran = append(ran, "cleanup") })
+			t.Skipf("not %s", "supported")
+			ran = append(ran, "after Skipf")
+		})
+		if !ok {
+			ran = append(ran, "Skip reported failure")
+		}
+	})
+	if want := []string{"cleanup"}; !slices.Equal(ran, want) || len(failures) != 0 {
+		t.Errorf("events %q with failures %q, want %q and none", ran, failures, want)
+	}
+}
+
 func TestRecordOnly(t *testing.T) {
 	var ran []string
 	failures := Record(t, "B", func(t T) {

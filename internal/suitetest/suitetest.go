@@ -18,6 +18,7 @@ type T interface {
 	Helper()
 	Errorf(format string, args ...any)
 	Fatalf(format string, args ...any)
+	Skipf(format string, args ...any)
 	Cleanup(f func())
 	TempDir() string
 	Context() context.Context

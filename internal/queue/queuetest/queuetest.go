@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mocks3/mocks3/internal/queue"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 // blocked is how long the suite waits to decide that a call is blocked. It
@@ -22,9 +23,17 @@ const blocked = 50 * time.Millisecond
 // Run runs the contract suite. newQueue returns a new, empty queue for one
 // subtest and arranges (with t.Cleanup) for it to be closed.
 func Run(t *testing.T, newQueue func(t *testing.T) queue.Queue) {
+	t.Helper()
+	run(suitetest.Adapt(t), func(t suitetest.T) queue.Queue { return newQueue(suitetest.Testing(t)) })
+}
+
+// run is Run against a suitetest.T, so that the suite's own tests can
+// record what it reports against broken queues (see queuetest_test.go).
+func run(t suitetest.T, newQueue func(t suitetest.T) queue.Queue) {
+	t.Helper()
 	tests := []struct {
 		name string
-		fn   func(t *testing.T, q queue.Queue)
+		fn   func(t suitetest.T, q queue.Queue)
 	}{
 		{"FIFO", testFIFO},
 		{"PayloadIsCopied", testPayloadIsCopied},
@@ -39,13 +48,13 @@ func Run(t *testing.T, newQueue func(t *testing.T) queue.Queue) {
 		{"Concurrent", testConcurrent},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(tt.name, func(t suitetest.T) {
 			tt.fn(t, newQueue(t))
 		})
 	}
 }
 
-func enqueue(t *testing.T, q queue.Queue, typ, payload string) string {
+func enqueue(t suitetest.T, q queue.Queue, typ, payload string) string {
 	t.Helper()
 	id, err := q.Enqueue(t.Context(), typ, []byte(payload))
 	if err != nil {
@@ -57,7 +66,7 @@ func enqueue(t *testing.T, q queue.Queue, typ, payload string) string {
 	return id
 }
 
-func dequeue(t *testing.T, q queue.Queue) queue.Task {
+func dequeue(t suitetest.T, q queue.Queue) queue.Task {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
@@ -69,7 +78,7 @@ func dequeue(t *testing.T, q queue.Queue) queue.Task {
 }
 
 // wantEmpty checks that Dequeue finds nothing to lease.
-func wantEmpty(t *testing.T, q queue.Queue) {
+func wantEmpty(t suitetest.T, q queue.Queue) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), blocked)
 	defer cancel()
@@ -78,7 +87,15 @@ func wantEmpty(t *testing.T, q queue.Queue) {
 	}
 }
 
-func stats(t *testing.T, q queue.Queue) map[string]queue.TypeStats {
+// waitIdle calls WaitIdle with a bound, so that a queue that never goes
+// idle fails the subtest rather than hanging it.
+func waitIdle(t suitetest.T, q queue.Queue) error {
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	return q.WaitIdle(ctx)
+}
+
+func stats(t suitetest.T, q queue.Queue) map[string]queue.TypeStats {
 	t.Helper()
 	st, err := q.Stats(t.Context())
 	if err != nil {
@@ -87,7 +104,7 @@ func stats(t *testing.T, q queue.Queue) map[string]queue.TypeStats {
 	return st.ByType
 }
 
-func testFIFO(t *testing.T, q queue.Queue) {
+func testFIFO(t suitetest.T, q queue.Queue) {
 	var ids []string
 	for i := range 3 {
 		ids = append(ids, enqueue(t, q, fmt.Sprintf("type%d", i), fmt.Sprintf(`{"n":%d}`, i)))
@@ -109,7 +126,7 @@ func testFIFO(t *testing.T, q queue.Queue) {
 	wantEmpty(t, q)
 }
 
-func testPayloadIsCopied(t *testing.T, q queue.Queue) {
+func testPayloadIsCopied(t suitetest.T, q queue.Queue) {
 	payload := []byte("abc")
 	if _, err := q.Enqueue(t.Context(), "copy", payload); err != nil {
 		t.Fatalf("Enqueue() = %v", err)
@@ -121,7 +138,7 @@ func testPayloadIsCopied(t *testing.T, q queue.Queue) {
 	}
 }
 
-func testDequeueBlocksUntilEnqueue(t *testing.T, q queue.Queue) {
+func testDequeueBlocksUntilEnqueue(t suitetest.T, q queue.Queue) {
 	type result struct {
 		task queue.Task
 		err  error
@@ -148,7 +165,7 @@ func testDequeueBlocksUntilEnqueue(t *testing.T, q queue.Queue) {
 	}
 }
 
-func testDequeueContextEnds(t *testing.T, q queue.Queue) {
+func testDequeueContextEnds(t suitetest.T, q queue.Queue) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if _, err := q.Dequeue(ctx); !errors.Is(err, context.Canceled) {
@@ -175,7 +192,7 @@ func testDequeueContextEnds(t *testing.T, q queue.Queue) {
 	}
 }
 
-func testAck(t *testing.T, q queue.Queue) {
+func testAck(t suitetest.T, q queue.Queue) {
 	id := enqueue(t, q, "ack", "")
 	if err := q.Ack(t.Context(), id); !errors.Is(err, queue.ErrNoTask) {
 		t.Errorf("Ack(queued, not leased) = %v, want ErrNoTask", err)
@@ -194,7 +211,7 @@ func testAck(t *testing.T, q queue.Queue) {
 		t.Errorf("Ack(unknown) = %v, want ErrNoTask", err)
 	}
 	wantEmpty(t, q)
-	if err := q.WaitIdle(t.Context()); err != nil {
+	if err := waitIdle(t, q); err != nil {
 		t.Errorf("WaitIdle() after Ack = %v", err)
 	}
 	dead, err := q.DeadLetters(t.Context())
@@ -203,7 +220,7 @@ func testAck(t *testing.T, q queue.Queue) {
 	}
 }
 
-func testNackRetriesThenDeadLetters(t *testing.T, q queue.Queue) {
+func testNackRetriesThenDeadLetters(t suitetest.T, q queue.Queue) {
 	id := enqueue(t, q, "flaky", "p")
 	for attempt := 1; attempt <= queue.MaxAttempts; attempt++ {
 		task := dequeue(t, q)
@@ -218,7 +235,7 @@ func testNackRetriesThenDeadLetters(t *testing.T, q queue.Queue) {
 		}
 	}
 	wantEmpty(t, q)
-	if err := q.WaitIdle(t.Context()); err != nil {
+	if err := waitIdle(t, q); err != nil {
 		t.Errorf("WaitIdle() with only dead letters = %v", err)
 	}
 	dead, err := q.DeadLetters(t.Context())
@@ -240,8 +257,8 @@ func testNackRetriesThenDeadLetters(t *testing.T, q queue.Queue) {
 	}
 }
 
-func testWaitIdleBlocksUntilAcked(t *testing.T, q queue.Queue) {
-	if err := q.WaitIdle(t.Context()); err != nil {
+func testWaitIdleBlocksUntilAcked(t suitetest.T, q queue.Queue) {
+	if err := waitIdle(t, q); err != nil {
 		t.Fatalf("WaitIdle() on an empty queue = %v", err)
 	}
 	enqueue(t, q, "idle", "")
@@ -268,7 +285,7 @@ func testWaitIdleBlocksUntilAcked(t *testing.T, q queue.Queue) {
 	}
 }
 
-func testWaitIdleContextEnds(t *testing.T, q queue.Queue) {
+func testWaitIdleContextEnds(t suitetest.T, q queue.Queue) {
 	enqueue(t, q, "busy", "")
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
@@ -285,7 +302,7 @@ func testWaitIdleContextEnds(t *testing.T, q queue.Queue) {
 	}
 }
 
-func testStats(t *testing.T, q queue.Queue) {
+func testStats(t suitetest.T, q queue.Queue) {
 	if got := stats(t, q); len(got) != 0 {
 		t.Errorf("Stats().ByType of a new queue = %v, want empty", got)
 	}
@@ -295,10 +312,10 @@ func testStats(t *testing.T, q queue.Queue) {
 	a := dequeue(t, q) // backfill 1
 	b := dequeue(t, q) // backfill 2
 	if err := q.Ack(t.Context(), a.ID); err != nil {
-		t.Fatal(err)
+		t.Fatalf("Ack(%q) = %v", a.ID, err)
 	}
 	if err := q.Nack(t.Context(), b.ID, "retry me"); err != nil {
-		t.Fatal(err)
+		t.Fatalf("Nack(%q) = %v", b.ID, err)
 	}
 	want := map[string]queue.TypeStats{
 		queue.TypeBackfill: {Enqueued: 2, Succeeded: 1, Retried: 1, Pending: 1},
@@ -310,10 +327,10 @@ func testStats(t *testing.T, q queue.Queue) {
 }
 
 // testRelease runs only for queues that implement queue.Releaser.
-func testRelease(t *testing.T, q queue.Queue) {
+func testRelease(t suitetest.T, q queue.Queue) {
 	rel, ok := q.(queue.Releaser)
 	if !ok {
-		t.Skip("not a queue.Releaser")
+		t.Skipf("not a queue.Releaser")
 	}
 	first := enqueue(t, q, "rel", "1")
 	second := enqueue(t, q, "rel", "2")
@@ -340,7 +357,7 @@ func testRelease(t *testing.T, q queue.Queue) {
 
 // testConcurrent has producers and consumers race; every task must be
 // handed out exactly once and the queue must go idle.
-func testConcurrent(t *testing.T, q queue.Queue) {
+func testConcurrent(t suitetest.T, q queue.Queue) {
 	const producers, consumers, perProducer = 4, 4, 25
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
