@@ -123,11 +123,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return err
 	}
-	obj := backend.Object{
-		Key: req.key, Size: s.size, ETag: s.etag(), LastModified: h.now(),
-		Headers: hd, Metadata: meta, Checksum: s.checksum,
-		Parts: []backend.Part{{Number: 1, Size: s.size, ETag: s.etag(), Checksum: s.checksum, Blob: s.blob}},
-	}
+	obj := s.object(req.key, h.now(), hd, meta)
 	if _, err := h.store.commit(ctx, req.bucket, obj, cond, true); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}

@@ -60,14 +60,7 @@ func (h *Handler) PutObject(ctx context.Context, bucket, key string, body io.Rea
 		return backend.Object{}, err
 	}
 	s := stored{blob: id, size: n, md5: hasher.md5Sum()}
-	if contentType == "" {
-		contentType = "binary/octet-stream"
-	}
-	obj := backend.Object{
-		Key: key, Size: n, ETag: s.etag(), LastModified: h.now(),
-		Headers: backend.Headers{ContentType: contentType},
-		Parts:   []backend.Part{{Number: 1, Size: n, ETag: s.etag(), Blob: id}},
-	}
+	obj := s.object(key, h.now(), backend.Headers{ContentType: contentType}, nil)
 	if _, err := h.store.commit(ctx, bucket, obj, metadata.Condition{}, true); err != nil {
 		return backend.Object{}, s3Error(err, bucket, key)
 	}

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
@@ -42,7 +43,7 @@ func parseObjectHeaders(h http.Header) (backend.Headers, map[string]string, erro
 		}
 	}
 	if hd.ContentType == "" {
-		hd.ContentType = "binary/octet-stream"
+		hd.ContentType = defaultContentType
 	}
 	var meta map[string]string
 	size := 0
@@ -111,6 +112,21 @@ type stored struct {
 }
 
 func (s stored) etag() string { return `"` + hex.EncodeToString(s.md5) + `"` }
+
+// object is the record of a single-part object whose bytes are s.
+func (s stored) object(key string, now time.Time, hd backend.Headers, meta map[string]string) backend.Object {
+	if hd.ContentType == "" {
+		hd.ContentType = defaultContentType
+	}
+	return backend.Object{
+		Key: key, Size: s.size, ETag: s.etag(), LastModified: now,
+		Headers: hd, Metadata: meta, Checksum: s.checksum,
+		Parts: []backend.Part{{Number: 1, Size: s.size, ETag: s.etag(), Checksum: s.checksum, Blob: s.blob}},
+	}
+}
+
+// defaultContentType is what S3 stores for an object written without one.
+const defaultContentType = "binary/octet-stream"
 
 // checksumAlgorithmOf decides which checksum a write computes: the one whose
 // value the client sends (as a header or a trailer), else the one it names,
@@ -230,11 +246,7 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	if err != nil {
 		return err
 	}
-	obj := backend.Object{
-		Key: req.key, Size: s.size, ETag: s.etag(), LastModified: h.now(),
-		Headers: hd, Metadata: meta, Checksum: s.checksum,
-		Parts: []backend.Part{{Number: 1, Size: s.size, ETag: s.etag(), Checksum: s.checksum, Blob: s.blob}},
-	}
+	obj := s.object(req.key, h.now(), hd, meta)
 	if _, err := h.store.commit(ctx, req.bucket, obj, cond, true); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}

@@ -44,7 +44,7 @@ func (h *Handler) serveFromOrigin(w http.ResponseWriter, r *http.Request, req *r
 	hdr := w.Header()
 	ctype := o.ContentType
 	if ctype == "" {
-		ctype = "binary/octet-stream"
+		ctype = defaultContentType
 	}
 	hdr.Set("Content-Type", ctype)
 	hdr.Set("Last-Modified", h.now().Format(http.TimeFormat))
@@ -132,13 +132,7 @@ func (h *Handler) backfill(ctx context.Context, payload []byte) error {
 		return fmt.Errorf("backfill %s/%s: %w", t.Bucket, t.Key, err)
 	}
 	s := stored{blob: id, size: n, md5: hasher.md5Sum()}
-	ctype := o.ContentType
-	if ctype == "" {
-		ctype = "binary/octet-stream"
-	}
-	obj := backend.Object{Key: t.Key, Size: n, ETag: s.etag(), LastModified: h.now(),
-		Headers: backend.Headers{ContentType: ctype}, Metadata: o.Metadata,
-		Parts: []backend.Part{{Number: 1, Size: n, ETag: s.etag(), Blob: id}}}
+	obj := s.object(t.Key, h.now(), backend.Headers{ContentType: o.ContentType}, o.Metadata)
 	_, err = h.store.commit(ctx, t.Bucket, obj, metadata.Condition{IfNoneMatch: true}, true)
 	var e *Error
 	if errors.As(err, &e) && e.Code == ErrPreconditionFailed {
