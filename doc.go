@@ -55,8 +55,6 @@
 //   - No versioning, tagging, ACLs, policies, lifecycle, encryption or object
 //     lock; versionId "null" is accepted and any other is InvalidArgument.
 //   - Objects written without a checksum get none (S3 adds a CRC64NVME).
-//   - Several storage nodes (WithStorageNodes above 1) keep their replica
-//     map in memory, so they work with the memory backend only.
 //   - x-amz-content-sha256 is not checked against the payload.
 //   - An Expect header other than 100-continue is answered 417 by Go's HTTP
 //     server before mocks3 sees the request.

@@ -232,11 +232,6 @@ func (c *config) check() error {
 	if c.inMemory && (c.stack || c.endpoints != nil) {
 		return errors.New("WithInMemoryTransport and WithStack: the stack's services talk over TCP")
 	}
-	if c.dir != "" && c.storageNodes > 1 {
-		// Which node holds which copy is known only in memory; on disk that
-		// would lose acknowledged objects at the next start.
-		return errors.New("WithDir and WithStorageNodes: several storage nodes keep their replica map in memory and cannot survive a restart; use them with the memory backend")
-	}
 	if c.stack && c.endpoints != nil {
 		return errors.New("WithStack and WithStackEndpoints: start the services or front existing ones, not both")
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -91,13 +92,20 @@ func (s *Server) serveRole(name string, h http.Handler, addr string) (string, er
 }
 
 // nodeBackend returns the backend of storage node i (0-based): node 0
-// shares the server's backend, the others are in memory (several nodes
-// cannot be combined with WithDir).
+// shares the server's backend; the others live in memory, or with WithDir
+// under dir/nodes/N.
 func (s *Server) nodeBackend(i int) (backend.Backend, error) {
 	if i == 0 {
 		return s.backend, nil
 	}
-	b := memory.New()
+	var b backend.Backend = memory.New()
+	if s.cfg.dir != "" {
+		d, err := disk.Open(filepath.Join(s.cfg.dir, "nodes", strconv.Itoa(i+1)))
+		if err != nil {
+			return nil, fmt.Errorf("storage node %d: %w", i+1, err)
+		}
+		b = d
+	}
 	s.onClose(func() { b.Close() })
 	return b, nil
 }

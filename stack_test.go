@@ -115,10 +115,6 @@ func TestStackEndpointsFrontRemoteServices(t *testing.T) {
 	}
 	// The services' own gateway sees what the other gateway wrote.
 	services.CheckObject(t, "shared", "k", []byte("through the gateway"))
-	if _, err := mocks3.NewServer(mocks3.WithDir(t.TempDir()), mocks3.WithStorageNodes(2)); err == nil ||
-		!strings.Contains(err.Error(), "WithDir and WithStorageNodes") {
-		t.Errorf("NewServer(WithDir, WithStorageNodes(2)) = %v, want an error naming both", err)
-	}
 	if _, err := mocks3.NewServer(mocks3.WithStack(), mocks3.WithInMemoryTransport()); err == nil ||
 		!strings.Contains(err.Error(), "WithInMemoryTransport and WithStack") {
 		t.Errorf("NewServer(WithStack, WithInMemoryTransport) = %v, want an error naming both", err)
@@ -126,5 +122,41 @@ func TestStackEndpointsFrontRemoteServices(t *testing.T) {
 	if _, err := mocks3.NewServer(mocks3.WithStackEndpoints(mocks3.StackEndpoints{Metadata: st.Metadata})); err == nil ||
 		!strings.Contains(err.Error(), "WithStackEndpoints") {
 		t.Errorf("NewServer with incomplete endpoints = %v, want an error naming WithStackEndpoints", err)
+	}
+}
+
+// TestStorageNodesSurviveRestart: with the disk backend, objects spread over
+// several nodes are all there after a restart on the same directory, and a
+// node that is down after the restart does not stop reads.
+func TestStorageNodesSurviveRestart(t *testing.T) {
+	for _, stack := range []bool{false, true} {
+		t.Run(map[bool]string{false: "embedded", true: "stack"}[stack], func(t *testing.T) {
+			dir := t.TempDir()
+			opts := []mocks3.Option{mocks3.WithDir(dir), mocks3.WithStorageNodes(3)}
+			if stack {
+				opts = append(opts, mocks3.WithStack())
+			}
+			first := mocks3.New(t, opts...)
+			for i, v := range []string{"one", "two", "three"} {
+				if err := first.PutObject("bkt", "k"+string(rune('0'+i)), []byte(v)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := first.PutObject("bkt", "k0", []byte("one again")); err != nil { // an overwrite
+				t.Fatal(err)
+			}
+			if err := first.WaitIdle(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			first.Close()
+
+			second := mocks3.New(t, opts...)
+			second.Faults().AddT(t, faults.Rule{Service: faults.Storage, Node: "storage-1", Action: faults.ServiceUnavailable()})
+			for i, v := range []string{"one again", "two", "three"} {
+				if got, err := getBody(t.Context(), second.Client(), "bkt", "k"+string(rune('0'+i))); err != nil || string(got) != v {
+					t.Errorf("after restart, GetObject(k%d) with storage-1 down = %q, %v; want %q", i, got, err, v)
+				}
+			}
+		})
 	}
 }

@@ -7,12 +7,13 @@ package storage
 import (
 	"cmp"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/mocks3/mocks3/backend"
@@ -32,17 +33,50 @@ type Node struct {
 // A node that missed a write is repaired by a queue.TypeReplicate task
 // (see Replicate).
 //
-// The blob IDs Replicated hands out are its own: it maps each to the IDs the
-// nodes gave their copies. That map is held in memory only, so a
-// Replicated store forgets its blobs when it is dropped, whatever its nodes
-// keep.
+// The blob IDs Replicated hands out are its own: each encodes the IDs the
+// nodes gave their copies when it was written, so a new Replicated over the
+// same nodes (after a restart) still finds every blob. What happens later
+// is kept in memory only: after a restart, copies made by Replicate are
+// orphans (reads use the original copies), and an ID deleted while a node
+// failed to delete its copy could read that copy again — no object refers
+// to such an ID any more.
 type Replicated struct {
 	nodes []Node
 	q     queue.Queue
 
-	mu     sync.Mutex                          // guards blobs and lastID
-	blobs  map[backend.BlobID][]backend.BlobID // per node, in node order; "" where the node has no copy
-	lastID uint64
+	mu    sync.Mutex                          // guards blobs and gone
+	blobs map[backend.BlobID][]backend.BlobID // per node, in node order; "" where the node has no copy
+	// gone holds deleted blobs that some node could not delete, so their
+	// IDs do not decode back to life.
+	gone map[backend.BlobID]bool
+}
+
+// encodeID makes the blob ID that carries the nodes' IDs of its copies.
+func encodeID(ids []backend.BlobID) backend.BlobID {
+	b, _ := json.Marshal(ids)
+	return backend.BlobID("r" + base64.RawURLEncoding.EncodeToString(b))
+}
+
+// lookupLocked returns the nodes' IDs of blob id, decoding them from the ID
+// when this Replicated has not seen it (a blob written before a restart).
+func (r *Replicated) lookupLocked(id backend.BlobID) ([]backend.BlobID, bool) {
+	if ids, ok := r.blobs[id]; ok {
+		return ids, true
+	}
+	if r.gone[id] {
+		return nil, false
+	}
+	rest, ok := strings.CutPrefix(string(id), "r")
+	if !ok {
+		return nil, false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(rest)
+	var ids []backend.BlobID
+	if err != nil || json.Unmarshal(b, &ids) != nil || len(ids) != len(r.nodes) {
+		return nil, false
+	}
+	r.blobs[id] = ids
+	return ids, true
 }
 
 var _ Store = (*Replicated)(nil)
@@ -75,6 +109,7 @@ func NewReplicated(nodes []Node, q queue.Queue) *Replicated {
 		nodes: append([]Node(nil), nodes...),
 		q:     q,
 		blobs: make(map[backend.BlobID][]backend.BlobID),
+		gone:  make(map[backend.BlobID]bool),
 	}
 }
 
@@ -92,7 +127,7 @@ func (r *Replicated) Nodes() []string {
 func (r *Replicated) copies(id backend.BlobID) ([]backend.BlobID, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	ids, ok := r.blobs[id]
+	ids, ok := r.lookupLocked(id)
 	return append([]backend.BlobID(nil), ids...), ok
 }
 
@@ -196,9 +231,8 @@ func (r *Replicated) Write(ctx context.Context, src io.Reader, sizeHint int64) (
 		return "", 0, fmt.Errorf("storage: write failed on every node: %w", errors.Join(errs...))
 	}
 
+	id := encodeID(ids)
 	r.mu.Lock()
-	r.lastID++
-	id := backend.BlobID("r" + strconv.FormatUint(r.lastID, 10))
 	r.blobs[id] = ids
 	r.mu.Unlock()
 
@@ -354,23 +388,30 @@ func (r *Replicated) Delete(ctx context.Context, id backend.BlobID) error {
 		return err
 	}
 	r.mu.Lock()
-	ids, ok := r.blobs[id]
+	ids, ok := r.lookupLocked(id)
 	delete(r.blobs, id)
 	r.mu.Unlock()
 	if !ok {
 		return fmt.Errorf("storage: delete %q: %w", id, backend.ErrBlobNotFound)
 	}
 	var errs []error
-	tried := 0
+	tried, missing := 0, 0
 	for i, nid := range ids {
 		if nid == "" {
 			continue
 		}
 		tried++
 		err := r.nodes[i].Store.Delete(ctx, nid)
-		if err != nil && !errors.Is(err, backend.ErrBlobNotFound) {
+		switch {
+		case errors.Is(err, backend.ErrBlobNotFound):
+			missing++
+		case err != nil:
 			errs = append(errs, fmt.Errorf("node %s: %w", r.nodes[i].Name, err))
 		}
+	}
+	if tried > 0 && missing == tried {
+		// No node had it: an ID decoded from a blob deleted before.
+		return fmt.Errorf("storage: delete %q: %w", id, backend.ErrBlobNotFound)
 	}
 	if tried > 0 && len(errs) == tried {
 		// Every copy is still there: keep the blob, unless a Replicate
@@ -385,6 +426,11 @@ func (r *Replicated) Delete(ctx context.Context, id backend.BlobID) error {
 		}
 		r.mu.Unlock()
 		return fmt.Errorf("storage: delete %q failed on every node: %w", id, errors.Join(errs...))
+	}
+	if len(errs) > 0 {
+		r.mu.Lock()
+		r.gone[id] = true
+		r.mu.Unlock()
 	}
 	return nil
 }
@@ -412,6 +458,9 @@ func (r *Replicated) Replicate(ctx context.Context, payload []byte) error {
 		return nil
 	}
 	src, _, err := r.open(ctx, task.ID, ids, 0, target)
+	if notFoundAnywhere(err) {
+		return nil // deleted meanwhile
+	}
 	if err != nil {
 		return fmt.Errorf("storage: replicate: %w", err)
 	}
@@ -426,7 +475,7 @@ func (r *Replicated) Replicate(ctx context.Context, payload []byte) error {
 		return fmt.Errorf("storage: replicate %q to %s: stored %d of %d bytes", task.ID, node.Name, n, src.Size())
 	}
 	r.mu.Lock()
-	cur, ok := r.blobs[task.ID]
+	cur, ok := r.lookupLocked(task.ID)
 	record := ok && cur[target] == ""
 	if record {
 		cur[target] = nid
@@ -437,4 +486,27 @@ func (r *Replicated) Replicate(ctx context.Context, payload []byte) error {
 		_ = node.Store.Delete(context.WithoutCancel(ctx), nid)
 	}
 	return nil
+}
+
+// notFoundAnywhere reports whether err says, for every node it gathers, that
+// the blob does not exist.
+func notFoundAnywhere(err error) bool {
+	if err == nil {
+		return false
+	}
+	for {
+		switch e := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, sub := range e.Unwrap() {
+				if !notFoundAnywhere(sub) {
+					return false
+				}
+			}
+			return true
+		case interface{ Unwrap() error }:
+			err = e.Unwrap()
+		default:
+			return err == backend.ErrBlobNotFound
+		}
+	}
 }
