@@ -23,7 +23,10 @@
 // GetBucketLocation. Objects: PutObject, GetObject, HeadObject, DeleteObject,
 // DeleteObjects, CopyObject. Listing: ListObjects, ListObjectsV2. Multipart:
 // CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload,
-// AbortMultipartUpload, ListParts, ListMultipartUploads. With them: ranges,
+// AbortMultipartUpload, ListParts, ListMultipartUploads. Configuration reads
+// answer as for a bucket or object that has none: GetBucketVersioning,
+// GetBucketPolicy, GetBucketTagging, GetBucketCors,
+// GetBucketLifecycleConfiguration, GetObjectTagging. With them: ranges,
 // partNumber reads, conditional reads and writes, user metadata, Content-MD5,
 // the five additional checksums (full-object and composite), aws-chunked
 // bodies (signed and unsigned, with trailers), path-style and

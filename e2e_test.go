@@ -2525,8 +2525,8 @@ func TestUnsupportedOperations(t *testing.T) {
 				_, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: b, Key: k, Tagging: tagging})
 				return err
 			}},
-			{"GetObjectTagging", func() error {
-				_, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: k})
+			{"GetObjectRetention", func() error {
+				_, err := c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: b, Key: k})
 				return err
 			}},
 			{"DeleteObjectTagging", func() error {
@@ -2545,8 +2545,8 @@ func TestUnsupportedOperations(t *testing.T) {
 				_, err := c.GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: b, Key: k, ObjectAttributes: []types.ObjectAttributes{types.ObjectAttributesEtag}})
 				return err
 			}},
-			{"GetBucketVersioning", func() error {
-				_, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: b})
+			{"GetBucketAcl", func() error {
+				_, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b})
 				return err
 			}},
 			{"PutBucketVersioning", func() error {
@@ -2558,16 +2558,16 @@ func TestUnsupportedOperations(t *testing.T) {
 				_, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: b})
 				return err
 			}},
-			{"GetBucketPolicy", func() error {
-				_, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b})
+			{"PutBucketPolicy", func() error {
+				_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String("{}")})
 				return err
 			}},
 			{"PutBucketTagging", func() error {
 				_, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: b, Tagging: tagging})
 				return err
 			}},
-			{"GetBucketCors", func() error {
-				_, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: b})
+			{"GetBucketWebsite", func() error {
+				_, err := c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: b})
 				return err
 			}},
 			{"DeleteBucketLifecycle", func() error {

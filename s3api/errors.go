@@ -44,6 +44,10 @@ const (
 	ErrNoSuchBucket                       ErrorCode = "NoSuchBucket"
 	ErrNoSuchKey                          ErrorCode = "NoSuchKey"
 	ErrNoSuchUpload                       ErrorCode = "NoSuchUpload"
+	ErrNoSuchBucketPolicy                 ErrorCode = "NoSuchBucketPolicy"
+	ErrNoSuchTagSet                       ErrorCode = "NoSuchTagSet"
+	ErrNoSuchCORSConfiguration            ErrorCode = "NoSuchCORSConfiguration"
+	ErrNoSuchLifecycleConfiguration       ErrorCode = "NoSuchLifecycleConfiguration"
 	ErrNotImplemented                     ErrorCode = "NotImplemented"
 	ErrNotModified                        ErrorCode = "NotModified"
 	ErrPreconditionFailed                 ErrorCode = "PreconditionFailed"
@@ -89,6 +93,10 @@ var errorTable = map[ErrorCode]errorInfo{
 	ErrNoSuchBucket:                       {http.StatusNotFound, "The specified bucket does not exist"},
 	ErrNoSuchKey:                          {http.StatusNotFound, "The specified key does not exist."},
 	ErrNoSuchUpload:                       {http.StatusNotFound, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."},
+	ErrNoSuchBucketPolicy:                 {http.StatusNotFound, "The bucket policy does not exist"},
+	ErrNoSuchTagSet:                       {http.StatusNotFound, "The TagSet does not exist"},
+	ErrNoSuchCORSConfiguration:            {http.StatusNotFound, "The CORS configuration does not exist"},
+	ErrNoSuchLifecycleConfiguration:       {http.StatusNotFound, "The lifecycle configuration does not exist"},
 	ErrNotImplemented:                     {http.StatusNotImplemented, "A header you provided implies functionality that is not implemented"},
 	ErrNotModified:                        {http.StatusNotModified, "Not Modified"},
 	ErrPreconditionFailed:                 {http.StatusPreconditionFailed, "At least one of the pre-conditions you specified did not hold"},

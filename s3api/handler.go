@@ -239,6 +239,10 @@ func dispatch(op Operation) handlerFunc {
 		return (*Handler).listParts
 	case OpListMultipartUploads:
 		return (*Handler).listMultipartUploads
+	case OpGetBucketVersioning, OpGetBucketPolicy, OpGetBucketTagging, OpGetBucketCors, OpGetBucketLifecycle:
+		return (*Handler).getBucketConfig
+	case OpGetObjectTagging:
+		return (*Handler).getObjectTagging
 	}
 	return nil
 }

@@ -37,6 +37,15 @@ const (
 	OpListParts               Operation = "ListParts"
 	OpListMultipartUploads    Operation = "ListMultipartUploads"
 
+	// Reads of bucket and object configuration mocks3 never holds: they
+	// answer as S3 does for a bucket or object that has none.
+	OpGetBucketVersioning Operation = "GetBucketVersioning"
+	OpGetBucketPolicy     Operation = "GetBucketPolicy"
+	OpGetBucketTagging    Operation = "GetBucketTagging"
+	OpGetBucketCors       Operation = "GetBucketCors"
+	OpGetBucketLifecycle  Operation = "GetBucketLifecycleConfiguration"
+	OpGetObjectTagging    Operation = "GetObjectTagging"
+
 	// OpUnknown is a request no S3 action matches.
 	OpUnknown Operation = "Unknown"
 )
@@ -83,6 +92,11 @@ var routes = []route{
 	{http.MethodGet, onBucket, "", OpListObjectsV2, func(_ *http.Request, q url.Values) bool { return q.Get("list-type") == "2" }},
 	{http.MethodGet, onBucket, "", OpListObjects, nil},
 	{http.MethodPost, onBucket, "delete", OpDeleteObjects, nil},
+	{http.MethodGet, onBucket, "versioning", OpGetBucketVersioning, nil},
+	{http.MethodGet, onBucket, "policy", OpGetBucketPolicy, nil},
+	{http.MethodGet, onBucket, "tagging", OpGetBucketTagging, nil},
+	{http.MethodGet, onBucket, "cors", OpGetBucketCors, nil},
+	{http.MethodGet, onBucket, "lifecycle", OpGetBucketLifecycle, nil},
 
 	{http.MethodPut, onObject, "", OpUploadPartCopy, func(r *http.Request, q url.Values) bool {
 		return q.Has("uploadId") && r.Header.Get("x-amz-copy-source") != ""
@@ -90,6 +104,7 @@ var routes = []route{
 	{http.MethodPut, onObject, "", OpUploadPart, hasQuery("uploadId")},
 	{http.MethodPut, onObject, "", OpCopyObject, hasHeader("x-amz-copy-source")},
 	{http.MethodPut, onObject, "", OpPutObject, nil},
+	{http.MethodGet, onObject, "tagging", OpGetObjectTagging, nil},
 	{http.MethodGet, onObject, "", OpListParts, hasQuery("uploadId")},
 	{http.MethodGet, onObject, "", OpGetObject, nil},
 	{http.MethodHead, onObject, "", OpHeadObject, nil},
@@ -103,18 +118,18 @@ var routes = []route{
 // but does not implement, so a 501 can say which operation was asked for.
 var unsupported = map[string]map[string]Operation{
 	"GET": {
-		"b:acl": "GetBucketAcl", "b:analytics": "GetBucketAnalyticsConfiguration", "b:cors": "GetBucketCors",
+		"b:acl": "GetBucketAcl", "b:analytics": "GetBucketAnalyticsConfiguration",
 		"b:encryption": "GetBucketEncryption", "b:intelligent-tiering": "GetBucketIntelligentTieringConfiguration",
-		"b:inventory": "GetBucketInventoryConfiguration", "b:lifecycle": "GetBucketLifecycleConfiguration",
-		"b:logging": "GetBucketLogging", "b:metrics": "GetBucketMetricsConfiguration",
+		"b:inventory": "GetBucketInventoryConfiguration",
+		"b:logging":   "GetBucketLogging", "b:metrics": "GetBucketMetricsConfiguration",
 		"b:notification": "GetBucketNotificationConfiguration", "b:object-lock": "GetObjectLockConfiguration",
-		"b:ownershipControls": "GetBucketOwnershipControls", "b:policy": "GetBucketPolicy",
-		"b:policyStatus": "GetBucketPolicyStatus", "b:publicAccessBlock": "GetPublicAccessBlock",
+		"b:ownershipControls": "GetBucketOwnershipControls",
+		"b:policyStatus":      "GetBucketPolicyStatus", "b:publicAccessBlock": "GetPublicAccessBlock",
 		"b:replication": "GetBucketReplication", "b:requestPayment": "GetBucketRequestPayment",
-		"b:tagging": "GetBucketTagging", "b:versioning": "GetBucketVersioning", "b:versions": "ListObjectVersions",
-		"b:website": "GetBucketWebsite", "b:accelerate": "GetBucketAccelerateConfiguration",
+		"b:versions": "ListObjectVersions",
+		"b:website":  "GetBucketWebsite", "b:accelerate": "GetBucketAccelerateConfiguration",
 		"o:acl": "GetObjectAcl", "o:attributes": "GetObjectAttributes", "o:legal-hold": "GetObjectLegalHold",
-		"o:retention": "GetObjectRetention", "o:tagging": "GetObjectTagging", "o:torrent": "GetObjectTorrent",
+		"o:retention": "GetObjectRetention", "o:torrent": "GetObjectTorrent",
 	},
 	"PUT": {
 		"b:acl": "PutBucketAcl", "b:analytics": "PutBucketAnalyticsConfiguration", "b:cors": "PutBucketCors",
@@ -193,6 +208,9 @@ func identify(r *http.Request, q url.Values, on target) Operation {
 		if rt.when == nil || rt.when(r, q) {
 			return rt.op
 		}
+	}
+	if name, ok := unsupported[r.Method][targetPrefix(on)+sub]; ok && sub != "" {
+		return name // e.g. PUT ?versioning, where only GET is implemented
 	}
 	return OpUnknown
 }

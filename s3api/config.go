@@ -1,0 +1,54 @@
+// Reads of configuration mocks3 never holds, answered as S3 answers for a
+// bucket or object that has none:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html,
+// API_GetBucketPolicy.html, API_GetBucketTagging.html, API_GetBucketCors.html,
+// API_GetBucketLifecycleConfiguration.html, API_GetObjectTagging.html.
+// Clients such as rclone and s3cmd ask for them before they start.
+
+package s3api
+
+import (
+	"encoding/xml"
+	"net/http"
+)
+
+type versioningConfiguration struct {
+	XMLName xml.Name `xml:"VersioningConfiguration"`
+	Xmlns   string   `xml:"xmlns,attr"`
+}
+
+type tagging struct {
+	XMLName xml.Name `xml:"Tagging"`
+	Xmlns   string   `xml:"xmlns,attr"`
+	TagSet  struct{} `xml:"TagSet"`
+}
+
+// getBucketConfig serves the bucket configuration reads: versioning was
+// never enabled (an empty configuration), and the others are not set.
+func (h *Handler) getBucketConfig(w http.ResponseWriter, r *http.Request, req *request) error {
+	if _, err := h.store.meta.GetBucket(r.Context(), req.bucket); err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	name := ExtraElement{"BucketName", req.bucket}
+	switch req.op {
+	case OpGetBucketVersioning:
+		writeXML(w, http.StatusOK, versioningConfiguration{Xmlns: s3Namespace})
+		return nil
+	case OpGetBucketPolicy:
+		return newError(ErrNoSuchBucketPolicy, name)
+	case OpGetBucketTagging:
+		return newError(ErrNoSuchTagSet, name)
+	case OpGetBucketCors:
+		return newError(ErrNoSuchCORSConfiguration, name)
+	}
+	return newError(ErrNoSuchLifecycleConfiguration, name)
+}
+
+// getObjectTagging answers an existing object's empty tag set.
+func (h *Handler) getObjectTagging(w http.ResponseWriter, r *http.Request, req *request) error {
+	if _, err := h.store.meta.GetObject(r.Context(), req.bucket, req.key); err != nil {
+		return s3Error(err, req.bucket, req.key)
+	}
+	writeXML(w, http.StatusOK, tagging{Xmlns: s3Namespace})
+	return nil
+}
