@@ -1,5 +1,5 @@
 // Command mocks3 serves the mocks3 S3-compatible API for clients that are not
-// Go tests, such as the aws CLI, boto3 or curl.
+// Go tests, such as the aws CLI, boto3, rclone, s3cmd or curl.
 //
 // Usage:
 //
