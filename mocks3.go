@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -118,7 +119,8 @@ func NewServer(opts ...Option) (*Server, error) {
 		MinPartSize: cfg.minPartSize,
 		BaseDomains: baseDomains(cfg),
 		Logger:      cfg.logger,
-		Seed:        cfg.seed,
+		Seed:        idSeed(cfg),
+		Context:     ctx,
 	})
 	s.startWorker(ctx, roles)
 	if err := s.seed(bypass(ctx)); err != nil {
@@ -160,6 +162,15 @@ func NewServer(opts ...Option) (*Server, error) {
 }
 
 func listen(addr string) (net.Listener, error) { return net.Listen("tcp", addr) }
+
+// idSeed returns the seed of request and upload IDs: WithSeed's, or a random
+// one, so that IDs never repeat across restarts on one directory.
+func idSeed(cfg config) uint64 {
+	if cfg.seeded {
+		return cfg.seed
+	}
+	return rand.Uint64()
+}
 
 func bypass(ctx context.Context) context.Context { return s3api.WithoutFaults(ctx) }
 

@@ -46,6 +46,7 @@ type config struct {
 	inMemory    bool
 	baseDomains []string
 	seed        uint64
+	seeded      bool // WithSeed was given
 	rules       []faults.Rule
 
 	stack          bool
@@ -251,10 +252,12 @@ func WithBaseDomain(domain string) Option {
 }
 
 // WithSeed seeds the source of request and upload IDs and of fault
-// probabilities and jitter, so that runs repeat exactly.
+// probabilities and jitter, so that runs repeat exactly. Without it, IDs
+// come from a random seed, so they never repeat across restarts on one
+// WithDir directory.
 func WithSeed(seed uint64) Option {
 	return optionFunc(func(c *config) error {
-		c.seed = seed
+		c.seed, c.seeded = seed, true
 		return nil
 	})
 }

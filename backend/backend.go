@@ -30,6 +30,10 @@ var (
 	ErrUploadExists = errors.New("backend: multipart upload already exists")
 	// ErrUploadNotFound is returned for an unknown {key, upload ID} pair.
 	ErrUploadNotFound = errors.New("backend: multipart upload not found")
+	// ErrUploadChanged is returned by CompleteUpload when a part of the
+	// object is no longer the upload's part of that number: it was uploaded
+	// again after the caller read the upload.
+	ErrUploadChanged = errors.New("backend: multipart upload changed")
 	// ErrBlobNotFound is returned for an unknown, deleted or malformed BlobID.
 	ErrBlobNotFound = errors.New("backend: blob not found")
 	// ErrClosed is returned by every method called after Close.
@@ -103,7 +107,8 @@ type Upload struct {
 	// ChecksumAlgorithm and ChecksumType are what CreateMultipartUpload asked for.
 	ChecksumAlgorithm string
 	ChecksumType      string
-	// Parts is filled by GetUpload and DeleteUpload, sorted by Number;
+	// Parts is filled by GetUpload, DeleteUpload and CompleteUpload, sorted
+	// by Number;
 	// ListUploads leaves it nil.
 	Parts []Part
 }
@@ -162,6 +167,15 @@ type Backend interface {
 	PutPart(ctx context.Context, bucket, key, id string, p Part) (replaced *Part, err error)
 	// DeleteUpload removes the upload and returns it with its parts.
 	DeleteUpload(ctx context.Context, bucket, key, id string) (Upload, error)
+	// CompleteUpload stores obj under the upload's key and removes the
+	// upload, as one atomic and durable step, so an object never shares its
+	// bytes with an upload that can still be aborted or overwritten. Each of
+	// obj.Parts must be the upload's current part of the same Number and
+	// Blob (ErrUploadChanged otherwise); cond is checked as by PutObject. It
+	// returns the record obj replaced (nil if none) and the removed upload
+	// with its parts; callers delete the blobs that obj does not reference.
+	// On any error nothing changes.
+	CompleteUpload(ctx context.Context, bucket, id string, obj Object, cond PutCondition) (replaced *Object, done Upload, err error)
 	// ListUploads returns the bucket's uploads sorted by key, then by
 	// initiation time, then by ID.
 	ListUploads(ctx context.Context, bucket string) ([]Upload, error)

@@ -56,6 +56,10 @@ type Config struct {
 	// ThirdParty, if set, answers GETs and HEADs of missing objects; the
 	// objects are then backfilled.
 	ThirdParty thirdparty.Origin
+	// Context, if set, is the server's lifetime: work that must outlive a
+	// client that hangs up (committing a CompleteMultipartUpload) stops
+	// only when it ends.
+	Context context.Context
 	// Queue, if set, runs backfills and the cleanup of replaced bytes
 	// asynchronously (its worker calls RunTask); without one they run at
 	// once.
@@ -93,6 +97,20 @@ func New(cfg Config) *Handler {
 	h.store = &objectStore{meta: cfg.Metadata, data: cfg.Storage, now: h.now}
 	h.store.cleanup = h.scheduleCleanup
 	return h
+}
+
+// detach returns a context for work that must not stop when the client
+// hangs up: it keeps ctx's values and ends only with the server.
+func (h *Handler) detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	if h.cfg.Context == nil {
+		return ctx, cancel
+	}
+	stop := context.AfterFunc(h.cfg.Context, cancel)
+	return ctx, func() {
+		stop()
+		cancel()
+	}
 }
 
 // now returns the configured clock's time at the precision S3 keeps.

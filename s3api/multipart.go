@@ -12,6 +12,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -63,11 +64,20 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 		return errorf(ErrInvalidRequest, "Value for x-amz-checksum-type header is invalid.")
 	}
 	up := backend.Upload{
-		Bucket: req.bucket, Key: req.key, ID: h.randomID(24, false), Initiated: h.now(),
+		Bucket: req.bucket, Key: req.key, Initiated: h.now(),
 		Headers: hd, Metadata: meta, ChecksumAlgorithm: string(alg), ChecksumType: ctype,
 	}
-	if err := h.store.meta.CreateUpload(ctx, up); err != nil {
-		return s3Error(err, req.bucket, req.key)
+	// A directory reopened with WithSeed sees the same IDs again: draw on.
+	for attempt := 1; ; attempt++ {
+		up.ID = h.randomID(24, false)
+		err = h.store.meta.CreateUpload(ctx, up)
+		if errors.Is(err, backend.ErrUploadExists) && attempt < 100 {
+			continue
+		}
+		if err != nil {
+			return s3Error(err, req.bucket, req.key)
+		}
+		break
 	}
 	if alg != "" {
 		w.Header()["x-amz-checksum-algorithm"] = []string{string(alg)}
@@ -173,19 +183,28 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 	if err := xml.Unmarshal(body, &cr); err != nil || len(cr.Parts) == 0 || len(cr.Parts) > maxParts {
 		return newError(ErrMalformedXML)
 	}
-	up, err := h.store.meta.GetUpload(ctx, req.bucket, req.key, uploadID)
-	if err != nil {
-		return s3Error(err, req.bucket, req.key)
-	}
-	obj, err := h.assemble(up, cr)
-	if err != nil {
-		return err
-	}
-	if _, err := h.store.commit(ctx, req.bucket, obj, cond, false); err != nil {
-		return s3Error(err, req.bucket, req.key)
-	}
-	if done, err := h.store.meta.DeleteUpload(ctx, req.bucket, req.key, uploadID); err == nil {
-		h.store.deleteBlobs(ctx, done.Parts, obj.Parts)
+	// Once the commit starts it finishes, whether or not the client waits.
+	commitCtx, cancel := h.detach(ctx)
+	defer cancel()
+	var obj backend.Object
+	for attempt := 1; ; attempt++ {
+		up, err := h.store.meta.GetUpload(ctx, req.bucket, req.key, uploadID)
+		if err != nil {
+			return s3Error(err, req.bucket, req.key)
+		}
+		if obj, err = h.assemble(up, cr); err != nil {
+			return err
+		}
+		// A part uploaded again since GetUpload makes the commit fail
+		// with ErrUploadChanged; assembling anew checks its ETag.
+		err = h.store.complete(commitCtx, req.bucket, uploadID, obj, cond)
+		if errors.Is(err, backend.ErrUploadChanged) && attempt < 3 {
+			continue
+		}
+		if err != nil {
+			return s3Error(err, req.bucket, req.key)
+		}
+		break
 	}
 	res := completeResult{Xmlns: s3Namespace, Location: "/" + req.bucket + "/" + req.key, Bucket: req.bucket,
 		Key: req.key, ETag: obj.ETag, checksumXML: toChecksumXML(obj.Checksum), ChecksumType: obj.Checksum.Type}

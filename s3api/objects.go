@@ -39,19 +39,44 @@ func (s *objectStore) commit(ctx context.Context, bucket string, obj backend.Obj
 		if owned {
 			s.deleteBlobs(ctx, obj.Parts, nil)
 		}
-		if errors.Is(err, metadata.ErrPreconditionFailed) {
-			failed := "If-Match"
-			if cond.IfNoneMatch {
-				failed = "If-None-Match"
-			}
-			return nil, newError(ErrPreconditionFailed, ExtraElement{"Condition", failed})
-		}
-		return nil, err
+		return nil, conditionError(err, cond)
 	}
 	if replaced != nil {
 		s.deleteBlobs(ctx, replaced.Parts, obj.Parts)
 	}
 	return replaced, nil
+}
+
+// complete stores a multipart upload's object and removes the upload in one
+// step, then reclaims the bytes of the replaced record and of the upload's
+// parts that obj leaves out. Until that step, Abort and UploadPart may still
+// delete part bytes; after it, they find no upload.
+func (s *objectStore) complete(ctx context.Context, bucket, id string, obj backend.Object, cond metadata.Condition) error {
+	replaced, done, err := s.meta.CompleteUpload(ctx, bucket, id, obj, cond)
+	if errors.Is(err, metadata.ErrWriteLost) {
+		s.deleteBlobs(ctx, done.Parts, nil)
+		return nil
+	}
+	if err != nil {
+		return conditionError(err, cond)
+	}
+	s.deleteBlobs(ctx, done.Parts, obj.Parts)
+	if replaced != nil {
+		s.deleteBlobs(ctx, replaced.Parts, obj.Parts)
+	}
+	return nil
+}
+
+// conditionError maps a failed write condition to S3's error naming it.
+func conditionError(err error, cond metadata.Condition) error {
+	if !errors.Is(err, metadata.ErrPreconditionFailed) {
+		return err
+	}
+	failed := "If-Match"
+	if cond.IfNoneMatch {
+		failed = "If-None-Match"
+	}
+	return newError(ErrPreconditionFailed, ExtraElement{"Condition", failed})
 }
 
 // deleteBlobs reclaims the blobs of parts that keep does not reference.
@@ -179,6 +204,9 @@ func s3Error(err error, bucket, key string) error {
 		return newError(ErrNoSuchKey, ExtraElement{"Key", key})
 	case errors.Is(err, backend.ErrUploadNotFound):
 		return newError(ErrNoSuchUpload)
+	case errors.Is(err, backend.ErrUploadChanged):
+		// Parts kept being uploaded again while Complete assembled them.
+		return newError(ErrInvalidPart)
 	case errors.Is(err, backend.ErrBucketNotEmpty):
 		return newError(ErrBucketNotEmpty, ExtraElement{"BucketName", bucket})
 	case errors.Is(err, backend.ErrBucketExists):

@@ -56,6 +56,8 @@ func TestSuiteCatches(t *testing.T) {
 		{"ExclusiveFrom", func(b backend.Backend) backend.Backend { return exclusiveFrom{b} }, "List/From"},
 		{"IgnoresLimit", func(b backend.Backend) backend.Backend { return ignoresLimit{b} }, "List/Limit"},
 		{"UnsortedParts", func(b backend.Backend) backend.Backend { return unsortedParts{b} }, "Uploads/PutPart"},
+		{"CompleteInTwoSteps", func(b backend.Backend) backend.Backend { return completeInTwoSteps{b} }, "Uploads/CompleteRefused"},
+		{"CompleteKeepsUpload", func(b backend.Backend) backend.Backend { return completeKeepsUpload{b} }, "Uploads/Complete"},
 		{"UploadsByID", func(b backend.Backend) backend.Backend { return uploadsByID{b} }, "Uploads/List"},
 		{"SwallowsReadError", func(b backend.Backend) backend.Backend { return swallowsReadError{b} }, "Blobs/FailedReader"},
 		{"DeleteBreaksOpen", func(b backend.Backend) backend.Backend { return deleteBreaksOpen{b} }, "Blobs/DeleteWhileOpen"},
@@ -193,6 +195,31 @@ type noReplaced struct{ backend.Backend }
 func (n noReplaced) PutObject(ctx context.Context, bucket string, o backend.Object, cond backend.PutCondition) (*backend.Object, error) {
 	_, err := n.Backend.PutObject(ctx, bucket, o, cond)
 	return nil, err
+}
+
+// completeInTwoSteps stores the object without checking the upload's parts,
+// then deletes the upload: an Abort or part upload in between destroys the
+// object's bytes.
+type completeInTwoSteps struct{ backend.Backend }
+
+func (c completeInTwoSteps) CompleteUpload(ctx context.Context, bucket, id string, o backend.Object, cond backend.PutCondition) (*backend.Object, backend.Upload, error) {
+	replaced, err := c.Backend.PutObject(ctx, bucket, o, cond)
+	if err != nil {
+		return nil, backend.Upload{}, err
+	}
+	done, err := c.Backend.DeleteUpload(ctx, bucket, o.Key, id)
+	return replaced, done, err
+}
+
+type completeKeepsUpload struct{ backend.Backend }
+
+func (c completeKeepsUpload) CompleteUpload(ctx context.Context, bucket, id string, o backend.Object, cond backend.PutCondition) (*backend.Object, backend.Upload, error) {
+	up, err := c.Backend.GetUpload(ctx, bucket, o.Key, id)
+	if err != nil {
+		return nil, backend.Upload{}, err
+	}
+	replaced, err := c.Backend.PutObject(ctx, bucket, o, cond)
+	return replaced, up, err
 }
 
 type ignoresCond struct{ backend.Backend }

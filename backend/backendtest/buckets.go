@@ -108,6 +108,10 @@ func (s suite) testBuckets(t suitetest.T) {
 			{"GetUpload", func() error { _, err := b.GetUpload(ctx, m, "k", "u"); return err }},
 			{"PutPart", func() error { _, err := b.PutPart(ctx, m, "k", "u", suitetest.FullPart(1, "x")); return err }},
 			{"DeleteUpload", func() error { _, err := b.DeleteUpload(ctx, m, "k", "u"); return err }},
+			{"CompleteUpload", func() error {
+				_, _, err := b.CompleteUpload(ctx, m, "u", completed("k", suitetest.FullPart(1, "x")), nil)
+				return err
+			}},
 			{"ListUploads", func() error { _, err := b.ListUploads(ctx, m); return err }},
 			{"DeleteBucket", func() error { return b.DeleteBucket(ctx, m) }},
 		}

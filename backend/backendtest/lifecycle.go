@@ -30,6 +30,10 @@ func calls(ctx context.Context, b backend.Backend) []struct {
 		{"GetUpload", func() error { _, err := b.GetUpload(ctx, testBucket, "k", "u"); return err }},
 		{"PutPart", func() error { _, err := b.PutPart(ctx, testBucket, "k", "u", suitetest.FullPart(1, "b")); return err }},
 		{"DeleteUpload", func() error { _, err := b.DeleteUpload(ctx, testBucket, "k", "u"); return err }},
+		{"CompleteUpload", func() error {
+			_, _, err := b.CompleteUpload(ctx, testBucket, "c", completed("k3", suitetest.FullPart(1, "c1")), nil)
+			return err
+		}},
 		{"ListUploads", func() error { _, err := b.ListUploads(ctx, testBucket); return err }},
 		{"WriteBlob", func() error { _, _, err := b.WriteBlob(ctx, bytes.NewReader([]byte("x")), 1); return err }},
 		{"OpenBlob", func() error { _, err := b.OpenBlob(ctx, "x"); return err }},
@@ -44,6 +48,9 @@ func (s suite) populated(t suitetest.T) backend.Backend {
 	mustCreateBucket(t, b, "empty")
 	mustPut(t, b, testBucket, fullObject("k"))
 	mustCreateUpload(t, b, suitetest.FullUpload(testBucket, "k", "u", suitetest.T0))
+	c := suitetest.FullUpload(testBucket, "k3", "c", suitetest.T0)
+	mustCreateUpload(t, b, c)
+	mustPutPart(t, b, c, suitetest.FullPart(1, "c1"))
 	return b
 }
 

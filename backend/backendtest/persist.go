@@ -3,6 +3,7 @@ package backendtest
 import (
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mocks3/mocks3/backend"
@@ -113,6 +114,18 @@ func populate(t suitetest.T, b backend.Backend) *state {
 	})
 	mustPut(t, b, "beta", backend.Object{Key: "only"})
 	want.objects["beta"] = []backend.Object{{Key: "only"}}
+
+	// A completed upload stays completed: its object there, the upload gone.
+	u4 := suitetest.FullUpload("alpha", "k-done", "id4", suitetest.T0)
+	mustCreateUpload(t, b, u4)
+	mustPutPart(t, b, u4, suitetest.FullPart(1, "done-1"))
+	mustPutPart(t, b, u4, suitetest.FullPart(2, "done-2"))
+	done := completed("k-done", suitetest.FullPart(1, "done-1"))
+	if _, _, err := b.CompleteUpload(ctx, "alpha", "id4", done, nil); err != nil {
+		t.Fatalf("CompleteUpload = %v", err)
+	}
+	want.objects["alpha"] = append(want.objects["alpha"], done)
+	slices.SortFunc(want.objects["alpha"], func(a, b backend.Object) int { return strings.Compare(a.Key, b.Key) })
 
 	u1 := suitetest.FullUpload("alpha", "k1", "id1", suitetest.T0)
 	u2 := suitetest.FullUpload("alpha", "k0", "id2", suitetest.T0)

@@ -1,6 +1,7 @@
 package backendtest
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -162,4 +163,105 @@ func (s suite) testUploads(t suitetest.T) {
 		suitetest.CheckErr(t, "GetUpload", err, nil)
 		check(t, "GetUpload after mutating values passed in and returned", got, want, normUpload)
 	})
+
+	t.Run("Complete", func(t suitetest.T) {
+		b := s.openWithBucket(t)
+		u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
+		mustCreateUpload(t, b, u)
+		mustCreateUpload(t, b, suitetest.FullUpload(testBucket, "k", "id-2", suitetest.T0))
+		for _, n := range []int{1, 2, 3} {
+			mustPutPart(t, b, u, suitetest.FullPart(n, backend.BlobID(fmt.Sprint("b", n))))
+		}
+		old := fullObject("k")
+		mustPut(t, b, testBucket, old)
+		obj := completed("k", suitetest.FullPart(1, "b1"), suitetest.FullPart(3, "b3"))
+		replaced, done, err := b.CompleteUpload(t.Context(), testBucket, "id-1", obj, nil)
+		suitetest.CheckErr(t, "CompleteUpload", err, nil)
+		if replaced == nil {
+			t.Errorf("CompleteUpload replaced nil, want the previous record")
+		} else {
+			check(t, "CompleteUpload replaced", *replaced, old, normObject)
+		}
+		u.Parts = []backend.Part{suitetest.FullPart(1, "b1"), suitetest.FullPart(2, "b2"), suitetest.FullPart(3, "b3")}
+		check(t, "CompleteUpload upload", done, u, normUpload)
+		got, err := b.GetObject(t.Context(), testBucket, "k")
+		suitetest.CheckErr(t, "GetObject", err, nil)
+		check(t, "GetObject after CompleteUpload", got, obj, normObject)
+		_, err = b.GetUpload(t.Context(), testBucket, "k", "id-1")
+		suitetest.CheckErr(t, "GetUpload(completed)", err, backend.ErrUploadNotFound)
+		_, err = b.DeleteUpload(t.Context(), testBucket, "k", "id-1")
+		suitetest.CheckErr(t, "DeleteUpload(completed)", err, backend.ErrUploadNotFound)
+		_, err = b.PutPart(t.Context(), testBucket, "k", "id-1", suitetest.FullPart(1, "late"))
+		suitetest.CheckErr(t, "PutPart(completed)", err, backend.ErrUploadNotFound)
+		_, _, err = b.CompleteUpload(t.Context(), testBucket, "id-1", obj, nil)
+		suitetest.CheckErr(t, "CompleteUpload(completed)", err, backend.ErrUploadNotFound)
+		if _, err := b.GetUpload(t.Context(), testBucket, "k", "id-2"); err != nil {
+			t.Errorf("GetUpload(id-2) = %v after completing id-1", err)
+		}
+	})
+
+	// A refused CompleteUpload changes nothing: not the object, not the
+	// upload.
+	t.Run("CompleteRefused", func(t suitetest.T) {
+		errCond := errors.New("condition refused")
+		tests := []struct {
+			name  string
+			id    string
+			parts []backend.Part
+			cond  backend.PutCondition
+			want  error
+		}{
+			{"missing upload", "id-2", []backend.Part{suitetest.FullPart(1, "b1")}, nil, backend.ErrUploadNotFound},
+			{"part uploaded again", "id-1", []backend.Part{suitetest.FullPart(1, "b1"), suitetest.FullPart(2, "b2-old")}, nil, backend.ErrUploadChanged},
+			{"part never uploaded", "id-1", []backend.Part{suitetest.FullPart(4, "b4")}, nil, backend.ErrUploadChanged},
+			{"condition", "id-1", []backend.Part{suitetest.FullPart(1, "b1")}, func(*backend.Object) error { return errCond }, errCond},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t suitetest.T) {
+				b := s.openWithBucket(t)
+				u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
+				mustCreateUpload(t, b, u)
+				mustPutPart(t, b, u, suitetest.FullPart(1, "b1"))
+				mustPutPart(t, b, u, suitetest.FullPart(2, "b2-old"))
+				mustPutPart(t, b, u, suitetest.FullPart(2, "b2"))
+				old := fullObject("k")
+				mustPut(t, b, testBucket, old)
+				_, _, err := b.CompleteUpload(t.Context(), testBucket, tt.id, completed("k", tt.parts...), tt.cond)
+				suitetest.CheckErr(t, "CompleteUpload", err, tt.want)
+				got, err := b.GetObject(t.Context(), testBucket, "k")
+				suitetest.CheckErr(t, "GetObject", err, nil)
+				check(t, "GetObject after a refused CompleteUpload", got, old, normObject)
+				up, err := b.GetUpload(t.Context(), testBucket, "k", "id-1")
+				suitetest.CheckErr(t, "GetUpload after a refused CompleteUpload", err, nil)
+				check(t, "GetUpload parts", up.Parts, []backend.Part{suitetest.FullPart(1, "b1"), suitetest.FullPart(2, "b2")}, normParts)
+			})
+		}
+	})
+
+	t.Run("CompleteCondition", func(t suitetest.T) {
+		b := s.openWithBucket(t)
+		u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
+		mustCreateUpload(t, b, u)
+		mustPutPart(t, b, u, suitetest.FullPart(1, "b1"))
+		old := fullObject("k")
+		mustPut(t, b, testBucket, old)
+		var seen *backend.Object
+		_, _, err := b.CompleteUpload(t.Context(), testBucket, "id-1", completed("k", suitetest.FullPart(1, "b1")),
+			func(cur *backend.Object) error { seen = cur; return nil })
+		suitetest.CheckErr(t, "CompleteUpload", err, nil)
+		if seen == nil {
+			t.Errorf("CompleteUpload's condition saw no record, want the one it replaces")
+		} else {
+			check(t, "CompleteUpload's condition saw", *seen, old, normObject)
+		}
+	})
+}
+
+// completed returns the record CompleteUpload stores for parts of key.
+func completed(key string, parts ...backend.Part) backend.Object {
+	o := backend.Object{Key: key, ETag: fmt.Sprintf(`"done-%d"`, len(parts)), LastModified: suitetest.T0, Multipart: true, Parts: parts}
+	for _, p := range parts {
+		o.Size += p.Size
+	}
+	return o
 }

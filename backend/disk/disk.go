@@ -108,6 +108,7 @@ func Open(dir string) (*Backend, error) {
 	if err := rec.load(d.idx); err != nil {
 		return nil, fmt.Errorf("disk: loading %s: %w", dir, err)
 	}
+	rec.emptyTrash()
 	return d, nil
 }
 
@@ -198,6 +199,12 @@ func (d *Backend) PutPart(ctx context.Context, bucket, key, id string, p backend
 func (d *Backend) DeleteUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
 	defer d.rec.emptyTrash() // outside the index lock
 	return d.idx.DeleteUpload(ctx, bucket, key, id)
+}
+
+// CompleteUpload implements backend.Backend.
+func (d *Backend) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond backend.PutCondition) (*backend.Object, backend.Upload, error) {
+	defer d.rec.emptyTrash() // outside the index lock
+	return d.idx.CompleteUpload(ctx, bucket, id, obj, cond)
 }
 
 // ListUploads implements backend.Backend.

@@ -234,3 +234,50 @@ func BenchmarkListObjects(b *testing.B) {
 	defer d.Close()
 	benchutil.ListObjects(b, d, 100_000)
 }
+
+// A crash inside CompleteUpload, after the object's record was written and
+// before the upload was removed, leaves both on disk. Open finishes the
+// step: an upload whose part the object uses is gone, so aborting it cannot
+// delete the object's bytes. Other uploads of the key stay.
+func TestOpenFinishesInterruptedComplete(t *testing.T) {
+	dir := t.TempDir()
+	d := open(t, dir)
+	ctx := t.Context()
+	if err := d.CreateBucket(ctx, backend.Bucket{Name: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"done", "open"} {
+		if err := d.CreateUpload(ctx, backend.Upload{Bucket: "b", Key: "k", ID: id}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.PutPart(ctx, "b", "k", id, backend.Part{Number: 1, Size: 1, ETag: `"e"`, Blob: backend.BlobID("blob-" + id)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// What CompleteUpload writes first; the crash comes before the rest.
+	obj := backend.Object{Key: "k", Size: 1, ETag: `"x-1"`, Multipart: true,
+		Parts: []backend.Part{{Number: 1, Size: 1, ETag: `"e"`, Blob: "blob-done"}}}
+	if _, err := d.PutObject(ctx, "b", obj, nil); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+
+	d = open(t, dir)
+	defer d.Close()
+	if _, err := d.GetUpload(ctx, "b", "k", "done"); !errors.Is(err, backend.ErrUploadNotFound) {
+		t.Errorf("GetUpload(completed before the crash) = %v, want ErrUploadNotFound", err)
+	}
+	if _, err := d.GetUpload(ctx, "b", "k", "open"); err != nil {
+		t.Errorf("GetUpload(still open) = %v, want it kept", err)
+	}
+	if got, err := d.GetObject(ctx, "b", "k"); err != nil || got.ETag != obj.ETag {
+		t.Errorf("GetObject = %+v, %v; want the completed object", got, err)
+	}
+	d.Close()
+	// The removal was itself durable.
+	d = open(t, dir)
+	defer d.Close()
+	if ups, err := d.ListUploads(ctx, "b"); err != nil || len(ups) != 1 || ups[0].ID != "open" {
+		t.Errorf("ListUploads after another reopen = %+v, %v; want only the open upload", ups, err)
+	}
+}

@@ -1,6 +1,7 @@
 package disk
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -214,6 +215,16 @@ func (r *records) DeleteUpload(u *backend.Upload) error {
 	return r.removeTree(r.uploadDir(u))
 }
 
+// CompleteUpload writes the object's record, then removes the upload. A
+// crash between the two leaves an upload whose parts the object already
+// uses; loadUpload recognises it and finishes the removal.
+func (r *records) CompleteUpload(u *backend.Upload, bucket string, o *backend.Object) error {
+	if err := r.PutObject(bucket, o); err != nil {
+		return err
+	}
+	return r.removeTree(r.uploadDir(u))
+}
+
 // errNotUTF8 explains a refused record: JSON would silently replace invalid
 // bytes with U+FFFD, and the record would come back different after Open.
 var errNotUTF8 = errors.New("disk: record holds a string that is not valid UTF-8")
@@ -380,7 +391,28 @@ func (r *records) loadUpload(idx *index.Store, dir string) error {
 		}
 		u.Parts = append(u.Parts, p)
 	}
+	if r.completed(idx, &u) {
+		return r.removeTree(dir)
+	}
 	return idx.RestoreUpload(u)
+}
+
+// completed reports whether the object under u's key uses one of u's part
+// blobs: blob IDs are never reused, so only a CompleteUpload of u can have
+// put it there, and a crash stopped it before it removed u.
+func (r *records) completed(idx *index.Store, u *backend.Upload) bool {
+	o, err := idx.GetObject(context.Background(), u.Bucket, u.Key)
+	if err != nil {
+		return false
+	}
+	for _, p := range u.Parts {
+		for _, op := range o.Parts {
+			if p.Blob != "" && p.Blob == op.Blob {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // isNotExist reports whether err means a missing file.

@@ -97,6 +97,11 @@ func (m *Backend) DeleteUpload(ctx context.Context, bucket, key, id string) (bac
 	return m.idx.DeleteUpload(ctx, bucket, key, id)
 }
 
+// CompleteUpload implements backend.Backend.
+func (m *Backend) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond backend.PutCondition) (*backend.Object, backend.Upload, error) {
+	return m.idx.CompleteUpload(ctx, bucket, id, obj, cond)
+}
+
 // ListUploads implements backend.Backend.
 func (m *Backend) ListUploads(ctx context.Context, bucket string) ([]backend.Upload, error) {
 	return m.idx.ListUploads(ctx, bucket)

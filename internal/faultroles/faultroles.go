@@ -133,6 +133,30 @@ func (m *faultyMetadata) CreateUpload(ctx context.Context, u backend.Upload) err
 	return m.Store.CreateUpload(ctx, u)
 }
 
+// CompleteUpload loses the write as PutObject does: the upload is gone and
+// the object was never stored.
+func (m *faultyMetadata) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond metadata.Condition) (*backend.Object, backend.Upload, error) {
+	eff, err := m.role(ctx, "CompleteUpload", bucket, obj.Key)
+	if err != nil {
+		return nil, backend.Upload{}, err
+	}
+	if eff.LoseWrite {
+		done, err := m.Store.DeleteUpload(ctx, bucket, obj.Key, id)
+		if err != nil {
+			return nil, backend.Upload{}, err
+		}
+		return nil, done, metadata.ErrWriteLost
+	}
+	replaced, done, err := m.Store.CompleteUpload(ctx, bucket, id, obj, cond)
+	if err != nil || replaced == nil || !m.e.HasAction(faults.KindStaleRead) {
+		return replaced, done, err
+	}
+	m.mu.Lock()
+	m.prev[objectRef{bucket, obj.Key}] = *replaced
+	m.mu.Unlock()
+	return nil, done, nil
+}
+
 func (m *faultyMetadata) GetUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
 	if _, err := m.role(ctx, "GetUpload", bucket, key); err != nil {
 		return backend.Upload{}, err

@@ -23,19 +23,20 @@ const maxErrorBody = 64 << 10
 
 // Method names, which are also the endpoints' last path element.
 const (
-	mCreateBucket = "CreateBucket"
-	mGetBucket    = "GetBucket"
-	mListBuckets  = "ListBuckets"
-	mDeleteBucket = "DeleteBucket"
-	mGetObject    = "GetObject"
-	mPutObject    = "PutObject"
-	mDeleteObject = "DeleteObject"
-	mListObjects  = "ListObjects"
-	mCreateUpload = "CreateUpload"
-	mGetUpload    = "GetUpload"
-	mPutPart      = "PutPart"
-	mDeleteUpload = "DeleteUpload"
-	mListUploads  = "ListUploads"
+	mCreateBucket   = "CreateBucket"
+	mGetBucket      = "GetBucket"
+	mListBuckets    = "ListBuckets"
+	mDeleteBucket   = "DeleteBucket"
+	mGetObject      = "GetObject"
+	mPutObject      = "PutObject"
+	mDeleteObject   = "DeleteObject"
+	mListObjects    = "ListObjects"
+	mCreateUpload   = "CreateUpload"
+	mGetUpload      = "GetUpload"
+	mPutPart        = "PutPart"
+	mDeleteUpload   = "DeleteUpload"
+	mCompleteUpload = "CompleteUpload"
+	mListUploads    = "ListUploads"
 )
 
 // request holds the arguments of any Store method; each method reads the
@@ -48,7 +49,7 @@ type request struct {
 	Limit        int             `json:"limit,omitempty"`
 	Condition    Condition       `json:"condition,omitzero"`
 	BucketRecord *backend.Bucket `json:"bucket_record,omitempty"` // CreateBucket
-	Object       *backend.Object `json:"object,omitempty"`        // PutObject
+	Object       *backend.Object `json:"object,omitempty"`        // PutObject, CompleteUpload
 	Upload       *backend.Upload `json:"upload,omitempty"`        // CreateUpload
 	Part         *backend.Part   `json:"part,omitempty"`          // PutPart
 }
@@ -80,6 +81,7 @@ var errorTable = [...]struct {
 	{backend.ErrBucketExists, http.StatusConflict, "BucketExists"},
 	{backend.ErrBucketNotEmpty, http.StatusConflict, "BucketNotEmpty"},
 	{backend.ErrUploadExists, http.StatusConflict, "UploadExists"},
+	{backend.ErrUploadChanged, http.StatusConflict, "UploadChanged"},
 	{ErrPreconditionFailed, http.StatusPreconditionFailed, "PreconditionFailed"},
 	{ErrWriteLost, http.StatusInternalServerError, "WriteLost"},
 	{backend.ErrClosed, http.StatusServiceUnavailable, "Closed"},
@@ -114,7 +116,7 @@ type health struct {
 // /v1/GetObject, POST /v1/PutObject…), whose JSON request body holds the
 // arguments: "bucket" (the bucket name, also GetBucket's and DeleteBucket's
 // name), "key", "id", "from", "limit", "condition" (PutObject),
-// "bucket_record" (CreateBucket), "object" (PutObject), "upload"
+// "bucket_record" (CreateBucket), "object" (PutObject, CompleteUpload), "upload"
 // (CreateUpload), "part" (PutPart). Keys travel in the body, never in the
 // path, so any key needs no escaping. Responses:
 //
@@ -230,6 +232,12 @@ func dispatch(ctx context.Context, s Store, method string, r *request) (any, err
 		return result(s.PutPart(ctx, r.Bucket, r.Key, r.ID, *r.Part))
 	case mDeleteUpload:
 		return result(s.DeleteUpload(ctx, r.Bucket, r.Key, r.ID))
+	case mCompleteUpload:
+		if r.Object == nil {
+			return nil, missing("object")
+		}
+		replaced, done, err := s.CompleteUpload(ctx, r.Bucket, r.ID, *r.Object, r.Condition)
+		return result(completion{replaced, done}, err)
 	case mListUploads:
 		return result(s.ListUploads(ctx, r.Bucket))
 	}
@@ -456,6 +464,21 @@ func (c *Client) DeleteUpload(ctx context.Context, bucket, key, id string) (back
 		return backend.Upload{}, err
 	}
 	return u, nil
+}
+
+// completion is CompleteUpload's result on the wire.
+type completion struct {
+	Replaced *backend.Object `json:"replaced"`
+	Upload   backend.Upload  `json:"upload"`
+}
+
+// CompleteUpload implements Store.
+func (c *Client) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond Condition) (*backend.Object, backend.Upload, error) {
+	var res completion
+	if err := c.call(ctx, mCompleteUpload, &request{Bucket: bucket, ID: id, Object: &obj, Condition: cond}, &res); err != nil {
+		return nil, backend.Upload{}, err
+	}
+	return res.Replaced, res.Upload, nil
 }
 
 // ListUploads implements Store.

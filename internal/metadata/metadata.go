@@ -30,6 +30,9 @@ type Store interface {
 	GetUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error)
 	PutPart(ctx context.Context, bucket, key, id string, p backend.Part) (*backend.Part, error)
 	DeleteUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error)
+	// CompleteUpload stores obj and removes the upload in one step; see
+	// backend.Backend.CompleteUpload. cond is checked as by PutObject.
+	CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond Condition) (*backend.Object, backend.Upload, error)
 	ListUploads(ctx context.Context, bucket string) ([]backend.Upload, error)
 }
 
@@ -81,11 +84,20 @@ func NewLocal(b backend.Backend) Local { return Local{b} }
 
 // PutObject implements Store.
 func (l Local) PutObject(ctx context.Context, bucket string, obj backend.Object, cond Condition) (*backend.Object, error) {
-	var check backend.PutCondition
-	if cond != (Condition{}) {
-		check = cond.Check
+	return l.Backend.PutObject(ctx, bucket, obj, cond.callback())
+}
+
+// CompleteUpload implements Store.
+func (l Local) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond Condition) (*backend.Object, backend.Upload, error) {
+	return l.Backend.CompleteUpload(ctx, bucket, id, obj, cond.callback())
+}
+
+// callback returns c as a backend.PutCondition, nil for none.
+func (c Condition) callback() backend.PutCondition {
+	if c == (Condition{}) {
+		return nil
 	}
-	return l.Backend.PutObject(ctx, bucket, obj, check)
+	return c.Check
 }
 
 // ErrWriteLost is returned by a metadata role that acknowledges a write but

@@ -28,6 +28,8 @@ type Persister interface {
 	CreateUpload(u *backend.Upload) error
 	PutPart(u *backend.Upload, p *backend.Part) error
 	DeleteUpload(u *backend.Upload) error
+	// CompleteUpload stores o and removes u as one durable step.
+	CompleteUpload(u *backend.Upload, bucket string, o *backend.Object) error
 }
 
 // keyStripes is the number of locks that serialise writes per object key.
@@ -254,26 +256,8 @@ func (s *Store) PutObject(ctx context.Context, bucket string, obj backend.Object
 	km.Lock()
 	defer km.Unlock()
 
-	if cond != nil {
-		s.mu.RLock()
-		b, err := s.bucketLocked(bucket)
-		var cur *backend.Object
-		if err == nil {
-			if o, ok := b.objects.Get(&backend.Object{Key: obj.Key}); ok {
-				c := cloneObject(*o)
-				cur = &c
-			}
-		}
-		s.mu.RUnlock()
-		if err != nil {
-			return nil, err
-		}
-		// The key cannot change while km is held: every write to it takes
-		// km, and a bucket holding it cannot be deleted. So cur is still
-		// what the write below replaces.
-		if err := cond(cur); err != nil {
-			return nil, err
-		}
+	if err := s.check(bucket, obj.Key, cond); err != nil {
+		return nil, err
 	}
 
 	stored := cloneObject(obj)
@@ -294,6 +278,31 @@ func (s *Store) PutObject(ctx context.Context, bucket string, obj backend.Object
 	}
 	// old is no longer reachable from the store, so it can be handed out.
 	return old, nil
+}
+
+// check calls cond, if any, with a copy of the current record of key; the
+// caller holds the key's lock.
+func (s *Store) check(bucket, key string, cond backend.PutCondition) error {
+	if cond == nil {
+		return nil
+	}
+	s.mu.RLock()
+	b, err := s.bucketLocked(bucket)
+	var cur *backend.Object
+	if err == nil {
+		if o, ok := b.objects.Get(&backend.Object{Key: key}); ok {
+			c := cloneObject(*o)
+			cur = &c
+		}
+	}
+	s.mu.RUnlock()
+	if err != nil {
+		return err
+	}
+	// The key cannot change while its lock is held: every write to it takes
+	// the lock, and a bucket holding it cannot be deleted. So cur is still
+	// what the caller's write replaces.
+	return cond(cur)
 }
 
 // DeleteObject implements backend.Backend.
@@ -452,6 +461,41 @@ func (s *Store) DeleteUpload(ctx context.Context, bucket, key, id string) (backe
 	delete(b.byID, uploadKey{key, id})
 	b.uploads.Delete(up)
 	return up.withParts(), nil
+}
+
+// CompleteUpload implements backend.Backend.
+func (s *Store) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond backend.PutCondition) (*backend.Object, backend.Upload, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, backend.Upload{}, err
+	}
+	km := s.keyLock(bucket, obj.Key)
+	km.Lock()
+	defer km.Unlock()
+	if err := s.check(bucket, obj.Key, cond); err != nil {
+		return nil, backend.Upload{}, err
+	}
+
+	stored := cloneObject(obj)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, up, err := s.uploadLocked(bucket, obj.Key, id)
+	if err != nil {
+		return nil, backend.Upload{}, err
+	}
+	for _, p := range obj.Parts {
+		if cur, ok := up.parts[p.Number]; !ok || cur.Blob != p.Blob {
+			return nil, backend.Upload{}, backend.ErrUploadChanged
+		}
+	}
+	if s.p != nil {
+		if err := s.p.CompleteUpload(&up.rec, bucket, &stored); err != nil {
+			return nil, backend.Upload{}, err
+		}
+	}
+	delete(b.byID, uploadKey{obj.Key, id})
+	b.uploads.Delete(up)
+	old, _ := b.objects.ReplaceOrInsert(&stored)
+	return old, up.withParts(), nil
 }
 
 // ListUploads implements backend.Backend.

@@ -41,6 +41,10 @@ func calls(bucket string, st metadata.Store) []call {
 			return err
 		}},
 		{"DeleteUpload", func(ctx context.Context) error { _, err := st.DeleteUpload(ctx, bucket, "k", "u"); return err }},
+		{"CompleteUpload", func(ctx context.Context) error {
+			_, _, err := st.CompleteUpload(ctx, bucket, "u", backend.Object{Key: "k"}, metadata.Condition{})
+			return err
+		}},
 		{"ListUploads", func(ctx context.Context) error { _, err := st.ListUploads(ctx, bucket); return err }},
 	}
 }

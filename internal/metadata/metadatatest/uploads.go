@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/metadata"
 	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
@@ -173,5 +174,42 @@ func (s suite) testUploads(t suitetest.T) {
 		if len(got) != 0 {
 			t.Errorf("ListUploads(no uploads) = %+v, want none", got)
 		}
+	})
+
+	// CompleteUpload travels whole: the record, the condition as a value,
+	// the removed upload with its parts, and the sentinel errors.
+	t.Run("Complete", func(t suitetest.T) {
+		st := s.openWithBucket(t)
+		u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
+		mustCreateUpload(t, st, u)
+		mustPutPart(t, st, u, suitetest.FullPart(1, "b1"))
+		mustPutPart(t, st, u, suitetest.FullPart(2, "b2"))
+		old := fullObject("k")
+		mustPut(t, st, testBucket, old)
+		obj := fullObject("k")
+		obj.ETag = `"done-1"`
+		obj.Parts = []backend.Part{suitetest.FullPart(1, "b1")}
+
+		_, _, err := st.CompleteUpload(t.Context(), testBucket, "id-1", obj, metadata.Condition{IfNoneMatch: true})
+		suitetest.CheckErr(t, "CompleteUpload(IfNoneMatch on an existing key)", err, metadata.ErrPreconditionFailed)
+		stale := obj
+		stale.Parts = []backend.Part{suitetest.FullPart(1, "b-old")}
+		_, _, err = st.CompleteUpload(t.Context(), testBucket, "id-1", stale, metadata.Condition{})
+		suitetest.CheckErr(t, "CompleteUpload(a part uploaded again)", err, backend.ErrUploadChanged)
+
+		replaced, done, err := st.CompleteUpload(t.Context(), testBucket, "id-1", obj, metadata.Condition{IfMatch: old.ETag})
+		if suitetest.CheckErr(t, "CompleteUpload", err, nil) {
+			checkDiff(t, "CompleteUpload replaced", &old, replaced)
+			u.Parts = []backend.Part{suitetest.FullPart(1, "b1"), suitetest.FullPart(2, "b2")}
+			checkUpload(t, "CompleteUpload upload", u, done)
+		}
+		got, err := st.GetObject(t.Context(), testBucket, "k")
+		if suitetest.CheckErr(t, "GetObject", err, nil) {
+			checkDiff(t, "GetObject after CompleteUpload", obj, got)
+		}
+		_, err = st.GetUpload(t.Context(), testBucket, "k", "id-1")
+		suitetest.CheckErr(t, "GetUpload(completed)", err, backend.ErrUploadNotFound)
+		_, _, err = st.CompleteUpload(t.Context(), testBucket, "id-1", obj, metadata.Condition{})
+		suitetest.CheckErr(t, "CompleteUpload(completed)", err, backend.ErrUploadNotFound)
 	})
 }
