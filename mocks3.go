@@ -41,11 +41,14 @@ type Server struct {
 	handler *s3api.Handler
 	top     http.Handler // handler plus the admin API
 	backend backend.Backend
-	closers []func() // run by Close, last first
-	roles   *roles
-	cancel  context.CancelFunc
-	faults  *faults.Engine
-	journal journal
+	// nodeBackends are the storage nodes' backends, node 0 first; empty
+	// when the only node is backend.
+	nodeBackends []backend.Backend
+	closers      []func() // run by Close, last first
+	roles        *roles
+	cancel       context.CancelFunc
+	faults       *faults.Engine
+	journal      journal
 
 	closeOnce sync.Once
 }
@@ -107,6 +110,9 @@ func NewServer(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s.roles = roles
+	if err := s.sweepOrphans(ctx); err != nil {
+		return nil, err
+	}
 	s.handler = s3api.New(s3api.Config{
 		Metadata:    roles.meta,
 		Storage:     roles.data,

@@ -96,6 +96,7 @@ func (s *Server) serveRole(name string, h http.Handler, addr string) (string, er
 // under dir/nodes/N.
 func (s *Server) nodeBackend(i int) (backend.Backend, error) {
 	if i == 0 {
+		s.nodeBackends = append(s.nodeBackends, s.backend)
 		return s.backend, nil
 	}
 	var b backend.Backend = memory.New()
@@ -107,6 +108,7 @@ func (s *Server) nodeBackend(i int) (backend.Backend, error) {
 		b = d
 	}
 	s.onClose(func() { b.Close() })
+	s.nodeBackends = append(s.nodeBackends, b)
 	return b, nil
 }
 

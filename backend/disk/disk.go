@@ -350,6 +350,37 @@ func (d *Backend) DeleteBlob(ctx context.Context, id backend.BlobID) error {
 	return nil
 }
 
+// SweepBlobs deletes every blob that keep rejects and returns how many it
+// deleted. A crash between writing a blob and committing the record that
+// uses it, or before a replaced blob's deletion, leaves such orphans; the
+// records that say which blobs are in use may live in another backend, so
+// the caller decides. Blobs written while it runs may be deleted too: call
+// it before serving.
+func (d *Backend) SweepBlobs(ctx context.Context, keep func(backend.BlobID) bool) (int, error) {
+	if d.closed.Load() {
+		return 0, backend.ErrClosed
+	}
+	entries, err := os.ReadDir(d.blobs)
+	if err != nil {
+		return 0, fmt.Errorf("disk: %w", err)
+	}
+	n := 0
+	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		id := backend.BlobID(e.Name())
+		if d.blobPath(id) == "" || keep(id) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(d.blobs, e.Name())); err != nil && !isNotExist(err) {
+			return n, fmt.Errorf("disk: %w", err)
+		}
+		n++
+	}
+	return n, nil
+}
+
 // Close implements backend.Backend. Nothing is buffered, so it only makes
 // later calls fail.
 func (d *Backend) Close() error {

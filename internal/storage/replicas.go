@@ -122,9 +122,9 @@ func (r *Replicated) Nodes() []string {
 	return names
 }
 
-// copies returns the node IDs of blob id, or false if there is no such
-// blob.
-func (r *Replicated) copies(id backend.BlobID) ([]backend.BlobID, bool) {
+// Copies returns the node IDs of blob id, in node order ("" where a node
+// has no copy), or false if there is no such blob.
+func (r *Replicated) Copies(id backend.BlobID) ([]backend.BlobID, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	ids, ok := r.lookupLocked(id)
@@ -280,7 +280,7 @@ func (r *Replicated) Open(ctx context.Context, id backend.BlobID) (backend.Blob,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ids, ok := r.copies(id)
+	ids, ok := r.Copies(id)
 	if !ok {
 		return nil, fmt.Errorf("storage: open %q: %w", id, backend.ErrBlobNotFound)
 	}
@@ -453,7 +453,7 @@ func (r *Replicated) Replicate(ctx context.Context, payload []byte) error {
 	if target < 0 {
 		return fmt.Errorf("storage: replicate %q: no node named %q", task.ID, task.Node)
 	}
-	ids, ok := r.copies(task.ID)
+	ids, ok := r.Copies(task.ID)
 	if !ok || ids[target] != "" {
 		return nil
 	}
