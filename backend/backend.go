@@ -94,6 +94,10 @@ type Object struct {
 	Checksum  Checksum
 	Parts     []Part
 	Multipart bool // created by CompleteMultipartUpload; PartsCount is len(Parts)
+	// UploadID is the multipart upload the object was completed from, so
+	// that a retried CompleteMultipartUpload finds its result; empty for
+	// objects not made by CompleteMultipartUpload.
+	UploadID string
 }
 
 // Upload is a multipart upload in progress.

@@ -200,19 +200,28 @@ func targetOf(bucket, key string) target {
 
 // split finds the bucket and key, in virtual-hosted or path style.
 func (h *Handler) split(r *http.Request) (bucket, key string) {
+	path := strings.TrimPrefix(r.URL.Path, "/")
+	if b := h.hostBucket(r); b != "" {
+		return b, path
+	}
+	bucket, key, _ = strings.Cut(path, "/")
+	return bucket, key
+}
+
+// hostBucket returns the bucket a virtual-hosted-style request names in its
+// host, or "" for a path-style request.
+func (h *Handler) hostBucket(r *http.Request) string {
 	host := r.Host
 	if hh, _, err := net.SplitHostPort(host); err == nil {
 		host = hh
 	}
 	host = strings.ToLower(host)
-	path := strings.TrimPrefix(r.URL.Path, "/")
 	for _, d := range h.cfg.BaseDomains {
 		if b, ok := strings.CutSuffix(host, "."+d); ok && b != "" {
-			return b, path
+			return b
 		}
 	}
-	bucket, key, _ = strings.Cut(path, "/")
-	return bucket, key
+	return ""
 }
 
 type handlerFunc func(h *Handler, w http.ResponseWriter, r *http.Request, req *request) error

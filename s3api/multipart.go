@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -189,6 +190,13 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 	var obj backend.Object
 	for attempt := 1; ; attempt++ {
 		up, err := h.store.meta.GetUpload(ctx, req.bucket, req.key, uploadID)
+		if errors.Is(err, backend.ErrUploadNotFound) {
+			// A client whose Complete response was lost retries it.
+			if done, ok := h.completedBefore(ctx, req, uploadID, cr); ok {
+				obj = done
+				break
+			}
+		}
 		if err != nil {
 			return s3Error(err, req.bucket, req.key)
 		}
@@ -206,10 +214,38 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 		}
 		break
 	}
-	res := completeResult{Xmlns: s3Namespace, Location: "/" + req.bucket + "/" + req.key, Bucket: req.bucket,
+	res := completeResult{Xmlns: s3Namespace, Location: h.objectURL(r, req.bucket, req.key), Bucket: req.bucket,
 		Key: req.key, ETag: obj.ETag, checksumXML: toChecksumXML(obj.Checksum), ChecksumType: obj.Checksum.Type}
 	writeXML(w, http.StatusOK, res)
 	return nil
+}
+
+// completedBefore returns the object that upload id became, if a Complete
+// with the same parts made it and it is still the key's current object.
+func (h *Handler) completedBefore(ctx context.Context, req *request, id string, cr completeRequest) (backend.Object, bool) {
+	cur, err := h.store.meta.GetObject(ctx, req.bucket, req.key)
+	if err != nil || cur.UploadID != id || len(cur.Parts) != len(cr.Parts) {
+		return backend.Object{}, false
+	}
+	for i, p := range cr.Parts {
+		if p.PartNumber != cur.Parts[i].Number || !metadata.ETagMatches(p.ETag, cur.Parts[i].ETag) {
+			return backend.Object{}, false
+		}
+	}
+	return cur, true
+}
+
+// objectURL is the absolute URL of an object, in the addressing style of r.
+func (h *Handler) objectURL(r *http.Request, bucket, key string) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	u := url.URL{Scheme: scheme, Host: r.Host, Path: "/" + bucket + "/" + key}
+	if h.hostBucket(r) != "" {
+		u.Path = "/" + key
+	}
+	return u.String()
 }
 
 // assemble checks a completion request against the uploaded parts and builds
@@ -221,7 +257,7 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 	}
 	alg := checksumAlgorithm(up.ChecksumAlgorithm)
 	digests := md5.New()
-	obj := backend.Object{Key: up.Key, LastModified: h.now(), Headers: up.Headers, Metadata: up.Metadata, Multipart: true}
+	obj := backend.Object{Key: up.Key, LastModified: h.now(), Headers: up.Headers, Metadata: up.Metadata, Multipart: true, UploadID: up.ID}
 	var sums []string
 	var crcParts []crcPart
 	for i, cp := range cr.Parts {

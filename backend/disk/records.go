@@ -264,7 +264,7 @@ func checkPart(p *backend.Part) error {
 }
 
 func checkObject(o *backend.Object) error {
-	if err := checkUTF8(o.Key, o.ETag); err != nil {
+	if err := checkUTF8(o.Key, o.ETag, o.UploadID); err != nil {
 		return err
 	}
 	if err := checkHeaders(&o.Headers); err != nil {

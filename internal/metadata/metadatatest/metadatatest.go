@@ -147,6 +147,7 @@ func fullObject(key string) backend.Object {
 			suitetest.FullPart(2, "blob-2"),
 		},
 		Multipart: true,
+		UploadID:  "upload-1",
 	}
 }
 
