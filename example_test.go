@@ -2,16 +2,20 @@ package mocks3_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
 	"strings"
+	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/faults"
 )
 
 // A server outside a test, as in TestMain or a program: NewServer, then
@@ -135,4 +139,118 @@ func ExampleServer_Keys() {
 	}
 	fmt.Println(keys)
 	// Output: [logs/1 logs/2]
+}
+
+// exampleT stands in for the *testing.T that a test would pass to New,
+// CheckObject or Faults().AddT: examples get none. It runs cleanups when
+// the "test" ends and prints failures, so that the Output line catches them.
+type exampleT struct {
+	testing.TB // not called by mocks3 beyond the methods below
+	cleanups   []func()
+}
+
+func (t *exampleT) Helper()          {}
+func (t *exampleT) Cleanup(f func()) { t.cleanups = append(t.cleanups, f) }
+func (t *exampleT) Errorf(format string, args ...any) {
+	fmt.Printf("FAIL: "+format+"\n", args...)
+}
+func (t *exampleT) Fatalf(format string, args ...any) { panic(fmt.Sprintf(format, args...)) }
+
+// end runs the cleanups, last registered first, as the testing package does
+// when a test ends.
+func (t *exampleT) end() {
+	for i := len(t.cleanups) - 1; i >= 0; i-- {
+		t.cleanups[i]()
+	}
+}
+
+// New is for tests: it fails the test if the server cannot start and closes
+// the server when the test ends. Here t is a stand-in; in a test, pass the
+// test's t.
+func ExampleNew() {
+	t := &exampleT{}
+	defer t.end()
+
+	srv := mocks3.New(t, mocks3.WithBucket("photos")) // closed when the test ends
+	client := srv.Client()                            // *s3.Client, SDK defaults on
+	_, err := client.PutObject(context.Background(), &s3.PutObjectInput{
+		Bucket: aws.String("photos"), Key: aws.String("a.jpg"), Body: strings.NewReader("data"),
+	})
+	if err != nil {
+		t.Fatalf("PutObject: %v", err)
+	}
+	srv.CheckObject(t, "photos", "a.jpg", []byte("data")) // reports through t.Errorf
+
+	keys, err := srv.Keys("photos", "")
+	fmt.Println(keys, err)
+	// Output: [a.jpg] <nil>
+}
+
+// WithStack runs the roles as HTTP services behind the S3 gateway, like the
+// original MockS3 stack; S3 behaves as in the embedded mode, and Stack tells
+// where each service listens.
+func ExampleWithStack() {
+	srv, err := mocks3.NewServer(mocks3.WithStack(), mocks3.WithStorageNodes(2), mocks3.WithBucket("stacked"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	if _, err := srv.Client().PutObject(context.Background(), &s3.PutObjectInput{
+		Bucket: aws.String("stacked"), Key: aws.String("k"), Body: strings.NewReader("through the services"),
+	}); err != nil {
+		log.Fatal(err)
+	}
+	data, err := srv.GetObject("stacked", "k")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(string(data))
+
+	st := srv.Stack()
+	services := []struct{ name, url string }{
+		{"metadata", st.Metadata}, {"storage-1", st.Storage[0]}, {"storage-2", st.Storage[1]}, {"queue", st.Queue},
+	}
+	for _, svc := range services {
+		resp, err := srv.HTTPClient().Get(svc.url + "/health")
+		if err != nil {
+			log.Fatal(err)
+		}
+		resp.Body.Close()
+		fmt.Println(svc.name, resp.Status)
+	}
+	// Output:
+	// through the services
+	// metadata 200 OK
+	// storage-1 200 OK
+	// storage-2 200 OK
+	// queue 200 OK
+}
+
+// WithInMemoryTransport lets server and client run inside a testing/synctest
+// bubble, where a delay fault and the client's timeout follow the bubble's
+// fake clock: this test takes 5 s of fake time and about a millisecond of
+// wall time. synctest.Test needs the test's *testing.T, so the test is shown
+// as a function value; in a _test.go file it is func TestTimeout(t
+// *testing.T).
+func ExampleWithInMemoryTransport() {
+	TestTimeout := func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			srv := mocks3.New(t, mocks3.WithInMemoryTransport(), mocks3.WithObject("bkt", "k", []byte("v")),
+				mocks3.WithFaults(faults.Rule{Operation: "GetObject", Action: faults.Delay(30 * time.Second)}))
+			client := srv.Client()
+
+			start := time.Now() // the bubble's fake clock
+			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+			defer cancel()
+			_, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("GetObject = %v, want context.DeadlineExceeded", err)
+			}
+			if got := time.Since(start); got != 5*time.Second {
+				t.Errorf("GetObject gave up after %v of fake time, want 5s", got)
+			}
+		})
+	}
+	_ = TestTimeout
 }
