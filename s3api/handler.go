@@ -70,6 +70,9 @@ type Config struct {
 type Handler struct {
 	cfg   Config
 	store *objectStore
+	// maxPutSize is the largest body a PUT or UploadPart may carry:
+	// maxPutSize, or less in tests.
+	maxPutSize int64
 
 	mu  sync.Mutex // guards rng
 	rng *rand.Rand
@@ -94,6 +97,7 @@ func New(cfg Config) *Handler {
 	}
 	cfg.BaseDomains = append([]string{"localhost"}, cfg.BaseDomains...)
 	h := &Handler{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x6d6f636b733321))}
+	h.maxPutSize = maxPutSize
 	h.store = &objectStore{meta: cfg.Metadata, data: cfg.Storage, now: h.now}
 	h.store.cleanup = h.scheduleCleanup
 	return h
