@@ -194,6 +194,8 @@ func (h *Handler) Identify(r *http.Request) Request {
 
 func targetOf(bucket, key string) target {
 	switch {
+	case bucket == "" && key != "":
+		return onNoBucket
 	case bucket == "":
 		return onService
 	case key == "":
@@ -361,6 +363,9 @@ func (c *bodyCounter) Read(p []byte) (int, error) {
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, req *request) error {
+	if req.bucket == "" && req.key != "" {
+		return newError(ErrInvalidBucketName, ExtraElement{"BucketName", ""})
+	}
 	fn := dispatch(req.op)
 	if fn == nil {
 		if req.op == OpUnknown {
