@@ -363,6 +363,9 @@ func (c *bodyCounter) Read(p []byte) (int, error) {
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, req *request) error {
+	if headerSectionSize(r) > maxHeaderSection {
+		return newError(ErrRequestHeaderSectionTooLarge, ExtraElement{"MaxSizeAllowed", strconv.Itoa(maxHeaderSection)})
+	}
 	if req.bucket == "" && req.key != "" {
 		return newError(ErrInvalidBucketName, ExtraElement{"BucketName", ""})
 	}
@@ -385,6 +388,24 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, req *request) er
 		return newError(ErrKeyTooLong, ExtraElement{"Size", fmt.Sprint(len(req.key))}, ExtraElement{"MaxSizeAllowed", "1024"})
 	}
 	return fn(h, w, r, req)
+}
+
+// maxHeaderSection is S3's limit on the size of a request's header
+// section. Go's server refuses only headers over http.Server.MaxHeaderBytes
+// (1 MB by default), with a plain-text 431 no handler can change; between
+// the two, S3's XML error is ours to send.
+const maxHeaderSection = 8 << 10
+
+// headerSectionSize is the size of r's header fields as sent ("Name:
+// value\r\n"), Host included.
+func headerSectionSize(r *http.Request) int {
+	n := len("Host: \r\n") + len(r.Host)
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
+		}
+	}
+	return n
 }
 
 func isS3Error(err error) bool {
