@@ -11,13 +11,16 @@ import (
 const adminPrefix = "/_mocks3"
 
 // topHandler sends the reserved admin prefix to the admin API and
-// everything else to S3.
+// everything else to S3. Only a path-style request reaches the admin API: in
+// a virtual-hosted-style one the path is a key, and "_mocks3/..." is a valid
+// key.
 func (s *Server) topHandler() http.Handler {
 	// Built on first use: most servers never see an admin request, and
 	// building the mux is half of a server's start-up time.
 	admin := sync.OnceValue(func() http.Handler { return http.StripPrefix(adminPrefix, s.adminHandler()) })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == adminPrefix || strings.HasPrefix(r.URL.Path, adminPrefix+"/") {
+		if (r.URL.Path == adminPrefix || strings.HasPrefix(r.URL.Path, adminPrefix+"/")) &&
+			"/"+s.handler.Identify(r).Bucket == adminPrefix {
 			admin().ServeHTTP(w, r)
 			return
 		}

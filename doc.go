@@ -59,6 +59,10 @@
 //     lock; versionId "null" is accepted and any other is InvalidArgument.
 //   - Objects written without a checksum get none (S3 adds a CRC64NVME).
 //   - x-amz-content-sha256 is not checked against the payload.
-//   - An Expect header other than 100-continue is answered 417 by Go's HTTP
-//     server before mocks3 sees the request.
+//   - Go's HTTP server answers some bad requests itself, in plain text, before
+//     mocks3 sees them: 417 for an Expect other than 100-continue, 400 for a
+//     malformed request line or header, 501 for an unknown
+//     Transfer-Encoding, and 431 for headers over http.Server's
+//     MaxHeaderBytes (1 MB); a header section between S3's 8 KB limit and
+//     that gets S3's XML RequestHeaderSectionTooLarge.
 package mocks3

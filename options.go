@@ -111,7 +111,8 @@ func WithBackend(b backend.Backend) Option {
 }
 
 // WithDir keeps data in dir with the disk backend, so that a later server
-// on the same dir sees it.
+// on the same dir sees it. dir must be missing, empty, or one mocks3
+// created: New refuses any other, rather than touch files it does not own.
 func WithDir(dir string) Option {
 	return optionFunc(func(c *config) error {
 		if dir == "" {

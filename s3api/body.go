@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// maxPutSize is the largest object a single PUT may carry.
+// maxPutSize is the largest object a single PUT or part may carry.
 const maxPutSize = 5 << 30
 
 // payload is a request body with its framing removed.
@@ -20,6 +20,9 @@ type payload struct {
 	chunked *chunkedReader
 	size    int64 // declared decoded size, or -1 when unknown
 	n       int64 // bytes read so far
+	// limit, if positive, is the most bytes the body may carry, whatever
+	// its headers say: beyond it Read fails with EntityTooLarge.
+	limit int64
 }
 
 func isChunked(r *http.Request) bool {
@@ -36,17 +39,16 @@ func isChunked(r *http.Request) bool {
 
 // openPayload returns r's body ready to read. Sizes come from
 // x-amz-decoded-content-length or Content-Length and are checked against what
-// arrives, never used to allocate.
+// arrives, never used to allocate. An aws-chunked body must declare its
+// decoded size, as S3 requires: without it (or with a value that is not a
+// size) the answer is 411 MissingContentLength.
 func openPayload(r *http.Request) (*payload, error) {
 	if isChunked(r) {
-		p := &payload{size: -1}
-		if v := r.Header.Get("x-amz-decoded-content-length"); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n < 0 {
-				return nil, errorf(ErrInvalidArgument, "x-amz-decoded-content-length is invalid")
-			}
-			p.size = n
+		n, err := strconv.ParseInt(r.Header.Get("x-amz-decoded-content-length"), 10, 64)
+		if err != nil || n < 0 {
+			return nil, newError(ErrMissingContentLength)
 		}
+		p := &payload{size: n}
 		p.chunked = newChunkedReader(r.Body)
 		p.r = p.chunked
 		return p, nil
@@ -57,15 +59,31 @@ func openPayload(r *http.Request) (*payload, error) {
 	return &payload{r: r.Body, size: r.ContentLength}, nil
 }
 
+// tooLarge is the EntityTooLarge error for a body of size bytes (-1 if
+// unknown) over limit.
+func tooLarge(size, limit int64) *Error {
+	if size < 0 {
+		return newError(ErrEntityTooLarge, ExtraElement{"MaxSizeAllowed", strconv.FormatInt(limit, 10)})
+	}
+	return newError(ErrEntityTooLarge, ExtraElement{"ProposedSize", strconv.FormatInt(size, 10)}, ExtraElement{"MaxSizeAllowed", strconv.FormatInt(limit, 10)})
+}
+
 // Read implements io.Reader, failing with IncompleteBody or EntityTooLarge
-// when the body does not have the declared length.
+// when the body does not have the declared length or exceeds the limit,
+// and with an S3 error for every other failure to read the body: a body
+// that cannot be read is the client's fault, never an internal error.
 func (p *payload) Read(b []byte) (int, error) {
+	if p.limit > 0 && p.n > p.limit {
+		return 0, tooLarge(-1, p.limit)
+	}
 	if p.size >= 0 && p.n > p.size {
 		return 0, newError(ErrIncompleteBody)
 	}
 	n, err := p.r.Read(b)
 	p.n += int64(n)
 	switch {
+	case p.limit > 0 && p.n > p.limit:
+		return n, tooLarge(-1, p.limit)
 	case p.size >= 0 && p.n > p.size:
 		return n, errorf(ErrIncompleteBody, "The request body is longer than the declared length.")
 	case err == io.EOF && p.size >= 0 && p.n < p.size:
@@ -78,10 +96,16 @@ func (p *payload) Read(b []byte) (int, error) {
 		return n, errorf(ErrInvalidRequest, "The aws-chunked body is malformed: %v", err)
 	}
 	var maxErr *http.MaxBytesError
-	if errors.As(err, &maxErr) {
-		return n, newError(ErrEntityTooLarge)
+	var s3Err *Error
+	switch {
+	case errors.As(err, &maxErr):
+		return n, tooLarge(-1, maxErr.Limit)
+	case errors.As(err, &s3Err):
+		return n, err
 	}
-	return n, err
+	// What is left are errors of the HTTP framing (a malformed
+	// Transfer-Encoding: chunked body) or of the connection.
+	return n, errorf(ErrInvalidRequest, "The request body could not be read: %v", err)
 }
 
 // trailer returns a trailing header of an aws-chunked body, after EOF.
@@ -103,7 +127,15 @@ func readSmallBody(r *http.Request, limit int64) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if p.size > limit {
+		return nil, errorf(ErrMalformedXML, "The XML document is larger than %d bytes.", limit)
+	}
 	b, err := io.ReadAll(io.LimitReader(p, limit+1))
+	var e *Error
+	if errors.As(err, &e) && e.Code == ErrInvalidRequest {
+		// A body too malformed to read holds no well-formed document.
+		return nil, newError(ErrMalformedXML)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -147,7 +147,7 @@ func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, req *requ
 	case lc == "us-east-1":
 		return newError(ErrInvalidLocationConstraint, ExtraElement{"LocationConstraint", lc})
 	case lc != "":
-		if !validRegion(lc) {
+		if !h.validRegion(lc) {
 			return newError(ErrInvalidLocationConstraint, ExtraElement{"LocationConstraint", lc})
 		}
 		region = lc
@@ -168,27 +168,24 @@ func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, req *requ
 	return nil
 }
 
-// validRegion accepts names shaped like AWS regions ("eu-west-1") and the
-// legacy "EU".
-func validRegion(s string) bool {
-	if s == "EU" {
-		return true
-	}
-	parts := strings.Split(s, "-")
-	if len(parts) < 3 {
-		return false
-	}
-	for _, p := range parts {
-		if p == "" {
-			return false
-		}
-		for _, c := range p {
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
-				return false
-			}
-		}
-	}
-	return true
+// locationConstraints are the values of LocationConstraint S3 accepts, from
+// BucketLocationConstraint in the API reference (us-east-1 is the empty
+// constraint).
+var locationConstraints = map[string]bool{
+	"af-south-1": true, "ap-east-1": true, "ap-east-2": true, "ap-northeast-1": true, "ap-northeast-2": true,
+	"ap-northeast-3": true, "ap-south-1": true, "ap-south-2": true, "ap-southeast-1": true, "ap-southeast-2": true,
+	"ap-southeast-3": true, "ap-southeast-4": true, "ap-southeast-5": true, "ap-southeast-6": true,
+	"ap-southeast-7": true, "ca-central-1": true, "ca-west-1": true, "cn-north-1": true, "cn-northwest-1": true,
+	"EU": true, "eu-central-1": true, "eu-central-2": true, "eu-north-1": true, "eu-south-1": true,
+	"eu-south-2": true, "eu-west-1": true, "eu-west-2": true, "eu-west-3": true, "il-central-1": true,
+	"me-central-1": true, "me-south-1": true, "mx-central-1": true, "sa-east-1": true, "us-east-2": true,
+	"us-gov-east-1": true, "us-gov-west-1": true, "us-west-1": true, "us-west-2": true,
+}
+
+// validRegion reports whether a bucket may be created in region: one S3
+// knows, or the server's own (WithRegion may name any).
+func (h *Handler) validRegion(region string) bool {
+	return locationConstraints[region] || region == h.cfg.Region
 }
 
 // readXMLOptional decodes an optional XML body; an empty body leaves v alone.

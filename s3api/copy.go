@@ -19,6 +19,11 @@ import (
 // parseCopySource reads x-amz-copy-source: "[/]bucket/key[?versionId=v]",
 // URL-encoded.
 func parseCopySource(v string) (bucket, key string, err error) {
+	if v == "" {
+		// S3's answer to an empty x-amz-copy-source (versitygw#1388
+		// quotes it).
+		return "", "", errorf(ErrInvalidArgument, "Invalid copy source bucket name")
+	}
 	bad := errorf(ErrInvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
 	if i := strings.Index(v, "?"); i >= 0 {
 		q, perr := url.ParseQuery(v[i+1:])

@@ -51,6 +51,7 @@ const (
 	ErrNotImplemented                     ErrorCode = "NotImplemented"
 	ErrNotModified                        ErrorCode = "NotModified"
 	ErrPreconditionFailed                 ErrorCode = "PreconditionFailed"
+	ErrRequestHeaderSectionTooLarge       ErrorCode = "RequestHeaderSectionTooLarge"
 	ErrRequestTimeout                     ErrorCode = "RequestTimeout"
 	ErrServiceUnavailable                 ErrorCode = "ServiceUnavailable"
 	ErrSlowDown                           ErrorCode = "SlowDown"
@@ -100,6 +101,7 @@ var errorTable = map[ErrorCode]errorInfo{
 	ErrNotImplemented:                     {http.StatusNotImplemented, "A header you provided implies functionality that is not implemented"},
 	ErrNotModified:                        {http.StatusNotModified, "Not Modified"},
 	ErrPreconditionFailed:                 {http.StatusPreconditionFailed, "At least one of the pre-conditions you specified did not hold"},
+	ErrRequestHeaderSectionTooLarge:       {http.StatusBadRequest, "Your request header section exceeds the maximum allowed size."},
 	ErrRequestTimeout:                     {http.StatusBadRequest, "Your socket connection to the server was not read from or written to within the timeout period."},
 	ErrServiceUnavailable:                 {http.StatusServiceUnavailable, "Please reduce your request rate."},
 	ErrSlowDown:                           {http.StatusServiceUnavailable, "Please reduce your request rate."},

@@ -70,6 +70,9 @@ type Config struct {
 type Handler struct {
 	cfg   Config
 	store *objectStore
+	// maxPutSize is the largest body a PUT or UploadPart may carry:
+	// maxPutSize, or less in tests.
+	maxPutSize int64
 
 	mu  sync.Mutex // guards rng
 	rng *rand.Rand
@@ -94,6 +97,7 @@ func New(cfg Config) *Handler {
 	}
 	cfg.BaseDomains = append([]string{"localhost"}, cfg.BaseDomains...)
 	h := &Handler{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x6d6f636b733321))}
+	h.maxPutSize = maxPutSize
 	h.store = &objectStore{meta: cfg.Metadata, data: cfg.Storage, now: h.now}
 	h.store.cleanup = h.scheduleCleanup
 	return h
@@ -190,6 +194,8 @@ func (h *Handler) Identify(r *http.Request) Request {
 
 func targetOf(bucket, key string) target {
 	switch {
+	case bucket == "" && key != "":
+		return onNoBucket
 	case bucket == "":
 		return onService
 	case key == "":
@@ -366,6 +372,12 @@ func (c *bodyCounter) Read(p []byte) (int, error) {
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, req *request) error {
+	if headerSectionSize(r) > maxHeaderSection {
+		return newError(ErrRequestHeaderSectionTooLarge, ExtraElement{"MaxSizeAllowed", strconv.Itoa(maxHeaderSection)})
+	}
+	if req.bucket == "" && req.key != "" {
+		return newError(ErrInvalidBucketName, ExtraElement{"BucketName", ""})
+	}
 	fn := dispatch(req.op)
 	if fn == nil {
 		if req.op == OpUnknown {
@@ -385,6 +397,24 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, req *request) er
 		return newError(ErrKeyTooLong, ExtraElement{"Size", fmt.Sprint(len(req.key))}, ExtraElement{"MaxSizeAllowed", "1024"})
 	}
 	return fn(h, w, r, req)
+}
+
+// maxHeaderSection is S3's limit on the size of a request's header
+// section. Go's server refuses only headers over http.Server.MaxHeaderBytes
+// (1 MB by default), with a plain-text 431 no handler can change; between
+// the two, S3's XML error is ours to send.
+const maxHeaderSection = 8 << 10
+
+// headerSectionSize is the size of r's header fields as sent ("Name:
+// value\r\n"), Host included.
+func headerSectionSize(r *http.Request) int {
+	n := len("Host: \r\n") + len(r.Host)
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
+		}
+	}
+	return n
 }
 
 func isS3Error(err error) bool {

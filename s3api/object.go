@@ -172,9 +172,10 @@ func (h *Handler) storeBody(ctx context.Context, r *http.Request, alg checksumAl
 	if err != nil {
 		return stored{}, err
 	}
-	if p.size > maxPutSize {
-		return stored{}, newError(ErrEntityTooLarge, ExtraElement{"ProposedSize", strconv.FormatInt(p.size, 10)}, ExtraElement{"MaxSizeAllowed", strconv.FormatInt(maxPutSize, 10)})
+	if p.size > h.maxPutSize {
+		return stored{}, tooLarge(p.size, h.maxPutSize)
 	}
+	p.limit = h.maxPutSize
 	hasher := newObjectHasher(alg)
 	id, n, err := h.store.data.Write(ctx, io.TeeReader(p, hasher), p.size)
 	if err != nil {

@@ -57,6 +57,10 @@ const (
 	onService target = iota // no bucket
 	onBucket
 	onObject
+	// onNoBucket is a key without a bucket: a path-style request whose
+	// first segment is empty, such as "PUT //etc/passwd". No route
+	// matches it.
+	onNoBucket
 )
 
 // route maps a method, a target and a subresource (a query key that names
@@ -71,8 +75,10 @@ type route struct {
 	when func(r *http.Request, q url.Values) bool
 }
 
+// hasHeader matches a request carrying the header, even empty: an empty
+// x-amz-copy-source is a copy with a bad source, not a PUT of the body.
 func hasHeader(name string) func(*http.Request, url.Values) bool {
-	return func(r *http.Request, _ url.Values) bool { return r.Header.Get(name) != "" }
+	return func(r *http.Request, _ url.Values) bool { return len(r.Header.Values(name)) > 0 }
 }
 
 func hasQuery(key string) func(*http.Request, url.Values) bool {
@@ -99,7 +105,7 @@ var routes = []route{
 	{http.MethodGet, onBucket, "lifecycle", OpGetBucketLifecycle, nil},
 
 	{http.MethodPut, onObject, "", OpUploadPartCopy, func(r *http.Request, q url.Values) bool {
-		return q.Has("uploadId") && r.Header.Get("x-amz-copy-source") != ""
+		return q.Has("uploadId") && hasHeader("x-amz-copy-source")(r, q)
 	}},
 	{http.MethodPut, onObject, "", OpUploadPart, hasQuery("uploadId")},
 	{http.MethodPut, onObject, "", OpCopyObject, hasHeader("x-amz-copy-source")},
@@ -178,6 +184,9 @@ var plainParams = map[string]bool{
 // gives OpUnknown or the name of an unimplemented action, never a data
 // operation: a PUT ?tagging must not overwrite the object.
 func identify(r *http.Request, q url.Values, on target) Operation {
+	if on == onNoBucket {
+		return OpUnknown
+	}
 	sub := ""
 	for k := range q {
 		if plainParams[k] {

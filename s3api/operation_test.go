@@ -47,6 +47,14 @@ func TestIdentify(t *testing.T) {
 		{"POST", "/b/k", nil, OpUnknown},
 		{"PUT", "/", nil, OpUnknown},
 		{"GET", "/b/k?unknown-param=1", nil, OpGetObject},
+		// An empty copy source is still a copy (and a bad one), not a PUT.
+		{"PUT", "/b/k", map[string]string{"x-amz-copy-source": ""}, OpCopyObject},
+		{"PUT", "/b/k?partNumber=1&uploadId=u", map[string]string{"x-amz-copy-source": ""}, OpUploadPartCopy},
+		// A key with no bucket addresses nothing.
+		{"PUT", "//etc/passwd", nil, OpUnknown},
+		{"GET", "//etc/passwd", nil, OpUnknown},
+		{"PUT", "//etc/passwd?acl", nil, OpUnknown},
+		{"GET", "//", nil, OpListBuckets},
 	}
 	h := New(Config{})
 	for _, tt := range tests {

@@ -71,9 +71,16 @@ func Open(dir string) (*Backend, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("disk: %w", err)
 	}
-	st, err := readState(dir)
+	st, fresh, err := readState(dir)
 	if err != nil {
 		return nil, err
+	}
+	if fresh {
+		// Claim the directory before anything else appears in it, so that
+		// an Open killed half-way leaves a directory that is still ours.
+		if err := createState(dir); err != nil {
+			return nil, err
+		}
 	}
 	d := &Backend{
 		blobs: filepath.Join(dir, "blobs"),
@@ -112,30 +119,52 @@ func Open(dir string) (*Backend, error) {
 	return d, nil
 }
 
-// readState reads dir/state.json, or returns the zero state for a directory
-// that is empty (apart from a tmp left by an Open that failed early).
-func readState(dir string) (state, error) {
-	var st state
-	err := readJSON(filepath.Join(dir, "state.json"), &st)
+// stateTmp is where a fresh directory's state.json is written before it is
+// renamed into place.
+const stateTmp = "state.json.tmp"
+
+// readState reads dir/state.json. A directory without one is fresh if it is
+// empty, or holds only stateTmp left by an Open that was interrupted;
+// anything else (a tmp/ included) may be someone's files, and is refused.
+func readState(dir string) (st state, fresh bool, err error) {
+	err = readJSON(filepath.Join(dir, "state.json"), &st)
 	switch {
 	case err == nil:
 		if st.Format != format {
-			return st, fmt.Errorf("disk: %s: unknown layout version %d", dir, st.Format)
+			return st, false, fmt.Errorf("disk: %s: unknown layout version %d", dir, st.Format)
 		}
-		return st, nil
+		return st, false, nil
 	case !isNotExist(err):
-		return st, err
+		return st, false, err
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return st, fmt.Errorf("disk: %w", err)
+		return st, false, fmt.Errorf("disk: %w", err)
 	}
 	for _, e := range entries {
-		if e.Name() != "tmp" {
-			return st, fmt.Errorf("disk: %s is not empty and holds no mocks3 state", dir)
+		if e.Name() != stateTmp || !e.Type().IsRegular() {
+			return st, false, fmt.Errorf("disk: %s is not empty and holds no mocks3 state", dir)
 		}
 	}
-	return st, nil
+	return st, true, nil
+}
+
+// createState writes the state.json of a fresh directory (epoch 0; Open
+// then bumps it as for any directory).
+func createState(dir string) error {
+	data, err := json.Marshal(state{Format: format})
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(dir, stateTmp)
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return fmt.Errorf("disk: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, "state.json")); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("disk: %w", err)
+	}
+	return nil
 }
 
 // CreateBucket implements backend.Backend.
