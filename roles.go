@@ -63,8 +63,8 @@ type StackInfo struct {
 
 // roles are the role implementations a server's gateway talks to.
 type roles struct {
-	meta    metadata.Store
-	data    storage.Store
+	meta    backend.Records
+	data    backend.Blobs
 	queue   queue.Queue
 	origin  thirdparty.Origin // nil without a third-party origin
 	counted *thirdparty.Counting
@@ -133,7 +133,7 @@ func (s *Server) startRoles() (*roles, error) {
 		r.meta = metadata.NewClient(ep.Metadata, hc)
 		var ns []storage.Node
 		for i, u := range ep.Storage {
-			ns = append(ns, storage.Node{Name: nodeName(i), Store: storage.NewClient(u, hc)})
+			ns = append(ns, storage.Node{Name: nodeName(i), Blobs: storage.NewClient(u, hc)})
 		}
 		r.queue = queue.NewClient(ep.Queue, hc)
 		if ep.ThirdParty != "" {
@@ -150,7 +150,7 @@ func (s *Server) startRoles() (*roles, error) {
 			return ""
 		}
 		var err error
-		if r.stack.Metadata, err = s.serveRole("metadata", metadata.NewHandler(metadata.NewLocal(s.backend)), addr(0)); err != nil {
+		if r.stack.Metadata, err = s.serveRole("metadata", metadata.NewHandler(s.backend), addr(0)); err != nil {
 			return nil, err
 		}
 		r.meta = metadata.NewClient(r.stack.Metadata, hc)
@@ -164,12 +164,12 @@ func (s *Server) startRoles() (*roles, error) {
 			if i == 0 {
 				a = addr(1)
 			}
-			u, err := s.serveRole(nodeName(i), storage.NewHandler(storage.NewLocal(b)), a)
+			u, err := s.serveRole(nodeName(i), storage.NewHandler(b), a)
 			if err != nil {
 				return nil, err
 			}
 			r.stack.Storage = append(r.stack.Storage, u)
-			ns = append(ns, storage.Node{Name: nodeName(i), Store: storage.NewClient(u, hc)})
+			ns = append(ns, storage.Node{Name: nodeName(i), Blobs: storage.NewClient(u, hc)})
 		}
 		if r.stack.Queue, err = s.serveRole("queue", queue.NewHandler(q), addr(2)); err != nil {
 			return nil, err
@@ -189,7 +189,7 @@ func (s *Server) startRoles() (*roles, error) {
 		r.data = s.replicate(r, ns)
 
 	default:
-		r.meta = metadata.NewLocal(s.backend)
+		r.meta = s.backend
 		r.queue = q
 		var ns []storage.Node
 		for i := range nodes {
@@ -197,7 +197,7 @@ func (s *Server) startRoles() (*roles, error) {
 			if err != nil {
 				return nil, err
 			}
-			ns = append(ns, storage.Node{Name: nodeName(i), Store: storage.NewLocal(b)})
+			ns = append(ns, storage.Node{Name: nodeName(i), Blobs: b})
 		}
 		r.data = s.replicate(r, ns)
 	}
@@ -219,12 +219,12 @@ func nodeName(i int) string { return "storage-" + strconv.Itoa(i+1) }
 // replicate puts the fault engine in front of each storage node, so a rule
 // naming a node can take it down, and spreads data over the nodes when
 // there are several.
-func (s *Server) replicate(r *roles, nodes []storage.Node) storage.Store {
+func (s *Server) replicate(r *roles, nodes []storage.Node) backend.Blobs {
 	for i := range nodes {
-		nodes[i].Store = faultroles.StorageNode(nodes[i].Store, nodes[i].Name, s.faults)
+		nodes[i].Blobs = faultroles.StorageNode(nodes[i].Blobs, nodes[i].Name, s.faults)
 	}
 	if len(nodes) == 1 {
-		return nodes[0].Store
+		return nodes[0].Blobs
 	}
 	r.replica = storage.NewReplicated(nodes, r.queue)
 	return r.replica
@@ -298,9 +298,9 @@ func RoleService(name, dir, originURL string) (http.Handler, func(), error) {
 		}
 		closeFn := func() { b.Close() }
 		if name == "metadata" {
-			return metadata.NewHandler(metadata.NewLocal(b)), closeFn, nil
+			return metadata.NewHandler(b), closeFn, nil
 		}
-		return storage.NewHandler(storage.NewLocal(b)), closeFn, nil
+		return storage.NewHandler(b), closeFn, nil
 	case "queue":
 		q := queue.NewLocal(nil)
 		return queue.NewHandler(q), q.Close, nil

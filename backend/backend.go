@@ -1,10 +1,13 @@
 // Package backend defines where mocks3 keeps bucket records, object records,
-// multipart upload state and object bytes.
+// multipart upload state and object bytes: two contracts, Records and Blobs,
+// which the metadata and storage roles implement over any transport, and
+// Backend, which keeps both in one place.
 //
-// A Backend stores and retrieves; it does not implement S3 semantics.
+// Implementations store and retrieve; they do not implement S3 semantics.
 // Pagination, delimiters, conditionals, ranges and multipart ETags live above
-// it, once. Package backendtest holds a conformance suite every Backend must
-// pass; backend/memory and backend/disk are the two shipped implementations.
+// them, once. Package backendtest holds the one conformance suite every
+// implementation must pass; backend/memory and backend/disk are the two
+// shipped Backends.
 package backend
 
 import (
@@ -12,6 +15,8 @@ import (
 	"errors"
 	"io"
 	"time"
+
+	"github.com/mocks3/mocks3/internal/etag"
 )
 
 // Errors a Backend reports. Callers match them with errors.Is.
@@ -36,6 +41,9 @@ var (
 	ErrUploadChanged = errors.New("backend: multipart upload changed")
 	// ErrBlobNotFound is returned for an unknown, deleted or malformed BlobID.
 	ErrBlobNotFound = errors.New("backend: blob not found")
+	// ErrPreconditionFailed is returned by a write whose Condition does not
+	// hold.
+	ErrPreconditionFailed = errors.New("backend: precondition failed")
 	// ErrClosed is returned by every method called after Close.
 	ErrClosed = errors.New("backend: closed")
 )
@@ -117,11 +125,29 @@ type Upload struct {
 	Parts []Part
 }
 
-// PutCondition is called by PutObject with a copy of the current record (nil
-// when the key is absent) while the write is serialised with other writes to
-// the same key; a non-nil error aborts the write and is returned as is. It
-// must not write to the same backend: that would wait for itself.
-type PutCondition func(current *Object) error
+// Condition is a conditional write, a value rather than code so that it can
+// travel to a remote records service. The zero Condition always holds.
+type Condition struct {
+	IfNoneMatch bool   `json:"if_none_match,omitempty"` // the key must not exist
+	IfMatch     string `json:"if_match,omitempty"`      // the current ETag must match; "*" any
+}
+
+// Check tests c against the current record (nil if none): it returns
+// ErrPreconditionFailed, or ErrObjectNotFound for IfMatch on a missing key.
+func (c Condition) Check(cur *Object) error {
+	if c.IfNoneMatch && cur != nil {
+		return ErrPreconditionFailed
+	}
+	if c.IfMatch != "" {
+		if cur == nil {
+			return ErrObjectNotFound
+		}
+		if !etag.Matches(c.IfMatch, cur.ETag) {
+			return ErrPreconditionFailed
+		}
+	}
+	return nil
+}
 
 // Blob is an open stored byte sequence. Reads of a Blob see the bytes that
 // were written, even if the blob is deleted while open.
@@ -131,16 +157,17 @@ type Blob interface {
 	Size() int64
 }
 
-// Backend is a store of buckets, object records, uploads and blobs. All
-// methods are safe for concurrent use. Returned values are copies: mutating
-// them never changes the store, and neither does mutating a value after
-// passing it in. Strings in records (names, keys, metadata) are valid UTF-8;
-// the S3 layer validates them, and a persistent backend may refuse others.
+// Records is the records contract: buckets, object records, the sorted
+// listing and multipart upload state. The metadata role is a Records, over
+// any transport. All methods are safe for concurrent use. Returned values
+// are copies: mutating them never changes the store, and neither does
+// mutating a value after passing it in. Strings in records (names, keys,
+// metadata) are valid UTF-8; the S3 layer validates them, and a persistent
+// implementation may refuse others.
 //
-// Methods return ctx.Err() if ctx is already done; WriteBlob also stops
-// reading when ctx is cancelled. Object and upload methods on a missing
-// bucket fail with ErrBucketNotFound.
-type Backend interface {
+// Methods return ctx.Err() if ctx is already done. Object and upload
+// methods on a missing bucket fail with ErrBucketNotFound.
+type Records interface {
 	CreateBucket(ctx context.Context, b Bucket) error // ErrBucketExists
 	GetBucket(ctx context.Context, name string) (Bucket, error)
 	// ListBuckets returns all buckets sorted by name.
@@ -150,10 +177,12 @@ type Backend interface {
 	DeleteBucket(ctx context.Context, name string) error
 
 	GetObject(ctx context.Context, bucket, key string) (Object, error)
-	// PutObject stores obj under obj.Key atomically and returns the record it
-	// replaced (nil if none). Callers delete the replaced record's blobs
-	// that obj no longer references.
-	PutObject(ctx context.Context, bucket string, obj Object, cond PutCondition) (replaced *Object, err error)
+	// PutObject stores obj under obj.Key atomically if cond holds, checked
+	// against the record it replaces while writes to the key are
+	// serialised, and returns the record it replaced (nil if none).
+	// Callers delete the replaced record's blobs that obj no longer
+	// references.
+	PutObject(ctx context.Context, bucket string, obj Object, cond Condition) (replaced *Object, err error)
 	// DeleteObject removes the record and returns it (ErrObjectNotFound if
 	// absent). Callers delete its blobs.
 	DeleteObject(ctx context.Context, bucket, key string) (Object, error)
@@ -179,20 +208,34 @@ type Backend interface {
 	// returns the record obj replaced (nil if none) and the removed upload
 	// with its parts; callers delete the blobs that obj does not reference.
 	// On any error nothing changes.
-	CompleteUpload(ctx context.Context, bucket, id string, obj Object, cond PutCondition) (replaced *Object, done Upload, err error)
+	CompleteUpload(ctx context.Context, bucket, id string, obj Object, cond Condition) (replaced *Object, done Upload, err error)
 	// ListUploads returns the bucket's uploads sorted by key, then by
 	// initiation time, then by ID.
 	ListUploads(ctx context.Context, bucket string) ([]Upload, error)
+}
 
+// Blobs is the blobs contract: object bytes, streamed. The storage role is
+// a Blobs, over any transport. All methods are safe for concurrent use and
+// return ctx.Err() if ctx is already done.
+type Blobs interface {
 	// WriteBlob stores everything r yields as a new blob. sizeHint is the
 	// expected length, or -1; it is a hint from client input, so
-	// implementations must not trust it for unbounded allocation. A failed
-	// read leaves no blob behind and its error is returned wrapped, so
+	// implementations must not trust it for unbounded allocation. It stops
+	// reading r before it returns and when ctx is cancelled. A failed read
+	// leaves no blob behind and its error is returned wrapped, so
 	// errors.Is still matches it.
 	WriteBlob(ctx context.Context, r io.Reader, sizeHint int64) (BlobID, int64, error)
+	// OpenBlob opens a blob (ErrBlobNotFound if there is none).
 	OpenBlob(ctx context.Context, id BlobID) (Blob, error)
+	// DeleteBlob deletes a blob (ErrBlobNotFound if there is none).
 	DeleteBlob(ctx context.Context, id BlobID) error
+}
 
+// Backend keeps both records and blobs in one place, as backend/memory and
+// backend/disk do.
+type Backend interface {
+	Records
+	Blobs
 	// Close releases resources; later calls return ErrClosed, and calling
 	// Close again is a no-op. Blobs already open stay readable until closed.
 	// Everything acknowledged before Close is durable for persistent

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/backend"
-	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/internal/etag"
 )
 
 func parseHTTPTime(s string) (time.Time, bool) {
@@ -30,7 +30,7 @@ func checkReadConditions(h http.Header, prefix string, obj *backend.Object) erro
 	}
 	im, inm := h.Get(prefix+"If-Match"), h.Get(prefix+"If-None-Match")
 	if im != "" {
-		if !metadata.ETagMatches(im, obj.ETag) {
+		if !etag.Matches(im, obj.ETag) {
 			return newError(ErrPreconditionFailed, ExtraElement{"Condition", "If-Match"})
 		}
 	} else if v := h.Get(prefix + "If-Unmodified-Since"); v != "" {
@@ -39,7 +39,7 @@ func checkReadConditions(h http.Header, prefix string, obj *backend.Object) erro
 		}
 	}
 	if inm != "" {
-		if metadata.ETagMatches(inm, obj.ETag) {
+		if etag.Matches(inm, obj.ETag) {
 			return newError(notModified)
 		}
 	} else if v := h.Get(prefix + "If-Modified-Since"); v != "" {
@@ -52,10 +52,10 @@ func checkReadConditions(h http.Header, prefix string, obj *backend.Object) erro
 
 // writeCondition returns the condition of a conditional write (If-None-Match:
 // * or If-Match).
-func writeCondition(r *http.Request) (metadata.Condition, error) {
+func writeCondition(r *http.Request) (backend.Condition, error) {
 	im, inm := r.Header.Get("If-Match"), r.Header.Get("If-None-Match")
 	if inm != "" && inm != "*" {
-		return metadata.Condition{}, errorf(ErrNotImplemented, "If-None-Match on writes only supports the value *.")
+		return backend.Condition{}, errorf(ErrNotImplemented, "If-None-Match on writes only supports the value *.")
 	}
-	return metadata.Condition{IfNoneMatch: inm == "*", IfMatch: im}, nil
+	return backend.Condition{IfNoneMatch: inm == "*", IfMatch: im}, nil
 }

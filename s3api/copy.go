@@ -54,7 +54,7 @@ func parseCopySource(v string) (bucket, key string, err error) {
 func (h *Handler) copyData(ctx context.Context, rd io.ReaderAt, start, length int64, alg checksumAlgorithm) (stored, error) {
 	hasher := newObjectHasher(alg)
 	src := io.TeeReader(io.NewSectionReader(rd, start, length), hasher)
-	id, n, err := h.store.data.Write(ctx, src, length)
+	id, n, err := h.store.data.WriteBlob(ctx, src, length)
 	if err != nil {
 		return stored{}, s3Error(err, "", "")
 	}

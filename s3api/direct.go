@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
-	"github.com/mocks3/mocks3/internal/metadata"
 )
 
 type bypassKey struct{}
@@ -55,13 +54,13 @@ func (h *Handler) PutObject(ctx context.Context, bucket, key string, body io.Rea
 		return backend.Object{}, errorf(ErrInvalidURI, "Object keys must be valid UTF-8.")
 	}
 	hasher := newObjectHasher("")
-	id, n, err := h.store.data.Write(ctx, io.TeeReader(body, hasher), -1)
+	id, n, err := h.store.data.WriteBlob(ctx, io.TeeReader(body, hasher), -1)
 	if err != nil {
 		return backend.Object{}, err
 	}
 	s := stored{blob: id, size: n, md5: hasher.md5Sum()}
 	obj := s.object(key, h.now(), backend.Headers{ContentType: contentType}, nil)
-	if _, err := h.store.commit(ctx, bucket, obj, metadata.Condition{}, true); err != nil {
+	if _, err := h.store.commit(ctx, bucket, obj, backend.Condition{}, true); err != nil {
 		return backend.Object{}, s3Error(err, bucket, key)
 	}
 	return obj, nil

@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/mocks3/mocks3/backend/memory"
-	"github.com/mocks3/mocks3/internal/metadata"
-	"github.com/mocks3/mocks3/internal/storage"
 )
 
 // newTestHandler returns a handler over a fresh memory backend with one
@@ -19,7 +17,7 @@ func newTestHandler(tb testing.TB) *Handler {
 	tb.Helper()
 	b := memory.New()
 	tb.Cleanup(func() { b.Close() })
-	h := New(Config{Metadata: metadata.NewLocal(b), Storage: storage.NewLocal(b), MinPartSize: 1})
+	h := New(Config{Metadata: b, Storage: b, MinPartSize: 1})
 	ctx := context.Background()
 	if err := h.CreateBucket(ctx, "bkt"); err != nil {
 		tb.Fatal(err)

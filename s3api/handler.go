@@ -21,16 +21,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
-	"github.com/mocks3/mocks3/internal/metadata"
 	"github.com/mocks3/mocks3/internal/queue"
-	"github.com/mocks3/mocks3/internal/storage"
 	"github.com/mocks3/mocks3/internal/thirdparty"
 )
 
 // Config configures a Handler.
 type Config struct {
-	Metadata metadata.Store
-	Storage  storage.Store
+	Metadata backend.Records
+	Storage  backend.Blobs
 	// Region is the region buckets are created in and GetBucketLocation
 	// reports; default us-east-1.
 	Region string

@@ -21,7 +21,7 @@ import (
 	"strings"
 
 	"github.com/mocks3/mocks3/backend"
-	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/internal/etag"
 )
 
 const maxParts = 10000
@@ -111,11 +111,11 @@ func (h *Handler) savePart(ctx context.Context, req *request, number int, s stor
 	}
 	old, err := h.store.meta.PutPart(ctx, req.bucket, req.key, req.uploadID, part)
 	if err != nil {
-		_ = h.store.data.Delete(context.WithoutCancel(ctx), s.blob)
+		_ = h.store.data.DeleteBlob(context.WithoutCancel(ctx), s.blob)
 		return backend.Part{}, s3Error(err, req.bucket, req.key)
 	}
 	if old != nil && old.Blob != part.Blob {
-		_ = h.store.data.Delete(context.WithoutCancel(ctx), old.Blob)
+		_ = h.store.data.DeleteBlob(context.WithoutCancel(ctx), old.Blob)
 	}
 	return part, nil
 }
@@ -228,7 +228,7 @@ func (h *Handler) completedBefore(ctx context.Context, req *request, id string, 
 		return backend.Object{}, false
 	}
 	for i, p := range cr.Parts {
-		if p.PartNumber != cur.Parts[i].Number || !metadata.ETagMatches(p.ETag, cur.Parts[i].ETag) {
+		if p.PartNumber != cur.Parts[i].Number || !etag.Matches(p.ETag, cur.Parts[i].ETag) {
 			return backend.Object{}, false
 		}
 	}
@@ -265,7 +265,7 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 			return obj, newError(ErrInvalidPartOrder)
 		}
 		p, ok := byNumber[cp.PartNumber]
-		if !ok || !metadata.ETagMatches(cp.ETag, p.ETag) {
+		if !ok || !etag.Matches(cp.ETag, p.ETag) {
 			return obj, newError(ErrInvalidPart, ExtraElement{"PartNumber", strconv.Itoa(cp.PartNumber)}, ExtraElement{"ETag", cp.ETag})
 		}
 		if alg != "" {

@@ -177,7 +177,7 @@ func (h *Handler) storeBody(ctx context.Context, r *http.Request, alg checksumAl
 	}
 	p.limit = h.maxPutSize
 	hasher := newObjectHasher(alg)
-	id, n, err := h.store.data.Write(ctx, io.TeeReader(p, hasher), p.size)
+	id, n, err := h.store.data.WriteBlob(ctx, io.TeeReader(p, hasher), p.size)
 	if err != nil {
 		return stored{}, s3Error(err, "", "")
 	}
@@ -186,7 +186,7 @@ func (h *Handler) storeBody(ctx context.Context, r *http.Request, alg checksumAl
 		s.checksum = backend.Checksum{Algorithm: string(alg), Value: hasher.checksum(), Type: "FULL_OBJECT"}
 	}
 	if err := verifyBody(r, p, s, wantMD5); err != nil {
-		_ = h.store.data.Delete(context.WithoutCancel(ctx), id)
+		_ = h.store.data.DeleteBlob(context.WithoutCancel(ctx), id)
 		return stored{}, err
 	}
 	return s, nil

@@ -12,12 +12,11 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/metadata"
-	"github.com/mocks3/mocks3/internal/storage"
 )
 
 type objectStore struct {
-	meta metadata.Store
-	data storage.Store
+	meta backend.Records
+	data backend.Blobs
 	now  func() time.Time
 	// cleanup reclaims blobs no object references any more.
 	cleanup func(ctx context.Context, ids []backend.BlobID)
@@ -27,7 +26,7 @@ type objectStore struct {
 // are deleted if the write owns them, so nothing of a failed write stays
 // behind; on success the blobs of the record it replaced that obj no longer
 // uses are deleted.
-func (s *objectStore) commit(ctx context.Context, bucket string, obj backend.Object, cond metadata.Condition, owned bool) (*backend.Object, error) {
+func (s *objectStore) commit(ctx context.Context, bucket string, obj backend.Object, cond backend.Condition, owned bool) (*backend.Object, error) {
 	replaced, err := s.meta.PutObject(ctx, bucket, obj, cond)
 	if errors.Is(err, metadata.ErrWriteLost) {
 		if owned {
@@ -51,7 +50,7 @@ func (s *objectStore) commit(ctx context.Context, bucket string, obj backend.Obj
 // step, then reclaims the bytes of the replaced record and of the upload's
 // parts that obj leaves out. Until that step, Abort and UploadPart may still
 // delete part bytes; after it, they find no upload.
-func (s *objectStore) complete(ctx context.Context, bucket, id string, obj backend.Object, cond metadata.Condition) error {
+func (s *objectStore) complete(ctx context.Context, bucket, id string, obj backend.Object, cond backend.Condition) error {
 	replaced, done, err := s.meta.CompleteUpload(ctx, bucket, id, obj, cond)
 	if errors.Is(err, metadata.ErrWriteLost) {
 		s.deleteBlobs(ctx, done.Parts, nil)
@@ -68,8 +67,8 @@ func (s *objectStore) complete(ctx context.Context, bucket, id string, obj backe
 }
 
 // conditionError maps a failed write condition to S3's error naming it.
-func conditionError(err error, cond metadata.Condition) error {
-	if !errors.Is(err, metadata.ErrPreconditionFailed) {
+func conditionError(err error, cond backend.Condition) error {
+	if !errors.Is(err, backend.ErrPreconditionFailed) {
 		return err
 	}
 	failed := "If-Match"
@@ -128,7 +127,7 @@ func (s *objectStore) openParts(ctx context.Context, parts []backend.Part) (*obj
 		if p.Size == 0 {
 			continue
 		}
-		b, err := s.data.Open(ctx, p.Blob)
+		b, err := s.data.OpenBlob(ctx, p.Blob)
 		if err != nil {
 			rd.Close()
 			return nil, err

@@ -14,7 +14,6 @@ import (
 	"strconv"
 
 	"github.com/mocks3/mocks3/backend"
-	"github.com/mocks3/mocks3/internal/metadata"
 	"github.com/mocks3/mocks3/internal/queue"
 	"github.com/mocks3/mocks3/internal/thirdparty"
 )
@@ -127,13 +126,13 @@ func (h *Handler) backfill(ctx context.Context, payload []byte) error {
 	}
 	defer o.Body.Close()
 	hasher := newObjectHasher("")
-	id, n, err := h.store.data.Write(ctx, io.TeeReader(o.Body, hasher), o.Size)
+	id, n, err := h.store.data.WriteBlob(ctx, io.TeeReader(o.Body, hasher), o.Size)
 	if err != nil {
 		return fmt.Errorf("backfill %s/%s: %w", t.Bucket, t.Key, err)
 	}
 	s := stored{blob: id, size: n, md5: hasher.md5Sum()}
 	obj := s.object(t.Key, h.now(), backend.Headers{ContentType: o.ContentType}, o.Metadata)
-	_, err = h.store.commit(ctx, t.Bucket, obj, metadata.Condition{IfNoneMatch: true}, true)
+	_, err = h.store.commit(ctx, t.Bucket, obj, backend.Condition{IfNoneMatch: true}, true)
 	var e *Error
 	if errors.As(err, &e) && e.Code == ErrPreconditionFailed {
 		return nil // written locally meanwhile: the local object wins
@@ -168,7 +167,7 @@ func (h *Handler) cleanup(ctx context.Context, payload []byte) error {
 	}
 	var errs []error
 	for _, id := range ids {
-		if err := h.store.data.Delete(ctx, id); err != nil && !errors.Is(err, backend.ErrBlobNotFound) {
+		if err := h.store.data.DeleteBlob(ctx, id); err != nil && !errors.Is(err, backend.ErrBlobNotFound) {
 			errs = append(errs, err)
 		}
 	}

@@ -48,7 +48,7 @@ func TestSuiteCatches(t *testing.T) {
 		{"WrongNotFound", func(b backend.Backend) backend.Backend { return wrongNotFound{b} }, "Objects/GetMissing"},
 		{"TruncatedTimes", func(b backend.Backend) backend.Backend { return truncTimes{b} }, "Objects/PutGet"},
 		{"NoReplaced", func(b backend.Backend) backend.Backend { return noReplaced{b} }, "Objects/Replace"},
-		{"IgnoresCondition", func(b backend.Backend) backend.Backend { return ignoresCond{b} }, "Objects/ConditionAborts"},
+		{"IgnoresCondition", func(b backend.Backend) backend.Backend { return ignoresCond{b} }, "Objects/Condition"},
 		{"SharedMetadata", func(b backend.Backend) backend.Backend { return newShared(b, false) }, "Objects/Copies/GetObject"},
 		{"SharedParts", func(b backend.Backend) backend.Backend { return newShared(b, true) }, "Objects/Copies/GetObject"},
 		{"KeepsInput", func(b backend.Backend) backend.Backend { return newKeepsInput(b) }, "Objects/Copies/Input"},
@@ -62,6 +62,12 @@ func TestSuiteCatches(t *testing.T) {
 		{"SwallowsReadError", func(b backend.Backend) backend.Backend { return swallowsReadError{b} }, "Blobs/FailedReader"},
 		{"DeleteBreaksOpen", func(b backend.Backend) backend.Backend { return deleteBreaksOpen{b} }, "Blobs/DeleteWhileOpen"},
 		{"ShortReadNoEOF", func(b backend.Backend) backend.Backend { return shortReadNoEOF{b} }, "Blobs/WriteRead"},
+		{"DropsLastByte", func(b backend.Backend) backend.Backend {
+			return blobWrap{b, func(bl backend.Blob) backend.Blob { return dropsLast{bl} }}
+		}, "Blobs/SequentialReads"},
+		{"ReadAfterClose", func(b backend.Backend) backend.Backend {
+			return blobWrap{b, func(bl backend.Blob) backend.Blob { return noClose{bl} }}
+		}, "Blobs/CloseBlob"},
 		{"RacyCondition", func(b backend.Backend) backend.Backend { return racyCond{b} }, "Concurrency/Counter"},
 		{"IgnoresContext", func(b backend.Backend) backend.Backend { return ignoresContext{b} }, "Context"},
 		{"IgnoresClose", func(b backend.Backend) backend.Backend { return ignoresClose{b} }, "Close"},
@@ -185,14 +191,14 @@ func (w wrongNotFound) GetObject(ctx context.Context, bucket, key string) (backe
 
 type truncTimes struct{ backend.Backend }
 
-func (tr truncTimes) PutObject(ctx context.Context, bucket string, o backend.Object, cond backend.PutCondition) (*backend.Object, error) {
+func (tr truncTimes) PutObject(ctx context.Context, bucket string, o backend.Object, cond backend.Condition) (*backend.Object, error) {
 	o.LastModified = o.LastModified.Truncate(time.Second)
 	return tr.Backend.PutObject(ctx, bucket, o, cond)
 }
 
 type noReplaced struct{ backend.Backend }
 
-func (n noReplaced) PutObject(ctx context.Context, bucket string, o backend.Object, cond backend.PutCondition) (*backend.Object, error) {
+func (n noReplaced) PutObject(ctx context.Context, bucket string, o backend.Object, cond backend.Condition) (*backend.Object, error) {
 	_, err := n.Backend.PutObject(ctx, bucket, o, cond)
 	return nil, err
 }
@@ -202,7 +208,7 @@ func (n noReplaced) PutObject(ctx context.Context, bucket string, o backend.Obje
 // object's bytes.
 type completeInTwoSteps struct{ backend.Backend }
 
-func (c completeInTwoSteps) CompleteUpload(ctx context.Context, bucket, id string, o backend.Object, cond backend.PutCondition) (*backend.Object, backend.Upload, error) {
+func (c completeInTwoSteps) CompleteUpload(ctx context.Context, bucket, id string, o backend.Object, cond backend.Condition) (*backend.Object, backend.Upload, error) {
 	replaced, err := c.Backend.PutObject(ctx, bucket, o, cond)
 	if err != nil {
 		return nil, backend.Upload{}, err
@@ -213,7 +219,7 @@ func (c completeInTwoSteps) CompleteUpload(ctx context.Context, bucket, id strin
 
 type completeKeepsUpload struct{ backend.Backend }
 
-func (c completeKeepsUpload) CompleteUpload(ctx context.Context, bucket, id string, o backend.Object, cond backend.PutCondition) (*backend.Object, backend.Upload, error) {
+func (c completeKeepsUpload) CompleteUpload(ctx context.Context, bucket, id string, o backend.Object, cond backend.Condition) (*backend.Object, backend.Upload, error) {
 	up, err := c.Backend.GetUpload(ctx, bucket, o.Key, id)
 	if err != nil {
 		return nil, backend.Upload{}, err
@@ -224,25 +230,25 @@ func (c completeKeepsUpload) CompleteUpload(ctx context.Context, bucket, id stri
 
 type ignoresCond struct{ backend.Backend }
 
-func (i ignoresCond) PutObject(ctx context.Context, bucket string, o backend.Object, _ backend.PutCondition) (*backend.Object, error) {
-	return i.Backend.PutObject(ctx, bucket, o, nil)
+func (i ignoresCond) PutObject(ctx context.Context, bucket string, o backend.Object, _ backend.Condition) (*backend.Object, error) {
+	return i.Backend.PutObject(ctx, bucket, o, backend.Condition{})
 }
 
 // racyCond checks the condition, then writes: not serialised.
 type racyCond struct{ backend.Backend }
 
-func (r racyCond) PutObject(ctx context.Context, bucket string, o backend.Object, cond backend.PutCondition) (*backend.Object, error) {
-	if cond != nil {
+func (r racyCond) PutObject(ctx context.Context, bucket string, o backend.Object, cond backend.Condition) (*backend.Object, error) {
+	if cond != (backend.Condition{}) {
 		var cur *backend.Object
 		if c, err := r.Backend.GetObject(ctx, bucket, o.Key); err == nil {
 			cur = &c
 		}
-		if err := cond(cur); err != nil {
+		if err := cond.Check(cur); err != nil {
 			return nil, err
 		}
 		time.Sleep(time.Millisecond) // widen the window others write in
 	}
-	return r.Backend.PutObject(ctx, bucket, o, nil)
+	return r.Backend.PutObject(ctx, bucket, o, backend.Condition{})
 }
 
 // shared hands out the same Metadata map (or Parts slice) on every
@@ -298,7 +304,7 @@ func newKeepsInput(b backend.Backend) *keepsInput {
 	return &keepsInput{Backend: b, meta: map[string]map[string]string{}}
 }
 
-func (k *keepsInput) PutObject(ctx context.Context, bucket string, o backend.Object, cond backend.PutCondition) (*backend.Object, error) {
+func (k *keepsInput) PutObject(ctx context.Context, bucket string, o backend.Object, cond backend.Condition) (*backend.Object, error) {
 	r, err := k.Backend.PutObject(ctx, bucket, o, cond)
 	if err == nil {
 		k.mu.Lock()
@@ -437,3 +443,37 @@ func (i ignoresContext) GetObject(_ context.Context, bucket, key string) (backen
 type ignoresClose struct{ backend.Backend }
 
 func (ignoresClose) Close() error { return nil }
+
+// blobWrap wraps every blob it opens.
+type blobWrap struct {
+	backend.Backend
+	wrap func(backend.Blob) backend.Blob
+}
+
+func (w blobWrap) OpenBlob(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
+	b, err := w.Backend.OpenBlob(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return w.wrap(b), nil
+}
+
+// dropsLast hides the blob's last byte from reads, keeping Size.
+type dropsLast struct{ backend.Blob }
+
+func (d dropsLast) ReadAt(p []byte, off int64) (int, error) {
+	end := d.Size() - 1
+	if off >= end {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > end-off {
+		n, _ := d.Blob.ReadAt(p[:end-off], off)
+		return n, io.EOF
+	}
+	return d.Blob.ReadAt(p, off)
+}
+
+// noClose keeps a blob readable after Close.
+type noClose struct{ backend.Blob }
+
+func (noClose) Close() error { return nil }

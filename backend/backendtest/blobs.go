@@ -16,7 +16,7 @@ import (
 const mib = 1 << 20
 
 // mustWriteBlob stores data and returns its ID.
-func mustWriteBlob(t suitetest.T, b backend.Backend, data []byte) backend.BlobID {
+func mustWriteBlob(t suitetest.T, b backend.Blobs, data []byte) backend.BlobID {
 	t.Helper()
 	id, n, err := b.WriteBlob(t.Context(), bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -29,7 +29,7 @@ func mustWriteBlob(t suitetest.T, b backend.Backend, data []byte) backend.BlobID
 }
 
 // checkBlob reports an error unless blob id holds want.
-func checkBlob(t suitetest.T, b backend.Backend, id backend.BlobID, want []byte) {
+func checkBlob(t suitetest.T, b backend.Blobs, id backend.BlobID, want []byte) {
 	t.Helper()
 	bl, err := b.OpenBlob(t.Context(), id)
 	if err != nil {
@@ -55,8 +55,11 @@ func checkOpenBlob(t suitetest.T, bl backend.Blob, id backend.BlobID, want []byt
 }
 
 func (s suite) testBlobs(t suitetest.T) {
+	t.Run("SequentialReads", func(t suitetest.T) { testSequentialReads(t, s.blobs(t)) })
+	t.Run("LargeStream", func(t suitetest.T) { testLargeStream(t, s.blobs(t)) })
+	t.Run("CloseBlob", func(t suitetest.T) { testCloseBlob(t, s.blobs(t)) })
 	t.Run("WriteRead", func(t suitetest.T) {
-		b := s.open(t)
+		b := s.blobs(t)
 		big := 3*mib + 17
 		tests := []struct {
 			name string
@@ -110,7 +113,7 @@ func (s suite) testBlobs(t suitetest.T) {
 	})
 
 	t.Run("DistinctIDs", func(t suitetest.T) {
-		b := s.open(t)
+		b := s.blobs(t)
 		ids := map[backend.BlobID]int{}
 		for i := range 10 {
 			id := mustWriteBlob(t, b, suitetest.Content(uint64(i), 100+i))
@@ -125,7 +128,7 @@ func (s suite) testBlobs(t suitetest.T) {
 	})
 
 	t.Run("Delete", func(t suitetest.T) {
-		b := s.open(t)
+		b := s.blobs(t)
 		id := mustWriteBlob(t, b, suitetest.Content(1, 1000))
 		other := mustWriteBlob(t, b, suitetest.Content(2, 1000))
 		suitetest.CheckErr(t, "DeleteBlob", b.DeleteBlob(t.Context(), id), nil)
@@ -140,7 +143,7 @@ func (s suite) testBlobs(t suitetest.T) {
 	})
 
 	t.Run("DeleteWhileOpen", func(t suitetest.T) {
-		b := s.open(t)
+		b := s.blobs(t)
 		want := suitetest.Content(1, 2*mib+5)
 		id := mustWriteBlob(t, b, want)
 		bl, err := b.OpenBlob(t.Context(), id)
@@ -153,7 +156,7 @@ func (s suite) testBlobs(t suitetest.T) {
 	})
 
 	t.Run("NotFound", func(t suitetest.T) {
-		b := s.open(t)
+		b := s.blobs(t)
 		ids := []backend.BlobID{"", "0", "1", "nope", "..", "../../etc/passwd", "/", "/etc/passwd",
 			"blobs", ".tmp", "a/b", "\x00", backend.BlobID(strings.Repeat("f", 300)), "00000000-0000000000000000"}
 		for _, id := range ids {
@@ -164,7 +167,7 @@ func (s suite) testBlobs(t suitetest.T) {
 	})
 
 	t.Run("FailedReader", func(t suitetest.T) {
-		b := s.open(t)
+		b := s.blobs(t)
 		errRead := errors.New("backendtest: read failed")
 		for _, n := range []int{0, 10, 3*mib + 1} {
 			for _, hint := range []int64{-1, int64(n), 4 * mib} {
@@ -179,7 +182,7 @@ func (s suite) testBlobs(t suitetest.T) {
 	})
 
 	t.Run("Cancelled", func(t suitetest.T) {
-		b := s.open(t)
+		b := s.blobs(t)
 		ctx, cancel := context.WithCancel(t.Context())
 		cancel()
 		id, _, err := b.WriteBlob(ctx, bytes.NewReader(suitetest.Content(1, 10)), 10)
@@ -201,7 +204,7 @@ func (s suite) testBlobs(t suitetest.T) {
 	})
 
 	t.Run("ConcurrentReads", func(t suitetest.T) {
-		b := s.open(t)
+		b := s.blobs(t)
 		want := suitetest.Content(7, 2*mib+3)
 		id := mustWriteBlob(t, b, want)
 		bl, err := b.OpenBlob(t.Context(), id)
@@ -259,3 +262,128 @@ func checkReadAt(t suitetest.T, bl backend.Blob, want []byte) {
 }
 
 func byteReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+// copyBuf is the read size of the gateway's copy loop.
+const copyBuf = 32 << 10
+
+// checkSection reads [off, off+n) of bl the way the gateway does, through
+// an io.SectionReader in copyBuf reads, and compares it with want[off:].
+func checkSection(t suitetest.T, bl backend.Blob, off, n int64, want []byte) {
+	t.Helper()
+	if bl.Size() != int64(len(want)) {
+		t.Errorf("Size() = %d, want %d", bl.Size(), len(want))
+		return
+	}
+	var got bytes.Buffer
+	k, err := io.CopyBuffer(onlyWriter{&got}, io.NewSectionReader(bl, off, n), make([]byte, copyBuf))
+	if err != nil || k != n {
+		t.Errorf("copying bytes [%d, %d) of %d = %d, %v; want %d, nil", off, off+n, len(want), k, err, n)
+		return
+	}
+	if !bytes.Equal(got.Bytes(), want[off:off+n]) {
+		t.Errorf("bytes [%d, %d) of %d differ from those written", off, off+n, len(want))
+	}
+}
+
+// onlyWriter hides a writer's ReadFrom, so that io.CopyBuffer uses the
+// buffer it is given.
+type onlyWriter struct{ w io.Writer }
+
+func (o onlyWriter) Write(p []byte) (int, error) { return o.w.Write(p) }
+
+func testSequentialReads(t suitetest.T, s backend.Blobs) {
+	want := suitetest.Content(3, 5*mib+3)
+	size := int64(len(want))
+	id := mustWriteBlob(t, s, want)
+	bl := mustOpenBlob(t, s, id)
+	defer bl.Close()
+	sections := []struct{ off, n int64 }{
+		{0, size},
+		{mib + 5, 2*mib + 7}, // a ranged GET
+		{0, mib},             // back to the start
+		{mib, mib},           // continuing where the last one ended
+		{size - copyBuf - 1, copyBuf + 1},
+		{size - 1, 1},
+		{3 * mib, size - 3*mib}, // a seek back, to the end
+		{0, 0},
+	}
+	for _, sec := range sections {
+		checkSection(t, bl, sec.off, sec.n, want)
+	}
+	// Two readers interleaving on the same blob.
+	var a, b bytes.Buffer
+	ra, rb := io.NewSectionReader(bl, 0, size), io.NewSectionReader(bl, mib, size-mib)
+	buf := make([]byte, copyBuf)
+	for done := false; !done; {
+		done = true
+		for _, x := range []struct {
+			r *io.SectionReader
+			w *bytes.Buffer
+		}{{ra, &a}, {rb, &b}} {
+			n, err := x.r.Read(buf)
+			x.w.Write(buf[:n])
+			if err == nil {
+				done = false
+			} else if err != io.EOF {
+				t.Fatalf("interleaved sequential reads: %v", err)
+			}
+		}
+	}
+	if !bytes.Equal(a.Bytes(), want) || !bytes.Equal(b.Bytes(), want[mib:]) {
+		t.Errorf("interleaved sequential reads read different bytes than written")
+	}
+}
+
+func testLargeStream(t suitetest.T, s backend.Blobs) {
+	const size = 24 * mib
+	id, n, err := s.WriteBlob(t.Context(), io.LimitReader(suitetest.Stream(9), size), -1)
+	if err != nil || n != size {
+		t.Fatalf("Write(%d generated bytes) = %d, %v", size, n, err)
+	}
+	bl := mustOpenBlob(t, s, id)
+	defer bl.Close()
+	if bl.Size() != size {
+		t.Fatalf("Size() = %d, want %d", bl.Size(), size)
+	}
+	gen := io.LimitReader(suitetest.Stream(9), size)
+	buf, want := make([]byte, copyBuf), make([]byte, copyBuf)
+	sr := io.NewSectionReader(bl, 0, size)
+	for off := 0; off < size; off += copyBuf {
+		if _, err := io.ReadFull(sr, buf); err != nil {
+			t.Fatalf("reading at %d: %v", off, err)
+		}
+		_, _ = io.ReadFull(gen, want)
+		if !bytes.Equal(buf, want) {
+			t.Fatalf("bytes at %d differ from those written", off)
+		}
+	}
+	if n, err := sr.Read(buf); n != 0 || err != io.EOF {
+		t.Errorf("Read at the end = %d, %v; want 0, io.EOF", n, err)
+	}
+	suitetest.CheckErr(t, "Delete", s.DeleteBlob(t.Context(), id), nil)
+}
+
+func testCloseBlob(t suitetest.T, s backend.Blobs) {
+	for _, size := range []int{10, 2 * mib} {
+		id := mustWriteBlob(t, s, suitetest.Content(1, size))
+		bl := mustOpenBlob(t, s, id)
+		if _, err := bl.ReadAt(make([]byte, copyBuf), 0); err != nil && err != io.EOF {
+			t.Fatalf("ReadAt = %v", err)
+		}
+		suitetest.CheckErr(t, "Close", bl.Close(), nil)
+		if n, err := bl.ReadAt(make([]byte, 10), 0); err == nil {
+			t.Errorf("ReadAt after Close = %d, nil; want an error", n)
+		}
+		_ = bl.Close() // must not panic
+		checkBlob(t, s, id, suitetest.Content(1, size))
+	}
+}
+
+func mustOpenBlob(t suitetest.T, s backend.Blobs, id backend.BlobID) backend.Blob {
+	t.Helper()
+	bl, err := s.OpenBlob(t.Context(), id)
+	if err != nil {
+		t.Fatalf("OpenBlob(%q) = %v", id, err)
+	}
+	return bl
+}

@@ -9,8 +9,17 @@ import (
 )
 
 func (s suite) testBuckets(t suitetest.T) {
+	t.Run("ZeroRecord", func(t suitetest.T) {
+		b := s.records(t)
+		want := backend.Bucket{Name: "zero"}
+		suitetest.CheckErr(t, "CreateBucket", b.CreateBucket(t.Context(), want), nil)
+		got, err := b.GetBucket(t.Context(), want.Name)
+		suitetest.CheckErr(t, "GetBucket", err, nil)
+		check(t, "GetBucket", got, want, normBucket)
+	})
+
 	t.Run("CreateGet", func(t suitetest.T) {
-		b := s.open(t)
+		b := s.records(t)
 		want := backend.Bucket{Name: "my-bucket", Region: "eu-west-1", Created: suitetest.T0}
 		suitetest.CheckErr(t, "CreateBucket", b.CreateBucket(t.Context(), want), nil)
 		got, err := b.GetBucket(t.Context(), want.Name)
@@ -19,7 +28,7 @@ func (s suite) testBuckets(t suitetest.T) {
 	})
 
 	t.Run("CreateExists", func(t suitetest.T) {
-		b := s.open(t)
+		b := s.records(t)
 		first := backend.Bucket{Name: "x", Region: "us-east-1", Created: suitetest.T0}
 		suitetest.CheckErr(t, "CreateBucket", b.CreateBucket(t.Context(), first), nil)
 		err := b.CreateBucket(t.Context(), backend.Bucket{Name: "x", Region: "eu-west-1", Created: suitetest.T0.Add(time.Hour)})
@@ -30,13 +39,13 @@ func (s suite) testBuckets(t suitetest.T) {
 	})
 
 	t.Run("GetMissing", func(t suitetest.T) {
-		b := s.open(t)
+		b := s.records(t)
 		_, err := b.GetBucket(t.Context(), "missing")
 		suitetest.CheckErr(t, "GetBucket(missing)", err, backend.ErrBucketNotFound)
 	})
 
 	t.Run("ListSorted", func(t suitetest.T) {
-		b := s.open(t)
+		b := s.records(t)
 		got, err := b.ListBuckets(t.Context())
 		suitetest.CheckErr(t, "ListBuckets", err, nil)
 		if len(got) != 0 {
@@ -56,7 +65,7 @@ func (s suite) testBuckets(t suitetest.T) {
 	})
 
 	t.Run("Delete", func(t suitetest.T) {
-		b := s.open(t)
+		b := s.records(t)
 		mustCreateBucket(t, b, "keep")
 		mustCreateBucket(t, b, "x")
 		suitetest.CheckErr(t, "DeleteBucket", b.DeleteBucket(t.Context(), "x"), nil)
@@ -74,7 +83,7 @@ func (s suite) testBuckets(t suitetest.T) {
 	})
 
 	t.Run("DeleteNotEmpty", func(t suitetest.T) {
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		mustPut(t, b, testBucket, fullObject("k"))
 		suitetest.CheckErr(t, "DeleteBucket(with object)", b.DeleteBucket(t.Context(), testBucket), backend.ErrBucketNotEmpty)
 		if _, err := b.DeleteObject(t.Context(), testBucket, "k"); err != nil {
@@ -93,7 +102,7 @@ func (s suite) testBuckets(t suitetest.T) {
 	})
 
 	t.Run("MissingBucket", func(t suitetest.T) {
-		b := s.open(t)
+		b := s.records(t)
 		ctx := t.Context()
 		const m = "missing"
 		calls := []struct {
@@ -101,7 +110,7 @@ func (s suite) testBuckets(t suitetest.T) {
 			call func() error
 		}{
 			{"GetObject", func() error { _, err := b.GetObject(ctx, m, "k"); return err }},
-			{"PutObject", func() error { _, err := b.PutObject(ctx, m, fullObject("k"), nil); return err }},
+			{"PutObject", func() error { _, err := b.PutObject(ctx, m, fullObject("k"), backend.Condition{}); return err }},
 			{"DeleteObject", func() error { _, err := b.DeleteObject(ctx, m, "k"); return err }},
 			{"ListObjects", func() error { _, err := b.ListObjects(ctx, m, "", 10); return err }},
 			{"CreateUpload", func() error { return b.CreateUpload(ctx, suitetest.FullUpload(m, "k", "u", suitetest.T0)) }},
@@ -109,7 +118,7 @@ func (s suite) testBuckets(t suitetest.T) {
 			{"PutPart", func() error { _, err := b.PutPart(ctx, m, "k", "u", suitetest.FullPart(1, "x")); return err }},
 			{"DeleteUpload", func() error { _, err := b.DeleteUpload(ctx, m, "k", "u"); return err }},
 			{"CompleteUpload", func() error {
-				_, _, err := b.CompleteUpload(ctx, m, "u", completed("k", suitetest.FullPart(1, "x")), nil)
+				_, _, err := b.CompleteUpload(ctx, m, "u", completed("k", suitetest.FullPart(1, "x")), backend.Condition{})
 				return err
 			}},
 			{"ListUploads", func() error { _, err := b.ListUploads(ctx, m); return err }},

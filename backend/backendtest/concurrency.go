@@ -20,17 +20,15 @@ func parallel(n int, f func(g int)) {
 	wg.Wait()
 }
 
-var errConflict = errors.New("backendtest: concurrent change")
-
 func (s suite) testConcurrency(t suitetest.T) {
 	t.Run("SameKey", func(t suitetest.T) {
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		ctx := t.Context()
 		parallel(8, func(g int) {
 			for i := range 50 {
 				o := fullObject("k")
 				o.ETag = fmt.Sprintf(`"%d-%d"`, g, i)
-				if _, err := b.PutObject(ctx, testBucket, o, nil); err != nil {
+				if _, err := b.PutObject(ctx, testBucket, o, backend.Condition{}); err != nil {
 					t.Errorf("PutObject = %v", err)
 					return
 				}
@@ -51,10 +49,10 @@ func (s suite) testConcurrency(t suitetest.T) {
 	})
 
 	// Counter increments one record from several goroutines with
-	// compare-and-swap through PutCondition; an increment is lost unless the
+	// compare-and-swap through a Condition; an increment is lost unless the
 	// condition and the write are serialised with other writes to the key.
 	t.Run("Counter", func(t suitetest.T) {
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		ctx := t.Context()
 		const workers, increments = 4, 25
 		parallel(workers, func(g int) {
@@ -75,13 +73,12 @@ func (s suite) testConcurrency(t suitetest.T) {
 					ETag:     fmt.Sprintf(`"%d-%d"`, g, i),
 					Metadata: map[string]string{"n": strconv.Itoa(n + 1)},
 				}
-				replaced, err := b.PutObject(ctx, testBucket, next, func(c *backend.Object) error {
-					if c == nil && seen != "" || c != nil && c.ETag != seen {
-						return errConflict
-					}
-					return nil
-				})
-				if errors.Is(err, errConflict) {
+				cond := backend.Condition{IfMatch: seen}
+				if seen == "" {
+					cond = backend.Condition{IfNoneMatch: true}
+				}
+				replaced, err := b.PutObject(ctx, testBucket, next, cond)
+				if errors.Is(err, backend.ErrPreconditionFailed) {
 					continue
 				}
 				if err != nil {
@@ -93,7 +90,7 @@ func (s suite) testConcurrency(t suitetest.T) {
 					was = replaced.ETag
 				}
 				if was != seen {
-					t.Errorf("PutObject replaced %q, but PutCondition saw %q", was, seen)
+					t.Errorf("PutObject replaced %q, but its condition named %q", was, seen)
 				}
 				i++
 			}
@@ -105,8 +102,55 @@ func (s suite) testConcurrency(t suitetest.T) {
 		}
 	})
 
+	// ConditionRace: of writers racing with the same condition, exactly one
+	// wins.
+	t.Run("ConditionRace", func(t suitetest.T) {
+		tests := []struct {
+			name   string
+			exists bool
+			cond   backend.Condition
+		}{
+			{"IfNoneMatch", false, backend.Condition{IfNoneMatch: true}},
+			{"IfMatch", true, backend.Condition{IfMatch: fullObject("k").ETag}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t suitetest.T) {
+				b := s.recordsWithBucket(t)
+				if tt.exists {
+					mustPut(t, b, testBucket, fullObject("k"))
+				}
+				const n = 8
+				errs := make([]error, n)
+				parallel(n, func(i int) {
+					o := fullObject("k")
+					o.ETag = fmt.Sprintf(`"writer-%d"`, i)
+					_, errs[i] = b.PutObject(t.Context(), testBucket, o, tt.cond)
+				})
+				winner := -1
+				for i, err := range errs {
+					switch {
+					case err == nil && winner >= 0:
+						t.Errorf("writers %d and %d both succeeded; want exactly one", winner, i)
+					case err == nil:
+						winner = i
+					case !errors.Is(err, backend.ErrPreconditionFailed):
+						t.Errorf("writer %d: err = %v, want nil or %v", i, err, backend.ErrPreconditionFailed)
+					}
+				}
+				if winner < 0 {
+					t.Fatalf("no writer succeeded; want exactly one")
+				}
+				got, err := b.GetObject(t.Context(), testBucket, "k")
+				suitetest.CheckErr(t, "GetObject", err, nil)
+				if want := fmt.Sprintf(`"writer-%d"`, winner); got.ETag != want {
+					t.Errorf("stored ETag = %s, want the winner's %s", got.ETag, want)
+				}
+			})
+		}
+	})
+
 	t.Run("CreateBucket", func(t suitetest.T) {
-		b := s.open(t)
+		b := s.records(t)
 		var mu sync.Mutex
 		created := 0
 		parallel(8, func(int) {
@@ -126,7 +170,7 @@ func (s suite) testConcurrency(t suitetest.T) {
 	})
 
 	t.Run("Parts", func(t suitetest.T) {
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		u := suitetest.FullUpload(testBucket, "k", "id", suitetest.T0)
 		mustCreateUpload(t, b, u)
 		parallel(4, func(g int) {
@@ -147,9 +191,11 @@ func (s suite) testConcurrency(t suitetest.T) {
 		}
 		check(t, "GetUpload parts after concurrent PutPart", got.Parts, want, normParts)
 	})
+}
 
-	t.Run("Blobs", func(t suitetest.T) {
-		b := s.open(t)
+func (s suite) testBlobsConcurrency(t suitetest.T) {
+	t.Run("Writes", func(t suitetest.T) {
+		b := s.blobs(t)
 		var mu sync.Mutex
 		ids := map[backend.BlobID]uint64{}
 		parallel(4, func(g int) {

@@ -8,22 +8,24 @@ import (
 	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
-// calls returns one call of every Backend method except Close, each
-// returning only its error.
-func calls(ctx context.Context, b backend.Backend) []struct {
+// call is one method call that returns only its error.
+type call struct {
 	name string
 	call func() error
-} {
-	return []struct {
-		name string
-		call func() error
-	}{
+}
+
+// recordCalls returns one call of every Records method.
+func recordCalls(ctx context.Context, b backend.Records) []call {
+	return []call{
 		{"CreateBucket", func() error { return b.CreateBucket(ctx, backend.Bucket{Name: "new"}) }},
 		{"GetBucket", func() error { _, err := b.GetBucket(ctx, testBucket); return err }},
 		{"ListBuckets", func() error { _, err := b.ListBuckets(ctx); return err }},
 		{"DeleteBucket", func() error { return b.DeleteBucket(ctx, "empty") }},
 		{"GetObject", func() error { _, err := b.GetObject(ctx, testBucket, "k"); return err }},
-		{"PutObject", func() error { _, err := b.PutObject(ctx, testBucket, fullObject("k2"), nil); return err }},
+		{"PutObject", func() error {
+			_, err := b.PutObject(ctx, testBucket, fullObject("k2"), backend.Condition{})
+			return err
+		}},
 		{"DeleteObject", func() error { _, err := b.DeleteObject(ctx, testBucket, "k"); return err }},
 		{"ListObjects", func() error { _, err := b.ListObjects(ctx, testBucket, "", 10); return err }},
 		{"CreateUpload", func() error { return b.CreateUpload(ctx, suitetest.FullUpload(testBucket, "k", "u2", suitetest.T0)) }},
@@ -31,34 +33,40 @@ func calls(ctx context.Context, b backend.Backend) []struct {
 		{"PutPart", func() error { _, err := b.PutPart(ctx, testBucket, "k", "u", suitetest.FullPart(1, "b")); return err }},
 		{"DeleteUpload", func() error { _, err := b.DeleteUpload(ctx, testBucket, "k", "u"); return err }},
 		{"CompleteUpload", func() error {
-			_, _, err := b.CompleteUpload(ctx, testBucket, "c", completed("k3", suitetest.FullPart(1, "c1")), nil)
+			_, _, err := b.CompleteUpload(ctx, testBucket, "c", completed("k3", suitetest.FullPart(1, "c1")), backend.Condition{})
 			return err
 		}},
 		{"ListUploads", func() error { _, err := b.ListUploads(ctx, testBucket); return err }},
+	}
+}
+
+// blobCalls returns one call of every Blobs method.
+func blobCalls(ctx context.Context, b backend.Blobs) []call {
+	return []call{
 		{"WriteBlob", func() error { _, _, err := b.WriteBlob(ctx, bytes.NewReader([]byte("x")), 1); return err }},
 		{"OpenBlob", func() error { _, err := b.OpenBlob(ctx, "x"); return err }},
 		{"DeleteBlob", func() error { return b.DeleteBlob(ctx, "x") }},
 	}
 }
 
-// populated returns a backend whose state lets every call in calls succeed.
-func (s suite) populated(t suitetest.T) backend.Backend {
+// populateRecords gives b the state that lets every call in recordCalls succeed.
+func populateRecords(t suitetest.T, b backend.Records) {
 	t.Helper()
-	b := s.openWithBucket(t)
+	mustCreateBucket(t, b, testBucket)
 	mustCreateBucket(t, b, "empty")
 	mustPut(t, b, testBucket, fullObject("k"))
 	mustCreateUpload(t, b, suitetest.FullUpload(testBucket, "k", "u", suitetest.T0))
 	c := suitetest.FullUpload(testBucket, "k3", "c", suitetest.T0)
 	mustCreateUpload(t, b, c)
 	mustPutPart(t, b, c, suitetest.FullPart(1, "c1"))
-	return b
 }
 
-func (s suite) testContext(t suitetest.T) {
-	b := s.populated(t)
+func (s suite) testRecordsContext(t suitetest.T) {
+	b := s.records(t)
+	populateRecords(t, b)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	for _, c := range calls(ctx, b) {
+	for _, c := range recordCalls(ctx, b) {
 		suitetest.CheckErr(t, c.name+"(cancelled context)", c.call(), context.Canceled)
 	}
 	// Nothing happened.
@@ -70,8 +78,20 @@ func (s suite) testContext(t suitetest.T) {
 	}
 }
 
+func (s suite) testBlobsContext(t suitetest.T) {
+	b := s.blobs(t)
+	id := mustWriteBlob(t, b, []byte("kept"))
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	for _, c := range append(blobCalls(ctx, b), call{"DeleteBlob(existing)", func() error { return b.DeleteBlob(ctx, id) }}) {
+		suitetest.CheckErr(t, c.name+"(cancelled context)", c.call(), context.Canceled)
+	}
+	checkBlob(t, b, id, []byte("kept"))
+}
+
 func (s suite) testClose(t suitetest.T) {
-	b := s.populated(t)
+	b := s.newBackend(t)
+	populateRecords(t, b)
 	want := suitetest.Content(1, 3000)
 	id := mustWriteBlob(t, b, want)
 	bl, err := b.OpenBlob(t.Context(), id)
@@ -81,7 +101,7 @@ func (s suite) testClose(t suitetest.T) {
 	defer bl.Close()
 
 	suitetest.CheckErr(t, "Close", b.Close(), nil)
-	for _, c := range calls(t.Context(), b) {
+	for _, c := range append(recordCalls(t.Context(), b), blobCalls(t.Context(), b)...) {
 		suitetest.CheckErr(t, c.name+" after Close", c.call(), backend.ErrClosed)
 	}
 	suitetest.CheckErr(t, "second Close", b.Close(), nil)

@@ -11,9 +11,9 @@ import (
 func (s suite) testList(t suitetest.T) {
 	// listBucket returns a backend whose testBucket holds suitetest.SortedKeys,
 	// written in a scrambled order.
-	listBucket := func(t suitetest.T) backend.Backend {
+	listBucket := func(t suitetest.T) backend.Records {
 		t.Helper()
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		n := len(suitetest.SortedKeys)
 		for i := range n {
 			mustPut(t, b, testBucket, fullObject(suitetest.SortedKeys[(i*7+3)%n]))
@@ -116,14 +116,14 @@ func (s suite) testList(t suitetest.T) {
 	})
 
 	t.Run("Empty", func(t suitetest.T) {
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		got, err := b.ListObjects(t.Context(), testBucket, "", 1000)
 		suitetest.CheckErr(t, "ListObjects(empty bucket)", err, nil)
 		check(t, "ListObjects(empty bucket)", got, nil, normObjects)
 	})
 
 	t.Run("MissingBucket", func(t suitetest.T) {
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		_, err := b.ListObjects(t.Context(), "missing", "", 1000)
 		suitetest.CheckErr(t, "ListObjects(missing bucket)", err, backend.ErrBucketNotFound)
 	})

@@ -121,7 +121,7 @@ func populate(t suitetest.T, b backend.Backend) *state {
 	mustPutPart(t, b, u4, suitetest.FullPart(1, "done-1"))
 	mustPutPart(t, b, u4, suitetest.FullPart(2, "done-2"))
 	done := completed("k-done", suitetest.FullPart(1, "done-1"))
-	if _, _, err := b.CompleteUpload(ctx, "alpha", "id4", done, nil); err != nil {
+	if _, _, err := b.CompleteUpload(ctx, "alpha", "id4", done, backend.Condition{}); err != nil {
 		t.Fatalf("CompleteUpload = %v", err)
 	}
 	want.objects["alpha"] = append(want.objects["alpha"], done)
@@ -204,7 +204,7 @@ func mutateMore(t suitetest.T, b backend.Backend, want *state) {
 
 	v3 := fullObject("a")
 	v3.ETag = `"v3"`
-	replaced, err := b.PutObject(ctx, "alpha", v3, nil)
+	replaced, err := b.PutObject(ctx, "alpha", v3, backend.Condition{})
 	suitetest.CheckErr(t, "PutObject", err, nil)
 	if replaced == nil || replaced.ETag != `"v2"` {
 		t.Errorf("PutObject after reopening replaced %+v, want the record written before", replaced)

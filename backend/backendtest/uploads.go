@@ -1,7 +1,6 @@
 package backendtest
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -11,7 +10,7 @@ import (
 
 func (s suite) testUploads(t suitetest.T) {
 	t.Run("CreateGet", func(t suitetest.T) {
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
 		in := u
 		in.Parts = []backend.Part{suitetest.FullPart(1, "ignored")} // CreateUpload ignores Parts
@@ -24,8 +23,39 @@ func (s suite) testUploads(t suitetest.T) {
 		}
 	})
 
+	t.Run("RoundTrip", func(t suitetest.T) {
+		tests := []struct {
+			name string
+			u    backend.Upload
+		}{
+			{"Minimal", backend.Upload{Bucket: testBucket, Key: "k", ID: "u"}},
+			{"EmptyMetadata", backend.Upload{Bucket: testBucket, Key: "k", ID: "u", Metadata: map[string]string{}}},
+			{"Full", suitetest.FullUpload(testBucket, "k", "u", suitetest.T0)},
+			{"OddKey", suitetest.FullUpload(testBucket, "a b\n%2F/..", "id with/slash", suitetest.T0.UTC())},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t suitetest.T) {
+				b := s.recordsWithBucket(t)
+				mustCreateUpload(t, b, tt.u)
+				got, err := b.GetUpload(t.Context(), testBucket, tt.u.Key, tt.u.ID)
+				suitetest.CheckErr(t, "GetUpload", err, nil)
+				check(t, "GetUpload", got, tt.u, normUpload)
+				list, err := b.ListUploads(t.Context(), testBucket)
+				suitetest.CheckErr(t, "ListUploads", err, nil)
+				check(t, "ListUploads", list, []backend.Upload{tt.u}, normUploads)
+				p := backend.Part{Number: 1}
+				mustPutPart(t, b, tt.u, p)
+				want := tt.u
+				want.Parts = []backend.Part{p}
+				got, err = b.DeleteUpload(t.Context(), testBucket, tt.u.Key, tt.u.ID)
+				suitetest.CheckErr(t, "DeleteUpload", err, nil)
+				check(t, "DeleteUpload", got, want, normUpload)
+			})
+		}
+	})
+
 	t.Run("CreateExists", func(t suitetest.T) {
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
 		mustCreateUpload(t, b, u)
 		mustPutPart(t, b, u, suitetest.FullPart(1, "b1"))
@@ -41,7 +71,7 @@ func (s suite) testUploads(t suitetest.T) {
 	})
 
 	t.Run("GetMissing", func(t suitetest.T) {
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		mustCreateUpload(t, b, suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0))
 		tests := []struct{ key, id string }{{"k", "id-2"}, {"k2", "id-1"}, {"", ""}}
 		for _, tt := range tests {
@@ -51,7 +81,7 @@ func (s suite) testUploads(t suitetest.T) {
 	})
 
 	t.Run("PutPart", func(t suitetest.T) {
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
 		mustCreateUpload(t, b, u)
 		for _, n := range []int{3, 1, 10000, 2} {
@@ -77,7 +107,7 @@ func (s suite) testUploads(t suitetest.T) {
 	})
 
 	t.Run("PutPartMissing", func(t suitetest.T) {
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		mustCreateUpload(t, b, suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0))
 		_, err := b.PutPart(t.Context(), testBucket, "k", "id-2", suitetest.FullPart(1, "b"))
 		suitetest.CheckErr(t, "PutPart(missing upload)", err, backend.ErrUploadNotFound)
@@ -86,7 +116,7 @@ func (s suite) testUploads(t suitetest.T) {
 	})
 
 	t.Run("Delete", func(t suitetest.T) {
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
 		mustCreateUpload(t, b, u)
 		mustCreateUpload(t, b, suitetest.FullUpload(testBucket, "k", "id-2", suitetest.T0))
@@ -109,7 +139,7 @@ func (s suite) testUploads(t suitetest.T) {
 	})
 
 	t.Run("List", func(t suitetest.T) {
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		t1, t2 := suitetest.T0.Add(time.Second), suitetest.T0.Add(time.Nanosecond)
 		// In the order ListUploads must return: key, then initiation, then ID.
 		want := []backend.Upload{
@@ -131,14 +161,14 @@ func (s suite) testUploads(t suitetest.T) {
 		suitetest.CheckErr(t, "ListUploads", err, nil)
 		check(t, "ListUploads", got, want, normUploads)
 
-		b2 := s.openWithBucket(t)
+		b2 := s.recordsWithBucket(t)
 		got, err = b2.ListUploads(t.Context(), testBucket)
 		suitetest.CheckErr(t, "ListUploads(no uploads)", err, nil)
 		check(t, "ListUploads(no uploads)", got, nil, normUploads)
 	})
 
 	t.Run("Copies", func(t suitetest.T) {
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		want := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
 		in := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
 		mustCreateUpload(t, b, in)
@@ -165,7 +195,7 @@ func (s suite) testUploads(t suitetest.T) {
 	})
 
 	t.Run("Complete", func(t suitetest.T) {
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
 		mustCreateUpload(t, b, u)
 		mustCreateUpload(t, b, suitetest.FullUpload(testBucket, "k", "id-2", suitetest.T0))
@@ -175,7 +205,7 @@ func (s suite) testUploads(t suitetest.T) {
 		old := fullObject("k")
 		mustPut(t, b, testBucket, old)
 		obj := completed("k", suitetest.FullPart(1, "b1"), suitetest.FullPart(3, "b3"))
-		replaced, done, err := b.CompleteUpload(t.Context(), testBucket, "id-1", obj, nil)
+		replaced, done, err := b.CompleteUpload(t.Context(), testBucket, "id-1", obj, backend.Condition{})
 		suitetest.CheckErr(t, "CompleteUpload", err, nil)
 		if replaced == nil {
 			t.Errorf("CompleteUpload replaced nil, want the previous record")
@@ -193,7 +223,7 @@ func (s suite) testUploads(t suitetest.T) {
 		suitetest.CheckErr(t, "DeleteUpload(completed)", err, backend.ErrUploadNotFound)
 		_, err = b.PutPart(t.Context(), testBucket, "k", "id-1", suitetest.FullPart(1, "late"))
 		suitetest.CheckErr(t, "PutPart(completed)", err, backend.ErrUploadNotFound)
-		_, _, err = b.CompleteUpload(t.Context(), testBucket, "id-1", obj, nil)
+		_, _, err = b.CompleteUpload(t.Context(), testBucket, "id-1", obj, backend.Condition{})
 		suitetest.CheckErr(t, "CompleteUpload(completed)", err, backend.ErrUploadNotFound)
 		if _, err := b.GetUpload(t.Context(), testBucket, "k", "id-2"); err != nil {
 			t.Errorf("GetUpload(id-2) = %v after completing id-1", err)
@@ -203,22 +233,22 @@ func (s suite) testUploads(t suitetest.T) {
 	// A refused CompleteUpload changes nothing: not the object, not the
 	// upload.
 	t.Run("CompleteRefused", func(t suitetest.T) {
-		errCond := errors.New("condition refused")
 		tests := []struct {
 			name  string
 			id    string
 			parts []backend.Part
-			cond  backend.PutCondition
+			cond  backend.Condition
 			want  error
 		}{
-			{"missing upload", "id-2", []backend.Part{suitetest.FullPart(1, "b1")}, nil, backend.ErrUploadNotFound},
-			{"part uploaded again", "id-1", []backend.Part{suitetest.FullPart(1, "b1"), suitetest.FullPart(2, "b2-old")}, nil, backend.ErrUploadChanged},
-			{"part never uploaded", "id-1", []backend.Part{suitetest.FullPart(4, "b4")}, nil, backend.ErrUploadChanged},
-			{"condition", "id-1", []backend.Part{suitetest.FullPart(1, "b1")}, func(*backend.Object) error { return errCond }, errCond},
+			{"missing upload", "id-2", []backend.Part{suitetest.FullPart(1, "b1")}, backend.Condition{}, backend.ErrUploadNotFound},
+			{"part uploaded again", "id-1", []backend.Part{suitetest.FullPart(1, "b1"), suitetest.FullPart(2, "b2-old")}, backend.Condition{}, backend.ErrUploadChanged},
+			{"part never uploaded", "id-1", []backend.Part{suitetest.FullPart(4, "b4")}, backend.Condition{}, backend.ErrUploadChanged},
+			{"IfNoneMatch", "id-1", []backend.Part{suitetest.FullPart(1, "b1")}, backend.Condition{IfNoneMatch: true}, backend.ErrPreconditionFailed},
+			{"IfMatch", "id-1", []backend.Part{suitetest.FullPart(1, "b1")}, backend.Condition{IfMatch: `"other"`}, backend.ErrPreconditionFailed},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t suitetest.T) {
-				b := s.openWithBucket(t)
+				b := s.recordsWithBucket(t)
 				u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
 				mustCreateUpload(t, b, u)
 				mustPutPart(t, b, u, suitetest.FullPart(1, "b1"))
@@ -239,20 +269,17 @@ func (s suite) testUploads(t suitetest.T) {
 	})
 
 	t.Run("CompleteCondition", func(t suitetest.T) {
-		b := s.openWithBucket(t)
+		b := s.recordsWithBucket(t)
 		u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
 		mustCreateUpload(t, b, u)
 		mustPutPart(t, b, u, suitetest.FullPart(1, "b1"))
 		old := fullObject("k")
 		mustPut(t, b, testBucket, old)
-		var seen *backend.Object
-		_, _, err := b.CompleteUpload(t.Context(), testBucket, "id-1", completed("k", suitetest.FullPart(1, "b1")),
-			func(cur *backend.Object) error { seen = cur; return nil })
-		suitetest.CheckErr(t, "CompleteUpload", err, nil)
-		if seen == nil {
-			t.Errorf("CompleteUpload's condition saw no record, want the one it replaces")
-		} else {
-			check(t, "CompleteUpload's condition saw", *seen, old, normObject)
+		obj := completed("k", suitetest.FullPart(1, "b1"))
+		replaced, _, err := b.CompleteUpload(t.Context(), testBucket, "id-1", obj, backend.Condition{IfMatch: old.ETag})
+		suitetest.CheckErr(t, "CompleteUpload(IfMatch the current ETag)", err, nil)
+		if replaced == nil {
+			t.Errorf("CompleteUpload replaced nil, want the record its condition named")
 		}
 	})
 }

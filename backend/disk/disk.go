@@ -195,7 +195,7 @@ func (d *Backend) GetObject(ctx context.Context, bucket, key string) (backend.Ob
 
 // PutObject implements backend.Backend. It refuses records holding strings
 // that are not valid UTF-8, which JSON cannot store faithfully.
-func (d *Backend) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.PutCondition) (*backend.Object, error) {
+func (d *Backend) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.Condition) (*backend.Object, error) {
 	return d.idx.PutObject(ctx, bucket, obj, cond)
 }
 
@@ -231,7 +231,7 @@ func (d *Backend) DeleteUpload(ctx context.Context, bucket, key, id string) (bac
 }
 
 // CompleteUpload implements backend.Backend.
-func (d *Backend) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond backend.PutCondition) (*backend.Object, backend.Upload, error) {
+func (d *Backend) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond backend.Condition) (*backend.Object, backend.Upload, error) {
 	defer d.rec.emptyTrash() // outside the index lock
 	return d.idx.CompleteUpload(ctx, bucket, id, obj, cond)
 }

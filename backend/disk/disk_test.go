@@ -153,7 +153,7 @@ func TestKeysNeverPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"../../../x", "/abs", "a/b/c", strings.Repeat("é", 512)} {
-		if _, err := d.PutObject(ctx, name, backend.Object{Key: k}, nil); err != nil {
+		if _, err := d.PutObject(ctx, name, backend.Object{Key: k}, backend.Condition{}); err != nil {
 			t.Fatalf("PutObject(%q) = %v", k, err)
 		}
 	}
@@ -179,7 +179,7 @@ func TestRefusesInvalidUTF8(t *testing.T) {
 	if err := d.CreateBucket(ctx, backend.Bucket{Name: "b"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.PutObject(ctx, "b", backend.Object{Key: "bad\xff"}, nil); err == nil {
+	if _, err := d.PutObject(ctx, "b", backend.Object{Key: "bad\xff"}, backend.Condition{}); err == nil {
 		t.Errorf("PutObject(key not UTF-8) = nil error, want a refusal")
 	}
 	if _, err := d.GetObject(ctx, "b", "bad\xff"); !errors.Is(err, backend.ErrObjectNotFound) {
@@ -257,7 +257,7 @@ func TestOpenFinishesInterruptedComplete(t *testing.T) {
 	// What CompleteUpload writes first; the crash comes before the rest.
 	obj := backend.Object{Key: "k", Size: 1, ETag: `"x-1"`, Multipart: true,
 		Parts: []backend.Part{{Number: 1, Size: 1, ETag: `"e"`, Blob: "blob-done"}}}
-	if _, err := d.PutObject(ctx, "b", obj, nil); err != nil {
+	if _, err := d.PutObject(ctx, "b", obj, backend.Condition{}); err != nil {
 		t.Fatal(err)
 	}
 	d.Close()

@@ -63,7 +63,7 @@ func (m *Backend) GetObject(ctx context.Context, bucket, key string) (backend.Ob
 }
 
 // PutObject implements backend.Backend.
-func (m *Backend) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.PutCondition) (*backend.Object, error) {
+func (m *Backend) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.Condition) (*backend.Object, error) {
 	return m.idx.PutObject(ctx, bucket, obj, cond)
 }
 
@@ -98,7 +98,7 @@ func (m *Backend) DeleteUpload(ctx context.Context, bucket, key, id string) (bac
 }
 
 // CompleteUpload implements backend.Backend.
-func (m *Backend) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond backend.PutCondition) (*backend.Object, backend.Upload, error) {
+func (m *Backend) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond backend.Condition) (*backend.Object, backend.Upload, error) {
 	return m.idx.CompleteUpload(ctx, bucket, id, obj, cond)
 }
 

@@ -13,7 +13,6 @@ import (
 	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/internal/metadata"
 	"github.com/mocks3/mocks3/internal/queue"
-	"github.com/mocks3/mocks3/internal/storage"
 	"github.com/mocks3/mocks3/internal/thirdparty"
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -21,14 +20,14 @@ import (
 // Metadata wraps a metadata role with the engine's metadata rules, and
 // applies storage rules that lose writes or serve stale reads: both choose
 // which record readers see, which only the metadata role can do.
-func Metadata(s metadata.Store, e *faults.Engine) metadata.Store {
-	return &faultyMetadata{Store: s, e: e, prev: make(map[objectRef]backend.Object)}
+func Metadata(s backend.Records, e *faults.Engine) backend.Records {
+	return &faultyMetadata{Records: s, e: e, prev: make(map[objectRef]backend.Object)}
 }
 
 type objectRef struct{ bucket, key string }
 
 type faultyMetadata struct {
-	metadata.Store
+	backend.Records
 	e *faults.Engine
 
 	mu   sync.Mutex // guards prev
@@ -46,28 +45,28 @@ func (m *faultyMetadata) CreateBucket(ctx context.Context, b backend.Bucket) err
 	if _, err := m.role(ctx, "CreateBucket", b.Name, ""); err != nil {
 		return err
 	}
-	return m.Store.CreateBucket(ctx, b)
+	return m.Records.CreateBucket(ctx, b)
 }
 
 func (m *faultyMetadata) GetBucket(ctx context.Context, name string) (backend.Bucket, error) {
 	if _, err := m.role(ctx, "GetBucket", name, ""); err != nil {
 		return backend.Bucket{}, err
 	}
-	return m.Store.GetBucket(ctx, name)
+	return m.Records.GetBucket(ctx, name)
 }
 
 func (m *faultyMetadata) ListBuckets(ctx context.Context) ([]backend.Bucket, error) {
 	if _, err := m.role(ctx, "ListBuckets", "", ""); err != nil {
 		return nil, err
 	}
-	return m.Store.ListBuckets(ctx)
+	return m.Records.ListBuckets(ctx)
 }
 
 func (m *faultyMetadata) DeleteBucket(ctx context.Context, name string) error {
 	if _, err := m.role(ctx, "DeleteBucket", name, ""); err != nil {
 		return err
 	}
-	return m.Store.DeleteBucket(ctx, name)
+	return m.Records.DeleteBucket(ctx, name)
 }
 
 func (m *faultyMetadata) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
@@ -84,13 +83,13 @@ func (m *faultyMetadata) GetObject(ctx context.Context, bucket, key string) (bac
 		}
 		return prev, nil
 	}
-	return m.Store.GetObject(ctx, bucket, key)
+	return m.Records.GetObject(ctx, bucket, key)
 }
 
 // PutObject loses the write when a rule says so. While any stale-read rule
 // exists it keeps the replaced record (and, by not reporting it replaced,
 // its bytes) for stale reads to serve.
-func (m *faultyMetadata) PutObject(ctx context.Context, bucket string, obj backend.Object, cond metadata.Condition) (*backend.Object, error) {
+func (m *faultyMetadata) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.Condition) (*backend.Object, error) {
 	eff, err := m.role(ctx, "PutObject", bucket, obj.Key)
 	if err != nil {
 		return nil, err
@@ -98,7 +97,7 @@ func (m *faultyMetadata) PutObject(ctx context.Context, bucket string, obj backe
 	if eff.LoseWrite {
 		return nil, metadata.ErrWriteLost
 	}
-	replaced, err := m.Store.PutObject(ctx, bucket, obj, cond)
+	replaced, err := m.Records.PutObject(ctx, bucket, obj, cond)
 	if err != nil || replaced == nil || !m.e.HasAction(faults.KindStaleRead) {
 		return replaced, err
 	}
@@ -116,38 +115,38 @@ func (m *faultyMetadata) DeleteObject(ctx context.Context, bucket, key string) (
 	if eff.LoseWrite {
 		return backend.Object{}, backend.ErrObjectNotFound // deleting nothing succeeds silently
 	}
-	return m.Store.DeleteObject(ctx, bucket, key)
+	return m.Records.DeleteObject(ctx, bucket, key)
 }
 
 func (m *faultyMetadata) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
 	if _, err := m.role(ctx, "ListObjects", bucket, ""); err != nil {
 		return nil, err
 	}
-	return m.Store.ListObjects(ctx, bucket, from, limit)
+	return m.Records.ListObjects(ctx, bucket, from, limit)
 }
 
 func (m *faultyMetadata) CreateUpload(ctx context.Context, u backend.Upload) error {
 	if _, err := m.role(ctx, "CreateUpload", u.Bucket, u.Key); err != nil {
 		return err
 	}
-	return m.Store.CreateUpload(ctx, u)
+	return m.Records.CreateUpload(ctx, u)
 }
 
 // CompleteUpload loses the write as PutObject does: the upload is gone and
 // the object was never stored.
-func (m *faultyMetadata) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond metadata.Condition) (*backend.Object, backend.Upload, error) {
+func (m *faultyMetadata) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond backend.Condition) (*backend.Object, backend.Upload, error) {
 	eff, err := m.role(ctx, "CompleteUpload", bucket, obj.Key)
 	if err != nil {
 		return nil, backend.Upload{}, err
 	}
 	if eff.LoseWrite {
-		done, err := m.Store.DeleteUpload(ctx, bucket, obj.Key, id)
+		done, err := m.Records.DeleteUpload(ctx, bucket, obj.Key, id)
 		if err != nil {
 			return nil, backend.Upload{}, err
 		}
 		return nil, done, metadata.ErrWriteLost
 	}
-	replaced, done, err := m.Store.CompleteUpload(ctx, bucket, id, obj, cond)
+	replaced, done, err := m.Records.CompleteUpload(ctx, bucket, id, obj, cond)
 	if err != nil || replaced == nil || !m.e.HasAction(faults.KindStaleRead) {
 		return replaced, done, err
 	}
@@ -161,40 +160,40 @@ func (m *faultyMetadata) GetUpload(ctx context.Context, bucket, key, id string) 
 	if _, err := m.role(ctx, "GetUpload", bucket, key); err != nil {
 		return backend.Upload{}, err
 	}
-	return m.Store.GetUpload(ctx, bucket, key, id)
+	return m.Records.GetUpload(ctx, bucket, key, id)
 }
 
 func (m *faultyMetadata) PutPart(ctx context.Context, bucket, key, id string, p backend.Part) (*backend.Part, error) {
 	if _, err := m.role(ctx, "PutPart", bucket, key); err != nil {
 		return nil, err
 	}
-	return m.Store.PutPart(ctx, bucket, key, id, p)
+	return m.Records.PutPart(ctx, bucket, key, id, p)
 }
 
 func (m *faultyMetadata) DeleteUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
 	if _, err := m.role(ctx, "DeleteUpload", bucket, key); err != nil {
 		return backend.Upload{}, err
 	}
-	return m.Store.DeleteUpload(ctx, bucket, key, id)
+	return m.Records.DeleteUpload(ctx, bucket, key, id)
 }
 
 func (m *faultyMetadata) ListUploads(ctx context.Context, bucket string) ([]backend.Upload, error) {
 	if _, err := m.role(ctx, "ListUploads", bucket, ""); err != nil {
 		return nil, err
 	}
-	return m.Store.ListUploads(ctx, bucket)
+	return m.Records.ListUploads(ctx, bucket)
 }
 
 // Storage wraps a storage role with the engine's storage rules.
-func Storage(s storage.Store, e *faults.Engine) storage.Store { return StorageNode(s, "", e) }
+func Storage(s backend.Blobs, e *faults.Engine) backend.Blobs { return StorageNode(s, "", e) }
 
 // StorageNode wraps one storage node, so that rules can match it by name.
-func StorageNode(s storage.Store, node string, e *faults.Engine) storage.Store {
-	return &faultyStorage{Store: s, e: e, node: node}
+func StorageNode(s backend.Blobs, node string, e *faults.Engine) backend.Blobs {
+	return &faultyStorage{Blobs: s, e: e, node: node}
 }
 
 type faultyStorage struct {
-	storage.Store
+	backend.Blobs
 	e    *faults.Engine
 	node string
 }
@@ -206,7 +205,7 @@ func (s *faultyStorage) role(ctx context.Context, op string) (faults.RoleEffect,
 	return s.e.Role(ctx, faults.Call{Service: faults.Storage, Op: op, Node: s.node})
 }
 
-func (s *faultyStorage) Write(ctx context.Context, r io.Reader, sizeHint int64) (backend.BlobID, int64, error) {
+func (s *faultyStorage) WriteBlob(ctx context.Context, r io.Reader, sizeHint int64) (backend.BlobID, int64, error) {
 	eff, err := s.role(ctx, "Write")
 	if err != nil {
 		return "", 0, err
@@ -214,21 +213,21 @@ func (s *faultyStorage) Write(ctx context.Context, r io.Reader, sizeHint int64) 
 	if eff.CorruptStored {
 		r = &flipReader{r: r}
 	}
-	return s.Store.Write(ctx, r, sizeHint)
+	return s.Blobs.WriteBlob(ctx, r, sizeHint)
 }
 
-func (s *faultyStorage) Open(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
+func (s *faultyStorage) OpenBlob(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
 	if _, err := s.role(ctx, "Open"); err != nil {
 		return nil, err
 	}
-	return s.Store.Open(ctx, id)
+	return s.Blobs.OpenBlob(ctx, id)
 }
 
-func (s *faultyStorage) Delete(ctx context.Context, id backend.BlobID) error {
+func (s *faultyStorage) DeleteBlob(ctx context.Context, id backend.BlobID) error {
 	if _, err := s.role(ctx, "Delete"); err != nil {
 		return err
 	}
-	return s.Store.Delete(ctx, id)
+	return s.Blobs.DeleteBlob(ctx, id)
 }
 
 // flipReader flips the low bit of the first byte and of every 4096th byte

@@ -23,7 +23,7 @@ func FuzzHandler(f *testing.F) {
 	f.Add(uint8(4), []byte(`{"bucket":1}`))
 	b := memory.New()
 	f.Cleanup(func() { b.Close() })
-	h := metadata.NewHandler(metadata.NewLocal(b))
+	h := metadata.NewHandler(b)
 	f.Fuzz(func(t *testing.T, m uint8, body []byte) {
 		method := methods[int(m)%len(methods)]
 		w := httptest.NewRecorder()

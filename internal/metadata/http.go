@@ -39,19 +39,19 @@ const (
 	mListUploads    = "ListUploads"
 )
 
-// request holds the arguments of any Store method; each method reads the
+// request holds the arguments of any Records method; each method reads the
 // fields it takes.
 type request struct {
-	Bucket       string          `json:"bucket,omitempty"` // bucket name, or GetBucket/DeleteBucket's name
-	Key          string          `json:"key,omitempty"`
-	ID           string          `json:"id,omitempty"`
-	From         string          `json:"from,omitempty"`
-	Limit        int             `json:"limit,omitempty"`
-	Condition    Condition       `json:"condition,omitzero"`
-	BucketRecord *backend.Bucket `json:"bucket_record,omitempty"` // CreateBucket
-	Object       *backend.Object `json:"object,omitempty"`        // PutObject, CompleteUpload
-	Upload       *backend.Upload `json:"upload,omitempty"`        // CreateUpload
-	Part         *backend.Part   `json:"part,omitempty"`          // PutPart
+	Bucket       string            `json:"bucket,omitempty"` // bucket name, or GetBucket/DeleteBucket's name
+	Key          string            `json:"key,omitempty"`
+	ID           string            `json:"id,omitempty"`
+	From         string            `json:"from,omitempty"`
+	Limit        int               `json:"limit,omitempty"`
+	Condition    backend.Condition `json:"condition,omitzero"`
+	BucketRecord *backend.Bucket   `json:"bucket_record,omitempty"` // CreateBucket
+	Object       *backend.Object   `json:"object,omitempty"`        // PutObject, CompleteUpload
+	Upload       *backend.Upload   `json:"upload,omitempty"`        // CreateUpload
+	Part         *backend.Part     `json:"part,omitempty"`          // PutPart
 }
 
 // errorBody is the JSON body of an error response.
@@ -82,7 +82,7 @@ var errorTable = [...]struct {
 	{backend.ErrBucketNotEmpty, http.StatusConflict, "BucketNotEmpty"},
 	{backend.ErrUploadExists, http.StatusConflict, "UploadExists"},
 	{backend.ErrUploadChanged, http.StatusConflict, "UploadChanged"},
-	{ErrPreconditionFailed, http.StatusPreconditionFailed, "PreconditionFailed"},
+	{backend.ErrPreconditionFailed, http.StatusPreconditionFailed, "PreconditionFailed"},
 	{ErrWriteLost, http.StatusInternalServerError, "WriteLost"},
 	{backend.ErrClosed, http.StatusServiceUnavailable, "Closed"},
 }
@@ -92,7 +92,7 @@ var errorTable = [...]struct {
 // error's message, unchanged.
 type RemoteError struct {
 	Status  int    // HTTP status of the response
-	Code    string // "InternalError" for a Store error; empty if the body was not the protocol's
+	Code    string // "InternalError" for a Records error; empty if the body was not the protocol's
 	Message string
 }
 
@@ -112,7 +112,7 @@ type health struct {
 // NewHandler returns an HTTP handler serving s, the metadata role's
 // service in stack mode; Client is its client.
 //
-// Every Store method is one endpoint, POST /v1/<Method> (POST
+// Every Records method is one endpoint, POST /v1/<Method> (POST
 // /v1/GetObject, POST /v1/PutObject…), whose JSON request body holds the
 // arguments: "bucket" (the bucket name, also GetBucket's and DeleteBucket's
 // name), "key", "id", "from", "limit", "condition" (PutObject),
@@ -141,7 +141,7 @@ type health struct {
 //
 // Each call runs with the request's context, so a client that gives up
 // cancels it.
-func NewHandler(s Store) http.Handler {
+func NewHandler(s backend.Records) http.Handler {
 	h := &handler{s: s}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
@@ -152,7 +152,7 @@ func NewHandler(s Store) http.Handler {
 	return mux
 }
 
-type handler struct{ s Store }
+type handler struct{ s backend.Records }
 
 func (h *handler) stats(w http.ResponseWriter, r *http.Request) {
 	st, err := ComputeStats(r.Context(), h.s)
@@ -191,7 +191,7 @@ var (
 // dispatch calls method on s. It returns a nil result for methods that
 // return only an error; PutObject and PutPart return a typed pointer, which
 // is never a nil interface.
-func dispatch(ctx context.Context, s Store, method string, r *request) (any, error) {
+func dispatch(ctx context.Context, s backend.Records, method string, r *request) (any, error) {
 	missing := func(field string) error {
 		return fmt.Errorf("%w: metadata: %s needs %q", errBadRequest, method, field)
 	}
@@ -244,7 +244,7 @@ func dispatch(ctx context.Context, s Store, method string, r *request) (any, err
 	return nil, fmt.Errorf("%w: metadata: %q", errNoMethod, method)
 }
 
-// result boxes a Store result, dropping it on error.
+// result boxes a Records result, dropping it on error.
 func result[T any](v T, err error) (any, error) {
 	if err != nil {
 		return nil, err
@@ -282,7 +282,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(body)
 }
 
-// Client is a Store served by a metadata service over HTTP (NewHandler).
+// Client is a backend.Records served by a metadata service over HTTP (NewHandler).
 // Sentinel errors come back as themselves (errors.Is works); other errors
 // as a *RemoteError; transport failures, including ctx ending, as the
 // http.Client's error wrapped (errors.Is(err, context.Canceled) works).
@@ -294,7 +294,7 @@ type Client struct {
 	hc   *http.Client
 }
 
-var _ Store = (*Client)(nil)
+var _ backend.Records = (*Client)(nil)
 
 // NewClient returns a Client for the metadata service at baseURL (such as
 // "http://127.0.0.1:8081"), calling it with hc, or http.DefaultClient if hc
@@ -361,7 +361,7 @@ func decodeError(resp *http.Response) error {
 	return &RemoteError{Status: resp.StatusCode, Code: eb.Code, Message: eb.Message}
 }
 
-// call calls a Store method on the service.
+// call calls a Records method on the service.
 func (c *Client) call(ctx context.Context, method string, req *request, out any) error {
 	body, err := json.Marshal(req)
 	if err != nil {
@@ -370,12 +370,12 @@ func (c *Client) call(ctx context.Context, method string, req *request, out any)
 	return c.do(ctx, http.MethodPost, "/v1/"+method, method, body, out)
 }
 
-// CreateBucket implements Store.
+// CreateBucket implements backend.Records.
 func (c *Client) CreateBucket(ctx context.Context, b backend.Bucket) error {
 	return c.call(ctx, mCreateBucket, &request{BucketRecord: &b}, nil)
 }
 
-// GetBucket implements Store.
+// GetBucket implements backend.Records.
 func (c *Client) GetBucket(ctx context.Context, name string) (backend.Bucket, error) {
 	var b backend.Bucket
 	if err := c.call(ctx, mGetBucket, &request{Bucket: name}, &b); err != nil {
@@ -384,7 +384,7 @@ func (c *Client) GetBucket(ctx context.Context, name string) (backend.Bucket, er
 	return b, nil
 }
 
-// ListBuckets implements Store.
+// ListBuckets implements backend.Records.
 func (c *Client) ListBuckets(ctx context.Context) ([]backend.Bucket, error) {
 	var bs []backend.Bucket
 	if err := c.call(ctx, mListBuckets, &request{}, &bs); err != nil {
@@ -393,12 +393,12 @@ func (c *Client) ListBuckets(ctx context.Context) ([]backend.Bucket, error) {
 	return bs, nil
 }
 
-// DeleteBucket implements Store.
+// DeleteBucket implements backend.Records.
 func (c *Client) DeleteBucket(ctx context.Context, name string) error {
 	return c.call(ctx, mDeleteBucket, &request{Bucket: name}, nil)
 }
 
-// GetObject implements Store.
+// GetObject implements backend.Records.
 func (c *Client) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
 	var o backend.Object
 	if err := c.call(ctx, mGetObject, &request{Bucket: bucket, Key: key}, &o); err != nil {
@@ -407,8 +407,8 @@ func (c *Client) GetObject(ctx context.Context, bucket, key string) (backend.Obj
 	return o, nil
 }
 
-// PutObject implements Store.
-func (c *Client) PutObject(ctx context.Context, bucket string, obj backend.Object, cond Condition) (*backend.Object, error) {
+// PutObject implements backend.Records.
+func (c *Client) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.Condition) (*backend.Object, error) {
 	var replaced *backend.Object
 	if err := c.call(ctx, mPutObject, &request{Bucket: bucket, Object: &obj, Condition: cond}, &replaced); err != nil {
 		return nil, err
@@ -416,7 +416,7 @@ func (c *Client) PutObject(ctx context.Context, bucket string, obj backend.Objec
 	return replaced, nil
 }
 
-// DeleteObject implements Store.
+// DeleteObject implements backend.Records.
 func (c *Client) DeleteObject(ctx context.Context, bucket, key string) (backend.Object, error) {
 	var o backend.Object
 	if err := c.call(ctx, mDeleteObject, &request{Bucket: bucket, Key: key}, &o); err != nil {
@@ -425,7 +425,7 @@ func (c *Client) DeleteObject(ctx context.Context, bucket, key string) (backend.
 	return o, nil
 }
 
-// ListObjects implements Store.
+// ListObjects implements backend.Records.
 func (c *Client) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
 	var os []backend.Object
 	if err := c.call(ctx, mListObjects, &request{Bucket: bucket, From: from, Limit: limit}, &os); err != nil {
@@ -434,12 +434,12 @@ func (c *Client) ListObjects(ctx context.Context, bucket, from string, limit int
 	return os, nil
 }
 
-// CreateUpload implements Store.
+// CreateUpload implements backend.Records.
 func (c *Client) CreateUpload(ctx context.Context, u backend.Upload) error {
 	return c.call(ctx, mCreateUpload, &request{Upload: &u}, nil)
 }
 
-// GetUpload implements Store.
+// GetUpload implements backend.Records.
 func (c *Client) GetUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
 	var u backend.Upload
 	if err := c.call(ctx, mGetUpload, &request{Bucket: bucket, Key: key, ID: id}, &u); err != nil {
@@ -448,7 +448,7 @@ func (c *Client) GetUpload(ctx context.Context, bucket, key, id string) (backend
 	return u, nil
 }
 
-// PutPart implements Store.
+// PutPart implements backend.Records.
 func (c *Client) PutPart(ctx context.Context, bucket, key, id string, p backend.Part) (*backend.Part, error) {
 	var replaced *backend.Part
 	if err := c.call(ctx, mPutPart, &request{Bucket: bucket, Key: key, ID: id, Part: &p}, &replaced); err != nil {
@@ -457,7 +457,7 @@ func (c *Client) PutPart(ctx context.Context, bucket, key, id string, p backend.
 	return replaced, nil
 }
 
-// DeleteUpload implements Store.
+// DeleteUpload implements backend.Records.
 func (c *Client) DeleteUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
 	var u backend.Upload
 	if err := c.call(ctx, mDeleteUpload, &request{Bucket: bucket, Key: key, ID: id}, &u); err != nil {
@@ -472,8 +472,8 @@ type completion struct {
 	Upload   backend.Upload  `json:"upload"`
 }
 
-// CompleteUpload implements Store.
-func (c *Client) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond Condition) (*backend.Object, backend.Upload, error) {
+// CompleteUpload implements backend.Records.
+func (c *Client) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond backend.Condition) (*backend.Object, backend.Upload, error) {
 	var res completion
 	if err := c.call(ctx, mCompleteUpload, &request{Bucket: bucket, ID: id, Object: &obj, Condition: cond}, &res); err != nil {
 		return nil, backend.Upload{}, err
@@ -481,7 +481,7 @@ func (c *Client) CompleteUpload(ctx context.Context, bucket, id string, obj back
 	return res.Replaced, res.Upload, nil
 }
 
-// ListUploads implements Store.
+// ListUploads implements backend.Records.
 func (c *Client) ListUploads(ctx context.Context, bucket string) ([]backend.Upload, error) {
 	var us []backend.Upload
 	if err := c.call(ctx, mListUploads, &request{Bucket: bucket}, &us); err != nil {

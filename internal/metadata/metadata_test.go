@@ -16,40 +16,38 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/backend/backendtest"
 	"github.com/mocks3/mocks3/backend/memory"
 	"github.com/mocks3/mocks3/internal/metadata"
-	"github.com/mocks3/mocks3/internal/metadata/metadatatest"
 )
 
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// newLocal returns the in-process role over a new memory backend.
-func newLocal(t testing.TB) metadata.Local {
+// newLocal returns the in-process role: a new memory backend.
+func newLocal(t testing.TB) backend.Records {
 	b := memory.New()
 	t.Cleanup(func() { b.Close() })
-	return metadata.NewLocal(b)
+	return b
 }
 
 // serve serves s over HTTP until t ends and returns a client for it.
-func serve(t testing.TB, s metadata.Store) *metadata.Client {
+func serve(t testing.TB, s backend.Records) *metadata.Client {
 	srv := httptest.NewServer(metadata.NewHandler(s))
 	t.Cleanup(srv.Close)
 	return metadata.NewClient(srv.URL, srv.Client())
 }
 
-func TestLocal(t *testing.T) {
-	metadatatest.Run(t, func(t *testing.T) metadata.Store { return newLocal(t) })
-}
-
+// TestClient runs the records contract's suite over HTTP: the role's
+// service and client must carry every record, condition and error whole.
 func TestClient(t *testing.T) {
-	metadatatest.Run(t, func(t *testing.T) metadata.Store { return serve(t, newLocal(t)) })
+	backendtest.RunRecords(t, func(t *testing.T) backend.Records { return serve(t, newLocal(t)) })
 }
 
 // errStore fails every call with err.
 type errStore struct {
-	metadata.Store
+	backend.Records
 	err error
 }
 
@@ -71,7 +69,7 @@ func TestClientErrors(t *testing.T) {
 		{"BucketExists", backend.ErrBucketExists, backend.ErrBucketExists, 409, "BucketExists"},
 		{"BucketNotEmpty", backend.ErrBucketNotEmpty, backend.ErrBucketNotEmpty, 409, "BucketNotEmpty"},
 		{"UploadExists", backend.ErrUploadExists, backend.ErrUploadExists, 409, "UploadExists"},
-		{"PreconditionFailed", metadata.ErrPreconditionFailed, metadata.ErrPreconditionFailed, 412, "PreconditionFailed"},
+		{"PreconditionFailed", backend.ErrPreconditionFailed, backend.ErrPreconditionFailed, 412, "PreconditionFailed"},
 		{"WriteLost", metadata.ErrWriteLost, metadata.ErrWriteLost, 500, "WriteLost"},
 		{"Closed", backend.ErrClosed, backend.ErrClosed, 503, "Closed"},
 		{"Wrapped", fmt.Errorf("layer: %w", backend.ErrObjectNotFound), backend.ErrObjectNotFound, 404, "ObjectNotFound"},
@@ -218,7 +216,7 @@ func TestStats(t *testing.T) {
 	put := func(bucket, key, contentType string, size int64) {
 		t.Helper()
 		o := backend.Object{Key: key, Size: size, Headers: backend.Headers{ContentType: contentType}}
-		if _, err := local.PutObject(ctx, bucket, o, metadata.Condition{}); err != nil {
+		if _, err := local.PutObject(ctx, bucket, o, backend.Condition{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -296,7 +294,7 @@ func TestStatsError(t *testing.T) {
 
 var errListFails = errors.New("list failed")
 
-type listFails struct{ metadata.Local }
+type listFails struct{ backend.Records }
 
 func (listFails) ListObjects(context.Context, string, string, int) ([]backend.Object, error) {
 	return nil, errListFails
@@ -304,7 +302,7 @@ func (listFails) ListObjects(context.Context, string, string, int) ([]backend.Ob
 
 // blockingStore's GetObject blocks until its context ends.
 type blockingStore struct {
-	metadata.Store
+	backend.Records
 	started chan struct{}
 }
 
@@ -374,12 +372,12 @@ func BenchmarkGetObject(b *testing.B) {
 		Metadata:     map[string]string{"owner": "me"},
 		Parts:        []backend.Part{{Number: 1, Size: 12345, ETag: `"0123456789abcdef0123456789abcdef"`, Blob: "blob-1"}},
 	}
-	if _, err := local.PutObject(ctx, "b", obj, metadata.Condition{}); err != nil {
+	if _, err := local.PutObject(ctx, "b", obj, backend.Condition{}); err != nil {
 		b.Fatal(err)
 	}
 	for _, bm := range []struct {
 		name string
-		s    metadata.Store
+		s    backend.Records
 	}{
 		{"Local", local},
 		{"Client", serve(b, local)},

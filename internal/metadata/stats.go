@@ -40,7 +40,7 @@ type ContentTypeStats struct {
 // ComputeStats walks s's buckets and objects (pages of 1000 records) and
 // counts them. The walk is not a snapshot: writes made meanwhile may or may
 // not be counted, and a bucket deleted meanwhile is left out.
-func ComputeStats(ctx context.Context, s Store) (Stats, error) {
+func ComputeStats(ctx context.Context, s backend.Records) (Stats, error) {
 	buckets, err := s.ListBuckets(ctx)
 	if err != nil {
 		return Stats{}, err
@@ -66,7 +66,7 @@ func ComputeStats(ctx context.Context, s Store) (Stats, error) {
 }
 
 // bucketStats counts one bucket's objects, adding them to byType too.
-func bucketStats(ctx context.Context, s Store, bucket string, byType map[string]ContentTypeStats) (BucketStats, error) {
+func bucketStats(ctx context.Context, s backend.Records, bucket string, byType map[string]ContentTypeStats) (BucketStats, error) {
 	var bs BucketStats
 	// Content-type counts go to byType only once the bucket is fully
 	// listed, so that a bucket that vanishes midway is left out entirely.

@@ -1,5 +1,5 @@
-// The storage role over HTTP: a handler serving a Store, and a client that
-// is a Store, so that the gateway reaches a storage node the same way
+// The storage role over HTTP: a handler serving a backend.Blobs, and a client that
+// is one, so that the gateway reaches a storage node the same way
 // whether it runs in-process or as its own service (stack mode).
 //
 //	PUT    /v1/blobs       body = the bytes   → 201 {"id": "...", "size": N}
@@ -48,7 +48,7 @@ const sizeHintHeader = "Mocks3-Size-Hint"
 // NewHandler serves s over HTTP (see the routes above). Blobs are streamed
 // both ways: a PUT body goes to s.Write as it arrives, and a GET reads the
 // blob as it sends it, so neither side holds a whole blob in memory.
-func NewHandler(s Store) http.Handler {
+func NewHandler(s backend.Blobs) http.Handler {
 	h := &handler{s: s}
 	mux := http.NewServeMux()
 	mux.HandleFunc("PUT /v1/blobs", h.write)
@@ -61,7 +61,7 @@ func NewHandler(s Store) http.Handler {
 	return mux
 }
 
-type handler struct{ s Store }
+type handler struct{ s backend.Blobs }
 
 // writeResult is the PUT response.
 type writeResult struct {
@@ -85,7 +85,7 @@ func (h *handler) write(w http.ResponseWriter, r *http.Request) {
 		}
 		hint = n
 	}
-	id, n, err := h.s.Write(r.Context(), r.Body, hint)
+	id, n, err := h.s.WriteBlob(r.Context(), r.Body, hint)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -94,7 +94,7 @@ func (h *handler) write(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) read(w http.ResponseWriter, r *http.Request) {
-	b, err := h.s.Open(r.Context(), backend.BlobID(r.PathValue("id")))
+	b, err := h.s.OpenBlob(r.Context(), backend.BlobID(r.PathValue("id")))
 	if err != nil {
 		writeError(w, err)
 		return
@@ -107,7 +107,7 @@ func (h *handler) read(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) delete(w http.ResponseWriter, r *http.Request) {
-	if err := h.s.Delete(r.Context(), backend.BlobID(r.PathValue("id"))); err != nil {
+	if err := h.s.DeleteBlob(r.Context(), backend.BlobID(r.PathValue("id"))); err != nil {
 		writeError(w, err)
 		return
 	}
@@ -138,7 +138,7 @@ func writeError(w http.ResponseWriter, err error) {
 }
 
 // RemoteError is an error a storage service answered. Its Error is the
-// message the service's Store returned. errors.Is matches it against
+// message the service's backend.Blobs returned. errors.Is matches it against
 // backend.ErrBlobNotFound and backend.ErrClosed when its code says so.
 type RemoteError struct {
 	Status  int    // HTTP status
@@ -181,16 +181,16 @@ func readRemoteError(resp *http.Response) error {
 	return e
 }
 
-// Client is a Store served by a storage service over HTTP (NewHandler).
+// Client is a backend.Blobs served by a storage service over HTTP (NewHandler).
 // It is safe for concurrent use.
 type Client struct {
 	base string
 	hc   *http.Client
 }
 
-var _ Store = (*Client)(nil)
+var _ backend.Blobs = (*Client)(nil)
 
-// NewClient returns a Store that calls the storage service at baseURL
+// NewClient returns a backend.Blobs that calls the storage service at baseURL
 // (such as "http://127.0.0.1:8082") with hc, or http.DefaultClient if hc is
 // nil. A Client opens one connection per blob being read or written, so hc's
 // transport should keep enough idle connections per host for the expected
@@ -223,12 +223,12 @@ func callError(ctx context.Context, op string, id backend.BlobID, err error) err
 	return fmt.Errorf("storage: %s %q: %w", op, id, err)
 }
 
-// Write implements Store. It streams r as a chunked request body, so it
+// WriteBlob implements backend.Blobs. It streams r as a chunked request body, so it
 // never holds more of r than the HTTP transport's buffers; it stops reading
 // r before it returns. If ctx ends after the service stored the blob but
 // before the answer arrives, the service keeps an orphaned blob, as with
 // any remote store.
-func (c *Client) Write(ctx context.Context, r io.Reader, sizeHint int64) (backend.BlobID, int64, error) {
+func (c *Client) WriteBlob(ctx context.Context, r io.Reader, sizeHint int64) (backend.BlobID, int64, error) {
 	if err := ctx.Err(); err != nil {
 		return "", 0, err
 	}
@@ -265,7 +265,7 @@ func (c *Client) Write(ctx context.Context, r io.Reader, sizeHint int64) (backen
 	}
 	if res.ID == "" || res.Size != sent {
 		if res.ID != "" {
-			_ = c.Delete(context.WithoutCancel(ctx), res.ID)
+			_ = c.DeleteBlob(context.WithoutCancel(ctx), res.ID)
 		}
 		return "", 0, fmt.Errorf("storage: write: service stored %d bytes as %q, sent %d", res.Size, res.ID, sent)
 	}
@@ -310,7 +310,7 @@ func (b *bodyReader) detach() (int64, error) {
 	return b.n, b.err
 }
 
-// Open implements Store. It starts a GET of the whole blob: a blob of up
+// OpenBlob implements backend.Blobs. It starts a GET of the whole blob: a blob of up
 // to smallBlob bytes is read at once; a larger one is read from that
 // response as the caller reads it in order, and only a read elsewhere (a
 // seek) starts a new, ranged request. The service keeps the blob open
@@ -319,7 +319,7 @@ func (b *bodyReader) detach() (int64, error) {
 // blob was deleted fails with backend.ErrBlobNotFound.
 //
 // The blob's reads use ctx: they fail once ctx ends.
-func (c *Client) Open(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
+func (c *Client) OpenBlob(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
 	if id == "" {
 		return nil, fmt.Errorf("storage: open %q: %w", id, backend.ErrBlobNotFound)
 	}
@@ -401,8 +401,8 @@ func (c *Client) head(ctx context.Context, id backend.BlobID) (int64, error) {
 	return resp.ContentLength, nil
 }
 
-// Delete implements Store.
-func (c *Client) Delete(ctx context.Context, id backend.BlobID) error {
+// DeleteBlob implements backend.Blobs.
+func (c *Client) DeleteBlob(ctx context.Context, id backend.BlobID) error {
 	if id == "" {
 		return fmt.Errorf("storage: delete %q: %w", id, backend.ErrBlobNotFound)
 	}

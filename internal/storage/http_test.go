@@ -123,13 +123,13 @@ type stubStore struct {
 	delete func(ctx context.Context, id backend.BlobID) error
 }
 
-func (s stubStore) Write(ctx context.Context, r io.Reader, hint int64) (backend.BlobID, int64, error) {
+func (s stubStore) WriteBlob(ctx context.Context, r io.Reader, hint int64) (backend.BlobID, int64, error) {
 	return s.write(ctx, r, hint)
 }
-func (s stubStore) Open(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
+func (s stubStore) OpenBlob(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
 	return s.open(ctx, id)
 }
-func (s stubStore) Delete(ctx context.Context, id backend.BlobID) error { return s.delete(ctx, id) }
+func (s stubStore) DeleteBlob(ctx context.Context, id backend.BlobID) error { return s.delete(ctx, id) }
 
 // failing returns a store whose every call fails with err.
 func failing(err error) stubStore {
@@ -160,9 +160,9 @@ func TestClientErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := serve(t, failing(tt.err))
-			_, _, werr := c.Write(t.Context(), strings.NewReader("x"), 1)
-			_, oerr := c.Open(t.Context(), "id")
-			derr := c.Delete(t.Context(), "id")
+			_, _, werr := c.WriteBlob(t.Context(), strings.NewReader("x"), 1)
+			_, oerr := c.OpenBlob(t.Context(), "id")
+			derr := c.DeleteBlob(t.Context(), "id")
 			for call, err := range map[string]error{"Write": werr, "Open": oerr, "Delete": derr} {
 				var re *storage.RemoteError
 				if !errors.As(err, &re) {
@@ -193,7 +193,7 @@ func TestClientForeignError(t *testing.T) {
 		http.Error(w, "upstream down", http.StatusBadGateway)
 	}))
 	t.Cleanup(srv.Close)
-	_, err := storage.NewClient(srv.URL+"/", srv.Client()).Open(t.Context(), "1")
+	_, err := storage.NewClient(srv.URL+"/", srv.Client()).OpenBlob(t.Context(), "1")
 	want := &storage.RemoteError{Status: 502, Message: "storage: 502 Bad Gateway: upstream down"}
 	var re *storage.RemoteError
 	if !errors.As(err, &re) {
@@ -223,7 +223,7 @@ func (c *counter) connections() int {
 	return c.conns
 }
 
-func serveCounting(t *testing.T, s storage.Store) (*storage.Client, *counter) {
+func serveCounting(t *testing.T, s backend.Blobs) (*storage.Client, *counter) {
 	c := &counter{reqs: map[string]int{}}
 	h := storage.NewHandler(s)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -254,17 +254,17 @@ func serveCounting(t *testing.T, s storage.Store) (*storage.Client, *counter) {
 func TestClientReadsSequentially(t *testing.T) {
 	c, n := serveCounting(t, newLocal(t))
 	want := content(1, 4*mib+3)
-	id, _, err := c.Write(t.Context(), bytes.NewReader(want), int64(len(want)))
+	id, _, err := c.WriteBlob(t.Context(), bytes.NewReader(want), int64(len(want)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	small, _, err := c.Write(t.Context(), bytes.NewReader(want[:1000]), 1000)
+	small, _, err := c.WriteBlob(t.Context(), bytes.NewReader(want[:1000]), 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	for range 3 {
-		bl, err := c.Open(t.Context(), id)
+		bl, err := c.OpenBlob(t.Context(), id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -272,7 +272,7 @@ func TestClientReadsSequentially(t *testing.T) {
 			t.Fatalf("read different bytes than written")
 		}
 		bl.Close()
-		bl, err = c.Open(t.Context(), small)
+		bl, err = c.OpenBlob(t.Context(), small)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -288,7 +288,7 @@ func TestClientReadsSequentially(t *testing.T) {
 		t.Errorf("2 PUTs, whole reads and opens used %d connections, want 1", got)
 	}
 
-	bl, err := c.Open(t.Context(), id)
+	bl, err := c.OpenBlob(t.Context(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +317,7 @@ func TestClientReadsSequentially(t *testing.T) {
 
 // closeSignal is a Store whose blobs report their Close.
 type closeSignal struct {
-	storage.Store
+	backend.Blobs
 	closed chan struct{}
 }
 
@@ -326,8 +326,8 @@ type signalBlob struct {
 	closed chan struct{}
 }
 
-func (s closeSignal) Open(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
-	b, err := s.Store.Open(ctx, id)
+func (s closeSignal) OpenBlob(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
+	b, err := s.Blobs.OpenBlob(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -344,11 +344,11 @@ func (b signalBlob) Close() error {
 func TestClientCloseEndsResponse(t *testing.T) {
 	s := closeSignal{newLocal(t), make(chan struct{}, 1)}
 	c := serve(t, s)
-	id, _, err := c.Write(t.Context(), bytes.NewReader(content(1, 8*mib)), 8*mib)
+	id, _, err := c.WriteBlob(t.Context(), bytes.NewReader(content(1, 8*mib)), 8*mib)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bl, err := c.Open(t.Context(), id)
+	bl, err := c.OpenBlob(t.Context(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -394,14 +394,14 @@ func TestClientCancel(t *testing.T) {
 	c := serve(t, hanging(entered))
 	calls := map[string]func(ctx context.Context) error{
 		"Write": func(ctx context.Context) error {
-			_, _, err := c.Write(ctx, strings.NewReader("abc"), 3)
+			_, _, err := c.WriteBlob(ctx, strings.NewReader("abc"), 3)
 			return err
 		},
 		"Open": func(ctx context.Context) error {
-			_, err := c.Open(ctx, "1")
+			_, err := c.OpenBlob(ctx, "1")
 			return err
 		},
-		"Delete": func(ctx context.Context) error { return c.Delete(ctx, "1") },
+		"Delete": func(ctx context.Context) error { return c.DeleteBlob(ctx, "1") },
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
@@ -431,7 +431,7 @@ type bytesBlob struct{ *bytes.Reader }
 
 func (bytesBlob) Close() error { return nil }
 
-func (m *mapStore) Write(ctx context.Context, r io.Reader, _ int64) (backend.BlobID, int64, error) {
+func (m *mapStore) WriteBlob(ctx context.Context, r io.Reader, _ int64) (backend.BlobID, int64, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return "", 0, err
@@ -444,7 +444,7 @@ func (m *mapStore) Write(ctx context.Context, r io.Reader, _ int64) (backend.Blo
 	return id, int64(len(b)), nil
 }
 
-func (m *mapStore) Open(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
+func (m *mapStore) OpenBlob(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	b, ok := m.blobs[id]
@@ -454,7 +454,7 @@ func (m *mapStore) Open(ctx context.Context, id backend.BlobID) (backend.Blob, e
 	return bytesBlob{bytes.NewReader(b)}, nil
 }
 
-func (m *mapStore) Delete(ctx context.Context, id backend.BlobID) error {
+func (m *mapStore) DeleteBlob(ctx context.Context, id backend.BlobID) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.blobs[id]; !ok {
@@ -470,12 +470,12 @@ func TestClientIDs(t *testing.T) {
 	c := serve(t, &mapStore{ids: ids, blobs: map[backend.BlobID][]byte{}})
 	for i, want := range ids {
 		data := content(uint64(i), 100)
-		id, _, err := c.Write(t.Context(), bytes.NewReader(data), 100)
+		id, _, err := c.WriteBlob(t.Context(), bytes.NewReader(data), 100)
 		if err != nil || id != want {
 			t.Errorf("Write = %q, %v; want %q", id, err, want)
 			continue
 		}
-		bl, err := c.Open(t.Context(), id)
+		bl, err := c.OpenBlob(t.Context(), id)
 		if err != nil {
 			t.Errorf("Open(%q) = %v", id, err)
 			continue
@@ -484,10 +484,10 @@ func TestClientIDs(t *testing.T) {
 			t.Errorf("Open(%q) read other bytes", id)
 		}
 		bl.Close()
-		if err := c.Delete(t.Context(), id); err != nil {
+		if err := c.DeleteBlob(t.Context(), id); err != nil {
 			t.Errorf("Delete(%q) = %v", id, err)
 		}
-		if _, err := c.Open(t.Context(), id); !errors.Is(err, backend.ErrBlobNotFound) {
+		if _, err := c.OpenBlob(t.Context(), id); !errors.Is(err, backend.ErrBlobNotFound) {
 			t.Errorf("Open(%q) after Delete = %v, want ErrBlobNotFound", id, err)
 		}
 	}
@@ -513,7 +513,7 @@ func TestClientWriteRefused(t *testing.T) {
 	c := serve(t, failing(errors.New("disk full")))
 	for range 3 {
 		r := &watchedReader{t: t, r: io.LimitReader(rand.NewChaCha8([32]byte{}), 16*mib)}
-		id, _, err := c.Write(t.Context(), r, -1)
+		id, _, err := c.WriteBlob(t.Context(), r, -1)
 		r.done.Store(true)
 		if err == nil || id != "" {
 			t.Errorf("Write to a refusing service = %q, %v; want an error", id, err)

@@ -23,10 +23,10 @@ import (
 // Node is one storage node of a Replicated store.
 type Node struct {
 	Name  string // such as "storage-1"; unique within a Replicated
-	Store Store
+	Blobs backend.Blobs
 }
 
-// Replicated is a Store over several nodes that each keep a copy of every
+// Replicated is a backend.Blobs over several nodes that each keep a copy of every
 // blob. Write sends the bytes to every node concurrently and succeeds if
 // one node stores them; Open reads from the first node, in order, that
 // opens the blob, and a read that fails on one node continues on the next.
@@ -79,7 +79,7 @@ func (r *Replicated) lookupLocked(id backend.BlobID) ([]backend.BlobID, bool) {
 	return ids, true
 }
 
-var _ Store = (*Replicated)(nil)
+var _ backend.Blobs = (*Replicated)(nil)
 
 // replicateTask is the payload of a queue.TypeReplicate task.
 type replicateTask struct {
@@ -87,18 +87,18 @@ type replicateTask struct {
 	Node string         `json:"node"` // the node to copy it to
 }
 
-// NewReplicated returns a Store keeping every blob on each of nodes. When a
+// NewReplicated returns a backend.Blobs keeping every blob on each of nodes. When a
 // write misses a node, it enqueues a queue.TypeReplicate task on q (if q is
 // not nil), which Replicate runs. NewReplicated panics if nodes is empty,
-// or if a node has no Store or shares its name with another.
+// or if a node has no Blobs or shares its name with another.
 func NewReplicated(nodes []Node, q queue.Queue) *Replicated {
 	if len(nodes) == 0 {
 		panic("storage: NewReplicated with no nodes")
 	}
 	seen := make(map[string]bool, len(nodes))
 	for _, n := range nodes {
-		if n.Store == nil {
-			panic(fmt.Sprintf("storage: NewReplicated: node %q has no Store", n.Name))
+		if n.Blobs == nil {
+			panic(fmt.Sprintf("storage: NewReplicated: node %q has no Blobs", n.Name))
 		}
 		if seen[n.Name] {
 			panic(fmt.Sprintf("storage: NewReplicated: two nodes named %q", n.Name))
@@ -144,11 +144,11 @@ type nodeWrite struct {
 // everything.
 var errNodeDone = errors.New("storage: node stopped reading")
 
-// Write implements Store: it streams r to every node at once, and
+// WriteBlob implements backend.Blobs: it streams r to every node at once, and
 // succeeds if at least one node stores all of it. A node that fails is left
 // without a copy (and a replicate task is enqueued for it); if every node
 // fails, nothing is stored and the nodes' errors are returned.
-func (r *Replicated) Write(ctx context.Context, src io.Reader, sizeHint int64) (backend.BlobID, int64, error) {
+func (r *Replicated) WriteBlob(ctx context.Context, src io.Reader, sizeHint int64) (backend.BlobID, int64, error) {
 	if err := ctx.Err(); err != nil {
 		return "", 0, err
 	}
@@ -159,7 +159,7 @@ func (r *Replicated) Write(ctx context.Context, src io.Reader, sizeHint int64) (
 		w := &nodeWrite{pw: pw}
 		ws[i] = w
 		wg.Go(func() {
-			w.id, w.n, w.err = node.Store.Write(ctx, pr, sizeHint)
+			w.id, w.n, w.err = node.Blobs.WriteBlob(ctx, pr, sizeHint)
 			// Unblocks the tee if the node stopped before the end.
 			pr.CloseWithError(cmp.Or(w.err, errNodeDone))
 		})
@@ -213,7 +213,7 @@ func (r *Replicated) Write(ctx context.Context, src io.Reader, sizeHint int64) (
 		}
 		if w.err == nil && w.id != "" {
 			// The node claims a blob it cannot have stored whole.
-			_ = r.nodes[i].Store.Delete(context.WithoutCancel(ctx), w.id)
+			_ = r.nodes[i].Blobs.DeleteBlob(context.WithoutCancel(ctx), w.id)
 		}
 		err := w.err
 		if err == nil {
@@ -258,7 +258,7 @@ func (r *Replicated) open(ctx context.Context, id backend.BlobID, ids []backend.
 		if ids[i] == "" || i == skip {
 			continue
 		}
-		b, err := r.nodes[i].Store.Open(ctx, ids[i])
+		b, err := r.nodes[i].Blobs.OpenBlob(ctx, ids[i])
 		if err == nil {
 			return b, i, nil
 		}
@@ -273,10 +273,10 @@ func (r *Replicated) open(ctx context.Context, id backend.BlobID, ids []backend.
 	return nil, -1, fmt.Errorf("storage: open %q: %w", id, errors.Join(errs...))
 }
 
-// Open implements Store: it opens the blob on the first node, in order,
+// OpenBlob implements backend.Blobs: it opens the blob on the first node, in order,
 // that opens it. Reads that fail on that node continue on the next one
 // that opens the blob.
-func (r *Replicated) Open(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
+func (r *Replicated) OpenBlob(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -379,11 +379,11 @@ func (b *replicaBlob) Close() error {
 	return cur.Close()
 }
 
-// Delete implements Store: it deletes every node's copy. The blob is gone
+// DeleteBlob implements backend.Blobs: it deletes every node's copy. The blob is gone
 // once Delete returns, even if some nodes failed to delete their copy (which
 // is then orphaned); if every node failed, the blob stays and the errors are
 // returned.
-func (r *Replicated) Delete(ctx context.Context, id backend.BlobID) error {
+func (r *Replicated) DeleteBlob(ctx context.Context, id backend.BlobID) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -401,7 +401,7 @@ func (r *Replicated) Delete(ctx context.Context, id backend.BlobID) error {
 			continue
 		}
 		tried++
-		err := r.nodes[i].Store.Delete(ctx, nid)
+		err := r.nodes[i].Blobs.DeleteBlob(ctx, nid)
 		switch {
 		case errors.Is(err, backend.ErrBlobNotFound):
 			missing++
@@ -466,12 +466,12 @@ func (r *Replicated) Replicate(ctx context.Context, payload []byte) error {
 	}
 	defer src.Close()
 	node := r.nodes[target]
-	nid, n, err := node.Store.Write(ctx, io.NewSectionReader(src, 0, src.Size()), src.Size())
+	nid, n, err := node.Blobs.WriteBlob(ctx, io.NewSectionReader(src, 0, src.Size()), src.Size())
 	if err != nil {
 		return fmt.Errorf("storage: replicate %q to %s: %w", task.ID, node.Name, err)
 	}
 	if n != src.Size() {
-		_ = node.Store.Delete(context.WithoutCancel(ctx), nid)
+		_ = node.Blobs.DeleteBlob(context.WithoutCancel(ctx), nid)
 		return fmt.Errorf("storage: replicate %q to %s: stored %d of %d bytes", task.ID, node.Name, n, src.Size())
 	}
 	r.mu.Lock()
@@ -483,7 +483,7 @@ func (r *Replicated) Replicate(ctx context.Context, payload []byte) error {
 	r.mu.Unlock()
 	if !record {
 		// Deleted, or copied by another task, meanwhile.
-		_ = node.Store.Delete(context.WithoutCancel(ctx), nid)
+		_ = node.Blobs.DeleteBlob(context.WithoutCancel(ctx), nid)
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ var errDown = errors.New("node down")
 // flakyNode is a storage node that a test can take down: its calls, and
 // the reads of blobs it opened, then fail. It counts the copies it holds.
 type flakyNode struct {
-	storage.Store
+	backend.Blobs
 	down       atomic.Bool
 	failWrites atomic.Int64 // > 0: writes fail after reading this many bytes
 
@@ -33,18 +33,18 @@ type flakyNode struct {
 	copies map[backend.BlobID]bool // guarded by mu
 }
 
-func newFlaky(s storage.Store) *flakyNode {
-	return &flakyNode{Store: s, copies: map[backend.BlobID]bool{}}
+func newFlaky(s backend.Blobs) *flakyNode {
+	return &flakyNode{Blobs: s, copies: map[backend.BlobID]bool{}}
 }
 
-func (n *flakyNode) Write(ctx context.Context, r io.Reader, hint int64) (backend.BlobID, int64, error) {
+func (n *flakyNode) WriteBlob(ctx context.Context, r io.Reader, hint int64) (backend.BlobID, int64, error) {
 	if n.down.Load() {
 		return "", 0, errDown
 	}
 	if k := n.failWrites.Load(); k > 0 {
 		r = io.MultiReader(io.LimitReader(r, k), iotest.ErrReader(errDown))
 	}
-	id, size, err := n.Store.Write(ctx, r, hint)
+	id, size, err := n.Blobs.WriteBlob(ctx, r, hint)
 	if err == nil {
 		n.mu.Lock()
 		n.copies[id] = true
@@ -53,22 +53,22 @@ func (n *flakyNode) Write(ctx context.Context, r io.Reader, hint int64) (backend
 	return id, size, err
 }
 
-func (n *flakyNode) Open(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
+func (n *flakyNode) OpenBlob(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
 	if n.down.Load() {
 		return nil, errDown
 	}
-	b, err := n.Store.Open(ctx, id)
+	b, err := n.Blobs.OpenBlob(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	return flakyBlob{b, n}, nil
 }
 
-func (n *flakyNode) Delete(ctx context.Context, id backend.BlobID) error {
+func (n *flakyNode) DeleteBlob(ctx context.Context, id backend.BlobID) error {
 	if n.down.Load() {
 		return errDown
 	}
-	err := n.Store.Delete(ctx, id)
+	err := n.Blobs.DeleteBlob(ctx, id)
 	if err == nil {
 		n.mu.Lock()
 		delete(n.copies, id)
@@ -162,7 +162,7 @@ func newCluster(t *testing.T) *cluster {
 	for i := range 3 {
 		n := newFlaky(newLocal(t))
 		c.nodes = append(c.nodes, n)
-		nodes = append(nodes, storage.Node{Name: fmt.Sprintf("storage-%d", i+1), Store: n})
+		nodes = append(nodes, storage.Node{Name: fmt.Sprintf("storage-%d", i+1), Blobs: n})
 	}
 	c.Replicated = storage.NewReplicated(nodes, c.q)
 	return c
@@ -192,7 +192,7 @@ func (c *cluster) checkCounts(t *testing.T, want ...int) {
 
 func (c *cluster) write(t *testing.T, data []byte) backend.BlobID {
 	t.Helper()
-	id, n, err := c.Write(t.Context(), bytes.NewReader(data), int64(len(data)))
+	id, n, err := c.WriteBlob(t.Context(), bytes.NewReader(data), int64(len(data)))
 	if err != nil || n != int64(len(data)) {
 		t.Fatalf("Write(%d bytes) = %d, %v", len(data), n, err)
 	}
@@ -202,7 +202,7 @@ func (c *cluster) write(t *testing.T, data []byte) backend.BlobID {
 // check reports an error unless blob id reads as want.
 func (c *cluster) check(t *testing.T, id backend.BlobID, want []byte) {
 	t.Helper()
-	bl, err := c.Open(t.Context(), id)
+	bl, err := c.OpenBlob(t.Context(), id)
 	if err != nil {
 		t.Errorf("Open(%q) = %v", id, err)
 		return
@@ -259,7 +259,7 @@ func TestReplicatedReadFallback(t *testing.T) {
 		c.check(t, id, want)
 	}
 	c.set(down, down, down)
-	_, err := c.Open(t.Context(), id)
+	_, err := c.OpenBlob(t.Context(), id)
 	if !errors.Is(err, errDown) || errors.Is(err, backend.ErrBlobNotFound) {
 		t.Errorf("Open with every node down = %v, want the nodes' errors", err)
 	}
@@ -271,7 +271,7 @@ func TestReplicatedFailoverMidRead(t *testing.T) {
 	c := newCluster(t)
 	want := content(2, 2*mib)
 	id := c.write(t, want)
-	bl, err := c.Open(t.Context(), id)
+	bl, err := c.OpenBlob(t.Context(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +324,7 @@ func TestReplicatedNodeMissesWrite(t *testing.T) {
 			// Back up, storage-2 has no copy to serve.
 			c.nodes[1].failWrites.Store(0)
 			c.set(down, up, down)
-			if _, err := c.Open(t.Context(), id); err == nil {
+			if _, err := c.OpenBlob(t.Context(), id); err == nil {
 				t.Fatalf("Open from a node that missed the write succeeded")
 			}
 			// A failed repair (no source up) is an error, for the queue
@@ -345,7 +345,7 @@ func TestReplicatedNodeMissesWrite(t *testing.T) {
 				t.Errorf("Replicate again = %v", err)
 			}
 			c.checkCounts(t, 1, 1, 1)
-			if err := c.Delete(t.Context(), id); err != nil {
+			if err := c.DeleteBlob(t.Context(), id); err != nil {
 				t.Errorf("Delete = %v", err)
 			}
 			c.checkCounts(t, 0, 0, 0)
@@ -374,7 +374,7 @@ func TestReplicatedWriteFailsEverywhere(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := newCluster(t)
 			tt.fault(c)
-			id, _, err := c.Write(t.Context(), tt.r, -1)
+			id, _, err := c.WriteBlob(t.Context(), tt.r, -1)
 			if !errors.Is(err, tt.want) || id != "" {
 				t.Errorf("Write = %q, %v; want no ID and %v", id, err, tt.want)
 			}
@@ -392,23 +392,23 @@ func TestReplicatedDelete(t *testing.T) {
 
 	id := c.write(t, want)
 	c.set(up, down, up)
-	if err := c.Delete(t.Context(), id); err != nil {
+	if err := c.DeleteBlob(t.Context(), id); err != nil {
 		t.Errorf("Delete with a node down = %v", err)
 	}
 	c.set(up, up, up)
-	if _, err := c.Open(t.Context(), id); !errors.Is(err, backend.ErrBlobNotFound) {
+	if _, err := c.OpenBlob(t.Context(), id); !errors.Is(err, backend.ErrBlobNotFound) {
 		t.Errorf("Open after Delete = %v, want ErrBlobNotFound", err)
 	}
 	c.checkCounts(t, 0, 1, 0) // orphaned on the node that was down
 
 	id = c.write(t, want)
 	c.set(down, down, down)
-	if err := c.Delete(t.Context(), id); !errors.Is(err, errDown) {
+	if err := c.DeleteBlob(t.Context(), id); !errors.Is(err, errDown) {
 		t.Errorf("Delete with every node down = %v, want errDown", err)
 	}
 	c.set(up, up, up)
 	c.check(t, id, want) // a failed Delete keeps the blob
-	if err := c.Delete(t.Context(), id); err != nil {
+	if err := c.DeleteBlob(t.Context(), id); err != nil {
 		t.Errorf("Delete = %v", err)
 	}
 	c.checkCounts(t, 0, 1, 0)
@@ -422,7 +422,7 @@ func TestReplicateAfterDelete(t *testing.T) {
 	if len(tasks) != 1 {
 		t.Fatalf("tasks = %v, want one", tasks)
 	}
-	if err := c.Delete(t.Context(), id); err != nil {
+	if err := c.DeleteBlob(t.Context(), id); err != nil {
 		t.Fatal(err)
 	}
 	c.set(up, up, up)
@@ -450,16 +450,16 @@ func TestReplicatedServices(t *testing.T) {
 		srv := httptest.NewServer(storage.NewHandler(newLocal(t)))
 		t.Cleanup(srv.Close)
 		servers = append(servers, srv)
-		nodes = append(nodes, storage.Node{Name: fmt.Sprintf("storage-%d", i+1), Store: storage.NewClient(srv.URL, srv.Client())})
+		nodes = append(nodes, storage.Node{Name: fmt.Sprintf("storage-%d", i+1), Blobs: storage.NewClient(srv.URL, srv.Client())})
 	}
 	q := &fakeQueue{}
 	r := storage.NewReplicated(nodes, q)
 	want := content(6, 3*mib)
-	id, _, err := r.Write(t.Context(), bytes.NewReader(want), int64(len(want)))
+	id, _, err := r.WriteBlob(t.Context(), bytes.NewReader(want), int64(len(want)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	bl, err := r.Open(t.Context(), id)
+	bl, err := r.OpenBlob(t.Context(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -479,7 +479,7 @@ func TestReplicatedServices(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("read other bytes than written")
 	}
-	bl2, err := r.Open(t.Context(), id)
+	bl2, err := r.OpenBlob(t.Context(), id)
 	if err != nil {
 		t.Fatalf("Open after storage-1 stopped = %v", err)
 	}
@@ -488,7 +488,7 @@ func TestReplicatedServices(t *testing.T) {
 	}
 	bl2.Close()
 
-	id2, _, err := r.Write(t.Context(), bytes.NewReader(want), -1)
+	id2, _, err := r.WriteBlob(t.Context(), bytes.NewReader(want), -1)
 	if err != nil {
 		t.Fatalf("Write after storage-1 stopped = %v", err)
 	}

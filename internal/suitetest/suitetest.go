@@ -1,6 +1,6 @@
 // Package suitetest is the scaffolding the contract suites share
-// (backend/backendtest, internal/metadata/metadatatest,
-// internal/storage/storagetest): the part of *testing.T a suite runs
+// (backend/backendtest, internal/queue/queuetest,
+// internal/thirdparty/thirdpartytest): the part of *testing.T a suite runs
 // against, the adapter from *testing.T, a recording T for the suites' own
 // tests, and helpers every suite uses.
 package suitetest

@@ -121,7 +121,7 @@ func ListObjects(b *testing.B, be backend.Backend, n int) {
 	}
 	for i := range n {
 		o := backend.Object{Key: fmt.Sprintf("dir/%08d", i*7919%n), Size: 1, ETag: `"x"`}
-		if _, err := be.PutObject(ctx, "bench", o, nil); err != nil {
+		if _, err := be.PutObject(ctx, "bench", o, backend.Condition{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -32,10 +32,6 @@ type Persister interface {
 	CompleteUpload(u *backend.Upload, bucket string, o *backend.Object) error
 }
 
-// keyStripes is the number of locks that serialise writes per object key.
-// Distinct keys rarely share one; when they do they merely wait in turn.
-const keyStripes = 64
-
 // degree of the B-trees: wide nodes keep them shallow and cache-friendly.
 const degree = 32
 
@@ -43,11 +39,6 @@ const degree = 32
 // concurrent use.
 type Store struct {
 	p Persister // nil: nothing to persist
-
-	// keyMu serialises PutObject and DeleteObject per {bucket, key}, so that
-	// a PutCondition sees the record its write replaces without mu being
-	// held across the user callback. Keys map to stripes by hash.
-	keyMu [keyStripes]sync.Mutex
 
 	// mu guards closed, buckets and every record reachable from buckets.
 	// Writers hold it across Persister calls (see Persister).
@@ -137,19 +128,6 @@ func (s *Store) bucketLocked(name string) (*bucket, error) {
 		return nil, backend.ErrBucketNotFound
 	}
 	return b, nil
-}
-
-// keyLock returns the stripe of keyMu for a key. The hash is FNV-1a, fixed
-// rather than seeded so that runs are reproducible.
-func (s *Store) keyLock(bucket, key string) *sync.Mutex {
-	const offset, prime = 14695981039346656037, 1099511628211
-	h := uint64(offset)
-	for _, str := range [...]string{bucket, "\x00", key} {
-		for i := range len(str) {
-			h = (h ^ uint64(str[i])) * prime
-		}
-	}
-	return &s.keyMu[h%keyStripes]
 }
 
 // CreateBucket implements backend.Backend.
@@ -248,18 +226,10 @@ func (s *Store) GetObject(ctx context.Context, bucket, key string) (backend.Obje
 }
 
 // PutObject implements backend.Backend.
-func (s *Store) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.PutCondition) (*backend.Object, error) {
+func (s *Store) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.Condition) (*backend.Object, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	km := s.keyLock(bucket, obj.Key)
-	km.Lock()
-	defer km.Unlock()
-
-	if err := s.check(bucket, obj.Key, cond); err != nil {
-		return nil, err
-	}
-
 	stored := cloneObject(obj)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -267,42 +237,18 @@ func (s *Store) PutObject(ctx context.Context, bucket string, obj backend.Object
 	if err != nil {
 		return nil, err
 	}
+	old, _ := b.objects.Get(&stored)
+	if err := cond.Check(old); err != nil {
+		return nil, err
+	}
 	if s.p != nil {
 		if err := s.p.PutObject(bucket, &stored); err != nil {
 			return nil, err
 		}
 	}
-	old, ok := b.objects.ReplaceOrInsert(&stored)
-	if !ok {
-		return nil, nil
-	}
 	// old is no longer reachable from the store, so it can be handed out.
+	old, _ = b.objects.ReplaceOrInsert(&stored)
 	return old, nil
-}
-
-// check calls cond, if any, with a copy of the current record of key; the
-// caller holds the key's lock.
-func (s *Store) check(bucket, key string, cond backend.PutCondition) error {
-	if cond == nil {
-		return nil
-	}
-	s.mu.RLock()
-	b, err := s.bucketLocked(bucket)
-	var cur *backend.Object
-	if err == nil {
-		if o, ok := b.objects.Get(&backend.Object{Key: key}); ok {
-			c := cloneObject(*o)
-			cur = &c
-		}
-	}
-	s.mu.RUnlock()
-	if err != nil {
-		return err
-	}
-	// The key cannot change while its lock is held: every write to it takes
-	// the lock, and a bucket holding it cannot be deleted. So cur is still
-	// what the caller's write replaces.
-	return cond(cur)
 }
 
 // DeleteObject implements backend.Backend.
@@ -310,9 +256,6 @@ func (s *Store) DeleteObject(ctx context.Context, bucket, key string) (backend.O
 	if err := ctx.Err(); err != nil {
 		return backend.Object{}, err
 	}
-	km := s.keyLock(bucket, key)
-	km.Lock()
-	defer km.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, err := s.bucketLocked(bucket)
@@ -464,22 +407,19 @@ func (s *Store) DeleteUpload(ctx context.Context, bucket, key, id string) (backe
 }
 
 // CompleteUpload implements backend.Backend.
-func (s *Store) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond backend.PutCondition) (*backend.Object, backend.Upload, error) {
+func (s *Store) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond backend.Condition) (*backend.Object, backend.Upload, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, backend.Upload{}, err
 	}
-	km := s.keyLock(bucket, obj.Key)
-	km.Lock()
-	defer km.Unlock()
-	if err := s.check(bucket, obj.Key, cond); err != nil {
-		return nil, backend.Upload{}, err
-	}
-
 	stored := cloneObject(obj)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, up, err := s.uploadLocked(bucket, obj.Key, id)
 	if err != nil {
+		return nil, backend.Upload{}, err
+	}
+	old, _ := b.objects.Get(&stored)
+	if err := cond.Check(old); err != nil {
 		return nil, backend.Upload{}, err
 	}
 	for _, p := range obj.Parts {
@@ -494,7 +434,7 @@ func (s *Store) CompleteUpload(ctx context.Context, bucket, id string, obj backe
 	}
 	delete(b.byID, uploadKey{obj.Key, id})
 	b.uploads.Delete(up)
-	old, _ := b.objects.ReplaceOrInsert(&stored)
+	old, _ = b.objects.ReplaceOrInsert(&stored)
 	return old, up.withParts(), nil
 }
 
