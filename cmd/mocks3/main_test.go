@@ -14,7 +14,12 @@ import (
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(crashChildEnv); dir != "" {
+		os.Exit(serveCrashChild(dir)) // a server for TestCrashRecovery to kill
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // TestSeedREADMECurlExamples runs the seed README's curl examples, in order,
 // against the standalone server.
