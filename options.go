@@ -57,6 +57,7 @@ type config struct {
 	serviceWrapper func(service string, h http.Handler) http.Handler
 	observers      []func(s3api.Record)
 	adminRoutes    map[string]http.Handler
+	adminToken     string
 }
 
 func defaultConfig() config {
@@ -364,6 +365,22 @@ func WithAdminHandler(name string, h http.Handler) Option {
 func WithServiceWrapper(wrap func(service string, h http.Handler) http.Handler) Option {
 	return optionFunc(func(c *config) error {
 		c.serviceWrapper = wrap
+		return nil
+	})
+}
+
+// WithAdminToken requires token on every request to the admin API (the
+// fault REST API and WithAdminHandler routes under /_mocks3/, and the fault
+// service in stack mode), sent as "Authorization: Bearer <token>"; GET
+// /health stays open for health checks. Use it when other users or
+// programs share the machine or the network the server listens on. The S3
+// API is not affected.
+func WithAdminToken(token string) Option {
+	return optionFunc(func(c *config) error {
+		if strings.TrimSpace(token) == "" || strings.ContainsAny(token, " \t\r\n") {
+			return errors.New("WithAdminToken: empty token, or one with spaces")
+		}
+		c.adminToken = token
 		return nil
 	})
 }

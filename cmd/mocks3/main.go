@@ -5,6 +5,7 @@
 //
 //	mocks3 [serve] [-addr 127.0.0.1:8080] [-dir DIR] [-bucket a,b] [-region us-east-1]
 //	       [-faults FILE] [-nodes N] [-third-party URL] [-config FILE]
+//	       [-admin-token TOKEN] [-domain NAME[,NAME]]
 //	       [-metadata-url U -storage-url U[,U] -queue-url U [-third-party-url U]]
 //	mocks3 stack [the same flags] [-metadata-addr A] [-storage-addr A] [-queue-addr A]
 //	       [-third-party-addr A] [-faults-addr A]
@@ -26,6 +27,11 @@
 // faults.ParseRule), or from the same structure in YAML when the name ends
 // in .yaml or .yml. The fault REST API is served under /_mocks3/api/v1/
 // (and at /api/v1/ on the fault service's port in stack mode).
+//
+// The admin API and the S3 API are unauthenticated: see "Exposure" in the
+// README. -admin-token (or $MOCKS3_ADMIN_TOKEN) requires a bearer token on
+// the admin API; requests for a host name other than localhost, an IP
+// address or a -domain name are refused, against DNS rebinding.
 //
 // -config reads the same settings from a JSON file whose keys are the flag
 // names ({"addr": ":8080", "nodes": 3, "faults": "rules.yaml"}); flags given
@@ -70,6 +76,7 @@ type settings struct {
 	metadataURL, storageURL, queueURL, thirdPartyURL    string
 	metadataAddr, storageAddr, queueAddr, thirdPartyAdr string
 	faultsAddr                                          string
+	adminToken, domains                                 string
 }
 
 // run serves until ctx is done. ready, if set, gets the server's URL once it
@@ -109,6 +116,9 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	fs.StringVar(&st.queueAddr, "queue-addr", def("8083"), "queue service address (stack)")
 	fs.StringVar(&st.thirdPartyAdr, "third-party-addr", def("8084"), "third-party service address (stack)")
 	fs.StringVar(&st.faultsAddr, "faults-addr", def("8085"), "fault API service address (stack)")
+	fs.StringVar(&st.adminToken, "admin-token", "", "require this bearer `token` on the admin API (/_mocks3/, the fault service); default $MOCKS3_ADMIN_TOKEN")
+	fs.StringVar(&st.domains, "domain", "", "comma-separated host `names` the server answers to besides IPs and localhost, "+
+		"with bucket.<name> for virtual-hosted style")
 	config := fs.String("config", "", "JSON `file` of settings, keyed by flag name")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -127,6 +137,15 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 		mocks3.WithObserver(metrics.observe), mocks3.WithAdminHandler("metrics", metrics.handler())}
 	if st.dir != "" {
 		opts = append(opts, mocks3.WithDir(st.dir))
+	}
+	if st.adminToken == "" {
+		st.adminToken = os.Getenv("MOCKS3_ADMIN_TOKEN") // kept out of ps listings
+	}
+	if st.adminToken != "" {
+		opts = append(opts, mocks3.WithAdminToken(st.adminToken))
+	}
+	for _, d := range splitList(st.domains) {
+		opts = append(opts, mocks3.WithBaseDomain(d))
 	}
 	if st.nodes != 1 {
 		opts = append(opts, mocks3.WithStorageNodes(st.nodes))
