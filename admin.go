@@ -21,6 +21,7 @@ func (s *Server) topHandler() http.Handler {
 		return s.guardAdmin(http.StripPrefix(adminPrefix, s.adminHandler()))
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.limitBody(w, r)
 		if (r.URL.Path == adminPrefix || strings.HasPrefix(r.URL.Path, adminPrefix+"/")) &&
 			"/"+s.handler.Identify(r).Bucket == adminPrefix {
 			admin().ServeHTTP(w, r)

@@ -153,6 +153,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		s.ts.Listener.Close()
 		s.ts.Listener = l
 	}
+	s.applyLimits()
 	if cfg.tls {
 		s.ts.StartTLS()
 	} else {

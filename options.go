@@ -58,6 +58,7 @@ type config struct {
 	observers      []func(s3api.Record)
 	adminRoutes    map[string]http.Handler
 	adminToken     string
+	limits         ConnLimits
 }
 
 func defaultConfig() config {

@@ -5,7 +5,8 @@
 //
 //	mocks3 [serve] [-addr 127.0.0.1:8080] [-dir DIR] [-bucket a,b] [-region us-east-1]
 //	       [-faults FILE] [-nodes N] [-third-party URL] [-config FILE]
-//	       [-admin-token TOKEN] [-domain NAME[,NAME]]
+//	       [-admin-token TOKEN] [-domain NAME[,NAME]] [-max-conns N]
+//	       [-read-header-timeout D] [-idle-timeout D] [-body-timeout D]
 //	       [-metadata-url U -storage-url U[,U] -queue-url U [-third-party-url U]]
 //	mocks3 stack [the same flags] [-metadata-addr A] [-storage-addr A] [-queue-addr A]
 //	       [-third-party-addr A] [-faults-addr A]
@@ -33,6 +34,12 @@
 // the admin API; requests for a host name other than localhost, an IP
 // address or a -domain name are refused, against DNS rebinding.
 //
+// Connections are bounded as production S3 servers bound them: 20 s to send
+// a request's headers, 30 s idle between requests, 20 s of silence within
+// a request body (answered with 400 RequestTimeout, as S3 does), and at
+// most half the process's open-file limit open at once, so that slow or
+// abandoned clients cannot lock the others out.
+//
 // -config reads the same settings from a JSON file whose keys are the flag
 // names ({"addr": ":8080", "nodes": 3, "faults": "rules.yaml"}); flags given
 // on the command line win.
@@ -53,6 +60,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -77,6 +85,8 @@ type settings struct {
 	metadataAddr, storageAddr, queueAddr, thirdPartyAdr string
 	faultsAddr                                          string
 	adminToken, domains                                 string
+	readHeaderTimeout, idleTimeout, bodyTimeout         time.Duration
+	maxConns                                            int
 }
 
 // run serves until ctx is done. ready, if set, gets the server's URL once it
@@ -119,6 +129,10 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	fs.StringVar(&st.adminToken, "admin-token", "", "require this bearer `token` on the admin API (/_mocks3/, the fault service); default $MOCKS3_ADMIN_TOKEN")
 	fs.StringVar(&st.domains, "domain", "", "comma-separated host `names` the server answers to besides IPs and localhost, "+
 		"with bucket.<name> for virtual-hosted style")
+	fs.DurationVar(&st.readHeaderTimeout, "read-header-timeout", 20*time.Second, "time a client has to send a request's headers (0: none)")
+	fs.DurationVar(&st.idleTimeout, "idle-timeout", 30*time.Second, "time a kept-alive connection may wait for its next request (0: none)")
+	fs.DurationVar(&st.bodyTimeout, "body-timeout", 20*time.Second, "time a request body may send nothing before 400 RequestTimeout (0: none)")
+	fs.IntVar(&st.maxConns, "max-conns", 0, "most connections open at once; others wait (default: half the open-file limit)")
 	config := fs.String("config", "", "JSON `file` of settings, keyed by flag name")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -133,8 +147,13 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	}
 
 	metrics := newMetrics()
+	if st.maxConns == 0 {
+		st.maxConns = openFileLimit() / 2
+	}
 	opts := []mocks3.Option{mocks3.WithAddr(st.addr), mocks3.WithRegion(st.region), mocks3.WithLogger(logger),
-		mocks3.WithObserver(metrics.observe), mocks3.WithAdminHandler("metrics", metrics.handler())}
+		mocks3.WithObserver(metrics.observe), mocks3.WithAdminHandler("metrics", metrics.handler()),
+		mocks3.WithConnLimits(mocks3.ConnLimits{ReadHeaderTimeout: st.readHeaderTimeout, IdleTimeout: st.idleTimeout,
+			BodyTimeout: st.bodyTimeout, MaxConns: st.maxConns})}
 	if st.dir != "" {
 		opts = append(opts, mocks3.WithDir(st.dir))
 	}
@@ -267,7 +286,9 @@ func runService(ctx context.Context, args []string, logw io.Writer, logger *slog
 		return fmt.Errorf("service %s: %w", name, err)
 	}
 	defer closeRole()
-	srv := &http.Server{Addr: *addr, Handler: metrics.wrapService(name, h)}
+	// No IdleTimeout: the gateway reuses its connections to a role service,
+	// and a request it sends just as the service closes one would fail.
+	srv := &http.Server{Addr: *addr, Handler: metrics.wrapService(name, h), ReadHeaderTimeout: 20 * time.Second}
 	l, err := listen(*addr)
 	if err != nil {
 		return fmt.Errorf("service %s: %w", name, err)
