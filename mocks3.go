@@ -95,7 +95,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		s.backend = b
 		s.onClose(func() { b.Close() })
 	default:
-		b := memory.New()
+		b := memory.NewWithLimit(cfg.memoryLimit)
 		s.backend = b
 		s.onClose(func() { b.Close() })
 	}

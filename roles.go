@@ -105,7 +105,7 @@ func (s *Server) nodeBackend(i int) (backend.Backend, error) {
 		s.nodeBackends = append(s.nodeBackends, s.backend)
 		return s.backend, nil
 	}
-	var b backend.Backend = memory.New()
+	var b backend.Backend = memory.NewWithLimit(s.cfg.memoryLimit)
 	if s.cfg.dir != "" {
 		d, err := disk.Open(filepath.Join(s.cfg.dir, "nodes", strconv.Itoa(i+1)))
 		if err != nil {

@@ -6,7 +6,7 @@
 //	mocks3 [serve] [-addr 127.0.0.1:8080] [-dir DIR] [-bucket a,b] [-region us-east-1]
 //	       [-faults FILE] [-nodes N] [-third-party URL] [-config FILE]
 //	       [-admin-token TOKEN] [-domain NAME[,NAME]] [-max-conns N]
-//	       [-read-header-timeout D] [-idle-timeout D] [-body-timeout D]
+//	       [-read-header-timeout D] [-idle-timeout D] [-body-timeout D] [-memory-limit SIZE]
 //	       [-metadata-url U -storage-url U[,U] -queue-url U [-third-party-url U]]
 //	mocks3 stack [the same flags] [-metadata-addr A] [-storage-addr A] [-queue-addr A]
 //	       [-third-party-addr A] [-faults-addr A]
@@ -19,9 +19,12 @@
 // :8081 to :8085, each with /health and /metrics. service runs one role
 // (metadata, storage, queue or third-party) alone.
 //
-// With no -dir everything is kept in memory. Each request is logged in one
-// line; SIGINT or SIGTERM shuts down cleanly. Prometheus metrics are served
-// at /_mocks3/metrics on the S3 port.
+// With no -dir everything is kept in memory, about one byte of RAM per
+// stored byte: -memory-limit (default half the machine's memory) caps the
+// object bytes, and writes beyond it are refused with 507
+// XMinioStorageFull rather than running the machine out of memory. Each
+// request is logged in one line; SIGINT or SIGTERM shuts down cleanly.
+// Prometheus metrics are served at /_mocks3/metrics on the S3 port.
 //
 // -faults loads fault rules at start from a JSON file in the seed's rule
 // format (one rule, an array of rules or {"rules": [...]}; see
@@ -87,6 +90,7 @@ type settings struct {
 	adminToken, domains                                 string
 	readHeaderTimeout, idleTimeout, bodyTimeout         time.Duration
 	maxConns                                            int
+	memoryLimit                                         int64
 }
 
 // run serves until ctx is done. ready, if set, gets the server's URL once it
@@ -133,6 +137,9 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	fs.DurationVar(&st.idleTimeout, "idle-timeout", 30*time.Second, "time a kept-alive connection may wait for its next request (0: none)")
 	fs.DurationVar(&st.bodyTimeout, "body-timeout", 20*time.Second, "time a request body may send nothing before 400 RequestTimeout (0: none)")
 	fs.IntVar(&st.maxConns, "max-conns", 0, "most connections open at once; others wait (default: half the open-file limit)")
+	st.memoryLimit = defaultMemoryLimit()
+	fs.Var(sizeFlag{&st.memoryLimit}, "memory-limit", "most object bytes kept in memory, per storage node, such as 512MiB or 4GiB; "+
+		"writes beyond get 507 XMinioStorageFull (0: none; default: half the machine's memory)")
 	config := fs.String("config", "", "JSON `file` of settings, keyed by flag name")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -153,7 +160,8 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	opts := []mocks3.Option{mocks3.WithAddr(st.addr), mocks3.WithRegion(st.region), mocks3.WithLogger(logger),
 		mocks3.WithObserver(metrics.observe), mocks3.WithAdminHandler("metrics", metrics.handler()),
 		mocks3.WithConnLimits(mocks3.ConnLimits{ReadHeaderTimeout: st.readHeaderTimeout, IdleTimeout: st.idleTimeout,
-			BodyTimeout: st.bodyTimeout, MaxConns: st.maxConns})}
+			BodyTimeout: st.bodyTimeout, MaxConns: st.maxConns}),
+		mocks3.WithMemoryLimit(st.memoryLimit)}
 	if st.dir != "" {
 		opts = append(opts, mocks3.WithDir(st.dir))
 	}
@@ -198,7 +206,11 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 		return err
 	}
 	metrics.watch(srv.Faults())
-	logger.Info("mocks3 listening", "mode", mode, "url", srv.URL, "region", st.region, "dir", st.dir)
+	if st.dir == "" {
+		logger.Info("mocks3 listening", "mode", mode, "url", srv.URL, "region", st.region, "memory-limit", formatSize(st.memoryLimit))
+	} else {
+		logger.Info("mocks3 listening", "mode", mode, "url", srv.URL, "region", st.region, "dir", st.dir)
+	}
 	if stack {
 		s := srv.Stack()
 		logger.Info("mocks3 services", "metadata", s.Metadata, "storage", strings.Join(s.Storage, ","),
@@ -211,6 +223,16 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	logger.Info("mocks3 shutting down")
 	srv.Close()
 	return nil
+}
+
+// defaultMemoryLimit is half the machine's memory, or 2 GiB when that is
+// unknown: room for the test data of a large suite, and for the process
+// and the machine besides.
+func defaultMemoryLimit() int64 {
+	if m := machineMemory(); m > 0 {
+		return m / 2
+	}
+	return 2 << 30
 }
 
 func splitList(s string) []string {
