@@ -17,14 +17,19 @@ const adminPrefix = "/_mocks3"
 func (s *Server) topHandler() http.Handler {
 	// Built on first use: most servers never see an admin request, and
 	// building the mux is half of a server's start-up time.
-	admin := sync.OnceValue(func() http.Handler { return http.StripPrefix(adminPrefix, s.adminHandler()) })
+	admin := sync.OnceValue(func() http.Handler {
+		return s.guardAdmin(http.StripPrefix(adminPrefix, s.adminHandler()))
+	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.limitBody(w, r)
 		if (r.URL.Path == adminPrefix || strings.HasPrefix(r.URL.Path, adminPrefix+"/")) &&
 			"/"+s.handler.Identify(r).Bucket == adminPrefix {
 			admin().ServeHTTP(w, r)
 			return
 		}
-		s.handler.ServeHTTP(w, r)
+		if s.checkHost(w, r) && s.checkCrossOriginPost(w, r) {
+			s.handler.ServeHTTP(w, r)
+		}
 	})
 }
 

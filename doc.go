@@ -65,4 +65,10 @@
 //     Transfer-Encoding, and 431 for headers over http.Server's
 //     MaxHeaderBytes (1 MB); a header section between S3's 8 KB limit and
 //     that gets S3's XML RequestHeaderSectionTooLarge.
+//   - Requests for a host name other than localhost, an IP address or a
+//     base domain (WithBaseDomain) get 400 InvalidRequest, and an S3 POST
+//     from a web page of another origin 403 AccessDenied, so that a page in
+//     a browser cannot use a local server (see the README's "Exposure").
+//   - With WithMemoryLimit, a write the memory limit has no room for gets
+//     507 XMinioStorageFull, MinIO's answer for a full server.
 package mocks3

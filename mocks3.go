@@ -95,7 +95,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		s.backend = b
 		s.onClose(func() { b.Close() })
 	default:
-		b := memory.New()
+		b := memory.NewWithLimit(cfg.memoryLimit)
 		s.backend = b
 		s.onClose(func() { b.Close() })
 	}
@@ -153,6 +153,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		s.ts.Listener.Close()
 		s.ts.Listener = l
 	}
+	s.applyLimits()
 	if cfg.tls {
 		s.ts.StartTLS()
 	} else {

@@ -57,6 +57,9 @@ type config struct {
 	serviceWrapper func(service string, h http.Handler) http.Handler
 	observers      []func(s3api.Record)
 	adminRoutes    map[string]http.Handler
+	adminToken     string
+	limits         ConnLimits
+	memoryLimit    int64
 }
 
 func defaultConfig() config {
@@ -241,7 +244,11 @@ func (c *config) check() error {
 }
 
 // WithBaseDomain adds a domain under which "bucket.<domain>" addresses a
-// bucket in virtual-hosted style; "localhost" always does.
+// bucket in virtual-hosted style; "localhost" always does. The server
+// answers requests for IP addresses, localhost, its WithAddr host and its
+// base domains (and their subdomains) only: other Host names get 400
+// InvalidRequest, so that a web page cannot reach it through DNS rebinding.
+// Add the names clients use, such as a docker-compose service name.
 func WithBaseDomain(domain string) Option {
 	return optionFunc(func(c *config) error {
 		if domain == "" {
@@ -344,7 +351,9 @@ func WithObserver(fn func(s3api.Record)) Option {
 }
 
 // WithAdminHandler serves h under /_mocks3/<name>/ on the S3 port, next to
-// the fault API (for example a metrics endpoint).
+// the fault API (for example a metrics endpoint). Requests reach it through
+// the admin API's checks: JSON bodies only, no foreign Origin, and the
+// WithAdminToken token when set.
 func WithAdminHandler(name string, h http.Handler) Option {
 	return optionFunc(func(c *config) error {
 		if name == "" || name == "api" || name == "health" || strings.Contains(name, "/") {
@@ -364,6 +373,42 @@ func WithAdminHandler(name string, h http.Handler) Option {
 func WithServiceWrapper(wrap func(service string, h http.Handler) http.Handler) Option {
 	return optionFunc(func(c *config) error {
 		c.serviceWrapper = wrap
+		return nil
+	})
+}
+
+// WithAdminToken requires token on every request to the admin API (the
+// fault REST API and WithAdminHandler routes under /_mocks3/, and the fault
+// service in stack mode), sent as "Authorization: Bearer <token>"; GET
+// /health stays open for health checks. Use it when other users or
+// programs share the machine or the network the server listens on. The S3
+// API is not affected.
+func WithAdminToken(token string) Option {
+	return optionFunc(func(c *config) error {
+		if strings.TrimSpace(token) == "" || strings.ContainsAny(token, " \t\r\n") {
+			return errors.New("WithAdminToken: empty token, or one with spaces")
+		}
+		c.adminToken = token
+		return nil
+	})
+}
+
+// WithMemoryLimit caps the object bytes a server without WithDir keeps in
+// memory, per storage node. Memory mode costs about one byte of RAM per
+// stored byte (parts of multipart uploads in progress included), plus a few
+// hundred bytes per object record; past the limit, a write is refused with
+// 507 XMinioStorageFull before its body is read (or, when its size is not
+// known, as soon as it outgrows the room left), where without one the
+// process would die of running out of memory. The bytes of deleted and
+// overwritten objects are freed by the queue, within moments (WaitIdle
+// waits for it). New and NewServer set no limit; cmd/mocks3 sets half the
+// machine's memory. It has no effect with WithDir or WithBackend.
+func WithMemoryLimit(bytes int64) Option {
+	return optionFunc(func(c *config) error {
+		if bytes < 0 {
+			return fmt.Errorf("WithMemoryLimit: %d is negative", bytes)
+		}
+		c.memoryLimit = bytes
 		return nil
 	})
 }

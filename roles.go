@@ -72,10 +72,16 @@ type roles struct {
 	stack   StackInfo
 }
 
-// roleService is one role served over HTTP in stack mode.
+// serveRole serves one role over HTTP in stack mode. The fault service is
+// guarded as the admin API is; the others refuse browsers.
 func (s *Server) serveRole(name string, h http.Handler, addr string) (string, error) {
 	if s.cfg.serviceWrapper != nil {
 		h = s.cfg.serviceWrapper(name, h)
+	}
+	if name == faultService {
+		h = s.guardAdmin(h)
+	} else {
+		h = refuseBrowsers(h)
 	}
 	ts := httptest.NewUnstartedServer(h)
 	if addr != "" {
@@ -99,7 +105,7 @@ func (s *Server) nodeBackend(i int) (backend.Backend, error) {
 		s.nodeBackends = append(s.nodeBackends, s.backend)
 		return s.backend, nil
 	}
-	var b backend.Backend = memory.New()
+	var b backend.Backend = memory.NewWithLimit(s.cfg.memoryLimit)
 	if s.cfg.dir != "" {
 		d, err := disk.Open(filepath.Join(s.cfg.dir, "nodes", strconv.Itoa(i+1)))
 		if err != nil {
@@ -183,7 +189,7 @@ func (s *Server) startRoles() (*roles, error) {
 			}
 			origin = thirdparty.NewClient(r.stack.ThirdParty, hc)
 		}
-		if r.stack.Faults, err = s.serveRole("mock-error", s.faults.APIHandler(), addr(4)); err != nil {
+		if r.stack.Faults, err = s.serveRole(faultService, s.faults.APIHandler(), addr(4)); err != nil {
 			return nil, err
 		}
 		r.data = s.replicate(r, ns)
@@ -213,6 +219,9 @@ func (s *Server) startRoles() (*roles, error) {
 	r.queue = faultroles.Queue(r.queue, s.faults)
 	return r, nil
 }
+
+// faultService is the stack's fault API service, named as the seed's.
+const faultService = "mock-error"
 
 func nodeName(i int) string { return "storage-" + strconv.Itoa(i+1) }
 
@@ -282,7 +291,8 @@ func (s *Server) RoleStats(ctx context.Context) (RoleStats, error) {
 // "mocks3 service NAME" runs it, and a function that releases what it holds.
 // name is metadata, storage, queue or third-party; dir, if set, keeps the
 // metadata or storage role's data on disk; originURL is the third-party
-// role's origin.
+// role's origin. Only gateways call a role service, so the handler refuses
+// requests that carry an Origin header: they come from a web page.
 func RoleService(name, dir, originURL string) (http.Handler, func(), error) {
 	open := func() (backend.Backend, error) {
 		if dir != "" {
@@ -298,18 +308,18 @@ func RoleService(name, dir, originURL string) (http.Handler, func(), error) {
 		}
 		closeFn := func() { b.Close() }
 		if name == "metadata" {
-			return metadata.NewHandler(b), closeFn, nil
+			return refuseBrowsers(metadata.NewHandler(b)), closeFn, nil
 		}
-		return storage.NewHandler(b), closeFn, nil
+		return refuseBrowsers(storage.NewHandler(b)), closeFn, nil
 	case "queue":
 		q := queue.NewLocal(nil)
-		return queue.NewHandler(q), q.Close, nil
+		return refuseBrowsers(queue.NewHandler(q)), q.Close, nil
 	case "third-party":
 		if originURL == "" {
 			return nil, nil, fmt.Errorf("the third-party service needs an origin URL")
 		}
 		c := thirdparty.NewCounting(thirdparty.HTTPOrigin(originURL, nil))
-		return thirdparty.NewHandler(c, c.Stats), func() {}, nil
+		return refuseBrowsers(thirdparty.NewHandler(c, c.Stats)), func() {}, nil
 	}
 	return nil, nil, fmt.Errorf("unknown role %q (want metadata, storage, queue or third-party)", name)
 }

@@ -46,6 +46,9 @@ var (
 	ErrPreconditionFailed = errors.New("backend: precondition failed")
 	// ErrClosed is returned by every method called after Close.
 	ErrClosed = errors.New("backend: closed")
+	// ErrInsufficientStorage is returned by WriteBlob when the backend has
+	// no room for the blob, such as a memory backend at its limit.
+	ErrInsufficientStorage = errors.New("backend: insufficient storage")
 )
 
 // Bucket is a bucket record.
@@ -221,7 +224,9 @@ type Blobs interface {
 	// WriteBlob stores everything r yields as a new blob. sizeHint is the
 	// expected length, or -1; it is a hint from client input, so
 	// implementations must not trust it for unbounded allocation. It stops
-	// reading r before it returns and when ctx is cancelled. A failed read
+	// reading r before it returns and when ctx is cancelled. A backend with
+	// limited room fails with ErrInsufficientStorage, at once for a hint
+	// beyond its room, or when bytes arrive that have none. A failed read
 	// leaves no blob behind and its error is returned wrapped, so
 	// errors.Is still matches it.
 	WriteBlob(ctx context.Context, r io.Reader, sizeHint int64) (BlobID, int64, error)

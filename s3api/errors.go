@@ -58,6 +58,14 @@ const (
 	ErrXAmzContentSHA256Mismatch          ErrorCode = "XAmzContentSHA256Mismatch"
 	ErrIllegalLocationConstraintException ErrorCode = "IllegalLocationConstraintException"
 	ErrConditionalRequestConflict         ErrorCode = "ConditionalRequestConflict"
+	// ErrStorageFull answers a write the server has no room for (a memory
+	// limit). S3 has no such error: this is MinIO's code and status, the
+	// one S3 tools already know. 507 Insufficient Storage says what
+	// happened, and no SDK retries it (they retry 500, 502, 503 and 504),
+	// which is right: a retry would fail the same way. 503 SlowDown would
+	// be retried, and 400 EntityTooLarge would blame the object's size
+	// when a one-byte write is refused.
+	ErrStorageFull ErrorCode = "XMinioStorageFull"
 )
 
 type errorInfo struct {
@@ -108,6 +116,7 @@ var errorTable = map[ErrorCode]errorInfo{
 	ErrXAmzContentSHA256Mismatch:          {http.StatusBadRequest, "The provided 'x-amz-content-sha256' header does not match what was computed."},
 	ErrIllegalLocationConstraintException: {http.StatusBadRequest, "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to."},
 	ErrConditionalRequestConflict:         {http.StatusConflict, "A conflicting conditional operation is currently in progress against this resource. Please try again."},
+	ErrStorageFull:                        {http.StatusInsufficientStorage, "The server has no room left for this write: delete objects, or raise its memory limit (mocks3 -memory-limit, WithMemoryLimit)."},
 }
 
 // Status returns the HTTP status S3 answers with for c.

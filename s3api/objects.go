@@ -212,6 +212,8 @@ func s3Error(err error, bucket, key string) error {
 		return newError(ErrBucketAlreadyOwnedByYou, ExtraElement{"BucketName", bucket})
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return newError(ErrRequestTimeout)
+	case errors.Is(err, backend.ErrInsufficientStorage):
+		return newError(ErrStorageFull)
 	}
 	return err
 }

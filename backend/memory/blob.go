@@ -51,8 +51,11 @@ func nextChunk(total, hint int64) int {
 	}
 }
 
-// readBlob reads r to EOF into chunks sized by hint (see nextChunk).
-func readBlob(ctx context.Context, r io.Reader, hint int64) (*blobData, error) {
+// readBlob reads r to EOF into chunks sized by hint (see nextChunk). Before
+// allocating a chunk it asks grow for its capacity; grow may grant less, or
+// nothing, and when nothing is left for bytes that keep coming readBlob
+// fails with full's error.
+func readBlob(ctx context.Context, r io.Reader, hint int64, grow func(int) int, full func() error) (*blobData, error) {
 	d := &blobData{}
 	var cur []byte // the chunk being filled
 	var probe []byte
@@ -64,10 +67,14 @@ func readBlob(ctx context.Context, r io.Reader, hint int64) (*blobData, error) {
 			}
 			size := nextChunk(d.size, hint)
 			if size > 0 {
+				size = grow(size)
+			}
+			if size > 0 {
 				cur = make([]byte, 0, size)
 			} else {
-				// The hint says we are done: confirm EOF without
-				// allocating a chunk that would probably stay empty.
+				// The hint says we are done, or there is no room left:
+				// confirm EOF without allocating a chunk that would
+				// probably stay empty.
 				if probe == nil {
 					probe = make([]byte, minChunk)
 				}
@@ -75,7 +82,11 @@ func readBlob(ctx context.Context, r io.Reader, hint int64) (*blobData, error) {
 				cur = nil
 				if n > 0 {
 					hint = -1 // wrong hint: grow from here
-					cur = make([]byte, n, nextChunk(d.size, hint))
+					size := grow(nextChunk(d.size, hint))
+					if size < n {
+						return nil, full()
+					}
+					cur = make([]byte, n, size)
 					copy(cur, probe[:n])
 				}
 				if err == io.EOF {

@@ -5,6 +5,8 @@
 //
 //	mocks3 [serve] [-addr 127.0.0.1:8080] [-dir DIR] [-bucket a,b] [-region us-east-1]
 //	       [-faults FILE] [-nodes N] [-third-party URL] [-config FILE]
+//	       [-admin-token TOKEN] [-domain NAME[,NAME]] [-max-conns N]
+//	       [-read-header-timeout D] [-idle-timeout D] [-body-timeout D] [-memory-limit SIZE]
 //	       [-metadata-url U -storage-url U[,U] -queue-url U [-third-party-url U]]
 //	mocks3 stack [the same flags] [-metadata-addr A] [-storage-addr A] [-queue-addr A]
 //	       [-third-party-addr A] [-faults-addr A]
@@ -17,15 +19,29 @@
 // :8081 to :8085, each with /health and /metrics. service runs one role
 // (metadata, storage, queue or third-party) alone.
 //
-// With no -dir everything is kept in memory. Each request is logged in one
-// line; SIGINT or SIGTERM shuts down cleanly. Prometheus metrics are served
-// at /_mocks3/metrics on the S3 port.
+// With no -dir everything is kept in memory, about one byte of RAM per
+// stored byte: -memory-limit (default half the machine's memory) caps the
+// object bytes, and writes beyond it are refused with 507
+// XMinioStorageFull rather than running the machine out of memory. Each
+// request is logged in one line; SIGINT or SIGTERM shuts down cleanly.
+// Prometheus metrics are served at /_mocks3/metrics on the S3 port.
 //
 // -faults loads fault rules at start from a JSON file in the seed's rule
 // format (one rule, an array of rules or {"rules": [...]}; see
 // faults.ParseRule), or from the same structure in YAML when the name ends
 // in .yaml or .yml. The fault REST API is served under /_mocks3/api/v1/
 // (and at /api/v1/ on the fault service's port in stack mode).
+//
+// The admin API and the S3 API are unauthenticated: see "Exposure" in the
+// README. -admin-token (or $MOCKS3_ADMIN_TOKEN) requires a bearer token on
+// the admin API; requests for a host name other than localhost, an IP
+// address or a -domain name are refused, against DNS rebinding.
+//
+// Connections are bounded as production S3 servers bound them: 20 s to send
+// a request's headers, 30 s idle between requests, 20 s of silence within
+// a request body (answered with 400 RequestTimeout, as S3 does), and at
+// most half the process's open-file limit open at once, so that slow or
+// abandoned clients cannot lock the others out.
 //
 // -config reads the same settings from a JSON file whose keys are the flag
 // names ({"addr": ":8080", "nodes": 3, "faults": "rules.yaml"}); flags given
@@ -47,6 +63,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -70,6 +87,10 @@ type settings struct {
 	metadataURL, storageURL, queueURL, thirdPartyURL    string
 	metadataAddr, storageAddr, queueAddr, thirdPartyAdr string
 	faultsAddr                                          string
+	adminToken, domains                                 string
+	readHeaderTimeout, idleTimeout, bodyTimeout         time.Duration
+	maxConns                                            int
+	memoryLimit                                         int64
 }
 
 // run serves until ctx is done. ready, if set, gets the server's URL once it
@@ -109,6 +130,16 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	fs.StringVar(&st.queueAddr, "queue-addr", def("8083"), "queue service address (stack)")
 	fs.StringVar(&st.thirdPartyAdr, "third-party-addr", def("8084"), "third-party service address (stack)")
 	fs.StringVar(&st.faultsAddr, "faults-addr", def("8085"), "fault API service address (stack)")
+	fs.StringVar(&st.adminToken, "admin-token", "", "require this bearer `token` on the admin API (/_mocks3/, the fault service); default $MOCKS3_ADMIN_TOKEN")
+	fs.StringVar(&st.domains, "domain", "", "comma-separated host `names` the server answers to besides IPs and localhost, "+
+		"with bucket.<name> for virtual-hosted style")
+	fs.DurationVar(&st.readHeaderTimeout, "read-header-timeout", 20*time.Second, "time a client has to send a request's headers (0: none)")
+	fs.DurationVar(&st.idleTimeout, "idle-timeout", 30*time.Second, "time a kept-alive connection may wait for its next request (0: none)")
+	fs.DurationVar(&st.bodyTimeout, "body-timeout", 20*time.Second, "time a request body may send nothing before 400 RequestTimeout (0: none)")
+	fs.IntVar(&st.maxConns, "max-conns", 0, "most connections open at once; others wait (default: half the open-file limit)")
+	st.memoryLimit = defaultMemoryLimit()
+	fs.Var(sizeFlag{&st.memoryLimit}, "memory-limit", "most object bytes kept in memory, per storage node, such as 512MiB or 4GiB; "+
+		"writes beyond get 507 XMinioStorageFull (0: none; default: half the machine's memory)")
 	config := fs.String("config", "", "JSON `file` of settings, keyed by flag name")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -123,10 +154,25 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	}
 
 	metrics := newMetrics()
+	if st.maxConns == 0 {
+		st.maxConns = openFileLimit() / 2
+	}
 	opts := []mocks3.Option{mocks3.WithAddr(st.addr), mocks3.WithRegion(st.region), mocks3.WithLogger(logger),
-		mocks3.WithObserver(metrics.observe), mocks3.WithAdminHandler("metrics", metrics.handler())}
+		mocks3.WithObserver(metrics.observe), mocks3.WithAdminHandler("metrics", metrics.handler()),
+		mocks3.WithConnLimits(mocks3.ConnLimits{ReadHeaderTimeout: st.readHeaderTimeout, IdleTimeout: st.idleTimeout,
+			BodyTimeout: st.bodyTimeout, MaxConns: st.maxConns}),
+		mocks3.WithMemoryLimit(st.memoryLimit)}
 	if st.dir != "" {
 		opts = append(opts, mocks3.WithDir(st.dir))
+	}
+	if st.adminToken == "" {
+		st.adminToken = os.Getenv("MOCKS3_ADMIN_TOKEN") // kept out of ps listings
+	}
+	if st.adminToken != "" {
+		opts = append(opts, mocks3.WithAdminToken(st.adminToken))
+	}
+	for _, d := range splitList(st.domains) {
+		opts = append(opts, mocks3.WithBaseDomain(d))
 	}
 	if st.nodes != 1 {
 		opts = append(opts, mocks3.WithStorageNodes(st.nodes))
@@ -160,7 +206,11 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 		return err
 	}
 	metrics.watch(srv.Faults())
-	logger.Info("mocks3 listening", "mode", mode, "url", srv.URL, "region", st.region, "dir", st.dir)
+	if st.dir == "" {
+		logger.Info("mocks3 listening", "mode", mode, "url", srv.URL, "region", st.region, "memory-limit", formatSize(st.memoryLimit))
+	} else {
+		logger.Info("mocks3 listening", "mode", mode, "url", srv.URL, "region", st.region, "dir", st.dir)
+	}
 	if stack {
 		s := srv.Stack()
 		logger.Info("mocks3 services", "metadata", s.Metadata, "storage", strings.Join(s.Storage, ","),
@@ -173,6 +223,16 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	logger.Info("mocks3 shutting down")
 	srv.Close()
 	return nil
+}
+
+// defaultMemoryLimit is half the machine's memory, or 2 GiB when that is
+// unknown: room for the test data of a large suite, and for the process
+// and the machine besides.
+func defaultMemoryLimit() int64 {
+	if m := machineMemory(); m > 0 {
+		return m / 2
+	}
+	return 2 << 30
 }
 
 func splitList(s string) []string {
@@ -248,7 +308,9 @@ func runService(ctx context.Context, args []string, logw io.Writer, logger *slog
 		return fmt.Errorf("service %s: %w", name, err)
 	}
 	defer closeRole()
-	srv := &http.Server{Addr: *addr, Handler: metrics.wrapService(name, h)}
+	// No IdleTimeout: the gateway reuses its connections to a role service,
+	// and a request it sends just as the service closes one would fail.
+	srv := &http.Server{Addr: *addr, Handler: metrics.wrapService(name, h), ReadHeaderTimeout: 20 * time.Second}
 	l, err := listen(*addr)
 	if err != nil {
 		return fmt.Errorf("service %s: %w", name, err)

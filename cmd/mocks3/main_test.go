@@ -18,6 +18,10 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv(crashChildEnv); dir != "" {
 		os.Exit(serveCrashChild(dir)) // a server for TestCrashRecovery to kill
 	}
+	if os.Getenv("MOCKS3_RUN_MAIN") == "1" { // the command itself, for tests that need a process of its own
+		main()
+		return
+	}
 	goleak.VerifyTestMain(m)
 }
 

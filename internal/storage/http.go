@@ -34,6 +34,7 @@ import (
 const (
 	codeNotFound = "NoSuchBlob"     // backend.ErrBlobNotFound
 	codeClosed   = "StoreClosed"    // backend.ErrClosed
+	codeFull     = "StorageFull"    // backend.ErrInsufficientStorage
 	codeInternal = "InternalError"  // anything else
 	codeBadHint  = "InvalidRequest" // malformed size hint header
 )
@@ -130,6 +131,8 @@ func writeError(w http.ResponseWriter, err error) {
 		status, code = http.StatusNotFound, codeNotFound
 	case errors.Is(err, backend.ErrClosed):
 		status, code = http.StatusServiceUnavailable, codeClosed
+	case errors.Is(err, backend.ErrInsufficientStorage):
+		status, code = http.StatusInsufficientStorage, codeFull
 	case errors.As(err, &re) && re.Status >= 400:
 		// A handler in front of a Client passes a remote error on.
 		status, code = re.Status, re.Code
@@ -139,7 +142,8 @@ func writeError(w http.ResponseWriter, err error) {
 
 // RemoteError is an error a storage service answered. Its Error is the
 // message the service's backend.Blobs returned. errors.Is matches it against
-// backend.ErrBlobNotFound and backend.ErrClosed when its code says so.
+// backend.ErrBlobNotFound, backend.ErrClosed and
+// backend.ErrInsufficientStorage when its code says so.
 type RemoteError struct {
 	Status  int    // HTTP status
 	Code    string // error code, such as "NoSuchBlob"; empty if the body had none
@@ -160,6 +164,8 @@ func (e *RemoteError) Unwrap() error {
 		return backend.ErrBlobNotFound
 	case codeClosed:
 		return backend.ErrClosed
+	case codeFull:
+		return backend.ErrInsufficientStorage
 	}
 	return nil
 }
