@@ -166,11 +166,21 @@ func (e *Engine) reindexLocked() {
 			byOp = make(map[string][]*entry)
 			idx[en.rule.Service] = byOp
 		}
-		op := string(en.rule.Operation)
-		byOp[op] = append(byOp[op], en)
+		key := indexKey(en.rule.ops())
+		byOp[key] = append(byOp[key], en)
 	}
 	e.index.Store(&idx)
 	e.active.Store(int64(len(e.rules)))
+}
+
+// indexKey is where the index lists a rule: under its role operation if
+// it names one (the narrower match), else under its S3 operation. Role
+// operations are prefixed, as "ListObjects" is both.
+func indexKey(op s3api.Operation, roleOp RoleOp) string {
+	if roleOp != "" {
+		return "role:" + string(roleOp)
+	}
+	return string(op)
 }
 
 // candidates returns, in evaluation order, the rules that may match req:
@@ -185,8 +195,8 @@ func (e *Engine) candidates(req *Request) []*entry {
 		return nil
 	}
 	lists := [][]*entry{byOp[""], byOp[string(req.Operation)]}
-	if req.RoleOp != "" && req.RoleOp != string(req.Operation) {
-		lists = append(lists, byOp[req.RoleOp])
+	if req.RoleOp != "" {
+		lists = append(lists, byOp[indexKey("", req.RoleOp)])
 	}
 	n, only := 0, -1
 	for i, l := range lists {
@@ -318,7 +328,7 @@ func (e *Engine) Rule(id string) (RuleInfo, error) {
 type Request struct {
 	Service   Service
 	Operation s3api.Operation // the S3 operation
-	RoleOp    string          // the role's operation, for role calls
+	RoleOp    RoleOp          // the role's operation, for role calls
 	Method    string
 	Bucket    string
 	Key       string
@@ -345,7 +355,7 @@ func (r *Rule) matches(req *Request) bool {
 	if r.Disabled || r.Service != req.Service {
 		return false
 	}
-	if r.Operation != "" && r.Operation != req.Operation && string(r.Operation) != req.RoleOp {
+	if op, roleOp := r.ops(); op != "" && op != req.Operation || roleOp != "" && roleOp != req.RoleOp {
 		return false
 	}
 	if r.Method != "" && !strings.EqualFold(r.Method, req.Method) {

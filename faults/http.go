@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -29,7 +30,7 @@ func (e *Engine) Intercept(w http.ResponseWriter, r *http.Request, req *s3api.Re
 	var slowClose time.Duration
 	var held *holdLastWriter
 	for _, f := range fs {
-		req.Faults = append(req.Faults, f.label())
+		faulttrace.Add(ctx, f.id)
 		a := f.action
 		switch a.Kind {
 		case KindDelay:
@@ -106,13 +107,6 @@ func (w *holdLastWriter) release() {
 }
 
 func (w *holdLastWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (f fired) label() string {
-	if f.name != "" {
-		return f.name
-	}
-	return f.id
-}
 
 // writeErrorAction answers with the action's S3 error, its headers and, if
 // given, its raw body.

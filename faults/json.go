@@ -33,8 +33,11 @@ import (
 //	name, description   strings
 //	service             "gateway" (default), "metadata", "storage", "queue",
 //	                    "third-party", or the seed's "storage-service", …
-//	operation           S3 operation ("PutObject") or, on a role service,
-//	                    the role's operation ("Write")
+//	operation           S3 operation ("PutObject", exactly as AWS spells
+//	                    it) or, on a role service, one of the role's
+//	                    operations ("Write"), as role_operation
+//	role_operation      the role's operation ("Write", "Read", "GetObject");
+//	                    see RoleOp
 //	enabled             default true
 //	priority            integer; higher first
 //	max_triggers        integer ≥ 0; 0 means no cap
@@ -195,7 +198,7 @@ func checkJSON(data []byte) error {
 }
 
 var (
-	ruleFields      = []string{"id", "name", "description", "service", "operation", "enabled", "priority", "max_triggers", "conditions", "action", "schedule", "hits", "matches"}
+	ruleFields      = []string{"id", "name", "description", "service", "operation", "role_operation", "enabled", "priority", "max_triggers", "conditions", "action", "schedule", "hits", "matches"}
 	conditionFields = []string{"type", "operator", "field", "value"}
 	actionFields    = []string{"type", "http_code", "code", "message", "headers", "body", "delay", "max_delay", "before_body", "bytes", "bytes_per_second"}
 	scheduleFields  = []string{"start", "end", "days", "from_hour", "to_hour", "timezone"}
@@ -208,7 +211,7 @@ func parseRule(path string, raw json.RawMessage) (Rule, string, error) {
 	if err != nil {
 		return r, "", err
 	}
-	var id, service, operation string
+	var id, service, operation, roleOp string
 	var hits, matches int
 	enabled := true
 	err = errors.Join(
@@ -219,6 +222,7 @@ func parseRule(path string, raw json.RawMessage) (Rule, string, error) {
 		o.get("description", &r.Description, "a string"),
 		o.get("service", &service, "a string"),
 		o.get("operation", &operation, "a string"),
+		o.get("role_operation", &roleOp, "a string"),
 		o.get("enabled", &enabled, "true or false"),
 		o.get("priority", &r.Priority, "an integer"),
 		o.get("max_triggers", &r.MaxTriggers, "an integer ≥ 0"),
@@ -227,7 +231,7 @@ func parseRule(path string, raw json.RawMessage) (Rule, string, error) {
 		return r, "", firstErr(err)
 	}
 	r.Disabled = !enabled
-	r.Operation = s3api.Operation(operation)
+	r.Operation, r.RoleOp = s3api.Operation(operation), RoleOp(roleOp)
 	if r.Service, err = ParseService(service); err != nil {
 		return r, "", pathErr(join(path, "service"), "%v", err)
 	}
@@ -757,7 +761,7 @@ func (r Rule) toJSON() (ruleJSON, error) {
 		svc = Gateway
 	}
 	w := ruleJSON{Name: r.Name, Description: r.Description, Service: svc, Operation: string(r.Operation),
-		Enabled: !r.Disabled, Priority: r.Priority, MaxTriggers: r.MaxTriggers}
+		RoleOp: string(r.RoleOp), Enabled: !r.Disabled, Priority: r.Priority, MaxTriggers: r.MaxTriggers}
 	cond := func(typ, op, field string, value any) {
 		if value == "" {
 			value = nil // exists
@@ -849,6 +853,7 @@ type ruleJSON struct {
 	Description string          `json:"description,omitempty"`
 	Service     Service         `json:"service"`
 	Operation   string          `json:"operation,omitempty"`
+	RoleOp      string          `json:"role_operation,omitempty"`
 	Enabled     bool            `json:"enabled"`
 	Priority    int             `json:"priority"`
 	MaxTriggers int             `json:"max_triggers,omitempty"`

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
+	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -27,7 +29,7 @@ type roleError struct {
 }
 
 func (e *roleError) Error() string {
-	return fmt.Sprintf("faults: rule %q failed the call: %v", e.rule, e.err)
+	return fmt.Sprintf("faults: rule %s failed the call: %v", e.rule, e.err)
 }
 
 func (e *roleError) Is(target error) bool { return target == ErrRoleFault }
@@ -40,10 +42,71 @@ func (e *roleError) As(target any) bool {
 	return false
 }
 
+// RoleOp is an operation of a role: a call the S3 layer makes to the
+// metadata, storage, queue or third-party role while it serves a request.
+// A rule's RoleOp matches it, as its Operation matches the S3 operation
+// the call serves; events and Stats.ByOperation ("storage:Write") name it.
+type RoleOp string
+
+// The role operations, by service.
+const (
+	// Storage: object bytes.
+	StorageWrite  RoleOp = "Write"
+	StorageRead   RoleOp = "Read"
+	StorageDelete RoleOp = "Delete"
+
+	// Metadata: buckets, object records and multipart uploads. An S3 write
+	// (PutObject, CopyObject, CompleteMultipartUpload) ends in
+	// MetadataPutObject, the call that makes the object visible.
+	MetadataCreateBucket RoleOp = "CreateBucket"
+	MetadataGetBucket    RoleOp = "GetBucket"
+	MetadataListBuckets  RoleOp = "ListBuckets"
+	MetadataDeleteBucket RoleOp = "DeleteBucket"
+	MetadataGetObject    RoleOp = "GetObject"
+	MetadataPutObject    RoleOp = "PutObject"
+	MetadataDeleteObject RoleOp = "DeleteObject"
+	MetadataListObjects  RoleOp = "ListObjects"
+	MetadataCreateUpload RoleOp = "CreateUpload"
+	MetadataGetUpload    RoleOp = "GetUpload"
+	MetadataPutPart      RoleOp = "PutPart"
+	MetadataDeleteUpload RoleOp = "DeleteUpload"
+	MetadataListUploads  RoleOp = "ListUploads"
+
+	// Queue: asynchronous tasks (backfill, cleanup, replication).
+	QueueEnqueue RoleOp = "Enqueue"
+
+	// Third-party: the fallback origin.
+	ThirdPartyFetch RoleOp = "Fetch"
+)
+
+// roleOps lists each role's operations.
+var roleOps = map[Service][]RoleOp{
+	Storage: {StorageWrite, StorageRead, StorageDelete},
+	Metadata: {MetadataCreateBucket, MetadataGetBucket, MetadataListBuckets, MetadataDeleteBucket,
+		MetadataGetObject, MetadataPutObject, MetadataDeleteObject, MetadataListObjects,
+		MetadataCreateUpload, MetadataGetUpload, MetadataPutPart, MetadataDeleteUpload, MetadataListUploads},
+	Queue:      {QueueEnqueue},
+	ThirdParty: {ThirdPartyFetch},
+}
+
+// isRoleOp reports whether op is an operation of service's role.
+func isRoleOp(service Service, op RoleOp) bool {
+	return slices.Contains(roleOps[service], op)
+}
+
+// storageOpOf is the storage operation a metadata call stands for when it
+// applies a storage rule's data action (lose_write, stale_read): a rule
+// on StorageRead serves stale reads through MetadataGetObject.
+var storageOpOf = map[RoleOp]RoleOp{
+	MetadataPutObject:    StorageWrite,
+	MetadataGetObject:    StorageRead,
+	MetadataDeleteObject: StorageDelete,
+}
+
 // Call describes one role call for Role.
 type Call struct {
 	Service Service
-	Op      string // the role's operation name, such as "Write"
+	Op      RoleOp
 	// Bucket and Key, when set, override those of the S3 request that ctx
 	// carries.
 	Bucket, Key string
@@ -58,7 +121,8 @@ type Call struct {
 // Role applies the rules of a role call's service: it waits out delays,
 // blocks on hangs until ctx ends, returns an error for failures, and reports
 // the data effects the role must apply. The S3 request the call serves, if
-// any, comes from ctx and gives the operation, bucket and key to match.
+// any, comes from ctx and gives the operation, bucket and key to match;
+// the rules that trigger go to the request's fault trace.
 func (e *Engine) Role(ctx context.Context, c Call) (RoleEffect, error) {
 	service, op, bucket, key, dataServices := c.Service, c.Op, c.Bucket, c.Key, c.Also
 	var eff RoleEffect
@@ -66,8 +130,7 @@ func (e *Engine) Role(ctx context.Context, c Call) (RoleEffect, error) {
 		return eff, nil
 	}
 	req := Request{Service: service, RoleOp: op, Bucket: bucket, Key: key, Node: c.Node}
-	s3req := s3api.RequestFrom(ctx)
-	if s3req != nil {
+	if s3req := s3api.RequestFrom(ctx); s3req != nil {
 		req.Operation, req.RequestID = s3req.Operation, s3req.ID
 		if req.Bucket == "" {
 			req.Bucket, req.Key = s3req.Bucket, s3req.Key
@@ -80,14 +143,15 @@ func (e *Engine) Role(ctx context.Context, c Call) (RoleEffect, error) {
 	for _, svc := range dataServices {
 		r := req
 		r.Service = svc
+		if svc == Storage && storageOpOf[op] != "" {
+			r.RoleOp = storageOpOf[op]
+		}
 		fs = append(fs, e.evaluate(&r, func(k Kind) bool { return isDataKind(k) && applies(k, service, op) })...)
 	}
 	faulted := len(fs) > 0
 	var err error
 	for _, f := range fs {
-		if s3req != nil {
-			s3req.Faults = append(s3req.Faults, f.label())
-		}
+		faulttrace.Add(ctx, f.id)
 		switch f.action.Kind {
 		case KindDelay, KindSlowClose:
 			if !sleep(ctx, f.delay) {
@@ -99,7 +163,7 @@ func (e *Engine) Role(ctx context.Context, c Call) (RoleEffect, error) {
 		case KindError, KindFailWrite, KindDatabaseError:
 			status, s3err := f.action.s3Error()
 			s3err.Status = status
-			err = &roleError{rule: f.label(), err: s3err}
+			err = &roleError{rule: f.id, err: s3err}
 		case KindLoseWrite:
 			eff.LoseWrite = true
 		case KindCorruptStored:
@@ -111,7 +175,7 @@ func (e *Engine) Role(ctx context.Context, c Call) (RoleEffect, error) {
 			break
 		}
 	}
-	e.Record(service, op, faulted, err != nil)
+	e.Record(service, string(op), faulted, err != nil)
 	return eff, err
 }
 
@@ -123,14 +187,14 @@ func isDataKind(k Kind) bool {
 // applies reports whether a call op of service applies the data action k.
 // Losing a write or serving a stale read means choosing which record readers
 // see, so the metadata role applies them, for storage rules too.
-func applies(k Kind, service Service, op string) bool {
+func applies(k Kind, service Service, op RoleOp) bool {
 	switch k {
 	case KindCorruptStored:
-		return service == Storage && op == "Write"
+		return service == Storage && op == StorageWrite
 	case KindLoseWrite:
-		return service == Metadata && (op == "PutObject" || op == "DeleteObject")
+		return service == Metadata && (op == MetadataPutObject || op == MetadataDeleteObject)
 	case KindStaleRead:
-		return service == Metadata && op == "GetObject"
+		return service == Metadata && op == MetadataGetObject
 	}
 	return false
 }

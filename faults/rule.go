@@ -25,6 +25,7 @@ import (
 	"net"
 	"net/netip"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,12 +75,19 @@ type Rule struct {
 
 	// Service is where the rule acts; "" is the gateway (the S3 API).
 	Service Service
-	// Operation matches the S3 operation ("PutObject"). On a role rule it
-	// also matches the role's own operation name ("Write", "GetObject").
+	// Operation matches the S3 operation ("PutObject"); on a role
+	// service, the role calls made while serving it. It must be one of
+	// s3api.Operations, spelt exactly.
 	Operation s3api.Operation
-	Method    string // HTTP method
-	Bucket    string // glob: * matches any run of characters, ? one
-	Key       string // glob, as Bucket; * also crosses "/"
+	// RoleOp matches one operation of the rule's role (StorageWrite,
+	// MetadataGetObject); only role services have them. As in the seed's
+	// JSON, where "operation" names both, an Operation that names one of
+	// the role's operations ("Write" on the storage service) means that
+	// role operation.
+	RoleOp RoleOp
+	Method string // HTTP method
+	Bucket string // glob: * matches any run of characters, ? one
+	Key    string // glob, as Bucket; * also crosses "/"
 	// Header and Query match request headers and query parameters: name →
 	// glob of the value ("*" requires presence).
 	Header map[string]string
@@ -87,7 +95,7 @@ type Rule struct {
 	// Attempt matches the SDK's attempt number from the amz-sdk-request
 	// header (attempt=N), so "fail the first two attempts of every call" is
 	// Attempt: 1 and another rule with Attempt: 2; AttemptAtMost fails every
-	// attempt up to N.
+	// attempt up to N. Both are ≥ 0; 0 matches any attempt.
 	Attempt       int
 	AttemptAtMost int
 	UserAgent     string // glob on User-Agent
@@ -172,7 +180,10 @@ func (r *Rule) validate() error {
 	if r.Probability < 0 || r.Probability > 1 {
 		return fmt.Errorf("probability: %v is not within [0, 1]", r.Probability)
 	}
-	for name, v := range map[string]int{"after": r.After, "times": r.Times, "every_nth": r.EveryNth, "max_triggers": r.MaxTriggers, "attempt": r.Attempt} {
+	if err := r.validateOps(); err != nil {
+		return err
+	}
+	for name, v := range map[string]int{"after": r.After, "times": r.Times, "every_nth": r.EveryNth, "max_triggers": r.MaxTriggers, "attempt": r.Attempt, "attempt_at_most": r.AttemptAtMost} {
 		if v < 0 {
 			return fmt.Errorf("%s: %d is negative", name, v)
 		}
@@ -201,6 +212,53 @@ func (r *Rule) validate() error {
 		return fmt.Errorf("action: %v", err)
 	}
 	return nil
+}
+
+// validateOps checks that Operation and RoleOp name operations that exist,
+// spelt exactly: a misspelt name would never match.
+func (r *Rule) validateOps() error {
+	if op := r.Operation; op != "" && !slices.Contains(s3api.Operations(), op) &&
+		!(r.Service != Gateway && isRoleOp(r.Service, RoleOp(op))) {
+		valid := make([]string, 0, len(roleOps[r.Service])+len(s3api.Operations()))
+		for _, o := range s3api.Operations() {
+			valid = append(valid, string(o))
+		}
+		for _, o := range roleOps[r.Service] {
+			valid = append(valid, string(o))
+		}
+		return fmt.Errorf("operation: unknown operation %q%s (want one of %s)", op, didYouMean(string(op), valid), strings.Join(valid, ", "))
+	}
+	if op := r.RoleOp; op != "" && !isRoleOp(r.Service, op) {
+		if r.Service == Gateway {
+			return fmt.Errorf("role_operation: %q: the gateway has no role operations; set the service to the role the operation belongs to", op)
+		}
+		var valid []string
+		for _, o := range roleOps[r.Service] {
+			valid = append(valid, string(o))
+		}
+		return fmt.Errorf("role_operation: %q is not an operation of the %s role%s (want one of %s)", op, r.Service, didYouMean(string(op), valid), strings.Join(valid, ", "))
+	}
+	return nil
+}
+
+// didYouMean suggests the valid name that s misspells by case only.
+func didYouMean(s string, valid []string) string {
+	for _, v := range valid {
+		if strings.EqualFold(s, v) {
+			return fmt.Sprintf("; did you mean %q?", v)
+		}
+	}
+	return ""
+}
+
+// ops returns the S3 operation and the role operation the rule matches,
+// reading an Operation that names one of the role's operations as that
+// role operation.
+func (r *Rule) ops() (s3api.Operation, RoleOp) {
+	if r.Operation != "" && r.RoleOp == "" && r.Service != Gateway && isRoleOp(r.Service, RoleOp(r.Operation)) {
+		return "", RoleOp(r.Operation)
+	}
+	return r.Operation, r.RoleOp
 }
 
 // glob reports whether s matches pattern, where * matches any run of

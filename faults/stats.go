@@ -47,7 +47,7 @@ func (e *Engine) recordEventLocked(now time.Time, req *Request, f fired) {
 	e.nextEvt++
 	op := string(req.Operation)
 	if req.RoleOp != "" {
-		op = req.RoleOp
+		op = string(req.RoleOp)
 	}
 	ev := Event{Seq: e.nextEvt, Time: now, RuleID: f.id, RuleName: f.name, Service: req.Service,
 		Operation: op, Bucket: req.Bucket, Key: req.Key, Action: f.action.Kind, RequestID: req.RequestID}

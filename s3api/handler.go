@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/internal/queue"
 	"github.com/mocks3/mocks3/internal/thirdparty"
 )
@@ -151,9 +152,6 @@ type Request struct {
 	Bucket    string
 	Key       string
 	ID        string // x-amz-request-id
-	// Faults names the fault rules that triggered for the request; the
-	// fault engine appends to it.
-	Faults []string
 }
 
 type requestKey struct{}
@@ -180,7 +178,10 @@ type Record struct {
 	// Attempt is the SDK's attempt number (amz-sdk-request), 0 if absent.
 	Attempt   int
 	RequestID string
-	Faults    []string // rules that triggered
+	// Faults lists the IDs of the fault rules that triggered for the
+	// request, at the gateway and in the role calls made for it, in the
+	// order they triggered; the IDs are those of events and stats.
+	Faults []string
 }
 
 // Identify returns the operation, bucket and key r addresses, without
@@ -298,7 +299,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		body = &bodyCounter{ReadCloser: r.Body}
 		r.Body = body
 	}
-	r = r.WithContext(context.WithValue(r.Context(), requestKey{}, pub))
+	r = r.WithContext(context.WithValue(faulttrace.Start(r.Context()), requestKey{}, pub))
 	defer func() {
 		// Runs also when a fault aborts the response with a panic.
 		if h.cfg.OnRequest == nil && h.cfg.Logger == nil {
@@ -306,7 +307,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		rec := Record{Time: start, Operation: req.op, Method: r.Method, Bucket: req.bucket, Key: req.key,
 			Status: rw.code, Duration: time.Since(start), BytesOut: rw.n, RequestID: req.id,
-			Attempt: SDKAttempt(r.Header), Faults: pub.Faults}
+			Attempt: SDKAttempt(r.Header), Faults: faulttrace.Fired(r.Context())}
 		if rw.wroteHeader && rw.code == 0 {
 			rec.Status = http.StatusOK
 		}

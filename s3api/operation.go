@@ -7,6 +7,7 @@ package s3api
 import (
 	"net/http"
 	"net/url"
+	"slices"
 )
 
 // Operation is an S3 API action name as AWS and the SDKs spell it
@@ -49,6 +50,21 @@ const (
 	// OpUnknown is a request no S3 action matches.
 	OpUnknown Operation = "Unknown"
 )
+
+// operations lists the operations mocks3 implements; a test checks it
+// against the route table.
+var operations = []Operation{
+	OpAbortMultipartUpload, OpCompleteMultipartUpload, OpCopyObject, OpCreateBucket,
+	OpCreateMultipartUpload, OpDeleteBucket, OpDeleteObject, OpDeleteObjects,
+	OpGetBucketCors, OpGetBucketLifecycle, OpGetBucketLocation, OpGetBucketPolicy,
+	OpGetBucketTagging, OpGetBucketVersioning, OpGetObject, OpGetObjectTagging,
+	OpHeadBucket, OpHeadObject, OpListBuckets, OpListMultipartUploads, OpListObjects,
+	OpListObjectsV2, OpListParts, OpPutObject, OpUploadPart, OpUploadPartCopy,
+}
+
+// Operations returns the operations mocks3 implements, sorted by name: the
+// names a fault rule's Operation accepts.
+func Operations() []Operation { return slices.Clone(operations) }
 
 // target says what a request addresses.
 type target uint8

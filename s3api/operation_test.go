@@ -3,6 +3,7 @@ package s3api
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 )
 
@@ -85,5 +86,22 @@ func TestSplitVirtualHost(t *testing.T) {
 		if got.Bucket != tt.bucket || got.Key != tt.key {
 			t.Errorf("Identify(Host %s, %s) = %q, %q, want %q, %q", tt.host, tt.path, got.Bucket, got.Key, tt.bucket, tt.key)
 		}
+	}
+}
+
+// TestOperationsListsEveryRoute keeps Operations, which fault rules are
+// checked against, in step with the route table.
+func TestOperationsListsEveryRoute(t *testing.T) {
+	ops := Operations()
+	if !slices.IsSorted(ops) {
+		t.Errorf("Operations() = %q, want it sorted", ops)
+	}
+	for _, rt := range routes {
+		if !slices.Contains(ops, rt.op) {
+			t.Errorf("Operations() lacks %s, which the route table serves", rt.op)
+		}
+	}
+	if n := len(slices.Compact(slices.Clone(ops))); n != len(ops) {
+		t.Errorf("Operations() = %q, want no duplicates", ops)
 	}
 }

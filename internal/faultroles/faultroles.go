@@ -34,7 +34,7 @@ type faultyMetadata struct {
 	prev map[objectRef]backend.Object
 }
 
-func (m *faultyMetadata) role(ctx context.Context, op, bucket, key string) (faults.RoleEffect, error) {
+func (m *faultyMetadata) role(ctx context.Context, op faults.RoleOp, bucket, key string) (faults.RoleEffect, error) {
 	if s3api.FaultsBypassed(ctx) {
 		return faults.RoleEffect{}, nil
 	}
@@ -42,35 +42,35 @@ func (m *faultyMetadata) role(ctx context.Context, op, bucket, key string) (faul
 }
 
 func (m *faultyMetadata) CreateBucket(ctx context.Context, b backend.Bucket) error {
-	if _, err := m.role(ctx, "CreateBucket", b.Name, ""); err != nil {
+	if _, err := m.role(ctx, faults.MetadataCreateBucket, b.Name, ""); err != nil {
 		return err
 	}
 	return m.Records.CreateBucket(ctx, b)
 }
 
 func (m *faultyMetadata) GetBucket(ctx context.Context, name string) (backend.Bucket, error) {
-	if _, err := m.role(ctx, "GetBucket", name, ""); err != nil {
+	if _, err := m.role(ctx, faults.MetadataGetBucket, name, ""); err != nil {
 		return backend.Bucket{}, err
 	}
 	return m.Records.GetBucket(ctx, name)
 }
 
 func (m *faultyMetadata) ListBuckets(ctx context.Context) ([]backend.Bucket, error) {
-	if _, err := m.role(ctx, "ListBuckets", "", ""); err != nil {
+	if _, err := m.role(ctx, faults.MetadataListBuckets, "", ""); err != nil {
 		return nil, err
 	}
 	return m.Records.ListBuckets(ctx)
 }
 
 func (m *faultyMetadata) DeleteBucket(ctx context.Context, name string) error {
-	if _, err := m.role(ctx, "DeleteBucket", name, ""); err != nil {
+	if _, err := m.role(ctx, faults.MetadataDeleteBucket, name, ""); err != nil {
 		return err
 	}
 	return m.Records.DeleteBucket(ctx, name)
 }
 
 func (m *faultyMetadata) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
-	eff, err := m.role(ctx, "GetObject", bucket, key)
+	eff, err := m.role(ctx, faults.MetadataGetObject, bucket, key)
 	if err != nil {
 		return backend.Object{}, err
 	}
@@ -90,7 +90,7 @@ func (m *faultyMetadata) GetObject(ctx context.Context, bucket, key string) (bac
 // exists it keeps the replaced record (and, by not reporting it replaced,
 // its bytes) for stale reads to serve.
 func (m *faultyMetadata) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.Condition) (*backend.Object, error) {
-	eff, err := m.role(ctx, "PutObject", bucket, obj.Key)
+	eff, err := m.role(ctx, faults.MetadataPutObject, bucket, obj.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func (m *faultyMetadata) PutObject(ctx context.Context, bucket string, obj backe
 }
 
 func (m *faultyMetadata) DeleteObject(ctx context.Context, bucket, key string) (backend.Object, error) {
-	eff, err := m.role(ctx, "DeleteObject", bucket, key)
+	eff, err := m.role(ctx, faults.MetadataDeleteObject, bucket, key)
 	if err != nil {
 		return backend.Object{}, err
 	}
@@ -119,14 +119,14 @@ func (m *faultyMetadata) DeleteObject(ctx context.Context, bucket, key string) (
 }
 
 func (m *faultyMetadata) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
-	if _, err := m.role(ctx, "ListObjects", bucket, ""); err != nil {
+	if _, err := m.role(ctx, faults.MetadataListObjects, bucket, ""); err != nil {
 		return nil, err
 	}
 	return m.Records.ListObjects(ctx, bucket, from, limit)
 }
 
 func (m *faultyMetadata) CreateUpload(ctx context.Context, u backend.Upload) error {
-	if _, err := m.role(ctx, "CreateUpload", u.Bucket, u.Key); err != nil {
+	if _, err := m.role(ctx, faults.MetadataCreateUpload, u.Bucket, u.Key); err != nil {
 		return err
 	}
 	return m.Records.CreateUpload(ctx, u)
@@ -157,28 +157,28 @@ func (m *faultyMetadata) CompleteUpload(ctx context.Context, bucket, id string, 
 }
 
 func (m *faultyMetadata) GetUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
-	if _, err := m.role(ctx, "GetUpload", bucket, key); err != nil {
+	if _, err := m.role(ctx, faults.MetadataGetUpload, bucket, key); err != nil {
 		return backend.Upload{}, err
 	}
 	return m.Records.GetUpload(ctx, bucket, key, id)
 }
 
 func (m *faultyMetadata) PutPart(ctx context.Context, bucket, key, id string, p backend.Part) (*backend.Part, error) {
-	if _, err := m.role(ctx, "PutPart", bucket, key); err != nil {
+	if _, err := m.role(ctx, faults.MetadataPutPart, bucket, key); err != nil {
 		return nil, err
 	}
 	return m.Records.PutPart(ctx, bucket, key, id, p)
 }
 
 func (m *faultyMetadata) DeleteUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
-	if _, err := m.role(ctx, "DeleteUpload", bucket, key); err != nil {
+	if _, err := m.role(ctx, faults.MetadataDeleteUpload, bucket, key); err != nil {
 		return backend.Upload{}, err
 	}
 	return m.Records.DeleteUpload(ctx, bucket, key, id)
 }
 
 func (m *faultyMetadata) ListUploads(ctx context.Context, bucket string) ([]backend.Upload, error) {
-	if _, err := m.role(ctx, "ListUploads", bucket, ""); err != nil {
+	if _, err := m.role(ctx, faults.MetadataListUploads, bucket, ""); err != nil {
 		return nil, err
 	}
 	return m.Records.ListUploads(ctx, bucket)
@@ -198,7 +198,7 @@ type faultyStorage struct {
 	node string
 }
 
-func (s *faultyStorage) role(ctx context.Context, op string) (faults.RoleEffect, error) {
+func (s *faultyStorage) role(ctx context.Context, op faults.RoleOp) (faults.RoleEffect, error) {
 	if s3api.FaultsBypassed(ctx) {
 		return faults.RoleEffect{}, nil
 	}
@@ -206,7 +206,7 @@ func (s *faultyStorage) role(ctx context.Context, op string) (faults.RoleEffect,
 }
 
 func (s *faultyStorage) WriteBlob(ctx context.Context, r io.Reader, sizeHint int64) (backend.BlobID, int64, error) {
-	eff, err := s.role(ctx, "Write")
+	eff, err := s.role(ctx, faults.StorageWrite)
 	if err != nil {
 		return "", 0, err
 	}
@@ -217,14 +217,14 @@ func (s *faultyStorage) WriteBlob(ctx context.Context, r io.Reader, sizeHint int
 }
 
 func (s *faultyStorage) OpenBlob(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
-	if _, err := s.role(ctx, "Open"); err != nil {
+	if _, err := s.role(ctx, faults.StorageRead); err != nil {
 		return nil, err
 	}
 	return s.Blobs.OpenBlob(ctx, id)
 }
 
 func (s *faultyStorage) DeleteBlob(ctx context.Context, id backend.BlobID) error {
-	if _, err := s.role(ctx, "Delete"); err != nil {
+	if _, err := s.role(ctx, faults.StorageDelete); err != nil {
 		return err
 	}
 	return s.Blobs.DeleteBlob(ctx, id)
@@ -260,7 +260,7 @@ type faultyOrigin struct {
 
 func (f *faultyOrigin) Fetch(ctx context.Context, bucket, key string) (thirdparty.Object, error) {
 	if !s3api.FaultsBypassed(ctx) {
-		if _, err := f.e.Role(ctx, faults.Call{Service: faults.ThirdParty, Op: "Fetch", Bucket: bucket, Key: key}); err != nil {
+		if _, err := f.e.Role(ctx, faults.Call{Service: faults.ThirdParty, Op: faults.ThirdPartyFetch, Bucket: bucket, Key: key}); err != nil {
 			return thirdparty.Object{}, err
 		}
 	}
@@ -280,7 +280,7 @@ type faultyQueue struct {
 }
 
 func (f *faultyQueue) Enqueue(ctx context.Context, taskType string, payload []byte) (string, error) {
-	if _, err := f.e.Role(ctx, faults.Call{Service: faults.Queue, Op: "Enqueue"}); err != nil {
+	if _, err := f.e.Role(ctx, faults.Call{Service: faults.Queue, Op: faults.QueueEnqueue}); err != nil {
 		return "", err
 	}
 	return f.Queue.Enqueue(ctx, taskType, payload)

@@ -1,0 +1,37 @@
+package faulttrace
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+)
+
+func TestTrace(t *testing.T) {
+	Add(context.Background(), "rule-0") // no trace: ignored, no panic
+	if got := Fired(context.Background()); got != nil {
+		t.Errorf("Fired(no trace) = %q, want nil", got)
+	}
+
+	ctx := Start(context.Background())
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() { Add(ctx, "rule-1") })
+	}
+	wg.Wait()
+	got := Fired(ctx)
+	if want := slices.Repeat([]string{"rule-1"}, 8); !slices.Equal(got, want) {
+		t.Errorf("Fired = %q, want %q", got, want)
+	}
+	got[0] = "changed"
+	if Fired(ctx)[0] != "rule-1" {
+		t.Errorf("Fired returned the trace's own slice, want a copy")
+	}
+
+	// A new trace below does not see or change the outer one.
+	inner := Start(ctx)
+	Add(inner, "rule-2")
+	if n := len(Fired(ctx)); n != 8 {
+		t.Errorf("outer trace has %d rules after an inner Add, want 8", n)
+	}
+}
