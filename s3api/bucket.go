@@ -9,11 +9,13 @@ package s3api
 import (
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
 )
@@ -27,9 +29,17 @@ func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
 // ValidBucketName reports whether name follows S3's rules for new
 // general-purpose buckets.
-func ValidBucketName(name string) bool {
-	if len(name) < 3 || len(name) > 63 {
-		return false
+func ValidBucketName(name string) bool { return bucketNameProblem(name) == "" }
+
+// bucketNameRule is S3's naming rule for general-purpose buckets, in short.
+const bucketNameRule = "bucket names are 3 to 63 characters: lower-case letters, digits, dots and hyphens, " +
+	"beginning and ending with a letter or digit, not shaped like an IP address " +
+	"(https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)"
+
+// bucketNameProblem says which of S3's naming rules name breaks, or "".
+func bucketNameProblem(name string) string {
+	if n := utf8.RuneCountInString(name); n < 3 || n > 63 {
+		return fmt.Sprintf("%q has %d character(s)", name, n)
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
@@ -37,29 +47,38 @@ func ValidBucketName(name string) bool {
 		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
 		case c == '.' || c == '-':
 			if i == 0 || i == len(name)-1 {
-				return false
+				return fmt.Sprintf("%q begins or ends with %q", name, c)
 			}
 			if c == '.' && (name[i-1] == '.' || name[i-1] == '-' || name[i+1] == '-') {
-				return false
+				return fmt.Sprintf("%q has a dot next to a dot or a hyphen", name)
 			}
+		case c >= 'A' && c <= 'Z':
+			return fmt.Sprintf("%q has an upper-case letter", name)
 		default:
-			return false
+			return fmt.Sprintf("%q has the character %q", name, rune(c))
 		}
 	}
 	if net.ParseIP(name) != nil {
-		return false
+		return fmt.Sprintf("%q is an IP address", name)
 	}
 	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
 		if strings.HasPrefix(name, p) {
-			return false
+			return fmt.Sprintf("%q begins with the reserved prefix %q", name, p)
 		}
 	}
 	for _, s := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
 		if strings.HasSuffix(name, s) {
-			return false
+			return fmt.Sprintf("%q ends with the reserved suffix %q", name, s)
 		}
 	}
-	return true
+	return ""
+}
+
+// invalidBucketName is InvalidBucketName for seeding, saying which rule name
+// breaks; S3 requests get S3's own message.
+func invalidBucketName(name string) *Error {
+	return &Error{Code: ErrInvalidBucketName, Message: ErrInvalidBucketName.Message() + " " +
+		bucketNameProblem(name) + "; " + bucketNameRule + ".", Extra: []ExtraElement{{"BucketName", name}}}
 }
 
 // checkBucketName enforces the naming rules on creation. Other operations

@@ -24,7 +24,7 @@ func FaultsBypassed(ctx context.Context) bool { return ctx.Value(bypassKey{}) !=
 func (h *Handler) CreateBucket(ctx context.Context, name string) error {
 	ctx = WithoutFaults(ctx)
 	if !ValidBucketName(name) {
-		return newError(ErrInvalidBucketName, ExtraElement{"BucketName", name})
+		return invalidBucketName(name)
 	}
 	err := h.store.meta.CreateBucket(ctx, backend.Bucket{Name: name, Region: h.cfg.Region, Created: h.now()})
 	if err != nil && !isBucketExists(err) {
