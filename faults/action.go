@@ -3,6 +3,7 @@ package faults
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/mocks3/mocks3/s3api"
@@ -90,8 +91,13 @@ func (a Action) terminal() bool {
 }
 
 // codeForStatus picks the S3 error code that usually comes with status.
+// A status no S3 error has gets a code spelt from its status text (418 is
+// "ImATeapot", 502 "BadGateway"), so the code a client reads still says
+// what the status does.
 func codeForStatus(status int) s3api.ErrorCode {
 	switch status {
+	case http.StatusInternalServerError:
+		return s3api.ErrInternalError
 	case http.StatusServiceUnavailable:
 		return s3api.ErrServiceUnavailable
 	case http.StatusForbidden:
@@ -108,6 +114,32 @@ func codeForStatus(status int) s3api.ErrorCode {
 		return s3api.ErrSlowDown
 	case http.StatusNotImplemented:
 		return s3api.ErrNotImplemented
+	case http.StatusMethodNotAllowed:
+		return s3api.ErrMethodNotAllowed
+	case http.StatusLengthRequired:
+		return s3api.ErrMissingContentLength
+	case http.StatusRequestedRangeNotSatisfiable:
+		return s3api.ErrInvalidRange
+	case http.StatusNotModified:
+		return s3api.ErrNotModified
+	}
+	var code strings.Builder
+	for _, word := range strings.Fields(http.StatusText(status)) {
+		word = strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, word)
+		if word != "" {
+			code.WriteString(strings.ToUpper(word[:1]) + word[1:])
+		}
+	}
+	if code.Len() > 0 {
+		return s3api.ErrorCode(code.String())
+	}
+	if status < 500 {
+		return s3api.ErrInvalidRequest
 	}
 	return s3api.ErrInternalError
 }
@@ -187,8 +219,10 @@ func ErrorCode(code s3api.ErrorCode) Action {
 	return Action{Kind: KindError, Status: code.Status(), Code: code}
 }
 
-// HTTPError answers with any status and message; the code follows the
-// status.
+// HTTPError answers with any status and message. The code is the S3 code
+// that usually comes with the status (503 ServiceUnavailable, 404
+// NoSuchKey, …), or one spelt from the status text for a status S3 does
+// not use (418 ImATeapot). To choose the code, set the Action's Code.
 func HTTPError(status int, message string) Action {
 	return Action{Kind: KindError, Status: status, Message: message}
 }
@@ -201,6 +235,9 @@ func Delay(d time.Duration) Action { return Action{Kind: KindDelay, Delay: d} }
 func Jitter(min, max time.Duration) Action { return Action{Kind: KindDelay, Delay: min, MaxDelay: max} }
 
 // Hang holds the request until the client gives up or the server closes.
+// A client without a timeout never gives up: the test then blocks until
+// it times out itself (go test -timeout, 10 minutes by default). Give the
+// call a context with a deadline, or the SDK client an HTTP timeout.
 func Hang() Action { return Action{Kind: KindHang} }
 
 // CloseConnection closes the connection before any response.

@@ -81,10 +81,13 @@ func NewEngine(cfg Config) *Engine {
 	}
 }
 
-// Handle refers to a rule added to an Engine.
+// Handle refers to a rule added to an Engine. Its counters stay readable
+// after the rule is removed (by Remove, Replace or the end of AddT's test)
+// and then keep their final values.
 type Handle struct {
 	e  *Engine
 	id string
+	en *entry
 }
 
 // ID returns the rule's ID, as the REST API shows it.
@@ -94,20 +97,14 @@ func (h *Handle) ID() string { return h.id }
 func (h *Handle) Hits() int {
 	h.e.mu.Lock()
 	defer h.e.mu.Unlock()
-	if en := h.e.find(h.id); en != nil {
-		return en.triggers
-	}
-	return 0
+	return h.en.triggers
 }
 
 // Matches returns how many requests the rule matched, triggered or not.
 func (h *Handle) Matches() int {
 	h.e.mu.Lock()
 	defer h.e.mu.Unlock()
-	if en := h.e.find(h.id); en != nil {
-		return en.matches
-	}
-	return 0
+	return h.en.matches
 }
 
 // Remove removes the rule.
@@ -117,11 +114,20 @@ func (h *Handle) Remove() { h.e.Remove(h.id) }
 // names the offending field.
 func (e *Engine) Add(r Rule) (*Handle, error) {
 	if err := r.validate(); err != nil {
-		return nil, fmt.Errorf("faults: rule %q: %w", r.Name, err)
+		return nil, invalid(r, err)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.addLocked(r, ""), nil
+}
+
+// invalid is the error for a rule validate refused, naming the rule if it
+// has a name.
+func invalid(r Rule, err error) error {
+	if r.Name == "" {
+		return fmt.Errorf("faults: invalid rule: %w", err)
+	}
+	return fmt.Errorf("faults: rule %q: %w", r.Name, err)
 }
 
 // AddT adds rules for the rest of a test: they are removed when tb (a test
@@ -150,7 +156,7 @@ func (e *Engine) addLocked(r Rule, id string) *Handle {
 	i, _ := slices.BinarySearchFunc(e.rules, en, compareEntries)
 	e.rules = slices.Insert(e.rules, i, en)
 	e.reindexLocked()
-	return &Handle{e: e, id: id}
+	return &Handle{e: e, id: id, en: en}
 }
 
 // ruleIndex lists rules by service, then by operation ("" for rules that
@@ -261,7 +267,7 @@ func (e *Engine) SetEnabled(id string, enabled bool) error {
 // Update replaces the rule with the given ID, keeping its counters.
 func (e *Engine) Update(id string, r Rule) error {
 	if err := r.validate(); err != nil {
-		return fmt.Errorf("faults: rule %q: %w", r.Name, err)
+		return invalid(r, err)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -280,7 +286,7 @@ func (e *Engine) Update(id string, r Rule) error {
 func (e *Engine) Replace(rules ...Rule) ([]*Handle, error) {
 	for i := range rules {
 		if err := rules[i].validate(); err != nil {
-			return nil, fmt.Errorf("faults: rule %q: %w", rules[i].Name, err)
+			return nil, invalid(rules[i], err)
 		}
 	}
 	e.mu.Lock()

@@ -333,6 +333,9 @@ func parseCondition(path string, raw json.RawMessage, r *Rule, seen map[string]b
 		}
 		r.Probability = p
 	case "count":
+		if op == "" {
+			op = "first"
+		}
 		dst := map[string]*int{"first": &r.Times, "after": &r.After, "every": &r.EveryNth}[op]
 		if dst == nil {
 			return badOp("first", "after", "every")

@@ -15,8 +15,15 @@ type Counts struct {
 
 // Stats is a snapshot of the engine's counters, in the shape of the seed's
 // ErrorStats: totals, per rule, per service and per operation.
+//
+// Total counts S3 requests (the gateway service); Roles counts the role
+// calls made while serving them, which are many per request (a GET reads
+// the bucket, the record and the bytes). A request counts as faulted when
+// any rule fired for it, at the gateway or in one of its role calls.
+// ByRule is keyed by rule ID, as events and the request journal name rules.
 type Stats struct {
 	Total       Counts                `json:"total"`
+	Roles       Counts                `json:"roles"`
 	ByRule      map[string]RuleCounts `json:"by_rule"`
 	ByService   map[Service]Counts    `json:"by_service"`
 	ByOperation map[string]Counts     `json:"by_operation"`
@@ -100,9 +107,13 @@ func (e *Engine) Stats() Stats {
 		k, c := key.(statKey), value.(*counters).snapshot()
 		if k.operation == "" {
 			s.ByService[k.service] = c
-			s.Total.Requests += c.Requests
-			s.Total.Faults += c.Faults
-			s.Total.Errors += c.Errors
+			sum := &s.Roles
+			if k.service == Gateway {
+				sum = &s.Total
+			}
+			sum.Requests += c.Requests
+			sum.Faults += c.Faults
+			sum.Errors += c.Errors
 			return true
 		}
 		name := k.operation

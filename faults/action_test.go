@@ -1,0 +1,39 @@
+package faults
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/mocks3/mocks3/s3api"
+)
+
+// TestHTTPErrorCode: an error action given only a status answers with the
+// S3 code that comes with it, or one spelt from the status text.
+func TestHTTPErrorCode(t *testing.T) {
+	tests := []struct {
+		status int
+		want   s3api.ErrorCode
+	}{
+		{http.StatusInternalServerError, s3api.ErrInternalError},
+		{http.StatusServiceUnavailable, s3api.ErrServiceUnavailable},
+		{http.StatusNotFound, s3api.ErrNoSuchKey},
+		{http.StatusMethodNotAllowed, s3api.ErrMethodNotAllowed},
+		{http.StatusRequestedRangeNotSatisfiable, s3api.ErrInvalidRange},
+		{http.StatusTeapot, "ImATeapot"},
+		{http.StatusBadGateway, "BadGateway"},
+		{http.StatusGatewayTimeout, "GatewayTimeout"},
+		{http.StatusUnprocessableEntity, "UnprocessableEntity"},
+		{450, s3api.ErrInvalidRequest}, // no status text
+		{599, s3api.ErrInternalError},
+	}
+	for _, tt := range tests {
+		status, e := HTTPError(tt.status, "m").s3Error()
+		if status != tt.status || e.Code != tt.want || e.Message != "m" {
+			t.Errorf("HTTPError(%d) answers %d %s %q, want %d %s %q", tt.status, status, e.Code, e.Message, tt.status, tt.want, "m")
+		}
+	}
+	// A code given with the status is kept.
+	if status, e := (Action{Kind: KindError, Status: 418, Code: "Teapot"}).s3Error(); status != 418 || e.Code != "Teapot" {
+		t.Errorf("Action{Status: 418, Code: Teapot} answers %d %s, want 418 Teapot", status, e.Code)
+	}
+}
