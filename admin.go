@@ -28,6 +28,8 @@ func (s *Server) topHandler() http.Handler {
 			return
 		}
 		if s.checkHost(w, r) && s.checkCrossOriginPost(w, r) {
+			s.journal.begin()
+			defer s.journal.end()
 			s.handler.ServeHTTP(w, r)
 		}
 	})

@@ -1,6 +1,7 @@
 package mocks3
 
 import (
+	"context"
 	"slices"
 	"sync"
 
@@ -11,11 +12,53 @@ import (
 // maxJournal bounds the request journal; the oldest records go first.
 const maxJournal = 100_000
 
-// journal keeps the latest maxJournal records in a ring.
+// journal keeps the latest maxJournal records in a ring, and counts the
+// requests still being served, whose records are yet to come.
 type journal struct {
 	mu      sync.Mutex // guards records and next
 	records []s3api.Record
 	next    int // where the next record goes once the ring is full
+
+	flightMu sync.Mutex // guards inFlight and idle
+	inFlight int
+	idle     chan struct{} // closed when inFlight falls to 0
+}
+
+// begin counts a request in flight until its end.
+func (j *journal) begin() {
+	j.flightMu.Lock()
+	defer j.flightMu.Unlock()
+	if j.inFlight == 0 {
+		j.idle = make(chan struct{})
+	}
+	j.inFlight++
+}
+
+// end counts a request served; its record, if any, is in the journal.
+func (j *journal) end() {
+	j.flightMu.Lock()
+	defer j.flightMu.Unlock()
+	j.inFlight--
+	if j.inFlight == 0 {
+		close(j.idle)
+	}
+}
+
+// wait waits until no request is in flight.
+func (j *journal) wait(ctx context.Context) error {
+	j.flightMu.Lock()
+	idle := j.idle
+	n := j.inFlight
+	j.flightMu.Unlock()
+	if n == 0 {
+		return nil
+	}
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (j *journal) add(r s3api.Record) {
@@ -50,6 +93,16 @@ func (s *Server) record(r s3api.Record) {
 // what a client did ("it retried three times").
 func (s *Server) Requests() []s3api.Record {
 	return s.journal.snapshot()
+}
+
+// WaitRequests waits until no S3 request is being served, or until ctx
+// ends, and returns ctx's error then. A request the server drops or holds
+// (a CloseConnection, ResetConnection or Hang fault) ends for the client
+// before the server has finished with it, so call WaitRequests before
+// reading Requests after such a fault. While a Hang holds a request whose
+// client has not given up, WaitRequests waits with it.
+func (s *Server) WaitRequests(ctx context.Context) error {
+	return s.journal.wait(ctx)
 }
 
 // ResetRequests empties the request journal.

@@ -215,7 +215,7 @@ func (s *Server) startRoles() (*roles, error) {
 		}
 		r.origin = faultroles.ThirdParty(origin, s.faults)
 	}
-	r.meta = faultroles.Metadata(r.meta, s.faults)
+	r.meta, r.data = faultroles.Metadata(r.meta, r.data, s.faults)
 	r.queue = faultroles.Queue(r.queue, s.faults)
 	return r, nil
 }

@@ -52,7 +52,9 @@ const (
 	// its ETag and checksums describe what the client sent.
 	KindCorruptStored Kind = "corrupt_stored"
 	// KindStaleRead (storage or metadata) serves the previous version of an
-	// object, or NoSuchKey if it had none.
+	// object: the one its last overwrite replaced or its delete removed,
+	// kept whether or not the rule existed then. An object written once
+	// and never deleted has none, and reads as NoSuchKey.
 	KindStaleRead Kind = "stale_read"
 )
 
@@ -271,5 +273,6 @@ func LoseWrite() Action { return Action{Kind: KindLoseWrite} }
 // CorruptStored stores a write with flipped bits.
 func CorruptStored() Action { return Action{Kind: KindCorruptStored} }
 
-// StaleRead serves the previous version of an object.
+// StaleRead serves the previous version of an object (see KindStaleRead):
+// write, overwrite, then add the rule, and reads see the first write.
 func StaleRead() Action { return Action{Kind: KindStaleRead} }

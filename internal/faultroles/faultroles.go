@@ -7,7 +7,6 @@ package faultroles
 import (
 	"context"
 	"io"
-	"sync"
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/faults"
@@ -19,19 +18,18 @@ import (
 
 // Metadata wraps a metadata role with the engine's metadata rules, and
 // applies storage rules that lose writes or serve stale reads: both choose
-// which record readers see, which only the metadata role can do.
-func Metadata(s backend.Records, e *faults.Engine) backend.Records {
-	return &faultyMetadata{Records: s, e: e, prev: make(map[objectRef]backend.Object)}
+// which record readers see, which only the metadata role can do. For stale
+// reads it keeps each object's previous version, and so wraps data, the
+// storage role, to keep that version's bytes: use the storage it returns.
+func Metadata(s backend.Records, data backend.Blobs, e *faults.Engine) (backend.Records, backend.Blobs) {
+	h := newHistory(data)
+	return &faultyMetadata{Records: s, e: e, h: h}, keptBlobs{Blobs: data, h: h}
 }
-
-type objectRef struct{ bucket, key string }
 
 type faultyMetadata struct {
 	backend.Records
 	e *faults.Engine
-
-	mu   sync.Mutex // guards prev
-	prev map[objectRef]backend.Object
+	h *history
 }
 
 func (m *faultyMetadata) role(ctx context.Context, op faults.RoleOp, bucket, key string) (faults.RoleEffect, error) {
@@ -66,7 +64,11 @@ func (m *faultyMetadata) DeleteBucket(ctx context.Context, name string) error {
 	if _, err := m.role(ctx, faults.MetadataDeleteBucket, name, ""); err != nil {
 		return err
 	}
-	return m.Records.DeleteBucket(ctx, name)
+	if err := m.Records.DeleteBucket(ctx, name); err != nil {
+		return err
+	}
+	m.h.forgetBucket(ctx, name)
+	return nil
 }
 
 func (m *faultyMetadata) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
@@ -75,9 +77,7 @@ func (m *faultyMetadata) GetObject(ctx context.Context, bucket, key string) (bac
 		return backend.Object{}, err
 	}
 	if eff.StaleRead {
-		m.mu.Lock()
-		prev, ok := m.prev[objectRef{bucket, key}]
-		m.mu.Unlock()
+		prev, ok := m.h.previous(bucket, key)
 		if !ok {
 			return backend.Object{}, backend.ErrObjectNotFound
 		}
@@ -86,9 +86,8 @@ func (m *faultyMetadata) GetObject(ctx context.Context, bucket, key string) (bac
 	return m.Records.GetObject(ctx, bucket, key)
 }
 
-// PutObject loses the write when a rule says so. While any stale-read rule
-// exists it keeps the replaced record (and, by not reporting it replaced,
-// its bytes) for stale reads to serve.
+// PutObject loses the write when a rule says so, and keeps the replaced
+// record for stale reads.
 func (m *faultyMetadata) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.Condition) (*backend.Object, error) {
 	eff, err := m.role(ctx, faults.MetadataPutObject, bucket, obj.Key)
 	if err != nil {
@@ -98,13 +97,10 @@ func (m *faultyMetadata) PutObject(ctx context.Context, bucket string, obj backe
 		return nil, metadata.ErrWriteLost
 	}
 	replaced, err := m.Records.PutObject(ctx, bucket, obj, cond)
-	if err != nil || replaced == nil || !m.e.HasAction(faults.KindStaleRead) {
-		return replaced, err
+	if err == nil && replaced != nil {
+		m.h.keep(ctx, bucket, obj.Key, *replaced)
 	}
-	m.mu.Lock()
-	m.prev[objectRef{bucket, obj.Key}] = *replaced
-	m.mu.Unlock()
-	return nil, nil
+	return replaced, err
 }
 
 func (m *faultyMetadata) DeleteObject(ctx context.Context, bucket, key string) (backend.Object, error) {
@@ -115,7 +111,11 @@ func (m *faultyMetadata) DeleteObject(ctx context.Context, bucket, key string) (
 	if eff.LoseWrite {
 		return backend.Object{}, backend.ErrObjectNotFound // deleting nothing succeeds silently
 	}
-	return m.Records.DeleteObject(ctx, bucket, key)
+	deleted, err := m.Records.DeleteObject(ctx, bucket, key)
+	if err == nil {
+		m.h.keep(ctx, bucket, key, deleted)
+	}
+	return deleted, err
 }
 
 func (m *faultyMetadata) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
@@ -147,13 +147,10 @@ func (m *faultyMetadata) CompleteUpload(ctx context.Context, bucket, id string, 
 		return nil, done, metadata.ErrWriteLost
 	}
 	replaced, done, err := m.Records.CompleteUpload(ctx, bucket, id, obj, cond)
-	if err != nil || replaced == nil || !m.e.HasAction(faults.KindStaleRead) {
-		return replaced, done, err
+	if err == nil && replaced != nil {
+		m.h.keep(ctx, bucket, obj.Key, *replaced)
 	}
-	m.mu.Lock()
-	m.prev[objectRef{bucket, obj.Key}] = *replaced
-	m.mu.Unlock()
-	return nil, done, nil
+	return replaced, done, err
 }
 
 func (m *faultyMetadata) GetUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {

@@ -1,0 +1,106 @@
+package faultroles
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/backend/memory"
+	"github.com/mocks3/mocks3/faults"
+)
+
+// deletes is a storage role that records its deletes.
+type deletes struct {
+	backend.Blobs
+	mu  sync.Mutex
+	ids []backend.BlobID
+}
+
+func (d *deletes) DeleteBlob(ctx context.Context, id backend.BlobID) error {
+	d.mu.Lock()
+	d.ids = append(d.ids, id)
+	d.mu.Unlock()
+	return d.Blobs.DeleteBlob(ctx, id)
+}
+
+func (d *deletes) deleted() []backend.BlobID {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.ids)
+}
+
+// TestPreviousVersionKept: each object's previous version, and its bytes,
+// stay for stale reads until a newer version takes its place; then its
+// bytes go as the cleanup asked.
+func TestPreviousVersionKept(t *testing.T) {
+	ctx := context.Background()
+	b := memory.New()
+	raw := &deletes{Blobs: b}
+	e := faults.NewEngine(faults.Config{})
+	meta, data := Metadata(b, raw, e)
+	if err := meta.CreateBucket(ctx, backend.Bucket{Name: "bkt"}); err != nil {
+		t.Fatal(err)
+	}
+	// put writes a version of k and does what the gateway does with the
+	// one it replaced: delete its bytes.
+	put := func(v string) backend.BlobID {
+		id, n, err := data.WriteBlob(ctx, strings.NewReader(v), int64(len(v)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		replaced, err := meta.PutObject(ctx, "bkt", backend.Object{Key: "k", Size: n, ETag: `"` + v + `"`, Parts: []backend.Part{{Number: 1, Size: n, Blob: id}}}, backend.Condition{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if replaced != nil {
+			if err := data.DeleteBlob(ctx, replaced.Parts[0].Blob); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return id
+	}
+	v1 := put("v1")
+	v2 := put("v2")
+	if got := raw.deleted(); len(got) != 0 {
+		t.Errorf("after one overwrite, storage deleted %q, want v1's bytes kept", got)
+	}
+	if _, err := e.Add(faults.Rule{Service: faults.Storage, Action: faults.StaleRead()}); err != nil {
+		t.Fatal(err)
+	}
+	obj, err := meta.GetObject(ctx, "bkt", "k")
+	if err != nil || obj.ETag != `"v1"` {
+		t.Fatalf("stale GetObject = %+v, %v; want v1", obj, err)
+	}
+	if _, err := data.OpenBlob(ctx, obj.Parts[0].Blob); err != nil {
+		t.Errorf("OpenBlob(v1's bytes) = %v, want them kept", err)
+	}
+	put("v3")
+	if got := raw.deleted(); !slices.Equal(got, []backend.BlobID{v1}) {
+		t.Errorf("after a second overwrite, storage deleted %q, want v1's bytes %q", got, v1)
+	}
+	if obj, err := meta.GetObject(ctx, "bkt", "k"); err != nil || obj.ETag != `"v2"` {
+		t.Errorf("stale GetObject = %+v, %v; want v2", obj, err)
+	}
+
+	// A deleted object is the previous version too; a deleted bucket
+	// keeps none, and their bytes go.
+	deleted, err := meta.DeleteObject(ctx, "bkt", "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := data.DeleteBlob(ctx, deleted.Parts[0].Blob); err != nil {
+		t.Fatal(err)
+	}
+	if obj, err := meta.GetObject(ctx, "bkt", "k"); err != nil || obj.ETag != `"v3"` {
+		t.Errorf("stale GetObject after DeleteObject = %+v, %v; want v3", obj, err)
+	}
+	if err := meta.DeleteBucket(ctx, "bkt"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := raw.deleted(), []backend.BlobID{v1, v2, deleted.Parts[0].Blob}; !slices.Equal(got, want) {
+		t.Errorf("after DeleteBucket, storage deleted %q, want every version's bytes %q", got, want)
+	}
+}
