@@ -39,7 +39,9 @@
 // Faults returns the server's fault engine (package faults): rules that make
 // S3 throttle, fail, stall, drop or reset connections, truncate, corrupt or
 // slow bodies, and lose, corrupt or go back on stored data. Requests returns
-// the request journal, so a test can assert what its client did. With
+// the request journal, so a test can assert what its client did; after a
+// fault that drops or holds a request, WaitRequests waits for it to be
+// journaled. With
 // WithInMemoryTransport a whole test can run inside a testing/synctest
 // bubble, where delays and retries cost no wall time.
 //

@@ -89,8 +89,8 @@ func (s *Server) record(r s3api.Record) {
 
 // Requests returns the request journal: every S3 request the server served,
 // oldest first, with its operation, status, size, duration, SDK attempt
-// number and the fault rules that triggered for it. Tests use it to assert
-// what a client did ("it retried three times").
+// number and the IDs of the fault rules that triggered for it. Tests use it
+// to assert what a client did ("it retried three times").
 func (s *Server) Requests() []s3api.Record {
 	return s.journal.snapshot()
 }
