@@ -56,8 +56,8 @@ const (
 	StorageDelete RoleOp = "Delete"
 
 	// Metadata: buckets, object records and multipart uploads. An S3 write
-	// (PutObject, CopyObject, CompleteMultipartUpload) ends in
-	// MetadataPutObject, the call that makes the object visible.
+	// ends in the call that makes the object visible: MetadataPutObject
+	// (PutObject, CopyObject) or MetadataCompleteUpload.
 	MetadataCreateBucket RoleOp = "CreateBucket"
 	MetadataGetBucket    RoleOp = "GetBucket"
 	MetadataListBuckets  RoleOp = "ListBuckets"
@@ -67,10 +67,12 @@ const (
 	MetadataDeleteObject RoleOp = "DeleteObject"
 	MetadataListObjects  RoleOp = "ListObjects"
 	MetadataCreateUpload RoleOp = "CreateUpload"
-	MetadataGetUpload    RoleOp = "GetUpload"
-	MetadataPutPart      RoleOp = "PutPart"
-	MetadataDeleteUpload RoleOp = "DeleteUpload"
-	MetadataListUploads  RoleOp = "ListUploads"
+	// MetadataCompleteUpload stores a multipart object and ends its upload.
+	MetadataCompleteUpload RoleOp = "CompleteUpload"
+	MetadataGetUpload      RoleOp = "GetUpload"
+	MetadataPutPart        RoleOp = "PutPart"
+	MetadataDeleteUpload   RoleOp = "DeleteUpload"
+	MetadataListUploads    RoleOp = "ListUploads"
 
 	// Queue: asynchronous tasks (backfill, cleanup, replication).
 	QueueEnqueue RoleOp = "Enqueue"
@@ -84,7 +86,7 @@ var roleOps = map[Service][]RoleOp{
 	Storage: {StorageWrite, StorageRead, StorageDelete},
 	Metadata: {MetadataCreateBucket, MetadataGetBucket, MetadataListBuckets, MetadataDeleteBucket,
 		MetadataGetObject, MetadataPutObject, MetadataDeleteObject, MetadataListObjects,
-		MetadataCreateUpload, MetadataGetUpload, MetadataPutPart, MetadataDeleteUpload, MetadataListUploads},
+		MetadataCreateUpload, MetadataCompleteUpload, MetadataGetUpload, MetadataPutPart, MetadataDeleteUpload, MetadataListUploads},
 	Queue:      {QueueEnqueue},
 	ThirdParty: {ThirdPartyFetch},
 }
@@ -98,9 +100,10 @@ func isRoleOp(service Service, op RoleOp) bool {
 // applies a storage rule's data action (lose_write, stale_read): a rule
 // on StorageRead serves stale reads through MetadataGetObject.
 var storageOpOf = map[RoleOp]RoleOp{
-	MetadataPutObject:    StorageWrite,
-	MetadataGetObject:    StorageRead,
-	MetadataDeleteObject: StorageDelete,
+	MetadataPutObject:      StorageWrite,
+	MetadataCompleteUpload: StorageWrite,
+	MetadataGetObject:      StorageRead,
+	MetadataDeleteObject:   StorageDelete,
 }
 
 // Call describes one role call for Role.
@@ -192,7 +195,7 @@ func applies(k Kind, service Service, op RoleOp) bool {
 	case KindCorruptStored:
 		return service == Storage && op == StorageWrite
 	case KindLoseWrite:
-		return service == Metadata && (op == MetadataPutObject || op == MetadataDeleteObject)
+		return service == Metadata && (op == MetadataPutObject || op == MetadataCompleteUpload || op == MetadataDeleteObject)
 	case KindStaleRead:
 		return service == Metadata && op == MetadataGetObject
 	}

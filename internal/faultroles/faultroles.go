@@ -135,7 +135,7 @@ func (m *faultyMetadata) CreateUpload(ctx context.Context, u backend.Upload) err
 // CompleteUpload loses the write as PutObject does: the upload is gone and
 // the object was never stored.
 func (m *faultyMetadata) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond backend.Condition) (*backend.Object, backend.Upload, error) {
-	eff, err := m.role(ctx, "CompleteUpload", bucket, obj.Key)
+	eff, err := m.role(ctx, faults.MetadataCompleteUpload, bucket, obj.Key)
 	if err != nil {
 		return nil, backend.Upload{}, err
 	}
