@@ -71,6 +71,7 @@ func TestOperationNamesChecked(t *testing.T) {
 		{"role_operation on the gateway", Rule{RoleOp: StorageWrite}, []string{`role_operation: "Write": the gateway has no role operations`}},
 		{"role_operation of another role", Rule{Service: Metadata, RoleOp: StorageWrite}, []string{`role_operation: "Write" is not an operation of the metadata role`, "CreateBucket, GetBucket"}},
 		{"role_operation miscased", Rule{Service: Storage, RoleOp: "write"}, []string{`did you mean "Write"?`}},
+		{"role op in both fields", Rule{Service: Storage, RoleOp: StorageRead, Operation: "Write"}, []string{`operation: "Write" is not an S3 operation; with role_operation set`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -228,6 +228,9 @@ func (r *Rule) validateOps() error {
 		}
 		return fmt.Errorf("operation: unknown operation %q%s (want one of %s)", op, didYouMean(string(op), valid), strings.Join(valid, ", "))
 	}
+	if r.RoleOp != "" && r.Operation != "" && !slices.Contains(s3api.Operations(), r.Operation) {
+		return fmt.Errorf("operation: %q is not an S3 operation; with role_operation set, operation names the S3 operation the call serves", r.Operation)
+	}
 	if op := r.RoleOp; op != "" && !isRoleOp(r.Service, op) {
 		if r.Service == Gateway {
 			return fmt.Errorf("role_operation: %q: the gateway has no role operations; set the service to the role the operation belongs to", op)
