@@ -16,37 +16,48 @@ import (
 // fault trace is filled from several goroutines at once: run with -race.
 // Each PUT's journal record names the rule once per node.
 func TestFaultTraceReplicatedWrites(t *testing.T) {
-	const nodes, puts = 2, 8
-	srv := mocks3.New(t, mocks3.WithBucket("bkt"), mocks3.WithStorageNodes(nodes))
-	srv.Faults().AddT(t,
-		faults.Rule{Name: "slow-write", Service: faults.Storage, RoleOp: faults.StorageWrite, Action: faults.Delay(0)},
-		faults.Rule{Name: "slow-gateway", Operation: s3api.OpPutObject, Action: faults.Delay(0)},
-	)
-	c := srv.Client()
-	var wg sync.WaitGroup
-	for i := range puts {
-		wg.Go(func() {
-			if err := putBody(t.Context(), c, "bkt", fmt.Sprintf("k%d", i), []byte("v")); err != nil {
-				t.Errorf("PutObject(k%d) = %v", i, err)
+	const puts = 8
+	for _, tt := range []struct {
+		name  string
+		nodes int
+		opts  []mocks3.Option
+	}{
+		{"embedded/2 nodes", 2, nil},
+		{"embedded/3 nodes", 3, nil},
+		{"stack/2 nodes", 2, []mocks3.Option{mocks3.WithStack()}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := mocks3.New(t, append(tt.opts, mocks3.WithBucket("bkt"), mocks3.WithStorageNodes(tt.nodes))...)
+			hs := srv.Faults().AddT(t,
+				faults.Rule{Name: "slow-write", Service: faults.Storage, RoleOp: faults.StorageWrite, Action: faults.Delay(0)},
+				faults.Rule{Name: "slow-gateway", Operation: s3api.OpPutObject, Action: faults.Delay(0)},
+			)
+			c := srv.Client()
+			var wg sync.WaitGroup
+			for i := range puts {
+				wg.Go(func() {
+					if err := putBody(t.Context(), c, "bkt", fmt.Sprintf("k%d", i), []byte("v")); err != nil {
+						t.Errorf("PutObject(k%d) = %v", i, err)
+					}
+				})
+			}
+			wg.Wait()
+
+			// The gateway rule fires first, then the storage rule once per node.
+			want := append([]string{hs[1].ID()}, slices.Repeat([]string{hs[0].ID()}, tt.nodes)...)
+			var n int
+			for _, rec := range srv.Requests() {
+				if rec.Operation != s3api.OpPutObject {
+					continue
+				}
+				n++
+				if !slices.Equal(rec.Faults, want) {
+					t.Errorf("PutObject(%s) journal faults = %q, want %q", rec.Key, rec.Faults, want)
+				}
+			}
+			if n != puts {
+				t.Errorf("journal has %d PutObject records, want %d", n, puts)
 			}
 		})
-	}
-	wg.Wait()
-
-	var n int
-	for _, rec := range srv.Requests() {
-		if rec.Operation != s3api.OpPutObject {
-			continue
-		}
-		n++
-		got := slices.Clone(rec.Faults)
-		slices.Sort(got)
-		want := []string{"rule-1", "rule-1", "rule-2"}
-		if !slices.Equal(got, want) {
-			t.Errorf("PutObject(%s) journal faults = %q, want %q (the storage rule once per node, the gateway rule once)", rec.Key, got, want)
-		}
-	}
-	if n != puts {
-		t.Errorf("journal has %d PutObject records, want %d", n, puts)
 	}
 }
