@@ -215,7 +215,9 @@ func (s *Server) startRoles() (*roles, error) {
 		}
 		r.origin = faultroles.ThirdParty(origin, s.faults)
 	}
-	r.meta, r.data = faultroles.Metadata(r.meta, r.data, s.faults)
+	var release func()
+	r.meta, r.data, release = faultroles.Metadata(r.meta, r.data, s.faults)
+	s.onClose(release)
 	r.queue = faultroles.Queue(r.queue, s.faults)
 	return r, nil
 }

@@ -20,10 +20,12 @@ import (
 // applies storage rules that lose writes or serve stale reads: both choose
 // which record readers see, which only the metadata role can do. For stale
 // reads it keeps each object's previous version, and so wraps data, the
-// storage role, to keep that version's bytes: use the storage it returns.
-func Metadata(s backend.Records, data backend.Blobs, e *faults.Engine) (backend.Records, backend.Blobs) {
+// storage role, to keep that version's bytes: use the storage it returns,
+// and call release when the roles close (before data does) to delete the
+// bytes it kept.
+func Metadata(s backend.Records, data backend.Blobs, e *faults.Engine) (_ backend.Records, _ backend.Blobs, release func()) {
 	h := newHistory(data)
-	return &faultyMetadata{Records: s, e: e, h: h}, keptBlobs{Blobs: data, h: h}
+	return &faultyMetadata{Records: s, e: e, h: h}, keptBlobs{Blobs: data, h: h}, h.close
 }
 
 type faultyMetadata struct {

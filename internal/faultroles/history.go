@@ -13,8 +13,8 @@ import (
 // whenever the rule is added: tests arrange data first and inject faults
 // after. The version's bytes must outlive the cleanup its replacement
 // scheduled, so keptBlobs puts off deleting a blob a kept version uses
-// until a newer version takes that version's place. One version per key
-// is kept, for the server's life.
+// until a newer version takes that version's place, or the server closes.
+// One version per key is kept.
 type history struct {
 	data backend.Blobs // deletes what keptBlobs put off
 
@@ -69,6 +69,22 @@ func (h *history) forgetBucket(ctx context.Context, bucket string) {
 	}
 	h.mu.Unlock()
 	h.delete(ctx, release)
+}
+
+// close drops every kept version and carries out the deletes put off for
+// them, so that a server on a directory leaves no blob behind that no
+// record uses.
+func (h *history) close() {
+	h.mu.Lock()
+	var due []backend.BlobID
+	for id := range h.deferred {
+		due = append(due, id)
+	}
+	clear(h.prev)
+	clear(h.pinned)
+	clear(h.deferred)
+	h.mu.Unlock()
+	h.delete(context.Background(), due)
 }
 
 // unpinLocked releases obj's blobs and returns those whose delete was put

@@ -40,7 +40,7 @@ func TestPreviousVersionKept(t *testing.T) {
 	b := memory.New()
 	raw := &deletes{Blobs: b}
 	e := faults.NewEngine(faults.Config{})
-	meta, data := Metadata(b, raw, e)
+	meta, data, _ := Metadata(b, raw, e)
 	if err := meta.CreateBucket(ctx, backend.Bucket{Name: "bkt"}); err != nil {
 		t.Fatal(err)
 	}
@@ -102,5 +102,42 @@ func TestPreviousVersionKept(t *testing.T) {
 	}
 	if got, want := raw.deleted(), []backend.BlobID{v1, v2, deleted.Parts[0].Blob}; !slices.Equal(got, want) {
 		t.Errorf("after DeleteBucket, storage deleted %q, want every version's bytes %q", got, want)
+	}
+}
+
+// TestReleaseDeletesKeptBytes: closing deletes the bytes kept for stale
+// reads, so a directory keeps no blob that no record uses.
+func TestReleaseDeletesKeptBytes(t *testing.T) {
+	ctx := context.Background()
+	b := memory.New()
+	raw := &deletes{Blobs: b}
+	meta, data, release := Metadata(b, raw, faults.NewEngine(faults.Config{}))
+	if err := meta.CreateBucket(ctx, backend.Bucket{Name: "bkt"}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []backend.BlobID
+	for _, v := range []string{"v1", "v2"} {
+		id, n, err := data.WriteBlob(ctx, strings.NewReader(v), 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+		replaced, err := meta.PutObject(ctx, "bkt", backend.Object{Key: "k", Size: n, Parts: []backend.Part{{Number: 1, Size: n, Blob: id}}}, backend.Condition{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if replaced != nil {
+			data.DeleteBlob(ctx, replaced.Parts[0].Blob)
+		}
+	}
+	if got := raw.deleted(); len(got) != 0 {
+		t.Fatalf("storage deleted %q before release, want v1's bytes kept", got)
+	}
+	release()
+	if got := raw.deleted(); !slices.Equal(got, ids[:1]) {
+		t.Errorf("after release, storage deleted %q, want v1's bytes %q", got, ids[:1])
+	}
+	if _, err := b.OpenBlob(ctx, ids[0]); err == nil {
+		t.Errorf("v1's bytes still stored after release")
 	}
 }
