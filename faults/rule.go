@@ -83,8 +83,11 @@ type Rule struct {
 	// MetadataGetObject); only role services have them. As in the seed's
 	// JSON, where "operation" names both, an Operation that names one of
 	// the role's operations ("Write" on the storage service) means that
-	// role operation.
+	// role operation. A storage rule that loses writes or serves stale
+	// reads acts in the metadata call that applies it, and there still
+	// matches StorageWrite or StorageRead.
 	RoleOp RoleOp
+
 	Method string // HTTP method
 	Bucket string // glob: * matches any run of characters, ? one
 	Key    string // glob, as Bucket; * also crosses "/"
