@@ -401,7 +401,8 @@ func WithAdminToken(token string) Option {
 // known, as soon as it outgrows the room left), where without one the
 // process would die of running out of memory. The bytes of deleted and
 // overwritten objects are freed by the queue, within moments (WaitIdle
-// waits for it). New and NewServer set no limit; cmd/mocks3 sets half the
+// waits for it); so, under a limit, a stale-read fault serves the previous
+// version only of objects overwritten while a stale-read rule existed. New and NewServer set no limit; cmd/mocks3 sets half the
 // machine's memory. It has no effect with WithDir or WithBackend.
 func WithMemoryLimit(bytes int64) Option {
 	return optionFunc(func(c *config) error {

@@ -216,7 +216,7 @@ func (s *Server) startRoles() (*roles, error) {
 		r.origin = faultroles.ThirdParty(origin, s.faults)
 	}
 	var release func()
-	r.meta, r.data, release = faultroles.Metadata(r.meta, r.data, s.faults)
+	r.meta, r.data, release = faultroles.Metadata(r.meta, r.data, s.faults, s.cfg.memoryLimit == 0)
 	s.onClose(release)
 	r.queue = faultroles.Queue(r.queue, s.faults)
 	return r, nil

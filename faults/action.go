@@ -53,8 +53,10 @@ const (
 	KindCorruptStored Kind = "corrupt_stored"
 	// KindStaleRead (storage or metadata) serves the previous version of an
 	// object: the one its last overwrite replaced or its delete removed,
-	// kept whether or not the rule existed then. An object written once
-	// and never deleted has none, and reads as NoSuchKey.
+	// kept whether or not the rule existed then (under mocks3's
+	// WithMemoryLimit, which frees overwritten bytes at once, only if a
+	// stale-read rule existed then). An object written once and never
+	// deleted has none, and reads as NoSuchKey.
 	KindStaleRead Kind = "stale_read"
 )
 

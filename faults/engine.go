@@ -462,3 +462,19 @@ func (e *Engine) evaluate(req *Request, only func(Kind) bool) []fired {
 	}
 	return out
 }
+
+// HasAction reports whether any rule, enabled or not, has an action of
+// kind k.
+func (e *Engine) HasAction(k Kind) bool {
+	if e.active.Load() == 0 {
+		return false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, en := range e.rules {
+		if en.rule.Action.Kind == k {
+			return true
+		}
+	}
+	return false
+}

@@ -22,16 +22,29 @@ import (
 // reads it keeps each object's previous version, and so wraps data, the
 // storage role, to keep that version's bytes: use the storage it returns,
 // and call release when the roles close (before data does) to delete the
-// bytes it kept.
-func Metadata(s backend.Records, data backend.Blobs, e *faults.Engine) (_ backend.Records, _ backend.Blobs, release func()) {
+// bytes it kept. With keepAlways false (a server under a memory limit,
+// which must free overwritten bytes at once) it keeps them only while a
+// stale-read rule exists.
+func Metadata(s backend.Records, data backend.Blobs, e *faults.Engine, keepAlways bool) (_ backend.Records, _ backend.Blobs, release func()) {
 	h := newHistory(data)
-	return &faultyMetadata{Records: s, e: e, h: h}, keptBlobs{Blobs: data, h: h}, h.close
+	return &faultyMetadata{Records: s, e: e, h: h, keepAlways: keepAlways}, keptBlobs{Blobs: data, h: h}, h.close
 }
 
 type faultyMetadata struct {
 	backend.Records
-	e *faults.Engine
-	h *history
+	e          *faults.Engine
+	h          *history
+	keepAlways bool
+}
+
+// remember keeps obj, which a write replaced or a delete removed, as the
+// previous version of bucket/key.
+func (m *faultyMetadata) remember(ctx context.Context, bucket, key string, obj backend.Object) {
+	if m.keepAlways || m.e.HasAction(faults.KindStaleRead) {
+		m.h.keep(ctx, bucket, key, obj)
+		return
+	}
+	m.h.forget(ctx, bucket, key)
 }
 
 func (m *faultyMetadata) role(ctx context.Context, op faults.RoleOp, bucket, key string) (faults.RoleEffect, error) {
@@ -100,7 +113,7 @@ func (m *faultyMetadata) PutObject(ctx context.Context, bucket string, obj backe
 	}
 	replaced, err := m.Records.PutObject(ctx, bucket, obj, cond)
 	if err == nil && replaced != nil {
-		m.h.keep(ctx, bucket, obj.Key, *replaced)
+		m.remember(ctx, bucket, obj.Key, *replaced)
 	}
 	return replaced, err
 }
@@ -115,7 +128,7 @@ func (m *faultyMetadata) DeleteObject(ctx context.Context, bucket, key string) (
 	}
 	deleted, err := m.Records.DeleteObject(ctx, bucket, key)
 	if err == nil {
-		m.h.keep(ctx, bucket, key, deleted)
+		m.remember(ctx, bucket, key, deleted)
 	}
 	return deleted, err
 }
@@ -150,7 +163,7 @@ func (m *faultyMetadata) CompleteUpload(ctx context.Context, bucket, id string, 
 	}
 	replaced, done, err := m.Records.CompleteUpload(ctx, bucket, id, obj, cond)
 	if err == nil && replaced != nil {
-		m.h.keep(ctx, bucket, obj.Key, *replaced)
+		m.remember(ctx, bucket, obj.Key, *replaced)
 	}
 	return replaced, done, err
 }

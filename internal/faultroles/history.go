@@ -57,6 +57,21 @@ func (h *history) keep(ctx context.Context, bucket, key string, obj backend.Obje
 	h.delete(ctx, release)
 }
 
+// forget drops the kept version of bucket/key, carrying out its put-off
+// deletes.
+func (h *history) forget(ctx context.Context, bucket, key string) {
+	h.mu.Lock()
+	ref := objectRef{bucket, key}
+	old, had := h.prev[ref]
+	delete(h.prev, ref)
+	var release []backend.BlobID
+	if had {
+		release = h.unpinLocked(old)
+	}
+	h.mu.Unlock()
+	h.delete(ctx, release)
+}
+
 // forgetBucket drops the kept versions of a deleted bucket.
 func (h *history) forgetBucket(ctx context.Context, bucket string) {
 	h.mu.Lock()

@@ -40,7 +40,7 @@ func TestPreviousVersionKept(t *testing.T) {
 	b := memory.New()
 	raw := &deletes{Blobs: b}
 	e := faults.NewEngine(faults.Config{})
-	meta, data, _ := Metadata(b, raw, e)
+	meta, data, _ := Metadata(b, raw, e, true)
 	if err := meta.CreateBucket(ctx, backend.Bucket{Name: "bkt"}); err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestReleaseDeletesKeptBytes(t *testing.T) {
 	ctx := context.Background()
 	b := memory.New()
 	raw := &deletes{Blobs: b}
-	meta, data, release := Metadata(b, raw, faults.NewEngine(faults.Config{}))
+	meta, data, release := Metadata(b, raw, faults.NewEngine(faults.Config{}), true)
 	if err := meta.CreateBucket(ctx, backend.Bucket{Name: "bkt"}); err != nil {
 		t.Fatal(err)
 	}
@@ -139,5 +139,51 @@ func TestReleaseDeletesKeptBytes(t *testing.T) {
 	}
 	if _, err := b.OpenBlob(ctx, ids[0]); err == nil {
 		t.Errorf("v1's bytes still stored after release")
+	}
+}
+
+// TestKeepOnlyWhileArmed: a server under a memory limit frees overwritten
+// bytes at once, keeping previous versions only while a stale-read rule
+// exists, and lets go of them once it is gone.
+func TestKeepOnlyWhileArmed(t *testing.T) {
+	ctx := context.Background()
+	b := memory.New()
+	raw := &deletes{Blobs: b}
+	e := faults.NewEngine(faults.Config{})
+	meta, data, _ := Metadata(b, raw, e, false)
+	if err := meta.CreateBucket(ctx, backend.Bucket{Name: "bkt"}); err != nil {
+		t.Fatal(err)
+	}
+	put := func(v string) backend.BlobID {
+		id, n, err := data.WriteBlob(ctx, strings.NewReader(v), int64(len(v)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		replaced, err := meta.PutObject(ctx, "bkt", backend.Object{Key: "k", Size: n, ETag: `"` + v + `"`, Parts: []backend.Part{{Number: 1, Size: n, Blob: id}}}, backend.Condition{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if replaced != nil {
+			data.DeleteBlob(ctx, replaced.Parts[0].Blob)
+		}
+		return id
+	}
+	v1 := put("v1")
+	v2 := put("v2")
+	if got := raw.deleted(); !slices.Equal(got, []backend.BlobID{v1}) {
+		t.Errorf("unarmed overwrite deleted %q, want v1's bytes %q at once", got, v1)
+	}
+	h, err := e.Add(faults.Rule{Service: faults.Storage, Action: faults.StaleRead()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put("v3")
+	if obj, err := meta.GetObject(ctx, "bkt", "k"); err != nil || obj.ETag != `"v2"` {
+		t.Errorf("armed stale GetObject = %+v, %v; want v2", obj, err)
+	}
+	h.Remove()
+	put("v4")
+	if got, want := raw.deleted(), []backend.BlobID{v1, v2}; !slices.Equal(got[:min(len(got), 2)], want) || len(got) != 3 {
+		t.Errorf("after the rule went, storage deleted %q, want v1, v2 and v3's bytes", got)
 	}
 }
