@@ -1,25 +1,17 @@
 package metadata
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/rpc"
 )
 
 // maxRequestBody bounds a request body. A record with 10,000 parts and 2 KB
 // of user metadata is about 3 MB.
 const maxRequestBody = 32 << 20
-
-// maxErrorBody bounds how much of an error response the client reads.
-const maxErrorBody = 64 << 10
 
 // Method names, which are also the endpoints' last path element.
 const (
@@ -54,60 +46,32 @@ type request struct {
 	Part         *backend.Part     `json:"part,omitempty"`          // PutPart
 }
 
-// errorBody is the JSON body of an error response.
-type errorBody struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+// Codes of the wire protocol that are not sentinels.
+const codeNoMethod = "UnknownMethod"
+
+// protocol is the service's wire protocol. Statuses follow S3's
+// (NoSuchBucket, NoSuchKey and NoSuchUpload are all 404): the code, not the
+// status, tells sentinels apart.
+var protocol = &rpc.Protocol{
+	Service: "metadata",
+	Sentinels: []rpc.Sentinel{
+		{Err: backend.ErrBucketNotFound, Status: http.StatusNotFound, Code: "BucketNotFound"},
+		{Err: backend.ErrObjectNotFound, Status: http.StatusNotFound, Code: "ObjectNotFound"},
+		{Err: backend.ErrUploadNotFound, Status: http.StatusNotFound, Code: "UploadNotFound"},
+		{Err: backend.ErrBucketExists, Status: http.StatusConflict, Code: "BucketExists"},
+		{Err: backend.ErrBucketNotEmpty, Status: http.StatusConflict, Code: "BucketNotEmpty"},
+		{Err: backend.ErrUploadExists, Status: http.StatusConflict, Code: "UploadExists"},
+		{Err: backend.ErrUploadChanged, Status: http.StatusConflict, Code: "UploadChanged"},
+		{Err: backend.ErrPreconditionFailed, Status: http.StatusPreconditionFailed, Code: "PreconditionFailed"},
+		{Err: ErrWriteLost, Status: http.StatusInternalServerError, Code: "WriteLost"},
+		{Err: backend.ErrClosed, Status: http.StatusServiceUnavailable, Code: "Closed"},
+	},
 }
 
-// Error codes of the wire protocol that are not sentinels.
-const (
-	codeInternal   = "InternalError"
-	codeBadRequest = "BadRequest"
-	codeNoMethod   = "UnknownMethod"
-)
-
-// errorTable maps the errors that cross the wire as themselves to a status
-// and a code. Statuses follow S3's (NoSuchBucket, NoSuchKey and NoSuchUpload
-// are all 404): the code, not the status, tells sentinels apart.
-var errorTable = [...]struct {
-	err    error
-	status int
-	code   string
-}{
-	{backend.ErrBucketNotFound, http.StatusNotFound, "BucketNotFound"},
-	{backend.ErrObjectNotFound, http.StatusNotFound, "ObjectNotFound"},
-	{backend.ErrUploadNotFound, http.StatusNotFound, "UploadNotFound"},
-	{backend.ErrBucketExists, http.StatusConflict, "BucketExists"},
-	{backend.ErrBucketNotEmpty, http.StatusConflict, "BucketNotEmpty"},
-	{backend.ErrUploadExists, http.StatusConflict, "UploadExists"},
-	{backend.ErrUploadChanged, http.StatusConflict, "UploadChanged"},
-	{backend.ErrPreconditionFailed, http.StatusPreconditionFailed, "PreconditionFailed"},
-	{ErrWriteLost, http.StatusInternalServerError, "WriteLost"},
-	{backend.ErrClosed, http.StatusServiceUnavailable, "Closed"},
-}
-
-// RemoteError is an error reported by a metadata service that is not one of
-// the sentinel errors the protocol carries: its message is the remote
+// RemoteError is an error reported by a metadata service that is not one
+// of the sentinel errors the protocol carries: its message is the remote
 // error's message, unchanged.
-type RemoteError struct {
-	Status  int    // HTTP status of the response
-	Code    string // "InternalError" for a Records error; empty if the body was not the protocol's
-	Message string
-}
-
-func (e *RemoteError) Error() string {
-	if e.Message != "" {
-		return e.Message
-	}
-	return fmt.Sprintf("metadata: remote service returned %d %s", e.Status, http.StatusText(e.Status))
-}
-
-// health is the body of GET /health.
-type health struct {
-	Status  string `json:"status"`
-	Service string `json:"service"`
-}
+type RemoteError = rpc.RemoteError
 
 // NewHandler returns an HTTP handler serving s, the metadata role's
 // service in stack mode; Client is its client.
@@ -144,9 +108,7 @@ type health struct {
 func NewHandler(s backend.Records) http.Handler {
 	h := &handler{s: s}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, health{Status: "healthy", Service: "metadata"})
-	})
+	mux.HandleFunc("GET /health", protocol.Health)
 	mux.HandleFunc("GET /v1/stats", h.stats)
 	mux.HandleFunc("POST /v1/{method}", h.call)
 	return mux
@@ -157,43 +119,36 @@ type handler struct{ s backend.Records }
 func (h *handler) stats(w http.ResponseWriter, r *http.Request) {
 	st, err := ComputeStats(r.Context(), h.s)
 	if err != nil {
-		writeError(w, err)
+		protocol.WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, st)
+	rpc.WriteJSON(w, http.StatusOK, st)
 }
 
 func (h *handler) call(w http.ResponseWriter, r *http.Request) {
 	method := r.PathValue("method")
 	var req request
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxRequestBody))
-	if err := dec.Decode(&req); err != nil {
-		writeJSON(w, http.StatusBadRequest, errorBody{codeBadRequest, "metadata: " + method + ": bad request body: " + err.Error()})
+	if !protocol.ReadJSON(w, r, &req, maxRequestBody) {
 		return
 	}
 	res, err := dispatch(r.Context(), h.s, method, &req)
 	switch {
 	case err != nil:
-		writeError(w, err)
+		protocol.WriteError(w, r, err)
 	case res == nil:
 		w.WriteHeader(http.StatusNoContent)
 	default:
-		writeJSON(w, http.StatusOK, res)
+		rpc.WriteJSON(w, http.StatusOK, res)
 	}
 }
-
-// errBadRequest and errNoMethod are dispatch's own errors.
-var (
-	errBadRequest = errors.New("bad request")
-	errNoMethod   = errors.New("unknown method")
-)
 
 // dispatch calls method on s. It returns a nil result for methods that
 // return only an error; PutObject and PutPart return a typed pointer, which
 // is never a nil interface.
 func dispatch(ctx context.Context, s backend.Records, method string, r *request) (any, error) {
 	missing := func(field string) error {
-		return fmt.Errorf("%w: metadata: %s needs %q", errBadRequest, method, field)
+		return &rpc.RemoteError{Status: http.StatusBadRequest, Code: rpc.CodeBadRequest,
+			Message: fmt.Sprintf("metadata: %s needs %q", method, field)}
 	}
 	switch method {
 	case mCreateBucket:
@@ -241,7 +196,8 @@ func dispatch(ctx context.Context, s backend.Records, method string, r *request)
 	case mListUploads:
 		return result(s.ListUploads(ctx, r.Bucket))
 	}
-	return nil, fmt.Errorf("%w: metadata: %q", errNoMethod, method)
+	return nil, &rpc.RemoteError{Status: http.StatusNotFound, Code: codeNoMethod,
+		Message: fmt.Sprintf("metadata: unknown method %q", method)}
 }
 
 // result boxes a Records result, dropping it on error.
@@ -252,36 +208,6 @@ func result[T any](v T, err error) (any, error) {
 	return v, nil
 }
 
-// writeError writes err as the protocol's error response.
-func writeError(w http.ResponseWriter, err error) {
-	for _, e := range errorTable {
-		if errors.Is(err, e.err) {
-			writeJSON(w, e.status, errorBody{e.code, err.Error()})
-			return
-		}
-	}
-	switch {
-	case errors.Is(err, errBadRequest):
-		writeJSON(w, http.StatusBadRequest, errorBody{codeBadRequest, err.Error()})
-	case errors.Is(err, errNoMethod):
-		writeJSON(w, http.StatusNotFound, errorBody{codeNoMethod, err.Error()})
-	default:
-		writeJSON(w, http.StatusInternalServerError, errorBody{codeInternal, err.Error()})
-	}
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		status = http.StatusInternalServerError
-		body, _ = json.Marshal(errorBody{codeInternal, "metadata: encoding the response: " + err.Error()})
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	w.Write(body)
-}
-
 // Client is a backend.Records served by a metadata service over HTTP (NewHandler).
 // Sentinel errors come back as themselves (errors.Is works); other errors
 // as a *RemoteError; transport failures, including ctx ending, as the
@@ -289,10 +215,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // A call whose context ends after the request was sent may or may not have
 // taken effect, as with any remote call. A Client is safe for concurrent
 // use.
-type Client struct {
-	base string
-	hc   *http.Client
-}
+type Client struct{ rpc *rpc.Client }
 
 var _ backend.Records = (*Client)(nil)
 
@@ -300,74 +223,12 @@ var _ backend.Records = (*Client)(nil)
 // "http://127.0.0.1:8081"), calling it with hc, or http.DefaultClient if hc
 // is nil.
 func NewClient(baseURL string, hc *http.Client) *Client {
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	return &Client{base: strings.TrimSuffix(baseURL, "/"), hc: hc}
-}
-
-// do sends an HTTP request and decodes a 200 response's body into out (if
-// non-nil); any other response becomes an error.
-func (c *Client) do(ctx context.Context, httpMethod, path, name string, body []byte, out any) error {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, httpMethod, c.base+path, rd)
-	if err != nil {
-		return fmt.Errorf("metadata: %s: %w", name, err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("metadata: %s: %w", name, err)
-	}
-	defer func() {
-		// Drain a little so the connection can be reused.
-		io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
-		resp.Body.Close()
-	}()
-	switch resp.StatusCode {
-	case http.StatusOK:
-		if out == nil {
-			return nil
-		}
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			return fmt.Errorf("metadata: %s: decoding the response: %w", name, err)
-		}
-		return nil
-	case http.StatusNoContent:
-		return nil
-	}
-	return decodeError(resp)
-}
-
-// decodeError turns an error response into the sentinel it names or a
-// *RemoteError.
-func decodeError(resp *http.Response) error {
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	var eb errorBody
-	if json.Unmarshal(data, &eb) != nil || eb.Code == "" {
-		msg := strings.TrimSpace(string(data))
-		return &RemoteError{Status: resp.StatusCode, Message: msg}
-	}
-	for _, e := range errorTable {
-		if eb.Code == e.code {
-			return e.err
-		}
-	}
-	return &RemoteError{Status: resp.StatusCode, Code: eb.Code, Message: eb.Message}
+	return &Client{protocol.NewClient(baseURL, hc)}
 }
 
 // call calls a Records method on the service.
 func (c *Client) call(ctx context.Context, method string, req *request, out any) error {
-	body, err := json.Marshal(req)
-	if err != nil {
-		return fmt.Errorf("metadata: %s: encoding the request: %w", method, err)
-	}
-	return c.do(ctx, http.MethodPost, "/v1/"+method, method, body, out)
+	return c.rpc.Call(ctx, method, http.MethodPost, "/v1/"+method, req, out)
 }
 
 // CreateBucket implements backend.Records.
@@ -493,20 +354,11 @@ func (c *Client) ListUploads(ctx context.Context, bucket string) ([]backend.Uplo
 // Stats returns the service's statistics (GET /v1/stats; see ComputeStats).
 func (c *Client) Stats(ctx context.Context) (Stats, error) {
 	var st Stats
-	if err := c.do(ctx, http.MethodGet, "/v1/stats", "Stats", nil, &st); err != nil {
+	if err := c.rpc.Call(ctx, "Stats", http.MethodGet, "/v1/stats", nil, &st); err != nil {
 		return Stats{}, err
 	}
 	return st, nil
 }
 
 // Health reports whether the service answers GET /health with 200.
-func (c *Client) Health(ctx context.Context) error {
-	var h health
-	if err := c.do(ctx, http.MethodGet, "/health", "Health", nil, &h); err != nil {
-		return err
-	}
-	if h.Status != "healthy" {
-		return fmt.Errorf("metadata: Health: status %q", h.Status)
-	}
-	return nil
-}
+func (c *Client) Health(ctx context.Context) error { return c.rpc.Health(ctx) }

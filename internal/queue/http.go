@@ -1,16 +1,14 @@
 package queue
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
+
+	"github.com/mocks3/mocks3/internal/rpc"
 )
 
 // The queue service's HTTP API (stack mode). Bodies are JSON; a Task is
@@ -34,13 +32,14 @@ import (
 // document, not object bytes).
 const maxRequestBody = 16 << 20
 
-const (
-	codeNoSuchTask    = "NoSuchTask"
-	codeQueueClosed   = "QueueClosed"
-	codeBadRequest    = "BadRequest"
-	codeInternalError = "InternalError"
-	codeRequestEnded  = "RequestEnded"
-)
+// protocol is the service's error envelope (see package rpc).
+var protocol = &rpc.Protocol{
+	Service: "queue",
+	Sentinels: []rpc.Sentinel{
+		{Err: ErrNoTask, Status: http.StatusNotFound, Code: "NoSuchTask"},
+		{Err: ErrClosed, Status: http.StatusServiceUnavailable, Code: "QueueClosed"},
+	},
+}
 
 type enqueueRequest struct {
 	Type    string `json:"type"`
@@ -53,11 +52,6 @@ type enqueueResponse struct {
 
 type nackRequest struct {
 	Reason string `json:"reason"`
-}
-
-type errorBody struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
 }
 
 // NewHandler returns the queue service's HTTP handler for q. A Dequeue
@@ -74,9 +68,7 @@ func NewHandler(q Queue) http.Handler {
 	mux.HandleFunc("POST /v1/wait-idle", h.waitIdle)
 	mux.HandleFunc("GET /v1/stats", h.stats)
 	mux.HandleFunc("GET /v1/dead-letters", h.deadLetters)
-	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "healthy", "service": "queue"})
-	})
+	mux.HandleFunc("GET /health", protocol.Health)
 	return mux
 }
 
@@ -86,19 +78,19 @@ type handler struct {
 
 func (h *handler) enqueue(w http.ResponseWriter, r *http.Request) {
 	var req enqueueRequest
-	if !readJSON(w, r, &req) {
+	if !protocol.ReadJSON(w, r, &req, maxRequestBody) {
 		return
 	}
 	if req.Type == "" {
-		writeError(w, http.StatusBadRequest, codeBadRequest, "queue: task type is empty")
+		rpc.WriteCode(w, http.StatusBadRequest, rpc.CodeBadRequest, "queue: task type is empty")
 		return
 	}
 	id, err := h.q.Enqueue(r.Context(), req.Type, req.Payload)
 	if err != nil {
-		writeErr(w, r, err)
+		protocol.WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, enqueueResponse{ID: id})
+	rpc.WriteJSON(w, http.StatusCreated, enqueueResponse{ID: id})
 }
 
 func (h *handler) dequeue(w http.ResponseWriter, r *http.Request) {
@@ -109,13 +101,13 @@ func (h *handler) dequeue(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
-		writeErr(w, r, err)
+		protocol.WriteError(w, r, err)
 		return
 	}
 	body, err := json.Marshal(t)
 	if err != nil {
 		h.giveBack(ctx, t.ID)
-		writeError(w, http.StatusInternalServerError, codeInternalError, fmt.Sprintf("queue: encoding task %s: %v", t.ID, err))
+		rpc.WriteCode(w, http.StatusInternalServerError, rpc.CodeInternal, fmt.Sprintf("queue: encoding task %s: %v", t.ID, err))
 		return
 	}
 	if ctx.Err() != nil {
@@ -145,7 +137,7 @@ func (h *handler) giveBack(ctx context.Context, id string) {
 
 func (h *handler) ack(w http.ResponseWriter, r *http.Request) {
 	if err := h.q.Ack(r.Context(), r.PathValue("id")); err != nil {
-		writeErr(w, r, err)
+		protocol.WriteError(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -153,11 +145,11 @@ func (h *handler) ack(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) nack(w http.ResponseWriter, r *http.Request) {
 	var req nackRequest
-	if !readJSON(w, r, &req) {
+	if !protocol.ReadJSON(w, r, &req, maxRequestBody) {
 		return
 	}
 	if err := h.q.Nack(r.Context(), r.PathValue("id"), req.Reason); err != nil {
-		writeErr(w, r, err)
+		protocol.WriteError(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -166,11 +158,11 @@ func (h *handler) nack(w http.ResponseWriter, r *http.Request) {
 func (h *handler) release(w http.ResponseWriter, r *http.Request) {
 	rel, ok := h.q.(Releaser)
 	if !ok {
-		writeError(w, http.StatusNotImplemented, "NotImplemented", "queue: this queue cannot release tasks")
+		rpc.WriteCode(w, http.StatusNotImplemented, "NotImplemented", "queue: this queue cannot release tasks")
 		return
 	}
 	if err := rel.Release(r.Context(), r.PathValue("id")); err != nil {
-		writeErr(w, r, err)
+		protocol.WriteError(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -178,7 +170,7 @@ func (h *handler) release(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) waitIdle(w http.ResponseWriter, r *http.Request) {
 	if err := h.q.WaitIdle(r.Context()); err != nil {
-		writeErr(w, r, err)
+		protocol.WriteError(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -187,83 +179,31 @@ func (h *handler) waitIdle(w http.ResponseWriter, r *http.Request) {
 func (h *handler) stats(w http.ResponseWriter, r *http.Request) {
 	st, err := h.q.Stats(r.Context())
 	if err != nil {
-		writeErr(w, r, err)
+		protocol.WriteError(w, r, err)
 		return
 	}
 	if st.ByType == nil {
 		st.ByType = map[string]TypeStats{}
 	}
-	writeJSON(w, http.StatusOK, st)
+	rpc.WriteJSON(w, http.StatusOK, st)
 }
 
 func (h *handler) deadLetters(w http.ResponseWriter, r *http.Request) {
 	ts, err := h.q.DeadLetters(r.Context())
 	if err != nil {
-		writeErr(w, r, err)
+		protocol.WriteError(w, r, err)
 		return
 	}
 	if ts == nil {
 		ts = []Task{}
 	}
-	writeJSON(w, http.StatusOK, ts)
-}
-
-// readJSON decodes the request body into v; on failure it writes a 400 and
-// returns false.
-func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxRequestBody))
-	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		writeError(w, http.StatusBadRequest, codeBadRequest, "queue: bad request body: "+err.Error())
-		return false
-	}
-	return true
-}
-
-// writeErr writes err with the status and code that the Client maps back.
-func writeErr(w http.ResponseWriter, r *http.Request, err error) {
-	var re *RemoteError
-	switch {
-	case errors.Is(err, ErrNoTask):
-		writeError(w, http.StatusNotFound, codeNoSuchTask, err.Error())
-	case errors.Is(err, ErrClosed):
-		writeError(w, http.StatusServiceUnavailable, codeQueueClosed, err.Error())
-	case errors.As(err, &re):
-		writeError(w, re.Status, re.Code, re.Message)
-	case r.Context().Err() != nil:
-		// Nobody reads this: the caller has gone.
-		writeError(w, http.StatusServiceUnavailable, codeRequestEnded, err.Error())
-	default:
-		writeError(w, http.StatusInternalServerError, codeInternalError, err.Error())
-	}
-}
-
-func writeError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, errorBody{Code: code, Message: msg})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		status = http.StatusInternalServerError
-		body, _ = json.Marshal(errorBody{Code: codeInternalError, Message: err.Error()})
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	w.Write(body)
+	rpc.WriteJSON(w, http.StatusOK, ts)
 }
 
 // RemoteError is an error reported by the queue service that has no
-// sentinel of its own (ErrClosed and ErrNoTask come back as themselves).
-type RemoteError struct {
-	Status  int    // HTTP status
-	Code    string // e.g. "InternalError", "BadRequest"
-	Message string
-}
-
-func (e *RemoteError) Error() string {
-	return fmt.Sprintf("queue: service answered %d %s: %s", e.Status, e.Code, e.Message)
-}
+// sentinel of its own (ErrClosed and ErrNoTask come back as errors that
+// errors.Is matches).
+type RemoteError = rpc.RemoteError
 
 // Client is a Queue that calls a queue service over HTTP.
 //
@@ -271,10 +211,7 @@ func (e *RemoteError) Error() string {
 // end with their context instead. A Dequeue whose context ends just as the
 // service hands out a task either returns the task (the lease is the
 // caller's) or leaves the service to release it.
-type Client struct {
-	base string
-	hc   *http.Client
-}
+type Client struct{ rpc *rpc.Client }
 
 var (
 	_ Queue    = (*Client)(nil)
@@ -284,10 +221,7 @@ var (
 // NewClient returns a Client for the queue service at baseURL (such as
 // "http://127.0.0.1:8083"), using hc (http.DefaultClient if nil).
 func NewClient(baseURL string, hc *http.Client) *Client {
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	return &Client{base: strings.TrimRight(baseURL, "/"), hc: hc}
+	return &Client{protocol.NewClient(baseURL, hc)}
 }
 
 // Enqueue implements Queue.
@@ -310,15 +244,13 @@ func (c *Client) Dequeue(ctx context.Context) (Task, error) {
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	stop := context.AfterFunc(ctx, cancel)
-	req, err := c.newRequest(rctx, http.MethodPost, "/v1/dequeue", nil)
-	if err != nil {
-		stop()
-		return Task{}, err
-	}
-	resp, err := c.hc.Do(req)
+	resp, err := c.rpc.Do(rctx, "Dequeue", http.MethodPost, "/v1/dequeue", nil)
 	stop()
 	if err != nil {
-		return Task{}, c.transportError(ctx, req, err)
+		if ctx.Err() != nil {
+			return Task{}, ctx.Err()
+		}
+		return Task{}, err
 	}
 	defer resp.Body.Close()
 	switch resp.StatusCode {
@@ -335,9 +267,9 @@ func (c *Client) Dequeue(ctx context.Context) (Task, error) {
 		if err := ctx.Err(); err != nil {
 			return Task{}, err
 		}
-		return Task{}, &RemoteError{Status: resp.StatusCode, Code: codeRequestEnded, Message: "dequeue ended without a task"}
+		return Task{}, &RemoteError{Status: resp.StatusCode, Code: rpc.CodeRequestEnded, Message: "dequeue ended without a task"}
 	default:
-		return Task{}, decodeError(resp)
+		return Task{}, fmt.Errorf("queue: Dequeue: unexpected %s", resp.Status)
 	}
 }
 
@@ -377,75 +309,7 @@ func (c *Client) DeadLetters(ctx context.Context) ([]Task, error) {
 	return ts, nil
 }
 
-func (c *Client) newRequest(ctx context.Context, method, path string, in any) (*http.Request, error) {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return nil, fmt.Errorf("queue: encoding request: %w", err)
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
-	if err != nil {
-		return nil, fmt.Errorf("queue: %w", err)
-	}
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	return req, nil
-}
-
-// call sends a request and decodes a 2xx JSON answer into out (if not nil).
+// call calls the service and decodes a 2xx JSON answer into out (if not nil).
 func (c *Client) call(ctx context.Context, method, path string, in, out any) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	req, err := c.newRequest(ctx, method, path, in)
-	if err != nil {
-		return err
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return c.transportError(ctx, req, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return decodeError(resp)
-	}
-	if out != nil {
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			return fmt.Errorf("queue: decoding %s %s answer: %w", method, path, err)
-		}
-	}
-	return nil
-}
-
-// transportError reports a failed round trip: ctx's own error if ctx has
-// ended, so callers can test it with errors.Is.
-func (c *Client) transportError(ctx context.Context, req *http.Request, err error) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return fmt.Errorf("queue: %s %s: %w", req.Method, req.URL.Path, err)
-}
-
-// decodeError maps an error answer back to ErrNoTask, ErrClosed or a
-// *RemoteError.
-func decodeError(resp *http.Response) error {
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	var eb errorBody
-	if json.Unmarshal(b, &eb) != nil || eb.Code == "" {
-		eb = errorBody{Code: http.StatusText(resp.StatusCode), Message: strings.TrimSpace(string(b))}
-	}
-	switch eb.Code {
-	case codeNoSuchTask:
-		return ErrNoTask
-	case codeQueueClosed:
-		return ErrClosed
-	}
-	return &RemoteError{Status: resp.StatusCode, Code: eb.Code, Message: eb.Message}
+	return c.rpc.Call(ctx, method+" "+path, method, path, in, out)
 }

@@ -185,8 +185,8 @@ func TestClientErrors(t *testing.T) {
 					}
 					continue
 				}
-				if err != tt.want {
-					t.Errorf("%s() = %v, want %v", name, err, tt.want)
+				if !errors.Is(err, tt.want) || err.Error() != tt.err.Error() {
+					t.Errorf("%s() = %v, want %v with the service's message %q", name, err, tt.want, tt.err)
 				}
 			}
 			// Release is not offered by this queue.

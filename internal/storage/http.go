@@ -28,16 +28,21 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/rpc"
 )
 
-// Error codes on the wire.
-const (
-	codeNotFound = "NoSuchBlob"     // backend.ErrBlobNotFound
-	codeClosed   = "StoreClosed"    // backend.ErrClosed
-	codeFull     = "StorageFull"    // backend.ErrInsufficientStorage
-	codeInternal = "InternalError"  // anything else
-	codeBadHint  = "InvalidRequest" // malformed size hint header
-)
+// protocol is the service's error envelope (see package rpc).
+var protocol = &rpc.Protocol{
+	Service: "storage",
+	Sentinels: []rpc.Sentinel{
+		{Err: backend.ErrBlobNotFound, Status: http.StatusNotFound, Code: "NoSuchBlob"},
+		{Err: backend.ErrClosed, Status: http.StatusServiceUnavailable, Code: "StoreClosed"},
+		{Err: backend.ErrInsufficientStorage, Status: http.StatusInsufficientStorage, Code: "StorageFull"},
+	},
+}
+
+// codeBadHint answers a malformed size hint header.
+const codeBadHint = "InvalidRequest"
 
 // sizeHintHeader carries Write's size hint. The client always streams the
 // body chunked, because a size hint may be wrong (it comes from client
@@ -56,9 +61,7 @@ func NewHandler(s backend.Blobs) http.Handler {
 	// {id...}: a lone {id} misroutes an ID of "/" (escaped %2F).
 	mux.HandleFunc("GET /v1/blobs/{id...}", h.read) // HEAD too
 	mux.HandleFunc("DELETE /v1/blobs/{id...}", h.delete)
-	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "healthy", "service": "storage"})
-	})
+	mux.HandleFunc("GET /health", protocol.Health)
 	return mux
 }
 
@@ -70,34 +73,28 @@ type writeResult struct {
 	Size int64          `json:"size"`
 }
 
-// errorBody is every error response.
-type errorBody struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
 func (h *handler) write(w http.ResponseWriter, r *http.Request) {
 	hint := r.ContentLength
 	if v := r.Header.Get(sizeHintHeader); hint < 0 && v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			writeJSON(w, http.StatusBadRequest, errorBody{codeBadHint, "storage: invalid " + sizeHintHeader + " header"})
+			rpc.WriteCode(w, http.StatusBadRequest, codeBadHint, "storage: invalid "+sizeHintHeader+" header")
 			return
 		}
 		hint = n
 	}
 	id, n, err := h.s.WriteBlob(r.Context(), r.Body, hint)
 	if err != nil {
-		writeError(w, err)
+		protocol.WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, writeResult{id, n})
+	rpc.WriteJSON(w, http.StatusCreated, writeResult{id, n})
 }
 
 func (h *handler) read(w http.ResponseWriter, r *http.Request) {
 	b, err := h.s.OpenBlob(r.Context(), backend.BlobID(r.PathValue("id")))
 	if err != nil {
-		writeError(w, err)
+		protocol.WriteError(w, r, err)
 		return
 	}
 	defer b.Close()
@@ -109,83 +106,18 @@ func (h *handler) read(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) delete(w http.ResponseWriter, r *http.Request) {
 	if err := h.s.DeleteBlob(r.Context(), backend.BlobID(r.PathValue("id"))); err != nil {
-		writeError(w, err)
+		protocol.WriteError(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// writeError answers err with its status and code; the message is err's,
-// so that the client's error reads the same.
-func writeError(w http.ResponseWriter, err error) {
-	status, code := http.StatusInternalServerError, codeInternal
-	var re *RemoteError
-	switch {
-	case errors.Is(err, backend.ErrBlobNotFound):
-		status, code = http.StatusNotFound, codeNotFound
-	case errors.Is(err, backend.ErrClosed):
-		status, code = http.StatusServiceUnavailable, codeClosed
-	case errors.Is(err, backend.ErrInsufficientStorage):
-		status, code = http.StatusInsufficientStorage, codeFull
-	case errors.As(err, &re) && re.Status >= 400:
-		// A handler in front of a Client passes a remote error on.
-		status, code = re.Status, re.Code
-	}
-	writeJSON(w, status, errorBody{code, err.Error()})
-}
-
-// RemoteError is an error a storage service answered. Its Error is the
-// message the service's backend.Blobs returned. errors.Is matches it against
-// backend.ErrBlobNotFound, backend.ErrClosed and
-// backend.ErrInsufficientStorage when its code says so.
-type RemoteError struct {
-	Status  int    // HTTP status
-	Code    string // error code, such as "NoSuchBlob"; empty if the body had none
-	Message string
-}
-
-func (e *RemoteError) Error() string {
-	if e.Message != "" {
-		return e.Message
-	}
-	return fmt.Sprintf("storage: remote error: %d %s", e.Status, e.Code)
-}
-
-// Unwrap returns the backend error the code stands for, or nil.
-func (e *RemoteError) Unwrap() error {
-	switch e.Code {
-	case codeNotFound:
-		return backend.ErrBlobNotFound
-	case codeClosed:
-		return backend.ErrClosed
-	case codeFull:
-		return backend.ErrInsufficientStorage
-	}
-	return nil
-}
-
-// readRemoteError turns an error response into a *RemoteError, and closes
-// its body.
-func readRemoteError(resp *http.Response) error {
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	e := &RemoteError{Status: resp.StatusCode}
-	var body errorBody
-	if json.Unmarshal(raw, &body) == nil && body.Code != "" {
-		e.Code, e.Message = body.Code, body.Message
-	} else if msg := strings.TrimSpace(string(raw)); msg != "" {
-		e.Message = fmt.Sprintf("storage: %s: %s", resp.Status, msg)
-	} else {
-		e.Message = "storage: " + resp.Status
-	}
-	return e
-}
+// RemoteError is an error a storage service answered that is not a
+// sentinel; backend.ErrBlobNotFound, backend.ErrClosed and
+// backend.ErrInsufficientStorage come back as errors that errors.Is matches
+// and that errors.As finds as a *RemoteError too. Its Error is the message the service's backend.Blobs
+// returned.
+type RemoteError = rpc.RemoteError
 
 // Client is a backend.Blobs served by a storage service over HTTP (NewHandler).
 // It is safe for concurrent use.
@@ -261,7 +193,7 @@ func (c *Client) WriteBlob(ctx context.Context, r io.Reader, sizeHint int64) (ba
 		return "", 0, callError(ctx, "write", "", err)
 	}
 	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
-		return "", 0, readRemoteError(resp)
+		return "", 0, protocol.DecodeError(resp)
 	}
 	var res writeResult
 	err = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&res)
@@ -378,7 +310,7 @@ func (c *Client) get(ctx context.Context, id backend.BlobID, off int64) (*http.R
 			resp.Body.Close()
 			return nil, fmt.Errorf("storage: read %q from %d: unexpected %s", id, off, resp.Status)
 		}
-		return nil, readRemoteError(resp)
+		return nil, protocol.DecodeError(resp)
 	}
 	if off >= 0 && !strings.HasPrefix(resp.Header.Get("Content-Range"), fmt.Sprintf("bytes %d-", off)) {
 		resp.Body.Close()
@@ -398,7 +330,7 @@ func (c *Client) head(ctx context.Context, id backend.BlobID) (int64, error) {
 		return 0, callError(ctx, "stat", id, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return 0, readRemoteError(resp)
+		return 0, protocol.DecodeError(resp)
 	}
 	resp.Body.Close()
 	if resp.ContentLength < 0 {
@@ -421,7 +353,7 @@ func (c *Client) DeleteBlob(ctx context.Context, id backend.BlobID) error {
 		return callError(ctx, "delete", id, err)
 	}
 	if resp.StatusCode/100 != 2 {
-		return readRemoteError(resp)
+		return protocol.DecodeError(resp)
 	}
 	closeBody(resp.Body, 0)
 	return nil

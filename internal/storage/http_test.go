@@ -90,7 +90,7 @@ func TestHandlerProtocol(t *testing.T) {
 		{"RangeBeyond", "GET", blob, nil, []string{"Range", "bytes=12-"}, 416, "", map[string]string{"Content-Range": "bytes */12"}},
 		{"Head", "HEAD", blob, nil, nil, 200, "", map[string]string{"Content-Length": "12"}},
 		{"Missing", "GET", "/v1/blobs/nope", nil, nil, 404, `{"code":"NoSuchBlob","message":"backend: blob not found"}` + "\n", nil},
-		{"Health", "GET", "/health", nil, nil, 200, `{"service":"storage","status":"healthy"}` + "\n", map[string]string{"Content-Type": "application/json"}},
+		{"Health", "GET", "/health", nil, nil, 200, `{"status":"healthy","service":"storage"}` + "\n", map[string]string{"Content-Type": "application/json"}},
 		{"Delete", "DELETE", blob, nil, nil, 204, "", nil},
 		{"Deleted", "GET", blob, nil, nil, 404, `{"code":"NoSuchBlob","message":"backend: blob not found"}` + "\n", nil},
 		{"DeleteDeleted", "DELETE", blob, nil, nil, 404, `{"code":"NoSuchBlob","message":"backend: blob not found"}` + "\n", nil},
@@ -194,7 +194,7 @@ func TestClientForeignError(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	_, err := storage.NewClient(srv.URL+"/", srv.Client()).OpenBlob(t.Context(), "1")
-	want := &storage.RemoteError{Status: 502, Message: "storage: 502 Bad Gateway: upstream down"}
+	want := &storage.RemoteError{Status: 502, Message: "upstream down"}
 	var re *storage.RemoteError
 	if !errors.As(err, &re) {
 		t.Fatalf("Open = %v, want a *RemoteError", err)

@@ -2,7 +2,6 @@ package thirdparty
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +9,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/mocks3/mocks3/internal/rpc"
 )
 
 // The third-party service's HTTP API (stack mode):
@@ -27,15 +28,14 @@ import (
 
 const objectsPrefix = "/v1/objects/"
 
-const (
-	codeNotFound   = "NotFound"
-	codeFetchError = "FetchError"
-	codeBadRequest = "BadRequest"
-)
+// codeFetchError answers an origin's failure, with 502.
+const codeFetchError = "FetchError"
 
-type errorBody struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+// protocol is the service's error envelope (see package rpc); the service
+// is named as in the seed.
+var protocol = &rpc.Protocol{
+	Service:   "third-party",
+	Sentinels: []rpc.Sentinel{{Err: ErrNotFound, Status: http.StatusNotFound, Code: "NotFound"}},
 }
 
 // NewHandler returns the third-party service's HTTP handler, fetching from
@@ -50,11 +50,9 @@ func NewHandler(o Origin, stats func() Stats) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/stats", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, stats())
+		rpc.WriteJSON(w, http.StatusOK, stats())
 	})
-	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "healthy", "service": "third-party"})
-	})
+	mux.HandleFunc("GET /health", protocol.Health)
 	return &handler{o: o, mux: mux}
 }
 
@@ -71,22 +69,20 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		writeError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "thirdparty: objects are read with GET or HEAD")
+		rpc.WriteCode(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "thirdparty: objects are read with GET or HEAD")
 		return
 	}
 	bucket, key, ok := splitObjectPath(p[len(objectsPrefix):])
 	if !ok {
-		writeError(w, http.StatusBadRequest, codeBadRequest, "thirdparty: want /v1/objects/{bucket}/{key}")
+		rpc.WriteCode(w, http.StatusBadRequest, rpc.CodeBadRequest, "thirdparty: want /v1/objects/{bucket}/{key}")
 		return
 	}
 	obj, err := h.o.Fetch(r.Context(), bucket, key)
-	switch {
-	case err == nil:
-	case errors.Is(err, ErrNotFound):
-		writeError(w, http.StatusNotFound, codeNotFound, err.Error())
-		return
-	default:
-		writeError(w, http.StatusBadGateway, codeFetchError, err.Error())
+	if err != nil {
+		if !errors.Is(err, ErrNotFound) {
+			err = &rpc.RemoteError{Status: http.StatusBadGateway, Code: codeFetchError, Message: err.Error()}
+		}
+		protocol.WriteError(w, r, err)
 		return
 	}
 	defer obj.Body.Close()
@@ -130,76 +126,50 @@ func splitObjectPath(p string) (bucket, key string, ok bool) {
 	return bucket, key, true
 }
 
-func writeError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, errorBody{Code: code, Message: msg})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		status = http.StatusInternalServerError
-		body, _ = json.Marshal(errorBody{Code: "InternalError", Message: err.Error()})
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	w.Write(body)
-}
-
 // Client is an Origin that fetches through a third-party service over
 // HTTP, streaming the object's body. A fetch error at the service's origin
 // comes back as a *StatusError with status 502 and the origin's message.
-type Client struct {
-	base string
-	hc   *http.Client
-}
+type Client struct{ rpc *rpc.Client }
 
 var _ Origin = (*Client)(nil)
 
 // NewClient returns a Client for the third-party service at baseURL (such
 // as "http://127.0.0.1:8084"), using hc (http.DefaultClient if nil).
 func NewClient(baseURL string, hc *http.Client) *Client {
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	return &Client{base: strings.TrimRight(baseURL, "/"), hc: hc}
+	return &Client{protocol.NewClient(baseURL, hc)}
 }
 
 // Fetch implements Origin.
 func (c *Client) Fetch(ctx context.Context, bucket, key string) (Object, error) {
-	return fetchHTTP(ctx, c.hc, c.base+objectsPrefix+url.PathEscape(bucket)+"/"+escapeKey(key), decodeError)
+	u := c.rpc.URL(objectsPrefix + url.PathEscape(bucket) + "/" + escapeKey(key))
+	return fetchHTTP(ctx, c.rpc.HTTPClient(), u, func(resp *http.Response) error {
+		return statusError(protocol.DecodeError(resp))
+	})
 }
 
 // Stats returns the service's counters.
 func (c *Client) Stats(ctx context.Context) (Stats, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/v1/stats", nil)
-	if err != nil {
-		return Stats{}, fmt.Errorf("thirdparty: %w", err)
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return Stats{}, ctx.Err()
-		}
-		return Stats{}, fmt.Errorf("thirdparty: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return Stats{}, decodeError(resp)
-	}
 	var st Stats
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-		return Stats{}, fmt.Errorf("thirdparty: decoding stats: %w", err)
+	if err := c.rpc.Call(ctx, "Stats", http.MethodGet, "/v1/stats", nil, &st); err != nil {
+		return Stats{}, statusError(err)
 	}
 	return st, nil
 }
 
-// decodeError turns the service's error answer into a *StatusError.
-func decodeError(resp *http.Response) error {
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	var eb errorBody
-	if json.Unmarshal(b, &eb) != nil || eb.Message == "" {
-		eb.Message = strings.TrimSpace(resp.Status + ": " + string(b))
+// statusError turns the service's error answer into a *StatusError, as an
+// HTTP origin's.
+func statusError(err error) error {
+	var re *rpc.RemoteError
+	if errors.Is(err, ErrNotFound) || !errors.As(err, &re) {
+		return err
 	}
-	return &StatusError{StatusCode: resp.StatusCode, Message: eb.Message}
+	msg := re.Message
+	if re.Code == "" || msg == "" {
+		// A foreign answer: say its status, as for an HTTP origin.
+		msg = fmt.Sprintf("%d %s", re.Status, http.StatusText(re.Status))
+		if re.Message != "" {
+			msg += ": " + re.Message
+		}
+	}
+	return &StatusError{StatusCode: re.Status, Message: msg}
 }
