@@ -60,6 +60,16 @@ func serve(t *testing.T, h http.HandlerFunc) *rpc.Client {
 	return proto.NewClient(srv.URL+"/", srv.Client())
 }
 
+// remote returns err's *RemoteError, failing the test if there is none.
+func remote(t *testing.T, err error) rpc.RemoteError {
+	t.Helper()
+	var re *rpc.RemoteError
+	if !errors.As(err, &re) {
+		t.Fatalf("Call() = %#v, want one errors.As finds as a *RemoteError", err)
+	}
+	return *re
+}
+
 // TestSentinels sends every sentinel, wrapped, through the envelope: the
 // wire carries its status and code, and the client's error is that
 // sentinel and no other, a *RemoteError, and reads as the service's error.
@@ -83,12 +93,8 @@ func TestSentinels(t *testing.T) {
 					t.Errorf("errors.Is(%v, %v) = %t", err, other.Err, got)
 				}
 			}
-			var re *rpc.RemoteError
-			if !errors.As(err, &re) {
-				t.Fatalf("Call() = %#v, want one errors.As finds as a *RemoteError", err)
-			}
 			want := rpc.RemoteError{Status: s.Status, Code: s.Code, Message: sent.Error()}
-			if d := cmp.Diff(want, *re); d != "" {
+			if d := cmp.Diff(want, remote(t, err)); d != "" {
 				t.Errorf("Call() RemoteError mismatch (-want +got):\n%s", d)
 			}
 			if err.Error() != sent.Error() {
@@ -129,11 +135,7 @@ func TestOtherErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := serveErr(t, tt.err).Call(t.Context(), "Op", "POST", "/op", nil, nil)
-			var re *rpc.RemoteError
-			if !errors.As(err, &re) {
-				t.Fatalf("Call() = %#v, want a *RemoteError", err)
-			}
-			if d := cmp.Diff(tt.want, *re); d != "" {
+			if d := cmp.Diff(tt.want, remote(t, err)); d != "" {
 				t.Errorf("Call() RemoteError mismatch (-want +got):\n%s", d)
 			}
 			for _, s := range proto.Sentinels {
@@ -165,12 +167,8 @@ func TestUnknownCode(t *testing.T) {
 		io.WriteString(w, `{"code":"SlowDown","message":"Please reduce your request rate."}`)
 	})
 	err := c.Call(t.Context(), "Op", "GET", "/", nil, nil)
-	want := &rpc.RemoteError{Status: 429, Code: "SlowDown", Message: "Please reduce your request rate."}
-	var re *rpc.RemoteError
-	if !errors.As(err, &re) {
-		t.Fatalf("Call() = %#v, want a *RemoteError", err)
-	}
-	if d := cmp.Diff(want, re); d != "" {
+	want := rpc.RemoteError{Status: 429, Code: "SlowDown", Message: "Please reduce your request rate."}
+	if d := cmp.Diff(want, remote(t, err)); d != "" {
 		t.Errorf("Call() mismatch (-want +got):\n%s", d)
 	}
 	if err.Error() != want.Message {
@@ -209,11 +207,7 @@ func TestForeignBodies(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := serve(t, tt.h).Call(t.Context(), "Op", "GET", "/", nil, nil)
-			var re *rpc.RemoteError
-			if !errors.As(err, &re) {
-				t.Fatalf("Call() = %#v, want a *RemoteError", err)
-			}
-			if d := cmp.Diff(tt.want, *re); d != "" {
+			if d := cmp.Diff(tt.want, remote(t, err)); d != "" {
 				t.Errorf("Call() mismatch (-want +got):\n%s", d)
 			}
 			if err.Error() != tt.wantError {
