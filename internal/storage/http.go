@@ -121,10 +121,7 @@ type RemoteError = rpc.RemoteError
 
 // Client is a backend.Blobs served by a storage service over HTTP (NewHandler).
 // It is safe for concurrent use.
-type Client struct {
-	base string
-	hc   *http.Client
-}
+type Client struct{ rpc *rpc.Client }
 
 var _ backend.Blobs = (*Client)(nil)
 
@@ -134,10 +131,7 @@ var _ backend.Blobs = (*Client)(nil)
 // transport should keep enough idle connections per host for the expected
 // concurrency.
 func NewClient(baseURL string, hc *http.Client) *Client {
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	return &Client{base: strings.TrimRight(baseURL, "/"), hc: hc}
+	return &Client{protocol.NewClient(baseURL, hc)}
 }
 
 // blobURL returns the URL of blob id. An ID made only of dots is escaped so
@@ -147,18 +141,15 @@ func (c *Client) blobURL(id backend.BlobID) string {
 	if strings.Trim(esc, ".") == "" {
 		esc = strings.ReplaceAll(esc, ".", "%2E")
 	}
-	return c.base + "/v1/blobs/" + esc
+	return c.rpc.URL("/v1/blobs/" + esc)
 }
 
 // callError reports a failed round trip, as ctx's error when ctx ended.
-func callError(ctx context.Context, op string, id backend.BlobID, err error) error {
-	if cerr := ctx.Err(); cerr != nil {
-		err = cerr
+func (c *Client) callError(ctx context.Context, op string, id backend.BlobID, err error) error {
+	if id != "" {
+		op = fmt.Sprintf("%s %q", op, id)
 	}
-	if id == "" {
-		return fmt.Errorf("storage: %s: %w", op, err)
-	}
-	return fmt.Errorf("storage: %s %q: %w", op, id, err)
+	return c.rpc.Err(ctx, op, err)
 }
 
 // WriteBlob implements backend.Blobs. It streams r as a chunked request body, so it
@@ -171,7 +162,7 @@ func (c *Client) WriteBlob(ctx context.Context, r io.Reader, sizeHint int64) (ba
 		return "", 0, err
 	}
 	body := &bodyReader{r: r}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, c.base+"/v1/blobs", io.NopCloser(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, c.rpc.URL("/v1/blobs"), io.NopCloser(body))
 	if err != nil {
 		return "", 0, fmt.Errorf("storage: write: %w", err)
 	}
@@ -179,7 +170,7 @@ func (c *Client) WriteBlob(ctx context.Context, r io.Reader, sizeHint int64) (ba
 	if sizeHint >= 0 {
 		req.Header.Set(sizeHintHeader, strconv.FormatInt(sizeHint, 10))
 	}
-	resp, err := c.hc.Do(req)
+	resp, err := c.rpc.HTTPClient().Do(req)
 	// The transport may still be reading the body when Do returns (when
 	// the service answers early); r is the caller's again only after this.
 	sent, readErr := body.detach()
@@ -190,7 +181,7 @@ func (c *Client) WriteBlob(ctx context.Context, r io.Reader, sizeHint int64) (ba
 		return "", 0, fmt.Errorf("storage: reading blob: %w", readErr)
 	}
 	if err != nil {
-		return "", 0, callError(ctx, "write", "", err)
+		return "", 0, c.callError(ctx, "write", "", err)
 	}
 	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
 		return "", 0, protocol.DecodeError(resp)
@@ -199,7 +190,7 @@ func (c *Client) WriteBlob(ctx context.Context, r io.Reader, sizeHint int64) (ba
 	err = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&res)
 	closeBody(resp.Body, 0)
 	if err != nil {
-		return "", 0, callError(ctx, "write: decoding the answer", "", err)
+		return "", 0, c.callError(ctx, "write: decoding the answer", "", err)
 	}
 	if res.ID == "" || res.Size != sent {
 		if res.ID != "" {
@@ -277,7 +268,7 @@ func (c *Client) OpenBlob(ctx context.Context, id backend.BlobID) (backend.Blob,
 		_, err := io.ReadFull(resp.Body, b.data)
 		closeBody(resp.Body, 0)
 		if err != nil {
-			return nil, callError(ctx, "read", id, err)
+			return nil, c.callError(ctx, "read", id, err)
 		}
 		return b, nil
 	}
@@ -301,9 +292,9 @@ func (c *Client) get(ctx context.Context, id backend.BlobID, off int64) (*http.R
 		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", off))
 		want = http.StatusPartialContent
 	}
-	resp, err := c.hc.Do(req)
+	resp, err := c.rpc.HTTPClient().Do(req)
 	if err != nil {
-		return nil, callError(ctx, "read", id, err)
+		return nil, c.callError(ctx, "read", id, err)
 	}
 	if resp.StatusCode != want {
 		if resp.StatusCode < 300 {
@@ -325,9 +316,9 @@ func (c *Client) head(ctx context.Context, id backend.BlobID) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("storage: stat %q: %w", id, err)
 	}
-	resp, err := c.hc.Do(req)
+	resp, err := c.rpc.HTTPClient().Do(req)
 	if err != nil {
-		return 0, callError(ctx, "stat", id, err)
+		return 0, c.callError(ctx, "stat", id, err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return 0, protocol.DecodeError(resp)
@@ -348,9 +339,9 @@ func (c *Client) DeleteBlob(ctx context.Context, id backend.BlobID) error {
 	if err != nil {
 		return fmt.Errorf("storage: delete %q: %w", id, err)
 	}
-	resp, err := c.hc.Do(req)
+	resp, err := c.rpc.HTTPClient().Do(req)
 	if err != nil {
-		return callError(ctx, "delete", id, err)
+		return c.callError(ctx, "delete", id, err)
 	}
 	if resp.StatusCode/100 != 2 {
 		return protocol.DecodeError(resp)
@@ -432,7 +423,7 @@ func (b *remoteBlob) ReadAt(p []byte, off int64) (int, error) {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF // the service sent less than it announced
 		}
-		return n, callError(b.ctx, "read", b.id, err)
+		return n, b.c.callError(b.ctx, "read", b.id, err)
 	}
 	b.release(s)
 	return n, eof
