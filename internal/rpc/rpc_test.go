@@ -39,6 +39,7 @@ var proto = &rpc.Protocol{
 		{Err: backend.ErrPreconditionFailed, Status: 412, Code: "PreconditionFailed"},
 		{Err: backend.ErrBlobNotFound, Status: 404, Code: "NoSuchBlob"},
 		{Err: backend.ErrClosed, Status: 503, Code: "Closed"},
+		{Err: backend.ErrInsufficientStorage, Status: 507, Code: "StorageFull"},
 		{Err: errRole, Status: 500, Code: "RoleError"},
 	},
 }
