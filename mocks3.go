@@ -25,7 +25,8 @@ import (
 	"github.com/mocks3/mocks3/backend/disk"
 	"github.com/mocks3/mocks3/backend/memory"
 	"github.com/mocks3/mocks3/faults"
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/faulttrace"
+	"github.com/mocks3/mocks3/internal/gateway"
 )
 
 // Server is a running S3-compatible server.
@@ -38,7 +39,7 @@ type Server struct {
 	ts      *httptest.Server
 	pipe    *pipeListener // with WithInMemoryTransport
 	client  *http.Client
-	handler *s3api.Handler
+	handler *gateway.Handler
 	top     http.Handler // handler plus the admin API
 	backend backend.Backend
 	// nodeBackends are the storage nodes' backends, node 0 first; empty
@@ -113,7 +114,7 @@ func NewServer(opts ...Option) (*Server, error) {
 	if err := s.sweepOrphans(ctx); err != nil {
 		return nil, err
 	}
-	s.handler = s3api.New(s3api.Config{
+	s.handler = gateway.New(gateway.Config{
 		Metadata:    roles.meta,
 		Storage:     roles.data,
 		Queue:       roles.queue,
@@ -179,7 +180,7 @@ func idSeed(cfg config) uint64 {
 	return rand.Uint64()
 }
 
-func bypass(ctx context.Context) context.Context { return s3api.WithoutFaults(ctx) }
+func bypass(ctx context.Context) context.Context { return faulttrace.Bypass(ctx) }
 
 // onClose registers f to run at Close, after the gateway has stopped, in
 // the reverse order of registration.

@@ -348,6 +348,8 @@ type Request struct {
 	// Node is the storage node a storage call goes to.
 	Node      string
 	RequestID string
+	// Attempt is the SDK's attempt number of the S3 request, 0 if unknown.
+	Attempt int
 }
 
 // fired is a triggered rule, with any random choice already drawn.
@@ -371,7 +373,7 @@ func (r *Rule) matches(req *Request) bool {
 		return false
 	}
 	if r.Attempt != 0 || r.AttemptAtMost != 0 {
-		n := s3api.SDKAttempt(req.Header)
+		n := req.Attempt
 		if r.Attempt != 0 && n != r.Attempt || r.AttemptAtMost != 0 && (n == 0 || n > r.AttemptAtMost) {
 			return false
 		}

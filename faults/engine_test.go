@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -86,12 +87,12 @@ func TestMatch(t *testing.T) {
 		}, true},
 		{"attempt", Rule{Attempt: 2}, func() *Request {
 			r := put("bkt", "k")
-			r.Header.Set("amz-sdk-request", "attempt=2; max=3")
+			r.Attempt = 2 // from amz-sdk-request: attempt=2; max=3
 			return r
 		}, true},
 		{"attempt at most", Rule{AttemptAtMost: 2}, func() *Request {
 			r := put("bkt", "k")
-			r.Header.Set("amz-sdk-request", "attempt=3; max=3")
+			r.Attempt = 3
 			return r
 		}, false},
 		{"user agent", Rule{UserAgent: "*aws-sdk-go-v2*"}, func() *Request {

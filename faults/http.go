@@ -11,7 +11,7 @@ import (
 )
 
 // Intercept applies gateway rules to one S3 request; it has the signature
-// of s3api.Config.Intercept. Rules are evaluated before the request reaches
+// of the gateway's Intercept hook. Rules are evaluated before the request reaches
 // any storage.
 func (e *Engine) Intercept(w http.ResponseWriter, r *http.Request, req *s3api.Request, serve http.HandlerFunc) {
 	if e.active.Load() == 0 {
@@ -20,7 +20,7 @@ func (e *Engine) Intercept(w http.ResponseWriter, r *http.Request, req *s3api.Re
 	}
 	fs := e.evaluate(&Request{
 		Service: Gateway, Operation: req.Operation, Method: r.Method, Bucket: req.Bucket, Key: req.Key,
-		Header: r.Header, RawQuery: r.URL.RawQuery, RemoteAddr: r.RemoteAddr, RequestID: req.ID,
+		Header: r.Header, RawQuery: r.URL.RawQuery, RemoteAddr: r.RemoteAddr, RequestID: req.ID, Attempt: req.Attempt,
 	}, nil)
 	if len(fs) == 0 {
 		serve(w, r)

@@ -133,8 +133,8 @@ func (e *Engine) Role(ctx context.Context, c Call) (RoleEffect, error) {
 		return eff, nil
 	}
 	req := Request{Service: service, RoleOp: op, Bucket: bucket, Key: key, Node: c.Node}
-	if s3req := s3api.RequestFrom(ctx); s3req != nil {
-		req.Operation, req.RequestID = s3req.Operation, s3req.ID
+	if s3req := faulttrace.Request(ctx); s3req != nil {
+		req.Operation, req.RequestID, req.Attempt = s3req.Operation, s3req.ID, s3req.Attempt
 		if req.Bucket == "" {
 			req.Bucket, req.Key = s3req.Bucket, s3req.Key
 		}

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/mocks3/mocks3/internal/s3xml"
 )
 
 // ErrorCode is an S3 error code such as "NoSuchKey".
@@ -213,7 +215,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	for _, x := range e.Extra {
 		body.Extra = append(body.Extra, extraXML{XMLName: xml.Name{Local: x.Name}, Value: x.Value})
 	}
-	writeXML(w, status, body)
+	s3xml.Write(w, status, body)
 }
 
 // rawHeader reads a header that may have been set with S3's lower-case

@@ -10,10 +10,10 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/internal/metadata"
 	"github.com/mocks3/mocks3/internal/queue"
 	"github.com/mocks3/mocks3/internal/thirdparty"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // Metadata wraps a metadata role with the engine's metadata rules, and
@@ -48,7 +48,7 @@ func (m *faultyMetadata) remember(ctx context.Context, bucket, key string, obj b
 }
 
 func (m *faultyMetadata) role(ctx context.Context, op faults.RoleOp, bucket, key string) (faults.RoleEffect, error) {
-	if s3api.FaultsBypassed(ctx) {
+	if faulttrace.Bypassed(ctx) {
 		return faults.RoleEffect{}, nil
 	}
 	return m.e.Role(ctx, faults.Call{Service: faults.Metadata, Op: op, Bucket: bucket, Key: key, Also: []faults.Service{faults.Storage}})
@@ -211,7 +211,7 @@ type faultyStorage struct {
 }
 
 func (s *faultyStorage) role(ctx context.Context, op faults.RoleOp) (faults.RoleEffect, error) {
-	if s3api.FaultsBypassed(ctx) {
+	if faulttrace.Bypassed(ctx) {
 		return faults.RoleEffect{}, nil
 	}
 	return s.e.Role(ctx, faults.Call{Service: faults.Storage, Op: op, Node: s.node})
@@ -271,7 +271,7 @@ type faultyOrigin struct {
 }
 
 func (f *faultyOrigin) Fetch(ctx context.Context, bucket, key string) (thirdparty.Object, error) {
-	if !s3api.FaultsBypassed(ctx) {
+	if !faulttrace.Bypassed(ctx) {
 		if _, err := f.e.Role(ctx, faults.Call{Service: faults.ThirdParty, Op: faults.ThirdPartyFetch, Bucket: bucket, Key: key}); err != nil {
 			return thirdparty.Object{}, err
 		}

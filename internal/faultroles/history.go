@@ -5,7 +5,7 @@ import (
 	"sync"
 
 	"github.com/mocks3/mocks3/backend"
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/faulttrace"
 )
 
 // history keeps each object's previous version, the record an overwrite
@@ -136,7 +136,7 @@ func (h *history) putOff(id backend.BlobID) bool {
 // that let them go. A failure leaves an orphan blob, as a failed cleanup
 // does.
 func (h *history) delete(ctx context.Context, ids []backend.BlobID) {
-	ctx = s3api.WithoutFaults(context.WithoutCancel(ctx))
+	ctx = faulttrace.Bypass(context.WithoutCancel(ctx))
 	for _, id := range ids {
 		h.data.DeleteBlob(ctx, id)
 	}

@@ -1,5 +1,7 @@
-// Package faulttrace carries the fault rules that fire while one S3
-// request is served, from the layers that apply them up to the request
+// Package faulttrace carries what the fault layers need to know of the S3
+// request they act for: the request as the router identified it, whether
+// faults are bypassed (seeding and inspection), and the rules that fire
+// while it is served, from the layers that apply them up to the request
 // journal. As with net/http/httptrace, the trace travels in the request's
 // context and belongs to that request alone: the layers below only add to
 // it, and it is safe for the goroutines the request starts (a replicated
@@ -10,21 +12,46 @@ import (
 	"context"
 	"slices"
 	"sync"
+
+	"github.com/mocks3/mocks3/s3api"
 )
 
 // trace is the rules fired for one request, in the order they fired.
 type trace struct {
+	req *s3api.Request
+
 	mu    sync.Mutex // guards fired
 	fired []string
 }
 
-type key struct{}
+type (
+	key       struct{}
+	bypassKey struct{}
+)
 
-// Start returns ctx with a new, empty trace; the request that owns ctx
-// reads it back with Fired when it ends.
-func Start(ctx context.Context) context.Context {
-	return context.WithValue(ctx, key{}, new(trace))
+// Start returns ctx with a new, empty trace for req; the request that owns
+// ctx reads it back with Fired when it ends.
+func Start(ctx context.Context, req *s3api.Request) context.Context {
+	return context.WithValue(ctx, key{}, &trace{req: req})
 }
+
+// Request returns the S3 request ctx serves, or nil.
+func Request(ctx context.Context) *s3api.Request {
+	t, _ := ctx.Value(key{}).(*trace)
+	if t == nil {
+		return nil
+	}
+	return t.req
+}
+
+// Bypass marks ctx so that the fault engine leaves the role calls made
+// under it alone: seeding and inspection must not trip test faults.
+func Bypass(ctx context.Context) context.Context {
+	return context.WithValue(ctx, bypassKey{}, true)
+}
+
+// Bypassed reports whether ctx was marked by Bypass.
+func Bypassed(ctx context.Context) bool { return ctx.Value(bypassKey{}) != nil }
 
 // Add records that rule fired for the request ctx serves. Without a trace
 // in ctx (a call made outside any S3 request) it does nothing.

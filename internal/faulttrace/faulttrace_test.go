@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 	"testing"
+
+	"github.com/mocks3/mocks3/s3api"
 )
 
 func TestTrace(t *testing.T) {
@@ -13,7 +15,11 @@ func TestTrace(t *testing.T) {
 		t.Errorf("Fired(no trace) = %q, want nil", got)
 	}
 
-	ctx := Start(context.Background())
+	req := &s3api.Request{Operation: s3api.OpPutObject, Attempt: 2}
+	ctx := Start(context.Background(), req)
+	if Request(ctx) != req || Request(context.Background()) != nil {
+		t.Errorf("Request does not return the request Start was given")
+	}
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() { Add(ctx, "rule-1") })
@@ -29,9 +35,18 @@ func TestTrace(t *testing.T) {
 	}
 
 	// A new trace below does not see or change the outer one.
-	inner := Start(ctx)
+	inner := Start(ctx, nil)
 	Add(inner, "rule-2")
 	if n := len(Fired(ctx)); n != 8 {
 		t.Errorf("outer trace has %d rules after an inner Add, want 8", n)
+	}
+}
+
+func TestBypass(t *testing.T) {
+	if Bypassed(context.Background()) {
+		t.Errorf("Bypassed(Background) = true")
+	}
+	if !Bypassed(Bypass(context.Background())) {
+		t.Errorf("Bypassed(Bypass(ctx)) = false")
 	}
 }

@@ -1,12 +1,11 @@
-// Package s3api serves the Amazon S3 REST API
+// Package gateway serves the Amazon S3 REST API
 // (https://docs.aws.amazon.com/AmazonS3/latest/API/Welcome.html) over the
 // metadata and storage roles: routing, request parsing and validation,
 // aws-chunked bodies, checksums, XML responses and S3 error codes.
-package s3api
+package gateway
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -23,7 +22,9 @@ import (
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/internal/queue"
+	"github.com/mocks3/mocks3/internal/s3xml"
 	"github.com/mocks3/mocks3/internal/thirdparty"
+	"github.com/mocks3/mocks3/s3api"
 )
 
 // Config configures a Handler.
@@ -49,9 +50,9 @@ type Config struct {
 	// Intercept, if set, serves every request in place of the handler,
 	// once the request is identified and has its ID; it calls serve to let
 	// the request through. The fault engine is an Intercept.
-	Intercept func(w http.ResponseWriter, r *http.Request, req *Request, serve http.HandlerFunc)
+	Intercept func(w http.ResponseWriter, r *http.Request, req *s3api.Request, serve http.HandlerFunc)
 	// OnRequest, if set, gets a Record of every finished request.
-	OnRequest func(Record)
+	OnRequest func(s3api.Record)
 	// ThirdParty, if set, answers GETs and HEADs of missing objects; the
 	// objects are then backfilled.
 	ThirdParty thirdparty.Origin
@@ -137,58 +138,20 @@ func (h *Handler) randomID(n int, upper bool) string {
 
 // request is a parsed S3 request.
 type request struct {
-	op       Operation
+	op       s3api.Operation
+	serve    handlerFunc // the operation's handler; nil if not implemented
 	bucket   string
 	key      string
 	id       string
 	uploadID string
 }
 
-// Request describes an S3 request as the router understands it. While a
-// request is served, RequestFrom finds it in the request's context, so the
-// layers below can tell which S3 operation they work for.
-type Request struct {
-	Operation Operation
-	Bucket    string
-	Key       string
-	ID        string // x-amz-request-id
-}
-
-type requestKey struct{}
-
-// RequestFrom returns the S3 request ctx serves, or nil.
-func RequestFrom(ctx context.Context) *Request {
-	r, _ := ctx.Value(requestKey{}).(*Request)
-	return r
-}
-
-// Record is a served request, as the request journal keeps it.
-type Record struct {
-	Time      time.Time
-	Operation Operation
-	Method    string
-	Bucket    string
-	Key       string
-	// Status is the response status; 0 if the connection was dropped
-	// before a response.
-	Status   int
-	Duration time.Duration
-	BytesIn  int64
-	BytesOut int64
-	// Attempt is the SDK's attempt number (amz-sdk-request), 0 if absent.
-	Attempt   int
-	RequestID string
-	// Faults lists the IDs of the fault rules that triggered for the
-	// request, at the gateway and in the role calls made for it, in the
-	// order they triggered; the IDs are those of events and stats.
-	Faults []string
-}
-
 // Identify returns the operation, bucket and key r addresses, without
 // serving it. Middleware such as the fault engine uses it.
-func (h *Handler) Identify(r *http.Request) Request {
+func (h *Handler) Identify(r *http.Request) s3api.Request {
 	bucket, key := h.split(r)
-	return Request{Operation: identify(r, r.URL.Query(), targetOf(bucket, key)), Bucket: bucket, Key: key}
+	op, _ := identify(r, r.URL.Query(), targetOf(bucket, key))
+	return s3api.Request{Operation: op, Bucket: bucket, Key: key}
 }
 
 func targetOf(bucket, key string) target {
@@ -231,61 +194,13 @@ func (h *Handler) hostBucket(r *http.Request) string {
 
 type handlerFunc func(h *Handler, w http.ResponseWriter, r *http.Request, req *request) error
 
-func dispatch(op Operation) handlerFunc {
-	switch op {
-	case OpListBuckets:
-		return (*Handler).listBuckets
-	case OpCreateBucket:
-		return (*Handler).createBucket
-	case OpHeadBucket:
-		return (*Handler).headBucket
-	case OpDeleteBucket:
-		return (*Handler).deleteBucket
-	case OpGetBucketLocation:
-		return (*Handler).getBucketLocation
-	case OpListObjects:
-		return (*Handler).listObjectsV1
-	case OpListObjectsV2:
-		return (*Handler).listObjectsV2
-	case OpDeleteObjects:
-		return (*Handler).deleteObjects
-	case OpPutObject:
-		return (*Handler).putObject
-	case OpGetObject, OpHeadObject:
-		return (*Handler).getObject
-	case OpDeleteObject:
-		return (*Handler).deleteObject
-	case OpCopyObject:
-		return (*Handler).copyObject
-	case OpCreateMultipartUpload:
-		return (*Handler).createMultipartUpload
-	case OpUploadPart:
-		return (*Handler).uploadPart
-	case OpUploadPartCopy:
-		return (*Handler).uploadPartCopy
-	case OpCompleteMultipartUpload:
-		return (*Handler).completeMultipartUpload
-	case OpAbortMultipartUpload:
-		return (*Handler).abortMultipartUpload
-	case OpListParts:
-		return (*Handler).listParts
-	case OpListMultipartUploads:
-		return (*Handler).listMultipartUploads
-	case OpGetBucketVersioning, OpGetBucketPolicy, OpGetBucketTagging, OpGetBucketCors, OpGetBucketLifecycle:
-		return (*Handler).getBucketConfig
-	case OpGetObjectTagging:
-		return (*Handler).getObjectTagging
-	}
-	return nil
-}
-
 // ServeHTTP serves one S3 request.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	req := &request{id: h.randomID(8, true)}
 	req.bucket, req.key = h.split(r)
 	q := r.URL.Query()
-	req.op = identify(r, q, targetOf(req.bucket, req.key))
+	req.op, req.serve = identify(r, q, targetOf(req.bucket, req.key))
 	req.uploadID = q.Get("uploadId")
 
 	hdr := w.Header()
@@ -293,21 +208,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr["x-amz-id-2"] = []string{req.id}
 	hdr["Server"] = []string{"AmazonS3"}
 	rw := &statusWriter{ResponseWriter: w}
-	pub := &Request{Operation: req.op, Bucket: req.bucket, Key: req.key, ID: req.id}
+	pub := &s3api.Request{Operation: req.op, Bucket: req.bucket, Key: req.key, ID: req.id, Attempt: sdkAttempt(r.Header)}
 	var body *bodyCounter
 	if r.Body != nil && r.Body != http.NoBody {
 		body = &bodyCounter{ReadCloser: r.Body}
 		r.Body = body
 	}
-	r = r.WithContext(context.WithValue(faulttrace.Start(r.Context()), requestKey{}, pub))
+	r = r.WithContext(faulttrace.Start(r.Context(), pub))
 	defer func() {
 		// Runs also when a fault aborts the response with a panic.
 		if h.cfg.OnRequest == nil && h.cfg.Logger == nil {
 			return
 		}
-		rec := Record{Time: start, Operation: req.op, Method: r.Method, Bucket: req.bucket, Key: req.key,
+		rec := s3api.Record{Time: start, Operation: req.op, Method: r.Method, Bucket: req.bucket, Key: req.key,
 			Status: rw.code, Duration: time.Since(start), BytesOut: rw.n, RequestID: req.id,
-			Attempt: SDKAttempt(r.Header), Faults: faulttrace.Fired(r.Context())}
+			Attempt: pub.Attempt, Faults: faulttrace.Fired(r.Context())}
 		if rw.wroteHeader && rw.code == 0 {
 			rec.Status = http.StatusOK
 		}
@@ -332,7 +247,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.cfg.Logger.Error("internal error", "op", req.op, "bucket", req.bucket, "key", req.key, "err", err)
 		}
 		if !rw.wroteHeader {
-			WriteError(w, r, err)
+			s3api.WriteError(w, r, err)
 		}
 	}
 	if h.cfg.Intercept != nil {
@@ -342,9 +257,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	serve(rw, r)
 }
 
-// SDKAttempt returns the attempt number the AWS SDKs send in the
+// sdkAttempt returns the attempt number the AWS SDKs send in the
 // amz-sdk-request header (attempt=N; max=M), or 0.
-func SDKAttempt(h http.Header) int {
+func sdkAttempt(h http.Header) int {
 	v := h.Get("amz-sdk-request")
 	i := strings.Index(v, "attempt=")
 	if i < 0 {
@@ -372,28 +287,28 @@ func (c *bodyCounter) Read(p []byte) (int, error) {
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, req *request) error {
 	if headerSectionSize(r) > maxHeaderSection {
-		return newError(ErrRequestHeaderSectionTooLarge, ExtraElement{"MaxSizeAllowed", strconv.Itoa(maxHeaderSection)})
+		return newError(s3api.ErrRequestHeaderSectionTooLarge, extra("MaxSizeAllowed", strconv.Itoa(maxHeaderSection)))
 	}
 	if req.bucket == "" && req.key != "" {
-		return newError(ErrInvalidBucketName, ExtraElement{"BucketName", ""})
+		return newError(s3api.ErrInvalidBucketName, extra("BucketName", ""))
 	}
-	fn := dispatch(req.op)
+	fn := req.serve
 	if fn == nil {
-		if req.op == OpUnknown {
-			return errorf(ErrNotImplemented, "The requested operation (%s %s) is not implemented.", r.Method, r.URL.RequestURI())
+		if req.op == s3api.OpUnknown {
+			return errorf(s3api.ErrNotImplemented, "The requested operation (%s %s) is not implemented.", r.Method, r.URL.RequestURI())
 		}
-		return errorf(ErrNotImplemented, "mocks3 does not implement the %s operation.", req.op)
+		return errorf(s3api.ErrNotImplemented, "mocks3 does not implement the %s operation.", req.op)
 	}
 	if req.bucket != "" {
-		if err := checkBucketName(req.bucket, req.op == OpCreateBucket); err != nil {
+		if err := checkBucketName(req.bucket, req.op == s3api.OpCreateBucket); err != nil {
 			return err
 		}
 	}
 	if !utf8.ValidString(req.key) {
-		return errorf(ErrInvalidURI, "Object keys must be valid UTF-8.")
+		return errorf(s3api.ErrInvalidURI, "Object keys must be valid UTF-8.")
 	}
 	if len(req.key) > 1024 {
-		return newError(ErrKeyTooLong, ExtraElement{"Size", fmt.Sprint(len(req.key))}, ExtraElement{"MaxSizeAllowed", "1024"})
+		return newError(s3api.ErrKeyTooLong, extra("Size", fmt.Sprint(len(req.key))), extra("MaxSizeAllowed", "1024"))
 	}
 	return fn(h, w, r, req)
 }
@@ -417,7 +332,7 @@ func headerSectionSize(r *http.Request) int {
 }
 
 func isS3Error(err error) bool {
-	var e *Error
+	var e *s3api.Error
 	return errors.As(err, &e)
 }
 
@@ -458,18 +373,7 @@ func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // writeXML writes v as an XML response body with status.
-func writeXML(w http.ResponseWriter, status int, v any) {
-	b, err := xml.Marshal(v)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/xml")
-	w.Header().Set("Content-Length", fmt.Sprint(len(xml.Header)+len(b)))
-	w.WriteHeader(status)
-	io.WriteString(w, xml.Header)
-	w.Write(b)
-}
+func writeXML(w http.ResponseWriter, status int, v any) { s3xml.Write(w, status, v) }
 
 // writerOnly hides every method but Write.
 type writerOnly struct{ io.Writer }

@@ -1,7 +1,7 @@
 // Copies: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
 // and API_UploadPartCopy.html
 
-package s3api
+package gateway
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/s3api"
 )
 
 // parseCopySource reads x-amz-copy-source: "[/]bucket/key[?versionId=v]",
@@ -22,16 +23,16 @@ func parseCopySource(v string) (bucket, key string, err error) {
 	if v == "" {
 		// S3's answer to an empty x-amz-copy-source (versitygw#1388
 		// quotes it).
-		return "", "", errorf(ErrInvalidArgument, "Invalid copy source bucket name")
+		return "", "", errorf(s3api.ErrInvalidArgument, "Invalid copy source bucket name")
 	}
-	bad := errorf(ErrInvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
+	bad := errorf(s3api.ErrInvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
 	if i := strings.Index(v, "?"); i >= 0 {
 		q, perr := url.ParseQuery(v[i+1:])
 		if perr != nil {
 			return "", "", bad
 		}
 		if ver := q.Get("versionId"); ver != "" && ver != "null" {
-			return "", "", errorf(ErrInvalidArgument, "Invalid version id specified")
+			return "", "", errorf(s3api.ErrInvalidArgument, "Invalid version id specified")
 		}
 		v = v[:i]
 	}
@@ -44,7 +45,7 @@ func parseCopySource(v string) (bucket, key string, err error) {
 		return "", "", bad
 	}
 	if len(key) > 1024 {
-		return "", "", newError(ErrKeyTooLong)
+		return "", "", newError(s3api.ErrKeyTooLong)
 	}
 	return bucket, key, nil
 }
@@ -94,7 +95,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	ctx := r.Context()
 	directive := r.Header.Get("x-amz-metadata-directive")
 	if directive != "" && directive != "COPY" && directive != "REPLACE" {
-		return errorf(ErrInvalidArgument, "Unknown metadata directive.")
+		return errorf(s3api.ErrInvalidArgument, "Unknown metadata directive.")
 	}
 	if _, err := h.store.meta.GetBucket(ctx, req.bucket); err != nil {
 		return s3Error(err, req.bucket, "")
@@ -106,7 +107,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	defer rd.Close()
 	if srcBucket == req.bucket && srcKey == req.key && directive != "REPLACE" &&
 		r.Header.Get("x-amz-storage-class") == "" && r.Header.Get("x-amz-checksum-algorithm") == "" {
-		return errorf(ErrInvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+		return errorf(s3api.ErrInvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
 	hd, meta := src.Headers, src.Metadata
 	if directive == "REPLACE" {
@@ -148,7 +149,7 @@ func requestedAlgorithm(v, def string) (checksumAlgorithm, error) {
 	}
 	a, ok := parseChecksumAlgorithm(v)
 	if !ok {
-		return "", errorf(ErrInvalidRequest, "Checksum algorithm %s is not supported.", v)
+		return "", errorf(s3api.ErrInvalidRequest, "Checksum algorithm %s is not supported.", v)
 	}
 	return a, nil
 }
@@ -181,10 +182,10 @@ func (h *Handler) uploadPartCopy(w http.ResponseWriter, r *http.Request, req *re
 		a, errA := strconv.ParseUint(first, 10, 63)
 		b, errB := strconv.ParseUint(last, 10, 63)
 		if !isBytes || errA != nil || errB != nil || b < a {
-			return errorf(ErrInvalidArgument, "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
+			return errorf(s3api.ErrInvalidArgument, "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
 		}
 		if int64(b) >= src.Size {
-			return errorf(ErrInvalidArgument, "Range specified is not valid for source object of size: %d", src.Size)
+			return errorf(s3api.ErrInvalidArgument, "Range specified is not valid for source object of size: %d", src.Size)
 		}
 		start, length = int64(a), int64(b-a+1)
 	}

@@ -1,4 +1,4 @@
-package s3api
+package gateway
 
 import (
 	"context"
@@ -6,23 +6,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/faulttrace"
+	"github.com/mocks3/mocks3/s3api"
 )
-
-type bypassKey struct{}
-
-// WithoutFaults marks ctx so that the fault engine leaves the role calls
-// made under it alone: seeding and inspection must not trip test faults.
-func WithoutFaults(ctx context.Context) context.Context {
-	return context.WithValue(ctx, bypassKey{}, true)
-}
-
-// FaultsBypassed reports whether ctx was marked by WithoutFaults.
-func FaultsBypassed(ctx context.Context) bool { return ctx.Value(bypassKey{}) != nil }
 
 // CreateBucket creates a bucket without a request, for seeding. An existing
 // bucket is not an error.
 func (h *Handler) CreateBucket(ctx context.Context, name string) error {
-	ctx = WithoutFaults(ctx)
+	ctx = faulttrace.Bypass(ctx)
 	if !ValidBucketName(name) {
 		return invalidBucketName(name)
 	}
@@ -34,24 +25,24 @@ func (h *Handler) CreateBucket(ctx context.Context, name string) error {
 }
 
 func isBucketExists(err error) bool {
-	e, ok := s3Error(err, "", "").(*Error)
-	return ok && e.Code == ErrBucketAlreadyOwnedByYou
+	e, ok := s3Error(err, "", "").(*s3api.Error)
+	return ok && e.Code == s3api.ErrBucketAlreadyOwnedByYou
 }
 
 // PutObject stores an object without a request, as a plain PUT of body
 // with the given Content-Type would.
 func (h *Handler) PutObject(ctx context.Context, bucket, key string, body io.Reader, contentType string) (backend.Object, error) {
-	ctx = WithoutFaults(ctx)
+	ctx = faulttrace.Bypass(ctx)
 	if _, err := h.store.meta.GetBucket(ctx, bucket); err != nil {
 		return backend.Object{}, s3Error(err, bucket, "")
 	}
 	switch {
 	case key == "":
-		return backend.Object{}, errorf(ErrInvalidArgument, "Object key must not be empty.")
+		return backend.Object{}, errorf(s3api.ErrInvalidArgument, "Object key must not be empty.")
 	case len(key) > 1024:
-		return backend.Object{}, newError(ErrKeyTooLong)
+		return backend.Object{}, newError(s3api.ErrKeyTooLong)
 	case !utf8.ValidString(key):
-		return backend.Object{}, errorf(ErrInvalidURI, "Object keys must be valid UTF-8.")
+		return backend.Object{}, errorf(s3api.ErrInvalidURI, "Object keys must be valid UTF-8.")
 	}
 	hasher := newObjectHasher("")
 	id, n, err := h.store.data.WriteBlob(ctx, io.TeeReader(body, hasher), -1)
@@ -68,7 +59,7 @@ func (h *Handler) PutObject(ctx context.Context, bucket, key string, body io.Rea
 
 // GetObject returns an object's record and bytes without a request.
 func (h *Handler) GetObject(ctx context.Context, bucket, key string) (backend.Object, []byte, error) {
-	ctx = WithoutFaults(ctx)
+	ctx = faulttrace.Bypass(ctx)
 	obj, rd, err := h.store.open(ctx, bucket, key)
 	if err != nil {
 		return backend.Object{}, nil, s3Error(err, bucket, key)
@@ -80,7 +71,7 @@ func (h *Handler) GetObject(ctx context.Context, bucket, key string) (backend.Ob
 
 // Keys returns the keys in bucket that start with prefix, in listing order.
 func (h *Handler) Keys(ctx context.Context, bucket, prefix string) ([]string, error) {
-	ctx = WithoutFaults(ctx)
+	ctx = faulttrace.Bypass(ctx)
 	var keys []string
 	in := listInput{prefix: prefix, max: 1000}
 	for {

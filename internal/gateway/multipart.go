@@ -5,7 +5,7 @@
 // API_ListMultipartUploads.html; checksums from
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
 
-package s3api
+package gateway
 
 import (
 	"context"
@@ -22,6 +22,7 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/etag"
+	"github.com/mocks3/mocks3/s3api"
 )
 
 const maxParts = 10000
@@ -50,7 +51,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 	ctype := strings.ToUpper(r.Header.Get("x-amz-checksum-type"))
 	switch {
 	case alg == "" && ctype != "":
-		return errorf(ErrInvalidRequest, "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
+		return errorf(s3api.ErrInvalidRequest, "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
 	case alg == "":
 	case ctype == "":
 		ctype = "COMPOSITE"
@@ -58,11 +59,11 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 			ctype = "FULL_OBJECT"
 		}
 	case ctype == "FULL_OBJECT" && (alg == checksumSHA1 || alg == checksumSHA256):
-		return errorf(ErrInvalidRequest, "The FULL_OBJECT checksum type cannot be used with the %s checksum algorithm.", alg)
+		return errorf(s3api.ErrInvalidRequest, "The FULL_OBJECT checksum type cannot be used with the %s checksum algorithm.", alg)
 	case ctype == "COMPOSITE" && alg == checksumCRC64NVME:
-		return errorf(ErrInvalidRequest, "The COMPOSITE checksum type cannot be used with the CRC64NVME checksum algorithm.")
+		return errorf(s3api.ErrInvalidRequest, "The COMPOSITE checksum type cannot be used with the CRC64NVME checksum algorithm.")
 	case ctype != "FULL_OBJECT" && ctype != "COMPOSITE":
-		return errorf(ErrInvalidRequest, "Value for x-amz-checksum-type header is invalid.")
+		return errorf(s3api.ErrInvalidRequest, "Value for x-amz-checksum-type header is invalid.")
 	}
 	up := backend.Upload{
 		Bucket: req.bucket, Key: req.key, Initiated: h.now(),
@@ -94,7 +95,7 @@ func (h *Handler) partTarget(r *http.Request, req *request) (backend.Upload, int
 	q := r.URL.Query()
 	n, err := strconv.Atoi(q.Get("partNumber"))
 	if err != nil || n < 1 || n > maxParts {
-		return backend.Upload{}, 0, errorf(ErrInvalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
+		return backend.Upload{}, 0, errorf(s3api.ErrInvalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
 	}
 	up, err := h.store.meta.GetUpload(r.Context(), req.bucket, req.key, q.Get("uploadId"))
 	if err != nil {
@@ -130,7 +131,7 @@ func (h *Handler) uploadPart(w http.ResponseWriter, r *http.Request, req *reques
 		return err
 	}
 	if up.ChecksumAlgorithm != "" && string(alg) != up.ChecksumAlgorithm {
-		return errorf(ErrInvalidRequest, "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s",
+		return errorf(s3api.ErrInvalidRequest, "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s",
 			strings.ToLower(up.ChecksumAlgorithm), strings.ToLower(string(alg)))
 	}
 	s, err := h.storeBody(r.Context(), r, alg)
@@ -182,7 +183,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 	}
 	var cr completeRequest
 	if err := xml.Unmarshal(body, &cr); err != nil || len(cr.Parts) == 0 || len(cr.Parts) > maxParts {
-		return newError(ErrMalformedXML)
+		return newError(s3api.ErrMalformedXML)
 	}
 	// Once the commit starts it finishes, whether or not the client waits.
 	commitCtx, cancel := h.detach(ctx)
@@ -262,18 +263,18 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 	var crcParts []crcPart
 	for i, cp := range cr.Parts {
 		if i > 0 && cp.PartNumber <= cr.Parts[i-1].PartNumber {
-			return obj, newError(ErrInvalidPartOrder)
+			return obj, newError(s3api.ErrInvalidPartOrder)
 		}
 		p, ok := byNumber[cp.PartNumber]
 		if !ok || !etag.Matches(cp.ETag, p.ETag) {
-			return obj, newError(ErrInvalidPart, ExtraElement{"PartNumber", strconv.Itoa(cp.PartNumber)}, ExtraElement{"ETag", cp.ETag})
+			return obj, newError(s3api.ErrInvalidPart, extra("PartNumber", strconv.Itoa(cp.PartNumber)), extra("ETag", cp.ETag))
 		}
 		if alg != "" {
 			if want := cp.get(alg); want != "" && want != p.Checksum.Value {
-				return obj, errorf(ErrInvalidPart, "The %s you specified for part %d did not match what was uploaded.", alg.header(), cp.PartNumber)
+				return obj, errorf(s3api.ErrInvalidPart, "The %s you specified for part %d did not match what was uploaded.", alg.header(), cp.PartNumber)
 			}
 			if p.Checksum.Value == "" {
-				return obj, errorf(ErrInvalidRequest, "Part %d has no %s checksum.", cp.PartNumber, alg)
+				return obj, errorf(s3api.ErrInvalidRequest, "Part %d has no %s checksum.", cp.PartNumber, alg)
 			}
 			sums = append(sums, p.Checksum.Value)
 			crcParts = append(crcParts, crcPart{sum: p.Checksum.Value, size: p.Size})
@@ -288,9 +289,9 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 	}
 	for i, p := range obj.Parts[:len(obj.Parts)-1] {
 		if p.Size < h.cfg.MinPartSize {
-			return obj, newError(ErrEntityTooSmall, ExtraElement{"ProposedSize", strconv.FormatInt(p.Size, 10)},
-				ExtraElement{"MinSizeAllowed", strconv.FormatInt(h.cfg.MinPartSize, 10)},
-				ExtraElement{"PartNumber", strconv.Itoa(cr.Parts[i].PartNumber)})
+			return obj, newError(s3api.ErrEntityTooSmall, extra("ProposedSize", strconv.FormatInt(p.Size, 10)),
+				extra("MinSizeAllowed", strconv.FormatInt(h.cfg.MinPartSize, 10)),
+				extra("PartNumber", strconv.Itoa(cr.Parts[i].PartNumber)))
 		}
 	}
 	obj.ETag = fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(digests.Sum(nil)), len(obj.Parts))
@@ -305,7 +306,7 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 			v, err = compositeChecksum(alg, sums)
 		}
 		if err != nil {
-			return obj, errorf(ErrInvalidRequest, "%v", err)
+			return obj, errorf(s3api.ErrInvalidRequest, "%v", err)
 		}
 		obj.Checksum = backend.Checksum{Algorithm: string(alg), Value: v, Type: up.ChecksumType}
 	}
@@ -358,7 +359,7 @@ func (h *Handler) listParts(w http.ResponseWriter, r *http.Request, req *request
 	marker := 0
 	if v := q.Get("part-number-marker"); v != "" {
 		if marker, err = strconv.Atoi(v); err != nil || marker < 0 {
-			return errorf(ErrInvalidArgument, "Provided part-number-marker not an integer or within integer range")
+			return errorf(s3api.ErrInvalidArgument, "Provided part-number-marker not an integer or within integer range")
 		}
 	}
 	up, err := h.store.meta.GetUpload(r.Context(), req.bucket, req.key, q.Get("uploadId"))

@@ -3,7 +3,7 @@
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming-trailers.html
 
-package s3api
+package gateway
 
 import (
 	"bufio"

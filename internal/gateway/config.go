@@ -5,11 +5,13 @@
 // API_GetBucketLifecycleConfiguration.html, API_GetObjectTagging.html.
 // Clients such as rclone and s3cmd ask for them before they start.
 
-package s3api
+package gateway
 
 import (
 	"encoding/xml"
 	"net/http"
+
+	"github.com/mocks3/mocks3/s3api"
 )
 
 type versioningConfiguration struct {
@@ -29,19 +31,19 @@ func (h *Handler) getBucketConfig(w http.ResponseWriter, r *http.Request, req *r
 	if _, err := h.store.meta.GetBucket(r.Context(), req.bucket); err != nil {
 		return s3Error(err, req.bucket, "")
 	}
-	name := ExtraElement{"BucketName", req.bucket}
+	name := extra("BucketName", req.bucket)
 	switch req.op {
-	case OpGetBucketVersioning:
+	case s3api.OpGetBucketVersioning:
 		writeXML(w, http.StatusOK, versioningConfiguration{Xmlns: s3Namespace})
 		return nil
-	case OpGetBucketPolicy:
-		return newError(ErrNoSuchBucketPolicy, name)
-	case OpGetBucketTagging:
-		return newError(ErrNoSuchTagSet, name)
-	case OpGetBucketCors:
-		return newError(ErrNoSuchCORSConfiguration, name)
+	case s3api.OpGetBucketPolicy:
+		return newError(s3api.ErrNoSuchBucketPolicy, name)
+	case s3api.OpGetBucketTagging:
+		return newError(s3api.ErrNoSuchTagSet, name)
+	case s3api.OpGetBucketCors:
+		return newError(s3api.ErrNoSuchCORSConfiguration, name)
 	}
-	return newError(ErrNoSuchLifecycleConfiguration, name)
+	return newError(s3api.ErrNoSuchLifecycleConfiguration, name)
 }
 
 // getObjectTagging answers an existing object's empty tag set.

@@ -2,7 +2,7 @@
 // FULL_OBJECT checksums of multipart uploads:
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
 
-package s3api
+package gateway
 
 import (
 	"crypto/md5"

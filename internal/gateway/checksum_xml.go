@@ -1,4 +1,4 @@
-package s3api
+package gateway
 
 import "github.com/mocks3/mocks3/backend"
 

@@ -4,7 +4,7 @@
 // API_GetBucketLocation.html; naming rules from
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
 
-package s3api
+package gateway
 
 import (
 	"encoding/xml"
@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/s3api"
 )
 
 const s3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -76,9 +77,9 @@ func bucketNameProblem(name string) string {
 
 // invalidBucketName is InvalidBucketName for seeding, saying which rule name
 // breaks; S3 requests get S3's own message.
-func invalidBucketName(name string) *Error {
-	return &Error{Code: ErrInvalidBucketName, Message: ErrInvalidBucketName.Message() + " " +
-		bucketNameProblem(name) + "; " + bucketNameRule + ".", Extra: []ExtraElement{{"BucketName", name}}}
+func invalidBucketName(name string) *s3api.Error {
+	return &s3api.Error{Code: s3api.ErrInvalidBucketName, Message: s3api.ErrInvalidBucketName.Message() + " " +
+		bucketNameProblem(name) + "; " + bucketNameRule + ".", Extra: []s3api.ExtraElement{extra("BucketName", name)}}
 }
 
 // checkBucketName enforces the naming rules on creation. Other operations
@@ -86,10 +87,10 @@ func invalidBucketName(name string) *Error {
 // could never route.
 func checkBucketName(name string, creating bool) error {
 	if creating && !ValidBucketName(name) {
-		return newError(ErrInvalidBucketName, ExtraElement{"BucketName", name})
+		return newError(s3api.ErrInvalidBucketName, extra("BucketName", name))
 	}
 	if len(name) > 255 || strings.HasPrefix(name, "_") {
-		return newError(ErrInvalidBucketName, ExtraElement{"BucketName", name})
+		return newError(s3api.ErrInvalidBucketName, extra("BucketName", name))
 	}
 	return nil
 }
@@ -122,7 +123,7 @@ func (h *Handler) listBuckets(w http.ResponseWriter, r *http.Request, req *reque
 	if v := q.Get("max-buckets"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 10000 {
-			return errorf(ErrInvalidArgument, "Argument max-buckets must be an integer between 1 and 10000")
+			return errorf(s3api.ErrInvalidArgument, "Argument max-buckets must be an integer between 1 and 10000")
 		}
 		max = n
 	}
@@ -162,12 +163,12 @@ func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, req *requ
 	}
 	switch lc := conf.LocationConstraint; {
 	case lc == "" && region != "us-east-1":
-		return newError(ErrIllegalLocationConstraintException)
+		return newError(s3api.ErrIllegalLocationConstraintException)
 	case lc == "us-east-1":
-		return newError(ErrInvalidLocationConstraint, ExtraElement{"LocationConstraint", lc})
+		return newError(s3api.ErrInvalidLocationConstraint, extra("LocationConstraint", lc))
 	case lc != "":
 		if !h.validRegion(lc) {
-			return newError(ErrInvalidLocationConstraint, ExtraElement{"LocationConstraint", lc})
+			return newError(s3api.ErrInvalidLocationConstraint, extra("LocationConstraint", lc))
 		}
 		region = lc
 	}
@@ -217,7 +218,7 @@ func readXMLOptional(r *http.Request, v any) error {
 		return nil
 	}
 	if err := xml.Unmarshal(body, v); err != nil {
-		return newError(ErrMalformedXML)
+		return newError(s3api.ErrMalformedXML)
 	}
 	return nil
 }

@@ -2,7 +2,7 @@
 // the origin, and the object is backfilled through the queue; and the
 // queue's other task, reclaiming the bytes of replaced and deleted objects.
 
-package s3api
+package gateway
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/queue"
 	"github.com/mocks3/mocks3/internal/thirdparty"
+	"github.com/mocks3/mocks3/s3api"
 )
 
 type backfillTask struct {
@@ -35,7 +36,7 @@ func (h *Handler) serveFromOrigin(w http.ResponseWriter, r *http.Request, req *r
 		if isS3Error(err) {
 			return true, err
 		}
-		return true, errorf(ErrServiceUnavailable, "The third-party origin failed: %v", err)
+		return true, errorf(s3api.ErrServiceUnavailable, "The third-party origin failed: %v", err)
 	}
 	defer o.Body.Close()
 	h.enqueue(ctx, queue.TypeBackfill, backfillTask{Bucket: req.bucket, Key: req.key})
@@ -54,7 +55,7 @@ func (h *Handler) serveFromOrigin(w http.ResponseWriter, r *http.Request, req *r
 	if rh := r.Header.Get("Range"); rh != "" && o.Size >= 0 {
 		rg, ok, err := parseRange(rh, o.Size)
 		if err != nil {
-			return true, newError(ErrInvalidRange)
+			return true, newError(s3api.ErrInvalidRange)
 		}
 		if ok {
 			status, start, length = http.StatusPartialContent, rg.start, rg.length
@@ -133,8 +134,8 @@ func (h *Handler) backfill(ctx context.Context, payload []byte) error {
 	s := stored{blob: id, size: n, md5: hasher.md5Sum()}
 	obj := s.object(t.Key, h.now(), backend.Headers{ContentType: o.ContentType}, o.Metadata)
 	_, err = h.store.commit(ctx, t.Bucket, obj, backend.Condition{IfNoneMatch: true}, true)
-	var e *Error
-	if errors.As(err, &e) && e.Code == ErrPreconditionFailed {
+	var e *s3api.Error
+	if errors.As(err, &e) && e.Code == s3api.ErrPreconditionFailed {
 		return nil // written locally meanwhile: the local object wins
 	}
 	return err

@@ -1,7 +1,7 @@
 // Request bodies: plain, or aws-chunked as described in
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html
 
-package s3api
+package gateway
 
 import (
 	"errors"
@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/mocks3/mocks3/s3api"
 )
 
 // maxPutSize is the largest object a single PUT or part may carry.
@@ -46,7 +48,7 @@ func openPayload(r *http.Request) (*payload, error) {
 	if isChunked(r) {
 		n, err := strconv.ParseInt(r.Header.Get("x-amz-decoded-content-length"), 10, 64)
 		if err != nil || n < 0 {
-			return nil, newError(ErrMissingContentLength)
+			return nil, newError(s3api.ErrMissingContentLength)
 		}
 		p := &payload{size: n}
 		p.chunked = newChunkedReader(r.Body)
@@ -54,18 +56,18 @@ func openPayload(r *http.Request) (*payload, error) {
 		return p, nil
 	}
 	if r.ContentLength < 0 {
-		return nil, newError(ErrMissingContentLength)
+		return nil, newError(s3api.ErrMissingContentLength)
 	}
 	return &payload{r: r.Body, size: r.ContentLength}, nil
 }
 
 // tooLarge is the EntityTooLarge error for a body of size bytes (-1 if
 // unknown) over limit.
-func tooLarge(size, limit int64) *Error {
+func tooLarge(size, limit int64) *s3api.Error {
 	if size < 0 {
-		return newError(ErrEntityTooLarge, ExtraElement{"MaxSizeAllowed", strconv.FormatInt(limit, 10)})
+		return newError(s3api.ErrEntityTooLarge, extra("MaxSizeAllowed", strconv.FormatInt(limit, 10)))
 	}
-	return newError(ErrEntityTooLarge, ExtraElement{"ProposedSize", strconv.FormatInt(size, 10)}, ExtraElement{"MaxSizeAllowed", strconv.FormatInt(limit, 10)})
+	return newError(s3api.ErrEntityTooLarge, extra("ProposedSize", strconv.FormatInt(size, 10)), extra("MaxSizeAllowed", strconv.FormatInt(limit, 10)))
 }
 
 // Read implements io.Reader, failing with IncompleteBody or EntityTooLarge
@@ -77,7 +79,7 @@ func (p *payload) Read(b []byte) (int, error) {
 		return 0, tooLarge(-1, p.limit)
 	}
 	if p.size >= 0 && p.n > p.size {
-		return 0, newError(ErrIncompleteBody)
+		return 0, newError(s3api.ErrIncompleteBody)
 	}
 	n, err := p.r.Read(b)
 	p.n += int64(n)
@@ -85,18 +87,18 @@ func (p *payload) Read(b []byte) (int, error) {
 	case p.limit > 0 && p.n > p.limit:
 		return n, tooLarge(-1, p.limit)
 	case p.size >= 0 && p.n > p.size:
-		return n, errorf(ErrIncompleteBody, "The request body is longer than the declared length.")
+		return n, errorf(s3api.ErrIncompleteBody, "The request body is longer than the declared length.")
 	case err == io.EOF && p.size >= 0 && p.n < p.size:
-		return n, newError(ErrIncompleteBody)
+		return n, newError(s3api.ErrIncompleteBody)
 	case err == nil || err == io.EOF:
 		return n, err
 	case errors.Is(err, errIncompleteBody), errors.Is(err, io.ErrUnexpectedEOF):
-		return n, newError(ErrIncompleteBody)
+		return n, newError(s3api.ErrIncompleteBody)
 	case errors.Is(err, errMalformedChunk):
-		return n, errorf(ErrInvalidRequest, "The aws-chunked body is malformed: %v", err)
+		return n, errorf(s3api.ErrInvalidRequest, "The aws-chunked body is malformed: %v", err)
 	}
 	var maxErr *http.MaxBytesError
-	var s3Err *Error
+	var s3Err *s3api.Error
 	switch {
 	case errors.As(err, &maxErr):
 		return n, tooLarge(-1, maxErr.Limit)
@@ -105,7 +107,7 @@ func (p *payload) Read(b []byte) (int, error) {
 	}
 	// What is left are errors of the HTTP framing (a malformed
 	// Transfer-Encoding: chunked body) or of the connection.
-	return n, errorf(ErrInvalidRequest, "The request body could not be read: %v", err)
+	return n, errorf(s3api.ErrInvalidRequest, "The request body could not be read: %v", err)
 }
 
 // trailer returns a trailing header of an aws-chunked body, after EOF.
@@ -128,19 +130,19 @@ func readSmallBody(r *http.Request, limit int64) ([]byte, error) {
 		}
 	}
 	if p.size > limit {
-		return nil, errorf(ErrMalformedXML, "The XML document is larger than %d bytes.", limit)
+		return nil, errorf(s3api.ErrMalformedXML, "The XML document is larger than %d bytes.", limit)
 	}
 	b, err := io.ReadAll(io.LimitReader(p, limit+1))
-	var e *Error
-	if errors.As(err, &e) && e.Code == ErrInvalidRequest {
+	var e *s3api.Error
+	if errors.As(err, &e) && e.Code == s3api.ErrInvalidRequest {
 		// A body too malformed to read holds no well-formed document.
-		return nil, newError(ErrMalformedXML)
+		return nil, newError(s3api.ErrMalformedXML)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(b)) > limit {
-		return nil, errorf(ErrMalformedXML, "The XML document is larger than %d bytes.", limit)
+		return nil, errorf(s3api.ErrMalformedXML, "The XML document is larger than %d bytes.", limit)
 	}
 	return b, nil
 }

@@ -2,7 +2,7 @@
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
 // https://www.rfc-editor.org/rfc/rfc9110#section-14
 
-package s3api
+package gateway
 
 import (
 	"errors"

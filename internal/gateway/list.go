@@ -2,7 +2,7 @@
 // and API_ListObjects.html. Pages are built by seeking in the sorted index,
 // so a page costs the same however many keys the bucket holds.
 
-package s3api
+package gateway
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/s3api"
 )
 
 type listInput struct {
@@ -140,7 +141,7 @@ func parseMaxKeys(q url.Values, name string) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
-		return 0, errorf(ErrInvalidArgument, "Provided %s not an integer or within integer range", name)
+		return 0, errorf(s3api.ErrInvalidArgument, "Provided %s not an integer or within integer range", name)
 	}
 	return min(n, 1000), nil
 }
@@ -160,7 +161,7 @@ func listParams(q url.Values) (in listInput, enc bool, err error) {
 	case "url":
 		enc = true
 	default:
-		return in, false, errorf(ErrInvalidArgument, "Invalid Encoding Method specified in Request")
+		return in, false, errorf(s3api.ErrInvalidArgument, "Invalid Encoding Method specified in Request")
 	}
 	in.max, err = parseMaxKeys(q, "max-keys")
 	return in, enc, err
@@ -224,7 +225,7 @@ func (h *Handler) listObjectsV2(w http.ResponseWriter, r *http.Request, req *req
 	if q.Has("continuation-token") {
 		after, err := base64.RawURLEncoding.DecodeString(token)
 		if err != nil || token == "" {
-			return errorf(ErrInvalidArgument, "The continuation token provided is incorrect")
+			return errorf(s3api.ErrInvalidArgument, "The continuation token provided is incorrect")
 		}
 		in.after = string(after)
 	}

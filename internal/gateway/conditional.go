@@ -3,7 +3,7 @@
 // §13.2.2 evaluation order); writes follow
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
 
-package s3api
+package gateway
 
 import (
 	"net/http"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/etag"
+	"github.com/mocks3/mocks3/s3api"
 )
 
 func parseHTTPTime(s string) (time.Time, bool) {
@@ -24,18 +25,18 @@ func parseHTTPTime(s string) (time.Time, bool) {
 // would answer 304.
 func checkReadConditions(h http.Header, prefix string, obj *backend.Object) error {
 	lastMod := obj.LastModified.Truncate(time.Second)
-	notModified := ErrNotModified
+	notModified := s3api.ErrNotModified
 	if prefix != "" {
-		notModified = ErrPreconditionFailed
+		notModified = s3api.ErrPreconditionFailed
 	}
 	im, inm := h.Get(prefix+"If-Match"), h.Get(prefix+"If-None-Match")
 	if im != "" {
 		if !etag.Matches(im, obj.ETag) {
-			return newError(ErrPreconditionFailed, ExtraElement{"Condition", "If-Match"})
+			return newError(s3api.ErrPreconditionFailed, extra("Condition", "If-Match"))
 		}
 	} else if v := h.Get(prefix + "If-Unmodified-Since"); v != "" {
 		if t, ok := parseHTTPTime(v); ok && lastMod.After(t) {
-			return newError(ErrPreconditionFailed, ExtraElement{"Condition", "If-Unmodified-Since"})
+			return newError(s3api.ErrPreconditionFailed, extra("Condition", "If-Unmodified-Since"))
 		}
 	}
 	if inm != "" {
@@ -55,7 +56,7 @@ func checkReadConditions(h http.Header, prefix string, obj *backend.Object) erro
 func writeCondition(r *http.Request) (backend.Condition, error) {
 	im, inm := r.Header.Get("If-Match"), r.Header.Get("If-None-Match")
 	if inm != "" && inm != "*" {
-		return backend.Condition{}, errorf(ErrNotImplemented, "If-None-Match on writes only supports the value *.")
+		return backend.Condition{}, errorf(s3api.ErrNotImplemented, "If-None-Match on writes only supports the value *.")
 	}
 	return backend.Condition{IfNoneMatch: inm == "*", IfMatch: im}, nil
 }

@@ -1,4 +1,4 @@
-package s3api
+package gateway
 
 import (
 	"encoding/xml"
@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/mocks3/mocks3/s3api"
 )
 
 // awsChunkedHeader returns the headers of an unsigned aws-chunked PUT,
@@ -151,11 +153,11 @@ func TestPayloadLimit(t *testing.T) {
 			}
 			p := &payload{r: r, size: -1, limit: 100}
 			got, err := io.ReadAll(p)
-			var e *Error
+			var e *s3api.Error
 			switch {
 			case n <= 100 && (err != nil || len(got) != n):
 				t.Errorf("reading %d bytes (one at a time: %v) under a limit of 100 = %d bytes, %v; want all, no error", n, oneByte, len(got), err)
-			case n > 100 && (!errors.As(err, &e) || e.Code != ErrEntityTooLarge):
+			case n > 100 && (!errors.As(err, &e) || e.Code != s3api.ErrEntityTooLarge):
 				t.Errorf("reading %d bytes (one at a time: %v) under a limit of 100: error %v, want EntityTooLarge", n, oneByte, err)
 			case n > 100 && oneByte && len(got) > 101:
 				t.Errorf("reading %d bytes one at a time under a limit of 100 went on to %d bytes", n, len(got))

@@ -2,7 +2,7 @@
 // calls on the metadata and storage roles, keeping a failed write invisible
 // and reclaiming the bytes of replaced objects.
 
-package s3api
+package gateway
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/s3api"
 )
 
 type objectStore struct {
@@ -75,7 +76,7 @@ func conditionError(err error, cond backend.Condition) error {
 	if cond.IfNoneMatch {
 		failed = "If-None-Match"
 	}
-	return newError(ErrPreconditionFailed, ExtraElement{"Condition", failed})
+	return newError(s3api.ErrPreconditionFailed, extra("Condition", failed))
 }
 
 // deleteBlobs reclaims the blobs of parts that keep does not reference.
@@ -198,22 +199,22 @@ func s3Error(err error, bucket, key string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, backend.ErrBucketNotFound):
-		return newError(ErrNoSuchBucket, ExtraElement{"BucketName", bucket})
+		return newError(s3api.ErrNoSuchBucket, extra("BucketName", bucket))
 	case errors.Is(err, backend.ErrObjectNotFound):
-		return newError(ErrNoSuchKey, ExtraElement{"Key", key})
+		return newError(s3api.ErrNoSuchKey, extra("Key", key))
 	case errors.Is(err, backend.ErrUploadNotFound):
-		return newError(ErrNoSuchUpload)
+		return newError(s3api.ErrNoSuchUpload)
 	case errors.Is(err, backend.ErrUploadChanged):
 		// Parts kept being uploaded again while Complete assembled them.
-		return newError(ErrInvalidPart)
+		return newError(s3api.ErrInvalidPart)
 	case errors.Is(err, backend.ErrBucketNotEmpty):
-		return newError(ErrBucketNotEmpty, ExtraElement{"BucketName", bucket})
+		return newError(s3api.ErrBucketNotEmpty, extra("BucketName", bucket))
 	case errors.Is(err, backend.ErrBucketExists):
-		return newError(ErrBucketAlreadyOwnedByYou, ExtraElement{"BucketName", bucket})
+		return newError(s3api.ErrBucketAlreadyOwnedByYou, extra("BucketName", bucket))
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return newError(ErrRequestTimeout)
+		return newError(s3api.ErrRequestTimeout)
 	case errors.Is(err, backend.ErrInsufficientStorage):
-		return newError(ErrStorageFull)
+		return newError(s3api.ErrStorageFull)
 	}
 	return err
 }

@@ -3,7 +3,7 @@
 // API_GetObject.html, API_HeadObject.html, API_DeleteObject.html,
 // API_DeleteObjects.html
 
-package s3api
+package gateway
 
 import (
 	"context"
@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/s3api"
 )
 
 // maxUserMetadata is S3's limit on the size of user metadata.
@@ -39,7 +40,7 @@ func parseObjectHeaders(h http.Header) (backend.Headers, map[string]string, erro
 	}
 	for _, v := range []string{hd.ContentType, hd.ContentEncoding, hd.ContentDisposition, hd.ContentLanguage, hd.CacheControl, hd.Expires} {
 		if !utf8.ValidString(v) {
-			return hd, nil, errorf(ErrInvalidArgument, "Header values must be valid UTF-8.")
+			return hd, nil, errorf(s3api.ErrInvalidArgument, "Header values must be valid UTF-8.")
 		}
 	}
 	if hd.ContentType == "" {
@@ -58,16 +59,16 @@ func parseObjectHeaders(h http.Header) (backend.Headers, map[string]string, erro
 		name = strings.ToLower(name)
 		v := strings.Join(vs, ",")
 		if !utf8.ValidString(v) || !utf8.ValidString(name) {
-			return hd, nil, errorf(ErrInvalidArgument, "User metadata must be valid UTF-8.")
+			return hd, nil, errorf(s3api.ErrInvalidArgument, "User metadata must be valid UTF-8.")
 		}
 		meta[name] = v
 		size += len(name) + len(v)
 	}
 	if size > maxUserMetadata {
-		return hd, nil, newError(ErrMetadataTooLarge, ExtraElement{"Size", strconv.Itoa(size)}, ExtraElement{"MaxSizeAllowed", strconv.Itoa(maxUserMetadata)})
+		return hd, nil, newError(s3api.ErrMetadataTooLarge, extra("Size", strconv.Itoa(size)), extra("MaxSizeAllowed", strconv.Itoa(maxUserMetadata)))
 	}
 	if sc := h.Get("x-amz-storage-class"); sc != "" && !validStorageClass(sc) {
-		return hd, nil, newError(ErrInvalidStorageClass, ExtraElement{"StorageClassRequested", sc})
+		return hd, nil, newError(s3api.ErrInvalidStorageClass, extra("StorageClassRequested", sc))
 	}
 	return hd, meta, nil
 }
@@ -134,7 +135,7 @@ const defaultContentType = "binary/octet-stream"
 func checksumAlgorithmOf(r *http.Request, fallback string) (checksumAlgorithm, error) {
 	alg, _, err := requestChecksum(r.Header)
 	if err != nil {
-		return "", errorf(ErrInvalidRequest, "%v", err)
+		return "", errorf(s3api.ErrInvalidRequest, "%v", err)
 	}
 	if alg != "" {
 		return alg, nil
@@ -143,7 +144,7 @@ func checksumAlgorithmOf(r *http.Request, fallback string) (checksumAlgorithm, e
 		name, ok := cutPrefixFold(strings.TrimSpace(t), "x-amz-checksum-")
 		a, known := parseChecksumAlgorithm(name)
 		if !ok || !known {
-			return "", errorf(ErrInvalidRequest, "The value specified in the x-amz-trailer header is not supported")
+			return "", errorf(s3api.ErrInvalidRequest, "The value specified in the x-amz-trailer header is not supported")
 		}
 		return a, nil
 	}
@@ -153,7 +154,7 @@ func checksumAlgorithmOf(r *http.Request, fallback string) (checksumAlgorithm, e
 		}
 		a, ok := parseChecksumAlgorithm(v)
 		if !ok {
-			return "", errorf(ErrInvalidRequest, "Checksum algorithm %s is not supported.", v)
+			return "", errorf(s3api.ErrInvalidRequest, "Checksum algorithm %s is not supported.", v)
 		}
 		return a, nil
 	}
@@ -199,15 +200,15 @@ func contentMD5(h http.Header) ([]byte, error) {
 	}
 	sum, err := base64.StdEncoding.DecodeString(strings.Join(v, ""))
 	if err != nil || len(sum) != md5.Size {
-		return nil, newError(ErrInvalidDigest, ExtraElement{"Content-MD5", strings.Join(v, "")})
+		return nil, newError(s3api.ErrInvalidDigest, extra("Content-MD5", strings.Join(v, "")))
 	}
 	return sum, nil
 }
 
 func verifyBody(r *http.Request, p *payload, s stored, wantMD5 []byte) error {
 	if wantMD5 != nil && string(wantMD5) != string(s.md5) {
-		return newError(ErrBadDigest, ExtraElement{"ExpectedDigest", hex.EncodeToString(wantMD5)},
-			ExtraElement{"CalculatedDigest", base64.StdEncoding.EncodeToString(s.md5)})
+		return newError(s3api.ErrBadDigest, extra("ExpectedDigest", hex.EncodeToString(wantMD5)),
+			extra("CalculatedDigest", base64.StdEncoding.EncodeToString(s.md5)))
 	}
 	if s.checksum.Algorithm == "" {
 		return nil
@@ -217,11 +218,11 @@ func verifyBody(r *http.Request, p *payload, s stored, wantMD5 []byte) error {
 	if want == "" {
 		want = p.trailer(alg.header())
 		if want == "" && r.Header.Get("x-amz-trailer") != "" {
-			return errorf(ErrInvalidRequest, "The request is missing the trailing %s checksum.", alg.header())
+			return errorf(s3api.ErrInvalidRequest, "The request is missing the trailing %s checksum.", alg.header())
 		}
 	}
 	if want != "" && want != s.checksum.Value {
-		return errorf(ErrBadDigest, "The %s you specified did not match the calculated checksum.", alg.header())
+		return errorf(s3api.ErrBadDigest, "The %s you specified did not match the calculated checksum.", alg.header())
 	}
 	return nil
 }
@@ -272,16 +273,16 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 	ctx := r.Context()
 	q := r.URL.Query()
 	if v := q.Get("versionId"); v != "" && v != "null" {
-		return errorf(ErrInvalidArgument, "Invalid version id specified")
+		return errorf(s3api.ErrInvalidArgument, "Invalid version id specified")
 	}
 	partNumber := 0
 	if v := q.Get("partNumber"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 10000 {
-			return errorf(ErrInvalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
+			return errorf(s3api.ErrInvalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
 		}
 		if r.Header.Get("Range") != "" {
-			return errorf(ErrInvalidRequest, "Cannot specify both Range header and partNumber query parameter")
+			return errorf(s3api.ErrInvalidRequest, "Cannot specify both Range header and partNumber query parameter")
 		}
 		partNumber = n
 	}
@@ -319,7 +320,7 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 	switch {
 	case partNumber > 0:
 		if partNumber > len(obj.Parts) || (!obj.Multipart && partNumber > 1) {
-			return errorf(ErrInvalidPartNumber, "The requested partnumber is not satisfiable")
+			return errorf(s3api.ErrInvalidPartNumber, "The requested partnumber is not satisfiable")
 		}
 		for _, p := range obj.Parts[:partNumber-1] {
 			start += p.Size
@@ -342,7 +343,7 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 	case r.Header.Get("Range") != "":
 		rg, ok, err := parseRange(r.Header.Get("Range"), obj.Size)
 		if err != nil {
-			return newError(ErrInvalidRange, ExtraElement{"RangeRequested", r.Header.Get("Range")}, ExtraElement{"ActualObjectSize", strconv.FormatInt(obj.Size, 10)})
+			return newError(s3api.ErrInvalidRange, extra("RangeRequested", r.Header.Get("Range")), extra("ActualObjectSize", strconv.FormatInt(obj.Size, 10)))
 		}
 		if ok {
 			start, length = rg.start, rg.length
@@ -428,7 +429,7 @@ type deletedXML struct {
 
 type deleteError struct {
 	Key     string
-	Code    ErrorCode
+	Code    s3api.ErrorCode
 	Message string
 }
 
@@ -442,7 +443,7 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, req *req
 	}
 	var d deleteRequest
 	if err := xml.Unmarshal(body, &d); err != nil || len(d.Objects) == 0 || len(d.Objects) > maxDeleteKeys {
-		return newError(ErrMalformedXML)
+		return newError(s3api.ErrMalformedXML)
 	}
 	if _, err := h.store.meta.GetBucket(ctx, req.bucket); err != nil {
 		return s3Error(err, req.bucket, "")
@@ -452,20 +453,24 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, req *req
 		var err error
 		switch {
 		case o.Key == "":
-			err = errorf(ErrInvalidArgument, "Object key must not be empty")
+			err = errorf(s3api.ErrInvalidArgument, "Object key must not be empty")
 		case len(o.Key) > 1024:
-			err = newError(ErrKeyTooLong)
+			err = newError(s3api.ErrKeyTooLong)
 		case o.VersionID != "" && o.VersionID != "null":
-			err = errorf(ErrInvalidArgument, "Invalid version id specified")
+			err = errorf(s3api.ErrInvalidArgument, "Invalid version id specified")
 		default:
 			err = s3Error(h.store.delete(ctx, req.bucket, o.Key), req.bucket, o.Key)
 		}
 		if err != nil {
-			e, ok := err.(*Error)
+			e, ok := err.(*s3api.Error)
 			if !ok {
-				e = newError(ErrInternalError)
+				e = newError(s3api.ErrInternalError)
 			}
-			res.Errors = append(res.Errors, deleteError{Key: o.Key, Code: e.Code, Message: e.message()})
+			msg := e.Message
+			if msg == "" {
+				msg = e.Code.Message()
+			}
+			res.Errors = append(res.Errors, deleteError{Key: o.Key, Code: e.Code, Message: msg})
 			continue
 		}
 		if !d.Quiet {

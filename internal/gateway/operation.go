@@ -1,0 +1,196 @@
+// Operation identification: which S3 API action a request calls, following
+// the request syntax of each action in
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html
+
+package gateway
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/mocks3/mocks3/s3api"
+)
+
+// target says what a request addresses.
+type target uint8
+
+const (
+	onService target = iota // no bucket
+	onBucket
+	onObject
+	// onNoBucket is a key without a bucket: a path-style request whose
+	// first segment is empty, such as "PUT //etc/passwd". No route
+	// matches it.
+	onNoBucket
+)
+
+// route maps a method, a target and a subresource (a query key that names
+// what the request acts on; "" for none) to an operation. Extra conditions
+// (a header or a second query key) refine a few routes.
+type route struct {
+	method      string
+	on          target
+	subresource string
+	op          s3api.Operation
+	// when, if set, must hold for the route to apply.
+	when func(r *http.Request, q url.Values) bool
+	// serve is the operation's handler.
+	serve handlerFunc
+}
+
+// hasHeader matches a request carrying the header, even empty: an empty
+// x-amz-copy-source is a copy with a bad source, not a PUT of the body.
+func hasHeader(name string) func(*http.Request, url.Values) bool {
+	return func(r *http.Request, _ url.Values) bool { return len(r.Header.Values(name)) > 0 }
+}
+
+func hasQuery(key string) func(*http.Request, url.Values) bool {
+	return func(_ *http.Request, q url.Values) bool { return q.Has(key) }
+}
+
+// routes is the route table; the first match wins, and the more specific
+// route of a pair comes first.
+var routes = []route{
+	{http.MethodGet, onService, "", s3api.OpListBuckets, nil, (*Handler).listBuckets},
+
+	{http.MethodPut, onBucket, "", s3api.OpCreateBucket, nil, (*Handler).createBucket},
+	{http.MethodHead, onBucket, "", s3api.OpHeadBucket, nil, (*Handler).headBucket},
+	{http.MethodDelete, onBucket, "", s3api.OpDeleteBucket, nil, (*Handler).deleteBucket},
+	{http.MethodGet, onBucket, "location", s3api.OpGetBucketLocation, nil, (*Handler).getBucketLocation},
+	{http.MethodGet, onBucket, "uploads", s3api.OpListMultipartUploads, nil, (*Handler).listMultipartUploads},
+	{http.MethodGet, onBucket, "", s3api.OpListObjectsV2, func(_ *http.Request, q url.Values) bool { return q.Get("list-type") == "2" }, (*Handler).listObjectsV2},
+	{http.MethodGet, onBucket, "", s3api.OpListObjects, nil, (*Handler).listObjectsV1},
+	{http.MethodPost, onBucket, "delete", s3api.OpDeleteObjects, nil, (*Handler).deleteObjects},
+	{http.MethodGet, onBucket, "versioning", s3api.OpGetBucketVersioning, nil, (*Handler).getBucketConfig},
+	{http.MethodGet, onBucket, "policy", s3api.OpGetBucketPolicy, nil, (*Handler).getBucketConfig},
+	{http.MethodGet, onBucket, "tagging", s3api.OpGetBucketTagging, nil, (*Handler).getBucketConfig},
+	{http.MethodGet, onBucket, "cors", s3api.OpGetBucketCors, nil, (*Handler).getBucketConfig},
+	{http.MethodGet, onBucket, "lifecycle", s3api.OpGetBucketLifecycle, nil, (*Handler).getBucketConfig},
+
+	{http.MethodPut, onObject, "", s3api.OpUploadPartCopy, func(r *http.Request, q url.Values) bool {
+		return q.Has("uploadId") && hasHeader("x-amz-copy-source")(r, q)
+	}, (*Handler).uploadPartCopy},
+	{http.MethodPut, onObject, "", s3api.OpUploadPart, hasQuery("uploadId"), (*Handler).uploadPart},
+	{http.MethodPut, onObject, "", s3api.OpCopyObject, hasHeader("x-amz-copy-source"), (*Handler).copyObject},
+	{http.MethodPut, onObject, "", s3api.OpPutObject, nil, (*Handler).putObject},
+	{http.MethodGet, onObject, "tagging", s3api.OpGetObjectTagging, nil, (*Handler).getObjectTagging},
+	{http.MethodGet, onObject, "", s3api.OpListParts, hasQuery("uploadId"), (*Handler).listParts},
+	{http.MethodGet, onObject, "", s3api.OpGetObject, nil, (*Handler).getObject},
+	{http.MethodHead, onObject, "", s3api.OpHeadObject, nil, (*Handler).getObject},
+	{http.MethodDelete, onObject, "", s3api.OpAbortMultipartUpload, hasQuery("uploadId"), (*Handler).abortMultipartUpload},
+	{http.MethodDelete, onObject, "", s3api.OpDeleteObject, nil, (*Handler).deleteObject},
+	{http.MethodPost, onObject, "uploads", s3api.OpCreateMultipartUpload, nil, (*Handler).createMultipartUpload},
+	{http.MethodPost, onObject, "", s3api.OpCompleteMultipartUpload, hasQuery("uploadId"), (*Handler).completeMultipartUpload},
+}
+
+// unsupported names the S3 actions behind subresources mocks3 recognises
+// but does not implement, so a 501 can say which operation was asked for.
+var unsupported = map[string]map[string]s3api.Operation{
+	"GET": {
+		"b:acl": "GetBucketAcl", "b:analytics": "GetBucketAnalyticsConfiguration",
+		"b:encryption": "GetBucketEncryption", "b:intelligent-tiering": "GetBucketIntelligentTieringConfiguration",
+		"b:inventory": "GetBucketInventoryConfiguration",
+		"b:logging":   "GetBucketLogging", "b:metrics": "GetBucketMetricsConfiguration",
+		"b:notification": "GetBucketNotificationConfiguration", "b:object-lock": "GetObjectLockConfiguration",
+		"b:ownershipControls": "GetBucketOwnershipControls",
+		"b:policyStatus":      "GetBucketPolicyStatus", "b:publicAccessBlock": "GetPublicAccessBlock",
+		"b:replication": "GetBucketReplication", "b:requestPayment": "GetBucketRequestPayment",
+		"b:versions": "ListObjectVersions",
+		"b:website":  "GetBucketWebsite", "b:accelerate": "GetBucketAccelerateConfiguration",
+		"o:acl": "GetObjectAcl", "o:attributes": "GetObjectAttributes", "o:legal-hold": "GetObjectLegalHold",
+		"o:retention": "GetObjectRetention", "o:torrent": "GetObjectTorrent",
+	},
+	"PUT": {
+		"b:acl": "PutBucketAcl", "b:analytics": "PutBucketAnalyticsConfiguration", "b:cors": "PutBucketCors",
+		"b:encryption": "PutBucketEncryption", "b:intelligent-tiering": "PutBucketIntelligentTieringConfiguration",
+		"b:inventory": "PutBucketInventoryConfiguration", "b:lifecycle": "PutBucketLifecycleConfiguration",
+		"b:logging": "PutBucketLogging", "b:metrics": "PutBucketMetricsConfiguration",
+		"b:notification": "PutBucketNotificationConfiguration", "b:object-lock": "PutObjectLockConfiguration",
+		"b:ownershipControls": "PutBucketOwnershipControls", "b:policy": "PutBucketPolicy",
+		"b:publicAccessBlock": "PutPublicAccessBlock", "b:replication": "PutBucketReplication",
+		"b:requestPayment": "PutBucketRequestPayment", "b:tagging": "PutBucketTagging",
+		"b:versioning": "PutBucketVersioning", "b:website": "PutBucketWebsite",
+		"b:accelerate": "PutBucketAccelerateConfiguration",
+		"o:acl":        "PutObjectAcl", "o:legal-hold": "PutObjectLegalHold", "o:retention": "PutObjectRetention",
+		"o:tagging": "PutObjectTagging",
+	},
+	"DELETE": {
+		"b:analytics": "DeleteBucketAnalyticsConfiguration", "b:cors": "DeleteBucketCors",
+		"b:encryption": "DeleteBucketEncryption", "b:intelligent-tiering": "DeleteBucketIntelligentTieringConfiguration",
+		"b:inventory": "DeleteBucketInventoryConfiguration", "b:lifecycle": "DeleteBucketLifecycle",
+		"b:metrics": "DeleteBucketMetricsConfiguration", "b:ownershipControls": "DeleteBucketOwnershipControls",
+		"b:policy": "DeleteBucketPolicy", "b:publicAccessBlock": "DeletePublicAccessBlock",
+		"b:replication": "DeleteBucketReplication", "b:tagging": "DeleteBucketTagging",
+		"b:website": "DeleteBucketWebsite", "o:tagging": "DeleteObjectTagging",
+	},
+	"POST": {
+		"o:restore": "RestoreObject", "o:select": "SelectObjectContent",
+	},
+}
+
+// plainParams are query keys that parameterise an operation rather than
+// name a subresource.
+var plainParams = map[string]bool{
+	"list-type": true, "prefix": true, "delimiter": true, "max-keys": true, "marker": true,
+	"start-after": true, "continuation-token": true, "encoding-type": true, "fetch-owner": true,
+	"partNumber": true, "uploadId": true, "versionId": true, "max-parts": true,
+	"part-number-marker": true, "key-marker": true, "upload-id-marker": true, "max-uploads": true,
+	"x-id": true, "optional-object-attributes": true, "expected-bucket-owner": true,
+	"response-content-type": true, "response-content-language": true, "response-expires": true,
+	"response-cache-control": true, "response-content-disposition": true, "response-content-encoding": true,
+	"X-Amz-Algorithm": true, "X-Amz-Credential": true, "X-Amz-Date": true, "X-Amz-Expires": true,
+	"X-Amz-SignedHeaders": true, "X-Amz-Signature": true, "X-Amz-Security-Token": true,
+	"X-Amz-Content-Sha256": true, "AWSAccessKeyId": true, "Signature": true, "Expires": true,
+}
+
+// identify returns the operation r asks for and its handler (nil when
+// mocks3 does not implement it). An unrecognised subresource
+// gives OpUnknown or the name of an unimplemented action, never a data
+// operation: a PUT ?tagging must not overwrite the object.
+func identify(r *http.Request, q url.Values, on target) (s3api.Operation, handlerFunc) {
+	if on == onNoBucket {
+		return s3api.OpUnknown, nil
+	}
+	sub := ""
+	for k := range q {
+		if plainParams[k] {
+			continue
+		}
+		known := false
+		for _, rt := range routes {
+			if rt.subresource == k {
+				known = true
+				break
+			}
+		}
+		if !known {
+			if name, ok := unsupported[r.Method][targetPrefix(on)+k]; ok {
+				return name, nil
+			}
+			if q.Get(k) == "" {
+				return s3api.OpUnknown, nil // an unknown subresource
+			}
+			continue // an unknown parameter with a value: ignored, as S3 does
+		}
+		sub = k
+	}
+	for _, rt := range routes {
+		if rt.method != r.Method || rt.on != on || rt.subresource != sub {
+			continue
+		}
+		if rt.when == nil || rt.when(r, q) {
+			return rt.op, rt.serve
+		}
+	}
+	if name, ok := unsupported[r.Method][targetPrefix(on)+sub]; ok && sub != "" {
+		return name, nil // e.g. PUT ?versioning, where only GET is implemented
+	}
+	return s3api.OpUnknown, nil
+}
+
+func targetPrefix(on target) string {
+	if on == onObject {
+		return "o:"
+	}
+	return "b:"
+}

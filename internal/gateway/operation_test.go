@@ -1,0 +1,109 @@
+package gateway
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"testing"
+
+	"github.com/mocks3/mocks3/s3api"
+)
+
+func TestIdentify(t *testing.T) {
+	tests := []struct {
+		method, target string
+		header         map[string]string
+		want           s3api.Operation
+	}{
+		{"GET", "/", nil, s3api.OpListBuckets},
+		{"PUT", "/b", nil, s3api.OpCreateBucket},
+		{"PUT", "/b/", nil, s3api.OpCreateBucket},
+		{"HEAD", "/b", nil, s3api.OpHeadBucket},
+		{"DELETE", "/b", nil, s3api.OpDeleteBucket},
+		{"GET", "/b?location", nil, s3api.OpGetBucketLocation},
+		{"GET", "/b", nil, s3api.OpListObjects},
+		{"GET", "/b?list-type=2&prefix=a", nil, s3api.OpListObjectsV2},
+		{"GET", "/b?uploads", nil, s3api.OpListMultipartUploads},
+		{"POST", "/b?delete", nil, s3api.OpDeleteObjects},
+		{"POST", "/b?delete=", nil, s3api.OpDeleteObjects},
+		{"PUT", "/b/k", nil, s3api.OpPutObject},
+		{"PUT", "/b/k?x-id=PutObject", nil, s3api.OpPutObject},
+		{"PUT", "/b/k", map[string]string{"x-amz-copy-source": "/a/b"}, s3api.OpCopyObject},
+		{"PUT", "/b/k?partNumber=1&uploadId=u", nil, s3api.OpUploadPart},
+		{"PUT", "/b/k?partNumber=1&uploadId=u", map[string]string{"x-amz-copy-source": "/a/b"}, s3api.OpUploadPartCopy},
+		{"GET", "/b/k", nil, s3api.OpGetObject},
+		{"GET", "/b/k?partNumber=2", nil, s3api.OpGetObject},
+		{"GET", "/b/k?response-content-type=x", nil, s3api.OpGetObject},
+		{"GET", "/b/k?uploadId=u", nil, s3api.OpListParts},
+		{"HEAD", "/b/k", nil, s3api.OpHeadObject},
+		{"DELETE", "/b/k", nil, s3api.OpDeleteObject},
+		{"DELETE", "/b/k?uploadId=u", nil, s3api.OpAbortMultipartUpload},
+		{"POST", "/b/k?uploads", nil, s3api.OpCreateMultipartUpload},
+		{"POST", "/b/k?uploadId=u", nil, s3api.OpCompleteMultipartUpload},
+		{"PUT", "/b/k?tagging", nil, "PutObjectTagging"},
+		{"GET", "/b?versioning", nil, "GetBucketVersioning"},
+		{"GET", "/b?versions", nil, "ListObjectVersions"},
+		{"PUT", "/b?policy", nil, "PutBucketPolicy"},
+		{"POST", "/b/k?select&select-type=2", nil, "SelectObjectContent"},
+		{"PUT", "/b/k?nonsense", nil, s3api.OpUnknown},
+		{"PATCH", "/b/k", nil, s3api.OpUnknown},
+		{"POST", "/b/k", nil, s3api.OpUnknown},
+		{"PUT", "/", nil, s3api.OpUnknown},
+		{"GET", "/b/k?unknown-param=1", nil, s3api.OpGetObject},
+		// An empty copy source is still a copy (and a bad one), not a PUT.
+		{"PUT", "/b/k", map[string]string{"x-amz-copy-source": ""}, s3api.OpCopyObject},
+		{"PUT", "/b/k?partNumber=1&uploadId=u", map[string]string{"x-amz-copy-source": ""}, s3api.OpUploadPartCopy},
+		// A key with no bucket addresses nothing.
+		{"PUT", "//etc/passwd", nil, s3api.OpUnknown},
+		{"GET", "//etc/passwd", nil, s3api.OpUnknown},
+		{"PUT", "//etc/passwd?acl", nil, s3api.OpUnknown},
+		{"GET", "//", nil, s3api.OpListBuckets},
+	}
+	h := New(Config{})
+	for _, tt := range tests {
+		r := httptest.NewRequest(tt.method, tt.target, nil)
+		for k, v := range tt.header {
+			r.Header.Set(k, v)
+		}
+		if got := h.Identify(r).Operation; got != tt.want {
+			t.Errorf("Identify(%s %s %v) = %q, want %q", tt.method, tt.target, tt.header, got, tt.want)
+		}
+	}
+}
+
+func TestSplitVirtualHost(t *testing.T) {
+	h := New(Config{BaseDomains: []string{"s3.test"}})
+	tests := []struct{ host, path, bucket, key string }{
+		{"127.0.0.1:9000", "/b/k/x", "b", "k/x"},
+		{"photos.localhost:9000", "/a/b.jpg", "photos", "a/b.jpg"},
+		{"photos.s3.test", "/k", "photos", "k"},
+		{"my.dotted.bucket.s3.test", "/", "my.dotted.bucket", ""},
+		{"localhost:9000", "/b/", "b", ""},
+		{"localhost", "/", "", ""},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest(http.MethodGet, tt.path, nil)
+		r.Host = tt.host
+		got := h.Identify(r)
+		if got.Bucket != tt.bucket || got.Key != tt.key {
+			t.Errorf("Identify(Host %s, %s) = %q, %q, want %q, %q", tt.host, tt.path, got.Bucket, got.Key, tt.bucket, tt.key)
+		}
+	}
+}
+
+// TestOperationsListsEveryRoute keeps Operations, which fault rules are
+// checked against, in step with the route table.
+func TestOperationsListsEveryRoute(t *testing.T) {
+	ops := s3api.Operations()
+	if !slices.IsSorted(ops) {
+		t.Errorf("s3api.Operations() = %q, want it sorted", ops)
+	}
+	for _, rt := range routes {
+		if !slices.Contains(ops, rt.op) {
+			t.Errorf("s3api.Operations() lacks %s, which the route table serves", rt.op)
+		}
+	}
+	if n := len(slices.Compact(slices.Clone(ops))); n != len(ops) {
+		t.Errorf("s3api.Operations() = %q, want no duplicates", ops)
+	}
+}
