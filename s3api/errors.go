@@ -157,11 +157,6 @@ func (e *Error) message() string {
 	return e.Code.Message()
 }
 
-// errorf builds an *Error with a specific message.
-func errorf(code ErrorCode, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
-}
-
 func newError(code ErrorCode, extra ...ExtraElement) *Error {
 	return &Error{Code: code, Extra: extra}
 }

@@ -196,9 +196,6 @@ func (m *faultyMetadata) ListUploads(ctx context.Context, bucket string) ([]back
 	return m.Records.ListUploads(ctx, bucket)
 }
 
-// Storage wraps a storage role with the engine's storage rules.
-func Storage(s backend.Blobs, e *faults.Engine) backend.Blobs { return StorageNode(s, "", e) }
-
 // StorageNode wraps one storage node, so that rules can match it by name.
 func StorageNode(s backend.Blobs, node string, e *faults.Engine) backend.Blobs {
 	return &faultyStorage{Blobs: s, e: e, node: node}
