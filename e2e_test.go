@@ -609,18 +609,27 @@ func TestBuckets(t *testing.T) {
 			_, err := c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("alpha")})
 			checkErr(t, "DeleteBucket(alpha) with an object", err, "BucketNotEmpty", 409)
 
+			// Uploads in progress do not keep a bucket alive: S3 discards
+			// them, and test suites' teardowns rely on it.
 			up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("beta"), Key: aws.String("pending")})
 			if err != nil {
 				t.Fatalf("CreateMultipartUpload() = %v", err)
 			}
-			_, err = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("beta")})
-			checkErr(t, "DeleteBucket(beta) with an upload", err, "BucketNotEmpty", 409)
-
+			if _, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("beta"), Key: aws.String("pending"), UploadId: up.UploadId,
+				PartNumber: aws.Int32(1), Body: strings.NewReader("part")}); err != nil {
+				t.Fatalf("UploadPart() = %v", err)
+			}
+			// A refused delete leaves the bucket's uploads alone.
+			if _, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("alpha"), Key: aws.String("kept")}); err != nil {
+				t.Fatalf("CreateMultipartUpload() = %v", err)
+			}
+			_, err = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("alpha")})
+			checkErr(t, "DeleteBucket(alpha) with an object and an upload", err, "BucketNotEmpty", 409)
+			if ups, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("alpha")}); err != nil || len(ups.Uploads) != 1 {
+				t.Errorf("ListMultipartUploads(alpha) after a refused DeleteBucket = %v, %v; want the upload kept", ups, err)
+			}
 			if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("alpha"), Key: aws.String("obj")}); err != nil {
 				t.Fatalf("DeleteObject() = %v", err)
-			}
-			if _, err := c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("beta"), Key: aws.String("pending"), UploadId: up.UploadId}); err != nil {
-				t.Fatalf("AbortMultipartUpload() = %v", err)
 			}
 			for _, b := range []string{"alpha", "beta"} {
 				if _, err := c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(b)}); err != nil {
@@ -631,6 +640,8 @@ func TestBuckets(t *testing.T) {
 				_, err = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(b)})
 				checkErr(t, fmt.Sprintf("DeleteBucket(%q) again", b), err, "NoSuchBucket", 404)
 			}
+			_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("beta"), Key: aws.String("pending"), UploadId: up.UploadId})
+			checkErr(t, "AbortMultipartUpload of an upload its bucket's deletion discarded", err, "NoSuchBucket", 404)
 			want := []bucket{{"gamma.delta-1", "us-east-1"}}
 			if diff := cmp.Diff(want, listBuckets(t)); diff != "" {
 				t.Errorf("ListBuckets() after deletes mismatch (-want +got):\n%s", diff)

@@ -67,6 +67,31 @@ func (s *objectStore) complete(ctx context.Context, bucket, id string, obj backe
 	return nil
 }
 
+// discardUploads aborts the bucket's multipart uploads if it holds no
+// object, so that DeleteBucket can delete it; with objects it does nothing
+// and DeleteBucket answers BucketNotEmpty.
+func (s *objectStore) discardUploads(ctx context.Context, bucket string) error {
+	objs, err := s.meta.ListObjects(ctx, bucket, "", 1)
+	if err != nil || len(objs) > 0 {
+		return err
+	}
+	ups, err := s.meta.ListUploads(ctx, bucket)
+	if err != nil {
+		return err
+	}
+	for _, u := range ups {
+		done, err := s.meta.DeleteUpload(ctx, bucket, u.Key, u.ID)
+		if errors.Is(err, backend.ErrUploadNotFound) {
+			continue // completed or aborted meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		s.deleteBlobs(ctx, done.Parts, nil)
+	}
+	return nil
+}
+
 // conditionError maps a failed write condition to S3's error naming it.
 func conditionError(err error, cond backend.Condition) error {
 	if !errors.Is(err, backend.ErrPreconditionFailed) {
