@@ -41,6 +41,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/s3api"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -488,4 +489,45 @@ func v2Names(out *s3.ListObjectsV2Output) (keys, prefixes []string) {
 		prefixes = append(prefixes, aws.ToString(p.Prefix))
 	}
 	return keys, prefixes
+}
+
+func getBody(ctx context.Context, c *s3.Client, bucket, key string) ([]byte, error) {
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		return nil, err
+	}
+	defer out.Body.Close()
+	return io.ReadAll(out.Body)
+}
+
+func putBody(ctx context.Context, c *s3.Client, bucket, key string, data []byte) error {
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(data)})
+	return err
+}
+
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+func httpStatus(err error) int {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
+}
+
+// attempts counts journal entries for an operation.
+func attempts(srv *mocks3.Server, op s3api.Operation) (n int, statuses []int) {
+	for _, r := range srv.Requests() {
+		if r.Operation == op {
+			n++
+			statuses = append(statuses, r.Status)
+		}
+	}
+	return n, statuses
 }
