@@ -78,7 +78,7 @@ func TestHermeticClient(t *testing.T) {
 				}
 			})
 		}
-	})
+	}, sequential("t.Setenv changes the whole process's environment"))
 }
 
 func TestVirtualHostedStyle(t *testing.T) {
@@ -101,7 +101,7 @@ func TestVirtualHostedStyle(t *testing.T) {
 				}
 				resolve := func(host string) (string, error) {
 					if host == tt.domain || strings.HasSuffix(host, "."+tt.domain) {
-						return "127.0.0.1", nil
+						return u.Hostname(), nil // the server's own address
 					}
 					return "", fmt.Errorf("unexpected host %q", host)
 				}

@@ -51,40 +51,79 @@ const testBucket = "test-bucket"
 // newServerFunc starts a server in the mode under test.
 type newServerFunc = func(t *testing.T, opts ...mocks3.Option) *mocks3.Server
 
-// forEachMode runs fn once per backend (memory, disk) and protocol (http,
-// https). newServer starts a server in that mode; opts come after the
-// mode's own options.
-func forEachMode(t *testing.T, fn func(t *testing.T, newServer func(t *testing.T, opts ...mocks3.Option) *mocks3.Server)) {
+// forEachMode runs fn once per mode, in parallel subtests: backend (memory,
+// disk) × protocol (http, https) × roles (embedded, stack), and the
+// in-memory transport over http and https. newServer starts a server in
+// that mode; opts come after the mode's own options. fn runs in parallel
+// with the other modes, so it must not write variables it shares with them.
+// A test whose modes cannot run in parallel says why with a modeOption.
+func forEachMode(t *testing.T, fn func(t *testing.T, newServer func(t *testing.T, opts ...mocks3.Option) *mocks3.Server), mopts ...modeOption) {
 	t.Helper()
+	var mo modeOptions
+	for _, o := range mopts {
+		o(&mo)
+	}
 	modes := []struct {
-		name  string
-		proto string
-		opts  func(t *testing.T) []mocks3.Option
+		name     string
+		proto    string
+		inMemory bool
+		opts     func(t *testing.T) []mocks3.Option
 	}{
-		{"memory/http", "http", func(*testing.T) []mocks3.Option { return nil }},
-		{"memory/https", "https", func(*testing.T) []mocks3.Option { return []mocks3.Option{mocks3.WithTLS()} }},
-		{"disk/http", "http", func(t *testing.T) []mocks3.Option { return []mocks3.Option{mocks3.WithDir(t.TempDir())} }},
-		{"disk/https", "https", func(t *testing.T) []mocks3.Option {
+		{"memory/http", "http", false, func(*testing.T) []mocks3.Option { return nil }},
+		{"memory/https", "https", false, func(*testing.T) []mocks3.Option { return []mocks3.Option{mocks3.WithTLS()} }},
+		{"disk/http", "http", false, func(t *testing.T) []mocks3.Option { return []mocks3.Option{mocks3.WithDir(t.TempDir())} }},
+		{"disk/https", "https", false, func(t *testing.T) []mocks3.Option {
 			return []mocks3.Option{mocks3.WithDir(t.TempDir()), mocks3.WithTLS()}
 		}},
 		// Stack mode: every role is an HTTP service behind the gateway.
-		{"stack/http", "http", func(*testing.T) []mocks3.Option { return []mocks3.Option{mocks3.WithStack()} }},
-		{"stack/https", "https", func(*testing.T) []mocks3.Option {
+		{"stack/http", "http", false, func(*testing.T) []mocks3.Option { return []mocks3.Option{mocks3.WithStack()} }},
+		{"stack/https", "https", false, func(*testing.T) []mocks3.Option {
 			return []mocks3.Option{mocks3.WithStack(), mocks3.WithStorageNodes(2), mocks3.WithTLS()}
+		}},
+		// The in-memory transport: no TCP, the client dials net.Pipe pairs.
+		{"pipe/memory/http", "http", true, func(*testing.T) []mocks3.Option {
+			return []mocks3.Option{mocks3.WithInMemoryTransport()}
+		}},
+		{"pipe/disk/https", "https", true, func(t *testing.T) []mocks3.Option {
+			return []mocks3.Option{mocks3.WithInMemoryTransport(), mocks3.WithDir(t.TempDir()), mocks3.WithTLS()}
 		}},
 	}
 	for _, m := range modes {
 		t.Run(m.name, func(t *testing.T) {
+			if mo.sequential == "" {
+				// Before fn starts a server: -parallel (GOMAXPROCS by
+				// default) bounds how many servers run at once.
+				t.Parallel()
+			}
 			fn(t, func(t *testing.T, opts ...mocks3.Option) *mocks3.Server {
 				t.Helper()
 				srv := mocks3.New(t, append(m.opts(t), opts...)...)
-				if !strings.HasPrefix(srv.URL, m.proto+"://") {
-					t.Fatalf("server URL = %q, want a %s URL", srv.URL, m.proto)
+				want := m.proto + "://"
+				if m.inMemory {
+					want += "mocks3.test"
+				}
+				if !strings.HasPrefix(srv.URL, want) {
+					t.Fatalf("server URL = %q, want a %s URL", srv.URL, want)
 				}
 				return srv
 			})
 		})
 	}
+}
+
+// modeOptions say how a test's modes run, and why they differ from the
+// default.
+type modeOptions struct {
+	sequential string // why the modes cannot run in parallel
+}
+
+// A modeOption changes how forEachMode runs a test, saying why.
+type modeOption func(*modeOptions)
+
+// sequential runs the modes one after another, for a test that changes
+// process-wide state; why says what.
+func sequential(why string) modeOption {
+	return func(o *modeOptions) { o.sequential = why }
 }
 
 // checkErr fails t unless err is an S3 error with the given code (any code
@@ -311,7 +350,8 @@ func newRecorder(t *testing.T, srv *mocks3.Server) *recorder {
 }
 
 // newResolvingRecorder returns a recorder whose dialer maps host names
-// through resolve and which, if serverName is set, verifies the server's
+// through resolve (to the host of srv.URL, which the in-memory transport
+// also dials) and which, if serverName is set, verifies the server's
 // certificate against that name.
 func newResolvingRecorder(t *testing.T, srv *mocks3.Server, resolve func(host string) (string, error), serverName string) *recorder {
 	t.Helper()
@@ -322,7 +362,10 @@ func newResolvingRecorder(t *testing.T, srv *mocks3.Server, resolve func(host st
 	tr := base.Clone()
 	tr.DisableKeepAlives = true // one connection per request: the wire holds one response
 	rec := &recorder{}
-	var d net.Dialer
+	dialServer := base.DialContext // the in-memory transport's, or nil for TCP
+	if dialServer == nil {
+		dialServer = (&net.Dialer{}).DialContext
+	}
 	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
 		host, port, err := net.SplitHostPort(addr)
 		if err != nil {
@@ -333,7 +376,7 @@ func newResolvingRecorder(t *testing.T, srv *mocks3.Server, resolve func(host st
 				return nil, err
 			}
 		}
-		return d.DialContext(ctx, network, net.JoinHostPort(host, port))
+		return dialServer(ctx, network, net.JoinHostPort(host, port))
 	}
 	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		c, err := dial(ctx, network, addr)
@@ -349,7 +392,9 @@ func newResolvingRecorder(t *testing.T, srv *mocks3.Server, resolve func(host st
 				return nil, err
 			}
 			cfg := cfg.Clone()
-			cfg.ServerName = serverName
+			if serverName != "" {
+				cfg.ServerName = serverName
+			}
 			if cfg.ServerName == "" {
 				cfg.ServerName, _, _ = net.SplitHostPort(addr)
 			}
@@ -358,7 +403,7 @@ func newResolvingRecorder(t *testing.T, srv *mocks3.Server, resolve func(host st
 				c.Close()
 				return nil, err
 			}
-			return &wireConn{Conn: tc, rec: rec}, nil
+			return &wireConn{Conn: tc, rec: rec, raw: c}, nil
 		}
 	}
 	t.Cleanup(tr.CloseIdleConnections)
@@ -428,6 +473,18 @@ func headerNames(wire []byte) []string {
 type wireConn struct {
 	net.Conn
 	rec *recorder
+	raw net.Conn // under a TLS Conn, or nil
+}
+
+// Close closes the connection under TLS without a close_notify alert: the
+// server closes its end after each response too, and over the in-memory
+// transport's unbuffered pipe the two alerts would wait for each other
+// until tls.Conn's 5-second write deadline.
+func (c *wireConn) Close() error {
+	if c.raw != nil {
+		return c.raw.Close()
+	}
+	return c.Conn.Close()
 }
 
 func (c *wireConn) Read(p []byte) (int, error) {
