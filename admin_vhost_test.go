@@ -23,7 +23,7 @@ func TestAdminPrefixVirtualHosted(t *testing.T) {
 		}
 		resolve := func(host string) (string, error) {
 			if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-				return "127.0.0.1", nil
+				return u.Hostname(), nil // the server's own address
 			}
 			return "", fmt.Errorf("unexpected host %q", host)
 		}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,27 +31,59 @@ func rawExchange(t *testing.T, srv *mocks3.Server, req string, halfClose bool) (
 	if err != nil {
 		t.Fatal(err)
 	}
-	var conn net.Conn
-	if u.Scheme == "https" {
-		cfg := srv.HTTPClient().Transport.(*http.Transport).TLSClientConfig.Clone()
-		conn, err = tls.Dial("tcp", u.Host, cfg)
-	} else {
-		conn, err = net.Dial("tcp", u.Host)
+	// Dial as the server's own client does: over TCP, or with the
+	// in-memory transport's dialer.
+	tr := srv.HTTPClient().Transport.(*http.Transport)
+	dial := tr.DialContext
+	if dial == nil {
+		dial = (&net.Dialer{}).DialContext
 	}
+	addr := u.Host
+	if u.Port() == "" {
+		addr = net.JoinHostPort(u.Hostname(), map[string]string{"http": "80", "https": "443"}[u.Scheme])
+	}
+	raw, err := dial(t.Context(), "tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	// Closing raw rather than a TLS conn sends no close_notify, which over
+	// a net.Pipe would wait for a reader that is gone.
+	defer raw.Close()
+	conn := raw
+	if u.Scheme == "https" {
+		cfg := tr.TLSClientConfig.Clone()
+		if cfg.ServerName == "" {
+			cfg.ServerName = u.Hostname()
+		}
+		tc := tls.Client(raw, cfg)
+		if err := tc.HandshakeContext(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		conn = tc
+	}
+	cw, canHalfClose := conn.(interface{ CloseWrite() error })
+	if halfClose && !canHalfClose {
+		t.Skipf("a %T connection cannot half-close", conn)
+	}
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := io.WriteString(conn, fmt.Sprintf(req, u.Host)); err != nil {
-		t.Fatal(err)
-	}
-	if c, ok := conn.(interface{ CloseWrite() error }); ok && halfClose {
-		c.CloseWrite()
-	}
+	// Write while reading: the server may answer before it has read the
+	// whole request, and a net.Pipe buffers nothing, so a writer alone
+	// would wait for the deadline.
+	written := make(chan error, 1)
+	go func() {
+		_, err := io.WriteString(conn, fmt.Sprintf(req, u.Host))
+		if err == nil && halfClose {
+			err = cw.CloseWrite()
+		}
+		written <- err
+	}()
+	var writeErr error
+	stopWriting := sync.OnceFunc(func() { raw.Close(); writeErr = <-written })
+	defer stopWriting()
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
-		t.Fatalf("reading the response: %v", err)
+		stopWriting()
+		t.Fatalf("reading the response: %v (writing the request: %v)", err, writeErr)
 	}
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()

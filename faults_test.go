@@ -3,7 +3,6 @@ package mocks3_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,56 +11,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/s3api"
 )
-
-func getBody(ctx context.Context, c *s3.Client, bucket, key string) ([]byte, error) {
-	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err != nil {
-		return nil, err
-	}
-	defer out.Body.Close()
-	return io.ReadAll(out.Body)
-}
-
-func putBody(ctx context.Context, c *s3.Client, bucket, key string, data []byte) error {
-	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(data)})
-	return err
-}
-
-func apiCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
-
-func httpStatus(err error) int {
-	var re *awshttp.ResponseError
-	if errors.As(err, &re) {
-		return re.HTTPStatusCode()
-	}
-	return 0
-}
-
-// attempts counts journal entries for an operation.
-func attempts(srv *mocks3.Server, op s3api.Operation) (n int, statuses []int) {
-	for _, r := range srv.Requests() {
-		if r.Operation == op {
-			n++
-			statuses = append(statuses, r.Status)
-		}
-	}
-	return n, statuses
-}
 
 // TestGatewayFaults proves each gateway action end to end through the SDK
 // with its defaults: what the client sees and how many attempts it made.

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -19,7 +18,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/faults"
@@ -83,16 +81,16 @@ func TestMultipartLifecycleRaces(t *testing.T) {
 					})
 					wg.Go(func() { rivalErr = rv.rival(ctx, c, key, *created.UploadId) })
 					wg.Wait()
-					if rivalErr != nil && !isCode(rivalErr, "NoSuchUpload") {
+					if rivalErr != nil && apiCode(rivalErr) != "NoSuchUpload" {
 						t.Fatalf("attempt %d: %s = %v, want success or NoSuchUpload", i, rv.name, rivalErr)
 					}
 					if completeErr != nil {
-						if !isCode(completeErr, "NoSuchUpload") && !isCode(completeErr, "InvalidPart") {
+						if apiCode(completeErr) != "NoSuchUpload" && apiCode(completeErr) != "InvalidPart" {
 							t.Fatalf("attempt %d: CompleteMultipartUpload = %v, want success, NoSuchUpload or InvalidPart", i, completeErr)
 						}
 						continue
 					}
-					got, err := readObject(ctx, c, key)
+					got, err := getBody(ctx, c, testBucket, key)
 					if err != nil {
 						t.Fatalf("attempt %d: GetObject after an acknowledged Complete (%s raced it) = %v", i, rv.name, err)
 					}
@@ -156,28 +154,14 @@ func TestCompleteSurvivesClientHangUp(t *testing.T) {
 			t.Errorf("ListMultipartUploads = %d uploads after the commit, want none", len(ups.Uploads))
 		}
 		_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String("k"), UploadId: created.UploadId})
-		if !isCode(err, "NoSuchUpload") {
+		if apiCode(err) != "NoSuchUpload" {
 			t.Errorf("AbortMultipartUpload after the commit = %v, want NoSuchUpload", err)
 		}
-		got, err := readObject(ctx, c, "k")
+		got, err := getBody(ctx, c, testBucket, "k")
 		if err != nil || !bytes.Equal(got, data) {
 			t.Errorf("GetObject = %q, %v; want %q", got, err, data)
 		}
 	})
-}
-
-func readObject(ctx context.Context, c *s3.Client, key string) ([]byte, error) {
-	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(testBucket), Key: aws.String(key)})
-	if err != nil {
-		return nil, err
-	}
-	defer out.Body.Close()
-	return io.ReadAll(out.Body)
-}
-
-func isCode(err error, code string) bool {
-	var ae smithy.APIError
-	return errors.As(err, &ae) && ae.ErrorCode() == code
 }
 
 // TestUploadIDsUniqueAcrossRestarts: a server reopening a directory that

@@ -1,0 +1,223 @@
+package mocks3_test
+
+// Error responses and operations mocks3 does not implement:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+
+import (
+	"encoding/xml"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/mocks3/mocks3"
+)
+
+func TestUnsupportedOperations(t *testing.T) {
+	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
+		body := []byte("keep me")
+		srv := newServer(t, mocks3.WithObject(testBucket, "obj", body))
+		c := srv.Client()
+		ctx := t.Context()
+		b, k := aws.String(testBucket), aws.String("obj")
+		tagging := &types.Tagging{TagSet: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}
+
+		tests := []struct {
+			op   string
+			call func() error
+		}{
+			{"PutObjectTagging", func() error {
+				_, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: b, Key: k, Tagging: tagging})
+				return err
+			}},
+			{"GetObjectRetention", func() error {
+				_, err := c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: b, Key: k})
+				return err
+			}},
+			{"DeleteObjectTagging", func() error {
+				_, err := c.DeleteObjectTagging(ctx, &s3.DeleteObjectTaggingInput{Bucket: b, Key: k})
+				return err
+			}},
+			{"GetObjectAcl", func() error {
+				_, err := c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: b, Key: k})
+				return err
+			}},
+			{"PutObjectAcl", func() error {
+				_, err := c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: b, Key: k, ACL: types.ObjectCannedACLPrivate})
+				return err
+			}},
+			{"GetObjectAttributes", func() error {
+				_, err := c.GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: b, Key: k, ObjectAttributes: []types.ObjectAttributes{types.ObjectAttributesEtag}})
+				return err
+			}},
+			{"GetBucketAcl", func() error {
+				_, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b})
+				return err
+			}},
+			{"PutBucketVersioning", func() error {
+				_, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: b,
+					VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+				return err
+			}},
+			{"ListObjectVersions", func() error {
+				_, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: b})
+				return err
+			}},
+			{"PutBucketPolicy", func() error {
+				_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String("{}")})
+				return err
+			}},
+			{"PutBucketTagging", func() error {
+				_, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: b, Tagging: tagging})
+				return err
+			}},
+			{"GetBucketWebsite", func() error {
+				_, err := c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: b})
+				return err
+			}},
+			{"DeleteBucketLifecycle", func() error {
+				_, err := c.DeleteBucketLifecycle(ctx, &s3.DeleteBucketLifecycleInput{Bucket: b})
+				return err
+			}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.op, func(t *testing.T) {
+				err := tt.call()
+				checkErr(t, tt.op+"()", err, "NotImplemented", 501)
+				var ae smithy.APIError
+				if errors.As(err, &ae) && !strings.Contains(ae.ErrorMessage(), tt.op) {
+					t.Errorf("%s() error message = %q, want it to name %s", tt.op, ae.ErrorMessage(), tt.op)
+				}
+			})
+		}
+		// None of them touched the object (gofakes3 lets PUT ?tagging
+		// overwrite it).
+		srv.CheckObject(t, testBucket, "obj", body)
+		head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if aws.ToString(head.ETag) != etagOf(body) {
+			t.Errorf("HeadObject().ETag = %s after unsupported operations, want %s", aws.ToString(head.ETag), etagOf(body))
+		}
+	})
+}
+
+func TestErrorResponses(t *testing.T) {
+	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
+		srv := newServer(t, mocks3.WithObject(testBucket, "obj", []byte("data")))
+		rec := newRecorder(t, srv)
+		c := srv.Client(withHTTPClient(rec))
+		ctx := t.Context()
+
+		t.Run("request ID on success", func(t *testing.T) {
+			mustGet(t, c, testBucket, "obj")
+			if got := rec.Last().header.Get("X-Amz-Request-Id"); got == "" {
+				t.Errorf("GetObject() response has no x-amz-request-id")
+			}
+		})
+
+		raw := []struct {
+			name       string
+			method     string
+			path       string
+			header     http.Header
+			body       string
+			wantStatus int
+			wantCode   string
+		}{
+			{"missing key", "GET", "/" + testBucket + "/missing", nil, "", 404, "NoSuchKey"},
+			{"missing bucket", "GET", "/no-such-bucket?list-type=2", nil, "", 404, "NoSuchBucket"},
+			{"max-keys not a number", "GET", "/" + testBucket + "?list-type=2&max-keys=abc", nil, "", 400, "InvalidArgument"},
+			{"max-keys negative v1", "GET", "/" + testBucket + "?max-keys=-1", nil, "", 400, "InvalidArgument"},
+			{"malformed delete", "POST", "/" + testBucket + "?delete", nil, "<Delete><Object><Key>obj", 400, "MalformedXML"},
+			{"malformed complete", "POST", "/" + testBucket + "/obj?uploadId=x", nil, "not xml", 400, "MalformedXML"},
+			{"malformed create bucket", "PUT", "/new-bucket", nil, "<CreateBucketConfiguration><LocationConstraint>", 400, "MalformedXML"},
+			{"unknown subresource", "GET", "/" + testBucket + "?fancy", nil, "", 501, "NotImplemented"},
+			{"PUT ?tagging", "PUT", "/" + testBucket + "/obj?tagging", nil, "<Tagging><TagSet></TagSet></Tagging>", 501, "NotImplemented"},
+			{"unknown method", "PATCH", "/" + testBucket + "/obj", nil, "x", 501, "NotImplemented"},
+			{"long key", "GET", "/" + testBucket + "/" + strings.Repeat("k", 1025), nil, "", 400, "KeyTooLongError"},
+			{"bad version", "GET", "/" + testBucket + "/obj?versionId=v2", nil, "", 400, "InvalidArgument"},
+		}
+		for _, tt := range raw {
+			t.Run("raw "+tt.name, func(t *testing.T) {
+				resp, body := rawRequest(t, srv, tt.method, tt.path, tt.header, []byte(tt.body))
+				if resp.StatusCode != tt.wantStatus {
+					t.Errorf("%s %s status = %d, want %d", tt.method, tt.path, resp.StatusCode, tt.wantStatus)
+				}
+				reqID := resp.Header.Get("X-Amz-Request-Id")
+				if reqID == "" {
+					t.Errorf("%s %s has no x-amz-request-id", tt.method, tt.path)
+				}
+				if ct := resp.Header.Get("Content-Type"); ct != "application/xml" {
+					t.Errorf("%s %s Content-Type = %q, want application/xml", tt.method, tt.path, ct)
+				}
+				var e s3ErrorBody
+				if err := xml.Unmarshal(body, &e); err != nil {
+					t.Fatalf("%s %s body %q: %v", tt.method, tt.path, body, err)
+				}
+				if e.Code != tt.wantCode || e.Message == "" || e.RequestID != reqID {
+					t.Errorf("%s %s error = %+v, want code %s, a message and request ID %q", tt.method, tt.path, e, tt.wantCode, reqID)
+				}
+			})
+		}
+		srv.CheckObject(t, testBucket, "obj", []byte("data"))
+
+		t.Run("raw HEAD error has no body", func(t *testing.T) {
+			resp, body := rawRequest(t, srv, "HEAD", "/"+testBucket+"/missing", nil, nil)
+			if resp.StatusCode != 404 || len(body) != 0 || resp.Header.Get("X-Amz-Request-Id") == "" {
+				t.Errorf("HEAD missing = %d with %d body bytes, request ID %q; want 404, no body, an ID", resp.StatusCode, len(body), resp.Header.Get("X-Amz-Request-Id"))
+			}
+		})
+
+		sdk := []struct {
+			name       string
+			call       func() error
+			wantCode   string
+			wantStatus int
+		}{
+			{"PutObject key of 1025 bytes", func() error {
+				_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(testBucket), Key: aws.String(strings.Repeat("k", 1025)), Body: strings.NewReader("x")})
+				return err
+			}, "KeyTooLongError", 400},
+			{"GetObject key of 1025 bytes", func() error {
+				return getErr(ctx, c, &s3.GetObjectInput{Bucket: aws.String(testBucket), Key: aws.String(strings.Repeat("ü", 513))})
+			}, "KeyTooLongError", 400},
+			{"CreateMultipartUpload key of 1025 bytes", func() error {
+				_, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String(strings.Repeat("k", 1025))})
+				return err
+			}, "KeyTooLongError", 400},
+			{"ListObjectsV2 max-keys -1", func() error {
+				_, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(testBucket), MaxKeys: aws.Int32(-1)})
+				return err
+			}, "InvalidArgument", 400},
+			{"ListObjects max-keys -5", func() error {
+				_, err := c.ListObjects(ctx, &s3.ListObjectsInput{Bucket: aws.String(testBucket), MaxKeys: aws.Int32(-5)})
+				return err
+			}, "InvalidArgument", 400},
+			{"ListMultipartUploads max-uploads -1", func() error {
+				_, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(testBucket), MaxUploads: aws.Int32(-1)})
+				return err
+			}, "InvalidArgument", 400},
+		}
+		for _, tt := range sdk {
+			t.Run(tt.name, func(t *testing.T) {
+				checkErr(t, tt.name, tt.call(), tt.wantCode, tt.wantStatus)
+				if got := rec.Last().header.Get("X-Amz-Request-Id"); got == "" {
+					t.Errorf("%s response has no x-amz-request-id", tt.name)
+				}
+			})
+		}
+
+		t.Run("key of 1024 bytes", func(t *testing.T) {
+			key := strings.Repeat("k", 1024)
+			mustPut(t, c, testBucket, key, []byte("x"))
+			srv.CheckObject(t, testBucket, key, []byte("x"))
+		})
+	})
+}
