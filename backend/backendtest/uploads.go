@@ -194,6 +194,12 @@ func (s suite) testUploads(t suitetest.T) {
 		check(t, "GetUpload after mutating values passed in and returned", got, want, normUpload)
 	})
 
+	s.testComplete(t)
+}
+
+// testComplete checks CompleteUpload: one atomic step that stores the
+// object and removes the upload, refused whole when a part changed.
+func (s suite) testComplete(t suitetest.T) {
 	t.Run("Complete", func(t suitetest.T) {
 		b := s.recordsWithBucket(t)
 		u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)
