@@ -46,8 +46,7 @@ func rawExchange(t *testing.T, srv *mocks3.Server, req string, halfClose bool) (
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Closing raw rather than a TLS conn sends no close_notify, which over
-	// a net.Pipe would wait for a reader that is gone.
+	// Closing raw rather than a TLS conn sends no close_notify.
 	defer raw.Close()
 	conn := raw
 	if u.Scheme == "https" {
@@ -67,8 +66,8 @@ func rawExchange(t *testing.T, srv *mocks3.Server, req string, halfClose bool) (
 	}
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
 	// Write while reading: the server may answer before it has read the
-	// whole request, and a net.Pipe buffers nothing, so a writer alone
-	// would wait for the deadline.
+	// whole request, and a body larger than the connection's buffer would
+	// leave a writer alone waiting for the deadline.
 	written := make(chan error, 1)
 	go func() {
 		_, err := io.WriteString(conn, fmt.Sprintf(req, u.Host))

@@ -80,7 +80,7 @@ func forEachMode(t *testing.T, fn func(t *testing.T, newServer func(t *testing.T
 		{"stack/https", "https", false, func(*testing.T) []mocks3.Option {
 			return []mocks3.Option{mocks3.WithStack(), mocks3.WithStorageNodes(2), mocks3.WithTLS()}
 		}},
-		// The in-memory transport: no TCP, the client dials net.Pipe pairs.
+		// The in-memory transport: no TCP, the client dials in-memory pairs.
 		{"pipe/memory/http", "http", true, func(*testing.T) []mocks3.Option {
 			return []mocks3.Option{mocks3.WithInMemoryTransport()}
 		}},

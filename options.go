@@ -193,8 +193,9 @@ func WithTLS() Option {
 
 // WithInMemoryTransport connects the server and its clients without TCP:
 // nothing listens on a port, and each connection that Client, HTTPClient
-// and AWSConfig open is one end of a net.Pipe whose other end the server
-// serves. Requests and bodies stream as over TCP; URL is then
+// and AWSConfig open is an in-memory pair whose other end the server
+// serves. Requests and bodies stream as over TCP, through buffers of a
+// socket's size; URL is then
 // "http://mocks3.test" ("https://mocks3.test" with WithTLS). Names under
 // .test never resolve, so only the server's own clients reach it (and its
 // subdomains, for virtual-hosted-style requests).

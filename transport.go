@@ -1,12 +1,13 @@
 package mocks3
 
 // The in-memory transport (WithInMemoryTransport): the server accepts the
-// server ends of net.Pipe pairs, and the HTTP client behind Client,
-// HTTPClient and AWSConfig dials by making such a pair. No file descriptor,
-// no port and no kernel buffer is involved, so a server and its clients can
+// server ends of in-memory connections, and the HTTP client behind Client,
+// HTTPClient and AWSConfig dials by making such a pair. No file descriptor
+// and no port is involved, so a server and its clients can
 // run entirely inside a testing/synctest bubble.
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -19,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // inMemoryHost is the host name of an in-memory server. Names under .test
@@ -141,34 +143,65 @@ type pipeAddr string
 func (pipeAddr) Network() string  { return "pipe" }
 func (a pipeAddr) String() string { return string(a) }
 
-// pipeConn is one end of a net.Pipe, with addresses, errors shaped as a
-// TCP connection's, and SetLinger as on *net.TCPConn:
+// pipeBuffer is what each direction of a pipe holds before a write blocks,
+// as a socket buffer would: over TCP a server can answer and close while the
+// client is still sending, and a TLS close_notify never waits for the peer
+// to read.
+const pipeBuffer = 256 << 10
+
+// pipeConn is one end of an in-memory connection, with addresses, buffers,
+// deadlines and errors shaped as a TCP connection's, and SetLinger as on
+// *net.TCPConn:
 //
-//   - after the other end closes, reads return io.EOF, and writes fail
-//     with ECONNRESET: over TCP, closing with unread data sends a reset,
-//     and on a pipe a blocked writer is exactly unread data;
+//   - after the other end closes, reads return what it wrote, then io.EOF,
+//     and writes fail with ECONNRESET: over TCP, closing with unread data
+//     sends a reset;
 //   - after the other end calls SetLinger(0) and closes, reads fail with
-//     ECONNRESET too;
+//     ECONNRESET at once, as a reset discards what was in flight;
 //   - after this end closes, reads and writes fail with net.ErrClosed.
 //
 // Fault actions reset a connection through SetLinger on the hijacked
 // connection (tls.Conn.NetConn over TLS), as they would a TCP one.
 type pipeConn struct {
-	net.Conn
 	local, remote net.Addr
+	in, out       *pipeHalf // in: what the peer wrote; out: what this end writes
 	peer          *pipeConn
 	closes        *atomic.Int32 // shared by both ends: numbers their Close calls
 	closedAt      atomic.Int32  // this end's number from closes; 0 while open
 	abort         atomic.Bool   // SetLinger(0) was called
 	reset         atomic.Bool   // closed after SetLinger(0)
+	shut          atomic.Bool   // CloseWrite was called
+	done          chan struct{} // closed by Close
+	closeOnce     sync.Once
+	readDeadline  pipeDeadline
+	writeDeadline pipeDeadline
 }
 
-// newPipe returns the two ends of a net.Pipe.
+// pipeHalf is one direction of a pipe.
+type pipeHalf struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	changed chan struct{} // closed and replaced whenever buf shrinks or grows
+}
+
+// wake tells the waiters on h that it changed; h.mu must be held.
+func (h *pipeHalf) wake() {
+	close(h.changed)
+	h.changed = make(chan struct{})
+}
+
+// newPipe returns the two ends of an in-memory connection.
 func newPipe(clientAddr, serverAddr net.Addr) (client, server *pipeConn) {
-	cc, sc := net.Pipe()
+	up := &pipeHalf{changed: make(chan struct{})}
+	down := &pipeHalf{changed: make(chan struct{})}
 	closes := new(atomic.Int32)
-	client = &pipeConn{Conn: cc, local: clientAddr, remote: serverAddr, closes: closes}
-	server = &pipeConn{Conn: sc, local: serverAddr, remote: clientAddr, closes: closes}
+	client = &pipeConn{local: clientAddr, remote: serverAddr, in: down, out: up, closes: closes}
+	server = &pipeConn{local: serverAddr, remote: clientAddr, in: up, out: down, closes: closes}
+	for _, c := range []*pipeConn{client, server} {
+		c.done = make(chan struct{})
+		c.readDeadline = newPipeDeadline()
+		c.writeDeadline = newPipeDeadline()
+	}
 	client.peer, server.peer = server, client
 	return client, server
 }
@@ -177,13 +210,79 @@ func (c *pipeConn) LocalAddr() net.Addr  { return c.local }
 func (c *pipeConn) RemoteAddr() net.Addr { return c.remote }
 
 func (c *pipeConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	return n, c.mapErr("read", err)
+	for {
+		if isClosed(c.readDeadline.wait()) {
+			return 0, c.opErr("read", os.ErrDeadlineExceeded)
+		}
+		if c.closedAt.Load() != 0 {
+			return 0, c.opErr("read", net.ErrClosed)
+		}
+		if c.peer.reset.Load() {
+			return 0, c.opErr("read", &os.SyscallError{Syscall: "read", Err: errConnReset})
+		}
+		// Loaded before the buffer: the peer's writes precede its Close,
+		// so once it is seen closed, the buffer holds all it wrote.
+		peerClosed := c.peer.closedAt.Load() != 0 || c.peer.shut.Load()
+		h := c.in
+		h.mu.Lock()
+		if h.buf.Len() > 0 || len(p) == 0 {
+			n, _ := h.buf.Read(p)
+			h.wake()
+			h.mu.Unlock()
+			return n, nil
+		}
+		changed := h.changed
+		h.mu.Unlock()
+		if peerClosed {
+			return 0, io.EOF
+		}
+		select {
+		case <-changed:
+		case <-c.done:
+		case <-c.peer.done:
+		case <-c.readDeadline.wait():
+		}
+	}
 }
 
 func (c *pipeConn) Write(p []byte) (int, error) {
-	n, err := c.Conn.Write(p)
-	return n, c.mapErr("write", err)
+	written := 0
+	for {
+		if isClosed(c.writeDeadline.wait()) {
+			return written, c.opErr("write", os.ErrDeadlineExceeded)
+		}
+		// The first to close is the cause: this end's Close, or the
+		// peer's, which over TCP answers further data with a reset.
+		mine, theirs := c.closedAt.Load(), c.peer.closedAt.Load()
+		if mine != 0 && (theirs == 0 || mine < theirs) {
+			return written, c.opErr("write", net.ErrClosed)
+		}
+		if theirs != 0 {
+			return written, c.opErr("write", &os.SyscallError{Syscall: "write", Err: errConnReset})
+		}
+		if c.shut.Load() {
+			return written, c.opErr("write", &os.SyscallError{Syscall: "write", Err: errBrokenPipe})
+		}
+		h := c.out
+		h.mu.Lock()
+		if room := pipeBuffer - h.buf.Len(); room > 0 {
+			n := min(room, len(p)-written)
+			h.buf.Write(p[written : written+n])
+			written += n
+			h.wake()
+		}
+		changed := h.changed
+		h.mu.Unlock()
+		if written == len(p) {
+			return written, nil
+		}
+		select {
+		case <-changed:
+		case <-c.done:
+		case <-c.peer.done:
+		case <-c.writeDeadline.wait():
+		}
+	}
 }
 
 // SetLinger is *net.TCPConn's: sec == 0 makes Close a reset; any other
@@ -194,27 +293,99 @@ func (c *pipeConn) SetLinger(sec int) error {
 }
 
 func (c *pipeConn) Close() error {
-	if c.closedAt.Load() == 0 {
+	err := c.opErr("close", net.ErrClosed)
+	c.closeOnce.Do(func() {
 		c.reset.Store(c.abort.Load())
-		c.closedAt.CompareAndSwap(0, c.closes.Add(1))
-	}
-	return c.Conn.Close()
+		c.closedAt.Store(c.closes.Add(1))
+		close(c.done)
+		err = nil
+	})
+	return err
 }
 
-// mapErr turns the errors of net.Pipe into those of TCP.
-func (c *pipeConn) mapErr(op string, err error) error {
-	switch {
-	case err == nil, err == io.EOF && !c.peer.reset.Load():
-		return err
-	case err == io.EOF, err == io.ErrClosedPipe:
-		// io.ErrClosedPipe stands for either end's Close: the first to
-		// close is the cause.
-		mine, theirs := c.closedAt.Load(), c.peer.closedAt.Load()
-		if err == io.ErrClosedPipe && mine != 0 && (op == "read" || theirs == 0 || mine < theirs) {
-			err = net.ErrClosed
-		} else {
-			err = &os.SyscallError{Syscall: op, Err: errConnReset}
-		}
+// CloseWrite is *net.TCPConn's half-close: the peer reads io.EOF once it
+// has read everything written before, while this end can still read.
+func (c *pipeConn) CloseWrite() error {
+	if c.closedAt.Load() != 0 {
+		return c.opErr("close", net.ErrClosed)
 	}
+	c.shut.Store(true)
+	h := c.out
+	h.mu.Lock()
+	h.wake()
+	h.mu.Unlock()
+	return nil
+}
+
+func (c *pipeConn) SetDeadline(t time.Time) error {
+	c.readDeadline.set(t)
+	c.writeDeadline.set(t)
+	return nil
+}
+
+func (c *pipeConn) SetReadDeadline(t time.Time) error {
+	c.readDeadline.set(t)
+	return nil
+}
+
+func (c *pipeConn) SetWriteDeadline(t time.Time) error {
+	c.writeDeadline.set(t)
+	return nil
+}
+
+func (c *pipeConn) opErr(op string, err error) error {
 	return &net.OpError{Op: op, Net: "pipe", Source: c.local, Addr: c.remote, Err: err}
+}
+
+// pipeDeadline is a deadline whose passing closes a channel.
+type pipeDeadline struct {
+	mu     sync.Mutex // guards timer and cancel
+	timer  *time.Timer
+	cancel chan struct{} // closed once the deadline has passed
+}
+
+func newPipeDeadline() pipeDeadline { return pipeDeadline{cancel: make(chan struct{})} }
+
+// set sets the deadline; the zero time clears it.
+func (d *pipeDeadline) set(t time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.timer != nil && !d.timer.Stop() {
+		<-d.cancel // the timer fired: wait for it to close cancel
+	}
+	d.timer = nil
+	closed := isClosed(d.cancel)
+	if t.IsZero() {
+		if closed {
+			d.cancel = make(chan struct{})
+		}
+		return
+	}
+	if dur := time.Until(t); dur > 0 {
+		if closed {
+			d.cancel = make(chan struct{})
+		}
+		cancel := d.cancel
+		d.timer = time.AfterFunc(dur, func() { close(cancel) })
+		return
+	}
+	if !closed {
+		close(d.cancel)
+	}
+}
+
+// wait returns a channel closed when the deadline passes.
+func (d *pipeDeadline) wait() chan struct{} {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.cancel
+}
+
+func isClosed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }

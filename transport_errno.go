@@ -9,4 +9,5 @@ import "syscall"
 var (
 	errConnReset   error = syscall.ECONNRESET
 	errConnRefused error = syscall.ECONNREFUSED
+	errBrokenPipe  error = syscall.EPIPE
 )

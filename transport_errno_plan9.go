@@ -6,4 +6,5 @@ import "errors"
 var (
 	errConnReset   = errors.New("connection reset by peer")
 	errConnRefused = errors.New("connection refused")
+	errBrokenPipe  = errors.New("broken pipe")
 )

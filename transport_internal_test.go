@@ -3,11 +3,13 @@ package mocks3
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -191,5 +193,72 @@ func TestTransportReset(t *testing.T) {
 				t.Errorf("GET from a resetting handler = %v, want ECONNRESET", err)
 			}
 		})
+	}
+}
+
+// TestTransportPipeBuffers checks that each direction buffers as a socket
+// does: a server may answer and close before it has read the request, and
+// the client still writes its body and reads the whole answer.
+func TestTransportPipeBuffers(t *testing.T) {
+	c, s := newPipe(pipeAddr("127.0.0.1:49152"), pipeAddr("mocks3.test:80"))
+	defer c.Close()
+	if _, err := s.Write([]byte("HTTP/1.1 400 Bad Request\r\n\r\n")); err != nil {
+		t.Fatalf("server Write = %v", err)
+	}
+	s.Close()
+	if _, err := c.Write(make([]byte, 1024)); !errors.Is(err, errConnReset) {
+		t.Errorf("client Write after the server closed = %v, want ECONNRESET", err)
+	}
+	got, err := io.ReadAll(c)
+	if err != nil || string(got) != "HTTP/1.1 400 Bad Request\r\n\r\n" {
+		t.Errorf("client read %q, %v; want the whole answer, then EOF", got, err)
+	}
+
+	c, s = newPipe(pipeAddr("127.0.0.1:49153"), pipeAddr("mocks3.test:80"))
+	defer s.Close()
+	body := make([]byte, pipeBuffer)
+	if n, err := c.Write(body); n != len(body) || err != nil {
+		t.Fatalf("Write of a buffer's worth nobody reads = %d, %v; want it buffered", n, err)
+	}
+	c.SetWriteDeadline(time.Now().Add(-time.Second))
+	if _, err := c.Write([]byte("x")); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("Write to a full buffer past the deadline = %v, want a timeout", err)
+	}
+	if err := c.CloseWrite(); err != nil {
+		t.Fatalf("CloseWrite = %v", err)
+	}
+	got, err = io.ReadAll(s)
+	if err != nil || len(got) != len(body) {
+		t.Errorf("server read %d bytes, %v; want %d, then EOF after the half-close", len(got), err, len(body))
+	}
+	if _, err := s.Write([]byte("still open")); err != nil {
+		t.Errorf("server Write after the client's half-close = %v", err)
+	}
+}
+
+// TestTransportTLSCloseNeverWaits closes a TLS server connection whose
+// client reads nothing: close_notify goes into the buffer, so Close
+// succeeds instead of failing after tls's 5 s write timeout.
+func TestTransportTLSCloseNeverWaits(t *testing.T) {
+	ts := httptest.NewUnstartedServer(http.NotFoundHandler())
+	ts.StartTLS()
+	defer ts.Close()
+	cfg := ts.TLS.Clone()
+	c, s := newPipe(pipeAddr("127.0.0.1:49152"), pipeAddr("mocks3.test:443"))
+	defer c.Close()
+	pool := x509.NewCertPool()
+	pool.AddCert(ts.Certificate())
+	client := tls.Client(c, &tls.Config{RootCAs: pool, ServerName: ts.Certificate().DNSNames[0]})
+	server := tls.Server(s, cfg)
+	errc := make(chan error, 1)
+	go func() { errc <- client.HandshakeContext(t.Context()) }()
+	if err := server.HandshakeContext(t.Context()); err != nil {
+		t.Fatalf("server handshake = %v", err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatalf("client handshake = %v", err)
+	}
+	if err := server.Close(); err != nil {
+		t.Errorf("server Close with a client that reads nothing = %v, want nil", err)
 	}
 }
