@@ -181,8 +181,8 @@ func (f forceDelete) DeleteBucket(ctx context.Context, name string) error {
 
 type wrongNotFound struct{ backend.Backend }
 
-func (w wrongNotFound) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
-	o, err := w.Backend.GetObject(ctx, bucket, key)
+func (w wrongNotFound) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
+	o, err := w.Backend.GetObject(ctx, bucket, key, versionID)
 	if errors.Is(err, backend.ErrObjectNotFound) {
 		err = errors.New("no such key")
 	}
@@ -240,7 +240,7 @@ type racyCond struct{ backend.Backend }
 func (r racyCond) PutObject(ctx context.Context, bucket string, o backend.Object, cond backend.Condition) (*backend.Object, error) {
 	if cond != (backend.Condition{}) {
 		var cur *backend.Object
-		if c, err := r.Backend.GetObject(ctx, bucket, o.Key); err == nil {
+		if c, err := r.Backend.GetObject(ctx, bucket, o.Key, ""); err == nil {
 			cur = &c
 		}
 		if err := cond.Check(cur); err != nil {
@@ -267,8 +267,8 @@ func newShared(b backend.Backend, parts bool) *shared {
 	return &shared{Backend: b, parts: parts, meta: map[string]map[string]string{}, partsOf: map[string][]backend.Part{}}
 }
 
-func (s *shared) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
-	o, err := s.Backend.GetObject(ctx, bucket, key)
+func (s *shared) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
+	o, err := s.Backend.GetObject(ctx, bucket, key, versionID)
 	if err != nil {
 		return o, err
 	}
@@ -314,8 +314,8 @@ func (k *keepsInput) PutObject(ctx context.Context, bucket string, o backend.Obj
 	return r, err
 }
 
-func (k *keepsInput) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
-	o, err := k.Backend.GetObject(ctx, bucket, key)
+func (k *keepsInput) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
+	o, err := k.Backend.GetObject(ctx, bucket, key, versionID)
 	k.mu.Lock()
 	if m, ok := k.meta[bucket+"/"+key]; ok && err == nil {
 		o.Metadata = m
@@ -435,8 +435,8 @@ func (s shortReadNoEOF) OpenBlob(ctx context.Context, id backend.BlobID) (backen
 // ignoresContext replaces every context with a live one.
 type ignoresContext struct{ backend.Backend }
 
-func (i ignoresContext) GetObject(_ context.Context, bucket, key string) (backend.Object, error) {
-	return i.Backend.GetObject(context.Background(), bucket, key)
+func (i ignoresContext) GetObject(_ context.Context, bucket, key, versionID string) (backend.Object, error) {
+	return i.Backend.GetObject(context.Background(), bucket, key, versionID)
 }
 
 // ignoresClose keeps working after Close.

@@ -86,7 +86,7 @@ func (s suite) testBuckets(t suitetest.T) {
 		b := s.recordsWithBucket(t)
 		mustPut(t, b, testBucket, fullObject("k"))
 		suitetest.CheckErr(t, "DeleteBucket(with object)", b.DeleteBucket(t.Context(), testBucket), backend.ErrBucketNotEmpty)
-		if _, err := b.DeleteObject(t.Context(), testBucket, "k"); err != nil {
+		if _, err := b.DeleteObject(t.Context(), testBucket, "k", ""); err != nil {
 			t.Fatalf("DeleteObject = %v", err)
 		}
 		u := suitetest.FullUpload(testBucket, "k", "u1", suitetest.T0)
@@ -109,9 +109,9 @@ func (s suite) testBuckets(t suitetest.T) {
 			name string
 			call func() error
 		}{
-			{"GetObject", func() error { _, err := b.GetObject(ctx, m, "k"); return err }},
+			{"GetObject", func() error { _, err := b.GetObject(ctx, m, "k", ""); return err }},
 			{"PutObject", func() error { _, err := b.PutObject(ctx, m, fullObject("k"), backend.Condition{}); return err }},
-			{"DeleteObject", func() error { _, err := b.DeleteObject(ctx, m, "k"); return err }},
+			{"DeleteObject", func() error { _, err := b.DeleteObject(ctx, m, "k", ""); return err }},
 			{"ListObjects", func() error { _, err := b.ListObjects(ctx, m, "", 10); return err }},
 			{"CreateUpload", func() error { return b.CreateUpload(ctx, suitetest.FullUpload(m, "k", "u", suitetest.T0)) }},
 			{"GetUpload", func() error { _, err := b.GetUpload(ctx, m, "k", "u"); return err }},

@@ -21,12 +21,12 @@ func recordCalls(ctx context.Context, b backend.Records) []call {
 		{"GetBucket", func() error { _, err := b.GetBucket(ctx, testBucket); return err }},
 		{"ListBuckets", func() error { _, err := b.ListBuckets(ctx); return err }},
 		{"DeleteBucket", func() error { return b.DeleteBucket(ctx, "empty") }},
-		{"GetObject", func() error { _, err := b.GetObject(ctx, testBucket, "k"); return err }},
+		{"GetObject", func() error { _, err := b.GetObject(ctx, testBucket, "k", ""); return err }},
 		{"PutObject", func() error {
 			_, err := b.PutObject(ctx, testBucket, fullObject("k2"), backend.Condition{})
 			return err
 		}},
-		{"DeleteObject", func() error { _, err := b.DeleteObject(ctx, testBucket, "k"); return err }},
+		{"DeleteObject", func() error { _, err := b.DeleteObject(ctx, testBucket, "k", ""); return err }},
 		{"ListObjects", func() error { _, err := b.ListObjects(ctx, testBucket, "", 10); return err }},
 		{"CreateUpload", func() error { return b.CreateUpload(ctx, suitetest.FullUpload(testBucket, "k", "u2", suitetest.T0)) }},
 		{"GetUpload", func() error { _, err := b.GetUpload(ctx, testBucket, "k", "u"); return err }},
@@ -70,7 +70,7 @@ func (s suite) testRecordsContext(t suitetest.T) {
 		suitetest.CheckErr(t, c.name+"(cancelled context)", c.call(), context.Canceled)
 	}
 	// Nothing happened.
-	if _, err := b.GetObject(t.Context(), testBucket, "k"); err != nil {
+	if _, err := b.GetObject(t.Context(), testBucket, "k", ""); err != nil {
 		t.Errorf("GetObject = %v after calls with a cancelled context", err)
 	}
 	if _, err := b.GetBucket(t.Context(), "empty"); err != nil {
