@@ -37,6 +37,16 @@ func recordCalls(ctx context.Context, b backend.Records) []call {
 			return err
 		}},
 		{"ListUploads", func() error { _, err := b.ListUploads(ctx, testBucket); return err }},
+		{"UpdateBucket", func() error { return b.UpdateBucket(ctx, backend.Bucket{Name: testBucket, Versioning: "Enabled"}) }},
+		{"UpdateObject", func() error {
+			legal := false // fullObject has a legal hold
+			_, err := b.UpdateObject(ctx, testBucket, "k", "", backend.ObjectUpdate{LegalHold: &legal})
+			return err
+		}},
+		{"ListVersions", func() error { _, err := b.ListVersions(ctx, testBucket, "", "", 10); return err }},
+		{"PutBucketConfig", func() error { return b.PutBucketConfig(ctx, testBucket, "cors", []byte("new")) }},
+		{"GetBucketConfig", func() error { _, err := b.GetBucketConfig(ctx, testBucket, "tagging"); return err }},
+		{"DeleteBucketConfig", func() error { return b.DeleteBucketConfig(ctx, testBucket, "tagging") }},
 	}
 }
 
@@ -59,6 +69,9 @@ func populateRecords(t suitetest.T, b backend.Records) {
 	c := suitetest.FullUpload(testBucket, "k3", "c", suitetest.T0)
 	mustCreateUpload(t, b, c)
 	mustPutPart(t, b, c, suitetest.FullPart(1, "c1"))
+	if err := b.PutBucketConfig(t.Context(), testBucket, "tagging", []byte("doc")); err != nil {
+		t.Fatalf("PutBucketConfig = %v", err)
+	}
 }
 
 func (s suite) testRecordsContext(t suitetest.T) {
@@ -75,6 +88,15 @@ func (s suite) testRecordsContext(t suitetest.T) {
 	}
 	if _, err := b.GetBucket(t.Context(), "empty"); err != nil {
 		t.Errorf("GetBucket = %v after calls with a cancelled context", err)
+	}
+	if got, err := b.GetBucket(t.Context(), testBucket); err != nil || got.Versioning != "" {
+		t.Errorf("GetBucket = %+v, %v after calls with a cancelled context, want Versioning unchanged", got, err)
+	}
+	if o, err := b.GetObject(t.Context(), testBucket, "k", ""); err != nil || !o.LegalHold {
+		t.Errorf("GetObject = %+v, %v after calls with a cancelled context, want LegalHold unchanged", o, err)
+	}
+	if doc, err := b.GetBucketConfig(t.Context(), testBucket, "tagging"); err != nil || string(doc) != "doc" {
+		t.Errorf("GetBucketConfig = %q, %v after calls with a cancelled context, want the document kept", doc, err)
 	}
 }
 
