@@ -58,6 +58,29 @@ func runPersistent(t suitetest.T, open func(t suitetest.T, dir string) backend.B
 		checkState(t, "after reopening without changes", b, want)
 	})
 
+	t.Run("Versions", func(t suitetest.T) {
+		dir := t.TempDir()
+		var cur backend.Backend
+		t.Cleanup(func() {
+			if cur != nil {
+				cur.Close()
+			}
+		})
+		runPersistentVersions(t, func() backend.Backend {
+			t.Helper()
+			if cur != nil {
+				if err := cur.Close(); err != nil {
+					t.Fatalf("Close = %v", err)
+				}
+			}
+			cur = open(t, dir)
+			if cur == nil {
+				t.Fatalf("open returned nil")
+			}
+			return cur
+		})
+	})
+
 	t.Run("Empty", func(t suitetest.T) {
 		dir := t.TempDir()
 		b := open(t, dir)
