@@ -383,6 +383,11 @@ func readKeyFile(path string) (keyFile, error) {
 	if len(f.Versions) == 0 {
 		return keyFile{}, fmt.Errorf("disk: %s: object %q has no versions", path, f.keyFile.Key)
 	}
+	for _, v := range f.Versions {
+		if v.Key != f.keyFile.Key {
+			return keyFile{}, fmt.Errorf("disk: %s: object %q holds a version of %q", path, f.keyFile.Key, v.Key)
+		}
+	}
 	return f.keyFile, nil
 }
 
