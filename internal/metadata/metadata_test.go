@@ -66,6 +66,8 @@ func TestClientErrors(t *testing.T) {
 		{"BucketNotFound", backend.ErrBucketNotFound, backend.ErrBucketNotFound, 404, "BucketNotFound"},
 		{"ObjectNotFound", backend.ErrObjectNotFound, backend.ErrObjectNotFound, 404, "ObjectNotFound"},
 		{"UploadNotFound", backend.ErrUploadNotFound, backend.ErrUploadNotFound, 404, "UploadNotFound"},
+		{"VersionNotFound", backend.ErrVersionNotFound, backend.ErrVersionNotFound, 404, "VersionNotFound"},
+		{"ConfigNotFound", backend.ErrConfigNotFound, backend.ErrConfigNotFound, 404, "ConfigNotFound"},
 		{"BucketExists", backend.ErrBucketExists, backend.ErrBucketExists, 409, "BucketExists"},
 		{"BucketNotEmpty", backend.ErrBucketNotEmpty, backend.ErrBucketNotEmpty, 409, "BucketNotEmpty"},
 		{"UploadExists", backend.ErrUploadExists, backend.ErrUploadExists, 409, "UploadExists"},
