@@ -12,8 +12,10 @@
 // every request buys nothing.
 //
 // Under dir: state.json (layout version, open count), blobs/ (one file per
-// blob), buckets/ (one JSON file per bucket, object key, configuration, upload and part, under
-// hashed names) and tmp/. One Backend at a time may use a directory. Blobs
+// blob), buckets/ (one JSON file per bucket, object key with all its
+// versions, bucket configuration, upload and part, under hashed names) and
+// tmp/. A write to a key rewrites the key's file, so it costs the size of
+// all its versions' records. One Backend at a time may use a directory. Blobs
 // rely on POSIX unlink semantics to stay readable when deleted while open.
 package disk
 

@@ -1,7 +1,7 @@
 // Package memory is a backend.Backend that keeps everything in memory.
 //
 // Records live in a sorted index per bucket, so a page of ListObjects costs
-// O(log n + limit). Blobs are stored as lists of chunks of at most 1 MiB,
+// O(log n + limit), plus the keys hidden by delete markers it skips. Blobs are stored as lists of chunks of at most 1 MiB,
 // never concatenated, so storing an object costs about its size in heap;
 // NewWithLimit caps the bytes held.
 package memory
