@@ -30,6 +30,12 @@ var (
 	ErrBucketNotEmpty = errors.New("backend: bucket not empty")
 	// ErrObjectNotFound is returned for a key with no record.
 	ErrObjectNotFound = errors.New("backend: object not found")
+	// ErrVersionNotFound is returned for a version ID the key does not
+	// hold, when the key holds other versions.
+	ErrVersionNotFound = errors.New("backend: object version not found")
+	// ErrConfigNotFound is returned by GetBucketConfig for a kind of
+	// configuration the bucket does not have.
+	ErrConfigNotFound = errors.New("backend: bucket configuration not found")
 	// ErrUploadExists is returned by CreateUpload when the bucket already
 	// holds an upload with the same key and ID.
 	ErrUploadExists = errors.New("backend: multipart upload already exists")
@@ -56,6 +62,27 @@ type Bucket struct {
 	Name    string
 	Region  string
 	Created time.Time
+	// Owner is the owning account's canonical ID, as the S3 layer names it.
+	Owner string
+	// Versioning is the bucket's versioning state: "" (never enabled),
+	// "Enabled" or "Suspended". Backends store it; the S3 layer chooses
+	// version IDs accordingly.
+	Versioning string
+	// ObjectLock reports whether the bucket was created with object lock.
+	ObjectLock bool
+}
+
+// NullVersion names the null version where a version ID selects one
+// (GetObject, DeleteObject, UpdateObject, ListVersions' marker), as S3
+// names it on the wire. Records store the null version's VersionID as "";
+// no generated version ID may be "null".
+const NullVersion = "null"
+
+// Retention is an object version's object lock retention; the zero value
+// means none.
+type Retention struct {
+	Mode  string    // GOVERNANCE or COMPLIANCE
+	Until time.Time // retain-until date
 }
 
 // BlobID names a stored byte sequence. Backends choose the format; callers
@@ -109,6 +136,33 @@ type Object struct {
 	// that a retried CompleteMultipartUpload finds its result; empty for
 	// objects not made by CompleteMultipartUpload.
 	UploadID string
+
+	// VersionID is the version's ID; "" is the null version (see
+	// NullVersion).
+	VersionID string
+	// DeleteMarker marks a delete marker: a version with no bytes that
+	// hides the versions below it.
+	DeleteMarker bool
+	// Tags are the object's tags; nil means none.
+	Tags map[string]string
+	// ACL is the version's access control document, opaque to backends:
+	// the S3 layer owns its format. nil means none was set.
+	ACL []byte
+	// Retention and LegalHold are the version's object lock state.
+	Retention Retention
+	LegalHold bool
+	// IsLatest is set by ListVersions on each key's current version and is
+	// false everywhere else; backends ignore it on writes.
+	IsLatest bool
+}
+
+// ObjectUpdate changes the mutable fields of one object version in place
+// (UpdateObject); a nil field leaves its value unchanged.
+type ObjectUpdate struct {
+	Tags      *map[string]string `json:"tags,omitempty"` // a pointer to an empty or nil map removes every tag (Tags becomes nil)
+	ACL       *[]byte            `json:"acl,omitempty"`  // a pointer to an empty or nil slice removes the ACL (ACL becomes nil)
+	Retention *Retention         `json:"retention,omitempty"`
+	LegalHold *bool              `json:"legal_hold,omitempty"`
 }
 
 // Upload is a multipart upload in progress.
@@ -175,24 +229,71 @@ type Records interface {
 	GetBucket(ctx context.Context, name string) (Bucket, error)
 	// ListBuckets returns all buckets sorted by name.
 	ListBuckets(ctx context.Context) ([]Bucket, error)
+	// UpdateBucket rewrites the mutable fields of the bucket named b.Name
+	// (Versioning and ObjectLock) from b; its other fields are ignored.
+	UpdateBucket(ctx context.Context, b Bucket) error
 	// DeleteBucket fails with ErrBucketNotEmpty while the bucket holds
-	// objects or uploads.
+	// object versions (delete markers included) or uploads. It deletes the
+	// bucket's configurations.
 	DeleteBucket(ctx context.Context, name string) error
 
-	GetObject(ctx context.Context, bucket, key string) (Object, error)
-	// PutObject stores obj under obj.Key atomically if cond holds, checked
-	// against the record it replaces while writes to the key are
-	// serialised, and returns the record it replaced (nil if none).
-	// Callers delete the replaced record's blobs that obj no longer
-	// references.
+	// A key holds an ordered list of versions, newest first; the newest is
+	// the key's current version, which may be a delete marker.
+
+	// GetObject returns a version of key: versionID "" is the current
+	// version (a delete marker included: the S3 layer decides), NullVersion
+	// the null version. A key with no versions fails with
+	// ErrObjectNotFound, a version the key does not hold with
+	// ErrVersionNotFound.
+	GetObject(ctx context.Context, bucket, key, versionID string) (Object, error)
+	// PutObject stores obj as the newest version of obj.Key atomically if
+	// cond holds, checked against the current version (a delete marker
+	// counts as absent) while writes to the key are serialised. A version
+	// with obj.VersionID that the key already holds (notably the null
+	// version "") is removed from the list and returned as replaced (nil
+	// if none): unversioned and suspended buckets replace the null
+	// version, enabled buckets, where the caller picks fresh IDs,
+	// accumulate versions. Callers delete the replaced record's blobs
+	// that obj no longer references. Delete markers are PutObject calls
+	// with DeleteMarker set.
 	PutObject(ctx context.Context, bucket string, obj Object, cond Condition) (replaced *Object, err error)
-	// DeleteObject removes the record and returns it (ErrObjectNotFound if
-	// absent). Callers delete its blobs.
-	DeleteObject(ctx context.Context, bucket, key string) (Object, error)
-	// ListObjects returns up to limit records with key >= from, in
-	// ascending byte order of key; limit <= 0 returns none. Its cost depends
-	// on limit, not on the number of objects in the bucket.
+	// DeleteObject removes exactly one version ("" or NullVersion: the null
+	// version) and returns it; ErrObjectNotFound if the key has no
+	// versions, ErrVersionNotFound if it lacks that one. The next version,
+	// if any, becomes current. Callers delete its blobs.
+	DeleteObject(ctx context.Context, bucket, key, versionID string) (Object, error)
+	// UpdateObject applies u to one version in place, without moving it in
+	// the list (versionID as for GetObject), and returns the updated
+	// record.
+	UpdateObject(ctx context.Context, bucket, key, versionID string, u ObjectUpdate) (Object, error)
+	// ListObjects returns up to limit current versions that are not delete
+	// markers, with key >= from, in ascending byte order of key; limit <= 0
+	// returns none. Its cost depends on limit plus the keys whose current
+	// version is a delete marker that it skips, not on the number of
+	// objects in the bucket.
 	ListObjects(ctx context.Context, bucket, from string, limit int) ([]Object, error)
+	// ListVersions returns up to limit versions, delete markers included,
+	// by key ascending, then newest first, with IsLatest set on each key's
+	// current version. It starts strictly after the version
+	// (fromKey, fromVersionID) when fromVersionID != "" (NullVersion for
+	// the null version; if fromKey lacks that version, at the next key),
+	// and at key >= fromKey otherwise. Its cost depends on limit, not on
+	// the size of the bucket.
+	ListVersions(ctx context.Context, bucket, fromKey, fromVersionID string, limit int) ([]Object, error)
+
+	// Bucket configurations are documents the S3 layer owns (tagging,
+	// CORS, policy...), stored per bucket under a short kind name such as
+	// "tagging", "cors" or "policy".
+
+	// PutBucketConfig stores doc as the bucket's configuration of kind,
+	// replacing any.
+	PutBucketConfig(ctx context.Context, bucket, kind string, doc []byte) error
+	// GetBucketConfig returns the bucket's configuration of kind
+	// (ErrConfigNotFound if none).
+	GetBucketConfig(ctx context.Context, bucket, kind string) ([]byte, error)
+	// DeleteBucketConfig removes the bucket's configuration of kind; it is
+	// not an error if there is none, as S3's deletes are idempotent.
+	DeleteBucketConfig(ctx context.Context, bucket, kind string) error
 
 	// CreateUpload stores a new upload; u.Parts is ignored. A second upload
 	// with the same key and ID fails with ErrUploadExists.
@@ -203,7 +304,8 @@ type Records interface {
 	PutPart(ctx context.Context, bucket, key, id string, p Part) (replaced *Part, err error)
 	// DeleteUpload removes the upload and returns it with its parts.
 	DeleteUpload(ctx context.Context, bucket, key, id string) (Upload, error)
-	// CompleteUpload stores obj under the upload's key and removes the
+	// CompleteUpload stores obj as a new version of the upload's key, by
+	// PutObject's version rules, and removes the
 	// upload, as one atomic and durable step, so an object never shares its
 	// bytes with an upload that can still be aborted or overwritten. Each of
 	// obj.Parts must be the upload's current part of the same Number and

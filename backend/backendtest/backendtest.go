@@ -95,6 +95,9 @@ func (s suite) runRecords(t suitetest.T) {
 	t.Run("Objects", s.testObjects)
 	t.Run("List", s.testList)
 	t.Run("Uploads", s.testUploads)
+	t.Run("Versions", s.testVersions)
+	t.Run("UpdateObject", s.testUpdateObject)
+	t.Run("BucketConfigs", s.testBucketConfigs)
 	t.Run("Concurrency", s.testConcurrency)
 	t.Run("Context", s.testRecordsContext)
 }

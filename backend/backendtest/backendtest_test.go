@@ -68,6 +68,13 @@ func TestSuiteCatches(t *testing.T) {
 		{"ReadAfterClose", func(b backend.Backend) backend.Backend {
 			return blobWrap{b, func(bl backend.Blob) backend.Blob { return noClose{bl} }}
 		}, "Blobs/CloseBlob"},
+		{"IgnoresVersionID", func(b backend.Backend) backend.Backend { return ignoresVersionID{b} }, "Versions/EnabledAccumulate"},
+		{"ListsDeleteMarkers", func(b backend.Backend) backend.Backend { return listsMarkers{b} }, "Versions/DeleteMarkers"},
+		{"NoIsLatest", func(b backend.Backend) backend.Backend { return noIsLatest{b} }, "Versions/NullReplace"},
+		{"InclusiveVersionMarker", func(b backend.Backend) backend.Backend { return inclusiveVersionMarker{b} }, "Versions/ListVersionsPaging"},
+		{"UpdateMovesVersion", func(b backend.Backend) backend.Backend { return updateMovesVersion{b} }, "UpdateObject/Fields"},
+		{"IgnoresUpdateBucket", func(b backend.Backend) backend.Backend { return ignoresUpdateBucket{b} }, "Buckets/Update"},
+		{"ConfigsOutliveBucket", func(b backend.Backend) backend.Backend { return newOwnConfigs(b) }, "BucketConfigs/DeletedWithBucket"},
 		{"RacyCondition", func(b backend.Backend) backend.Backend { return racyCond{b} }, "Concurrency/Counter"},
 		{"IgnoresContext", func(b backend.Backend) backend.Backend { return ignoresContext{b} }, "Context"},
 		{"IgnoresClose", func(b backend.Backend) backend.Backend { return ignoresClose{b} }, "Close"},
@@ -181,8 +188,8 @@ func (f forceDelete) DeleteBucket(ctx context.Context, name string) error {
 
 type wrongNotFound struct{ backend.Backend }
 
-func (w wrongNotFound) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
-	o, err := w.Backend.GetObject(ctx, bucket, key)
+func (w wrongNotFound) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
+	o, err := w.Backend.GetObject(ctx, bucket, key, versionID)
 	if errors.Is(err, backend.ErrObjectNotFound) {
 		err = errors.New("no such key")
 	}
@@ -240,7 +247,7 @@ type racyCond struct{ backend.Backend }
 func (r racyCond) PutObject(ctx context.Context, bucket string, o backend.Object, cond backend.Condition) (*backend.Object, error) {
 	if cond != (backend.Condition{}) {
 		var cur *backend.Object
-		if c, err := r.Backend.GetObject(ctx, bucket, o.Key); err == nil {
+		if c, err := r.Backend.GetObject(ctx, bucket, o.Key, ""); err == nil {
 			cur = &c
 		}
 		if err := cond.Check(cur); err != nil {
@@ -267,8 +274,8 @@ func newShared(b backend.Backend, parts bool) *shared {
 	return &shared{Backend: b, parts: parts, meta: map[string]map[string]string{}, partsOf: map[string][]backend.Part{}}
 }
 
-func (s *shared) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
-	o, err := s.Backend.GetObject(ctx, bucket, key)
+func (s *shared) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
+	o, err := s.Backend.GetObject(ctx, bucket, key, versionID)
 	if err != nil {
 		return o, err
 	}
@@ -314,8 +321,8 @@ func (k *keepsInput) PutObject(ctx context.Context, bucket string, o backend.Obj
 	return r, err
 }
 
-func (k *keepsInput) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
-	o, err := k.Backend.GetObject(ctx, bucket, key)
+func (k *keepsInput) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
+	o, err := k.Backend.GetObject(ctx, bucket, key, versionID)
 	k.mu.Lock()
 	if m, ok := k.meta[bucket+"/"+key]; ok && err == nil {
 		o.Metadata = m
@@ -435,8 +442,8 @@ func (s shortReadNoEOF) OpenBlob(ctx context.Context, id backend.BlobID) (backen
 // ignoresContext replaces every context with a live one.
 type ignoresContext struct{ backend.Backend }
 
-func (i ignoresContext) GetObject(_ context.Context, bucket, key string) (backend.Object, error) {
-	return i.Backend.GetObject(context.Background(), bucket, key)
+func (i ignoresContext) GetObject(_ context.Context, bucket, key, versionID string) (backend.Object, error) {
+	return i.Backend.GetObject(context.Background(), bucket, key, versionID)
 }
 
 // ignoresClose keeps working after Close.
@@ -477,3 +484,120 @@ func (d dropsLast) ReadAt(p []byte, off int64) (int, error) {
 type noClose struct{ backend.Blob }
 
 func (noClose) Close() error { return nil }
+
+// ignoresVersionID stores every version as the null version.
+type ignoresVersionID struct{ backend.Backend }
+
+func (i ignoresVersionID) PutObject(ctx context.Context, bucket string, o backend.Object, cond backend.Condition) (*backend.Object, error) {
+	o.VersionID = ""
+	return i.Backend.PutObject(ctx, bucket, o, cond)
+}
+
+// listsMarkers lists current versions, delete markers included.
+type listsMarkers struct{ backend.Backend }
+
+func (l listsMarkers) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
+	vs, err := l.Backend.ListVersions(ctx, bucket, from, "", 1<<20)
+	var out []backend.Object
+	for _, v := range vs {
+		if v.IsLatest && len(out) < limit {
+			v.IsLatest = false
+			out = append(out, v)
+		}
+	}
+	return out, err
+}
+
+// noIsLatest never sets IsLatest.
+type noIsLatest struct{ backend.Backend }
+
+func (n noIsLatest) ListVersions(ctx context.Context, bucket, fromKey, fromVersionID string, limit int) ([]backend.Object, error) {
+	vs, err := n.Backend.ListVersions(ctx, bucket, fromKey, fromVersionID, limit)
+	for i := range vs {
+		vs[i].IsLatest = false
+	}
+	return vs, err
+}
+
+// inclusiveVersionMarker starts at the marker's key, ignoring its version.
+type inclusiveVersionMarker struct{ backend.Backend }
+
+func (m inclusiveVersionMarker) ListVersions(ctx context.Context, bucket, fromKey, _ string, limit int) ([]backend.Object, error) {
+	return m.Backend.ListVersions(ctx, bucket, fromKey, "", limit)
+}
+
+// updateMovesVersion updates a version by putting it again, on top.
+type updateMovesVersion struct{ backend.Backend }
+
+func (u updateMovesVersion) UpdateObject(ctx context.Context, bucket, key, versionID string, up backend.ObjectUpdate) (backend.Object, error) {
+	o, err := u.Backend.GetObject(ctx, bucket, key, versionID)
+	if err != nil {
+		return o, err
+	}
+	if up.Tags != nil {
+		o.Tags = *up.Tags
+	}
+	if up.ACL != nil {
+		o.ACL = *up.ACL
+	}
+	if up.Retention != nil {
+		o.Retention = *up.Retention
+	}
+	if up.LegalHold != nil {
+		o.LegalHold = *up.LegalHold
+	}
+	_, err = u.Backend.PutObject(ctx, bucket, o, backend.Condition{})
+	return o, err
+}
+
+// ignoresUpdateBucket keeps bucket records as created.
+type ignoresUpdateBucket struct{ backend.Backend }
+
+func (ignoresUpdateBucket) UpdateBucket(context.Context, backend.Bucket) error { return nil }
+
+// ownConfigs keeps bucket configurations beside the backend, so they
+// survive the bucket.
+type ownConfigs struct {
+	backend.Backend
+
+	// mu guards docs.
+	mu   sync.Mutex
+	docs map[string][]byte
+}
+
+func newOwnConfigs(b backend.Backend) *ownConfigs {
+	return &ownConfigs{Backend: b, docs: map[string][]byte{}}
+}
+
+func (o *ownConfigs) PutBucketConfig(ctx context.Context, bucket, kind string, doc []byte) error {
+	if err := o.Backend.PutBucketConfig(ctx, bucket, kind, doc); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.docs[bucket+"/"+kind] = slices.Clone(doc)
+	return nil
+}
+
+func (o *ownConfigs) GetBucketConfig(ctx context.Context, bucket, kind string) ([]byte, error) {
+	if _, err := o.Backend.GetBucket(ctx, bucket); err != nil {
+		return nil, err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	doc, ok := o.docs[bucket+"/"+kind]
+	if !ok {
+		return nil, backend.ErrConfigNotFound
+	}
+	return slices.Clone(doc), nil
+}
+
+func (o *ownConfigs) DeleteBucketConfig(ctx context.Context, bucket, kind string) error {
+	if err := o.Backend.DeleteBucketConfig(ctx, bucket, kind); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	delete(o.docs, bucket+"/"+kind)
+	return nil
+}

@@ -38,6 +38,39 @@ func (s suite) testBuckets(t suitetest.T) {
 		check(t, "GetBucket after a failed CreateBucket", got, first, normBucket)
 	})
 
+	t.Run("Fields", func(t suitetest.T) {
+		b := s.records(t)
+		want := backend.Bucket{Name: "locked", Region: "eu-west-1", Created: suitetest.T0,
+			Owner: "owner-id", Versioning: "Enabled", ObjectLock: true}
+		suitetest.CheckErr(t, "CreateBucket", b.CreateBucket(t.Context(), want), nil)
+		got, err := b.GetBucket(t.Context(), want.Name)
+		suitetest.CheckErr(t, "GetBucket", err, nil)
+		check(t, "GetBucket", got, want, normBucket)
+		list, err := b.ListBuckets(t.Context())
+		suitetest.CheckErr(t, "ListBuckets", err, nil)
+		check(t, "ListBuckets", list, []backend.Bucket{want}, normBuckets)
+	})
+
+	t.Run("Update", func(t suitetest.T) {
+		b := s.records(t)
+		orig := backend.Bucket{Name: "v", Region: "eu-west-1", Created: suitetest.T0, Owner: "owner-id"}
+		suitetest.CheckErr(t, "CreateBucket", b.CreateBucket(t.Context(), orig), nil)
+		// Only Versioning and ObjectLock change; the rest of the argument is ignored.
+		err := b.UpdateBucket(t.Context(), backend.Bucket{Name: "v", Region: "other", Created: suitetest.T0.Add(time.Hour),
+			Owner: "someone-else", Versioning: "Suspended", ObjectLock: true})
+		suitetest.CheckErr(t, "UpdateBucket", err, nil)
+		want := orig
+		want.Versioning, want.ObjectLock = "Suspended", true
+		got, err := b.GetBucket(t.Context(), "v")
+		suitetest.CheckErr(t, "GetBucket", err, nil)
+		check(t, "GetBucket after UpdateBucket", got, want, normBucket)
+		suitetest.CheckErr(t, "UpdateBucket", b.UpdateBucket(t.Context(), backend.Bucket{Name: "v", Versioning: "Enabled"}), nil)
+		want.Versioning, want.ObjectLock = "Enabled", false
+		got, err = b.GetBucket(t.Context(), "v")
+		suitetest.CheckErr(t, "GetBucket", err, nil)
+		check(t, "GetBucket after a second UpdateBucket", got, want, normBucket)
+	})
+
 	t.Run("GetMissing", func(t suitetest.T) {
 		b := s.records(t)
 		_, err := b.GetBucket(t.Context(), "missing")
@@ -86,7 +119,7 @@ func (s suite) testBuckets(t suitetest.T) {
 		b := s.recordsWithBucket(t)
 		mustPut(t, b, testBucket, fullObject("k"))
 		suitetest.CheckErr(t, "DeleteBucket(with object)", b.DeleteBucket(t.Context(), testBucket), backend.ErrBucketNotEmpty)
-		if _, err := b.DeleteObject(t.Context(), testBucket, "k"); err != nil {
+		if _, err := b.DeleteObject(t.Context(), testBucket, "k", ""); err != nil {
 			t.Fatalf("DeleteObject = %v", err)
 		}
 		u := suitetest.FullUpload(testBucket, "k", "u1", suitetest.T0)
@@ -109,9 +142,9 @@ func (s suite) testBuckets(t suitetest.T) {
 			name string
 			call func() error
 		}{
-			{"GetObject", func() error { _, err := b.GetObject(ctx, m, "k"); return err }},
+			{"GetObject", func() error { _, err := b.GetObject(ctx, m, "k", ""); return err }},
 			{"PutObject", func() error { _, err := b.PutObject(ctx, m, fullObject("k"), backend.Condition{}); return err }},
-			{"DeleteObject", func() error { _, err := b.DeleteObject(ctx, m, "k"); return err }},
+			{"DeleteObject", func() error { _, err := b.DeleteObject(ctx, m, "k", ""); return err }},
 			{"ListObjects", func() error { _, err := b.ListObjects(ctx, m, "", 10); return err }},
 			{"CreateUpload", func() error { return b.CreateUpload(ctx, suitetest.FullUpload(m, "k", "u", suitetest.T0)) }},
 			{"GetUpload", func() error { _, err := b.GetUpload(ctx, m, "k", "u"); return err }},
@@ -123,6 +156,12 @@ func (s suite) testBuckets(t suitetest.T) {
 			}},
 			{"ListUploads", func() error { _, err := b.ListUploads(ctx, m); return err }},
 			{"DeleteBucket", func() error { return b.DeleteBucket(ctx, m) }},
+			{"UpdateBucket", func() error { return b.UpdateBucket(ctx, backend.Bucket{Name: m, Versioning: "Enabled"}) }},
+			{"UpdateObject", func() error { _, err := b.UpdateObject(ctx, m, "k", "", backend.ObjectUpdate{}); return err }},
+			{"ListVersions", func() error { _, err := b.ListVersions(ctx, m, "", "", 10); return err }},
+			{"PutBucketConfig", func() error { return b.PutBucketConfig(ctx, m, "cors", []byte("x")) }},
+			{"GetBucketConfig", func() error { _, err := b.GetBucketConfig(ctx, m, "cors"); return err }},
+			{"DeleteBucketConfig", func() error { return b.DeleteBucketConfig(ctx, m, "cors") }},
 		}
 		for _, c := range calls {
 			suitetest.CheckErr(t, c.name+"(missing bucket)", c.call(), backend.ErrBucketNotFound)

@@ -32,7 +32,7 @@ func (s suite) testConcurrency(t suitetest.T) {
 					t.Errorf("PutObject = %v", err)
 					return
 				}
-				got, err := b.GetObject(ctx, testBucket, "k")
+				got, err := b.GetObject(ctx, testBucket, "k", "")
 				if err != nil {
 					t.Errorf("GetObject after PutObject = %v", err)
 					return
@@ -59,7 +59,7 @@ func (s suite) testConcurrency(t suitetest.T) {
 			for i := 0; i < increments; {
 				var n int
 				var seen string // ETag of the record read; "" if none
-				cur, err := b.GetObject(ctx, testBucket, "counter")
+				cur, err := b.GetObject(ctx, testBucket, "counter", "")
 				switch {
 				case err == nil:
 					n, _ = strconv.Atoi(cur.Metadata["n"])
@@ -95,7 +95,7 @@ func (s suite) testConcurrency(t suitetest.T) {
 				i++
 			}
 		})
-		got, err := b.GetObject(ctx, testBucket, "counter")
+		got, err := b.GetObject(ctx, testBucket, "counter", "")
 		suitetest.CheckErr(t, "GetObject(counter)", err, nil)
 		if want := strconv.Itoa(workers * increments); got.Metadata["n"] != want {
 			t.Errorf("counter = %s after %d increments by compare-and-swap, want %s", got.Metadata["n"], workers*increments, want)
@@ -140,7 +140,7 @@ func (s suite) testConcurrency(t suitetest.T) {
 				if winner < 0 {
 					t.Fatalf("no writer succeeded; want exactly one")
 				}
-				got, err := b.GetObject(t.Context(), testBucket, "k")
+				got, err := b.GetObject(t.Context(), testBucket, "k", "")
 				suitetest.CheckErr(t, "GetObject", err, nil)
 				if want := fmt.Sprintf(`"writer-%d"`, winner); got.ETag != want {
 					t.Errorf("stored ETag = %s, want the winner's %s", got.ETag, want)

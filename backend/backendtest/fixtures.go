@@ -39,6 +39,10 @@ func fullObject(key string) backend.Object {
 		},
 		Multipart: true,
 		UploadID:  "upload-1",
+		Tags:      map[string]string{"project": "x", "empty": "", "utf8": "日本"},
+		ACL:       []byte(`<AccessControlPolicy><Owner><ID>o</ID></Owner></AccessControlPolicy>`),
+		Retention: backend.Retention{Mode: "GOVERNANCE", Until: suitetest.T0.Add(24 * time.Hour)},
+		LegalHold: true,
 	}
 }
 
@@ -80,6 +84,9 @@ func normObject(o backend.Object) backend.Object {
 	o.LastModified = normTime(o.LastModified)
 	o.Metadata = normMap(o.Metadata)
 	o.Parts = normSlice(o.Parts, normPart)
+	o.Tags = normMap(o.Tags)
+	o.ACL = normSlice(o.ACL, func(b byte) byte { return b })
+	o.Retention.Until = normTime(o.Retention.Until)
 	return o
 }
 

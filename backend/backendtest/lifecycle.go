@@ -21,12 +21,12 @@ func recordCalls(ctx context.Context, b backend.Records) []call {
 		{"GetBucket", func() error { _, err := b.GetBucket(ctx, testBucket); return err }},
 		{"ListBuckets", func() error { _, err := b.ListBuckets(ctx); return err }},
 		{"DeleteBucket", func() error { return b.DeleteBucket(ctx, "empty") }},
-		{"GetObject", func() error { _, err := b.GetObject(ctx, testBucket, "k"); return err }},
+		{"GetObject", func() error { _, err := b.GetObject(ctx, testBucket, "k", ""); return err }},
 		{"PutObject", func() error {
 			_, err := b.PutObject(ctx, testBucket, fullObject("k2"), backend.Condition{})
 			return err
 		}},
-		{"DeleteObject", func() error { _, err := b.DeleteObject(ctx, testBucket, "k"); return err }},
+		{"DeleteObject", func() error { _, err := b.DeleteObject(ctx, testBucket, "k", ""); return err }},
 		{"ListObjects", func() error { _, err := b.ListObjects(ctx, testBucket, "", 10); return err }},
 		{"CreateUpload", func() error { return b.CreateUpload(ctx, suitetest.FullUpload(testBucket, "k", "u2", suitetest.T0)) }},
 		{"GetUpload", func() error { _, err := b.GetUpload(ctx, testBucket, "k", "u"); return err }},
@@ -37,6 +37,16 @@ func recordCalls(ctx context.Context, b backend.Records) []call {
 			return err
 		}},
 		{"ListUploads", func() error { _, err := b.ListUploads(ctx, testBucket); return err }},
+		{"UpdateBucket", func() error { return b.UpdateBucket(ctx, backend.Bucket{Name: testBucket, Versioning: "Enabled"}) }},
+		{"UpdateObject", func() error {
+			legal := false // fullObject has a legal hold
+			_, err := b.UpdateObject(ctx, testBucket, "k", "", backend.ObjectUpdate{LegalHold: &legal})
+			return err
+		}},
+		{"ListVersions", func() error { _, err := b.ListVersions(ctx, testBucket, "", "", 10); return err }},
+		{"PutBucketConfig", func() error { return b.PutBucketConfig(ctx, testBucket, "cors", []byte("new")) }},
+		{"GetBucketConfig", func() error { _, err := b.GetBucketConfig(ctx, testBucket, "tagging"); return err }},
+		{"DeleteBucketConfig", func() error { return b.DeleteBucketConfig(ctx, testBucket, "tagging") }},
 	}
 }
 
@@ -59,6 +69,9 @@ func populateRecords(t suitetest.T, b backend.Records) {
 	c := suitetest.FullUpload(testBucket, "k3", "c", suitetest.T0)
 	mustCreateUpload(t, b, c)
 	mustPutPart(t, b, c, suitetest.FullPart(1, "c1"))
+	if err := b.PutBucketConfig(t.Context(), testBucket, "tagging", []byte("doc")); err != nil {
+		t.Fatalf("PutBucketConfig = %v", err)
+	}
 }
 
 func (s suite) testRecordsContext(t suitetest.T) {
@@ -70,11 +83,20 @@ func (s suite) testRecordsContext(t suitetest.T) {
 		suitetest.CheckErr(t, c.name+"(cancelled context)", c.call(), context.Canceled)
 	}
 	// Nothing happened.
-	if _, err := b.GetObject(t.Context(), testBucket, "k"); err != nil {
+	if _, err := b.GetObject(t.Context(), testBucket, "k", ""); err != nil {
 		t.Errorf("GetObject = %v after calls with a cancelled context", err)
 	}
 	if _, err := b.GetBucket(t.Context(), "empty"); err != nil {
 		t.Errorf("GetBucket = %v after calls with a cancelled context", err)
+	}
+	if got, err := b.GetBucket(t.Context(), testBucket); err != nil || got.Versioning != "" {
+		t.Errorf("GetBucket = %+v, %v after calls with a cancelled context, want Versioning unchanged", got, err)
+	}
+	if o, err := b.GetObject(t.Context(), testBucket, "k", ""); err != nil || !o.LegalHold {
+		t.Errorf("GetObject = %+v, %v after calls with a cancelled context, want LegalHold unchanged", o, err)
+	}
+	if doc, err := b.GetBucketConfig(t.Context(), testBucket, "tagging"); err != nil || string(doc) != "doc" {
+		t.Errorf("GetBucketConfig = %q, %v after calls with a cancelled context, want the document kept", doc, err)
 	}
 }
 

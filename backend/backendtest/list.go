@@ -103,7 +103,7 @@ func (s suite) testList(t suitetest.T) {
 	t.Run("AfterDelete", func(t suitetest.T) {
 		b := listBucket(t)
 		for _, k := range []string{"a", "a/b", "😀"} {
-			if _, err := b.DeleteObject(t.Context(), testBucket, k); err != nil {
+			if _, err := b.DeleteObject(t.Context(), testBucket, k, ""); err != nil {
 				t.Fatalf("DeleteObject(%q) = %v", k, err)
 			}
 		}

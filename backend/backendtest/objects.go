@@ -19,7 +19,7 @@ func (s suite) testObjects(t suitetest.T) {
 			}
 		}
 		for _, k := range keys {
-			got, err := b.GetObject(t.Context(), testBucket, k)
+			got, err := b.GetObject(t.Context(), testBucket, k, "")
 			if suitetest.CheckErr(t, fmt.Sprintf("GetObject(%q)", k), err, nil) {
 				check(t, fmt.Sprintf("GetObject(%q)", k), got, fullObject(k), normObject)
 			}
@@ -30,7 +30,7 @@ func (s suite) testObjects(t suitetest.T) {
 		b := s.recordsWithBucket(t)
 		want := backend.Object{Key: "empty"}
 		mustPut(t, b, testBucket, want)
-		got, err := b.GetObject(t.Context(), testBucket, want.Key)
+		got, err := b.GetObject(t.Context(), testBucket, want.Key, "")
 		suitetest.CheckErr(t, "GetObject", err, nil)
 		check(t, "GetObject", got, want, normObject)
 	})
@@ -47,7 +47,7 @@ func (s suite) testObjects(t suitetest.T) {
 		} else {
 			check(t, "PutObject(v2) replaced", *replaced, v1, normObject)
 		}
-		got, err := b.GetObject(t.Context(), testBucket, "k")
+		got, err := b.GetObject(t.Context(), testBucket, "k", "")
 		suitetest.CheckErr(t, "GetObject", err, nil)
 		check(t, "GetObject after replace", got, v2, normObject)
 	})
@@ -70,7 +70,7 @@ func (s suite) testObjects(t suitetest.T) {
 			t.Run(tt.name, func(t suitetest.T) {
 				b := s.recordsWithBucket(t)
 				mustPut(t, b, testBucket, tt.obj)
-				got, err := b.GetObject(t.Context(), testBucket, tt.obj.Key)
+				got, err := b.GetObject(t.Context(), testBucket, tt.obj.Key, "")
 				suitetest.CheckErr(t, "GetObject", err, nil)
 				check(t, "GetObject", got, tt.obj, normObject)
 				list, err := b.ListObjects(t.Context(), testBucket, "", 10)
@@ -84,7 +84,7 @@ func (s suite) testObjects(t suitetest.T) {
 					check(t, "PutObject(replace) replaced", *replaced, tt.obj, normObject)
 				}
 				mustPut(t, b, testBucket, tt.obj)
-				deleted, err := b.DeleteObject(t.Context(), testBucket, tt.obj.Key)
+				deleted, err := b.DeleteObject(t.Context(), testBucket, tt.obj.Key, "")
 				suitetest.CheckErr(t, "DeleteObject", err, nil)
 				check(t, "DeleteObject", deleted, tt.obj, normObject)
 			})
@@ -95,7 +95,7 @@ func (s suite) testObjects(t suitetest.T) {
 		b := s.recordsWithBucket(t)
 		mustPut(t, b, testBucket, fullObject("a"))
 		for _, k := range []string{"b", "A", "a/", ""} {
-			_, err := b.GetObject(t.Context(), testBucket, k)
+			_, err := b.GetObject(t.Context(), testBucket, k, "")
 			suitetest.CheckErr(t, fmt.Sprintf("GetObject(%q)", k), err, backend.ErrObjectNotFound)
 		}
 	})
@@ -120,7 +120,7 @@ func (s suite) testObjects(t suitetest.T) {
 			{"IfMatch, missing key", false, backend.Condition{IfMatch: "*"}, backend.ErrObjectNotFound},
 		}
 		for _, tt := range tests {
-			b.DeleteObject(t.Context(), testBucket, "k")
+			b.DeleteObject(t.Context(), testBucket, "k", "")
 			var before *backend.Object
 			if tt.exists {
 				o := fullObject("k")
@@ -129,7 +129,7 @@ func (s suite) testObjects(t suitetest.T) {
 			}
 			replaced, err := b.PutObject(t.Context(), testBucket, v2, tt.cond)
 			suitetest.CheckErr(t, "PutObject("+tt.name+")", err, tt.want)
-			got, gerr := b.GetObject(t.Context(), testBucket, "k")
+			got, gerr := b.GetObject(t.Context(), testBucket, "k", "")
 			switch {
 			case tt.want == nil:
 				if tt.exists && replaced == nil {
@@ -151,14 +151,14 @@ func (s suite) testObjects(t suitetest.T) {
 		b := s.recordsWithBucket(t)
 		mustPut(t, b, testBucket, fullObject("k"))
 		mustPut(t, b, testBucket, fullObject("other"))
-		got, err := b.DeleteObject(t.Context(), testBucket, "k")
+		got, err := b.DeleteObject(t.Context(), testBucket, "k", "")
 		suitetest.CheckErr(t, "DeleteObject", err, nil)
 		check(t, "DeleteObject", got, fullObject("k"), normObject)
-		_, err = b.GetObject(t.Context(), testBucket, "k")
+		_, err = b.GetObject(t.Context(), testBucket, "k", "")
 		suitetest.CheckErr(t, "GetObject(deleted)", err, backend.ErrObjectNotFound)
-		_, err = b.DeleteObject(t.Context(), testBucket, "k")
+		_, err = b.DeleteObject(t.Context(), testBucket, "k", "")
 		suitetest.CheckErr(t, "DeleteObject(deleted)", err, backend.ErrObjectNotFound)
-		if _, err := b.GetObject(t.Context(), testBucket, "other"); err != nil {
+		if _, err := b.GetObject(t.Context(), testBucket, "other", ""); err != nil {
 			t.Errorf("GetObject(other) = %v after deleting another key", err)
 		}
 	})
@@ -167,11 +167,11 @@ func (s suite) testObjects(t suitetest.T) {
 		b := s.recordsWithBucket(t)
 		mustCreateBucket(t, b, "other")
 		mustPut(t, b, testBucket, fullObject("k"))
-		_, err := b.GetObject(t.Context(), "other", "k")
+		_, err := b.GetObject(t.Context(), "other", "k", "")
 		suitetest.CheckErr(t, "GetObject(other bucket)", err, backend.ErrObjectNotFound)
 		v := backend.Object{Key: "k", ETag: `"other"`}
 		mustPut(t, b, "other", v)
-		got, err := b.GetObject(t.Context(), testBucket, "k")
+		got, err := b.GetObject(t.Context(), testBucket, "k", "")
 		suitetest.CheckErr(t, "GetObject", err, nil)
 		check(t, "GetObject after a put to another bucket", got, fullObject("k"), normObject)
 	})
@@ -198,7 +198,7 @@ func (s suite) testObjectCopies(t suitetest.T) {
 	want := fullObject("k")
 	stored := func(t suitetest.T, b backend.Records, after string) {
 		t.Helper()
-		got, err := b.GetObject(ctx, testBucket, "k")
+		got, err := b.GetObject(ctx, testBucket, "k", "")
 		if suitetest.CheckErr(t, "GetObject", err, nil) {
 			check(t, "GetObject after mutating the value "+after, got, want, normObject)
 		}
@@ -214,7 +214,7 @@ func (s suite) testObjectCopies(t suitetest.T) {
 	t.Run("GetObject", func(t suitetest.T) {
 		b := s.recordsWithBucket(t)
 		mustPut(t, b, testBucket, fullObject("k"))
-		got, _ := b.GetObject(ctx, testBucket, "k")
+		got, _ := b.GetObject(ctx, testBucket, "k", "")
 		mutate(&got)
 		stored(t, b, "GetObject returned")
 	})

@@ -58,6 +58,29 @@ func runPersistent(t suitetest.T, open func(t suitetest.T, dir string) backend.B
 		checkState(t, "after reopening without changes", b, want)
 	})
 
+	t.Run("Versions", func(t suitetest.T) {
+		dir := t.TempDir()
+		var cur backend.Backend
+		t.Cleanup(func() {
+			if cur != nil {
+				cur.Close()
+			}
+		})
+		runPersistentVersions(t, func() backend.Backend {
+			t.Helper()
+			if cur != nil {
+				if err := cur.Close(); err != nil {
+					t.Fatalf("Close = %v", err)
+				}
+			}
+			cur = open(t, dir)
+			if cur == nil {
+				t.Fatalf("open returned nil")
+			}
+			return cur
+		})
+	})
+
 	t.Run("Empty", func(t suitetest.T) {
 		dir := t.TempDir()
 		b := open(t, dir)
@@ -100,7 +123,7 @@ func populate(t suitetest.T, b backend.Backend) *state {
 	}
 	v2 := backend.Object{Key: "a", Size: 2, ETag: `"v2"`, LastModified: suitetest.T0, Metadata: map[string]string{}}
 	mustPut(t, b, "alpha", v2)
-	if _, err := b.DeleteObject(ctx, "alpha", "b"); err != nil {
+	if _, err := b.DeleteObject(ctx, "alpha", "b", ""); err != nil {
 		t.Fatalf("DeleteObject = %v", err)
 	}
 	want.objects["alpha"] = sortedObjects(keys, func(k string) (backend.Object, bool) {
@@ -195,7 +218,7 @@ func mutateMore(t suitetest.T, b backend.Backend, want *state) {
 	want.buckets = append(want.buckets, backend.Bucket{Name: "gone", Region: "us-east-1", Created: suitetest.T0})
 	want.objects["gone"] = nil
 	suitetest.CheckErr(t, "DeleteBucket(beta)", b.DeleteBucket(ctx, "beta"), backend.ErrBucketNotEmpty)
-	if _, err := b.DeleteObject(ctx, "beta", "only"); err != nil {
+	if _, err := b.DeleteObject(ctx, "beta", "only", ""); err != nil {
 		t.Fatalf("DeleteObject = %v", err)
 	}
 	suitetest.CheckErr(t, "DeleteBucket(beta)", b.DeleteBucket(ctx, "beta"), nil)

@@ -18,7 +18,7 @@ func (s suite) testUploads(t suitetest.T) {
 		got, err := b.GetUpload(t.Context(), testBucket, "k", "id-1")
 		suitetest.CheckErr(t, "GetUpload", err, nil)
 		check(t, "GetUpload", got, u, normUpload)
-		if _, err := b.GetObject(t.Context(), testBucket, "k"); err == nil {
+		if _, err := b.GetObject(t.Context(), testBucket, "k", ""); err == nil {
 			t.Errorf("GetObject(k) = nil error: CreateUpload created an object")
 		}
 	})
@@ -220,7 +220,7 @@ func (s suite) testComplete(t suitetest.T) {
 		}
 		u.Parts = []backend.Part{suitetest.FullPart(1, "b1"), suitetest.FullPart(2, "b2"), suitetest.FullPart(3, "b3")}
 		check(t, "CompleteUpload upload", done, u, normUpload)
-		got, err := b.GetObject(t.Context(), testBucket, "k")
+		got, err := b.GetObject(t.Context(), testBucket, "k", "")
 		suitetest.CheckErr(t, "GetObject", err, nil)
 		check(t, "GetObject after CompleteUpload", got, obj, normObject)
 		_, err = b.GetUpload(t.Context(), testBucket, "k", "id-1")
@@ -264,7 +264,7 @@ func (s suite) testComplete(t suitetest.T) {
 				mustPut(t, b, testBucket, old)
 				_, _, err := b.CompleteUpload(t.Context(), testBucket, tt.id, completed("k", tt.parts...), tt.cond)
 				suitetest.CheckErr(t, "CompleteUpload", err, tt.want)
-				got, err := b.GetObject(t.Context(), testBucket, "k")
+				got, err := b.GetObject(t.Context(), testBucket, "k", "")
 				suitetest.CheckErr(t, "GetObject", err, nil)
 				check(t, "GetObject after a refused CompleteUpload", got, old, normObject)
 				up, err := b.GetUpload(t.Context(), testBucket, "k", "id-1")

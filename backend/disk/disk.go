@@ -12,8 +12,10 @@
 // every request buys nothing.
 //
 // Under dir: state.json (layout version, open count), blobs/ (one file per
-// blob), buckets/ (one JSON file per bucket, object, upload and part, under
-// hashed names) and tmp/. One Backend at a time may use a directory. Blobs
+// blob), buckets/ (one JSON file per bucket, object key with all its
+// versions, bucket configuration, upload and part, under hashed names) and
+// tmp/. A write to a key rewrites the key's file, so it costs the size of
+// all its versions' records. One Backend at a time may use a directory. Blobs
 // rely on POSIX unlink semantics to stay readable when deleted while open.
 package disk
 
@@ -37,8 +39,10 @@ var _ backend.Backend = (*Backend)(nil)
 // enough for few syscalls, small enough that concurrent uploads cost little.
 const copyBufferSize = 256 << 10
 
-// format is the layout version recorded in state.json.
-const format = 1
+// format is the layout version recorded in state.json. Layout 1 stored one
+// object per key file; Open reads it and records layout 2, so that an older
+// mocks3 refuses the directory rather than misreading versioned files.
+const format = 2
 
 // Backend is an on-disk backend.Backend. The zero value is not usable; call
 // Open.
@@ -130,7 +134,7 @@ func readState(dir string) (st state, fresh bool, err error) {
 	err = readJSON(filepath.Join(dir, "state.json"), &st)
 	switch {
 	case err == nil:
-		if st.Format != format {
+		if st.Format != 1 && st.Format != format {
 			return st, false, fmt.Errorf("disk: %s: unknown layout version %d", dir, st.Format)
 		}
 		return st, false, nil
@@ -188,9 +192,14 @@ func (d *Backend) DeleteBucket(ctx context.Context, name string) error {
 	return d.idx.DeleteBucket(ctx, name)
 }
 
+// UpdateBucket implements backend.Backend.
+func (d *Backend) UpdateBucket(ctx context.Context, b backend.Bucket) error {
+	return d.idx.UpdateBucket(ctx, b)
+}
+
 // GetObject implements backend.Backend.
-func (d *Backend) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
-	return d.idx.GetObject(ctx, bucket, key)
+func (d *Backend) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
+	return d.idx.GetObject(ctx, bucket, key, versionID)
 }
 
 // PutObject implements backend.Backend. It refuses records holding strings
@@ -200,13 +209,38 @@ func (d *Backend) PutObject(ctx context.Context, bucket string, obj backend.Obje
 }
 
 // DeleteObject implements backend.Backend.
-func (d *Backend) DeleteObject(ctx context.Context, bucket, key string) (backend.Object, error) {
-	return d.idx.DeleteObject(ctx, bucket, key)
+func (d *Backend) DeleteObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
+	return d.idx.DeleteObject(ctx, bucket, key, versionID)
+}
+
+// UpdateObject implements backend.Backend.
+func (d *Backend) UpdateObject(ctx context.Context, bucket, key, versionID string, u backend.ObjectUpdate) (backend.Object, error) {
+	return d.idx.UpdateObject(ctx, bucket, key, versionID, u)
 }
 
 // ListObjects implements backend.Backend. It reads only memory.
 func (d *Backend) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
 	return d.idx.ListObjects(ctx, bucket, from, limit)
+}
+
+// ListVersions implements backend.Backend.
+func (d *Backend) ListVersions(ctx context.Context, bucket, fromKey, fromVersionID string, limit int) ([]backend.Object, error) {
+	return d.idx.ListVersions(ctx, bucket, fromKey, fromVersionID, limit)
+}
+
+// PutBucketConfig implements backend.Backend.
+func (d *Backend) PutBucketConfig(ctx context.Context, bucket, kind string, doc []byte) error {
+	return d.idx.PutBucketConfig(ctx, bucket, kind, doc)
+}
+
+// GetBucketConfig implements backend.Backend.
+func (d *Backend) GetBucketConfig(ctx context.Context, bucket, kind string) ([]byte, error) {
+	return d.idx.GetBucketConfig(ctx, bucket, kind)
+}
+
+// DeleteBucketConfig implements backend.Backend.
+func (d *Backend) DeleteBucketConfig(ctx context.Context, bucket, kind string) error {
+	return d.idx.DeleteBucketConfig(ctx, bucket, kind)
 }
 
 // CreateUpload implements backend.Backend.

@@ -182,7 +182,7 @@ func TestRefusesInvalidUTF8(t *testing.T) {
 	if _, err := d.PutObject(ctx, "b", backend.Object{Key: "bad\xff"}, backend.Condition{}); err == nil {
 		t.Errorf("PutObject(key not UTF-8) = nil error, want a refusal")
 	}
-	if _, err := d.GetObject(ctx, "b", "bad\xff"); !errors.Is(err, backend.ErrObjectNotFound) {
+	if _, err := d.GetObject(ctx, "b", "bad\xff", ""); !errors.Is(err, backend.ErrObjectNotFound) {
 		t.Errorf("GetObject after a refused PutObject = %v, want ErrObjectNotFound", err)
 	}
 }
@@ -270,7 +270,7 @@ func TestOpenFinishesInterruptedComplete(t *testing.T) {
 	if _, err := d.GetUpload(ctx, "b", "k", "open"); err != nil {
 		t.Errorf("GetUpload(still open) = %v, want it kept", err)
 	}
-	if got, err := d.GetObject(ctx, "b", "k"); err != nil || got.ETag != obj.ETag {
+	if got, err := d.GetObject(ctx, "b", "k", ""); err != nil || got.ETag != obj.ETag {
 		t.Errorf("GetObject = %+v, %v; want the completed object", got, err)
 	}
 	d.Close()

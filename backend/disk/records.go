@@ -23,10 +23,14 @@ import (
 //
 //	buckets/<h(name)>/bucket.json
 //	buckets/<h(name)>/objects/<h(key)>.json
+//	buckets/<h(name)>/configs/<h(kind)>.json
 //	buckets/<h(name)>/uploads/<h(key, id)>/upload.json
 //	buckets/<h(name)>/uploads/<h(key, id)>/part-<n>.json
 //
 // where h is hex SHA-256, so that no name or key is ever used as a path.
+// An object file holds all of a key's versions (keyFile), so that a write
+// that adds, replaces or removes versions is one atomic rename; layout 1
+// files hold a single Object, the key's null version.
 // Every file and every new directory is first built under tmp and renamed
 // into place, and removed trees are renamed into tmp before deletion, so a
 // crash leaves either the old or the new state plus debris in tmp, which
@@ -139,8 +143,12 @@ func (r *records) emptyTrash() {
 	}
 }
 
+func checkBucket(b *backend.Bucket) error {
+	return checkUTF8(b.Name, b.Region, b.Owner, b.Versioning)
+}
+
 func (r *records) CreateBucket(b *backend.Bucket) error {
-	if err := checkUTF8(b.Name, b.Region); err != nil {
+	if err := checkBucket(b); err != nil {
 		return err
 	}
 	data, err := json.Marshal(b)
@@ -148,7 +156,7 @@ func (r *records) CreateBucket(b *backend.Bucket) error {
 		return err
 	}
 	dir, err := r.newDir(func(dir string) error {
-		for _, sub := range []string{"objects", "uploads"} {
+		for _, sub := range []string{"objects", "uploads", "configs"} {
 			if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
 				return err
 			}
@@ -165,19 +173,70 @@ func (r *records) DeleteBucket(name string) error {
 	return r.removeTree(r.bucketDir(name))
 }
 
-func (r *records) PutObject(bucket string, o *backend.Object) error {
-	if err := checkObject(o); err != nil {
+// keyFile is an object file: every version of Key, newest first.
+type keyFile struct {
+	Key      string           `json:"key"`
+	Versions []backend.Object `json:"versions"`
+}
+
+// configFile is a bucket configuration file.
+type configFile struct {
+	Kind string `json:"kind"`
+	Doc  []byte `json:"doc"`
+}
+
+func (r *records) UpdateBucket(b *backend.Bucket) error {
+	if err := checkBucket(b); err != nil {
 		return err
 	}
-	data, err := json.Marshal(o)
+	data, err := json.Marshal(b)
 	if err != nil {
 		return err
 	}
-	return r.writeFile(filepath.Join(r.bucketDir(bucket), "objects"), objectFile(o.Key), data)
+	return r.writeFile(r.bucketDir(b.Name), "bucket.json", data)
 }
 
-func (r *records) DeleteObject(bucket, key string) error {
-	if err := os.Remove(filepath.Join(r.bucketDir(bucket), "objects", objectFile(key))); err != nil {
+func (r *records) PutKey(bucket, key string, versions []*backend.Object) error {
+	if len(versions) == 0 {
+		err := os.Remove(filepath.Join(r.bucketDir(bucket), "objects", objectFile(key)))
+		if err != nil {
+			return fmt.Errorf("disk: removing record: %w", err)
+		}
+		return nil
+	}
+	f := keyFile{Key: key, Versions: make([]backend.Object, len(versions))}
+	for i, o := range versions {
+		if err := checkObject(o); err != nil {
+			return err
+		}
+		f.Versions[i] = *o
+	}
+	data, err := json.Marshal(&f)
+	if err != nil {
+		return err
+	}
+	return r.writeFile(filepath.Join(r.bucketDir(bucket), "objects"), objectFile(key), data)
+}
+
+func (r *records) PutBucketConfig(bucket, kind string, doc []byte) error {
+	if err := checkUTF8(kind); err != nil {
+		return err
+	}
+	data, err := json.Marshal(configFile{Kind: kind, Doc: doc})
+	if err != nil {
+		return err
+	}
+	// Buckets of layout 1 have no configs directory; an empty one left by
+	// a crash is harmless.
+	dir := filepath.Join(r.bucketDir(bucket), "configs")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("disk: writing record: %w", err)
+	}
+	return r.writeFile(dir, objectFile(kind), data)
+}
+
+func (r *records) DeleteBucketConfig(bucket, kind string) error {
+	if err := os.Remove(filepath.Join(r.bucketDir(bucket), "configs", objectFile(kind))); err != nil {
 		return fmt.Errorf("disk: removing record: %w", err)
 	}
 	return nil
@@ -215,11 +274,11 @@ func (r *records) DeleteUpload(u *backend.Upload) error {
 	return r.removeTree(r.uploadDir(u))
 }
 
-// CompleteUpload writes the object's record, then removes the upload. A
-// crash between the two leaves an upload whose parts the object already
-// uses; loadUpload recognises it and finishes the removal.
-func (r *records) CompleteUpload(u *backend.Upload, bucket string, o *backend.Object) error {
-	if err := r.PutObject(bucket, o); err != nil {
+// CompleteUpload writes the key's versions, then removes the upload. A
+// crash between the two leaves an upload whose parts the new version
+// already uses; loadUpload recognises it and finishes the removal.
+func (r *records) CompleteUpload(u *backend.Upload, bucket, key string, versions []*backend.Object) error {
+	if err := r.PutKey(bucket, key, versions); err != nil {
 		return err
 	}
 	return r.removeTree(r.uploadDir(u))
@@ -264,7 +323,10 @@ func checkPart(p *backend.Part) error {
 }
 
 func checkObject(o *backend.Object) error {
-	if err := checkUTF8(o.Key, o.ETag, o.UploadID); err != nil {
+	if err := checkUTF8(o.Key, o.ETag, o.UploadID, o.VersionID, o.Retention.Mode); err != nil {
+		return err
+	}
+	if err := checkMetadata(o.Tags); err != nil {
 		return err
 	}
 	if err := checkHeaders(&o.Headers); err != nil {
@@ -306,6 +368,29 @@ func readJSON(path string, v any) error {
 	return nil
 }
 
+// readKeyFile reads an object file of either layout.
+func readKeyFile(path string) (keyFile, error) {
+	var f struct {
+		keyFile
+		backend.Object // layout 1: the null version alone
+	}
+	if err := readJSON(path, &f); err != nil {
+		return keyFile{}, err
+	}
+	if f.Versions == nil {
+		return keyFile{Key: f.Object.Key, Versions: []backend.Object{f.Object}}, nil
+	}
+	if len(f.Versions) == 0 {
+		return keyFile{}, fmt.Errorf("disk: %s: object %q has no versions", path, f.keyFile.Key)
+	}
+	for _, v := range f.Versions {
+		if v.Key != f.keyFile.Key {
+			return keyFile{}, fmt.Errorf("disk: %s: object %q holds a version of %q", path, f.keyFile.Key, v.Key)
+		}
+	}
+	return f.keyFile, nil
+}
+
 // load reads every record into idx.
 func (r *records) load(idx *index.Store) error {
 	entries, err := os.ReadDir(r.buckets)
@@ -339,14 +424,33 @@ func (r *records) loadBucket(idx *index.Store, dir string) error {
 	}
 	for _, e := range entries {
 		path := filepath.Join(objDir, e.Name())
-		var o backend.Object
-		if err := readJSON(path, &o); err != nil {
+		f, err := readKeyFile(path)
+		if err != nil {
 			return err
 		}
-		if objectFile(o.Key) != e.Name() {
-			return fmt.Errorf("disk: %s: object %q stored under the wrong name", path, o.Key)
+		if objectFile(f.Key) != e.Name() {
+			return fmt.Errorf("disk: %s: object %q stored under the wrong name", path, f.Key)
 		}
-		if err := idx.RestoreObject(b.Name, o); err != nil {
+		if err := idx.RestoreKey(b.Name, f.Key, f.Versions); err != nil {
+			return err
+		}
+	}
+
+	cfgDir := filepath.Join(dir, "configs")
+	entries, err = os.ReadDir(cfgDir)
+	if err != nil && !isNotExist(err) { // layout 1 buckets have none
+		return err
+	}
+	for _, e := range entries {
+		path := filepath.Join(cfgDir, e.Name())
+		var f configFile
+		if err := readJSON(path, &f); err != nil {
+			return err
+		}
+		if objectFile(f.Kind) != e.Name() {
+			return fmt.Errorf("disk: %s: configuration %q stored under the wrong name", path, f.Kind)
+		}
+		if err := idx.RestoreBucketConfig(b.Name, f.Kind, f.Doc); err != nil {
 			return err
 		}
 	}
@@ -401,7 +505,7 @@ func (r *records) loadUpload(idx *index.Store, dir string) error {
 // blobs: blob IDs are never reused, so only a CompleteUpload of u can have
 // put it there, and a crash stopped it before it removed u.
 func (r *records) completed(idx *index.Store, u *backend.Upload) bool {
-	o, err := idx.GetObject(context.Background(), u.Bucket, u.Key)
+	o, err := idx.GetObject(context.Background(), u.Bucket, u.Key, "")
 	if err != nil {
 		return false
 	}

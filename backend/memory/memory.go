@@ -1,7 +1,7 @@
 // Package memory is a backend.Backend that keeps everything in memory.
 //
 // Records live in a sorted index per bucket, so a page of ListObjects costs
-// O(log n + limit). Blobs are stored as lists of chunks of at most 1 MiB,
+// O(log n + limit), plus the keys hidden by delete markers it skips. Blobs are stored as lists of chunks of at most 1 MiB,
 // never concatenated, so storing an object costs about its size in heap;
 // NewWithLimit caps the bytes held.
 package memory
@@ -98,9 +98,14 @@ func (m *Backend) DeleteBucket(ctx context.Context, name string) error {
 	return m.idx.DeleteBucket(ctx, name)
 }
 
+// UpdateBucket implements backend.Backend.
+func (m *Backend) UpdateBucket(ctx context.Context, b backend.Bucket) error {
+	return m.idx.UpdateBucket(ctx, b)
+}
+
 // GetObject implements backend.Backend.
-func (m *Backend) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
-	return m.idx.GetObject(ctx, bucket, key)
+func (m *Backend) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
+	return m.idx.GetObject(ctx, bucket, key, versionID)
 }
 
 // PutObject implements backend.Backend.
@@ -109,13 +114,38 @@ func (m *Backend) PutObject(ctx context.Context, bucket string, obj backend.Obje
 }
 
 // DeleteObject implements backend.Backend.
-func (m *Backend) DeleteObject(ctx context.Context, bucket, key string) (backend.Object, error) {
-	return m.idx.DeleteObject(ctx, bucket, key)
+func (m *Backend) DeleteObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
+	return m.idx.DeleteObject(ctx, bucket, key, versionID)
+}
+
+// UpdateObject implements backend.Backend.
+func (m *Backend) UpdateObject(ctx context.Context, bucket, key, versionID string, u backend.ObjectUpdate) (backend.Object, error) {
+	return m.idx.UpdateObject(ctx, bucket, key, versionID, u)
 }
 
 // ListObjects implements backend.Backend.
 func (m *Backend) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
 	return m.idx.ListObjects(ctx, bucket, from, limit)
+}
+
+// ListVersions implements backend.Backend.
+func (m *Backend) ListVersions(ctx context.Context, bucket, fromKey, fromVersionID string, limit int) ([]backend.Object, error) {
+	return m.idx.ListVersions(ctx, bucket, fromKey, fromVersionID, limit)
+}
+
+// PutBucketConfig implements backend.Backend.
+func (m *Backend) PutBucketConfig(ctx context.Context, bucket, kind string, doc []byte) error {
+	return m.idx.PutBucketConfig(ctx, bucket, kind, doc)
+}
+
+// GetBucketConfig implements backend.Backend.
+func (m *Backend) GetBucketConfig(ctx context.Context, bucket, kind string) ([]byte, error) {
+	return m.idx.GetBucketConfig(ctx, bucket, kind)
+}
+
+// DeleteBucketConfig implements backend.Backend.
+func (m *Backend) DeleteBucketConfig(ctx context.Context, bucket, kind string) error {
+	return m.idx.DeleteBucketConfig(ctx, bucket, kind)
 }
 
 // CreateUpload implements backend.Backend.

@@ -86,7 +86,7 @@ func (m *faultyMetadata) DeleteBucket(ctx context.Context, name string) error {
 	return nil
 }
 
-func (m *faultyMetadata) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
+func (m *faultyMetadata) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
 	eff, err := m.role(ctx, faults.MetadataGetObject, bucket, key)
 	if err != nil {
 		return backend.Object{}, err
@@ -98,7 +98,7 @@ func (m *faultyMetadata) GetObject(ctx context.Context, bucket, key string) (bac
 		}
 		return prev, nil
 	}
-	return m.Records.GetObject(ctx, bucket, key)
+	return m.Records.GetObject(ctx, bucket, key, versionID)
 }
 
 // PutObject loses the write when a rule says so, and keeps the replaced
@@ -118,7 +118,7 @@ func (m *faultyMetadata) PutObject(ctx context.Context, bucket string, obj backe
 	return replaced, err
 }
 
-func (m *faultyMetadata) DeleteObject(ctx context.Context, bucket, key string) (backend.Object, error) {
+func (m *faultyMetadata) DeleteObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
 	eff, err := m.role(ctx, faults.MetadataDeleteObject, bucket, key)
 	if err != nil {
 		return backend.Object{}, err
@@ -126,7 +126,7 @@ func (m *faultyMetadata) DeleteObject(ctx context.Context, bucket, key string) (
 	if eff.LoseWrite {
 		return backend.Object{}, backend.ErrObjectNotFound // deleting nothing succeeds silently
 	}
-	deleted, err := m.Records.DeleteObject(ctx, bucket, key)
+	deleted, err := m.Records.DeleteObject(ctx, bucket, key, versionID)
 	if err == nil {
 		m.remember(ctx, bucket, key, deleted)
 	}

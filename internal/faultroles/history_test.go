@@ -70,7 +70,7 @@ func TestPreviousVersionKept(t *testing.T) {
 	if _, err := e.Add(faults.Rule{Service: faults.Storage, Action: faults.StaleRead()}); err != nil {
 		t.Fatal(err)
 	}
-	obj, err := meta.GetObject(ctx, "bkt", "k")
+	obj, err := meta.GetObject(ctx, "bkt", "k", "")
 	if err != nil || obj.ETag != `"v1"` {
 		t.Fatalf("stale GetObject = %+v, %v; want v1", obj, err)
 	}
@@ -81,20 +81,20 @@ func TestPreviousVersionKept(t *testing.T) {
 	if got := raw.deleted(); !slices.Equal(got, []backend.BlobID{v1}) {
 		t.Errorf("after a second overwrite, storage deleted %q, want v1's bytes %q", got, v1)
 	}
-	if obj, err := meta.GetObject(ctx, "bkt", "k"); err != nil || obj.ETag != `"v2"` {
+	if obj, err := meta.GetObject(ctx, "bkt", "k", ""); err != nil || obj.ETag != `"v2"` {
 		t.Errorf("stale GetObject = %+v, %v; want v2", obj, err)
 	}
 
 	// A deleted object is the previous version too; a deleted bucket
 	// keeps none, and their bytes go.
-	deleted, err := meta.DeleteObject(ctx, "bkt", "k")
+	deleted, err := meta.DeleteObject(ctx, "bkt", "k", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := data.DeleteBlob(ctx, deleted.Parts[0].Blob); err != nil {
 		t.Fatal(err)
 	}
-	if obj, err := meta.GetObject(ctx, "bkt", "k"); err != nil || obj.ETag != `"v3"` {
+	if obj, err := meta.GetObject(ctx, "bkt", "k", ""); err != nil || obj.ETag != `"v3"` {
 		t.Errorf("stale GetObject after DeleteObject = %+v, %v; want v3", obj, err)
 	}
 	if err := meta.DeleteBucket(ctx, "bkt"); err != nil {
@@ -178,7 +178,7 @@ func TestKeepOnlyWhileArmed(t *testing.T) {
 		t.Fatal(err)
 	}
 	put("v3")
-	if obj, err := meta.GetObject(ctx, "bkt", "k"); err != nil || obj.ETag != `"v2"` {
+	if obj, err := meta.GetObject(ctx, "bkt", "k", ""); err != nil || obj.ETag != `"v2"` {
 		t.Errorf("armed stale GetObject = %+v, %v; want v2", obj, err)
 	}
 	h.Remove()

@@ -292,7 +292,7 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 		err error
 	)
 	if r.Method == http.MethodHead {
-		obj, err = h.store.meta.GetObject(ctx, req.bucket, req.key)
+		obj, err = h.store.meta.GetObject(ctx, req.bucket, req.key, "")
 	} else {
 		obj, rd, err = h.store.open(ctx, req.bucket, req.key)
 	}

@@ -132,7 +132,7 @@ func referenced(parts []backend.Part, id backend.BlobID) bool {
 // replaces the object; reading the record again then sees the new one.
 func (s *objectStore) open(ctx context.Context, bucket, key string) (backend.Object, *objectReader, error) {
 	for attempt := 0; ; attempt++ {
-		obj, err := s.meta.GetObject(ctx, bucket, key)
+		obj, err := s.meta.GetObject(ctx, bucket, key, "")
 		if err != nil {
 			return backend.Object{}, nil, err
 		}
@@ -247,7 +247,7 @@ func s3Error(err error, bucket, key string) error {
 // delete removes an object and its bytes; deleting a missing key succeeds,
 // as in S3.
 func (s *objectStore) delete(ctx context.Context, bucket, key string) error {
-	old, err := s.meta.DeleteObject(ctx, bucket, key)
+	old, err := s.meta.DeleteObject(ctx, bucket, key, "")
 	if errors.Is(err, backend.ErrObjectNotFound) {
 		return nil
 	}

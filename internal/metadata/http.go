@@ -29,6 +29,13 @@ const (
 	mDeleteUpload   = "DeleteUpload"
 	mCompleteUpload = "CompleteUpload"
 	mListUploads    = "ListUploads"
+
+	mUpdateBucket       = "UpdateBucket"
+	mUpdateObject       = "UpdateObject"
+	mListVersions       = "ListVersions"
+	mPutBucketConfig    = "PutBucketConfig"
+	mGetBucketConfig    = "GetBucketConfig"
+	mDeleteBucketConfig = "DeleteBucketConfig"
 )
 
 // request holds the arguments of any Records method; each method reads the
@@ -44,6 +51,12 @@ type request struct {
 	Object       *backend.Object   `json:"object,omitempty"`        // PutObject, CompleteUpload
 	Upload       *backend.Upload   `json:"upload,omitempty"`        // CreateUpload
 	Part         *backend.Part     `json:"part,omitempty"`          // PutPart
+
+	VersionID     string                `json:"version_id,omitempty"`      // GetObject, DeleteObject, UpdateObject
+	FromVersionID string                `json:"from_version_id,omitempty"` // ListVersions
+	Update        *backend.ObjectUpdate `json:"update,omitempty"`          // UpdateObject
+	Kind          string                `json:"kind,omitempty"`            // bucket configurations
+	Doc           []byte                `json:"doc,omitempty"`             // PutBucketConfig
 }
 
 // Codes of the wire protocol that are not sentinels.
@@ -58,6 +71,8 @@ var protocol = &rpc.Protocol{
 		{Err: backend.ErrBucketNotFound, Status: http.StatusNotFound, Code: "BucketNotFound"},
 		{Err: backend.ErrObjectNotFound, Status: http.StatusNotFound, Code: "ObjectNotFound"},
 		{Err: backend.ErrUploadNotFound, Status: http.StatusNotFound, Code: "UploadNotFound"},
+		{Err: backend.ErrVersionNotFound, Status: http.StatusNotFound, Code: "VersionNotFound"},
+		{Err: backend.ErrConfigNotFound, Status: http.StatusNotFound, Code: "ConfigNotFound"},
 		{Err: backend.ErrBucketExists, Status: http.StatusConflict, Code: "BucketExists"},
 		{Err: backend.ErrBucketNotEmpty, Status: http.StatusConflict, Code: "BucketNotEmpty"},
 		{Err: backend.ErrUploadExists, Status: http.StatusConflict, Code: "UploadExists"},
@@ -80,16 +95,20 @@ type RemoteError = rpc.RemoteError
 // /v1/GetObject, POST /v1/PutObject…), whose JSON request body holds the
 // arguments: "bucket" (the bucket name, also GetBucket's and DeleteBucket's
 // name), "key", "id", "from", "limit", "condition" (PutObject),
-// "bucket_record" (CreateBucket), "object" (PutObject, CompleteUpload), "upload"
-// (CreateUpload), "part" (PutPart). Keys travel in the body, never in the
-// path, so any key needs no escaping. Responses:
+// "bucket_record" (CreateBucket, UpdateBucket), "object" (PutObject,
+// CompleteUpload), "upload" (CreateUpload), "part" (PutPart), "version_id"
+// (GetObject, DeleteObject, UpdateObject), "from_version_id"
+// (ListVersions, whose "from" is the key), "update" (UpdateObject), "kind"
+// and "doc" (bucket configurations; "doc" is base64). Keys travel in the
+// body, never in the path, so any key needs no escaping. Responses:
 //
 //   - 200 with the method's result as JSON: a backend record (field names
 //     as in Go), a list, or for PutObject and PutPart the replaced record
 //     or null;
 //   - 204 with no body for methods that return only an error;
 //   - an error status with {"code": "...", "message": "..."}: 404
-//     BucketNotFound, ObjectNotFound, UploadNotFound; 409 BucketExists,
+//     BucketNotFound, ObjectNotFound, UploadNotFound, VersionNotFound,
+//     ConfigNotFound; 409 BucketExists,
 //     BucketNotEmpty, UploadExists; 412 PreconditionFailed; 500 WriteLost;
 //     503 Closed (backend.ErrClosed); 400 BadRequest (malformed body); 404
 //     UnknownMethod; 500 InternalError for any other error, with its
@@ -162,15 +181,33 @@ func dispatch(ctx context.Context, s backend.Records, method string, r *request)
 		return result(s.ListBuckets(ctx))
 	case mDeleteBucket:
 		return nil, s.DeleteBucket(ctx, r.Bucket)
+	case mUpdateBucket:
+		if r.BucketRecord == nil {
+			return nil, missing("bucket_record")
+		}
+		return nil, s.UpdateBucket(ctx, *r.BucketRecord)
 	case mGetObject:
-		return result(s.GetObject(ctx, r.Bucket, r.Key))
+		return result(s.GetObject(ctx, r.Bucket, r.Key, r.VersionID))
 	case mPutObject:
 		if r.Object == nil {
 			return nil, missing("object")
 		}
 		return result(s.PutObject(ctx, r.Bucket, *r.Object, r.Condition))
 	case mDeleteObject:
-		return result(s.DeleteObject(ctx, r.Bucket, r.Key))
+		return result(s.DeleteObject(ctx, r.Bucket, r.Key, r.VersionID))
+	case mUpdateObject:
+		if r.Update == nil {
+			return nil, missing("update")
+		}
+		return result(s.UpdateObject(ctx, r.Bucket, r.Key, r.VersionID, *r.Update))
+	case mListVersions:
+		return result(s.ListVersions(ctx, r.Bucket, r.From, r.FromVersionID, r.Limit))
+	case mPutBucketConfig:
+		return nil, s.PutBucketConfig(ctx, r.Bucket, r.Kind, r.Doc)
+	case mGetBucketConfig:
+		return result(s.GetBucketConfig(ctx, r.Bucket, r.Kind))
+	case mDeleteBucketConfig:
+		return nil, s.DeleteBucketConfig(ctx, r.Bucket, r.Kind)
 	case mListObjects:
 		return result(s.ListObjects(ctx, r.Bucket, r.From, r.Limit))
 	case mCreateUpload:
@@ -259,10 +296,15 @@ func (c *Client) DeleteBucket(ctx context.Context, name string) error {
 	return c.call(ctx, mDeleteBucket, &request{Bucket: name}, nil)
 }
 
+// UpdateBucket implements backend.Records.
+func (c *Client) UpdateBucket(ctx context.Context, b backend.Bucket) error {
+	return c.call(ctx, mUpdateBucket, &request{BucketRecord: &b}, nil)
+}
+
 // GetObject implements backend.Records.
-func (c *Client) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
+func (c *Client) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
 	var o backend.Object
-	if err := c.call(ctx, mGetObject, &request{Bucket: bucket, Key: key}, &o); err != nil {
+	if err := c.call(ctx, mGetObject, &request{Bucket: bucket, Key: key, VersionID: versionID}, &o); err != nil {
 		return backend.Object{}, err
 	}
 	return o, nil
@@ -278,12 +320,61 @@ func (c *Client) PutObject(ctx context.Context, bucket string, obj backend.Objec
 }
 
 // DeleteObject implements backend.Records.
-func (c *Client) DeleteObject(ctx context.Context, bucket, key string) (backend.Object, error) {
+func (c *Client) DeleteObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
 	var o backend.Object
-	if err := c.call(ctx, mDeleteObject, &request{Bucket: bucket, Key: key}, &o); err != nil {
+	if err := c.call(ctx, mDeleteObject, &request{Bucket: bucket, Key: key, VersionID: versionID}, &o); err != nil {
 		return backend.Object{}, err
 	}
 	return o, nil
+}
+
+// UpdateObject implements backend.Records.
+func (c *Client) UpdateObject(ctx context.Context, bucket, key, versionID string, u backend.ObjectUpdate) (backend.Object, error) {
+	// JSON turns a pointer to nil into a nil pointer ("unchanged"): send
+	// "remove" as a pointer to an empty value, which backends treat alike.
+	if u.Tags != nil && *u.Tags == nil {
+		u.Tags = &map[string]string{}
+	}
+	if u.ACL != nil && *u.ACL == nil {
+		u.ACL = &[]byte{}
+	}
+	var o backend.Object
+	if err := c.call(ctx, mUpdateObject, &request{Bucket: bucket, Key: key, VersionID: versionID, Update: &u}, &o); err != nil {
+		return backend.Object{}, err
+	}
+	return o, nil
+}
+
+// ListVersions implements backend.Records.
+func (c *Client) ListVersions(ctx context.Context, bucket, fromKey, fromVersionID string, limit int) ([]backend.Object, error) {
+	var os []backend.Object
+	req := &request{Bucket: bucket, From: fromKey, FromVersionID: fromVersionID, Limit: limit}
+	if err := c.call(ctx, mListVersions, req, &os); err != nil {
+		return nil, err
+	}
+	return os, nil
+}
+
+// PutBucketConfig implements backend.Records.
+func (c *Client) PutBucketConfig(ctx context.Context, bucket, kind string, doc []byte) error {
+	return c.call(ctx, mPutBucketConfig, &request{Bucket: bucket, Kind: kind, Doc: doc}, nil)
+}
+
+// GetBucketConfig implements backend.Records.
+func (c *Client) GetBucketConfig(ctx context.Context, bucket, kind string) ([]byte, error) {
+	var doc []byte
+	if err := c.call(ctx, mGetBucketConfig, &request{Bucket: bucket, Kind: kind}, &doc); err != nil {
+		return nil, err
+	}
+	if doc == nil {
+		doc = []byte{}
+	}
+	return doc, nil
+}
+
+// DeleteBucketConfig implements backend.Records.
+func (c *Client) DeleteBucketConfig(ctx context.Context, bucket, kind string) error {
+	return c.call(ctx, mDeleteBucketConfig, &request{Bucket: bucket, Kind: kind}, nil)
 }
 
 // ListObjects implements backend.Records.

@@ -51,7 +51,7 @@ type errStore struct {
 	err error
 }
 
-func (s errStore) GetObject(context.Context, string, string) (backend.Object, error) {
+func (s errStore) GetObject(context.Context, string, string, string) (backend.Object, error) {
 	return backend.Object{}, s.err
 }
 
@@ -66,6 +66,8 @@ func TestClientErrors(t *testing.T) {
 		{"BucketNotFound", backend.ErrBucketNotFound, backend.ErrBucketNotFound, 404, "BucketNotFound"},
 		{"ObjectNotFound", backend.ErrObjectNotFound, backend.ErrObjectNotFound, 404, "ObjectNotFound"},
 		{"UploadNotFound", backend.ErrUploadNotFound, backend.ErrUploadNotFound, 404, "UploadNotFound"},
+		{"VersionNotFound", backend.ErrVersionNotFound, backend.ErrVersionNotFound, 404, "VersionNotFound"},
+		{"ConfigNotFound", backend.ErrConfigNotFound, backend.ErrConfigNotFound, 404, "ConfigNotFound"},
 		{"BucketExists", backend.ErrBucketExists, backend.ErrBucketExists, 409, "BucketExists"},
 		{"BucketNotEmpty", backend.ErrBucketNotEmpty, backend.ErrBucketNotEmpty, 409, "BucketNotEmpty"},
 		{"UploadExists", backend.ErrUploadExists, backend.ErrUploadExists, 409, "UploadExists"},
@@ -79,7 +81,7 @@ func TestClientErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := errStore{newLocal(t), tt.err}
 			c := serve(t, s)
-			_, err := c.GetObject(t.Context(), "b", "k")
+			_, err := c.GetObject(t.Context(), "b", "k", "")
 			if tt.want != nil {
 				if !errors.Is(err, tt.want) {
 					t.Errorf("GetObject() = %v, want %v", err, tt.want)
@@ -306,7 +308,7 @@ type blockingStore struct {
 	started chan struct{}
 }
 
-func (s blockingStore) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
+func (s blockingStore) GetObject(ctx context.Context, bucket, key, _ string) (backend.Object, error) {
 	s.started <- struct{}{}
 	<-ctx.Done()
 	return backend.Object{}, ctx.Err()
@@ -320,7 +322,7 @@ func TestClientCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.GetObject(ctx, "b", "k")
+		_, err := c.GetObject(ctx, "b", "k", "")
 		done <- err
 	}()
 	<-s.started
@@ -342,7 +344,7 @@ func TestClientDeadline(t *testing.T) {
 	c := serve(t, s)
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := c.GetObject(ctx, "b", "k"); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := c.GetObject(ctx, "b", "k", ""); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("GetObject() with a deadline = %v, want %v", err, context.DeadlineExceeded)
 	}
 }
@@ -385,7 +387,7 @@ func BenchmarkGetObject(b *testing.B) {
 		b.Run(bm.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := bm.s.GetObject(ctx, "b", obj.Key); err != nil {
+				if _, err := bm.s.GetObject(ctx, "b", obj.Key, ""); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -5,6 +5,7 @@
 package index
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"maps"
@@ -22,14 +23,23 @@ import (
 // in memory. Arguments are borrowed for the duration of the call.
 type Persister interface {
 	CreateBucket(b *backend.Bucket) error
+	UpdateBucket(b *backend.Bucket) error
+	// DeleteBucket removes the bucket with its configurations.
 	DeleteBucket(name string) error
-	PutObject(bucket string, o *backend.Object) error
-	DeleteObject(bucket, key string) error
+	// PutKey stores the whole version list of key, newest first, as one
+	// durable step; an empty list removes the key. The records must not
+	// be modified.
+	PutKey(bucket, key string, versions []*backend.Object) error
 	CreateUpload(u *backend.Upload) error
 	PutPart(u *backend.Upload, p *backend.Part) error
 	DeleteUpload(u *backend.Upload) error
-	// CompleteUpload stores o and removes u as one durable step.
-	CompleteUpload(u *backend.Upload, bucket string, o *backend.Object) error
+	// CompleteUpload stores key's versions, as PutKey, and removes u as
+	// one durable step.
+	CompleteUpload(u *backend.Upload, bucket, key string, versions []*backend.Object) error
+	// PutBucketConfig stores a bucket configuration, replacing any of the
+	// same kind; DeleteBucketConfig removes one that exists.
+	PutBucketConfig(bucket, kind string, doc []byte) error
+	DeleteBucketConfig(bucket, kind string) error
 }
 
 // degree of the B-trees: wide nodes keep them shallow and cache-friendly.
@@ -49,9 +59,17 @@ type Store struct {
 
 type bucket struct {
 	rec     backend.Bucket
-	objects *btree.BTreeG[*backend.Object] // by key
-	uploads *btree.BTreeG[*upload]         // by key, then initiation time, then ID
+	objects *btree.BTreeG[*entry]  // by key
+	configs map[string][]byte      // by kind
+	uploads *btree.BTreeG[*upload] // by key, then initiation time, then ID
 	byID    map[uploadKey]*upload
+}
+
+// entry is a key with its versions, newest first; an entry in the index
+// always has at least one.
+type entry struct {
+	key      string
+	versions []*backend.Object
 }
 
 type uploadKey struct{ key, id string }
@@ -74,9 +92,10 @@ func New(p Persister) *Store {
 func newBucket(rec backend.Bucket) *bucket {
 	return &bucket{
 		rec: rec,
-		objects: btree.NewG(degree, func(a, b *backend.Object) bool {
-			return a.Key < b.Key
+		objects: btree.NewG(degree, func(a, b *entry) bool {
+			return a.key < b.key
 		}),
+		configs: make(map[string][]byte),
 		uploads: btree.NewG(degree, func(a, b *upload) bool {
 			return compareUploads(&a.rec, &b.rec) < 0
 		}),
@@ -99,6 +118,8 @@ func compareUploads(a, b *backend.Upload) int {
 func cloneObject(o backend.Object) backend.Object {
 	o.Metadata = maps.Clone(o.Metadata)
 	o.Parts = slices.Clone(o.Parts)
+	o.Tags = maps.Clone(o.Tags)
+	o.ACL = slices.Clone(o.ACL)
 	return o
 }
 
@@ -166,6 +187,29 @@ func (s *Store) GetBucket(ctx context.Context, name string) (backend.Bucket, err
 	return b.rec, nil
 }
 
+// UpdateBucket implements backend.Backend.
+func (s *Store) UpdateBucket(ctx context.Context, rec backend.Bucket) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.bucketLocked(rec.Name)
+	if err != nil {
+		return err
+	}
+	n := b.rec
+	n.Versioning = rec.Versioning
+	n.ObjectLock = rec.ObjectLock
+	if s.p != nil {
+		if err := s.p.UpdateBucket(&n); err != nil {
+			return err
+		}
+	}
+	b.rec = n
+	return nil
+}
+
 // ListBuckets implements backend.Backend.
 func (s *Store) ListBuckets(ctx context.Context) ([]backend.Bucket, error) {
 	if err := ctx.Err(); err != nil {
@@ -207,8 +251,50 @@ func (s *Store) DeleteBucket(ctx context.Context, name string) error {
 	return nil
 }
 
+// findVersion returns the index of the version with ID id ("" for the null
+// version) in e, or -1.
+func (e *entry) findVersion(id string) int {
+	return slices.IndexFunc(e.versions, func(o *backend.Object) bool { return o.VersionID == id })
+}
+
+// nullID maps backend.NullVersion to the null version's stored ID "".
+func nullID(id string) string {
+	if id == backend.NullVersion {
+		return ""
+	}
+	return id
+}
+
+// versionLocked finds a version of key: versionID "" is the current one;
+// s.mu must be held.
+func (b *bucket) versionLocked(key, versionID string) (*entry, int, error) {
+	e, ok := b.objects.Get(&entry{key: key})
+	if !ok {
+		return nil, 0, backend.ErrObjectNotFound
+	}
+	if versionID == "" {
+		return e, 0, nil
+	}
+	i := e.findVersion(nullID(versionID))
+	if i < 0 {
+		return nil, 0, backend.ErrVersionNotFound
+	}
+	return e, i, nil
+}
+
+// setVersions makes versions the key's list, removing the key when empty.
+// The slice is never modified afterwards: writers build a new one, so a
+// list handed to the Persister stays as it was.
+func (b *bucket) setVersions(key string, versions []*backend.Object) {
+	if len(versions) == 0 {
+		b.objects.Delete(&entry{key: key})
+		return
+	}
+	b.objects.ReplaceOrInsert(&entry{key: key, versions: versions})
+}
+
 // GetObject implements backend.Backend.
-func (s *Store) GetObject(ctx context.Context, bucket, key string) (backend.Object, error) {
+func (s *Store) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
 	if err := ctx.Err(); err != nil {
 		return backend.Object{}, err
 	}
@@ -218,11 +304,42 @@ func (s *Store) GetObject(ctx context.Context, bucket, key string) (backend.Obje
 	if err != nil {
 		return backend.Object{}, err
 	}
-	o, ok := b.objects.Get(&backend.Object{Key: key})
-	if !ok {
-		return backend.Object{}, backend.ErrObjectNotFound
+	e, i, err := b.versionLocked(key, versionID)
+	if err != nil {
+		return backend.Object{}, err
 	}
-	return cloneObject(*o), nil
+	return cloneObject(*e.versions[i]), nil
+}
+
+// put computes the key's new version list with stored on top, checking
+// cond against the current version; s.mu must be held.
+func (b *bucket) put(stored *backend.Object, cond backend.Condition) (versions []*backend.Object, replaced *backend.Object, err error) {
+	var cur *backend.Object
+	versions = []*backend.Object{stored}
+	if e, ok := b.objects.Get(&entry{key: stored.Key}); ok {
+		if !e.versions[0].DeleteMarker {
+			cur = e.versions[0]
+		}
+		for _, v := range e.versions {
+			if v.VersionID == stored.VersionID {
+				replaced = v
+				continue
+			}
+			versions = append(versions, v)
+		}
+	}
+	if err := cond.Check(cur); err != nil {
+		return nil, nil, err
+	}
+	return versions, replaced, nil
+}
+
+// newVersion returns the record to store for obj.
+func newVersion(obj backend.Object) *backend.Object {
+	stored := cloneObject(obj)
+	stored.VersionID = nullID(stored.VersionID)
+	stored.IsLatest = false
+	return &stored
 }
 
 // PutObject implements backend.Backend.
@@ -230,29 +347,30 @@ func (s *Store) PutObject(ctx context.Context, bucket string, obj backend.Object
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	stored := cloneObject(obj)
+	stored := newVersion(obj)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, err := s.bucketLocked(bucket)
 	if err != nil {
 		return nil, err
 	}
-	old, _ := b.objects.Get(&stored)
-	if err := cond.Check(old); err != nil {
+	versions, replaced, err := b.put(stored, cond)
+	if err != nil {
 		return nil, err
 	}
 	if s.p != nil {
-		if err := s.p.PutObject(bucket, &stored); err != nil {
+		if err := s.p.PutKey(bucket, stored.Key, versions); err != nil {
 			return nil, err
 		}
 	}
-	// old is no longer reachable from the store, so it can be handed out.
-	old, _ = b.objects.ReplaceOrInsert(&stored)
-	return old, nil
+	// replaced is no longer reachable from the store, so it can be handed
+	// out.
+	b.setVersions(stored.Key, versions)
+	return replaced, nil
 }
 
 // DeleteObject implements backend.Backend.
-func (s *Store) DeleteObject(ctx context.Context, bucket, key string) (backend.Object, error) {
+func (s *Store) DeleteObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
 	if err := ctx.Err(); err != nil {
 		return backend.Object{}, err
 	}
@@ -262,17 +380,66 @@ func (s *Store) DeleteObject(ctx context.Context, bucket, key string) (backend.O
 	if err != nil {
 		return backend.Object{}, err
 	}
-	probe := &backend.Object{Key: key}
-	if !b.objects.Has(probe) {
-		return backend.Object{}, backend.ErrObjectNotFound
+	if versionID == "" {
+		versionID = backend.NullVersion
 	}
+	e, i, err := b.versionLocked(key, versionID)
+	if err != nil {
+		return backend.Object{}, err
+	}
+	versions := slices.Delete(slices.Clone(e.versions), i, i+1)
 	if s.p != nil {
-		if err := s.p.DeleteObject(bucket, key); err != nil {
+		if err := s.p.PutKey(bucket, key, versions); err != nil {
 			return backend.Object{}, err
 		}
 	}
-	o, _ := b.objects.Delete(probe)
-	return *o, nil
+	b.setVersions(key, versions)
+	return *e.versions[i], nil
+}
+
+// UpdateObject implements backend.Backend.
+func (s *Store) UpdateObject(ctx context.Context, bucket, key, versionID string, u backend.ObjectUpdate) (backend.Object, error) {
+	if err := ctx.Err(); err != nil {
+		return backend.Object{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.bucketLocked(bucket)
+	if err != nil {
+		return backend.Object{}, err
+	}
+	e, i, err := b.versionLocked(key, versionID)
+	if err != nil {
+		return backend.Object{}, err
+	}
+	n := cloneObject(*e.versions[i])
+	if u.Tags != nil {
+		n.Tags = nil
+		if len(*u.Tags) > 0 {
+			n.Tags = maps.Clone(*u.Tags)
+		}
+	}
+	if u.ACL != nil {
+		n.ACL = nil
+		if len(*u.ACL) > 0 {
+			n.ACL = slices.Clone(*u.ACL)
+		}
+	}
+	if u.Retention != nil {
+		n.Retention = *u.Retention
+	}
+	if u.LegalHold != nil {
+		n.LegalHold = *u.LegalHold
+	}
+	versions := slices.Clone(e.versions)
+	versions[i] = &n
+	if s.p != nil {
+		if err := s.p.PutKey(bucket, key, versions); err != nil {
+			return backend.Object{}, err
+		}
+	}
+	b.setVersions(key, versions)
+	return cloneObject(n), nil
 }
 
 // ListObjects implements backend.Backend.
@@ -290,11 +457,112 @@ func (s *Store) ListObjects(ctx context.Context, bucket, from string, limit int)
 		return []backend.Object{}, nil
 	}
 	out := make([]backend.Object, 0, min(limit, b.objects.Len()))
-	b.objects.AscendGreaterOrEqual(&backend.Object{Key: from}, func(o *backend.Object) bool {
-		out = append(out, cloneObject(*o))
+	b.objects.AscendGreaterOrEqual(&entry{key: from}, func(e *entry) bool {
+		if !e.versions[0].DeleteMarker {
+			out = append(out, cloneObject(*e.versions[0]))
+		}
 		return len(out) < limit
 	})
 	return out, nil
+}
+
+// ListVersions implements backend.Backend.
+func (s *Store) ListVersions(ctx context.Context, bucket, fromKey, fromVersionID string, limit int) ([]backend.Object, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b, err := s.bucketLocked(bucket)
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		return []backend.Object{}, nil
+	}
+	out := make([]backend.Object, 0, min(limit, b.objects.Len()))
+	b.objects.AscendGreaterOrEqual(&entry{key: fromKey}, func(e *entry) bool {
+		first := 0
+		if e.key == fromKey && fromVersionID != "" {
+			i := e.findVersion(nullID(fromVersionID))
+			if i < 0 {
+				return true // the marker's version is gone: next key
+			}
+			first = i + 1
+		}
+		for i := first; i < len(e.versions) && len(out) < limit; i++ {
+			o := cloneObject(*e.versions[i])
+			o.IsLatest = i == 0
+			out = append(out, o)
+		}
+		return len(out) < limit
+	})
+	return out, nil
+}
+
+// PutBucketConfig implements backend.Backend.
+func (s *Store) PutBucketConfig(ctx context.Context, bucket, kind string, doc []byte) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	doc = bytes.Clone(doc)
+	if doc == nil {
+		doc = []byte{}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.bucketLocked(bucket)
+	if err != nil {
+		return err
+	}
+	if s.p != nil {
+		if err := s.p.PutBucketConfig(bucket, kind, doc); err != nil {
+			return err
+		}
+	}
+	b.configs[kind] = doc
+	return nil
+}
+
+// GetBucketConfig implements backend.Backend.
+func (s *Store) GetBucketConfig(ctx context.Context, bucket, kind string) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b, err := s.bucketLocked(bucket)
+	if err != nil {
+		return nil, err
+	}
+	doc, ok := b.configs[kind]
+	if !ok {
+		return nil, backend.ErrConfigNotFound
+	}
+	return bytes.Clone(doc), nil
+}
+
+// DeleteBucketConfig implements backend.Backend.
+func (s *Store) DeleteBucketConfig(ctx context.Context, bucket, kind string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.bucketLocked(bucket)
+	if err != nil {
+		return err
+	}
+	if _, ok := b.configs[kind]; !ok {
+		return nil
+	}
+	if s.p != nil {
+		if err := s.p.DeleteBucketConfig(bucket, kind); err != nil {
+			return err
+		}
+	}
+	delete(b.configs, kind)
+	return nil
 }
 
 // CreateUpload implements backend.Backend.
@@ -411,15 +679,15 @@ func (s *Store) CompleteUpload(ctx context.Context, bucket, id string, obj backe
 	if err := ctx.Err(); err != nil {
 		return nil, backend.Upload{}, err
 	}
-	stored := cloneObject(obj)
+	stored := newVersion(obj)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, up, err := s.uploadLocked(bucket, obj.Key, id)
 	if err != nil {
 		return nil, backend.Upload{}, err
 	}
-	old, _ := b.objects.Get(&stored)
-	if err := cond.Check(old); err != nil {
+	versions, replaced, err := b.put(stored, cond)
+	if err != nil {
 		return nil, backend.Upload{}, err
 	}
 	for _, p := range obj.Parts {
@@ -428,14 +696,14 @@ func (s *Store) CompleteUpload(ctx context.Context, bucket, id string, obj backe
 		}
 	}
 	if s.p != nil {
-		if err := s.p.CompleteUpload(&up.rec, bucket, &stored); err != nil {
+		if err := s.p.CompleteUpload(&up.rec, bucket, stored.Key, versions); err != nil {
 			return nil, backend.Upload{}, err
 		}
 	}
 	delete(b.byID, uploadKey{obj.Key, id})
 	b.uploads.Delete(up)
-	old, _ = b.objects.ReplaceOrInsert(&stored)
-	return old, up.withParts(), nil
+	b.setVersions(stored.Key, versions)
+	return replaced, up.withParts(), nil
 }
 
 // ListUploads implements backend.Backend.
@@ -472,17 +740,33 @@ func (s *Store) RestoreBucket(rec backend.Bucket) error {
 	return nil
 }
 
-// RestoreObject adds an object record loaded from storage, without calling
-// the Persister. The bucket must have been restored first.
-func (s *Store) RestoreObject(bucket string, o backend.Object) error {
+// RestoreKey adds the versions of a key loaded from storage, newest first,
+// without calling the Persister. The bucket must have been restored first.
+func (s *Store) RestoreKey(bucket, key string, versions []backend.Object) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, err := s.bucketLocked(bucket)
 	if err != nil {
 		return err
 	}
-	o = cloneObject(o)
-	b.objects.ReplaceOrInsert(&o)
+	list := make([]*backend.Object, len(versions))
+	for i, v := range versions {
+		list[i] = newVersion(v)
+	}
+	b.setVersions(key, list)
+	return nil
+}
+
+// RestoreBucketConfig adds a bucket configuration loaded from storage,
+// without calling the Persister.
+func (s *Store) RestoreBucketConfig(bucket, kind string, doc []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.bucketLocked(bucket)
+	if err != nil {
+		return err
+	}
+	b.configs[kind] = bytes.Clone(doc)
 	return nil
 }
 
