@@ -84,9 +84,11 @@ func (h *Handler) openCopySource(r *http.Request) (backend.Object, *objects.Read
 	return obj, rd, bucket, key, nil
 }
 
-type copyObjectResult struct {
-	XMLName      xml.Name `xml:"CopyObjectResult"`
-	Xmlns        string   `xml:"xmlns,attr"`
+// copyResult is the body of CopyObject (CopyObjectResult) and of
+// UploadPartCopy (CopyPartResult), which hold the same elements.
+type copyResult struct {
+	XMLName      xml.Name
+	Xmlns        string `xml:"xmlns,attr"`
 	ETag         string
 	LastModified string
 	checksumXML
@@ -134,7 +136,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	if _, err := h.store.Put(ctx, req.bucket, obj, cond); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}
-	writeXML(w, http.StatusOK, copyObjectResult{Xmlns: s3Namespace, ETag: obj.ETag,
+	writeXML(w, http.StatusOK, copyResult{XMLName: xml.Name{Local: "CopyObjectResult"}, Xmlns: s3Namespace, ETag: obj.ETag,
 		LastModified: formatTime(obj.LastModified), checksumXML: toChecksumXML(obj.Checksum)})
 	return nil
 }
@@ -153,14 +155,6 @@ func requestedAlgorithm(v, def string) (checksumAlgorithm, error) {
 		return "", errorf(s3api.ErrInvalidRequest, "Checksum algorithm %s is not supported.", v)
 	}
 	return a, nil
-}
-
-type copyPartResult struct {
-	XMLName      xml.Name `xml:"CopyPartResult"`
-	Xmlns        string   `xml:"xmlns,attr"`
-	ETag         string
-	LastModified string
-	checksumXML
 }
 
 func (h *Handler) uploadPartCopy(w http.ResponseWriter, r *http.Request, req *request) error {
@@ -202,7 +196,7 @@ func (h *Handler) uploadPartCopy(w http.ResponseWriter, r *http.Request, req *re
 	if err != nil {
 		return err
 	}
-	writeXML(w, http.StatusOK, copyPartResult{Xmlns: s3Namespace, ETag: part.ETag,
+	writeXML(w, http.StatusOK, copyResult{XMLName: xml.Name{Local: "CopyPartResult"}, Xmlns: s3Namespace, ETag: part.ETag,
 		LastModified: formatTime(part.LastModified), checksumXML: toChecksumXML(part.Checksum)})
 	return nil
 }

@@ -77,156 +77,113 @@ func (g *goldenServer) objects(bucket string, keys ...string) {
 	}
 }
 
+// twoParts uploads two parts of bkt/big, "hello world" and "hello", which
+// completeTwoParts names, and returns the upload ID.
+func (g *goldenServer) twoParts() string {
+	g.t.Helper()
+	id := g.upload("bkt", "big")
+	g.must("PUT", "/bkt/big?partNumber=1&uploadId="+id, "hello world")
+	g.must("PUT", "/bkt/big?partNumber=2&uploadId="+id, "hello")
+	return id
+}
+
 const completeTwoParts = `<CompleteMultipartUpload>` +
 	`<Part><PartNumber>1</PartNumber><ETag>"5eb63bbbe01eeed093cb22bb8f5acdc3"</ETag></Part>` +
 	`<Part><PartNumber>2</PartNumber><ETag>"5d41402abc4b2a76b9719d911017c592"</ETag></Part>` +
 	`</CompleteMultipartUpload>`
 
-// goldenCases are the response shapes the gateway writes; each arranges
-// its state on a fresh server, then serves the request whose body is
-// compared with testdata/golden/<name>.xml.
+// noBucket marks a golden case that creates no bucket "bkt".
+var noBucket = []string(nil)
+
+// goldenCases are the response shapes the gateway writes. Each case runs
+// on a fresh server where bucket "bkt" holds keys (each key's body is its
+// name) unless keys is noBucket; setup, if set, arranges more and returns
+// what replaces {id} in target. The body of the one request the case then
+// serves is compared with testdata/golden/<name>.xml.
 var goldenCases = []struct {
-	name   string
-	status int
-	serve  func(g *goldenServer) *httptest.ResponseRecorder
+	name                 string
+	status               int
+	keys                 []string
+	setup                func(g *goldenServer) string
+	method, target, body string
+	hdr                  []string
 }{
-	{"ListBuckets", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("alpha")
-		g.objects("beta")
-		return g.serve("GET", "/", "")
-	}},
-	{"ListObjects", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt", "a.txt", "dir/b.txt", "dir/c.txt", "z")
-		return g.serve("GET", "/bkt", "")
-	}},
-	{"ListObjectsDelimiterTruncated", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt", "a.txt", "dir/b.txt", "dir/c.txt", "z")
-		return g.serve("GET", "/bkt?delimiter=/&max-keys=2&marker=0", "")
-	}},
-	{"ListObjectsEncodingURL", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt", "sp%20ace", "caf%C3%A9")
-		return g.serve("GET", "/bkt?encoding-type=url", "")
-	}},
-	{"ListObjectsV2", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt", "a.txt", "dir/b.txt", "dir/c.txt", "z")
-		return g.serve("GET", "/bkt?list-type=2&fetch-owner=true", "")
-	}},
-	{"ListObjectsV2DelimiterTruncated", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt", "a.txt", "dir/b.txt", "dir/c.txt", "z")
-		return g.serve("GET", "/bkt?list-type=2&delimiter=/&max-keys=2&prefix=", "")
-	}},
-	{"ListObjectsV2Empty", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt")
-		return g.serve("GET", "/bkt?list-type=2&start-after=m", "")
-	}},
-	{"CreateMultipartUpload", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt")
-		return g.serve("POST", "/bkt/big?uploads", "")
-	}},
-	{"CompleteMultipartUpload", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt")
-		id := g.upload("bkt", "big")
-		g.must("PUT", "/bkt/big?partNumber=1&uploadId="+id, "hello world")
-		g.must("PUT", "/bkt/big?partNumber=2&uploadId="+id, "hello")
-		return g.serve("POST", "/bkt/big?uploadId="+id, completeTwoParts)
-	}},
-	{"ListParts", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt")
-		id := g.upload("bkt", "big")
-		g.must("PUT", "/bkt/big?partNumber=1&uploadId="+id, "hello world")
-		g.must("PUT", "/bkt/big?partNumber=2&uploadId="+id, "hello")
-		return g.serve("GET", "/bkt/big?uploadId="+id+"&max-parts=1", "")
-	}},
-	{"ListMultipartUploads", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt")
-		g.upload("bkt", "a/one")
-		g.upload("bkt", "a/two")
-		g.upload("bkt", "b")
-		return g.serve("GET", "/bkt?uploads&delimiter=/", "")
-	}},
-	{"CopyObject", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt", "src")
-		return g.serve("PUT", "/bkt/dst", "", "x-amz-copy-source", "/bkt/src")
-	}},
-	{"UploadPartCopy", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt", "src")
-		id := g.upload("bkt", "big")
-		return g.serve("PUT", "/bkt/big?partNumber=1&uploadId="+id, "",
-			"x-amz-copy-source", "bkt/src", "x-amz-copy-source-range", "bytes=0-1")
-	}},
-	{"DeleteObjects", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt", "a", "b")
-		return g.serve("POST", "/bkt?delete", `<Delete><Object><Key>a</Key></Object><Object><Key>missing</Key></Object>`+
-			`<Object><Key></Key></Object><Object><Key>b</Key><VersionId>v1</VersionId></Object></Delete>`)
-	}},
-	{"DeleteObjectsQuiet", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt", "a")
-		return g.serve("POST", "/bkt?delete", `<Delete><Quiet>true</Quiet><Object><Key>a</Key></Object></Delete>`)
-	}},
-	{"GetBucketLocation", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt")
-		return g.serve("GET", "/bkt?location", "")
-	}},
-	{"GetBucketLocationEU", 200, func(g *goldenServer) *httptest.ResponseRecorder {
+	{name: "ListBuckets", status: 200, keys: []string{}, setup: func(g *goldenServer) string { g.objects("beta"); return "" },
+		method: "GET", target: "/"},
+	{name: "ListObjects", status: 200, keys: someKeys, method: "GET", target: "/bkt"},
+	{name: "ListObjectsDelimiterTruncated", status: 200, keys: someKeys, method: "GET", target: "/bkt?delimiter=/&max-keys=2&marker=0"},
+	{name: "ListObjectsEncodingURL", status: 200, keys: []string{"sp%20ace", "caf%C3%A9"}, method: "GET", target: "/bkt?encoding-type=url"},
+	{name: "ListObjectsV2", status: 200, keys: someKeys, method: "GET", target: "/bkt?list-type=2&fetch-owner=true"},
+	{name: "ListObjectsV2DelimiterTruncated", status: 200, keys: someKeys, method: "GET", target: "/bkt?list-type=2&delimiter=/&max-keys=2&prefix="},
+	{name: "ListObjectsV2Empty", status: 200, keys: []string{}, method: "GET", target: "/bkt?list-type=2&start-after=m"},
+	{name: "CreateMultipartUpload", status: 200, keys: []string{}, method: "POST", target: "/bkt/big?uploads"},
+	{name: "CompleteMultipartUpload", status: 200, keys: []string{}, setup: (*goldenServer).twoParts,
+		method: "POST", target: "/bkt/big?uploadId={id}", body: completeTwoParts},
+	{name: "ListParts", status: 200, keys: []string{}, setup: (*goldenServer).twoParts,
+		method: "GET", target: "/bkt/big?uploadId={id}&max-parts=1"},
+	{name: "ListMultipartUploads", status: 200, keys: []string{}, setup: func(g *goldenServer) string {
+		for _, k := range []string{"a/one", "a/two", "b"} {
+			g.upload("bkt", k)
+		}
+		return ""
+	}, method: "GET", target: "/bkt?uploads&delimiter=/"},
+	{name: "CopyObject", status: 200, keys: []string{"src"}, method: "PUT", target: "/bkt/dst", hdr: []string{"x-amz-copy-source", "/bkt/src"}},
+	{name: "UploadPartCopy", status: 200, keys: []string{"src"}, setup: func(g *goldenServer) string { return g.upload("bkt", "big") },
+		method: "PUT", target: "/bkt/big?partNumber=1&uploadId={id}",
+		hdr: []string{"x-amz-copy-source", "bkt/src", "x-amz-copy-source-range", "bytes=0-1"}},
+	{name: "DeleteObjects", status: 200, keys: []string{"a", "b"}, method: "POST", target: "/bkt?delete",
+		body: `<Delete><Object><Key>a</Key></Object><Object><Key>missing</Key></Object>` +
+			`<Object><Key></Key></Object><Object><Key>b</Key><VersionId>v1</VersionId></Object></Delete>`},
+	{name: "DeleteObjectsQuiet", status: 200, keys: []string{"a"}, method: "POST", target: "/bkt?delete",
+		body: `<Delete><Quiet>true</Quiet><Object><Key>a</Key></Object></Delete>`},
+	{name: "GetBucketLocation", status: 200, keys: []string{}, method: "GET", target: "/bkt?location"},
+	{name: "GetBucketLocationEU", status: 200, keys: noBucket, setup: func(g *goldenServer) string {
 		g.must("PUT", "/eu-bkt", `<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>`)
-		return g.serve("GET", "/eu-bkt?location", "")
-	}},
-	{"GetBucketVersioning", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt")
-		return g.serve("GET", "/bkt?versioning", "")
-	}},
-	{"GetObjectTagging", 200, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt", "k")
-		return g.serve("GET", "/bkt/k?tagging", "")
-	}},
-	{"ErrorNoSuchBucket", 404, func(g *goldenServer) *httptest.ResponseRecorder {
-		return g.serve("GET", "/missing?list-type=2", "")
-	}},
-	{"ErrorNoSuchKey", 404, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt")
-		return g.serve("GET", "/bkt/missing", "")
-	}},
-	{"ErrorInvalidPart", 400, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt")
+		return ""
+	}, method: "GET", target: "/eu-bkt?location"},
+	{name: "GetBucketVersioning", status: 200, keys: []string{}, method: "GET", target: "/bkt?versioning"},
+	{name: "GetObjectTagging", status: 200, keys: []string{"k"}, method: "GET", target: "/bkt/k?tagging"},
+	{name: "ErrorNoSuchBucket", status: 404, keys: noBucket, method: "GET", target: "/missing?list-type=2"},
+	{name: "ErrorNoSuchKey", status: 404, keys: []string{}, method: "GET", target: "/bkt/missing"},
+	{name: "ErrorInvalidPart", status: 400, keys: []string{}, setup: func(g *goldenServer) string {
 		id := g.upload("bkt", "big")
 		g.must("PUT", "/bkt/big?partNumber=1&uploadId="+id, "other")
-		return g.serve("POST", "/bkt/big?uploadId="+id, completeTwoParts)
-	}},
-	{"ErrorNoSuchUpload", 404, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt")
-		return g.serve("GET", "/bkt/k?uploadId=nope", "")
-	}},
-	{"ErrorBucketNotEmpty", 409, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt", "k")
-		return g.serve("DELETE", "/bkt", "")
-	}},
-	{"ErrorInvalidBucketName", 400, func(g *goldenServer) *httptest.ResponseRecorder {
-		return g.serve("PUT", "/Bad_Name", "")
-	}},
-	{"ErrorMalformedXML", 400, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt")
-		return g.serve("POST", "/bkt?delete", "<Delete>")
-	}},
-	{"ErrorPreconditionFailed", 412, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt", "k")
-		return g.serve("PUT", "/bkt/k", "new", "If-None-Match", "*")
-	}},
-	{"ErrorNotImplemented", 501, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt")
-		return g.serve("PUT", "/bkt?notification", "")
-	}},
-	{"ErrorKeyTooLong", 400, func(g *goldenServer) *httptest.ResponseRecorder {
-		g.objects("bkt")
-		return g.serve("PUT", "/bkt/"+strings.Repeat("k", 1025), "x")
-	}},
+		return id
+	}, method: "POST", target: "/bkt/big?uploadId={id}", body: completeTwoParts},
+	{name: "ErrorNoSuchUpload", status: 404, keys: []string{}, method: "GET", target: "/bkt/k?uploadId=nope"},
+	{name: "ErrorBucketNotEmpty", status: 409, keys: []string{"k"}, method: "DELETE", target: "/bkt"},
+	{name: "ErrorInvalidBucketName", status: 400, keys: noBucket, method: "PUT", target: "/Bad_Name"},
+	{name: "ErrorMalformedXML", status: 400, keys: []string{}, method: "POST", target: "/bkt?delete", body: "<Delete>"},
+	{name: "ErrorPreconditionFailed", status: 412, keys: []string{"k"}, method: "PUT", target: "/bkt/k", body: "new",
+		hdr: []string{"If-None-Match", "*"}},
+	{name: "ErrorNotImplemented", status: 501, keys: []string{}, method: "PUT", target: "/bkt?notification"},
+	{name: "ErrorKeyTooLong", status: 400, keys: []string{}, method: "PUT", target: "/bkt/" + strings.Repeat("k", 1025), body: "x"},
+}
+
+// someKeys make a listing with a common prefix.
+var someKeys = []string{"a.txt", "dir/b.txt", "dir/c.txt", "z"}
+
+// serveGolden runs golden case i on a fresh server.
+func serveGolden(t *testing.T, i int) *httptest.ResponseRecorder {
+	t.Helper()
+	tt := goldenCases[i]
+	g := newGoldenServer(t)
+	if tt.keys != nil {
+		g.objects("bkt", tt.keys...)
+	}
+	var id string
+	if tt.setup != nil {
+		id = tt.setup(g)
+	}
+	return g.serve(tt.method, strings.ReplaceAll(tt.target, "{id}", id), tt.body, tt.hdr...)
 }
 
 // TestGolden checks each response body the gateway writes against its
 // golden file; go test -run Golden -update rewrites them.
 func TestGolden(t *testing.T) {
-	for _, tt := range goldenCases {
+	for i, tt := range goldenCases {
 		t.Run(tt.name, func(t *testing.T) {
-			w := tt.serve(newGoldenServer(t))
+			w := serveGolden(t, i)
 			if w.Code != tt.status {
 				t.Errorf("status = %d, want %d; body:\n%s", w.Code, tt.status, w.Body)
 			}
@@ -280,9 +237,9 @@ func TestGoldenFilesHaveCases(t *testing.T) {
 // TestGoldenRepeatable checks the premise of the golden files: the same
 // requests on a fresh server give the same bytes.
 func TestGoldenRepeatable(t *testing.T) {
-	for _, tt := range goldenCases {
-		a := tt.serve(newGoldenServer(t)).Body.String()
-		b := tt.serve(newGoldenServer(t)).Body.String()
+	for i, tt := range goldenCases {
+		a := serveGolden(t, i).Body.String()
+		b := serveGolden(t, i).Body.String()
 		if a != b {
 			t.Errorf("%s differs between two runs:\n%s\n%s", tt.name, a, b)
 		}
