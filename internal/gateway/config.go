@@ -48,7 +48,7 @@ func (h *Handler) getBucketConfig(w http.ResponseWriter, r *http.Request, req *r
 
 // getObjectTagging answers an existing object's empty tag set.
 func (h *Handler) getObjectTagging(w http.ResponseWriter, r *http.Request, req *request) error {
-	if _, err := h.store.Records().GetObject(r.Context(), req.bucket, req.key); err != nil {
+	if _, err := h.store.Head(r.Context(), req.bucket, req.key); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}
 	writeXML(w, http.StatusOK, tagging{Xmlns: s3Namespace})

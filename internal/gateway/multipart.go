@@ -219,7 +219,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 // completedBefore returns the object that upload id became, if a Complete
 // with the same parts made it and it is still the key's current object.
 func (h *Handler) completedBefore(ctx context.Context, req *request, id string, cr completeRequest) (backend.Object, bool) {
-	cur, err := h.store.Records().GetObject(ctx, req.bucket, req.key)
+	cur, err := h.store.Head(ctx, req.bucket, req.key)
 	if err != nil || cur.UploadID != id || len(cur.Parts) != len(cr.Parts) {
 		return backend.Object{}, false
 	}

@@ -287,7 +287,7 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 		err error
 	)
 	if r.Method == http.MethodHead {
-		obj, err = h.store.Records().GetObject(ctx, req.bucket, req.key)
+		obj, err = h.store.Head(ctx, req.bucket, req.key)
 	} else {
 		obj, rd, err = h.store.Open(ctx, req.bucket, req.key)
 	}

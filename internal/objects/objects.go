@@ -66,9 +66,9 @@ func New(cfg Config) *Store {
 		region: cfg.Region, clock: cfg.Now}
 }
 
-// Records returns the metadata role, for reads that need no orchestration
-// (a bucket's existence, an upload's parts, listings of buckets and
-// uploads) and for creating buckets and uploads.
+// Records returns the metadata role, for what needs no orchestration:
+// reading and listing buckets and uploads, creating buckets and uploads.
+// Object records are read through Head, Open and List.
 func (s *Store) Records() backend.Records { return s.meta }
 
 // now returns the clock's time at the precision S3 keeps.

@@ -266,3 +266,18 @@ func TestSeedObjectRejectsBadKeys(t *testing.T) {
 		})
 	}
 }
+
+func TestHead(t *testing.T) {
+	s, _ := newStore(t, Config{})
+	want := seed(t, s, "k", "data")
+	got, err := s.Head(t.Context(), "bkt", "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Head(k) mismatch (-want +got):\n%s", diff)
+	}
+	if _, err := s.Head(t.Context(), "bkt", "missing"); !errors.Is(err, backend.ErrObjectNotFound) {
+		t.Errorf("Head(missing) = %v, want ErrObjectNotFound", err)
+	}
+}

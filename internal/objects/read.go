@@ -9,6 +9,11 @@ import (
 	"github.com/mocks3/mocks3/backend"
 )
 
+// Head returns the record of an object without opening its bytes.
+func (s *Store) Head(ctx context.Context, bucket, key string) (backend.Object, error) {
+	return s.meta.GetObject(ctx, bucket, key)
+}
+
 // Open returns an object's record and a reader over its bytes. A blob can
 // vanish between reading the record and opening it when a concurrent write
 // replaces the object; reading the record again then sees the new one.
