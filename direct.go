@@ -4,36 +4,47 @@ import (
 	"bytes"
 	"context"
 	"testing"
+
+	"github.com/mocks3/mocks3/internal/gateway"
 )
 
 // CreateBucket creates a bucket directly, without a client. An existing
 // bucket is not an error.
 func (s *Server) CreateBucket(name string) error {
-	return s.handler.CreateBucket(context.Background(), name)
+	return s.createBucket(context.Background(), name)
+}
+
+// createBucket creates a bucket with a name S3 accepts; an existing bucket
+// is not an error.
+func (s *Server) createBucket(ctx context.Context, name string) error {
+	if err := gateway.CheckNewBucketName(name); err != nil {
+		return err
+	}
+	return s.objects.EnsureBucket(ctx, name)
 }
 
 // PutObject stores an object directly, as a plain PUT would, creating the
 // bucket if needed.
 func (s *Server) PutObject(bucket, key string, data []byte) error {
 	ctx := context.Background()
-	if err := s.handler.CreateBucket(ctx, bucket); err != nil {
+	if err := s.createBucket(ctx, bucket); err != nil {
 		return err
 	}
-	_, err := s.handler.PutObject(ctx, bucket, key, bytes.NewReader(data), "")
+	_, err := s.objects.SeedObject(ctx, bucket, key, bytes.NewReader(data), "")
 	return err
 }
 
 // GetObject returns an object's bytes directly. A missing bucket or key
 // gives an *s3api.Error with code NoSuchBucket or NoSuchKey.
 func (s *Server) GetObject(bucket, key string) ([]byte, error) {
-	_, data, err := s.handler.GetObject(context.Background(), bucket, key)
+	_, data, err := s.objects.ReadObject(context.Background(), bucket, key)
 	return data, err
 }
 
 // Keys returns the keys in bucket that start with prefix, in the order
 // S3 lists them.
 func (s *Server) Keys(bucket, prefix string) ([]string, error) {
-	return s.handler.Keys(context.Background(), bucket, prefix)
+	return s.objects.Keys(context.Background(), bucket, prefix)
 }
 
 // CheckObject fails tb unless bucket/key holds exactly want.

@@ -27,6 +27,7 @@ import (
 	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/internal/gateway"
+	"github.com/mocks3/mocks3/internal/objects"
 )
 
 // Server is a running S3-compatible server.
@@ -40,7 +41,8 @@ type Server struct {
 	pipe    *pipeListener // with WithInMemoryTransport
 	client  *http.Client
 	handler *gateway.Handler
-	top     http.Handler // handler plus the admin API
+	objects *objects.Store // the direct API and the queue's tasks go here
+	top     http.Handler   // handler plus the admin API
 	backend backend.Backend
 	// nodeBackends are the storage nodes' backends, node 0 first; empty
 	// when the only node is backend.
@@ -114,11 +116,16 @@ func NewServer(opts ...Option) (*Server, error) {
 	if err := s.sweepOrphans(ctx); err != nil {
 		return nil, err
 	}
+	s.objects = objects.New(objects.Config{
+		Metadata:   roles.meta,
+		Storage:    roles.data,
+		Queue:      roles.queue,
+		ThirdParty: roles.origin,
+		Region:     cfg.region,
+		Now:        cfg.clock,
+	})
 	s.handler = gateway.New(gateway.Config{
-		Metadata:    roles.meta,
-		Storage:     roles.data,
-		Queue:       roles.queue,
-		ThirdParty:  roles.origin,
+		Objects:     s.objects,
 		Intercept:   s.faults.Intercept,
 		OnRequest:   s.record,
 		Region:      cfg.region,
@@ -214,15 +221,15 @@ func baseDomains(cfg config) []string {
 
 func (s *Server) seed(ctx context.Context) error {
 	for _, b := range s.cfg.buckets {
-		if err := s.handler.CreateBucket(ctx, b); err != nil {
+		if err := s.createBucket(ctx, b); err != nil {
 			return fmt.Errorf("WithBucket(%q): %w", b, err)
 		}
 	}
 	for _, o := range s.cfg.objects {
-		if err := s.handler.CreateBucket(ctx, o.bucket); err != nil {
+		if err := s.createBucket(ctx, o.bucket); err != nil {
 			return fmt.Errorf("WithObject(%q, %q): %w", o.bucket, o.key, err)
 		}
-		if _, err := s.handler.PutObject(ctx, o.bucket, o.key, bytes.NewReader(o.data), ""); err != nil {
+		if _, err := s.objects.SeedObject(ctx, o.bucket, o.key, bytes.NewReader(o.data), ""); err != nil {
 			return fmt.Errorf("WithObject(%q, %q): %w", o.bucket, o.key, err)
 		}
 	}
@@ -244,7 +251,7 @@ func (s *Server) seedFS(ctx context.Context, fsys fs.FS) error {
 			if !d.IsDir() {
 				return nil // files at the top level belong to no bucket
 			}
-			return s.handler.CreateBucket(ctx, bucket)
+			return s.createBucket(ctx, bucket)
 		}
 		if d.IsDir() {
 			return nil
@@ -254,7 +261,7 @@ func (s *Server) seedFS(ctx context.Context, fsys fs.FS) error {
 			return err
 		}
 		defer f.Close()
-		_, err = s.handler.PutObject(ctx, bucket, key, f, mimeType(path.Ext(key)))
+		_, err = s.objects.SeedObject(ctx, bucket, key, f, mimeType(path.Ext(key)))
 		return err
 	})
 }

@@ -244,8 +244,8 @@ func (s *Server) replicate(r *roles, nodes []storage.Node) backend.Blobs {
 // startWorker runs the queue's tasks until the server closes.
 func (s *Server) startWorker(ctx context.Context, r *roles) {
 	handlers := map[string]queue.Handler{
-		queue.TypeBackfill: s.handler.RunTask,
-		queue.TypeCleanup:  s.handler.RunTask,
+		queue.TypeBackfill: s.objects.RunTask,
+		queue.TypeCleanup:  s.objects.RunTask,
 	}
 	if r.replica != nil {
 		handlers[queue.TypeReplicate] = func(ctx context.Context, t queue.Task) error { return r.replica.Replicate(ctx, t.Payload) }

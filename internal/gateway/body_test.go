@@ -65,7 +65,7 @@ func runBodyCases(t *testing.T, h *Handler, tests []bodyCase) {
 			if w.Code != tt.wantStatus || errorCode(t, w) != tt.wantCode {
 				t.Errorf("PUT %s = %d %s, want %d %s", tt.name, w.Code, w.Body, tt.wantStatus, tt.wantCode)
 			}
-			if _, _, err := h.GetObject(t.Context(), "bkt", key); err == nil {
+			if _, _, err := h.store.ReadObject(t.Context(), "bkt", key); err == nil {
 				t.Errorf("PUT %s was refused but stored an object", tt.name)
 			}
 		})

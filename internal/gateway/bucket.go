@@ -75,9 +75,13 @@ func bucketNameProblem(name string) string {
 	return ""
 }
 
-// invalidBucketName is InvalidBucketName for seeding, saying which rule name
-// breaks; S3 requests get S3's own message.
-func invalidBucketName(name string) *s3api.Error {
+// CheckNewBucketName returns nil if a bucket may be named name, or an
+// InvalidBucketName error saying which rule name breaks: the direct API's
+// check, more helpful than the wire error, which names no rule.
+func CheckNewBucketName(name string) error {
+	if ValidBucketName(name) {
+		return nil
+	}
 	return &s3api.Error{Code: s3api.ErrInvalidBucketName, Message: s3api.ErrInvalidBucketName.Message() + " " +
 		bucketNameProblem(name) + "; " + bucketNameRule + ".", Extra: []s3api.ExtraElement{extra("BucketName", name)}}
 }
@@ -128,7 +132,7 @@ func (h *Handler) listBuckets(w http.ResponseWriter, r *http.Request, req *reque
 		max = n
 	}
 	prefix, after := q.Get("prefix"), q.Get("continuation-token")
-	buckets, err := h.store.meta.ListBuckets(r.Context())
+	buckets, err := h.store.Records().ListBuckets(r.Context())
 	if err != nil {
 		return err
 	}
@@ -172,11 +176,11 @@ func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, req *requ
 		}
 		region = lc
 	}
-	err := h.store.meta.CreateBucket(r.Context(), backend.Bucket{Name: req.bucket, Region: region, Created: h.now()})
+	err := h.store.Records().CreateBucket(r.Context(), backend.Bucket{Name: req.bucket, Region: region, Created: h.now()})
 	if errors.Is(err, backend.ErrBucketExists) && region == "us-east-1" {
 		// S3's legacy behaviour in us-east-1: re-creating a bucket you own
 		// there succeeds.
-		if b, gerr := h.store.meta.GetBucket(r.Context(), req.bucket); gerr == nil && b.Region == "us-east-1" {
+		if b, gerr := h.store.Records().GetBucket(r.Context(), req.bucket); gerr == nil && b.Region == "us-east-1" {
 			err = nil
 		}
 	}
@@ -224,7 +228,7 @@ func readXMLOptional(r *http.Request, v any) error {
 }
 
 func (h *Handler) headBucket(w http.ResponseWriter, r *http.Request, req *request) error {
-	b, err := h.store.meta.GetBucket(r.Context(), req.bucket)
+	b, err := h.store.Records().GetBucket(r.Context(), req.bucket)
 	if err != nil {
 		return s3Error(err, req.bucket, "")
 	}
@@ -237,10 +241,7 @@ func (h *Handler) headBucket(w http.ResponseWriter, r *http.Request, req *reques
 // not keep it alive: S3 discards them, and test suites' teardowns rely on
 // it.
 func (h *Handler) deleteBucket(w http.ResponseWriter, r *http.Request, req *request) error {
-	if err := h.store.discardUploads(r.Context(), req.bucket); err != nil {
-		return s3Error(err, req.bucket, "")
-	}
-	if err := h.store.meta.DeleteBucket(r.Context(), req.bucket); err != nil {
+	if err := h.store.DeleteBucket(r.Context(), req.bucket); err != nil {
 		return s3Error(err, req.bucket, "")
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -254,7 +255,7 @@ type locationConstraint struct {
 }
 
 func (h *Handler) getBucketLocation(w http.ResponseWriter, r *http.Request, req *request) error {
-	b, err := h.store.meta.GetBucket(r.Context(), req.bucket)
+	b, err := h.store.Records().GetBucket(r.Context(), req.bucket)
 	if err != nil {
 		return s3Error(err, req.bucket, "")
 	}

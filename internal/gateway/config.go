@@ -28,7 +28,7 @@ type tagging struct {
 // getBucketConfig serves the bucket configuration reads: versioning was
 // never enabled (an empty configuration), and the others are not set.
 func (h *Handler) getBucketConfig(w http.ResponseWriter, r *http.Request, req *request) error {
-	if _, err := h.store.meta.GetBucket(r.Context(), req.bucket); err != nil {
+	if _, err := h.store.Records().GetBucket(r.Context(), req.bucket); err != nil {
 		return s3Error(err, req.bucket, "")
 	}
 	name := extra("BucketName", req.bucket)
@@ -48,7 +48,7 @@ func (h *Handler) getBucketConfig(w http.ResponseWriter, r *http.Request, req *r
 
 // getObjectTagging answers an existing object's empty tag set.
 func (h *Handler) getObjectTagging(w http.ResponseWriter, r *http.Request, req *request) error {
-	if _, err := h.store.meta.GetObject(r.Context(), req.bucket, req.key, ""); err != nil {
+	if _, err := h.store.Head(r.Context(), req.bucket, req.key); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}
 	writeXML(w, http.StatusOK, tagging{Xmlns: s3Namespace})

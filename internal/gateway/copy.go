@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/objects"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -55,7 +56,7 @@ func parseCopySource(v string) (bucket, key string, err error) {
 func (h *Handler) copyData(ctx context.Context, rd io.ReaderAt, start, length int64, alg checksumAlgorithm) (stored, error) {
 	hasher := newObjectHasher(alg)
 	src := io.TeeReader(io.NewSectionReader(rd, start, length), hasher)
-	id, n, err := h.store.data.WriteBlob(ctx, src, length)
+	id, n, err := h.store.WriteBlob(ctx, src, length)
 	if err != nil {
 		return stored{}, s3Error(err, "", "")
 	}
@@ -67,12 +68,12 @@ func (h *Handler) copyData(ctx context.Context, rd io.ReaderAt, start, length in
 }
 
 // openCopySource opens the source of a copy and checks its conditions.
-func (h *Handler) openCopySource(r *http.Request) (backend.Object, *objectReader, string, string, error) {
+func (h *Handler) openCopySource(r *http.Request) (backend.Object, *objects.Reader, string, string, error) {
 	bucket, key, err := parseCopySource(r.Header.Get("x-amz-copy-source"))
 	if err != nil {
 		return backend.Object{}, nil, "", "", err
 	}
-	obj, rd, err := h.store.open(r.Context(), bucket, key)
+	obj, rd, err := h.store.Open(r.Context(), bucket, key)
 	if err != nil {
 		return backend.Object{}, nil, "", "", s3Error(err, bucket, key)
 	}
@@ -83,9 +84,11 @@ func (h *Handler) openCopySource(r *http.Request) (backend.Object, *objectReader
 	return obj, rd, bucket, key, nil
 }
 
-type copyObjectResult struct {
-	XMLName      xml.Name `xml:"CopyObjectResult"`
-	Xmlns        string   `xml:"xmlns,attr"`
+// copyResult is the body of CopyObject (CopyObjectResult) and of
+// UploadPartCopy (CopyPartResult), which hold the same elements.
+type copyResult struct {
+	XMLName      xml.Name
+	Xmlns        string `xml:"xmlns,attr"`
 	ETag         string
 	LastModified string
 	checksumXML
@@ -97,7 +100,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	if directive != "" && directive != "COPY" && directive != "REPLACE" {
 		return errorf(s3api.ErrInvalidArgument, "Unknown metadata directive.")
 	}
-	if _, err := h.store.meta.GetBucket(ctx, req.bucket); err != nil {
+	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
 		return s3Error(err, req.bucket, "")
 	}
 	src, rd, srcBucket, srcKey, err := h.openCopySource(r)
@@ -130,10 +133,10 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 		return err
 	}
 	obj := s.object(req.key, h.now(), hd, meta)
-	if _, err := h.store.commit(ctx, req.bucket, obj, cond, true); err != nil {
+	if _, err := h.store.Put(ctx, req.bucket, obj, cond); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}
-	writeXML(w, http.StatusOK, copyObjectResult{Xmlns: s3Namespace, ETag: obj.ETag,
+	writeXML(w, http.StatusOK, copyResult{XMLName: xml.Name{Local: "CopyObjectResult"}, Xmlns: s3Namespace, ETag: obj.ETag,
 		LastModified: formatTime(obj.LastModified), checksumXML: toChecksumXML(obj.Checksum)})
 	return nil
 }
@@ -152,14 +155,6 @@ func requestedAlgorithm(v, def string) (checksumAlgorithm, error) {
 		return "", errorf(s3api.ErrInvalidRequest, "Checksum algorithm %s is not supported.", v)
 	}
 	return a, nil
-}
-
-type copyPartResult struct {
-	XMLName      xml.Name `xml:"CopyPartResult"`
-	Xmlns        string   `xml:"xmlns,attr"`
-	ETag         string
-	LastModified string
-	checksumXML
 }
 
 func (h *Handler) uploadPartCopy(w http.ResponseWriter, r *http.Request, req *request) error {
@@ -201,7 +196,7 @@ func (h *Handler) uploadPartCopy(w http.ResponseWriter, r *http.Request, req *re
 	if err != nil {
 		return err
 	}
-	writeXML(w, http.StatusOK, copyPartResult{Xmlns: s3Namespace, ETag: part.ETag,
+	writeXML(w, http.StatusOK, copyResult{XMLName: xml.Name{Local: "CopyPartResult"}, Xmlns: s3Namespace, ETag: part.ETag,
 		LastModified: formatTime(part.LastModified), checksumXML: toChecksumXML(part.Checksum)})
 	return nil
 }

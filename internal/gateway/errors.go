@@ -3,6 +3,7 @@ package gateway
 import (
 	"fmt"
 
+	"github.com/mocks3/mocks3/internal/objects"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -20,3 +21,6 @@ func newError(code s3api.ErrorCode, elems ...s3api.ExtraElement) *s3api.Error {
 func extra(name, value string) s3api.ExtraElement {
 	return s3api.ExtraElement{Name: name, Value: value}
 }
+
+// s3Error maps role errors to S3 errors naming the resource.
+func s3Error(err error, bucket, key string) error { return objects.S3Error(err, bucket, key) }

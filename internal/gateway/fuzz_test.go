@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mocks3/mocks3/backend/memory"
+	"github.com/mocks3/mocks3/internal/objects"
 )
 
 // newTestHandler returns a handler over a fresh memory backend with one
@@ -17,12 +18,13 @@ func newTestHandler(tb testing.TB) *Handler {
 	tb.Helper()
 	b := memory.New()
 	tb.Cleanup(func() { b.Close() })
-	h := New(Config{Metadata: b, Storage: b, MinPartSize: 1})
+	store := objects.New(objects.Config{Metadata: b, Storage: b})
+	h := New(Config{Objects: store, MinPartSize: 1})
 	ctx := context.Background()
-	if err := h.CreateBucket(ctx, "bkt"); err != nil {
+	if err := store.EnsureBucket(ctx, "bkt"); err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := h.PutObject(ctx, "bkt", "k", strings.NewReader("data"), ""); err != nil {
+	if _, err := store.SeedObject(ctx, "bkt", "k", strings.NewReader("data"), ""); err != nil {
 		tb.Fatal(err)
 	}
 	return h

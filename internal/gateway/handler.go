@@ -1,7 +1,8 @@
 // Package gateway serves the Amazon S3 REST API
-// (https://docs.aws.amazon.com/AmazonS3/latest/API/Welcome.html) over the
-// metadata and storage roles: routing, request parsing and validation,
-// aws-chunked bodies, checksums, XML responses and S3 error codes.
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/Welcome.html): routing,
+// request parsing and validation, aws-chunked bodies, checksums, XML
+// responses and S3 error codes. What an operation does to the roles is
+// package objects' business.
 package gateway
 
 import (
@@ -19,18 +20,16 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/faulttrace"
-	"github.com/mocks3/mocks3/internal/queue"
+	"github.com/mocks3/mocks3/internal/objects"
 	"github.com/mocks3/mocks3/internal/s3xml"
-	"github.com/mocks3/mocks3/internal/thirdparty"
 	"github.com/mocks3/mocks3/s3api"
 )
 
 // Config configures a Handler.
 type Config struct {
-	Metadata backend.Records
-	Storage  backend.Blobs
+	// Objects carries out the operations on buckets and objects.
+	Objects *objects.Store
 	// Region is the region buckets are created in and GetBucketLocation
 	// reports; default us-east-1.
 	Region string
@@ -53,35 +52,22 @@ type Config struct {
 	Intercept func(w http.ResponseWriter, r *http.Request, req *s3api.Request, serve http.HandlerFunc)
 	// OnRequest, if set, gets a Record of every finished request.
 	OnRequest func(s3api.Record)
-	// ThirdParty, if set, answers GETs and HEADs of missing objects; the
-	// objects are then backfilled.
-	ThirdParty thirdparty.Origin
 	// Context, if set, is the server's lifetime: work that must outlive a
 	// client that hangs up (committing a CompleteMultipartUpload) stops
 	// only when it ends.
 	Context context.Context
-	// Queue, if set, runs backfills and the cleanup of replaced bytes
-	// asynchronously (its worker calls RunTask); without one they run at
-	// once.
-	Queue queue.Queue
 }
 
 // Handler is an http.Handler serving the S3 API.
 type Handler struct {
 	cfg   Config
-	store *objectStore
+	store *objects.Store
 	// maxPutSize is the largest body a PUT or UploadPart may carry:
 	// maxPutSize, or less in tests.
 	maxPutSize int64
 
 	mu  sync.Mutex // guards rng
 	rng *rand.Rand
-
-	cleanupMu sync.Mutex // guards orphans and cleanupQueued
-	// orphans are blobs waiting for the queued cleanup task, which takes
-	// them all: one task per burst of overwrites, not one per overwrite.
-	orphans       []backend.BlobID
-	cleanupQueued bool
 }
 
 // New returns a Handler for cfg.
@@ -98,8 +84,7 @@ func New(cfg Config) *Handler {
 	cfg.BaseDomains = append([]string{"localhost"}, cfg.BaseDomains...)
 	h := &Handler{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x6d6f636b733321))}
 	h.maxPutSize = maxPutSize
-	h.store = &objectStore{meta: cfg.Metadata, data: cfg.Storage, now: h.now}
-	h.store.cleanup = h.scheduleCleanup
+	h.store = cfg.Objects
 	return h
 }
 

@@ -1,11 +1,9 @@
 // Listing: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
-// and API_ListObjects.html. Pages are built by seeking in the sorted index,
-// so a page costs the same however many keys the bucket holds.
+// and API_ListObjects.html. The pages come from objects.Store.List.
 
 package gateway
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/xml"
 	"net/http"
@@ -13,91 +11,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/objects"
 	"github.com/mocks3/mocks3/s3api"
 )
-
-type listInput struct {
-	prefix, delimiter string
-	after             string // return keys and prefixes strictly after this
-	max               int
-}
-
-type listOutput struct {
-	objects   []backend.Object
-	prefixes  []string
-	truncated bool
-	last      string // the last key or prefix returned
-}
-
-// successor returns the smallest string greater than every string that
-// starts with p, or "" if there is none.
-func successor(p string) string {
-	b := []byte(p)
-	for i := len(b) - 1; i >= 0; i-- {
-		if b[i] < 0xff {
-			b[i]++
-			return string(b[:i+1])
-		}
-	}
-	return ""
-}
-
-// list returns one page of a bucket listing.
-func (s *objectStore) list(ctx context.Context, bucket string, in listInput) (listOutput, error) {
-	var out listOutput
-	from := in.prefix
-	if in.after != "" && in.after >= from {
-		from = in.after + "\x00"
-	}
-	count := 0
-	for {
-		batch, err := s.meta.ListObjects(ctx, bucket, from, min(in.max-count+1, 1000))
-		if err != nil {
-			return out, err
-		}
-		if len(batch) == 0 {
-			return out, nil
-		}
-		next := batch[len(batch)-1].Key + "\x00"
-	scan:
-		for i := range batch {
-			o := &batch[i]
-			if !strings.HasPrefix(o.Key, in.prefix) {
-				return out, nil
-			}
-			if in.delimiter != "" {
-				rest := o.Key[len(in.prefix):]
-				if j := strings.Index(rest, in.delimiter); j >= 0 {
-					cp := in.prefix + rest[:j+len(in.delimiter)]
-					next = successor(cp)
-					if cp <= in.after {
-						break scan // returned on an earlier page
-					}
-					if count == in.max {
-						out.truncated = true
-						return out, nil
-					}
-					out.prefixes = append(out.prefixes, cp)
-					out.last = cp
-					count++
-					break scan
-				}
-			}
-			if count == in.max {
-				out.truncated = true
-				return out, nil
-			}
-			out.objects = append(out.objects, *o)
-			out.last = o.Key
-			count++
-		}
-		if next == "" {
-			return out, nil
-		}
-		from = next
-	}
-}
 
 type listObject struct {
 	Key               string
@@ -154,8 +70,8 @@ func encodeKey(enc bool, s string) string {
 	return strings.ReplaceAll(url.PathEscape(s), "+", "%2B")
 }
 
-func listParams(q url.Values) (in listInput, enc bool, err error) {
-	in.prefix, in.delimiter = q.Get("prefix"), q.Get("delimiter")
+func listParams(q url.Values) (in objects.ListInput, enc bool, err error) {
+	in.Prefix, in.Delimiter = q.Get("prefix"), q.Get("delimiter")
 	switch e := q.Get("encoding-type"); e {
 	case "":
 	case "url":
@@ -163,24 +79,24 @@ func listParams(q url.Values) (in listInput, enc bool, err error) {
 	default:
 		return in, false, errorf(s3api.ErrInvalidArgument, "Invalid Encoding Method specified in Request")
 	}
-	in.max, err = parseMaxKeys(q, "max-keys")
+	in.Max, err = parseMaxKeys(q, "max-keys")
 	return in, enc, err
 }
 
-func (h *Handler) listPage(r *http.Request, bucket string, in listInput, enc bool, owners bool) (listBucketResult, listOutput, error) {
-	out, err := h.store.list(r.Context(), bucket, in)
+func (h *Handler) listPage(r *http.Request, bucket string, in objects.ListInput, enc bool, owners bool) (listBucketResult, objects.ListPage, error) {
+	out, err := h.store.List(r.Context(), bucket, in)
 	if err != nil {
 		return listBucketResult{}, out, s3Error(err, bucket, "")
 	}
 	res := listBucketResult{
-		Xmlns: s3Namespace, Name: bucket, Prefix: encodeKey(enc, in.prefix), MaxKeys: in.max,
-		Delimiter: encodeKey(enc, in.delimiter), IsTruncated: out.truncated,
+		Xmlns: s3Namespace, Name: bucket, Prefix: encodeKey(enc, in.Prefix), MaxKeys: in.Max,
+		Delimiter: encodeKey(enc, in.Delimiter), IsTruncated: out.Truncated,
 	}
 	if enc {
 		res.EncodingType = "url"
 	}
-	for i := range out.objects {
-		o := &out.objects[i]
+	for i := range out.Objects {
+		o := &out.Objects[i]
 		lo := listObject{Key: encodeKey(enc, o.Key), LastModified: formatTime(o.LastModified), ETag: o.ETag,
 			Size: o.Size, StorageClass: "STANDARD", ChecksumAlgorithm: o.Checksum.Algorithm, ChecksumType: o.Checksum.Type}
 		if owners {
@@ -188,7 +104,7 @@ func (h *Handler) listPage(r *http.Request, bucket string, in listInput, enc boo
 		}
 		res.Contents = append(res.Contents, lo)
 	}
-	for _, p := range out.prefixes {
+	for _, p := range out.Prefixes {
 		res.CommonPrefixes = append(res.CommonPrefixes, commonPrefix{encodeKey(enc, p)})
 	}
 	return res, out, nil
@@ -200,15 +116,15 @@ func (h *Handler) listObjectsV1(w http.ResponseWriter, r *http.Request, req *req
 	if err != nil {
 		return err
 	}
-	in.after = q.Get("marker")
+	in.After = q.Get("marker")
 	res, out, err := h.listPage(r, req.bucket, in, enc, true)
 	if err != nil {
 		return err
 	}
-	marker := encodeKey(enc, in.after)
+	marker := encodeKey(enc, in.After)
 	res.Marker = &marker
-	if out.truncated && in.delimiter != "" {
-		res.NextMarker = encodeKey(enc, out.last)
+	if out.Truncated && in.Delimiter != "" {
+		res.NextMarker = encodeKey(enc, out.Last)
 	}
 	res.write(w)
 	return nil
@@ -220,14 +136,14 @@ func (h *Handler) listObjectsV2(w http.ResponseWriter, r *http.Request, req *req
 	if err != nil {
 		return err
 	}
-	in.after = q.Get("start-after")
+	in.After = q.Get("start-after")
 	token := q.Get("continuation-token")
 	if q.Has("continuation-token") {
 		after, err := base64.RawURLEncoding.DecodeString(token)
 		if err != nil || token == "" {
 			return errorf(s3api.ErrInvalidArgument, "The continuation token provided is incorrect")
 		}
-		in.after = string(after)
+		in.After = string(after)
 	}
 	res, out, err := h.listPage(r, req.bucket, in, enc, q.Get("fetch-owner") == "true")
 	if err != nil {
@@ -237,8 +153,8 @@ func (h *Handler) listObjectsV2(w http.ResponseWriter, r *http.Request, req *req
 	res.ContinuationToken = token
 	n := len(res.Contents) + len(res.CommonPrefixes)
 	res.KeyCount = &n
-	if out.truncated {
-		res.NextContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(out.last))
+	if out.Truncated {
+		res.NextContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(out.Last))
 	}
 	res.write(w)
 	return nil

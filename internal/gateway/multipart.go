@@ -37,7 +37,7 @@ type initiateResult struct {
 
 func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	if _, err := h.store.meta.GetBucket(ctx, req.bucket); err != nil {
+	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
 		return s3Error(err, req.bucket, "")
 	}
 	hd, meta, err := parseObjectHeaders(r.Header)
@@ -72,7 +72,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 	// A directory reopened with WithSeed sees the same IDs again: draw on.
 	for attempt := 1; ; attempt++ {
 		up.ID = h.randomID(24, false)
-		err = h.store.meta.CreateUpload(ctx, up)
+		err = h.store.Records().CreateUpload(ctx, up)
 		if errors.Is(err, backend.ErrUploadExists) && attempt < 100 {
 			continue
 		}
@@ -97,7 +97,7 @@ func (h *Handler) partTarget(r *http.Request, req *request) (backend.Upload, int
 	if err != nil || n < 1 || n > maxParts {
 		return backend.Upload{}, 0, errorf(s3api.ErrInvalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
 	}
-	up, err := h.store.meta.GetUpload(r.Context(), req.bucket, req.key, q.Get("uploadId"))
+	up, err := h.store.Records().GetUpload(r.Context(), req.bucket, req.key, q.Get("uploadId"))
 	if err != nil {
 		return backend.Upload{}, 0, s3Error(err, req.bucket, req.key)
 	}
@@ -110,13 +110,8 @@ func (h *Handler) savePart(ctx context.Context, req *request, number int, s stor
 	if part.Checksum.Type != "" {
 		part.Checksum.Type = ""
 	}
-	old, err := h.store.meta.PutPart(ctx, req.bucket, req.key, req.uploadID, part)
-	if err != nil {
-		_ = h.store.data.DeleteBlob(context.WithoutCancel(ctx), s.blob)
+	if err := h.store.PutPart(ctx, req.bucket, req.key, req.uploadID, part); err != nil {
 		return backend.Part{}, s3Error(err, req.bucket, req.key)
-	}
-	if old != nil && old.Blob != part.Blob {
-		_ = h.store.data.DeleteBlob(context.WithoutCancel(ctx), old.Blob)
 	}
 	return part, nil
 }
@@ -190,7 +185,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 	defer cancel()
 	var obj backend.Object
 	for attempt := 1; ; attempt++ {
-		up, err := h.store.meta.GetUpload(ctx, req.bucket, req.key, uploadID)
+		up, err := h.store.Records().GetUpload(ctx, req.bucket, req.key, uploadID)
 		if errors.Is(err, backend.ErrUploadNotFound) {
 			// A client whose Complete response was lost retries it.
 			if done, ok := h.completedBefore(ctx, req, uploadID, cr); ok {
@@ -206,7 +201,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 		}
 		// A part uploaded again since GetUpload makes the commit fail
 		// with ErrUploadChanged; assembling anew checks its ETag.
-		err = h.store.complete(commitCtx, req.bucket, uploadID, obj, cond)
+		err = h.store.Complete(commitCtx, req.bucket, uploadID, obj, cond)
 		if errors.Is(err, backend.ErrUploadChanged) && attempt < 3 {
 			continue
 		}
@@ -224,7 +219,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 // completedBefore returns the object that upload id became, if a Complete
 // with the same parts made it and it is still the key's current object.
 func (h *Handler) completedBefore(ctx context.Context, req *request, id string, cr completeRequest) (backend.Object, bool) {
-	cur, err := h.store.meta.GetObject(ctx, req.bucket, req.key, "")
+	cur, err := h.store.Head(ctx, req.bucket, req.key)
 	if err != nil || cur.UploadID != id || len(cur.Parts) != len(cr.Parts) {
 		return backend.Object{}, false
 	}
@@ -315,11 +310,9 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 
 func (h *Handler) abortMultipartUpload(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	up, err := h.store.meta.DeleteUpload(ctx, req.bucket, req.key, r.URL.Query().Get("uploadId"))
-	if err != nil {
+	if err := h.store.Abort(ctx, req.bucket, req.key, r.URL.Query().Get("uploadId")); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}
-	h.store.deleteBlobs(ctx, up.Parts, nil)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -362,7 +355,7 @@ func (h *Handler) listParts(w http.ResponseWriter, r *http.Request, req *request
 			return errorf(s3api.ErrInvalidArgument, "Provided part-number-marker not an integer or within integer range")
 		}
 	}
-	up, err := h.store.meta.GetUpload(r.Context(), req.bucket, req.key, q.Get("uploadId"))
+	up, err := h.store.Records().GetUpload(r.Context(), req.bucket, req.key, q.Get("uploadId"))
 	if err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}
@@ -419,30 +412,30 @@ func (h *Handler) listMultipartUploads(w http.ResponseWriter, r *http.Request, r
 	if err != nil {
 		return err
 	}
-	if in.max, err = parseMaxKeys(q, "max-uploads"); err != nil {
+	if in.Max, err = parseMaxKeys(q, "max-uploads"); err != nil {
 		return err
 	}
 	keyMarker, idMarker := q.Get("key-marker"), q.Get("upload-id-marker")
-	uploads, err := h.store.meta.ListUploads(r.Context(), req.bucket)
+	uploads, err := h.store.Records().ListUploads(r.Context(), req.bucket)
 	if err != nil {
 		return s3Error(err, req.bucket, "")
 	}
 	res := listUploadsResult{Xmlns: s3Namespace, Bucket: req.bucket, KeyMarker: encodeKey(enc, keyMarker),
-		UploadIDMarker: idMarker, Prefix: encodeKey(enc, in.prefix), Delimiter: encodeKey(enc, in.delimiter), MaxUploads: in.max}
+		UploadIDMarker: idMarker, Prefix: encodeKey(enc, in.Prefix), Delimiter: encodeKey(enc, in.Delimiter), MaxUploads: in.Max}
 	if enc {
 		res.EncodingType = "url"
 	}
-	full := func() bool { return len(res.Uploads)+len(res.CommonPrefixes) >= in.max }
+	full := func() bool { return len(res.Uploads)+len(res.CommonPrefixes) >= in.Max }
 	for _, u := range uploads {
-		if !strings.HasPrefix(u.Key, in.prefix) {
+		if !strings.HasPrefix(u.Key, in.Prefix) {
 			continue
 		}
 		if keyMarker != "" && (u.Key < keyMarker || (u.Key == keyMarker && (idMarker == "" || u.ID <= idMarker))) {
 			continue
 		}
-		if in.delimiter != "" {
-			if j := strings.Index(u.Key[len(in.prefix):], in.delimiter); j >= 0 {
-				cp := u.Key[:len(in.prefix)+j+len(in.delimiter)]
+		if in.Delimiter != "" {
+			if j := strings.Index(u.Key[len(in.Prefix):], in.Delimiter); j >= 0 {
+				cp := u.Key[:len(in.Prefix)+j+len(in.Delimiter)]
 				if slices.ContainsFunc(res.CommonPrefixes, func(c commonPrefix) bool { return c.Prefix == encodeKey(enc, cp) }) {
 					continue
 				}

@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/objects"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -116,18 +117,12 @@ func (s stored) etag() string { return `"` + hex.EncodeToString(s.md5) + `"` }
 
 // object is the record of a single-part object whose bytes are s.
 func (s stored) object(key string, now time.Time, hd backend.Headers, meta map[string]string) backend.Object {
-	if hd.ContentType == "" {
-		hd.ContentType = defaultContentType
-	}
-	return backend.Object{
-		Key: key, Size: s.size, ETag: s.etag(), LastModified: now,
-		Headers: hd, Metadata: meta, Checksum: s.checksum,
-		Parts: []backend.Part{{Number: 1, Size: s.size, ETag: s.etag(), Checksum: s.checksum, Blob: s.blob}},
-	}
+	w := objects.Written{Blob: s.blob, Size: s.size, MD5: s.md5, Checksum: s.checksum}
+	return objects.SinglePart(key, w, now, hd, meta)
 }
 
 // defaultContentType is what S3 stores for an object written without one.
-const defaultContentType = "binary/octet-stream"
+const defaultContentType = objects.DefaultContentType
 
 // checksumAlgorithmOf decides which checksum a write computes: the one whose
 // value the client sends (as a header or a trailer), else the one it names,
@@ -178,7 +173,7 @@ func (h *Handler) storeBody(ctx context.Context, r *http.Request, alg checksumAl
 	}
 	p.limit = h.maxPutSize
 	hasher := newObjectHasher(alg)
-	id, n, err := h.store.data.WriteBlob(ctx, io.TeeReader(p, hasher), p.size)
+	id, n, err := h.store.WriteBlob(ctx, io.TeeReader(p, hasher), p.size)
 	if err != nil {
 		return stored{}, s3Error(err, "", "")
 	}
@@ -187,7 +182,7 @@ func (h *Handler) storeBody(ctx context.Context, r *http.Request, alg checksumAl
 		s.checksum = backend.Checksum{Algorithm: string(alg), Value: hasher.checksum(), Type: "FULL_OBJECT"}
 	}
 	if err := verifyBody(r, p, s, wantMD5); err != nil {
-		_ = h.store.data.DeleteBlob(context.WithoutCancel(ctx), id)
+		h.store.DiscardBlob(ctx, id)
 		return stored{}, err
 	}
 	return s, nil
@@ -229,7 +224,7 @@ func verifyBody(r *http.Request, p *payload, s stored, wantMD5 []byte) error {
 
 func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	if _, err := h.store.meta.GetBucket(ctx, req.bucket); err != nil {
+	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
 		return s3Error(err, req.bucket, "")
 	}
 	hd, meta, err := parseObjectHeaders(r.Header)
@@ -249,7 +244,7 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 		return err
 	}
 	obj := s.object(req.key, h.now(), hd, meta)
-	if _, err := h.store.commit(ctx, req.bucket, obj, cond, true); err != nil {
+	if _, err := h.store.Put(ctx, req.bucket, obj, cond); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}
 	setETag(w.Header(), obj.ETag)
@@ -288,15 +283,15 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 	}
 	var (
 		obj backend.Object
-		rd  *objectReader
+		rd  *objects.Reader
 		err error
 	)
 	if r.Method == http.MethodHead {
-		obj, err = h.store.meta.GetObject(ctx, req.bucket, req.key, "")
+		obj, err = h.store.Head(ctx, req.bucket, req.key)
 	} else {
-		obj, rd, err = h.store.open(ctx, req.bucket, req.key)
+		obj, rd, err = h.store.Open(ctx, req.bucket, req.key)
 	}
-	if errors.Is(err, backend.ErrObjectNotFound) && h.cfg.ThirdParty != nil && partNumber == 0 {
+	if errors.Is(err, backend.ErrObjectNotFound) && h.store.HasOrigin() && partNumber == 0 {
 		if served, err := h.serveFromOrigin(w, r, req); served || err != nil {
 			return err
 		}
@@ -397,10 +392,10 @@ func writeObjectHeaders(hdr http.Header, obj *backend.Object, q map[string][]str
 
 func (h *Handler) deleteObject(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	if _, err := h.store.meta.GetBucket(ctx, req.bucket); err != nil {
+	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
 		return s3Error(err, req.bucket, "")
 	}
-	if err := h.store.delete(ctx, req.bucket, req.key); err != nil {
+	if err := h.store.Delete(ctx, req.bucket, req.key); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -445,7 +440,7 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, req *req
 	if err := xml.Unmarshal(body, &d); err != nil || len(d.Objects) == 0 || len(d.Objects) > maxDeleteKeys {
 		return newError(s3api.ErrMalformedXML)
 	}
-	if _, err := h.store.meta.GetBucket(ctx, req.bucket); err != nil {
+	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
 		return s3Error(err, req.bucket, "")
 	}
 	res := deleteResult{Xmlns: s3Namespace}
@@ -459,7 +454,7 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, req *req
 		case o.VersionID != "" && o.VersionID != "null":
 			err = errorf(s3api.ErrInvalidArgument, "Invalid version id specified")
 		default:
-			err = s3Error(h.store.delete(ctx, req.bucket, o.Key), req.bucket, o.Key)
+			err = s3Error(h.store.Delete(ctx, req.bucket, o.Key), req.bucket, o.Key)
 		}
 		if err != nil {
 			e, ok := err.(*s3api.Error)

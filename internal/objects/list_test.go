@@ -1,4 +1,4 @@
-package gateway
+package objects
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/mocks3/mocks3/backend/memory"
 )
 
 // naiveList is the reference: every key and common prefix after `after`,
@@ -38,9 +40,11 @@ func naiveList(keys []string, prefix, delim, after string) (entries []string) {
 func TestListPagingMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	alphabet := []string{"a", "b", "/", "-", "é", "\U0010FFFF", "a/"}
-	h := newTestHandler(t)
+	b := memory.New()
+	t.Cleanup(func() { b.Close() })
+	s := New(Config{Metadata: b, Storage: b})
 	ctx := context.Background()
-	if err := h.CreateBucket(ctx, "list-bucket"); err != nil {
+	if err := s.EnsureBucket(ctx, "list-bucket"); err != nil {
 		t.Fatal(err)
 	}
 	var keys []string
@@ -54,7 +58,7 @@ func TestListPagingMatchesReference(t *testing.T) {
 			continue
 		}
 		keys = append(keys, k)
-		if _, err := h.PutObject(ctx, "list-bucket", k, strings.NewReader(k), ""); err != nil {
+		if _, err := s.SeedObject(ctx, "list-bucket", k, strings.NewReader(k), ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -63,29 +67,29 @@ func TestListPagingMatchesReference(t *testing.T) {
 			for _, max := range []int{1, 2, 7, 1000} {
 				want := naiveList(keys, prefix, delim, "")
 				var got []string
-				in := listInput{prefix: prefix, delimiter: delim, max: max}
+				in := ListInput{Prefix: prefix, Delimiter: delim, Max: max}
 				for page := 0; ; page++ {
 					if page > len(keys)+1 {
 						t.Fatalf("list(%q, %q, max %d) does not terminate", prefix, delim, max)
 					}
-					out, err := h.store.list(ctx, "list-bucket", in)
+					out, err := s.List(ctx, "list-bucket", in)
 					if err != nil {
 						t.Fatal(err)
 					}
-					if n := len(out.objects) + len(out.prefixes); n > max || (out.truncated && n == 0) {
-						t.Fatalf("list(%q, %q, max %d) page %d has %d entries, truncated %v", prefix, delim, max, page, n, out.truncated)
+					if n := len(out.Objects) + len(out.Prefixes); n > max || (out.Truncated && n == 0) {
+						t.Fatalf("list(%q, %q, max %d) page %d has %d entries, truncated %v", prefix, delim, max, page, n, out.Truncated)
 					}
 					var pageEntries []string
-					for _, o := range out.objects {
+					for _, o := range out.Objects {
 						pageEntries = append(pageEntries, o.Key)
 					}
-					pageEntries = append(pageEntries, out.prefixes...)
+					pageEntries = append(pageEntries, out.Prefixes...)
 					sort.Strings(pageEntries)
 					got = append(got, pageEntries...)
-					if !out.truncated {
+					if !out.Truncated {
 						break
 					}
-					in.after = out.last
+					in.After = out.Last
 				}
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("list(prefix %q, delimiter %q, max %d) mismatch (-want +got):\n%s", prefix, delim, max, diff)

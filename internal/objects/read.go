@@ -1,0 +1,192 @@
+package objects
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/mocks3/mocks3/backend"
+)
+
+// Head returns the record of an object without opening its bytes.
+func (s *Store) Head(ctx context.Context, bucket, key string) (backend.Object, error) {
+	return s.meta.GetObject(ctx, bucket, key, "")
+}
+
+// Open returns an object's record and a reader over its bytes. A blob can
+// vanish between reading the record and opening it when a concurrent write
+// replaces the object; reading the record again then sees the new one.
+func (s *Store) Open(ctx context.Context, bucket, key string) (backend.Object, *Reader, error) {
+	for attempt := 0; ; attempt++ {
+		obj, err := s.meta.GetObject(ctx, bucket, key, "")
+		if err != nil {
+			return backend.Object{}, nil, err
+		}
+		rd, err := s.openParts(ctx, obj.Parts)
+		if errors.Is(err, backend.ErrBlobNotFound) && attempt < 3 {
+			continue
+		}
+		if err != nil {
+			return backend.Object{}, nil, err
+		}
+		return obj, rd, nil
+	}
+}
+
+func (s *Store) openParts(ctx context.Context, parts []backend.Part) (*Reader, error) {
+	rd := &Reader{}
+	for _, p := range parts {
+		if p.Size == 0 {
+			continue
+		}
+		b, err := s.data.OpenBlob(ctx, p.Blob)
+		if err != nil {
+			rd.Close()
+			return nil, err
+		}
+		rd.blobs = append(rd.blobs, b)
+		rd.offsets = append(rd.offsets, rd.size)
+		rd.size += p.Size
+	}
+	return rd, nil
+}
+
+// Reader reads an object's bytes across the blobs of its parts.
+type Reader struct {
+	blobs   []backend.Blob
+	offsets []int64 // start of each blob within the object
+	size    int64
+}
+
+// ReadAt implements io.ReaderAt.
+func (o *Reader) ReadAt(p []byte, off int64) (int, error) {
+	if off >= o.size {
+		return 0, io.EOF
+	}
+	n := 0
+	for i, b := range o.blobs {
+		end := o.offsets[i] + b.Size()
+		if off >= end {
+			continue
+		}
+		for len(p) > 0 && off < end {
+			want := p
+			if rem := end - off; int64(len(want)) > rem {
+				want = want[:rem]
+			}
+			m, err := b.ReadAt(want, off-o.offsets[i])
+			n += m
+			off += int64(m)
+			p = p[m:]
+			if err != nil && !(errors.Is(err, io.EOF) && m == len(want)) {
+				if errors.Is(err, io.EOF) {
+					err = io.ErrUnexpectedEOF
+				}
+				return n, err
+			}
+		}
+		if len(p) == 0 {
+			return n, nil
+		}
+	}
+	if off >= o.size {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// Close closes every blob.
+func (o *Reader) Close() error {
+	var errs []error
+	for _, b := range o.blobs {
+		errs = append(errs, b.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// ListInput selects one page of a bucket listing.
+type ListInput struct {
+	Prefix, Delimiter string
+	After             string // return keys and prefixes strictly after this
+	Max               int
+}
+
+// ListPage is one page of a bucket listing.
+type ListPage struct {
+	Objects   []backend.Object
+	Prefixes  []string // CommonPrefixes
+	Truncated bool
+	Last      string // the last key or prefix returned
+}
+
+// successor returns the smallest string greater than every string that
+// starts with p, or "" if there is none.
+func successor(p string) string {
+	b := []byte(p)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] < 0xff {
+			b[i]++
+			return string(b[:i+1])
+		}
+	}
+	return ""
+}
+
+// List returns one page of a bucket listing. Pages are built by seeking in
+// the sorted index, so a page costs the same however many keys the bucket
+// holds.
+func (s *Store) List(ctx context.Context, bucket string, in ListInput) (ListPage, error) {
+	var out ListPage
+	from := in.Prefix
+	if in.After != "" && in.After >= from {
+		from = in.After + "\x00"
+	}
+	count := 0
+	for {
+		batch, err := s.meta.ListObjects(ctx, bucket, from, min(in.Max-count+1, 1000))
+		if err != nil {
+			return out, err
+		}
+		if len(batch) == 0 {
+			return out, nil
+		}
+		next := batch[len(batch)-1].Key + "\x00"
+	scan:
+		for i := range batch {
+			o := &batch[i]
+			if !strings.HasPrefix(o.Key, in.Prefix) {
+				return out, nil
+			}
+			if in.Delimiter != "" {
+				rest := o.Key[len(in.Prefix):]
+				if j := strings.Index(rest, in.Delimiter); j >= 0 {
+					cp := in.Prefix + rest[:j+len(in.Delimiter)]
+					next = successor(cp)
+					if cp <= in.After {
+						break scan // returned on an earlier page
+					}
+					if count == in.Max {
+						out.Truncated = true
+						return out, nil
+					}
+					out.Prefixes = append(out.Prefixes, cp)
+					out.Last = cp
+					count++
+					break scan
+				}
+			}
+			if count == in.Max {
+				out.Truncated = true
+				return out, nil
+			}
+			out.Objects = append(out.Objects, *o)
+			out.Last = o.Key
+			count++
+		}
+		if next == "" {
+			return out, nil
+		}
+		from = next
+	}
+}
