@@ -5,41 +5,13 @@ package objects
 
 import (
 	"context"
-	"encoding/hex"
 	"io"
-	"time"
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/s3api"
 )
-
-// DefaultContentType is what S3 stores for an object written without one.
-const DefaultContentType = "binary/octet-stream"
-
-// Written describes bytes written to one blob.
-type Written struct {
-	Blob     backend.BlobID
-	Size     int64
-	MD5      []byte
-	Checksum backend.Checksum
-}
-
-// ETag is the quoted hex MD5 of the bytes.
-func (w Written) ETag() string { return `"` + hex.EncodeToString(w.MD5) + `"` }
-
-// SinglePart returns the record of a single-part object whose bytes are w.
-func SinglePart(key string, w Written, now time.Time, hd backend.Headers, meta map[string]string) backend.Object {
-	if hd.ContentType == "" {
-		hd.ContentType = DefaultContentType
-	}
-	return backend.Object{
-		Key: key, Size: w.Size, ETag: w.ETag(), LastModified: now,
-		Headers: hd, Metadata: meta, Checksum: w.Checksum,
-		Parts: []backend.Part{{Number: 1, Size: w.Size, ETag: w.ETag(), Checksum: w.Checksum, Blob: w.Blob}},
-	}
-}
 
 // EnsureBucket creates a bucket whose name the caller has checked, in the
 // configured region. An existing bucket is not an error.

@@ -8,6 +8,7 @@ package objects
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"io"
 	"sync"
@@ -85,6 +86,32 @@ func (s *Store) WriteBlob(ctx context.Context, r io.Reader, size int64) (backend
 // cancelled: the request that wrote it may be ending.
 func (s *Store) DiscardBlob(ctx context.Context, id backend.BlobID) {
 	_ = s.data.DeleteBlob(context.WithoutCancel(ctx), id)
+}
+
+// DefaultContentType is what S3 stores for an object written without one.
+const DefaultContentType = "binary/octet-stream"
+
+// Written describes bytes written to one blob.
+type Written struct {
+	Blob     backend.BlobID
+	Size     int64
+	MD5      []byte
+	Checksum backend.Checksum
+}
+
+// ETag is the quoted hex MD5 of the bytes.
+func (w Written) ETag() string { return `"` + hex.EncodeToString(w.MD5) + `"` }
+
+// SinglePart returns the record of a single-part object whose bytes are w.
+func SinglePart(key string, w Written, now time.Time, hd backend.Headers, meta map[string]string) backend.Object {
+	if hd.ContentType == "" {
+		hd.ContentType = DefaultContentType
+	}
+	return backend.Object{
+		Key: key, Size: w.Size, ETag: w.ETag(), LastModified: now,
+		Headers: hd, Metadata: meta, Checksum: w.Checksum,
+		Parts: []backend.Part{{Number: 1, Size: w.Size, ETag: w.ETag(), Checksum: w.Checksum, Blob: w.Blob}},
+	}
 }
 
 // Put stores obj, whose blobs are already written, if cond holds, and
