@@ -36,7 +36,7 @@ func (s *Server) topHandler() http.Handler {
 }
 
 // adminHandler serves the seed's REST API: /api/v1/rules, /api/v1/stats,
-// /api/v1/events and /health; see faults.Engine.APIHandler.
+// /api/v1/events and /health; see faultengine.Engine.APIHandler.
 // Handlers added with WithAdminHandler answer under their own names.
 func (s *Server) adminHandler() http.Handler {
 	api := s.faults.APIHandler()

@@ -97,7 +97,7 @@ func TestStaleReadKeepsOneVersion(t *testing.T) {
 // the rule is gone, so a test can assert them after a subtest ended.
 func TestHitsAfterAddTRemoved(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v")))
-	var h *faults.Handle
+	var h *mocks3.FaultHandle
 	t.Run("fault", func(t *testing.T) {
 		h = srv.Faults().AddT(t, faults.Rule{Operation: s3api.OpGetObject, Times: 1, Action: faults.InternalError()})[0]
 		if _, err := getBody(t.Context(), srv.Client(), "bkt", "k"); err != nil { // retried once

@@ -112,6 +112,6 @@ func (s *Server) ResetRequests() {
 	s.journal.records, s.journal.next = nil, 0
 }
 
-// Faults returns the server's fault engine, to add, remove and inspect rules
+// Faults returns the server's fault rules, to add, remove and inspect them
 // while the server runs.
-func (s *Server) Faults() *faults.Engine { return s.faults }
+func (s *Server) Faults() *Faults { return s.faultsAPI }

@@ -24,7 +24,7 @@ import (
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/backend/disk"
 	"github.com/mocks3/mocks3/backend/memory"
-	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/faultengine"
 	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/internal/gateway"
 	"github.com/mocks3/mocks3/internal/objects"
@@ -50,7 +50,8 @@ type Server struct {
 	closers      []func() // run by Close, last first
 	roles        *roles
 	cancel       context.CancelFunc
-	faults       *faults.Engine
+	faults       *faultengine.Engine
+	faultsAPI    *Faults // faults, as Faults hands it out
 	journal      journal
 
 	closeOnce sync.Once
@@ -102,7 +103,8 @@ func NewServer(opts ...Option) (*Server, error) {
 		s.backend = b
 		s.onClose(func() { b.Close() })
 	}
-	s.faults = faults.NewEngine(faults.Config{Seed: cfg.seed, Now: cfg.clock})
+	s.faults = faultengine.New(faultengine.Config{Seed: cfg.seed, Now: cfg.clock})
+	s.faultsAPI = &Faults{s.faults}
 	if _, err := s.faults.Replace(cfg.rules...); err != nil {
 		return nil, fmt.Errorf("WithFaults: %w", err)
 	}

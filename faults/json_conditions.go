@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/mocks3/mocks3/internal/faultmatch"
 )
 
 // conditionKind is how one condition type of the JSON format is read.
@@ -221,7 +223,7 @@ func (c *condition) pattern() (string, error) {
 	}
 	switch c.op {
 	case "glob":
-		if !validGlob(v) {
+		if !faultmatch.ValidGlob(v) {
 			return "", c.valueErr("bad glob %q", v)
 		}
 		return v, nil
@@ -253,7 +255,7 @@ func parseIP(c *condition, r *Rule) error {
 	if !c.decode(&s) {
 		return c.valueErr("want an IP address or a CIDR such as \"10.0.0.0/8\"")
 	}
-	if _, err := parseIPMatcher(s); err != nil {
+	if _, err := faultmatch.ParseIP(s); err != nil {
 		return c.valueErr("want an IP address or a CIDR such as \"10.0.0.0/8\": %v", err)
 	}
 	if err := c.once(c.typ); err != nil {
