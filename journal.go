@@ -81,7 +81,7 @@ func (j *journal) snapshot() []s3api.Record {
 
 func (s *Server) record(r s3api.Record) {
 	s.journal.add(r)
-	for _, fn := range s.cfg.observers {
+	for _, fn := range s.cfg.ext.Observers {
 		fn(r)
 	}
 	s.faults.Record(faults.Gateway, string(r.Operation), len(r.Faults) > 0, r.Status == 0 || r.Status >= 400)

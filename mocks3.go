@@ -28,6 +28,7 @@ import (
 	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/internal/gateway"
 	"github.com/mocks3/mocks3/internal/objects"
+	"github.com/mocks3/mocks3/internal/serverext"
 )
 
 // Server is a running S3-compatible server.
@@ -74,9 +75,20 @@ func New(tb testing.TB, opts ...Option) *Server {
 func NewServer(opts ...Option) (*Server, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
+		// The binary's own options travel with the public ones; they only
+		// set cfg.ext.
+		if x, ok := o.(serverext.Option); ok {
+			if err := x.ApplySettings(&cfg.ext); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if err := o.apply(&cfg); err != nil {
 			return nil, err
 		}
+	}
+	if len(cfg.ext.StackAddrs) > 0 {
+		cfg.stack = true
 	}
 	if err := cfg.check(); err != nil {
 		return nil, err
