@@ -36,16 +36,17 @@ func (s *Server) topHandler() http.Handler {
 }
 
 // adminHandler serves the seed's REST API: /api/v1/rules, /api/v1/stats,
-// /api/v1/events and /health; see faults.Engine.APIHandler.
-// Handlers added with WithAdminHandler answer under their own names.
+// /api/v1/events and /health; see faultengine.Engine.APIHandler.
+// The binary's admin routes (internal/cmdserver.AdminHandler) answer under
+// their own names.
 func (s *Server) adminHandler() http.Handler {
 	api := s.faults.APIHandler()
-	if len(s.cfg.adminRoutes) == 0 {
+	if len(s.cfg.ext.AdminRoutes) == 0 {
 		return api
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/", api)
-	for name, h := range s.cfg.adminRoutes {
+	for name, h := range s.cfg.ext.AdminRoutes {
 		mux.Handle("/"+name, h)
 		mux.Handle("/"+name+"/", h)
 	}

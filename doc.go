@@ -36,7 +36,7 @@
 //
 // # Faults
 //
-// Faults returns the server's fault engine (package faults): rules that make
+// Faults returns the server's fault rules (package faults): rules that make
 // S3 throttle, fail, stall, drop or reset connections, truncate, corrupt or
 // slow bodies, and lose, corrupt or go back on stored data. Requests returns
 // the request journal, so a test can assert what its client did; after a

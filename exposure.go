@@ -54,7 +54,7 @@ func (c *config) hostNames() []string {
 	for _, d := range c.baseDomains {
 		names = append(names, strings.TrimSuffix(strings.ToLower(d), "."))
 	}
-	for _, a := range append([]string{c.addr}, c.stackAddrs...) {
+	for _, a := range append([]string{c.addr}, c.ext.StackAddrs...) {
 		if h, _, err := net.SplitHostPort(a); err == nil && h != "" {
 			names = append(names, strings.ToLower(h))
 		}
@@ -182,18 +182,6 @@ func adminError(w http.ResponseWriter, status int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
-}
-
-// refuseBrowsers guards a stack role service, which only the gateway
-// calls: a request that carries an Origin header comes from a browser.
-func refuseBrowsers(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Origin") != "" {
-			http.Error(w, "mocks3 role services do not serve browsers", http.StatusForbidden)
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
 }
 
 func (s *Server) refused(r *http.Request, why string) {

@@ -81,7 +81,7 @@ func (j *journal) snapshot() []s3api.Record {
 
 func (s *Server) record(r s3api.Record) {
 	s.journal.add(r)
-	for _, fn := range s.cfg.observers {
+	for _, fn := range s.cfg.ext.Observers {
 		fn(r)
 	}
 	s.faults.Record(faults.Gateway, string(r.Operation), len(r.Faults) > 0, r.Status == 0 || r.Status >= 400)
@@ -112,6 +112,6 @@ func (s *Server) ResetRequests() {
 	s.journal.records, s.journal.next = nil, 0
 }
 
-// Faults returns the server's fault engine, to add, remove and inspect rules
+// Faults returns the server's fault rules, to add, remove and inspect them
 // while the server runs.
-func (s *Server) Faults() *faults.Engine { return s.faults }
+func (s *Server) Faults() *Faults { return s.faultsAPI }

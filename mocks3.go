@@ -24,10 +24,11 @@ import (
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/backend/disk"
 	"github.com/mocks3/mocks3/backend/memory"
-	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/faultengine"
 	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/internal/gateway"
 	"github.com/mocks3/mocks3/internal/objects"
+	"github.com/mocks3/mocks3/internal/serverext"
 )
 
 // Server is a running S3-compatible server.
@@ -50,7 +51,8 @@ type Server struct {
 	closers      []func() // run by Close, last first
 	roles        *roles
 	cancel       context.CancelFunc
-	faults       *faults.Engine
+	faults       *faultengine.Engine
+	faultsAPI    *Faults // faults, as Faults hands it out
 	journal      journal
 
 	closeOnce sync.Once
@@ -73,9 +75,20 @@ func New(tb testing.TB, opts ...Option) *Server {
 func NewServer(opts ...Option) (*Server, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
+		// The binary's own options travel with the public ones; they only
+		// set cfg.ext.
+		if x, ok := o.(serverext.Option); ok {
+			if err := x.ApplySettings(&cfg.ext); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if err := o.apply(&cfg); err != nil {
 			return nil, err
 		}
+	}
+	if len(cfg.ext.StackAddrs) > 0 {
+		cfg.stack = true
 	}
 	if err := cfg.check(); err != nil {
 		return nil, err
@@ -102,7 +115,8 @@ func NewServer(opts ...Option) (*Server, error) {
 		s.backend = b
 		s.onClose(func() { b.Close() })
 	}
-	s.faults = faults.NewEngine(faults.Config{Seed: cfg.seed, Now: cfg.clock})
+	s.faults = faultengine.New(faultengine.Config{Seed: cfg.seed, Now: cfg.clock})
+	s.faultsAPI = &Faults{s.faults}
 	if _, err := s.faults.Replace(cfg.rules...); err != nil {
 		return nil, fmt.Errorf("WithFaults: %w", err)
 	}

@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/faults"
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/serverext"
 )
 
 // An Option configures a Server. Options are applied after the defaults, in
@@ -49,17 +48,15 @@ type config struct {
 	seeded      bool // WithSeed was given
 	rules       []faults.Rule
 
-	stack          bool
-	stackAddrs     []string // metadata, storage-1, queue, third-party, faults
-	endpoints      *StackEndpoints
-	storageNodes   int
-	origin         Origin
-	serviceWrapper func(service string, h http.Handler) http.Handler
-	observers      []func(s3api.Record)
-	adminRoutes    map[string]http.Handler
-	adminToken     string
-	limits         ConnLimits
-	memoryLimit    int64
+	stack        bool
+	endpoints    *StackEndpoints
+	storageNodes int
+	origin       Origin
+	adminToken   string
+	limits       ConnLimits
+	memoryLimit  int64
+	// ext holds what only the binary sets (internal/cmdserver's options).
+	ext serverext.Settings
 }
 
 func defaultConfig() config {
@@ -291,19 +288,6 @@ func WithStack() Option {
 	})
 }
 
-// WithStackAddrs runs the stack's services on fixed addresses: metadata,
-// the first storage node, queue, third-party and the fault API, in that
-// order ("" for a random port). It implies WithStack.
-func WithStackAddrs(addrs ...string) Option {
-	return optionFunc(func(c *config) error {
-		if len(addrs) > 5 {
-			return fmt.Errorf("WithStackAddrs: %d addresses, want at most 5", len(addrs))
-		}
-		c.stack, c.stackAddrs = true, addrs
-		return nil
-	})
-}
-
 // WithStackEndpoints fronts role services that run elsewhere (for example
 // started with "mocks3 service"): the server is then only the S3 gateway.
 func WithStackEndpoints(ep StackEndpoints) Option {
@@ -342,44 +326,8 @@ func WithThirdParty(origin Origin) Option {
 	})
 }
 
-// WithObserver calls fn with the record of every finished S3 request, for
-// metrics. fn runs on the request's goroutine and must be quick.
-func WithObserver(fn func(s3api.Record)) Option {
-	return optionFunc(func(c *config) error {
-		c.observers = append(c.observers, fn)
-		return nil
-	})
-}
-
-// WithAdminHandler serves h under /_mocks3/<name>/ on the S3 port, next to
-// the fault API (for example a metrics endpoint). Requests reach it through
-// the admin API's checks: JSON bodies only, no foreign Origin, and the
-// WithAdminToken token when set.
-func WithAdminHandler(name string, h http.Handler) Option {
-	return optionFunc(func(c *config) error {
-		if name == "" || name == "api" || name == "health" || strings.Contains(name, "/") {
-			return fmt.Errorf("WithAdminHandler: bad name %q", name)
-		}
-		if c.adminRoutes == nil {
-			c.adminRoutes = map[string]http.Handler{}
-		}
-		c.adminRoutes[name] = h
-		return nil
-	})
-}
-
-// WithServiceWrapper wraps the handler of each stack-mode service (named
-// "metadata", "storage-1", "queue", "third-party", "mock-error"), for
-// example to add a /metrics endpoint.
-func WithServiceWrapper(wrap func(service string, h http.Handler) http.Handler) Option {
-	return optionFunc(func(c *config) error {
-		c.serviceWrapper = wrap
-		return nil
-	})
-}
-
 // WithAdminToken requires token on every request to the admin API (the
-// fault REST API and WithAdminHandler routes under /_mocks3/, and the fault
+// fault REST API and the binary's routes under /_mocks3/, and the fault
 // service in stack mode), sent as "Authorization: Bearer <token>"; GET
 // /health stays open for health checks. Use it when other users or
 // programs share the machine or the network the server listens on. The S3

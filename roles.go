@@ -17,6 +17,7 @@ import (
 	"github.com/mocks3/mocks3/internal/faultroles"
 	"github.com/mocks3/mocks3/internal/metadata"
 	"github.com/mocks3/mocks3/internal/queue"
+	"github.com/mocks3/mocks3/internal/serverext"
 	"github.com/mocks3/mocks3/internal/storage"
 	"github.com/mocks3/mocks3/internal/thirdparty"
 )
@@ -75,13 +76,13 @@ type roles struct {
 // serveRole serves one role over HTTP in stack mode. The fault service is
 // guarded as the admin API is; the others refuse browsers.
 func (s *Server) serveRole(name string, h http.Handler, addr string) (string, error) {
-	if s.cfg.serviceWrapper != nil {
-		h = s.cfg.serviceWrapper(name, h)
+	if s.cfg.ext.ServiceWrapper != nil {
+		h = s.cfg.ext.ServiceWrapper(name, h)
 	}
 	if name == faultService {
 		h = s.guardAdmin(h)
 	} else {
-		h = refuseBrowsers(h)
+		h = serverext.RefuseBrowsers(h)
 	}
 	ts := httptest.NewUnstartedServer(h)
 	if addr != "" {
@@ -150,8 +151,8 @@ func (s *Server) startRoles() (*roles, error) {
 
 	case cfg.stack:
 		addr := func(i int) string {
-			if i < len(cfg.stackAddrs) {
-				return cfg.stackAddrs[i]
+			if i < len(cfg.ext.StackAddrs) {
+				return cfg.ext.StackAddrs[i]
 			}
 			return ""
 		}
@@ -287,41 +288,4 @@ func (s *Server) RoleStats(ctx context.Context) (RoleStats, error) {
 		st.ThirdParty = s.roles.counted.Stats()
 	}
 	return st, nil
-}
-
-// RoleService returns the HTTP handler of one role service, as
-// "mocks3 service NAME" runs it, and a function that releases what it holds.
-// name is metadata, storage, queue or third-party; dir, if set, keeps the
-// metadata or storage role's data on disk; originURL is the third-party
-// role's origin. Only gateways call a role service, so the handler refuses
-// requests that carry an Origin header: they come from a web page.
-func RoleService(name, dir, originURL string) (http.Handler, func(), error) {
-	open := func() (backend.Backend, error) {
-		if dir != "" {
-			return disk.Open(dir)
-		}
-		return memory.New(), nil
-	}
-	switch name {
-	case "metadata", "storage":
-		b, err := open()
-		if err != nil {
-			return nil, nil, err
-		}
-		closeFn := func() { b.Close() }
-		if name == "metadata" {
-			return refuseBrowsers(metadata.NewHandler(b)), closeFn, nil
-		}
-		return refuseBrowsers(storage.NewHandler(b)), closeFn, nil
-	case "queue":
-		q := queue.NewLocal(nil)
-		return refuseBrowsers(queue.NewHandler(q)), q.Close, nil
-	case "third-party":
-		if originURL == "" {
-			return nil, nil, fmt.Errorf("the third-party service needs an origin URL")
-		}
-		c := thirdparty.NewCounting(thirdparty.HTTPOrigin(originURL, nil))
-		return refuseBrowsers(thirdparty.NewHandler(c, c.Stats)), func() {}, nil
-	}
-	return nil, nil, fmt.Errorf("unknown role %q (want metadata, storage, queue or third-party)", name)
 }

@@ -11,17 +11,17 @@ package faults
 //	  "action": {"type": "http_error", "http_code": 500, "message": "Internal server error injected"}
 //	}
 //
-// Decoding is strict: an unknown field, a value of the wrong type or out of
-// range is an error naming the field's path ("conditions[0].value: …").
+// A document decodes strictly (see decodeObject) into the wire structs
+// below, which then become a Rule: the conditions through the table in
+// json_conditions.go, the action and schedule here. Every error names the
+// field's path ("conditions[0].value: …").
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -165,11 +165,8 @@ func parseRulesDoc(data []byte) (rules []Rule, single bool, err error) {
 }
 
 func parseRuleList(path string, raw json.RawMessage) ([]Rule, error) {
-	if firstByte(raw) != '[' {
-		return nil, pathErr(path, "want an array of rules")
-	}
 	var items []json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil {
+	if firstByte(raw) != '[' || json.Unmarshal(raw, &items) != nil {
 		return nil, pathErr(path, "want an array of rules")
 	}
 	rules := make([]Rule, 0, len(items))
@@ -183,84 +180,87 @@ func parseRuleList(path string, raw json.RawMessage) ([]Rule, error) {
 	return rules, nil
 }
 
-// checkJSON reports malformed JSON with the byte offset where it breaks.
-func checkJSON(data []byte) error {
-	if json.Valid(data) {
-		return nil
-	}
-	var v any
-	err := json.Unmarshal(data, &v)
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, err)
-	}
-	return fmt.Errorf("invalid JSON: %v", err)
+// ruleJSON and the types below are the wire form: what ParseRule decodes
+// (strictly, by decodeObject: json names the field, want says what a
+// value of the wrong type should have been) and MarshalJSON writes.
+type ruleJSON struct {
+	ID          string          `json:"id,omitempty" want:"a string"`
+	Name        string          `json:"name,omitempty" want:"a string"`
+	Description string          `json:"description,omitempty" want:"a string"`
+	Service     Service         `json:"service" want:"a string"`
+	Operation   string          `json:"operation,omitempty" want:"a string"`
+	RoleOp      string          `json:"role_operation,omitempty" want:"a string"`
+	Enabled     *bool           `json:"enabled" want:"true or false"`
+	Priority    int             `json:"priority" want:"an integer"`
+	MaxTriggers int             `json:"max_triggers,omitempty" want:"an integer ≥ 0"`
+	Conditions  []conditionJSON `json:"conditions,omitempty" want:"an array of conditions"`
+	Action      *actionJSON     `json:"action"`
+	Schedule    *scheduleJSON   `json:"schedule,omitempty"`
+	Hits        *int            `json:"hits,omitempty" want:"an integer"`
+	Matches     *int            `json:"matches,omitempty" want:"an integer"`
 }
 
-var (
-	ruleFields      = []string{"id", "name", "description", "service", "operation", "role_operation", "enabled", "priority", "max_triggers", "conditions", "action", "schedule", "hits", "matches"}
-	conditionFields = []string{"type", "operator", "field", "value"}
-	actionFields    = []string{"type", "http_code", "code", "message", "headers", "body", "delay", "max_delay", "before_body", "bytes", "bytes_per_second"}
-	scheduleFields  = []string{"start", "end", "days", "from_hour", "to_hour", "timezone"}
-	timeFields      = []string{"start", "end"}
-)
+type conditionJSON struct {
+	Type     string          `json:"type" want:"a string"`
+	Operator string          `json:"operator,omitempty" want:"a string"`
+	Field    string          `json:"field,omitempty" want:"a string"`
+	Value    json.RawMessage `json:"value,omitempty"` // its type depends on Type
+}
 
+type actionJSON struct {
+	Type           Kind              `json:"type" want:"a string"`
+	HTTPCode       int               `json:"http_code,omitempty" want:"an integer"`
+	Code           s3api.ErrorCode   `json:"code,omitempty" want:"a string"`
+	Message        string            `json:"message,omitempty" want:"a string"`
+	Headers        map[string]string `json:"headers,omitempty" want:"an object of strings"`
+	Body           string            `json:"body,omitempty" want:"a string"`
+	Delay          json.RawMessage   `json:"delay,omitempty"` // a duration string or milliseconds
+	MaxDelay       json.RawMessage   `json:"max_delay,omitempty"`
+	BeforeBody     bool              `json:"before_body,omitempty" want:"true or false"`
+	Bytes          int64             `json:"bytes,omitempty" want:"an integer ≥ 0"`
+	BytesPerSecond int64             `json:"bytes_per_second,omitempty" want:"an integer ≥ 1"`
+}
+
+type scheduleJSON struct {
+	Start    string   `json:"start,omitempty" want:"an RFC 3339 time such as \"2026-01-02T15:04:05Z\""`
+	End      string   `json:"end,omitempty" want:"an RFC 3339 time such as \"2026-01-02T15:04:05Z\""`
+	Days     []string `json:"days,omitempty" want:"an array of weekday names"`
+	FromHour int      `json:"from_hour,omitempty" want:"an hour 0-23"`
+	ToHour   int      `json:"to_hour,omitempty" want:"an hour 0-24"`
+	Timezone string   `json:"timezone,omitempty" want:"a time zone name such as \"Europe/Paris\""`
+}
+
+// parseRule decodes one rule at path and checks it as Add does.
 func parseRule(path string, raw json.RawMessage) (Rule, string, error) {
-	var r Rule
-	o, err := newObject(path, raw, ruleFields)
-	if err != nil {
-		return r, "", err
+	var w ruleJSON
+	if err := decodeObject(path, raw, &w); err != nil {
+		return Rule{}, "", err
 	}
-	var id, service, operation, roleOp string
-	var hits, matches int
-	enabled := true
-	err = errors.Join(
-		o.get("id", &id, "a string"),
-		o.get("hits", &hits, "an integer"),
-		o.get("matches", &matches, "an integer"),
-		o.get("name", &r.Name, "a string"),
-		o.get("description", &r.Description, "a string"),
-		o.get("service", &service, "a string"),
-		o.get("operation", &operation, "a string"),
-		o.get("role_operation", &roleOp, "a string"),
-		o.get("enabled", &enabled, "true or false"),
-		o.get("priority", &r.Priority, "an integer"),
-		o.get("max_triggers", &r.MaxTriggers, "an integer ≥ 0"),
-	)
-	if err != nil {
-		return r, "", firstErr(err)
-	}
-	r.Disabled = !enabled
-	r.Operation, r.RoleOp = s3api.Operation(operation), RoleOp(roleOp)
-	if r.Service, err = ParseService(service); err != nil {
+	r := Rule{Name: w.Name, Description: w.Description, Operation: s3api.Operation(w.Operation),
+		RoleOp: RoleOp(w.RoleOp), Priority: w.Priority, MaxTriggers: w.MaxTriggers}
+	r.Disabled = w.Enabled != nil && !*w.Enabled
+	var err error
+	if r.Service, err = ParseService(string(w.Service)); err != nil {
 		return r, "", pathErr(join(path, "service"), "%v", err)
 	}
 	if r.MaxTriggers < 0 {
 		return r, "", pathErr(join(path, "max_triggers"), "want an integer ≥ 0, not %d", r.MaxTriggers)
 	}
-	if raw, ok := o.raw("schedule"); ok {
-		if r.Schedule, err = parseSchedule(join(path, "schedule"), raw); err != nil {
+	if w.Schedule != nil {
+		if r.Schedule, err = parseSchedule(join(path, "schedule"), w.Schedule); err != nil {
 			return r, "", err
 		}
 	}
-	if raw, ok := o.raw("conditions"); ok {
-		cpath := join(path, "conditions")
-		var conds []json.RawMessage
-		if firstByte(raw) != '[' || json.Unmarshal(raw, &conds) != nil {
-			return r, "", pathErr(cpath, "want an array of conditions")
-		}
-		seen := map[string]bool{}
-		for i, c := range conds {
-			if err := parseCondition(index(cpath, i), c, &r, seen); err != nil {
-				return r, "", err
-			}
+	seen := map[string]bool{}
+	for i, c := range w.Conditions {
+		if err := parseCondition(index(join(path, "conditions"), i), c, &r, seen); err != nil {
+			return r, "", err
 		}
 	}
-	araw, ok := o.raw("action")
-	if !ok {
+	if w.Action == nil {
 		return r, "", pathErr(join(path, "action"), "missing: a rule needs an action")
 	}
-	if r.Action, err = parseAction(join(path, "action"), araw); err != nil {
+	if r.Action, err = parseAction(join(path, "action"), w.Action); err != nil {
 		return r, "", err
 	}
 	// The engine's own checks, such as which actions a service allows.
@@ -270,311 +270,28 @@ func parseRule(path string, raw json.RawMessage) (Rule, string, error) {
 		}
 		return r, "", err
 	}
-	return r, id, nil
-}
-
-// matchOps are the operators of the string conditions.
-var matchOps = []string{"glob", "equals", "prefix", "suffix", "contains", "exists"}
-
-func parseCondition(path string, raw json.RawMessage, r *Rule, seen map[string]bool) error {
-	o, err := newObject(path, raw, conditionFields)
-	if err != nil {
-		return err
-	}
-	var typ, op, field string
-	if err := firstErr(errors.Join(o.get("type", &typ, "a string"), o.get("operator", &op, "a string"), o.get("field", &field, "a string"))); err != nil {
-		return err
-	}
-	value, hasValue := o.raw("value")
-	opPath, valuePath, fieldPath := join(path, "operator"), join(path, "value"), join(path, "field")
-	badOp := func(want ...string) error {
-		if op == "regex" || op == "matches" {
-			return pathErr(opPath, "%q is not supported: use glob (* any run, ? one character) or one of %s", op, strings.Join(want, ", "))
-		}
-		return pathErr(opPath, "unsupported operator %q for %s (want %s)", op, typ, strings.Join(want, ", "))
-	}
-	switch typ {
-	case "header", "param":
-		if field == "" {
-			return pathErr(fieldPath, "missing: a %s condition names the %s", typ, map[string]string{"header": "header", "param": "query parameter"}[typ])
-		}
-		if typ == "header" && !validToken(field) {
-			return pathErr(fieldPath, "%q is not a valid header name", field)
-		}
-	case "":
-		return pathErr(join(path, "type"), "missing (want probability, count, header, param, user_agent, ip, time, method, bucket, key, node or attempt)")
-	default:
-		if field != "" {
-			return pathErr(fieldPath, "a %s condition takes no field", typ)
-		}
-	}
-	// once rejects a second condition setting the same thing.
-	once := func(key string) error {
-		if seen[key] {
-			return pathErr(path, "a second %s condition; combine them into one", strings.ReplaceAll(key, "\x00", " "))
-		}
-		seen[key] = true
-		return nil
-	}
-	switch typ {
-	case "probability":
-		if op != "" {
-			return badOp("no operator")
-		}
-		var p float64
-		if !hasValue || json.Unmarshal(value, &p) != nil || p < 0 || p > 1 {
-			return pathErr(valuePath, "probability must be a number between 0 and 1")
-		}
-		if p == 0 {
-			return pathErr(valuePath, `probability 0 never triggers: set "enabled": false instead`)
-		}
-		if err := once(typ); err != nil {
-			return err
-		}
-		r.Probability = p
-	case "count":
-		if op == "" {
-			op = "first"
-		}
-		dst := map[string]*int{"first": &r.Times, "after": &r.After, "every": &r.EveryNth}[op]
-		if dst == nil {
-			return badOp("first", "after", "every")
-		}
-		n, err := positiveInt(valuePath, value, hasValue)
-		if err != nil {
-			return err
-		}
-		if err := once(typ + "\x00" + op); err != nil {
-			return err
-		}
-		*dst = n
-	case "attempt":
-		dst := map[string]*int{"": &r.Attempt, "equals": &r.Attempt, "at_most": &r.AttemptAtMost}[op]
-		if dst == nil {
-			return badOp("equals", "at_most")
-		}
-		n, err := positiveInt(valuePath, value, hasValue)
-		if err != nil {
-			return err
-		}
-		if op == "" {
-			op = "equals"
-		}
-		if err := once(typ + "\x00" + op); err != nil {
-			return err
-		}
-		*dst = n
-	case "header", "param", "user_agent", "bucket", "key", "node":
-		ops := matchOps
-		if typ != "header" && typ != "param" {
-			ops = ops[:len(ops)-1] // without exists: these are always present
-		}
-		if op != "" && !slices.Contains(ops, op) {
-			return badOp(ops...)
-		}
-		pattern, err := parseMatch(valuePath, op, value, hasValue)
-		if err != nil {
-			return err
-		}
-		switch typ {
-		case "header":
-			if err := once("header\x00" + strings.ToLower(field)); err != nil {
-				return err
-			}
-			if r.Header == nil {
-				r.Header = map[string]string{}
-			}
-			r.Header[field] = pattern
-		case "param":
-			if err := once("param\x00" + field); err != nil {
-				return err
-			}
-			if r.Query == nil {
-				r.Query = map[string]string{}
-			}
-			r.Query[field] = pattern
-		default:
-			if err := once(typ); err != nil {
-				return err
-			}
-			*map[string]*string{"user_agent": &r.UserAgent, "bucket": &r.Bucket, "key": &r.Key, "node": &r.Node}[typ] = pattern
-		}
-	case "method":
-		if op != "" && op != "equals" {
-			return badOp("equals")
-		}
-		var m string
-		if !hasValue || json.Unmarshal(value, &m) != nil || !validToken(m) {
-			return pathErr(valuePath, "want an HTTP method such as \"PUT\"")
-		}
-		if err := once(typ); err != nil {
-			return err
-		}
-		r.Method = strings.ToUpper(m)
-	case "ip":
-		if op != "" && op != "equals" && op != "in" {
-			return badOp("equals", "in")
-		}
-		var s string
-		if !hasValue || json.Unmarshal(value, &s) != nil {
-			return pathErr(valuePath, "want an IP address or a CIDR such as \"10.0.0.0/8\"")
-		}
-		if _, err := parseIPMatcher(s); err != nil {
-			return pathErr(valuePath, "want an IP address or a CIDR such as \"10.0.0.0/8\": %v", err)
-		}
-		if err := once(typ); err != nil {
-			return err
-		}
-		r.ClientIP = s
-	case "time":
-		return parseTimeCondition(path, op, value, hasValue, r, badOp)
-	default:
-		return pathErr(join(path, "type"), "unknown condition type %q (want probability, count, header, param, user_agent, ip, time, method, bucket, key, node or attempt)", typ)
-	}
-	return nil
-}
-
-// parseTimeCondition sets the rule's schedule start and end from a time
-// condition.
-func parseTimeCondition(path, op string, value json.RawMessage, hasValue bool, r *Rule, badOp func(...string) error) error {
-	valuePath := join(path, "value")
-	var start, end time.Time
-	switch op {
-	case "", "between":
-		if !hasValue {
-			return pathErr(valuePath, `want {"start": RFC 3339 time, "end": RFC 3339 time}`)
-		}
-		o, err := newObject(valuePath, value, timeFields)
-		if err != nil {
-			return err
-		}
-		if start, err = o.time("start"); err != nil {
-			return err
-		}
-		if end, err = o.time("end"); err != nil {
-			return err
-		}
-		if start.IsZero() && end.IsZero() {
-			return pathErr(valuePath, "want a start, an end or both")
-		}
-	case "after", "before":
-		var s string
-		if !hasValue || json.Unmarshal(value, &s) != nil {
-			return pathErr(valuePath, "want an RFC 3339 time such as \"2026-01-02T15:04:05Z\"")
-		}
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return pathErr(valuePath, "want an RFC 3339 time such as \"2026-01-02T15:04:05Z\": %v", err)
-		}
-		if op == "after" {
-			start = t
-		} else {
-			end = t
-		}
-	default:
-		return badOp("between", "after", "before")
-	}
-	if r.Schedule == nil {
-		r.Schedule = &Schedule{}
-	}
-	s := r.Schedule
-	if !start.IsZero() {
-		if !s.Start.IsZero() {
-			return pathErr(path, "a second start time (schedule.start or another time condition)")
-		}
-		s.Start = start
-	}
-	if !end.IsZero() {
-		if !s.End.IsZero() {
-			return pathErr(path, "a second end time (schedule.end or another time condition)")
-		}
-		s.End = end
-	}
-	if !s.Start.IsZero() && !s.End.IsZero() && !s.Start.Before(s.End) {
-		return pathErr(valuePath, "the window ends (%v) before it starts (%v)", s.End.Format(time.RFC3339), s.Start.Format(time.RFC3339))
-	}
-	return nil
-}
-
-// parseMatch turns a string operator and its value into a glob.
-func parseMatch(path, op string, value json.RawMessage, hasValue bool) (string, error) {
-	if op == "exists" {
-		if hasValue {
-			return "", pathErr(path, "exists takes no value")
-		}
-		return "*", nil
-	}
-	var v string
-	if !hasValue || json.Unmarshal(value, &v) != nil {
-		return "", pathErr(path, "want a string")
-	}
-	if v == "" {
-		return "", pathErr(path, "want a non-empty string (exists tests presence)")
-	}
-	switch op {
-	case "", "glob":
-		if !validGlob(v) {
-			return "", pathErr(path, "bad glob %q", v)
-		}
-		return v, nil
-	case "equals":
-		return escapeGlob(v), nil
-	case "prefix":
-		return escapeGlob(v) + "*", nil
-	case "suffix":
-		return "*" + escapeGlob(v), nil
-	default: // contains
-		return "*" + escapeGlob(v) + "*", nil
-	}
-}
-
-func positiveInt(path string, value json.RawMessage, hasValue bool) (int, error) {
-	var n int
-	if !hasValue || json.Unmarshal(value, &n) != nil || n < 1 {
-		return 0, pathErr(path, "want an integer ≥ 1")
-	}
-	return n, nil
+	return r, w.ID, nil
 }
 
 // kinds are the action types, in the order error messages list them.
 var kinds = []Kind{KindError, KindDelay, KindHang, KindReset, KindClose, KindTruncate, KindCorrupt, KindSlowBody,
 	KindSlowClose, KindFailWrite, KindDatabaseError, KindLoseWrite, KindCorruptStored, KindStaleRead}
 
-func parseAction(path string, raw json.RawMessage) (Action, error) {
-	var a Action
-	o, err := newObject(path, raw, actionFields)
-	if err != nil {
-		return a, err
-	}
-	var typ, code string
-	err = errors.Join(
-		o.get("type", &typ, "a string"),
-		o.get("http_code", &a.Status, "an integer"),
-		o.get("code", &code, "a string"),
-		o.get("message", &a.Message, "a string"),
-		o.get("headers", &a.Header, "an object of strings"),
-		o.get("body", &a.Body, "a string"),
-		o.get("before_body", &a.BeforeBody, "true or false"),
-		o.get("bytes", &a.Bytes, "an integer ≥ 0"),
-		o.get("bytes_per_second", &a.BytesPerSecond, "an integer ≥ 1"),
-	)
-	if err != nil {
-		return a, firstErr(err)
-	}
-	a.Kind = Kind(typ)
-	if typ == "" {
+func parseAction(path string, w *actionJSON) (Action, error) {
+	a := Action{Kind: w.Type, Status: w.HTTPCode, Code: w.Code, Message: w.Message, Header: w.Headers,
+		Body: w.Body, BeforeBody: w.BeforeBody, Bytes: w.Bytes, BytesPerSecond: w.BytesPerSecond}
+	if a.Kind == "" {
 		return a, pathErr(join(path, "type"), "missing (want %s)", kindList())
 	}
 	if !slices.Contains(kinds, a.Kind) {
-		return a, pathErr(join(path, "type"), "unknown action type %q (want %s)", typ, kindList())
+		return a, pathErr(join(path, "type"), "unknown action type %q (want %s)", a.Kind, kindList())
 	}
 	if a.Status != 0 && (a.Status < 300 || a.Status > 599) {
 		return a, pathErr(join(path, "http_code"), "%d is not an error status (want 300-599)", a.Status)
 	}
-	if code != "" && !validCode(code) {
-		return a, pathErr(join(path, "code"), "%q is not an S3 error code such as \"SlowDown\"", code)
+	if a.Code != "" && !validCode(string(a.Code)) {
+		return a, pathErr(join(path, "code"), "%q is not an S3 error code such as \"SlowDown\"", a.Code)
 	}
-	a.Code = s3api.ErrorCode(code)
 	for _, k := range sortedKeys(a.Header) {
 		if !validToken(k) {
 			return a, pathErr(join(path, "headers"), "%q is not a valid header name", k)
@@ -586,10 +303,11 @@ func parseAction(path string, raw json.RawMessage) (Action, error) {
 	if len(a.Header) == 0 {
 		a.Header = nil
 	}
-	if a.Delay, err = o.duration("delay"); err != nil {
+	var err error
+	if a.Delay, err = parseDuration(join(path, "delay"), w.Delay); err != nil {
 		return a, err
 	}
-	if a.MaxDelay, err = o.duration("max_delay"); err != nil {
+	if a.MaxDelay, err = parseDuration(join(path, "max_delay"), w.MaxDelay); err != nil {
 		return a, err
 	}
 	if a.MaxDelay != 0 && a.MaxDelay < a.Delay {
@@ -617,35 +335,22 @@ func kindList() string {
 
 var weekdays = []string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
 
-func parseSchedule(path string, raw json.RawMessage) (*Schedule, error) {
-	o, err := newObject(path, raw, scheduleFields)
-	if err != nil {
+func parseSchedule(path string, w *scheduleJSON) (*Schedule, error) {
+	s := &Schedule{FromHour: w.FromHour, ToHour: w.ToHour}
+	var err error
+	if s.Start, err = parseTime(join(path, "start"), w.Start); err != nil {
 		return nil, err
 	}
-	s := &Schedule{}
-	var days []string
-	var tz string
-	if err := firstErr(errors.Join(
-		o.get("days", &days, "an array of weekday names"),
-		o.get("from_hour", &s.FromHour, "an hour 0-23"),
-		o.get("to_hour", &s.ToHour, "an hour 0-24"),
-		o.get("timezone", &tz, "a time zone name such as \"Europe/Paris\""),
-	)); err != nil {
-		return nil, err
-	}
-	if s.Start, err = o.time("start"); err != nil {
-		return nil, err
-	}
-	if s.End, err = o.time("end"); err != nil {
+	if s.End, err = parseTime(join(path, "end"), w.End); err != nil {
 		return nil, err
 	}
 	if !s.Start.IsZero() && !s.End.IsZero() && !s.Start.Before(s.End) {
 		return nil, pathErr(join(path, "end"), "%s is not after start %s", s.End.Format(time.RFC3339), s.Start.Format(time.RFC3339))
 	}
-	for i, d := range days {
-		n := slices.IndexFunc(weekdays, func(w string) bool {
+	for i, d := range w.Days {
+		n := slices.IndexFunc(weekdays, func(wd string) bool {
 			l := strings.ToLower(d)
-			return l == w || l == w[:3]
+			return l == wd || l == wd[:3]
 		})
 		if n < 0 {
 			return nil, pathErr(index(join(path, "days"), i), "unknown day %q (want monday … sunday, or mon … sun)", d)
@@ -658,80 +363,32 @@ func parseSchedule(path string, raw json.RawMessage) (*Schedule, error) {
 	if s.ToHour < 0 || s.ToHour > 24 {
 		return nil, pathErr(join(path, "to_hour"), "%d is not an hour 0-24", s.ToHour)
 	}
-	if tz != "" {
-		if s.Location, err = time.LoadLocation(tz); err != nil {
-			return nil, pathErr(join(path, "timezone"), "unknown time zone %q", tz)
+	if w.Timezone != "" {
+		if s.Location, err = time.LoadLocation(w.Timezone); err != nil {
+			return nil, pathErr(join(path, "timezone"), "unknown time zone %q", w.Timezone)
 		}
 	}
 	return s, nil
 }
 
-// object is a JSON object being decoded, with the path that names it in
-// error messages.
-type object struct {
-	path string
-	m    map[string]json.RawMessage
-}
-
-// newObject decodes raw as an object whose keys must all be known. Keys
-// match exactly: "Name" is not "name".
-func newObject(path string, raw json.RawMessage, known []string) (object, error) {
-	var m map[string]json.RawMessage
-	if firstByte(raw) != '{' || json.Unmarshal(raw, &m) != nil {
-		if path == "" {
-			return object{}, errors.New("want a JSON object")
-		}
-		return object{}, pathErr(path, "want an object")
-	}
-	for _, k := range sortedKeys(m) {
-		if !slices.Contains(known, k) {
-			return object{}, pathErr(join(path, k), "unknown field (want %s)", strings.Join(known, ", "))
-		}
-	}
-	return object{path: path, m: m}, nil
-}
-
-// raw returns a field's value; null counts as absent.
-func (o object) raw(name string) (json.RawMessage, bool) {
-	v, ok := o.m[name]
-	if !ok || string(bytes.TrimSpace(v)) == "null" {
-		return nil, false
-	}
-	return v, true
-}
-
-// get decodes a field into dst, if present; want says what it should be.
-func (o object) get(name string, dst any, want string) error {
-	raw, ok := o.raw(name)
-	if !ok {
-		return nil
-	}
-	if err := json.Unmarshal(raw, dst); err != nil {
-		return pathErr(join(o.path, name), "want %s", want)
-	}
-	return nil
-}
-
-// time decodes an RFC 3339 time field; absent is the zero time.
-func (o object) time(name string) (time.Time, error) {
-	var s string
-	if err := o.get(name, &s, "an RFC 3339 time such as \"2026-01-02T15:04:05Z\""); err != nil || s == "" {
-		return time.Time{}, err
+// parseTime parses an RFC 3339 time; "" is the zero time.
+func parseTime(path, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return time.Time{}, pathErr(join(o.path, name), "want an RFC 3339 time such as \"2026-01-02T15:04:05Z\": %v", err)
+		return time.Time{}, pathErr(path, "want an RFC 3339 time such as \"2026-01-02T15:04:05Z\": %v", err)
 	}
 	return t, nil
 }
 
-// duration decodes a Go duration string or a number of milliseconds.
-func (o object) duration(name string) (time.Duration, error) {
-	raw, ok := o.raw(name)
-	if !ok {
+// parseDuration parses a Go duration string or a number of milliseconds;
+// absent is 0.
+func parseDuration(path string, raw json.RawMessage) (time.Duration, error) {
+	if len(raw) == 0 || isNull(raw) {
 		return 0, nil
 	}
-	path := join(o.path, name)
 	const want = "want a duration such as \"2s\" or \"150ms\", or a number of milliseconds"
 	var d time.Duration
 	var s string
@@ -757,207 +414,6 @@ func (o object) duration(name string) (time.Duration, error) {
 	return d, nil
 }
 
-// toJSON is the rule in the seed's format; see ParseRule.
-func (r Rule) toJSON() (ruleJSON, error) {
-	svc := r.Service
-	if svc == "" {
-		svc = Gateway
-	}
-	w := ruleJSON{Name: r.Name, Description: r.Description, Service: svc, Operation: string(r.Operation),
-		RoleOp: string(r.RoleOp), Enabled: !r.Disabled, Priority: r.Priority, MaxTriggers: r.MaxTriggers}
-	cond := func(typ, op, field string, value any) {
-		if value == "" {
-			value = nil // exists
-		}
-		w.Conditions = append(w.Conditions, conditionJSON{Type: typ, Operator: op, Field: field, Value: value})
-	}
-	if r.Probability != 0 {
-		cond("probability", "", "", r.Probability)
-	}
-	for _, c := range []struct {
-		op string
-		n  int
-	}{{"after", r.After}, {"first", r.Times}, {"every", r.EveryNth}} {
-		if c.n != 0 {
-			cond("count", c.op, "", c.n)
-		}
-	}
-	if r.Attempt != 0 {
-		cond("attempt", "equals", "", r.Attempt)
-	}
-	if r.AttemptAtMost != 0 {
-		cond("attempt", "at_most", "", r.AttemptAtMost)
-	}
-	if r.Method != "" {
-		cond("method", "equals", "", r.Method)
-	}
-	for _, c := range []struct{ typ, pattern string }{{"bucket", r.Bucket}, {"key", r.Key}, {"user_agent", r.UserAgent}, {"node", r.Node}} {
-		if c.pattern != "" {
-			op, v := describeGlob(c.pattern, false)
-			cond(c.typ, op, "", v)
-		}
-	}
-	if r.ClientIP != "" {
-		op := "equals"
-		if strings.Contains(r.ClientIP, "/") {
-			op = "in"
-		}
-		cond("ip", op, "", r.ClientIP)
-	}
-	for _, c := range []struct {
-		typ string
-		m   map[string]string
-	}{{"header", r.Header}, {"param", r.Query}} {
-		for _, name := range sortedKeys(c.m) {
-			op, v := describeGlob(c.m[name], true)
-			cond(c.typ, op, name, v)
-		}
-	}
-	a := r.Action
-	w.Action = actionJSON{Type: a.Kind, HTTPCode: a.Status, Code: a.Code, Message: a.Message, Headers: a.Header,
-		Body: a.Body, BeforeBody: a.BeforeBody, Bytes: a.Bytes, BytesPerSecond: a.BytesPerSecond}
-	if a.Delay != 0 {
-		w.Action.Delay = a.Delay.String()
-	}
-	if a.MaxDelay != 0 {
-		w.Action.MaxDelay = a.MaxDelay.String()
-	}
-	if s := r.Schedule; s != nil {
-		sj := &scheduleJSON{FromHour: s.FromHour, ToHour: s.ToHour}
-		for _, t := range []struct {
-			t   time.Time
-			dst *string
-		}{{s.Start, &sj.Start}, {s.End, &sj.End}} {
-			if !t.t.IsZero() {
-				if y := t.t.Year(); y < 0 || y > 9999 {
-					return w, fmt.Errorf("faults: schedule time %v cannot be written as RFC 3339", t.t)
-				}
-				*t.dst = t.t.Format(time.RFC3339Nano)
-			}
-		}
-		for _, d := range s.Days {
-			if d < time.Sunday || d > time.Saturday {
-				return w, fmt.Errorf("faults: schedule day %d is not a weekday", d)
-			}
-			sj.Days = append(sj.Days, weekdays[d])
-		}
-		if s.Location != nil {
-			sj.Timezone = s.Location.String()
-		}
-		w.Schedule = sj
-	}
-	return w, nil
-}
-
-// ruleJSON and the types below are the wire form MarshalJSON writes.
-type ruleJSON struct {
-	ID          string          `json:"id,omitempty"`
-	Name        string          `json:"name,omitempty"`
-	Description string          `json:"description,omitempty"`
-	Service     Service         `json:"service"`
-	Operation   string          `json:"operation,omitempty"`
-	RoleOp      string          `json:"role_operation,omitempty"`
-	Enabled     bool            `json:"enabled"`
-	Priority    int             `json:"priority"`
-	MaxTriggers int             `json:"max_triggers,omitempty"`
-	Conditions  []conditionJSON `json:"conditions,omitempty"`
-	Action      actionJSON      `json:"action"`
-	Schedule    *scheduleJSON   `json:"schedule,omitempty"`
-	Hits        *int            `json:"hits,omitempty"`
-	Matches     *int            `json:"matches,omitempty"`
-}
-
-type conditionJSON struct {
-	Type     string `json:"type"`
-	Operator string `json:"operator,omitempty"`
-	Field    string `json:"field,omitempty"`
-	Value    any    `json:"value,omitempty"`
-}
-
-type actionJSON struct {
-	Type           Kind              `json:"type"`
-	HTTPCode       int               `json:"http_code,omitempty"`
-	Code           s3api.ErrorCode   `json:"code,omitempty"`
-	Message        string            `json:"message,omitempty"`
-	Headers        map[string]string `json:"headers,omitempty"`
-	Body           string            `json:"body,omitempty"`
-	Delay          string            `json:"delay,omitempty"`
-	MaxDelay       string            `json:"max_delay,omitempty"`
-	BeforeBody     bool              `json:"before_body,omitempty"`
-	Bytes          int64             `json:"bytes,omitempty"`
-	BytesPerSecond int64             `json:"bytes_per_second,omitempty"`
-}
-
-type scheduleJSON struct {
-	Start    string   `json:"start,omitempty"`
-	End      string   `json:"end,omitempty"`
-	Days     []string `json:"days,omitempty"`
-	FromHour int      `json:"from_hour,omitempty"`
-	ToHour   int      `json:"to_hour,omitempty"`
-	Timezone string   `json:"timezone,omitempty"`
-}
-
-// escapeGlob quotes s so that the glob matches only s.
-func escapeGlob(s string) string {
-	var b strings.Builder
-	for _, c := range []byte(s) {
-		if strings.IndexByte(`\*?[`, c) >= 0 {
-			b.WriteByte('\\')
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
-
-// literal returns the string a glob matches exactly, if it matches only
-// one and escapeGlob gives it back.
-func literal(pattern string) (string, bool) {
-	var b strings.Builder
-	esc := false
-	for _, c := range []byte(pattern) {
-		switch {
-		case esc:
-			esc = false
-		case c == '\\':
-			esc = true
-			continue
-		case strings.IndexByte("*?[", c) >= 0:
-			return "", false
-		}
-		b.WriteByte(c)
-	}
-	s := b.String()
-	return s, !esc && s != "" && escapeGlob(s) == pattern
-}
-
-// describeGlob picks the plainest operator that ParseRule turns back into
-// pattern.
-func describeGlob(pattern string, allowExists bool) (op, value string) {
-	if pattern == "*" && allowExists {
-		return "exists", ""
-	}
-	if v, ok := literal(pattern); ok {
-		return "equals", v
-	}
-	n := len(pattern)
-	if n >= 3 && pattern[0] == '*' && pattern[n-1] == '*' {
-		if v, ok := literal(pattern[1 : n-1]); ok {
-			return "contains", v
-		}
-	}
-	if n >= 2 && pattern[n-1] == '*' {
-		if v, ok := literal(pattern[:n-1]); ok {
-			return "prefix", v
-		}
-	}
-	if n >= 2 && pattern[0] == '*' {
-		if v, ok := literal(pattern[1:]); ok {
-			return "suffix", v
-		}
-	}
-	return "glob", pattern
-}
-
 func validToken(s string) bool {
 	if s == "" {
 		return false
@@ -977,49 +433,4 @@ func validCode(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-func pathErr(path, format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
-	if path == "" {
-		return errors.New(msg)
-	}
-	return errors.New(path + ": " + msg)
-}
-
-// firstErr returns the first of the errors errors.Join joined.
-func firstErr(err error) error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()[0]
-	}
-	return err
-}
-
-func join(path string, names ...string) string {
-	for _, n := range names {
-		if path != "" {
-			path += "."
-		}
-		path += n
-	}
-	return path
-}
-
-func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
-
-func firstByte(data []byte) byte {
-	data = bytes.TrimLeft(data, " \t\r\n")
-	if len(data) == 0 {
-		return 0
-	}
-	return data[0]
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

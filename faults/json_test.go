@@ -353,6 +353,8 @@ func FuzzParseRules(f *testing.F) {
 		`{"service": "metadata-service", "operation": "Get", "action": {"type": "stale_read"}}`,
 		`{"action": {"type": "http_error", "code": "SlowDown", "headers": {"Retry-After": "1"}}}`,
 		`{"action": {"type": "delay", "max_delay": "3ms"}}`,
+		`{"id": null, "enabled": false, "conditions": [{"type": "time", "value": {"end": "2030-01-01T00:00:00Z"}}], "action": {"type": "timeout"}, "hits": 2}`,
+		`[{"action": {"type": "lose_write"}, "service": "storage", "role_operation": "Write", "operation": "PutObject"}, {"action": null}]`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -21,14 +21,13 @@
 package faults
 
 import (
+	"errors"
 	"fmt"
-	"net"
-	"net/netip"
-	"path"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/faultmatch"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -142,35 +141,25 @@ type Schedule struct {
 	Location         *time.Location
 }
 
-func (s *Schedule) active(now time.Time) bool {
-	if s == nil {
-		return true
+// ErrNoRule is returned for an unknown rule ID.
+var ErrNoRule = errors.New("faults: no such rule")
+
+// Validate reports whether the engine accepts r, as srv.Faults().Add
+// checks it: an invalid rule is an error that names the offending field.
+func (r Rule) Validate() error {
+	if err := r.validate(); err != nil {
+		return invalid(r, err)
 	}
-	if !s.Start.IsZero() && now.Before(s.Start) || !s.End.IsZero() && !now.Before(s.End) {
-		return false
+	return nil
+}
+
+// invalid is the error for a rule validate refused, naming the rule if it
+// has a name.
+func invalid(r Rule, err error) error {
+	if r.Name == "" {
+		return fmt.Errorf("faults: invalid rule: %w", err)
 	}
-	loc := s.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	local := now.In(loc)
-	if len(s.Days) > 0 {
-		ok := false
-		for _, d := range s.Days {
-			ok = ok || d == local.Weekday()
-		}
-		if !ok {
-			return false
-		}
-	}
-	if s.FromHour != 0 || s.ToHour != 0 {
-		h := local.Hour()
-		if s.FromHour <= s.ToHour {
-			return h >= s.FromHour && h < s.ToHour
-		}
-		return h >= s.FromHour || h < s.ToHour // a window across midnight
-	}
-	return true
+	return fmt.Errorf("faults: rule %q: %w", r.Name, err)
 }
 
 // validate checks a rule and fills defaults, naming the bad field.
@@ -192,7 +181,7 @@ func (r *Rule) validate() error {
 		}
 	}
 	if r.ClientIP != "" {
-		if _, err := parseIPMatcher(r.ClientIP); err != nil {
+		if _, err := faultmatch.ParseIP(r.ClientIP); err != nil {
 			return fmt.Errorf("client_ip: %v", err)
 		}
 	}
@@ -204,7 +193,7 @@ func (r *Rule) validate() error {
 		patterns = append(patterns, struct{ field, glob string }{"param " + name, g})
 	}
 	for _, p := range patterns {
-		if !validGlob(p.glob) {
+		if !faultmatch.ValidGlob(p.glob) {
 			return fmt.Errorf("%s: %q is not a valid pattern", p.field, p.glob)
 		}
 	}
@@ -255,70 +244,4 @@ func didYouMean(s string, valid []string) string {
 		}
 	}
 	return ""
-}
-
-// ops returns the S3 operation and the role operation the rule matches,
-// reading an Operation that names one of the role's operations as that
-// role operation.
-func (r *Rule) ops() (s3api.Operation, RoleOp) {
-	if r.Operation != "" && r.RoleOp == "" && r.Service != Gateway && isRoleOp(r.Service, RoleOp(r.Operation)) {
-		return "", RoleOp(r.Operation)
-	}
-	return r.Operation, r.RoleOp
-}
-
-// glob reports whether s matches pattern, where * matches any run of
-// characters including "/" and ? one character. An empty pattern matches
-// everything.
-func glob(pattern, s string) bool {
-	if pattern == "" || pattern == "*" {
-		return true
-	}
-	// Most patterns are literals or prefixes: skip path.Match for them.
-	switch i := wildcard(pattern); {
-	case i < 0:
-		return pattern == s
-	case i == len(pattern)-1 && pattern[i] == '*':
-		return strings.HasPrefix(s, pattern[:i])
-	}
-	// path.Match stops * at "/": hide slashes from it.
-	ok, _ := path.Match(strings.ReplaceAll(pattern, "/", "\x00"), strings.ReplaceAll(s, "/", "\x00"))
-	return ok
-}
-
-// validGlob reports whether glob accepts pattern.
-func validGlob(pattern string) bool {
-	_, err := path.Match(strings.ReplaceAll(pattern, "/", "\x00"), "")
-	return err == nil
-}
-
-// wildcard returns the index of the first glob metacharacter in p, or -1.
-func wildcard(p string) int {
-	for i := 0; i < len(p); i++ {
-		switch p[i] {
-		case '*', '?', '[', '\\':
-			return i
-		}
-	}
-	return -1
-}
-
-func parseIPMatcher(s string) (netip.Prefix, error) {
-	if strings.Contains(s, "/") {
-		return netip.ParsePrefix(s)
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Prefix{}, err
-	}
-	return netip.PrefixFrom(a, a.BitLen()), nil
-}
-
-func clientIP(remoteAddr string) (netip.Addr, bool) {
-	host, _, err := net.SplitHostPort(remoteAddr)
-	if err != nil {
-		host = remoteAddr
-	}
-	a, err := netip.ParseAddr(host)
-	return a.Unmap(), err == nil
 }

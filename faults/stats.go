@@ -1,10 +1,6 @@
 package faults
 
-import (
-	"slices"
-	"sync/atomic"
-	"time"
-)
+import "time"
 
 // Counts are requests, triggered faults and error responses.
 type Counts struct {
@@ -50,97 +46,10 @@ type Event struct {
 	RequestID string    `json:"request_id,omitempty"`
 }
 
-func (e *Engine) recordEventLocked(now time.Time, req *Request, f fired) {
-	e.nextEvt++
-	op := string(req.Operation)
-	if req.RoleOp != "" {
-		op = string(req.RoleOp)
-	}
-	ev := Event{Seq: e.nextEvt, Time: now, RuleID: f.id, RuleName: f.name, Service: req.Service,
-		Operation: op, Bucket: req.Bucket, Key: req.Key, Action: f.action.Kind, RequestID: req.RequestID}
-	if len(e.events) == maxEvents {
-		e.events = slices.Delete(e.events, 0, maxEvents/10)
-	}
-	e.events = append(e.events, ev)
-}
-
-// Record counts a finished request or role call: whether a fault triggered
-// for it and whether it ended in an error (status 400 and up, a dropped
-// connection, or a failed role call). It takes no lock once an operation
-// has been seen.
-func (e *Engine) Record(service Service, operation string, faulted, failed bool) {
-	for _, k := range [2]statKey{{service, ""}, {service, operation}} {
-		c, ok := e.stats.Load(k)
-		if !ok {
-			c, _ = e.stats.LoadOrStore(k, new(counters))
-		}
-		c.(*counters).add(faulted, failed)
-	}
-}
-
-// counters are Counts updated atomically.
-type counters struct{ requests, faults, errors atomic.Int64 }
-
-func (c *counters) add(faulted, failed bool) {
-	c.requests.Add(1)
-	if faulted {
-		c.faults.Add(1)
-	}
-	if failed {
-		c.errors.Add(1)
-	}
-}
-
-func (c *counters) snapshot() Counts {
-	return Counts{Requests: c.requests.Load(), Faults: c.faults.Load(), Errors: c.errors.Load()}
-}
-
-// Stats returns a snapshot of the counters.
-func (e *Engine) Stats() Stats {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s := Stats{ByRule: map[string]RuleCounts{}, ByService: map[Service]Counts{}, ByOperation: map[string]Counts{}}
-	for _, en := range e.rules {
-		s.ByRule[en.id] = RuleCounts{Name: en.rule.Name, Matches: en.matches, Triggers: en.triggers}
-	}
-	e.stats.Range(func(key, value any) bool {
-		k, c := key.(statKey), value.(*counters).snapshot()
-		if k.operation == "" {
-			s.ByService[k.service] = c
-			sum := &s.Roles
-			if k.service == Gateway {
-				sum = &s.Total
-			}
-			sum.Requests += c.Requests
-			sum.Faults += c.Faults
-			sum.Errors += c.Errors
-			return true
-		}
-		name := k.operation
-		if k.service != Gateway {
-			name = string(k.service) + ":" + name
-		}
-		s.ByOperation[name] = c
-		return true
-	})
-	return s
-}
-
-// ResetStats zeroes every counter, the rules' included, and clears the
-// event log.
-func (e *Engine) ResetStats() {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.stats.Clear()
-	e.events = nil
-	for _, en := range e.rules {
-		en.matches, en.triggers = 0, 0
-	}
-}
-
-// Events returns the logged triggers, oldest first.
-func (e *Engine) Events() []Event {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return slices.Clone(e.events)
+// RuleInfo is a rule with its ID and counters.
+type RuleInfo struct {
+	ID       string
+	Rule     Rule
+	Matches  int
+	Triggers int
 }

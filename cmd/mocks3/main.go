@@ -69,6 +69,7 @@ import (
 
 	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/cmdserver"
 )
 
 func main() {
@@ -158,7 +159,7 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 		st.maxConns = openFileLimit() / 2
 	}
 	opts := []mocks3.Option{mocks3.WithAddr(st.addr), mocks3.WithRegion(st.region), mocks3.WithLogger(logger),
-		mocks3.WithObserver(metrics.observe), mocks3.WithAdminHandler("metrics", metrics.handler()),
+		cmdserver.Observer(metrics.observe), cmdserver.AdminHandler("metrics", metrics.handler()),
 		mocks3.WithConnLimits(mocks3.ConnLimits{ReadHeaderTimeout: st.readHeaderTimeout, IdleTimeout: st.idleTimeout,
 			BodyTimeout: st.bodyTimeout, MaxConns: st.maxConns}),
 		mocks3.WithMemoryLimit(st.memoryLimit)}
@@ -195,8 +196,8 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	}
 	switch {
 	case stack:
-		opts = append(opts, mocks3.WithStackAddrs(st.metadataAddr, st.storageAddr, st.queueAddr, st.thirdPartyAdr, st.faultsAddr),
-			mocks3.WithServiceWrapper(metrics.wrapService))
+		opts = append(opts, cmdserver.StackAddrs(st.metadataAddr, st.storageAddr, st.queueAddr, st.thirdPartyAdr, st.faultsAddr),
+			cmdserver.ServiceWrapper(metrics.wrapService))
 	case st.metadataURL != "" || st.storageURL != "" || st.queueURL != "":
 		opts = append(opts, mocks3.WithStackEndpoints(mocks3.StackEndpoints{Metadata: st.metadataURL,
 			Storage: splitList(st.storageURL), Queue: st.queueURL, ThirdParty: st.thirdPartyURL}))
@@ -303,7 +304,7 @@ func runService(ctx context.Context, args []string, logw io.Writer, logger *slog
 		return err
 	}
 	metrics := newMetrics()
-	h, closeRole, err := mocks3.RoleService(name, *dir, *origin)
+	h, closeRole, err := cmdserver.RoleService(name, *dir, *origin)
 	if err != nil {
 		return fmt.Errorf("service %s: %w", name, err)
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -30,7 +30,7 @@ type metrics struct {
 	svcLatency  *prometheus.HistogramVec
 
 	mu     sync.Mutex // guards engine
-	engine *faults.Engine
+	engine *mocks3.Faults
 }
 
 func newMetrics() *metrics {
@@ -64,7 +64,7 @@ func (m *metrics) observe(r s3api.Record) {
 }
 
 // watch makes the fault engine's trigger counts part of the metrics.
-func (m *metrics) watch(e *faults.Engine) {
+func (m *metrics) watch(e *mocks3.Faults) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.engine = e

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/faultengine"
 	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/internal/metadata"
 	"github.com/mocks3/mocks3/internal/queue"
@@ -25,14 +26,14 @@ import (
 // bytes it kept. With keepAlways false (a server under a memory limit,
 // which must free overwritten bytes at once) it keeps them only while a
 // stale-read rule exists.
-func Metadata(s backend.Records, data backend.Blobs, e *faults.Engine, keepAlways bool) (_ backend.Records, _ backend.Blobs, release func()) {
+func Metadata(s backend.Records, data backend.Blobs, e *faultengine.Engine, keepAlways bool) (_ backend.Records, _ backend.Blobs, release func()) {
 	h := newHistory(data)
 	return &faultyMetadata{Records: s, e: e, h: h, keepAlways: keepAlways}, keptBlobs{Blobs: data, h: h}, h.close
 }
 
 type faultyMetadata struct {
 	backend.Records
-	e          *faults.Engine
+	e          *faultengine.Engine
 	h          *history
 	keepAlways bool
 }
@@ -47,11 +48,11 @@ func (m *faultyMetadata) remember(ctx context.Context, bucket, key string, obj b
 	m.h.forget(ctx, bucket, key)
 }
 
-func (m *faultyMetadata) role(ctx context.Context, op faults.RoleOp, bucket, key string) (faults.RoleEffect, error) {
+func (m *faultyMetadata) role(ctx context.Context, op faults.RoleOp, bucket, key string) (faultengine.RoleEffect, error) {
 	if faulttrace.Bypassed(ctx) {
-		return faults.RoleEffect{}, nil
+		return faultengine.RoleEffect{}, nil
 	}
-	return m.e.Role(ctx, faults.Call{Service: faults.Metadata, Op: op, Bucket: bucket, Key: key, Also: []faults.Service{faults.Storage}})
+	return m.e.Role(ctx, faultengine.Call{Service: faults.Metadata, Op: op, Bucket: bucket, Key: key, Also: []faults.Service{faults.Storage}})
 }
 
 func (m *faultyMetadata) CreateBucket(ctx context.Context, b backend.Bucket) error {
@@ -197,21 +198,21 @@ func (m *faultyMetadata) ListUploads(ctx context.Context, bucket string) ([]back
 }
 
 // StorageNode wraps one storage node, so that rules can match it by name.
-func StorageNode(s backend.Blobs, node string, e *faults.Engine) backend.Blobs {
+func StorageNode(s backend.Blobs, node string, e *faultengine.Engine) backend.Blobs {
 	return &faultyStorage{Blobs: s, e: e, node: node}
 }
 
 type faultyStorage struct {
 	backend.Blobs
-	e    *faults.Engine
+	e    *faultengine.Engine
 	node string
 }
 
-func (s *faultyStorage) role(ctx context.Context, op faults.RoleOp) (faults.RoleEffect, error) {
+func (s *faultyStorage) role(ctx context.Context, op faults.RoleOp) (faultengine.RoleEffect, error) {
 	if faulttrace.Bypassed(ctx) {
-		return faults.RoleEffect{}, nil
+		return faultengine.RoleEffect{}, nil
 	}
-	return s.e.Role(ctx, faults.Call{Service: faults.Storage, Op: op, Node: s.node})
+	return s.e.Role(ctx, faultengine.Call{Service: faults.Storage, Op: op, Node: s.node})
 }
 
 func (s *faultyStorage) WriteBlob(ctx context.Context, r io.Reader, sizeHint int64) (backend.BlobID, int64, error) {
@@ -258,18 +259,18 @@ func (f *flipReader) Read(p []byte) (int, error) {
 }
 
 // ThirdParty wraps a third-party origin with the engine's third-party rules.
-func ThirdParty(o thirdparty.Origin, e *faults.Engine) thirdparty.Origin {
+func ThirdParty(o thirdparty.Origin, e *faultengine.Engine) thirdparty.Origin {
 	return &faultyOrigin{o: o, e: e}
 }
 
 type faultyOrigin struct {
 	o thirdparty.Origin
-	e *faults.Engine
+	e *faultengine.Engine
 }
 
 func (f *faultyOrigin) Fetch(ctx context.Context, bucket, key string) (thirdparty.Object, error) {
 	if !faulttrace.Bypassed(ctx) {
-		if _, err := f.e.Role(ctx, faults.Call{Service: faults.ThirdParty, Op: faults.ThirdPartyFetch, Bucket: bucket, Key: key}); err != nil {
+		if _, err := f.e.Role(ctx, faultengine.Call{Service: faults.ThirdParty, Op: faults.ThirdPartyFetch, Bucket: bucket, Key: key}); err != nil {
 			return thirdparty.Object{}, err
 		}
 	}
@@ -279,17 +280,17 @@ func (f *faultyOrigin) Fetch(ctx context.Context, bucket, key string) (thirdpart
 // Queue wraps the queue role with the engine's queue rules: a failed
 // Enqueue makes the gateway run the task at once, a failed Dequeue, Ack or
 // Nack delays the worker's progress.
-func Queue(q queue.Queue, e *faults.Engine) queue.Queue {
+func Queue(q queue.Queue, e *faultengine.Engine) queue.Queue {
 	return &faultyQueue{Queue: q, e: e}
 }
 
 type faultyQueue struct {
 	queue.Queue
-	e *faults.Engine
+	e *faultengine.Engine
 }
 
 func (f *faultyQueue) Enqueue(ctx context.Context, taskType string, payload []byte) (string, error) {
-	if _, err := f.e.Role(ctx, faults.Call{Service: faults.Queue, Op: faults.QueueEnqueue}); err != nil {
+	if _, err := f.e.Role(ctx, faultengine.Call{Service: faults.Queue, Op: faults.QueueEnqueue}); err != nil {
 		return "", err
 	}
 	return f.Queue.Enqueue(ctx, taskType, payload)

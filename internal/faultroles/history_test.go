@@ -10,6 +10,7 @@ import (
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/backend/memory"
 	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/faultengine"
 )
 
 // deletes is a storage role that records its deletes.
@@ -39,7 +40,7 @@ func TestPreviousVersionKept(t *testing.T) {
 	ctx := context.Background()
 	b := memory.New()
 	raw := &deletes{Blobs: b}
-	e := faults.NewEngine(faults.Config{})
+	e := faultengine.New(faultengine.Config{})
 	meta, data, _ := Metadata(b, raw, e, true)
 	if err := meta.CreateBucket(ctx, backend.Bucket{Name: "bkt"}); err != nil {
 		t.Fatal(err)
@@ -111,7 +112,7 @@ func TestReleaseDeletesKeptBytes(t *testing.T) {
 	ctx := context.Background()
 	b := memory.New()
 	raw := &deletes{Blobs: b}
-	meta, data, release := Metadata(b, raw, faults.NewEngine(faults.Config{}), true)
+	meta, data, release := Metadata(b, raw, faultengine.New(faultengine.Config{}), true)
 	if err := meta.CreateBucket(ctx, backend.Bucket{Name: "bkt"}); err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +150,7 @@ func TestKeepOnlyWhileArmed(t *testing.T) {
 	ctx := context.Background()
 	b := memory.New()
 	raw := &deletes{Blobs: b}
-	e := faults.NewEngine(faults.Config{})
+	e := faultengine.New(faultengine.Config{})
 	meta, data, _ := Metadata(b, raw, e, false)
 	if err := meta.CreateBucket(ctx, backend.Bucket{Name: "bkt"}); err != nil {
 		t.Fatal(err)

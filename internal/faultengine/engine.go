@@ -1,9 +1,14 @@
-package faults
+// Package faultengine is the fault engine behind mocks3's Faults: it holds
+// the rules of the faults package, decides for each S3 request (Intercept,
+// the gateway's hook) and each role call (Role, called by the role
+// wrappers of internal/faultroles) which of them trigger, and applies
+// their actions; it counts and logs what happened (Record, Stats, Events)
+// and serves the seed's fault REST API (APIHandler). The root package's
+// Faults type is the part a test author uses.
+package faultengine
 
 import (
 	"cmp"
-	"errors"
-	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -15,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/faultmatch"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -45,20 +52,29 @@ type Engine struct {
 	rules   []*entry   // by descending priority, then by seq
 	seq     int
 	rng     *rand.Rand
-	events  []Event
+	events  []faults.Event
 	nextEvt int64
 }
 
 type entry struct {
-	id       string
-	seq      int
-	rule     Rule
+	id   string
+	seq  int
+	rule faults.Rule
+	// op and roleOp are the operations the rule matches (see ops).
+	op       s3api.Operation
+	roleOp   faults.RoleOp
 	matches  int
 	triggers int
 }
 
+// set gives en the rule r.
+func (en *entry) set(r faults.Rule) {
+	en.rule = r
+	en.op, en.roleOp = ops(&r)
+}
+
 type statKey struct {
-	service   Service
+	service   faults.Service
 	operation string
 }
 
@@ -70,8 +86,8 @@ type Config struct {
 	Now func() time.Time
 }
 
-// NewEngine returns an Engine with no rules.
-func NewEngine(cfg Config) *Engine {
+// New returns an Engine with no rules.
+func New(cfg Config) *Engine {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -112,28 +128,20 @@ func (h *Handle) Remove() { h.e.Remove(h.id) }
 
 // Add adds a rule and returns its handle. An invalid rule is an error that
 // names the offending field.
-func (e *Engine) Add(r Rule) (*Handle, error) {
-	if err := r.validate(); err != nil {
-		return nil, invalid(r, err)
+func (e *Engine) Add(r faults.Rule) (*Handle, error) {
+	r, err := checked(r)
+	if err != nil {
+		return nil, err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.addLocked(r, ""), nil
 }
 
-// invalid is the error for a rule validate refused, naming the rule if it
-// has a name.
-func invalid(r Rule, err error) error {
-	if r.Name == "" {
-		return fmt.Errorf("faults: invalid rule: %w", err)
-	}
-	return fmt.Errorf("faults: rule %q: %w", r.Name, err)
-}
-
 // AddT adds rules for the rest of a test: they are removed when tb (a test
 // or subtest) ends, so table rows don't leak into each other. An invalid
 // rule fails the test.
-func (e *Engine) AddT(tb testing.TB, rules ...Rule) []*Handle {
+func (e *Engine) AddT(tb testing.TB, rules ...faults.Rule) []*Handle {
 	tb.Helper()
 	var hs []*Handle
 	for _, r := range rules {
@@ -147,12 +155,13 @@ func (e *Engine) AddT(tb testing.TB, rules ...Rule) []*Handle {
 	return hs
 }
 
-func (e *Engine) addLocked(r Rule, id string) *Handle {
+func (e *Engine) addLocked(r faults.Rule, id string) *Handle {
 	e.seq++
 	if id == "" {
 		id = "rule-" + strconv.Itoa(e.seq)
 	}
-	en := &entry{id: id, seq: e.seq, rule: r}
+	en := &entry{id: id, seq: e.seq}
+	en.set(r)
 	i, _ := slices.BinarySearchFunc(e.rules, en, compareEntries)
 	e.rules = slices.Insert(e.rules, i, en)
 	e.reindexLocked()
@@ -161,7 +170,7 @@ func (e *Engine) addLocked(r Rule, id string) *Handle {
 
 // ruleIndex lists rules by service, then by operation ("" for rules that
 // name none), in evaluation order.
-type ruleIndex map[Service]map[string][]*entry
+type ruleIndex map[faults.Service]map[string][]*entry
 
 // reindexLocked rebuilds the index after a change to rules.
 func (e *Engine) reindexLocked() {
@@ -172,7 +181,7 @@ func (e *Engine) reindexLocked() {
 			byOp = make(map[string][]*entry)
 			idx[en.rule.Service] = byOp
 		}
-		key := indexKey(en.rule.ops())
+		key := indexKey(en.op, en.roleOp)
 		byOp[key] = append(byOp[key], en)
 	}
 	e.index.Store(&idx)
@@ -182,7 +191,7 @@ func (e *Engine) reindexLocked() {
 // indexKey is where the index lists a rule: under its role operation if
 // it names one (the narrower match), else under its S3 operation. Role
 // operations are prefixed, as "ListObjects" is both.
-func indexKey(op s3api.Operation, roleOp RoleOp) string {
+func indexKey(op s3api.Operation, roleOp faults.RoleOp) string {
 	if roleOp != "" {
 		return "role:" + string(roleOp)
 	}
@@ -241,9 +250,6 @@ func (e *Engine) find(id string) *entry {
 	return nil
 }
 
-// ErrNoRule is returned for an unknown rule ID.
-var ErrNoRule = errors.New("faults: no such rule")
-
 // Remove removes a rule by ID; removing an unknown ID is not an error.
 func (e *Engine) Remove(id string) {
 	e.mu.Lock()
@@ -258,24 +264,25 @@ func (e *Engine) SetEnabled(id string, enabled bool) error {
 	defer e.mu.Unlock()
 	en := e.find(id)
 	if en == nil {
-		return ErrNoRule
+		return faults.ErrNoRule
 	}
 	en.rule.Disabled = !enabled
 	return nil
 }
 
 // Update replaces the rule with the given ID, keeping its counters.
-func (e *Engine) Update(id string, r Rule) error {
-	if err := r.validate(); err != nil {
-		return invalid(r, err)
+func (e *Engine) Update(id string, r faults.Rule) error {
+	r, err := checked(r)
+	if err != nil {
+		return err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	en := e.find(id)
 	if en == nil {
-		return ErrNoRule
+		return faults.ErrNoRule
 	}
-	en.rule = r
+	en.set(r)
 	slices.SortStableFunc(e.rules, compareEntries)
 	e.reindexLocked()
 	return nil
@@ -283,10 +290,12 @@ func (e *Engine) Update(id string, r Rule) error {
 
 // Replace removes every rule and adds rules, atomically: no request sees a
 // mix of old and new. It validates all rules first.
-func (e *Engine) Replace(rules ...Rule) ([]*Handle, error) {
+func (e *Engine) Replace(rules ...faults.Rule) ([]*Handle, error) {
+	rules = slices.Clone(rules)
 	for i := range rules {
-		if err := rules[i].validate(); err != nil {
-			return nil, invalid(rules[i], err)
+		var err error
+		if rules[i], err = checked(rules[i]); err != nil {
+			return nil, err
 		}
 	}
 	e.mu.Lock()
@@ -299,42 +308,34 @@ func (e *Engine) Replace(rules ...Rule) ([]*Handle, error) {
 	return hs, nil
 }
 
-// RuleInfo is a rule with its ID and counters.
-type RuleInfo struct {
-	ID       string
-	Rule     Rule
-	Matches  int
-	Triggers int
-}
-
 // Rules returns the rules in evaluation order.
-func (e *Engine) Rules() []RuleInfo {
+func (e *Engine) Rules() []faults.RuleInfo {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make([]RuleInfo, len(e.rules))
+	out := make([]faults.RuleInfo, len(e.rules))
 	for i, en := range e.rules {
-		out[i] = RuleInfo{ID: en.id, Rule: en.rule, Matches: en.matches, Triggers: en.triggers}
+		out[i] = faults.RuleInfo{ID: en.id, Rule: en.rule, Matches: en.matches, Triggers: en.triggers}
 	}
 	return out
 }
 
 // Rule returns one rule by ID.
-func (e *Engine) Rule(id string) (RuleInfo, error) {
+func (e *Engine) Rule(id string) (faults.RuleInfo, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	en := e.find(id)
 	if en == nil {
-		return RuleInfo{}, ErrNoRule
+		return faults.RuleInfo{}, faults.ErrNoRule
 	}
-	return RuleInfo{ID: en.id, Rule: en.rule, Matches: en.matches, Triggers: en.triggers}, nil
+	return faults.RuleInfo{ID: en.id, Rule: en.rule, Matches: en.matches, Triggers: en.triggers}, nil
 }
 
 // Request is what a rule is matched against: an S3 request at the gateway,
 // or a role call made while serving one.
 type Request struct {
-	Service   Service
+	Service   faults.Service
 	Operation s3api.Operation // the S3 operation
-	RoleOp    RoleOp          // the role's operation, for role calls
+	RoleOp    faults.RoleOp   // the role's operation, for role calls
 	Method    string
 	Bucket    string
 	Key       string
@@ -355,21 +356,22 @@ type Request struct {
 // fired is a triggered rule, with any random choice already drawn.
 type fired struct {
 	id, name string
-	action   Action
+	action   faults.Action
 	delay    time.Duration
 }
 
-func (r *Rule) matches(req *Request) bool {
+func matches(en *entry, req *Request) bool {
+	r := &en.rule
 	if r.Disabled || r.Service != req.Service {
 		return false
 	}
-	if op, roleOp := r.ops(); op != "" && op != req.Operation || roleOp != "" && roleOp != req.RoleOp {
+	if en.op != "" && en.op != req.Operation || en.roleOp != "" && en.roleOp != req.RoleOp {
 		return false
 	}
 	if r.Method != "" && !strings.EqualFold(r.Method, req.Method) {
 		return false
 	}
-	if !glob(r.Bucket, req.Bucket) || (r.Key != "" && !glob(r.Key, req.Key)) || !glob(r.Node, req.Node) {
+	if !faultmatch.Glob(r.Bucket, req.Bucket) || (r.Key != "" && !faultmatch.Glob(r.Key, req.Key)) || !faultmatch.Glob(r.Node, req.Node) {
 		return false
 	}
 	if r.Attempt != 0 || r.AttemptAtMost != 0 {
@@ -378,7 +380,7 @@ func (r *Rule) matches(req *Request) bool {
 			return false
 		}
 	}
-	if r.UserAgent != "" && !glob(r.UserAgent, req.Header.Get("User-Agent")) {
+	if r.UserAgent != "" && !faultmatch.Glob(r.UserAgent, req.Header.Get("User-Agent")) {
 		return false
 	}
 	for name, pattern := range r.Header {
@@ -386,7 +388,7 @@ func (r *Rule) matches(req *Request) bool {
 		if !ok {
 			v, ok = req.Header[name]
 		}
-		if !ok || !glob(pattern, strings.Join(v, ",")) {
+		if !ok || !faultmatch.Glob(pattern, strings.Join(v, ",")) {
 			return false
 		}
 	}
@@ -394,13 +396,13 @@ func (r *Rule) matches(req *Request) bool {
 		req.Query, _ = url.ParseQuery(req.RawQuery)
 	}
 	for name, pattern := range r.Query {
-		if !req.Query.Has(name) || !glob(pattern, req.Query.Get(name)) {
+		if !req.Query.Has(name) || !faultmatch.Glob(pattern, req.Query.Get(name)) {
 			return false
 		}
 	}
 	if r.ClientIP != "" {
-		p, _ := parseIPMatcher(r.ClientIP)
-		a, ok := clientIP(req.RemoteAddr)
+		p, _ := faultmatch.ParseIP(r.ClientIP)
+		a, ok := faultmatch.ClientIP(req.RemoteAddr)
 		if !ok || !p.Contains(a) {
 			return false
 		}
@@ -411,7 +413,7 @@ func (r *Rule) matches(req *Request) bool {
 // evaluate returns the actions that trigger for req, in order; see the
 // package documentation for the walk. A non-nil only limits the walk to
 // rules whose action it accepts.
-func (e *Engine) evaluate(req *Request, only func(Kind) bool) []fired {
+func (e *Engine) evaluate(req *Request, only func(faults.Kind) bool) []fired {
 	if e.active.Load() == 0 {
 		return nil
 	}
@@ -434,7 +436,7 @@ func (e *Engine) evaluate(req *Request, only func(Kind) bool) []fired {
 	}
 	for _, en := range cands {
 		r := &en.rule
-		if only != nil && !only(r.Action.Kind) || !r.matches(req) || r.Schedule != nil && !r.Schedule.active(clock()) {
+		if only != nil && !only(r.Action.Kind) || !matches(en, req) || r.Schedule != nil && !active(r.Schedule, clock()) {
 			continue
 		}
 		en.matches++
@@ -458,7 +460,7 @@ func (e *Engine) evaluate(req *Request, only func(Kind) bool) []fired {
 		}
 		out = append(out, f)
 		e.recordEventLocked(clock(), req, f)
-		if r.Action.terminal() {
+		if terminal(r.Action) {
 			break
 		}
 	}
@@ -467,7 +469,7 @@ func (e *Engine) evaluate(req *Request, only func(Kind) bool) []fired {
 
 // HasAction reports whether any rule, enabled or not, has an action of
 // kind k.
-func (e *Engine) HasAction(k Kind) bool {
+func (e *Engine) HasAction(k faults.Kind) bool {
 	if e.active.Load() == 0 {
 		return false
 	}
@@ -479,4 +481,49 @@ func (e *Engine) HasAction(k Kind) bool {
 		}
 	}
 	return false
+}
+
+// checked validates r as the faults package does and fills its defaults.
+func checked(r faults.Rule) (faults.Rule, error) {
+	if err := r.Validate(); err != nil {
+		return r, err
+	}
+	r.Service, _ = faults.ParseService(string(r.Service)) // valid: Validate parsed it
+	return r, nil
+}
+
+// ops returns the S3 operation and the role operation r matches, reading
+// an Operation that names one of the role's operations as that role
+// operation (the seed's JSON has one field for both).
+func ops(r *faults.Rule) (s3api.Operation, faults.RoleOp) {
+	if r.Operation != "" && r.RoleOp == "" && r.Service != faults.Gateway && slices.Contains(faults.RoleOps(r.Service), faults.RoleOp(r.Operation)) {
+		return "", faults.RoleOp(r.Operation)
+	}
+	return r.Operation, r.RoleOp
+}
+
+// active reports whether the schedule s lets a rule act at now.
+func active(s *faults.Schedule, now time.Time) bool {
+	if s == nil {
+		return true
+	}
+	if !s.Start.IsZero() && now.Before(s.Start) || !s.End.IsZero() && !now.Before(s.End) {
+		return false
+	}
+	loc := s.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	local := now.In(loc)
+	if len(s.Days) > 0 && !slices.Contains(s.Days, local.Weekday()) {
+		return false
+	}
+	if s.FromHour != 0 || s.ToHour != 0 {
+		h := local.Hour()
+		if s.FromHour <= s.ToHour {
+			return h >= s.FromHour && h < s.ToHour
+		}
+		return h >= s.FromHour || h < s.ToHour // a window across midnight
+	}
+	return true
 }

@@ -1,4 +1,4 @@
-package faults
+package faultengine
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mocks3/mocks3/faults"
 )
 
 // call sends a request to h and returns the status and the decoded JSON
@@ -44,7 +45,7 @@ func mustCall(t *testing.T, h http.Handler, method, path, body string, want int)
 // TestAPISeedREADMEExamples posts the seed README's two rules verbatim,
 // then reads rules, stats and events as its curl examples do.
 func TestAPISeedREADMEExamples(t *testing.T) {
-	e := NewEngine(Config{Seed: 1})
+	e := New(Config{Seed: 1})
 	h := e.APIHandler()
 	var ids []string
 	for _, body := range []string{seedErrorRule, seedDelayRule} {
@@ -72,7 +73,7 @@ func TestAPISeedREADMEExamples(t *testing.T) {
 	// 200 storage calls: about 10% fail.
 	failed := 0
 	for range 200 {
-		if _, err := e.Role(context.Background(), Call{Service: Storage, Op: "Write", Bucket: "bkt", Key: "k"}); err != nil {
+		if _, err := e.Role(context.Background(), Call{Service: faults.Storage, Op: "Write", Bucket: "bkt", Key: "k"}); err != nil {
 			failed++
 		}
 	}
@@ -100,7 +101,7 @@ func TestAPISeedREADMEExamples(t *testing.T) {
 }
 
 func TestAPIRuleLifecycle(t *testing.T) {
-	e := NewEngine(Config{})
+	e := New(Config{})
 	h := e.APIHandler()
 	v := mustCall(t, h, "POST", "/api/v1/rules", `{"name": "a", "operation": "PutObject", "action": {"type": "http_error", "code": "SlowDown"}}`, http.StatusCreated)
 	id := v["id"].(string)
@@ -136,7 +137,7 @@ func TestAPIRuleLifecycle(t *testing.T) {
 }
 
 func TestAPIBulkAdd(t *testing.T) {
-	e := NewEngine(Config{})
+	e := New(Config{})
 	h := e.APIHandler()
 	v := mustCall(t, h, "POST", "/api/v1/rules", "["+seedErrorRule+","+seedDelayRule+"]", http.StatusCreated)
 	if rules := v["rules"].([]any); len(rules) != 2 || rules[1].(map[string]any)["name"] != "Metadata Delay" {
@@ -152,12 +153,12 @@ func TestAPIBulkAdd(t *testing.T) {
 }
 
 func TestAPIStatsAndEvents(t *testing.T) {
-	e := NewEngine(Config{})
+	e := New(Config{})
 	h := e.APIHandler()
 	id := mustCall(t, h, "POST", "/api/v1/rules", `{"name": "twice", "conditions": [{"type": "count", "operator": "first", "value": 2}], "action": {"type": "http_error", "http_code": 503}}`, http.StatusCreated)["id"].(string)
 	for range 3 {
 		fs := e.evaluate(put("bkt", "k"), nil)
-		e.Record(Gateway, "PutObject", len(fs) > 0, len(fs) > 0)
+		e.Record(faults.Gateway, "PutObject", len(fs) > 0, len(fs) > 0)
 	}
 	stats := mustCall(t, h, "GET", "/api/v1/stats", "", http.StatusOK)
 	want := map[string]any{"requests": 3.0, "faults": 2.0, "errors": 2.0}
@@ -188,7 +189,7 @@ func TestAPIStatsAndEvents(t *testing.T) {
 }
 
 func TestAPIHealth(t *testing.T) {
-	e := NewEngine(Config{})
+	e := New(Config{})
 	v := mustCall(t, e.APIHandler(), "GET", "/health", "", http.StatusOK)
 	if v["status"] != "healthy" || v["rules"] != 0.0 {
 		t.Errorf("GET /health = %v, want healthy with 0 rules", v)
@@ -196,7 +197,7 @@ func TestAPIHealth(t *testing.T) {
 }
 
 func TestAPIErrors(t *testing.T) {
-	e := NewEngine(Config{})
+	e := New(Config{})
 	h := e.APIHandler()
 	id := mustCall(t, h, "POST", "/api/v1/rules", seedErrorRule, http.StatusCreated)["id"].(string)
 	tests := []struct {

@@ -1,11 +1,10 @@
-package faults_test
+package mocks3_test
 
 import (
 	"context"
 	"fmt"
 	"log"
 	"strings"
-	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -14,29 +13,11 @@ import (
 	"github.com/mocks3/mocks3/faults"
 )
 
-// exampleT stands in for the *testing.T that a test would pass to AddT:
-// examples get none. end runs the cleanups, as the testing package does
-// when a test ends.
-type exampleT struct {
-	testing.TB // not called by AddT beyond the methods below
-	cleanups   []func()
-}
-
-func (t *exampleT) Helper()                           {}
-func (t *exampleT) Cleanup(f func())                  { t.cleanups = append(t.cleanups, f) }
-func (t *exampleT) Fatalf(format string, args ...any) { panic(fmt.Sprintf(format, args...)) }
-
-func (t *exampleT) end() {
-	for i := len(t.cleanups) - 1; i >= 0; i-- {
-		t.cleanups[i]()
-	}
-}
-
 // AddT adds a rule for the rest of a test or subtest. Here the SDK's retries
 // absorb two throttled attempts, the request journal shows them, and the
 // rule is gone once the test ends. t is a stand-in; in a test, pass the
 // test's (or subtest's) t.
-func ExampleEngine_AddT() {
+func ExampleFaults_AddT() {
 	srv, err := mocks3.NewServer(mocks3.WithBucket("photos"))
 	if err != nil {
 		log.Fatal(err)

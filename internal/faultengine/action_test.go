@@ -1,9 +1,10 @@
-package faults
+package faultengine
 
 import (
 	"net/http"
 	"testing"
 
+	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -27,13 +28,13 @@ func TestHTTPErrorCode(t *testing.T) {
 		{599, s3api.ErrInternalError},
 	}
 	for _, tt := range tests {
-		status, e := HTTPError(tt.status, "m").s3Error()
+		status, e := s3Error(faults.HTTPError(tt.status, "m"))
 		if status != tt.status || e.Code != tt.want || e.Message != "m" {
 			t.Errorf("HTTPError(%d) answers %d %s %q, want %d %s %q", tt.status, status, e.Code, e.Message, tt.status, tt.want, "m")
 		}
 	}
 	// A code given with the status is kept.
-	if status, e := (Action{Kind: KindError, Status: 418, Code: "Teapot"}).s3Error(); status != 418 || e.Code != "Teapot" {
+	if status, e := s3Error(faults.Action{Kind: faults.KindError, Status: 418, Code: "Teapot"}); status != 418 || e.Code != "Teapot" {
 		t.Errorf("Action{Status: 418, Code: Teapot} answers %d %s, want 418 Teapot", status, e.Code)
 	}
 }

@@ -1,4 +1,4 @@
-package faults
+package faultengine
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/mocks3/mocks3/faults"
 )
 
 // maxRuleBody bounds a rule request body.
@@ -92,7 +94,7 @@ func (s *statusRecorder) Write(p []byte) (int, error) { return len(p), nil }
 func (s *statusRecorder) WriteHeader(status int)      { s.status = status }
 
 func (e *Engine) apiListRules(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string][]RuleInfo{"rules": e.Rules()})
+	writeJSON(w, http.StatusOK, map[string][]faults.RuleInfo{"rules": e.Rules()})
 }
 
 func (e *Engine) apiAddRules(w http.ResponseWriter, r *http.Request) {
@@ -100,15 +102,16 @@ func (e *Engine) apiAddRules(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rules, single, err := parseRulesDoc(body)
+	rules, err := faults.ParseRules(body)
+	single := singleRule(body)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	infos := make([]RuleInfo, 0, len(rules))
+	infos := make([]faults.RuleInfo, 0, len(rules))
 	for i, rule := range rules {
 		h, err := e.Add(rule)
-		if err != nil { // parseRulesDoc validated the rules: not expected
+		if err != nil { // ParseRules validated the rules: not expected
 			for _, in := range infos {
 				e.Remove(in.ID)
 			}
@@ -117,7 +120,7 @@ func (e *Engine) apiAddRules(w http.ResponseWriter, r *http.Request) {
 		}
 		info, err := e.Rule(h.ID())
 		if err != nil { // removed at once by another client
-			info = RuleInfo{ID: h.ID(), Rule: rule}
+			info = faults.RuleInfo{ID: h.ID(), Rule: rule}
 		}
 		infos = append(infos, info)
 	}
@@ -125,7 +128,7 @@ func (e *Engine) apiAddRules(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusCreated, infos[0])
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string][]RuleInfo{"rules": infos})
+	writeJSON(w, http.StatusCreated, map[string][]faults.RuleInfo{"rules": infos})
 }
 
 func (e *Engine) apiGetRule(w http.ResponseWriter, r *http.Request) {
@@ -147,8 +150,8 @@ func (e *Engine) apiPutRule(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rule, bodyID, err := parseRuleDoc(body)
-	if err == nil && bodyID != "" && bodyID != id {
+	rule, err := faults.ParseRule(body)
+	if bodyID := ruleID(body); err == nil && bodyID != "" && bodyID != id {
 		err = fmt.Errorf("id: %q is not the rule this URL names (%q)", bodyID, id)
 	}
 	if err != nil {
@@ -193,9 +196,9 @@ func (e *Engine) apiEvents(w http.ResponseWriter, r *http.Request) {
 		events = events[max(len(events)-n, 0):]
 	}
 	if events == nil {
-		events = []Event{}
+		events = []faults.Event{}
 	}
-	writeJSON(w, http.StatusOK, map[string][]Event{"events": events})
+	writeJSON(w, http.StatusOK, map[string][]faults.Event{"events": events})
 }
 
 // readBody reads a request body of at most maxRuleBody bytes, answering
@@ -218,7 +221,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 }
 
 func writeRuleError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, ErrNoRule) {
+	if errors.Is(err, faults.ErrNoRule) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no rule with id %q", r.PathValue("id")))
 		return
 	}
@@ -240,4 +243,26 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)+1))
 	w.WriteHeader(status)
 	w.Write(append(data, '\n'))
+}
+
+// singleRule reports whether a document ParseRules accepted is one rule
+// object rather than a list, which the API answers in kind.
+func singleRule(body []byte) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return false // an array
+	}
+	_, list := m["rules"]
+	return !list
+}
+
+// ruleID returns the "id" of a rule document ParseRule accepted, if any.
+// ParseRule has refused keys spelt otherwise ("ID"), which encoding/json
+// would take for it.
+func ruleID(body []byte) string {
+	var doc struct {
+		ID string `json:"id"`
+	}
+	json.Unmarshal(body, &doc)
+	return doc.ID
 }

@@ -1,4 +1,4 @@
-package faults
+package faultengine
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -19,7 +20,7 @@ func (e *Engine) Intercept(w http.ResponseWriter, r *http.Request, req *s3api.Re
 		return
 	}
 	fs := e.evaluate(&Request{
-		Service: Gateway, Operation: req.Operation, Method: r.Method, Bucket: req.Bucket, Key: req.Key,
+		Service: faults.Gateway, Operation: req.Operation, Method: r.Method, Bucket: req.Bucket, Key: req.Key,
 		Header: r.Header, RawQuery: r.URL.RawQuery, RemoteAddr: r.RemoteAddr, RequestID: req.ID, Attempt: req.Attempt,
 	}, nil)
 	if len(fs) == 0 {
@@ -33,29 +34,29 @@ func (e *Engine) Intercept(w http.ResponseWriter, r *http.Request, req *s3api.Re
 		faulttrace.Add(ctx, f.id)
 		a := f.action
 		switch a.Kind {
-		case KindDelay:
+		case faults.KindDelay:
 			if a.BeforeBody {
 				w = &bodyDelayWriter{ResponseWriter: w, ctx: ctx, delay: f.delay}
 			} else if !sleep(ctx, f.delay) {
 				panic(http.ErrAbortHandler) // the client gave up or the server is closing
 			}
-		case KindTruncate:
+		case faults.KindTruncate:
 			w = &truncatingWriter{ResponseWriter: w, left: a.Bytes}
-		case KindCorrupt:
+		case faults.KindCorrupt:
 			w = &corruptingWriter{ResponseWriter: w, from: a.Bytes}
-		case KindSlowBody:
+		case faults.KindSlowBody:
 			w = &slowWriter{ResponseWriter: w, ctx: ctx, rate: a.BytesPerSecond}
-		case KindSlowClose:
+		case faults.KindSlowClose:
 			slowClose += f.delay
-		case KindError, KindFailWrite, KindDatabaseError:
+		case faults.KindError, faults.KindFailWrite, faults.KindDatabaseError:
 			writeErrorAction(w, r, a)
 			return
-		case KindHang:
+		case faults.KindHang:
 			<-ctx.Done()
 			panic(http.ErrAbortHandler) // no response at all, not an empty 200
-		case KindClose:
+		case faults.KindClose:
 			panic(http.ErrAbortHandler) // net/http closes the connection, says nothing
-		case KindReset:
+		case faults.KindReset:
 			reset(w)
 			return
 		}
@@ -110,8 +111,8 @@ func (w *holdLastWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 
 // writeErrorAction answers with the action's S3 error, its headers and, if
 // given, its raw body.
-func writeErrorAction(w http.ResponseWriter, r *http.Request, a Action) {
-	status, e := a.s3Error()
+func writeErrorAction(w http.ResponseWriter, r *http.Request, a faults.Action) {
+	status, e := s3Error(a)
 	for k, v := range a.Header {
 		w.Header()[k] = []string{v}
 	}

@@ -1,0 +1,125 @@
+// Package cmdserver is what cmd/mocks3 needs of a server beyond the public
+// API: options no test author sets (request observers, admin routes, the
+// stack's service wrapper and fixed addresses) and the role services that
+// "mocks3 service NAME" runs.
+package cmdserver
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/backend/disk"
+	"github.com/mocks3/mocks3/backend/memory"
+	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/internal/queue"
+	"github.com/mocks3/mocks3/internal/serverext"
+	"github.com/mocks3/mocks3/internal/storage"
+	"github.com/mocks3/mocks3/internal/thirdparty"
+	"github.com/mocks3/mocks3/s3api"
+)
+
+// option is a server option of the binary. mocks3.Option is sealed (its
+// method is unexported), so an option from outside the root package cannot
+// implement it: option embeds the interface, nil, only so that it can be
+// passed to mocks3.NewServer with the public options. NewServer recognizes
+// it as a serverext.Option and calls ApplySettings, never the embedded
+// Option's method.
+type option struct {
+	mocks3.Option
+	set func(*serverext.Settings) error
+}
+
+func (o option) ApplySettings(s *serverext.Settings) error { return o.set(s) }
+
+// Observer calls fn with the record of every finished S3 request, for
+// metrics. fn runs on the request's goroutine and must be quick.
+func Observer(fn func(s3api.Record)) mocks3.Option {
+	return option{set: func(s *serverext.Settings) error {
+		if fn == nil {
+			return errors.New("Observer: nil function")
+		}
+		s.Observers = append(s.Observers, fn)
+		return nil
+	}}
+}
+
+// AdminHandler serves h under /_mocks3/<name>/ on the S3 port, next to the
+// fault API (for example a metrics endpoint). Requests reach it through the
+// admin API's checks: JSON bodies only, no foreign Origin, and the
+// WithAdminToken token when set.
+func AdminHandler(name string, h http.Handler) mocks3.Option {
+	return option{set: func(s *serverext.Settings) error {
+		if name == "" || name == "api" || name == "health" || strings.Contains(name, "/") {
+			return fmt.Errorf("AdminHandler: bad name %q", name)
+		}
+		if s.AdminRoutes == nil {
+			s.AdminRoutes = map[string]http.Handler{}
+		}
+		s.AdminRoutes[name] = h
+		return nil
+	}}
+}
+
+// ServiceWrapper wraps the handler of each stack-mode service (named
+// "metadata", "storage-1", "queue", "third-party", "mock-error"), for
+// example to add a /metrics endpoint.
+func ServiceWrapper(wrap func(service string, h http.Handler) http.Handler) mocks3.Option {
+	return option{set: func(s *serverext.Settings) error {
+		s.ServiceWrapper = wrap
+		return nil
+	}}
+}
+
+// StackAddrs runs the stack's services on fixed addresses: metadata, the
+// first storage node, queue, third-party and the fault API, in that order
+// ("" for a random port). It implies mocks3.WithStack.
+func StackAddrs(addrs ...string) mocks3.Option {
+	return option{set: func(s *serverext.Settings) error {
+		if len(addrs) > 5 {
+			return fmt.Errorf("StackAddrs: %d addresses, want at most 5", len(addrs))
+		}
+		s.StackAddrs = addrs
+		return nil
+	}}
+}
+
+// RoleService returns the HTTP handler of one role service, as
+// "mocks3 service NAME" runs it, and a function that releases what it holds.
+// name is metadata, storage, queue or third-party; dir, if set, keeps the
+// metadata or storage role's data on disk; originURL is the third-party
+// role's origin. Only gateways call a role service, so the handler refuses
+// requests that carry an Origin header: they come from a web page.
+func RoleService(name, dir, originURL string) (http.Handler, func(), error) {
+	open := func() (backend.Backend, error) {
+		if dir != "" {
+			return disk.Open(dir)
+		}
+		return memory.New(), nil
+	}
+	switch name {
+	case "metadata", "storage":
+		b, err := open()
+		if err != nil {
+			return nil, nil, err
+		}
+		closeFn := func() { b.Close() }
+		if name == "metadata" {
+			return serverext.RefuseBrowsers(metadata.NewHandler(b)), closeFn, nil
+		}
+		return serverext.RefuseBrowsers(storage.NewHandler(b)), closeFn, nil
+	case "queue":
+		q := queue.NewLocal(nil)
+		return serverext.RefuseBrowsers(queue.NewHandler(q)), q.Close, nil
+	case "third-party":
+		if originURL == "" {
+			return nil, nil, fmt.Errorf("the third-party service needs an origin URL")
+		}
+		c := thirdparty.NewCounting(thirdparty.HTTPOrigin(originURL, nil))
+		return serverext.RefuseBrowsers(thirdparty.NewHandler(c, c.Stats)), func() {}, nil
+	}
+	return nil, nil, fmt.Errorf("unknown role %q (want metadata, storage, queue or third-party)", name)
+}

@@ -1,0 +1,70 @@
+package faultengine
+
+import (
+	"context"
+	"testing"
+
+	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/s3api"
+)
+
+// roleCall is a role call made while serving an S3 operation.
+func roleCall(svc faults.Service, op faults.RoleOp, s3op s3api.Operation) *Request {
+	return &Request{Service: svc, RoleOp: op, Operation: s3op}
+}
+
+// TestRoleOpMatch shows role operations matched by RoleOp alone and S3
+// operations by Operation alone, with the seed's "operation": "Write" read
+// as the role operation.
+func TestRoleOpMatch(t *testing.T) {
+	tests := []struct {
+		name string
+		rule faults.Rule
+		req  *Request
+		want bool
+	}{
+		{"role op", faults.Rule{Service: faults.Storage, RoleOp: faults.StorageWrite}, roleCall(faults.Storage, faults.StorageWrite, s3api.OpPutObject), true},
+		{"other role op", faults.Rule{Service: faults.Storage, RoleOp: faults.StorageWrite}, roleCall(faults.Storage, faults.StorageRead, s3api.OpGetObject), false},
+		{"role op and s3 op", faults.Rule{Service: faults.Storage, RoleOp: faults.StorageWrite, Operation: s3api.OpCopyObject}, roleCall(faults.Storage, faults.StorageWrite, s3api.OpPutObject), false},
+		{"role op and s3 op match", faults.Rule{Service: faults.Storage, RoleOp: faults.StorageWrite, Operation: s3api.OpCopyObject}, roleCall(faults.Storage, faults.StorageWrite, s3api.OpCopyObject), true},
+		{"s3 op matches every role call for it", faults.Rule{Service: faults.Metadata, Operation: s3api.OpListObjectsV2}, roleCall(faults.Metadata, faults.MetadataGetBucket, s3api.OpListObjectsV2), true},
+		{"seed form names the role op", faults.Rule{Service: faults.Storage, Operation: "Write"}, roleCall(faults.Storage, faults.StorageWrite, s3api.OpPutObject), true},
+		// "ListObjects" is an S3 operation and a metadata one: on the
+		// metadata service it is the metadata call, whatever S3 request it serves.
+		{"shared name is the role op", faults.Rule{Service: faults.Metadata, Operation: "ListObjects"}, roleCall(faults.Metadata, faults.MetadataListObjects, s3api.OpListObjectsV2), true},
+		{"shared name is not the s3 op", faults.Rule{Service: faults.Metadata, Operation: "ListObjects"}, roleCall(faults.Metadata, faults.MetadataGetBucket, s3api.OpListObjects), false},
+		{"role name on the gateway is the s3 op", faults.Rule{Operation: "PutObject"}, &Request{Service: faults.Gateway, Operation: s3api.OpPutObject}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.rule
+			r.Action = faults.InternalError()
+			if got := ruleMatches(t, r, tt.req); got != tt.want {
+				t.Errorf("%+v matches %+v = %v, want %v", tt.rule, *tt.req, got, tt.want)
+			}
+			// The engine's index must agree with matches.
+			e := New(Config{})
+			mustAdd(t, e, r)
+			if got := len(e.evaluate(tt.req, nil)) > 0; got != tt.want {
+				t.Errorf("engine triggers %+v for %+v = %v, want %v", tt.rule, *tt.req, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestStorageReadServesStaleReads shows a storage stale_read rule on the
+// StorageRead operation applied where it can be, in the metadata read.
+func TestStorageReadServesStaleReads(t *testing.T) {
+	e := New(Config{})
+	h := mustAdd(t, e, faults.Rule{Service: faults.Storage, RoleOp: faults.StorageRead, Action: faults.StaleRead()})
+	eff, err := e.Role(context.Background(), Call{Service: faults.Metadata, Op: faults.MetadataGetObject, Bucket: "b", Key: "k", Also: []faults.Service{faults.Storage}})
+	if err != nil || !eff.StaleRead {
+		t.Errorf("Role(metadata GetObject) = %+v, %v, want a stale read", eff, err)
+	}
+	if h.Hits() != 1 {
+		t.Errorf("hits = %d, want 1", h.Hits())
+	}
+	if evs := e.Events(); len(evs) != 1 || evs[0].Service != faults.Storage || evs[0].Operation != string(faults.StorageRead) {
+		t.Errorf("events = %+v, want one storage Read event", evs)
+	}
+}
