@@ -3,6 +3,7 @@ package mocks3
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -24,23 +25,66 @@ import (
 
 // Origin is a third-party origin: where a GET or HEAD that misses locally
 // is answered from. Build one with ThirdPartyURL, ThirdPartyS3 or
-// ThirdPartyFunc.
-type Origin = thirdparty.Origin
+// ThirdPartyFunc, or implement it.
+type Origin interface {
+	// Fetch returns the object at bucket/key, an error wrapping
+	// ErrOriginNotFound if the origin has none, or another error for a
+	// failed fetch (the GET then fails with 503 ServiceUnavailable).
+	Fetch(ctx context.Context, bucket, key string) (OriginObject, error)
+}
 
-// ErrOriginNotFound is what a ThirdPartyFunc returns for a missing object.
+// OriginObject is an object an Origin returns; the server closes Body.
+type OriginObject struct {
+	Body        io.ReadCloser
+	Size        int64 // -1 if unknown
+	ContentType string
+	// Metadata holds user metadata with lower-case keys, without the
+	// "x-amz-meta-" prefix.
+	Metadata map[string]string
+}
+
+// ErrOriginNotFound is what an Origin returns for a missing object.
 var ErrOriginNotFound = thirdparty.ErrNotFound
 
 // ThirdPartyURL fetches missing objects from baseURL/bucket/key.
-func ThirdPartyURL(baseURL string) Origin { return thirdparty.HTTPOrigin(baseURL, nil) }
+func ThirdPartyURL(baseURL string) Origin { return builtinOrigin{thirdparty.HTTPOrigin(baseURL, nil)} }
 
 // ThirdPartyS3 fetches missing objects from another S3 endpoint through
 // client, with its own endpoint and credentials.
-func ThirdPartyS3(client *s3.Client) Origin { return thirdparty.S3Origin(client) }
+func ThirdPartyS3(client *s3.Client) Origin { return builtinOrigin{thirdparty.S3Origin(client)} }
 
 // ThirdPartyFunc fetches missing objects from fetch, which returns
 // ErrOriginNotFound for objects it does not have.
 func ThirdPartyFunc(fetch func(ctx context.Context, bucket, key string) ([]byte, error)) Origin {
-	return thirdparty.FuncOrigin(fetch)
+	return builtinOrigin{thirdparty.FuncOrigin(fetch)}
+}
+
+// builtinOrigin is an Origin of the third-party role's own.
+type builtinOrigin struct{ o thirdparty.Origin }
+
+func (b builtinOrigin) Fetch(ctx context.Context, bucket, key string) (OriginObject, error) {
+	obj, err := b.o.Fetch(ctx, bucket, key)
+	return OriginObject(obj), err
+}
+
+// userOrigin is a user's Origin as the third-party role sees it.
+type userOrigin struct{ o Origin }
+
+func (u userOrigin) Fetch(ctx context.Context, bucket, key string) (thirdparty.Object, error) {
+	obj, err := u.o.Fetch(ctx, bucket, key)
+	return thirdparty.Object(obj), err
+}
+
+// roleOrigin returns o as the third-party role's origin (nil for none).
+func roleOrigin(o Origin) thirdparty.Origin {
+	switch o := o.(type) {
+	case nil:
+		return nil
+	case builtinOrigin:
+		return o.o
+	default:
+		return userOrigin{o}
+	}
 }
 
 // StackEndpoints are the URLs of role services running elsewhere, for
@@ -131,7 +175,7 @@ func (s *Server) startRoles() (*roles, error) {
 	hc := &http.Client{Transport: tr}
 	q := queue.NewLocal(cfg.clock)
 	s.onClose(q.Close)
-	var origin thirdparty.Origin = cfg.origin
+	origin := roleOrigin(cfg.origin)
 	nodes := max(cfg.storageNodes, 1)
 
 	switch {
