@@ -59,7 +59,6 @@
 //     existing bucket is always BucketAlreadyOwnedByYou.
 //   - No versioning, tagging, ACLs, policies, lifecycle, encryption or object
 //     lock; versionId "null" is accepted and any other is InvalidArgument.
-//   - Objects written without a checksum get none (S3 adds a CRC64NVME).
 //   - x-amz-content-sha256 is not checked against the payload.
 //   - Go's HTTP server answers some bad requests itself, in plain text, before
 //     mocks3 sees them: 417 for an Expect other than 100-continue, 400 for a

@@ -15,6 +15,7 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
 	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
@@ -38,6 +39,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	"github.com/cespare/xxhash/v2"
+	"github.com/zeebo/xxh3"
 	"go.uber.org/goleak"
 
 	"github.com/mocks3/mocks3"
@@ -193,8 +196,27 @@ func newHash(alg types.ChecksumAlgorithm) hash.Hash {
 		return sha1.New()
 	case types.ChecksumAlgorithmSha256:
 		return sha256.New()
+	case types.ChecksumAlgorithmSha512:
+		return sha512.New()
+	case types.ChecksumAlgorithmMd5:
+		return md5.New()
+	case types.ChecksumAlgorithmXxhash64:
+		return xxhash.New()
+	case types.ChecksumAlgorithmXxhash3:
+		return xxh3.New()
+	case types.ChecksumAlgorithmXxhash128:
+		return &xxh128Hash{xxh3.New()}
 	}
 	panic("unknown checksum algorithm " + alg)
+}
+
+// xxh128Hash is XXH3-128 with its digest in canonical (big-endian) order.
+type xxh128Hash struct{ *xxh3.Hasher }
+
+func (h *xxh128Hash) Size() int { return 16 }
+func (h *xxh128Hash) Sum(b []byte) []byte {
+	s := h.Sum128().Bytes()
+	return append(b, s[:]...)
 }
 
 func rawSum(alg types.ChecksumAlgorithm, b []byte) []byte {

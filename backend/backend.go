@@ -93,7 +93,7 @@ type BlobID string
 
 // Checksum is an S3 additional checksum as it appears on the wire.
 type Checksum struct {
-	Algorithm string // CRC32, CRC32C, CRC64NVME, SHA1, SHA256; empty if none
+	Algorithm string // as in x-amz-checksum-algorithm (CRC32, SHA256, XXHASH3…); empty if none
 	Value     string // base64, with a "-N" suffix for composite multipart values
 	Type      string // FULL_OBJECT or COMPOSITE
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
@@ -18,6 +19,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/cespare/xxhash/v2"
+	"github.com/zeebo/xxh3"
 )
 
 // checksumAlgorithm is an S3 checksum algorithm, spelled as S3 spells it in
@@ -30,11 +34,67 @@ const (
 	checksumCRC64NVME checksumAlgorithm = "CRC64NVME"
 	checksumSHA1      checksumAlgorithm = "SHA1"
 	checksumSHA256    checksumAlgorithm = "SHA256"
+	checksumSHA512    checksumAlgorithm = "SHA512"
+	checksumMD5       checksumAlgorithm = "MD5"
+	checksumXXHASH64  checksumAlgorithm = "XXHASH64"
+	checksumXXHASH3   checksumAlgorithm = "XXHASH3"
+	checksumXXHASH128 checksumAlgorithm = "XXHASH128"
 )
 
-// checksumAlgorithms is every supported algorithm, in a fixed order.
+// defaultChecksum is what S3 computes for an object written without a
+// checksum (its default data-integrity protection since 2025).
+const defaultChecksum = checksumCRC64NVME
+
+// checksumAlgorithms is every supported algorithm, in the order of the
+// SDK's ChecksumAlgorithm enum.
 var checksumAlgorithms = [...]checksumAlgorithm{
-	checksumCRC32, checksumCRC32C, checksumCRC64NVME, checksumSHA1, checksumSHA256,
+	checksumCRC32, checksumCRC32C, checksumSHA1, checksumSHA256, checksumCRC64NVME,
+	checksumSHA512, checksumMD5, checksumXXHASH64, checksumXXHASH3, checksumXXHASH128,
+}
+
+// algorithmSpec is what the gateway knows of an algorithm.
+type algorithmSpec struct {
+	header  string // the header that carries a value
+	size    int    // of the raw digest
+	newHash func() hash.Hash
+	// crcPoly is the reversed polynomial of a CRC algorithm, whose
+	// multipart checksum can be FULL_OBJECT; 0 for the others.
+	crcPoly uint64
+	// fullOnly marks an algorithm whose multipart checksum is FULL_OBJECT
+	// only (CRC64NVME).
+	fullOnly bool
+}
+
+var algorithmSpecs = map[checksumAlgorithm]algorithmSpec{
+	checksumCRC32:  {"x-amz-checksum-crc32", crc32.Size, func() hash.Hash { return crc32.NewIEEE() }, crc32.IEEE, false},
+	checksumCRC32C: {"x-amz-checksum-crc32c", crc32.Size, newCRC32C, crc32.Castagnoli, false},
+	checksumCRC64NVME: {"x-amz-checksum-crc64nvme", 8, func() hash.Hash { return new(crc64NVME) },
+		crc64NVMEPoly, true},
+	checksumSHA1:      {"x-amz-checksum-sha1", sha1.Size, sha1.New, 0, false},
+	checksumSHA256:    {"x-amz-checksum-sha256", sha256.Size, sha256.New, 0, false},
+	checksumSHA512:    {"x-amz-checksum-sha512", sha512.Size, sha512.New, 0, false},
+	checksumMD5:       {"x-amz-checksum-md5", md5.Size, md5.New, 0, false},
+	checksumXXHASH64:  {"x-amz-checksum-xxhash64", 8, func() hash.Hash { return xxhash.New() }, 0, false},
+	checksumXXHASH3:   {"x-amz-checksum-xxhash3", 8, func() hash.Hash { return xxh3.New() }, 0, false},
+	checksumXXHASH128: {"x-amz-checksum-xxhash128", 16, func() hash.Hash { return &xxh128{xxh3.New()} }, 0, false},
+}
+
+// newCRC32C returns a CRC-32C hash. MakeTable caches the Castagnoli table,
+// and crc32 uses the CPU's CRC32 instruction for it.
+func newCRC32C() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) }
+
+// xxh128 is XXH3-128 as a hash.Hash, its digest in the canonical
+// (big-endian) byte order, as xxh3's own Sum is for XXH3-64.
+type xxh128 struct{ h *xxh3.Hasher }
+
+func (d *xxh128) Write(p []byte) (int, error) { return d.h.Write(p) }
+func (d *xxh128) Reset()                      { d.h.Reset() }
+func (d *xxh128) Size() int                   { return 16 }
+func (d *xxh128) BlockSize() int              { return d.h.BlockSize() }
+
+func (d *xxh128) Sum(b []byte) []byte {
+	s := d.h.Sum128().Bytes()
+	return append(b, s[:]...)
 }
 
 // errInvalidChecksumHeader is matched by every error requestChecksum
@@ -63,55 +123,47 @@ func parseChecksumAlgorithm(s string) (checksumAlgorithm, bool) {
 
 // header returns the header that carries a's checksum, or "" if a is not a
 // supported algorithm.
-func (a checksumAlgorithm) header() string {
-	switch a {
-	case checksumCRC32:
-		return "x-amz-checksum-crc32"
-	case checksumCRC32C:
-		return "x-amz-checksum-crc32c"
-	case checksumCRC64NVME:
-		return "x-amz-checksum-crc64nvme"
-	case checksumSHA1:
-		return "x-amz-checksum-sha1"
-	case checksumSHA256:
-		return "x-amz-checksum-sha256"
-	}
-	return ""
-}
+func (a checksumAlgorithm) header() string { return algorithmSpecs[a].header }
 
 // size returns the length of a's raw digest, or 0 for an unknown algorithm.
-func (a checksumAlgorithm) size() int {
-	switch a {
-	case checksumCRC32, checksumCRC32C:
-		return crc32.Size
-	case checksumCRC64NVME:
-		return 8
-	case checksumSHA1:
-		return sha1.Size
-	case checksumSHA256:
-		return sha256.Size
-	}
-	return 0
-}
+func (a checksumAlgorithm) size() int { return algorithmSpecs[a].size }
 
 // newHash returns a new hash for a, or nil for an unknown algorithm.
 func (a checksumAlgorithm) newHash() hash.Hash {
-	switch a {
-	case checksumCRC32:
-		return crc32.NewIEEE()
-	case checksumCRC32C:
-		// MakeTable caches the Castagnoli table, and crc32 uses the CPU's
-		// CRC32 instruction for it.
-		return crc32.New(crc32.MakeTable(crc32.Castagnoli))
-	case checksumCRC64NVME:
-		return new(crc64NVME)
-	case checksumSHA1:
-		return sha1.New()
-	case checksumSHA256:
-		return sha256.New()
+	if s, ok := algorithmSpecs[a]; ok {
+		return s.newHash()
 	}
 	return nil
 }
+
+// allowsType reports whether a multipart upload with algorithm a may have
+// checksum type t: FULL_OBJECT needs a CRC, whose part values combine, and
+// CRC64NVME is FULL_OBJECT only.
+func (a checksumAlgorithm) allowsType(t string) bool {
+	s := algorithmSpecs[a]
+	switch t {
+	case checksumFullObject:
+		return s.crcPoly != 0
+	case checksumComposite:
+		return s.newHash != nil && !s.fullOnly
+	}
+	return false
+}
+
+// defaultType is the checksum type of a multipart upload that names
+// algorithm a and no type.
+func (a checksumAlgorithm) defaultType() string {
+	if algorithmSpecs[a].fullOnly {
+		return checksumFullObject
+	}
+	return checksumComposite
+}
+
+// The checksum types of x-amz-checksum-type and ChecksumType elements.
+const (
+	checksumFullObject = "FULL_OBJECT"
+	checksumComposite  = "COMPOSITE"
+)
 
 // encodeChecksum encodes a raw digest as S3 sends it: standard base64.
 func encodeChecksum(sum []byte) string {
@@ -180,7 +232,7 @@ func compositeChecksum(a checksumAlgorithm, partSums []string) (string, error) {
 		}
 		h.Write(sum)
 	}
-	var buf [sha256.Size]byte
+	var buf [sha512.Size]byte
 	return encodeChecksum(h.Sum(buf[:0])) + "-" + strconv.Itoa(len(partSums)), nil
 }
 
@@ -195,15 +247,8 @@ type crcPart struct {
 // upload: the CRC of the concatenated parts, computed from the parts' CRCs
 // and sizes without the data. Only the CRC algorithms can be combined.
 func combineFullObjectCRC(a checksumAlgorithm, parts []crcPart) (string, error) {
-	var poly uint64
-	switch a {
-	case checksumCRC32:
-		poly = crc32.IEEE
-	case checksumCRC32C:
-		poly = crc32.Castagnoli
-	case checksumCRC64NVME:
-		poly = crc64NVMEPoly
-	default:
+	poly := algorithmSpecs[a].crcPoly
+	if poly == 0 {
 		return "", fmt.Errorf("%w: %q checksums cannot be combined", errInvalidChecksum, a)
 	}
 	width := a.size()
@@ -331,19 +376,31 @@ func (d *crc64NVME) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// objectHasher computes an object's MD5 (for its ETag) and, optionally, one
-// additional checksum in a single pass, as an io.Writer.
+// objectHasher computes an object's MD5 (for its ETag) and up to two
+// additional checksums in a single pass, as an io.Writer: the one a request
+// carries, to verify it, and the one stored when that is another (a part
+// of an upload without an algorithm keeps the default CRC64NVME whatever
+// the client sent).
 type objectHasher struct {
-	md5 hash.Hash
-	sum hash.Hash // nil without an algorithm
+	md5  hash.Hash
+	algs [2]checksumAlgorithm
+	sums [2]hash.Hash // nil where algs is "" or MD5, which md5 computes
 }
 
-// newObjectHasher returns a hasher for MD5 and, unless a is "", a's
-// checksum. a must be "" or a supported algorithm.
-func newObjectHasher(a checksumAlgorithm) *objectHasher {
+// newObjectHasher returns a hasher for MD5 and each algorithm of algs that
+// is not "" (at most two). Each must be a supported algorithm.
+func newObjectHasher(algs ...checksumAlgorithm) *objectHasher {
 	h := &objectHasher{md5: md5.New()}
-	if a != "" {
-		h.sum = a.newHash()
+	n := 0
+	for _, a := range algs {
+		if a == "" || a == h.algs[0] || a == h.algs[1] {
+			continue
+		}
+		h.algs[n] = a
+		if a != checksumMD5 {
+			h.sums[n] = a.newHash()
+		}
+		n++
 	}
 	return h
 }
@@ -351,8 +408,10 @@ func newObjectHasher(a checksumAlgorithm) *objectHasher {
 // Write never fails.
 func (h *objectHasher) Write(p []byte) (int, error) {
 	h.md5.Write(p)
-	if h.sum != nil {
-		h.sum.Write(p)
+	for _, s := range h.sums {
+		if s != nil {
+			s.Write(p)
+		}
 	}
 	return len(p), nil
 }
@@ -362,12 +421,18 @@ func (h *objectHasher) md5Sum() []byte {
 	return h.md5.Sum(make([]byte, 0, md5.Size))
 }
 
-// checksum returns the base64 checksum of what was written, or "" if the
-// hasher has no algorithm.
-func (h *objectHasher) checksum() string {
-	if h.sum == nil {
-		return ""
+// checksum returns the base64 a checksum of what was written, or "" if the
+// hasher does not compute a.
+func (h *objectHasher) checksum(a checksumAlgorithm) string {
+	for i, b := range h.algs {
+		if a == "" || a != b {
+			continue
+		}
+		if h.sums[i] == nil {
+			return encodeChecksum(h.md5Sum())
+		}
+		var buf [sha512.Size]byte
+		return encodeChecksum(h.sums[i].Sum(buf[:0]))
 	}
-	var buf [sha256.Size]byte
-	return encodeChecksum(h.sum.Sum(buf[:0]))
+	return ""
 }

@@ -24,9 +24,14 @@ func TestParseChecksumAlgorithm(t *testing.T) {
 		{"CRC64NVME", "crc64nvme", checksumCRC64NVME, true},
 		{"SHA1", "sha1", checksumSHA1, true},
 		{"SHA256", "Sha256", checksumSHA256, true},
+		{"SHA512", "sha512", checksumSHA512, true},
+		{"MD5", "md5", checksumMD5, true},
+		{"XXHASH64", "xxhash64", checksumXXHASH64, true},
+		{"XXHASH3", "XxHash3", checksumXXHASH3, true},
+		{"XXHASH128", "XXHASH128", checksumXXHASH128, true},
 		{"empty", "", "", false},
-		{"MD5", "MD5", "", false},
-		{"SHA512", "SHA512", "", false},
+		{"XXH3", "XXH3", "", false},
+		{"SHA384", "SHA384", "", false},
 		{"prefix", "CRC", "", false},
 		{"hyphenated", "SHA-256", "", false},
 	}
@@ -50,7 +55,12 @@ func TestChecksumAlgorithmHeader(t *testing.T) {
 		{checksumCRC64NVME, "x-amz-checksum-crc64nvme"},
 		{checksumSHA1, "x-amz-checksum-sha1"},
 		{checksumSHA256, "x-amz-checksum-sha256"},
-		{"MD5", ""},
+		{checksumSHA512, "x-amz-checksum-sha512"},
+		{checksumMD5, "x-amz-checksum-md5"},
+		{checksumXXHASH64, "x-amz-checksum-xxhash64"},
+		{checksumXXHASH3, "x-amz-checksum-xxhash3"},
+		{checksumXXHASH128, "x-amz-checksum-xxhash128"},
+		{"SHA384", ""},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.alg), func(t *testing.T) {
@@ -63,7 +73,10 @@ func TestChecksumAlgorithmHeader(t *testing.T) {
 
 // TestNewHash checks each hash against the vectors the AWS SDK tests its own
 // hashes with (service/internal/checksum algorithms_test.go, "hello world"),
-// and CRC-64/NVME against the CRC catalogue's check value.
+// CRC-64/NVME against the CRC catalogue's check value, and the xxHash
+// family against the reference implementation's digests of "hello world"
+// (XXH64 45ab6734b21e6968, XXH3-64 d447b1ea40e6988b, XXH128
+// df8d09e93f874900a99b8775cc15b6c7), in canonical big-endian order.
 func TestNewHash(t *testing.T) {
 	tests := []struct {
 		alg  checksumAlgorithm
@@ -75,6 +88,11 @@ func TestNewHash(t *testing.T) {
 		{checksumCRC64NVME, "hello world", "jSnVw/bqjr4="},
 		{checksumSHA1, "hello world", "Kq5sNclPz7QV2+lfQIuc6R7oRu0="},
 		{checksumSHA256, "hello world", "uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek="},
+		{checksumSHA512, "hello world", "MJ7MSJwS1utMxA9QyQLytNDtd+5RGnx6m808qG1M2G+YndNbxf9JlnDaNCVbRbDP2DDoH2Bdz33FVC6TrpzXbw=="},
+		{checksumMD5, "hello world", "XrY7u+Ae7tCTyyK7j1rNww=="},
+		{checksumXXHASH64, "hello world", "RatnNLIeaWg="},
+		{checksumXXHASH3, "hello world", "1Eex6kDmmIs="},
+		{checksumXXHASH128, "hello world", "340J6T+HSQCpm4d1zBW2xw=="},
 		{checksumCRC32, "", "AAAAAA=="},
 		{checksumCRC64NVME, "", "AAAAAAAAAAA="},
 		// CRC-64/NVME check value 0xae8b14860a799888.
@@ -97,8 +115,8 @@ func TestNewHash(t *testing.T) {
 			}
 		})
 	}
-	if h := checksumAlgorithm("MD5").newHash(); h != nil {
-		t.Errorf("checksumAlgorithm(%q).newHash() = %T, want nil", "MD5", h)
+	if h := checksumAlgorithm("SHA384").newHash(); h != nil {
+		t.Errorf("checksumAlgorithm(%q).newHash() = %T, want nil", "SHA384", h)
 	}
 }
 
@@ -142,7 +160,23 @@ func TestRequestChecksum(t *testing.T) {
 		},
 		{
 			name:   "algorithm S3 does not define here",
-			header: map[string][]string{"x-amz-checksum-sha512": {"abc"}},
+			header: map[string][]string{"x-amz-checksum-sha384": {"abc"}},
+		},
+		{
+			name:    "bad SHA512",
+			header:  map[string][]string{"x-amz-checksum-sha512": {"abc"}},
+			wantErr: "Value for x-amz-checksum-sha512 header is invalid.",
+		},
+		{
+			name:      "XXHASH128",
+			header:    map[string][]string{"X-Amz-Checksum-Xxhash128": {"340J6T+HSQCpm4d1zBW2xw=="}},
+			wantAlg:   checksumXXHASH128,
+			wantValue: "340J6T+HSQCpm4d1zBW2xw==",
+		},
+		{
+			name:    "MD5 and XXHASH64",
+			header:  map[string][]string{"x-amz-checksum-md5": {"XrY7u+Ae7tCTyyK7j1rNww=="}, "x-amz-checksum-xxhash64": {"RatnNLIeaWg="}},
+			wantErr: multiple,
 		},
 		{
 			name:      "CRC32",
@@ -382,8 +416,8 @@ func TestObjectHasher(t *testing.T) {
 			if a != "" {
 				want = checksumOf(a, data)
 			}
-			if got := h.checksum(); got != want {
-				t.Errorf("checksum() = %q, want %q", got, want)
+			if got := h.checksum(a); got != want {
+				t.Errorf("checksum(%q) = %q, want %q", a, got, want)
 			}
 			buf := data[:64<<10]
 			if allocs := testing.AllocsPerRun(10, func() { h.Write(buf) }); allocs != 0 {
@@ -408,7 +442,7 @@ func BenchmarkObjectHasher(b *testing.B) {
 				h := newObjectHasher(a)
 				h.Write(data)
 				h.md5Sum()
-				h.checksum()
+				h.checksum(a)
 			}
 		})
 	}

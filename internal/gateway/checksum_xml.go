@@ -10,6 +10,11 @@ type checksumXML struct {
 	ChecksumCRC64NVME string `xml:",omitempty"`
 	ChecksumSHA1      string `xml:",omitempty"`
 	ChecksumSHA256    string `xml:",omitempty"`
+	ChecksumSHA512    string `xml:",omitempty"`
+	ChecksumMD5       string `xml:",omitempty"`
+	ChecksumXXHASH64  string `xml:",omitempty"`
+	ChecksumXXHASH3   string `xml:",omitempty"`
+	ChecksumXXHASH128 string `xml:",omitempty"`
 }
 
 func toChecksumXML(c backend.Checksum) checksumXML {
@@ -32,6 +37,16 @@ func (x *checksumXML) field(a checksumAlgorithm) *string {
 		return &x.ChecksumSHA1
 	case checksumSHA256:
 		return &x.ChecksumSHA256
+	case checksumSHA512:
+		return &x.ChecksumSHA512
+	case checksumMD5:
+		return &x.ChecksumMD5
+	case checksumXXHASH64:
+		return &x.ChecksumXXHASH64
+	case checksumXXHASH3:
+		return &x.ChecksumXXHASH3
+	case checksumXXHASH128:
+		return &x.ChecksumXXHASH128
 	}
 	return nil
 }

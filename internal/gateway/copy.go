@@ -52,8 +52,12 @@ func parseCopySource(v string) (bucket, key string, err error) {
 }
 
 // copyData copies length bytes at start of an open source into a new blob,
-// hashing them once.
+// hashing them once; the copy's checksum is of algorithm alg, or the default
+// one.
 func (h *Handler) copyData(ctx context.Context, rd io.ReaderAt, start, length int64, alg checksumAlgorithm) (stored, error) {
+	if alg == "" {
+		alg = defaultChecksum
+	}
 	hasher := newObjectHasher(alg)
 	src := io.TeeReader(io.NewSectionReader(rd, start, length), hasher)
 	id, n, err := h.store.WriteBlob(ctx, src, length)
@@ -61,9 +65,7 @@ func (h *Handler) copyData(ctx context.Context, rd io.ReaderAt, start, length in
 		return stored{}, s3Error(err, "", "")
 	}
 	s := stored{blob: id, size: n, md5: hasher.md5Sum()}
-	if alg != "" {
-		s.checksum = backend.Checksum{Algorithm: string(alg), Value: hasher.checksum(), Type: "FULL_OBJECT"}
-	}
+	s.checksum = backend.Checksum{Algorithm: string(alg), Value: hasher.checksum(alg), Type: checksumFullObject}
 	return s, nil
 }
 

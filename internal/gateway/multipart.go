@@ -54,16 +54,11 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 		return errorf(s3api.ErrInvalidRequest, "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
 	case alg == "":
 	case ctype == "":
-		ctype = "COMPOSITE"
-		if alg == checksumCRC64NVME {
-			ctype = "FULL_OBJECT"
-		}
-	case ctype == "FULL_OBJECT" && (alg == checksumSHA1 || alg == checksumSHA256):
-		return errorf(s3api.ErrInvalidRequest, "The FULL_OBJECT checksum type cannot be used with the %s checksum algorithm.", alg)
-	case ctype == "COMPOSITE" && alg == checksumCRC64NVME:
-		return errorf(s3api.ErrInvalidRequest, "The COMPOSITE checksum type cannot be used with the CRC64NVME checksum algorithm.")
-	case ctype != "FULL_OBJECT" && ctype != "COMPOSITE":
+		ctype = alg.defaultType()
+	case ctype != checksumFullObject && ctype != checksumComposite:
 		return errorf(s3api.ErrInvalidRequest, "Value for x-amz-checksum-type header is invalid.")
+	case !alg.allowsType(ctype):
+		return errorf(s3api.ErrInvalidRequest, "The %s checksum type cannot be used with the %s checksum algorithm.", ctype, alg)
 	}
 	up := backend.Upload{
 		Bucket: req.bucket, Key: req.key, Initiated: h.now(),
@@ -121,15 +116,27 @@ func (h *Handler) uploadPart(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return err
 	}
-	alg, err := checksumAlgorithmOf(r, up.ChecksumAlgorithm)
+	alg, err := checksumAlgorithmOf(r)
 	if err != nil {
 		return err
 	}
-	if up.ChecksumAlgorithm != "" && string(alg) != up.ChecksumAlgorithm {
+	// A part of an upload without an algorithm keeps the default checksum,
+	// which Complete combines into the object's.
+	upAlg, keep := checksumAlgorithm(up.ChecksumAlgorithm), checksumAlgorithm(up.ChecksumAlgorithm)
+	switch {
+	case upAlg == "":
+		keep = defaultChecksum
+	case alg == "" && up.ChecksumType == checksumFullObject:
+		// The parts of a FULL_OBJECT upload need not carry checksums.
+	case alg != upAlg:
+		actual := "null"
+		if alg != "" {
+			actual = strings.ToLower(string(alg))
+		}
 		return errorf(s3api.ErrInvalidRequest, "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s",
-			strings.ToLower(up.ChecksumAlgorithm), strings.ToLower(string(alg)))
+			strings.ToLower(up.ChecksumAlgorithm), actual)
 	}
-	s, err := h.storeBody(r.Context(), r, alg)
+	s, err := h.storeBody(r.Context(), r, alg, keep)
 	if err != nil {
 		return err
 	}
@@ -138,8 +145,12 @@ func (h *Handler) uploadPart(w http.ResponseWriter, r *http.Request, req *reques
 		return err
 	}
 	setETag(w.Header(), part.ETag)
-	if part.Checksum.Algorithm != "" {
-		w.Header()[checksumAlgorithm(part.Checksum.Algorithm).header()] = []string{part.Checksum.Value}
+	echo := s.sent
+	if echo.Algorithm == "" && upAlg != "" {
+		echo = part.Checksum
+	}
+	if echo.Algorithm != "" {
+		w.Header()[checksumAlgorithm(echo.Algorithm).header()] = []string{echo.Value}
 	}
 	w.WriteHeader(http.StatusOK)
 	return nil
@@ -199,6 +210,9 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 		if obj, err = h.assemble(up, cr); err != nil {
 			return err
 		}
+		if err := checkCompleteChecksum(r.Header, up, obj.Checksum); err != nil {
+			return err
+		}
 		// A part uploaded again since GetUpload makes the commit fail
 		// with ErrUploadChanged; assembling anew checks its ETag.
 		err = h.store.Complete(commitCtx, req.bucket, uploadID, obj, cond)
@@ -213,6 +227,40 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 	res := completeResult{Xmlns: s3Namespace, Location: h.objectURL(r, req.bucket, req.key), Bucket: req.bucket,
 		Key: req.key, ETag: obj.ETag, checksumXML: toChecksumXML(obj.Checksum), ChecksumType: obj.Checksum.Type}
 	writeXML(w, http.StatusOK, res)
+	return nil
+}
+
+// checkCompleteChecksum checks the checksum type and the object checksum a
+// CompleteMultipartUpload may assert in its headers against the upload's
+// and the one computed from the parts.
+func checkCompleteChecksum(hd http.Header, up backend.Upload, sum backend.Checksum) error {
+	if t := hd.Get("x-amz-checksum-type"); t != "" {
+		want := up.ChecksumType
+		if want == "" {
+			want = checksumFullObject // the default checksum's
+		}
+		if !strings.EqualFold(t, want) {
+			return errorf(s3api.ErrInvalidRequest, "The upload was created using the %s checksum mode. The complete request must use the same checksum mode.", want)
+		}
+	}
+	if sum.Algorithm == "" {
+		return nil
+	}
+	alg := checksumAlgorithm(sum.Algorithm)
+	got := hd.Get(alg.header())
+	if got == "" {
+		return nil
+	}
+	// A composite value may come with or without its "-N".
+	trim := func(v string) string {
+		if i := strings.IndexByte(v, '-'); i >= 0 {
+			return v[:i]
+		}
+		return v
+	}
+	if trim(got) != trim(sum.Value) {
+		return errorf(s3api.ErrBadDigest, "The %s you specified did not match the calculated checksum.", alg)
+	}
 	return nil
 }
 
@@ -251,7 +299,13 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 	for _, p := range up.Parts {
 		byNumber[p.Number] = p
 	}
-	alg := checksumAlgorithm(up.ChecksumAlgorithm)
+	alg, ctype := checksumAlgorithm(up.ChecksumAlgorithm), up.ChecksumType
+	// An upload without an algorithm gets the default checksum, combined
+	// from its parts' when they all have one.
+	implicit := alg == ""
+	if implicit {
+		alg, ctype = defaultChecksum, checksumFullObject
+	}
 	digests := md5.New()
 	obj := backend.Object{Key: up.Key, LastModified: h.now(), Headers: up.Headers, Metadata: up.Metadata, Multipart: true, UploadID: up.ID}
 	var sums []string
@@ -264,15 +318,24 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 		if !ok || !etag.Matches(cp.ETag, p.ETag) {
 			return obj, newError(s3api.ErrInvalidPart, extra("PartNumber", strconv.Itoa(cp.PartNumber)), extra("ETag", cp.ETag))
 		}
-		if alg != "" {
-			if want := cp.get(alg); want != "" && want != p.Checksum.Value {
+		if !implicit {
+			want := cp.get(alg)
+			if want != "" && want != p.Checksum.Value {
 				return obj, errorf(s3api.ErrInvalidPart, "The %s you specified for part %d did not match what was uploaded.", alg.header(), cp.PartNumber)
 			}
-			if p.Checksum.Value == "" {
-				return obj, errorf(s3api.ErrInvalidRequest, "Part %d has no %s checksum.", cp.PartNumber, alg)
+			if want == "" && ctype == checksumComposite {
+				return obj, errorf(s3api.ErrInvalidRequest, "The upload was created using a %s checksum. The complete request must include the checksum for each part. It was missing for part %d in the request.",
+					strings.ToLower(string(alg)), cp.PartNumber)
 			}
+		}
+		switch {
+		case p.Checksum.Value != "" && p.Checksum.Algorithm == string(alg):
 			sums = append(sums, p.Checksum.Value)
 			crcParts = append(crcParts, crcPart{sum: p.Checksum.Value, size: p.Size})
+		case implicit:
+			alg = "" // a part stored before parts had a default checksum
+		default:
+			return obj, errorf(s3api.ErrInvalidRequest, "Part %d has no %s checksum.", cp.PartNumber, alg)
 		}
 		raw, err := hex.DecodeString(strings.Trim(p.ETag, `"`))
 		if err != nil {
@@ -295,7 +358,7 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 			v   string
 			err error
 		)
-		if up.ChecksumType == "FULL_OBJECT" {
+		if ctype == checksumFullObject {
 			v, err = combineFullObjectCRC(alg, crcParts)
 		} else {
 			v, err = compositeChecksum(alg, sums)
@@ -303,7 +366,7 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 		if err != nil {
 			return obj, errorf(s3api.ErrInvalidRequest, "%v", err)
 		}
-		obj.Checksum = backend.Checksum{Algorithm: string(alg), Value: v, Type: up.ChecksumType}
+		obj.Checksum = backend.Checksum{Algorithm: string(alg), Value: v, Type: ctype}
 	}
 	return obj, nil
 }

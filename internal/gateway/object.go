@@ -110,7 +110,8 @@ type stored struct {
 	blob     backend.BlobID
 	size     int64
 	md5      []byte
-	checksum backend.Checksum
+	checksum backend.Checksum // stored with the object or part
+	sent     backend.Checksum // the one the request carried, verified
 }
 
 func (s stored) etag() string { return `"` + hex.EncodeToString(s.md5) + `"` }
@@ -124,42 +125,39 @@ func (s stored) object(key string, now time.Time, hd backend.Headers, meta map[s
 // defaultContentType is what S3 stores for an object written without one.
 const defaultContentType = objects.DefaultContentType
 
-// checksumAlgorithmOf decides which checksum a write computes: the one whose
-// value the client sends (as a header or a trailer), else the one it names,
-// else fallback.
-func checksumAlgorithmOf(r *http.Request, fallback string) (checksumAlgorithm, error) {
+// checksumAlgorithmOf returns the algorithm of the checksum a write
+// carries, as a header or announced as a trailer, or "" if it carries none.
+// x-amz-sdk-checksum-algorithm must name that same algorithm.
+func checksumAlgorithmOf(r *http.Request) (checksumAlgorithm, error) {
 	alg, _, err := requestChecksum(r.Header)
 	if err != nil {
 		return "", errorf(s3api.ErrInvalidRequest, "%v", err)
 	}
-	if alg != "" {
-		return alg, nil
-	}
-	if t := r.Header.Get("x-amz-trailer"); t != "" {
+	if t := r.Header.Get("x-amz-trailer"); t != "" && alg == "" {
 		name, ok := cutPrefixFold(strings.TrimSpace(t), "x-amz-checksum-")
 		a, known := parseChecksumAlgorithm(name)
 		if !ok || !known {
 			return "", errorf(s3api.ErrInvalidRequest, "The value specified in the x-amz-trailer header is not supported")
 		}
-		return a, nil
+		alg = a
 	}
-	for _, v := range []string{r.Header.Get("x-amz-sdk-checksum-algorithm"), fallback} {
-		if v == "" {
-			continue
-		}
+	if v := r.Header.Get("x-amz-sdk-checksum-algorithm"); v != "" {
 		a, ok := parseChecksumAlgorithm(v)
-		if !ok {
-			return "", errorf(s3api.ErrInvalidRequest, "Checksum algorithm %s is not supported.", v)
+		switch {
+		case ok && alg == "":
+			return "", errorf(s3api.ErrInvalidRequest, "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.")
+		case !ok || a != alg:
+			return "", errorf(s3api.ErrInvalidRequest, "Value for x-amz-sdk-checksum-algorithm header is invalid.")
 		}
-		return a, nil
 	}
-	return "", nil
+	return alg, nil
 }
 
 // storeBody streams a request body into storage, hashing it once, and
-// checks it against Content-MD5 and the checksum the client sent. Nothing
-// stays stored when it fails.
-func (h *Handler) storeBody(ctx context.Context, r *http.Request, alg checksumAlgorithm) (stored, error) {
+// checks it against Content-MD5 and the checksum the client sent, of
+// algorithm sent ("" if none). The stored checksum is of algorithm keep.
+// Nothing stays stored when it fails.
+func (h *Handler) storeBody(ctx context.Context, r *http.Request, sent, keep checksumAlgorithm) (stored, error) {
 	wantMD5, err := contentMD5(r.Header)
 	if err != nil {
 		return stored{}, err
@@ -172,14 +170,17 @@ func (h *Handler) storeBody(ctx context.Context, r *http.Request, alg checksumAl
 		return stored{}, tooLarge(p.size, h.maxPutSize)
 	}
 	p.limit = h.maxPutSize
-	hasher := newObjectHasher(alg)
+	hasher := newObjectHasher(sent, keep)
 	id, n, err := h.store.WriteBlob(ctx, io.TeeReader(p, hasher), p.size)
 	if err != nil {
 		return stored{}, s3Error(err, "", "")
 	}
 	s := stored{blob: id, size: n, md5: hasher.md5Sum()}
-	if alg != "" {
-		s.checksum = backend.Checksum{Algorithm: string(alg), Value: hasher.checksum(), Type: "FULL_OBJECT"}
+	if keep != "" {
+		s.checksum = backend.Checksum{Algorithm: string(keep), Value: hasher.checksum(keep), Type: checksumFullObject}
+	}
+	if sent != "" {
+		s.sent = backend.Checksum{Algorithm: string(sent), Value: hasher.checksum(sent), Type: checksumFullObject}
 	}
 	if err := verifyBody(r, p, s, wantMD5); err != nil {
 		h.store.DiscardBlob(ctx, id)
@@ -205,10 +206,10 @@ func verifyBody(r *http.Request, p *payload, s stored, wantMD5 []byte) error {
 		return newError(s3api.ErrBadDigest, extra("ExpectedDigest", hex.EncodeToString(wantMD5)),
 			extra("CalculatedDigest", base64.StdEncoding.EncodeToString(s.md5)))
 	}
-	if s.checksum.Algorithm == "" {
+	if s.sent.Algorithm == "" {
 		return nil
 	}
-	alg := checksumAlgorithm(s.checksum.Algorithm)
+	alg := checksumAlgorithm(s.sent.Algorithm)
 	want := r.Header.Get(alg.header())
 	if want == "" {
 		want = p.trailer(alg.header())
@@ -216,8 +217,8 @@ func verifyBody(r *http.Request, p *payload, s stored, wantMD5 []byte) error {
 			return errorf(s3api.ErrInvalidRequest, "The request is missing the trailing %s checksum.", alg.header())
 		}
 	}
-	if want != "" && want != s.checksum.Value {
-		return errorf(s3api.ErrBadDigest, "The %s you specified did not match the calculated checksum.", alg.header())
+	if want != "" && want != s.sent.Value {
+		return errorf(s3api.ErrBadDigest, "The %s you specified did not match the calculated checksum.", alg)
 	}
 	return nil
 }
@@ -235,11 +236,15 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	if err != nil {
 		return err
 	}
-	alg, err := checksumAlgorithmOf(r, "")
+	alg, err := checksumAlgorithmOf(r)
 	if err != nil {
 		return err
 	}
-	s, err := h.storeBody(ctx, r, alg)
+	keep := alg
+	if keep == "" {
+		keep = defaultChecksum
+	}
+	s, err := h.storeBody(ctx, r, alg, keep)
 	if err != nil {
 		return err
 	}
