@@ -244,6 +244,33 @@ func TestDefaultChecksum(t *testing.T) {
 			}
 		})
 
+		t.Run("seeded and backfilled", func(t *testing.T) {
+			if err := srv.PutObject(testBucket, "seeded", body); err != nil {
+				t.Fatal(err)
+			}
+			origin := newServer(t, mocks3.WithObject(testBucket, "far", body))
+			local := newServer(t, mocks3.WithBucket(testBucket), mocks3.WithThirdParty(mocks3.ThirdPartyS3(origin.Client())))
+			if _, got := mustGet(t, local.Client(), testBucket, "far"); !bytes.Equal(got, body) {
+				t.Fatalf("GetObject(far) through the origin: body differs")
+			}
+			if err := local.WaitIdle(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for _, tc := range []struct {
+				srv *mocks3.Server
+				key string
+			}{{srv, "seeded"}, {origin, "far"}, {local, "far"}} {
+				head, err := tc.srv.Client().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String(tc.key),
+					ChecksumMode: types.ChecksumModeEnabled})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, checksumsOfOutput(head)); diff != "" {
+					t.Errorf("HeadObject(%s) checksums mismatch (-want +got):\n%s", tc.key, diff)
+				}
+			}
+		})
+
 		t.Run("CopyObject", func(t *testing.T) {
 			mustPut(t, plain, testBucket, "copy-src", body)
 			out, err := plain.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String(testBucket), Key: aws.String("copy-dst"),

@@ -3,8 +3,6 @@ package gateway
 import (
 	"crypto/md5"
 	"errors"
-	"fmt"
-	"hash/crc64"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -117,27 +115,6 @@ func TestNewHash(t *testing.T) {
 	}
 	if h := checksumAlgorithm("SHA384").newHash(); h != nil {
 		t.Errorf("checksumAlgorithm(%q).newHash() = %T, want nil", "SHA384", h)
-	}
-}
-
-// TestCRC64NVMEMatchesStdlib compares the slicing-by-8 CRC-64/NVME with
-// what the SDK computes: crc64 with the SDK's table.
-func TestCRC64NVMEMatchesStdlib(t *testing.T) {
-	table := crc64.MakeTable(crc64NVMEPoly)
-	data := randomBytes(10, 5000)
-	r := rand.New(rand.NewPCG(11, 11))
-	for range 300 {
-		n := r.IntN(len(data))
-		in := data[:n]
-		h := new(crc64NVME)
-		for len(in) > 0 { // uneven writes exercise the tail loop
-			k := min(len(in), 1+r.IntN(100))
-			h.Write(in[:k])
-			in = in[k:]
-		}
-		if got, want := h.Sum64(), crc64.Checksum(data[:n], table); got != want {
-			t.Fatalf("CRC-64/NVME of %d bytes = %#x, want %#x", n, got, want)
-		}
 	}
 }
 
@@ -443,30 +420,6 @@ func BenchmarkObjectHasher(b *testing.B) {
 				h.Write(data)
 				h.md5Sum()
 				h.checksum(a)
-			}
-		})
-	}
-}
-
-// BenchmarkCRC64NVME compares crc64NVME with what the SDK uses,
-// hash/crc64 with a custom table, at a few write sizes.
-func BenchmarkCRC64NVME(b *testing.B) {
-	for _, n := range []int{512, 4 << 10, 32 << 10} {
-		data := randomBytes(18, n)
-		b.Run(fmt.Sprintf("hash-crc64/%d", n), func(b *testing.B) {
-			h := crc64.New(crc64.MakeTable(crc64NVMEPoly))
-			b.SetBytes(int64(n))
-			b.ReportAllocs()
-			for b.Loop() {
-				h.Write(data)
-			}
-		})
-		b.Run(fmt.Sprintf("crc64NVME/%d", n), func(b *testing.B) {
-			h := new(crc64NVME)
-			b.SetBytes(int64(n))
-			b.ReportAllocs()
-			for b.Loop() {
-				h.Write(data)
 			}
 		})
 	}

@@ -64,9 +64,7 @@ func (h *Handler) copyData(ctx context.Context, rd io.ReaderAt, start, length in
 	if err != nil {
 		return stored{}, s3Error(err, "", "")
 	}
-	s := stored{blob: id, size: n, md5: hasher.md5Sum()}
-	s.checksum = backend.Checksum{Algorithm: string(alg), Value: hasher.checksum(alg), Type: checksumFullObject}
-	return s, nil
+	return stored{blob: id, size: n, md5: hasher.md5Sum(), checksum: hasher.fullObject(alg)}, nil
 }
 
 // openCopySource opens the source of a copy and checks its conditions.

@@ -175,13 +175,7 @@ func (h *Handler) storeBody(ctx context.Context, r *http.Request, sent, keep che
 	if err != nil {
 		return stored{}, s3Error(err, "", "")
 	}
-	s := stored{blob: id, size: n, md5: hasher.md5Sum()}
-	if keep != "" {
-		s.checksum = backend.Checksum{Algorithm: string(keep), Value: hasher.checksum(keep), Type: checksumFullObject}
-	}
-	if sent != "" {
-		s.sent = backend.Checksum{Algorithm: string(sent), Value: hasher.checksum(sent), Type: checksumFullObject}
-	}
+	s := stored{blob: id, size: n, md5: hasher.md5Sum(), checksum: hasher.fullObject(keep), sent: hasher.fullObject(sent)}
 	if err := verifyBody(r, p, s, wantMD5); err != nil {
 		h.store.DiscardBlob(ctx, id)
 		return stored{}, err

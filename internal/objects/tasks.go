@@ -6,12 +6,14 @@ package objects
 import (
 	"context"
 	"crypto/md5"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/crc64nvme"
 	"github.com/mocks3/mocks3/internal/queue"
 	"github.com/mocks3/mocks3/internal/thirdparty"
 	"github.com/mocks3/mocks3/s3api"
@@ -99,14 +101,16 @@ func (s *Store) backfill(ctx context.Context, payload []byte) error {
 }
 
 // write stores body as the single blob of a new object record, which it
-// returns: the record for Put.
+// returns: the record for Put. The object gets S3's default checksum, a
+// full-object CRC64NVME.
 func (s *Store) write(ctx context.Context, key string, body io.Reader, size int64, hd backend.Headers, meta map[string]string) (backend.Object, error) {
-	hash := md5.New()
-	id, n, err := s.data.WriteBlob(ctx, io.TeeReader(body, hash), size)
+	hash, crc := md5.New(), crc64nvme.New()
+	id, n, err := s.data.WriteBlob(ctx, io.TeeReader(body, io.MultiWriter(hash, crc)), size)
 	if err != nil {
 		return backend.Object{}, err
 	}
-	return SinglePart(key, Written{Blob: id, Size: n, MD5: hash.Sum(nil)}, s.now(), hd, meta), nil
+	sum := backend.Checksum{Algorithm: "CRC64NVME", Value: base64.StdEncoding.EncodeToString(crc.Sum(nil)), Type: "FULL_OBJECT"}
+	return SinglePart(key, Written{Blob: id, Size: n, MD5: hash.Sum(nil), Checksum: sum}, s.now(), hd, meta), nil
 }
 
 // scheduleCleanup adds blobs no object references any more to the batch the
