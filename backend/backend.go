@@ -154,6 +154,9 @@ type Object struct {
 	// IsLatest is set by ListVersions on each key's current version and is
 	// false everywhere else; backends ignore it on writes.
 	IsLatest bool
+
+	StorageClass    string // x-amz-storage-class; empty for STANDARD
+	WebsiteRedirect string // x-amz-website-redirect-location; empty if none
 }
 
 // ObjectUpdate changes the mutable fields of one object version in place
@@ -176,6 +179,9 @@ type Upload struct {
 	// ChecksumAlgorithm and ChecksumType are what CreateMultipartUpload asked for.
 	ChecksumAlgorithm string
 	ChecksumType      string
+	// StorageClass and WebsiteRedirect are the object's to be.
+	StorageClass    string
+	WebsiteRedirect string
 	// Parts is filled by GetUpload, DeleteUpload and CompleteUpload, sorted
 	// by Number;
 	// ListUploads leaves it nil.

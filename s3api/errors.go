@@ -35,6 +35,7 @@ const (
 	ErrInvalidPartOrder                   ErrorCode = "InvalidPartOrder"
 	ErrInvalidPartNumber                  ErrorCode = "InvalidPartNumber"
 	ErrInvalidRange                       ErrorCode = "InvalidRange"
+	ErrInvalidRedirectLocation            ErrorCode = "InvalidRedirectLocation"
 	ErrInvalidRequest                     ErrorCode = "InvalidRequest"
 	ErrInvalidStorageClass                ErrorCode = "InvalidStorageClass"
 	ErrInvalidURI                         ErrorCode = "InvalidURI"
@@ -95,6 +96,7 @@ var errorTable = map[ErrorCode]errorInfo{
 	ErrInvalidRange:                       {http.StatusRequestedRangeNotSatisfiable, "The requested range is not satisfiable"},
 	ErrInvalidRequest:                     {http.StatusBadRequest, "Invalid Request"},
 	ErrInvalidStorageClass:                {http.StatusBadRequest, "The storage class you specified is not valid"},
+	ErrInvalidRedirectLocation:            {http.StatusBadRequest, "The website redirect location must have a prefix of 'http://' or 'https://' or '/'."},
 	ErrInvalidURI:                         {http.StatusBadRequest, "Couldn't parse the specified URI."},
 	ErrKeyTooLong:                         {http.StatusBadRequest, "Your key is too long"},
 	ErrMalformedXML:                       {http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"},

@@ -109,7 +109,8 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	}
 	defer rd.Close()
 	if srcBucket == req.bucket && srcKey == req.key && directive != "REPLACE" &&
-		r.Header.Get("x-amz-storage-class") == "" && r.Header.Get("x-amz-checksum-algorithm") == "" {
+		r.Header.Get("x-amz-storage-class") == "" && r.Header.Get("x-amz-checksum-algorithm") == "" &&
+		r.Header.Get("x-amz-website-redirect-location") == "" {
 		return errorf(s3api.ErrInvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
 	hd, meta := src.Headers, src.Metadata
@@ -118,6 +119,12 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 			return err
 		}
 	} else if _, _, err := parseObjectHeaders(r.Header); err != nil {
+		return err
+	}
+	// Neither the storage class nor the redirect location is copied: the
+	// copy has the ones the request names.
+	attrs, err := parseObjectAttrs(r.Header)
+	if err != nil {
 		return err
 	}
 	alg, err := requestedAlgorithm(r.Header.Get("x-amz-checksum-algorithm"), src.Checksum.Algorithm)
@@ -133,6 +140,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 		return err
 	}
 	obj := s.object(req.key, h.now(), hd, meta)
+	attrs.apply(&obj)
 	if _, err := h.store.Put(ctx, req.bucket, obj, cond); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}

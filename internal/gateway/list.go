@@ -98,7 +98,7 @@ func (h *Handler) listPage(r *http.Request, bucket string, in objects.ListInput,
 	for i := range out.Objects {
 		o := &out.Objects[i]
 		lo := listObject{Key: encodeKey(enc, o.Key), LastModified: formatTime(o.LastModified), ETag: o.ETag,
-			Size: o.Size, StorageClass: "STANDARD", ChecksumAlgorithm: o.Checksum.Algorithm, ChecksumType: o.Checksum.Type}
+			Size: o.Size, StorageClass: storageClassOf(o.StorageClass), ChecksumAlgorithm: o.Checksum.Algorithm, ChecksumType: o.Checksum.Type}
 		if owners {
 			lo.Owner = &defaultOwner
 		}

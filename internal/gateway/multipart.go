@@ -44,6 +44,10 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
+	attrs, err := parseObjectAttrs(r.Header)
+	if err != nil {
+		return err
+	}
 	alg, err := requestedAlgorithm(r.Header.Get("x-amz-checksum-algorithm"), "")
 	if err != nil {
 		return err
@@ -63,6 +67,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 	up := backend.Upload{
 		Bucket: req.bucket, Key: req.key, Initiated: h.now(),
 		Headers: hd, Metadata: meta, ChecksumAlgorithm: string(alg), ChecksumType: ctype,
+		StorageClass: attrs.storageClass, WebsiteRedirect: attrs.redirect,
 	}
 	// A directory reopened with WithSeed sees the same IDs again: draw on.
 	for attempt := 1; ; attempt++ {
@@ -307,7 +312,8 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 		alg, ctype = defaultChecksum, checksumFullObject
 	}
 	digests := md5.New()
-	obj := backend.Object{Key: up.Key, LastModified: h.now(), Headers: up.Headers, Metadata: up.Metadata, Multipart: true, UploadID: up.ID}
+	obj := backend.Object{Key: up.Key, LastModified: h.now(), Headers: up.Headers, Metadata: up.Metadata, Multipart: true, UploadID: up.ID,
+		StorageClass: up.StorageClass, WebsiteRedirect: up.WebsiteRedirect}
 	var sums []string
 	var crcParts []crcPart
 	for i, cp := range cr.Parts {
@@ -423,7 +429,7 @@ func (h *Handler) listParts(w http.ResponseWriter, r *http.Request, req *request
 		return s3Error(err, req.bucket, req.key)
 	}
 	res := listPartsResult{Xmlns: s3Namespace, Bucket: req.bucket, Key: req.key, UploadID: up.ID,
-		Initiator: defaultOwner, Owner: defaultOwner, StorageClass: "STANDARD", PartNumberMarker: marker,
+		Initiator: defaultOwner, Owner: defaultOwner, StorageClass: storageClassOf(up.StorageClass), PartNumberMarker: marker,
 		MaxParts: maxP, ChecksumAlgorithm: up.ChecksumAlgorithm, ChecksumType: up.ChecksumType}
 	for _, p := range up.Parts {
 		if p.Number <= marker {
@@ -515,7 +521,7 @@ func (h *Handler) listMultipartUploads(w http.ResponseWriter, r *http.Request, r
 			break
 		}
 		res.Uploads = append(res.Uploads, uploadXML{Key: encodeKey(enc, u.Key), UploadID: u.ID, Initiator: defaultOwner,
-			Owner: defaultOwner, StorageClass: "STANDARD", Initiated: formatTime(u.Initiated),
+			Owner: defaultOwner, StorageClass: storageClassOf(u.StorageClass), Initiated: formatTime(u.Initiated),
 			ChecksumAlgorithm: u.ChecksumAlgorithm, ChecksumType: u.ChecksumType})
 		res.NextKeyMarker, res.NextUploadIDMarker = encodeKey(enc, u.Key), u.ID
 	}

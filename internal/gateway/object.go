@@ -68,9 +68,6 @@ func parseObjectHeaders(h http.Header) (backend.Headers, map[string]string, erro
 	if size > maxUserMetadata {
 		return hd, nil, newError(s3api.ErrMetadataTooLarge, extra("Size", strconv.Itoa(size)), extra("MaxSizeAllowed", strconv.Itoa(maxUserMetadata)))
 	}
-	if sc := h.Get("x-amz-storage-class"); sc != "" && !validStorageClass(sc) {
-		return hd, nil, newError(s3api.ErrInvalidStorageClass, extra("StorageClassRequested", sc))
-	}
 	return hd, meta, nil
 }
 
@@ -226,6 +223,10 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	if err != nil {
 		return err
 	}
+	attrs, err := parseObjectAttrs(r.Header)
+	if err != nil {
+		return err
+	}
 	cond, err := writeCondition(r)
 	if err != nil {
 		return err
@@ -243,6 +244,7 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 		return err
 	}
 	obj := s.object(req.key, h.now(), hd, meta)
+	attrs.apply(&obj)
 	if _, err := h.store.Put(ctx, req.bucket, obj, cond); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}
@@ -347,6 +349,7 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 		}
 	}
 	writeObjectHeaders(hdr, &obj, q)
+	writeObjectAttrs(hdr, &obj)
 	if strings.EqualFold(r.Header.Get("x-amz-checksum-mode"), "ENABLED") {
 		setChecksumHeaders(hdr, checksum)
 	}
