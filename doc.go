@@ -28,11 +28,14 @@
 // GetBucketPolicy, GetBucketTagging, GetBucketCors,
 // GetBucketLifecycleConfiguration, GetObjectTagging. With them: ranges,
 // partNumber reads, conditional reads and writes, user metadata, Content-MD5,
-// the five additional checksums (full-object and composite), aws-chunked
+// the ten additional checksums of the SDK (full-object and composite, and
+// S3's default CRC64NVME), storage classes, website redirect locations,
+// x-amz-expected-bucket-owner, aws-chunked
 // bodies (signed and unsigned, with trailers), path-style and
 // virtual-hosted-style addressing, HTTP and HTTPS.
 //
-// Every other S3 action answers 501 NotImplemented naming the action.
+// Every other S3 action answers 501 NotImplemented naming the action; a
+// method S3 does not allow on a resource answers 405 MethodNotAllowed.
 //
 // # Faults
 //

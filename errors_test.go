@@ -140,7 +140,7 @@ func TestErrorResponses(t *testing.T) {
 			{"malformed create bucket", "PUT", "/new-bucket", nil, "<CreateBucketConfiguration><LocationConstraint>", 400, "MalformedXML"},
 			{"unknown subresource", "GET", "/" + testBucket + "?fancy", nil, "", 501, "NotImplemented"},
 			{"PUT ?tagging", "PUT", "/" + testBucket + "/obj?tagging", nil, "<Tagging><TagSet></TagSet></Tagging>", 501, "NotImplemented"},
-			{"unknown method", "PATCH", "/" + testBucket + "/obj", nil, "x", 501, "NotImplemented"},
+			{"unknown method", "PATCH", "/" + testBucket + "/obj", nil, "x", 405, "MethodNotAllowed"},
 			{"long key", "GET", "/" + testBucket + "/" + strings.Repeat("k", 1025), nil, "", 400, "KeyTooLongError"},
 			{"bad version", "GET", "/" + testBucket + "/obj?versionId=v2", nil, "", 400, "InvalidArgument"},
 		}

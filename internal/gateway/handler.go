@@ -280,7 +280,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, req *request) er
 	fn := req.serve
 	if fn == nil {
 		if req.op == s3api.OpUnknown {
-			return errorf(s3api.ErrNotImplemented, "The requested operation (%s %s) is not implemented.", r.Method, r.URL.RequestURI())
+			return unrouted(r, r.URL.Query(), targetOf(req.bucket, req.key))
 		}
 		return errorf(s3api.ErrNotImplemented, "mocks3 does not implement the %s operation.", req.op)
 	}

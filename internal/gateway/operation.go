@@ -7,6 +7,8 @@ package gateway
 import (
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -144,35 +146,16 @@ var plainParams = map[string]bool{
 }
 
 // identify returns the operation r asks for and its handler (nil when
-// mocks3 does not implement it). An unrecognised subresource
-// gives OpUnknown or the name of an unimplemented action, never a data
-// operation: a PUT ?tagging must not overwrite the object.
+// mocks3 does not implement it). An unrecognised subresource, or several
+// at once, gives OpUnknown or the name of an unimplemented action, never a
+// data operation: a PUT ?tagging must not overwrite the object.
 func identify(r *http.Request, q url.Values, on target) (s3api.Operation, handlerFunc) {
 	if on == onNoBucket {
 		return s3api.OpUnknown, nil
 	}
-	sub := ""
-	for k := range q {
-		if plainParams[k] {
-			continue
-		}
-		known := false
-		for _, rt := range routes {
-			if rt.subresource == k {
-				known = true
-				break
-			}
-		}
-		if !known {
-			if name, ok := unsupported[r.Method][targetPrefix(on)+k]; ok {
-				return name, nil
-			}
-			if q.Get(k) == "" {
-				return s3api.OpUnknown, nil // an unknown subresource
-			}
-			continue // an unknown parameter with a value: ignored, as S3 does
-		}
-		sub = k
+	sub, n, unknown := subresource(q, on)
+	if unknown || n > 1 {
+		return s3api.OpUnknown, nil
 	}
 	for _, rt := range routes {
 		if rt.method != r.Method || rt.on != on || rt.subresource != sub {
@@ -186,6 +169,84 @@ func identify(r *http.Request, q url.Values, on target) (s3api.Operation, handle
 		return name, nil // e.g. PUT ?versioning, where only GET is implemented
 	}
 	return s3api.OpUnknown, nil
+}
+
+// subresource returns the subresource q names on a target of kind on ("" for
+// none), how many distinct subresources it names, and whether it names one
+// S3 does not define. A query key that is neither a parameter nor a known
+// subresource is an unknown subresource when it has no value, and an
+// ignored parameter (as S3 ignores it) when it has one.
+func subresource(q url.Values, on target) (sub string, n int, unknown bool) {
+	for k := range q {
+		switch {
+		case plainParams[k]:
+		case knownSubresource(on, k):
+			if n == 0 || k < sub { // the same one whatever the map order
+				sub = k
+			}
+			n++
+		case q.Get(k) == "":
+			unknown = true
+		}
+	}
+	return sub, n, unknown
+}
+
+// knownSubresource reports whether S3 defines subresource k on a target of
+// kind on, for any method: mocks3 routes it or names it as unsupported.
+func knownSubresource(on target, k string) bool {
+	for _, rt := range routes {
+		if rt.on == on && rt.subresource == k {
+			return true
+		}
+	}
+	for _, ops := range unsupported {
+		if _, ok := ops[targetPrefix(on)+k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// unrouted is the error for a request identify found no operation for: 400
+// for several subresources at once, 405 MethodNotAllowed for a resource S3
+// defines with a method it does not serve there (POST on an object without
+// a query), and 501 for what remains (an unknown subresource).
+func unrouted(r *http.Request, q url.Values, on target) error {
+	sub, n, unknown := subresource(q, on)
+	switch {
+	case unknown || on == onNoBucket:
+	case n > 1:
+		var subs []string
+		for k := range q {
+			if knownSubresource(on, k) {
+				subs = append(subs, k)
+			}
+		}
+		slices.Sort(subs)
+		return errorf(s3api.ErrInvalidRequest, "A request can address one subresource; this one names %s.", strings.Join(subs, ", "))
+	case resourceDefined(on, sub):
+		typ := strings.ToUpper(sub)
+		if typ == "" {
+			typ = [...]string{onService: "SERVICE", onBucket: "BUCKET", onObject: "OBJECT"}[on]
+		}
+		return newError(s3api.ErrMethodNotAllowed, extra("Method", r.Method), extra("ResourceType", typ))
+	}
+	return errorf(s3api.ErrNotImplemented, "The requested operation (%s %s) is not implemented.", r.Method, r.URL.RequestURI())
+}
+
+// resourceDefined reports whether some method serves subresource sub ("" for
+// the resource itself) of a target of kind on.
+func resourceDefined(on target, sub string) bool {
+	if sub != "" {
+		return knownSubresource(on, sub)
+	}
+	for _, rt := range routes {
+		if rt.on == on && rt.subresource == "" {
+			return true
+		}
+	}
+	return false
 }
 
 func targetPrefix(on target) string {
