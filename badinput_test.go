@@ -150,8 +150,8 @@ func TestBadInput(t *testing.T) {
 		{"region-shaped unknown LocationConstraint",
 			"PUT /new-bucket HTTP/1.1\r\nHost: %[1]s\r\n" + xmlBody("<CreateBucketConfiguration><LocationConstraint>xx-nowhere-1</LocationConstraint></CreateBucketConfiguration>"),
 			false, 400, "InvalidLocationConstraint", "new-bucket"},
-		// S3 caps the header section at 8 KB. Past http.Server's
-		// MaxHeaderBytes (1 MB) Go answers a plain-text 431 itself.
+		// S3 caps the header section at 8 KB (header_limit_test.go
+		// tests larger ones).
 		{"9 KB header section",
 			"PUT /bkt/padded HTTP/1.1\r\nHost: %[1]s\r\nX-Padding: " + strings.Repeat("p", 9<<10) + "\r\nContent-Length: 1\r\n\r\nx",
 			false, 400, "RequestHeaderSectionTooLarge", "bkt/padded"},

@@ -66,9 +66,9 @@
 //   - Go's HTTP server answers some bad requests itself, in plain text, before
 //     mocks3 sees them: 417 for an Expect other than 100-continue, 400 for a
 //     malformed request line or header, 501 for an unknown
-//     Transfer-Encoding, and 431 for headers over http.Server's
-//     MaxHeaderBytes (1 MB); a header section between S3's 8 KB limit and
-//     that gets S3's XML RequestHeaderSectionTooLarge.
+//     Transfer-Encoding, and 431 for a header section over 8 MiB; one
+//     between S3's 8 KB limit and that gets S3's XML
+//     RequestHeaderSectionTooLarge.
 //   - Requests for a host name other than localhost, an IP address or a
 //     base domain (WithBaseDomain) get 400 InvalidRequest, and an S3 POST
 //     from a web page of another origin 403 AccessDenied, so that a page in

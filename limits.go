@@ -45,8 +45,15 @@ func WithConnLimits(l ConnLimits) Option {
 	})
 }
 
+// maxHeaderBytes is the S3 port's http.Server.MaxHeaderBytes. S3 refuses a
+// header section over 8 KB with an XML RequestHeaderSectionTooLarge, which
+// the gateway sends; past MaxHeaderBytes Go answers a plain-text 431 no
+// handler sees, so the limit sits far above what clients send by mistake.
+const maxHeaderBytes = 8 << 20
+
 // applyLimits sets the limits on the server before it starts.
 func (s *Server) applyLimits() {
+	s.ts.Config.MaxHeaderBytes = maxHeaderBytes
 	l := s.cfg.limits
 	s.ts.Config.ReadHeaderTimeout = l.ReadHeaderTimeout
 	s.ts.Config.IdleTimeout = l.IdleTimeout
