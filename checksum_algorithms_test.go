@@ -278,8 +278,8 @@ func TestDefaultChecksum(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := aws.ToString(out.CopyObjectResult.ChecksumCRC64NVME); got != want.CRC64NVME {
-				t.Errorf("CopyObject() ChecksumCRC64NVME = %q, want %q", got, want.CRC64NVME)
+			if diff := cmp.Diff(want, checksumsOfOutput(out.CopyObjectResult)); diff != "" {
+				t.Errorf("CopyObject() checksums mismatch (-want +got):\n%s", diff)
 			}
 		})
 

@@ -91,6 +91,7 @@ type copyResult struct {
 	Xmlns        string `xml:"xmlns,attr"`
 	ETag         string
 	LastModified string
+	ChecksumType string `xml:",omitempty"`
 	checksumXML
 }
 
@@ -145,7 +146,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 		return s3Error(err, req.bucket, req.key)
 	}
 	writeXML(w, http.StatusOK, copyResult{XMLName: xml.Name{Local: "CopyObjectResult"}, Xmlns: s3Namespace, ETag: obj.ETag,
-		LastModified: formatTime(obj.LastModified), checksumXML: toChecksumXML(obj.Checksum)})
+		LastModified: formatTime(obj.LastModified), ChecksumType: obj.Checksum.Type, checksumXML: toChecksumXML(obj.Checksum)})
 	return nil
 }
 
