@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"go/token"
 	"hash/crc32"
+	"hash/crc64"
 	"io"
 	"net/http/httptest"
 	"reflect"
@@ -107,6 +108,12 @@ func summary(data []byte) string {
 // crc32Of is data's CRC32 as the x-amz-checksum-crc32 header spells it.
 func crc32Of(data []byte) *string {
 	return aws.String(base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE(data))))
+}
+
+// crc64NVMEOf is the base64 CRC64NVME of data, S3's default checksum.
+func crc64NVMEOf(data []byte) *string {
+	sum := crc64.Checksum(data, crc64.MakeTable(0x9a6c9329ac4bc9b5))
+	return aws.String(base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint64(nil, sum)))
 }
 
 // etagOf is the ETag of a single PUT of data: its quoted MD5.
@@ -589,7 +596,7 @@ const (
 	reasonListV1 = "gofakes3 lists objects without Owner, StorageClass and checksum fields; ListObjects (v1) returns each object's Owner"
 	reasonHead   = "gofakes3 replays the x-amz-checksum-crc32 request header on HEAD and sends x-amz-version-id in an unversioned bucket; S3 sends checksums only with x-amz-checksum-mode: ENABLED, and no version ID unless versioning was enabled"
 	reasonRange  = "gofakes3 returns the whole object's CRC32 on a 206, so the SDK fails the read (checksum did not match); S3 returns no whole-object checksum for a range"
-	reasonCopy   = "gofakes3 omits the checksum from CopyObjectResult and sends version IDs in an unversioned bucket; S3 returns the copy's checksum and no version ID"
+	reasonCopy   = "gofakes3 omits the checksum and its type from CopyObjectResult and sends version IDs in an unversioned bucket; S3 returns the copy's checksum, its type and no version ID"
 	reasonDelete = "gofakes3 sends x-amz-delete-marker: false in an unversioned bucket; S3 sends it only where versioning made a delete marker"
 	reasonPart   = "gofakes3 does not echo the part's x-amz-checksum-crc32; S3 does, and the SDK's uploaders copy it into CompleteMultipartUpload"
 	reasonMPU    = "gofakes3 stores a completed multipart upload as one plain object: GET and HEAD give the MD5 of the whole body as ETag and no stored type; S3 keeps the multipart ETag (md5-of-part-md5s-N) and binary/octet-stream"
@@ -739,11 +746,11 @@ var knownDifferences = map[string]difference{
 		o.ContentLength, o.ContentRange = aws.Int64(5), aws.String(fmt.Sprintf("bytes 0-4/%d", len(hello)))
 	})}},
 	"CopyObject": {reasonCopy, ok(&s3.CopyObjectOutput{CopyObjectResult: &types.CopyObjectResult{
-		ETag: etagOf(hello), ChecksumCRC32: crc32Of(hello),
+		ETag: etagOf(hello), ChecksumCRC32: crc32Of(hello), ChecksumType: types.ChecksumTypeFullObject,
 	}})},
 	"CopyObject/HeadObject": {reasonHead, ok(helloHead(nil))},
 	"CopyObject/REPLACE": {reasonCopy, ok(&s3.CopyObjectOutput{CopyObjectResult: &types.CopyObjectResult{
-		ETag: etagOf(hello), ChecksumCRC32: crc32Of(hello),
+		ETag: etagOf(hello), ChecksumCRC32: crc32Of(hello), ChecksumType: types.ChecksumTypeFullObject,
 	}})},
 	"CopyObject/REPLACE/HeadObject": {
 		"gofakes3 merges the source's metadata into a copy made with MetadataDirective REPLACE; S3 keeps only the metadata the request gives",
@@ -812,14 +819,14 @@ var knownDifferences = map[string]difference{
 	"UploadPart/1": {reasonPart, ok(&s3.UploadPartOutput{ETag: etagOf(bigPart), ChecksumCRC32: crc32Of(bigPart)})},
 	"UploadPart/2": {reasonPart, ok(&s3.UploadPartOutput{ETag: etagOf(tailPart), ChecksumCRC32: crc32Of(tailPart)})},
 	"ListParts": {
-		"gofakes3 answers NextPartNumberMarker 0 and omits Initiator, Owner and the parts' checksums; S3 gives the last part listed, both owners and each part's checksum",
+		"gofakes3 answers NextPartNumberMarker 0 and omits Initiator, Owner and the parts' checksums; S3 gives the last part listed, both owners and each part's checksum: the default CRC64NVME, the upload having been created without an algorithm (API_Part)",
 		ok(&s3.ListPartsOutput{
 			Bucket: aws.String(bucket), Key: aws.String("multi"), MaxParts: aws.Int32(1000), IsTruncated: aws.Bool(false),
 			PartNumberMarker: aws.String("0"), NextPartNumberMarker: aws.String("2"),
 			Initiator: &types.Initiator{}, Owner: &types.Owner{}, StorageClass: types.StorageClassStandard,
 			Parts: []types.Part{
-				{PartNumber: aws.Int32(1), ETag: etagOf(bigPart), Size: aws.Int64(int64(len(bigPart))), ChecksumCRC32: crc32Of(bigPart)},
-				{PartNumber: aws.Int32(2), ETag: etagOf(tailPart), Size: aws.Int64(int64(len(tailPart))), ChecksumCRC32: crc32Of(tailPart)},
+				{PartNumber: aws.Int32(1), ETag: etagOf(bigPart), Size: aws.Int64(int64(len(bigPart))), ChecksumCRC64NVME: crc64NVMEOf(bigPart)},
+				{PartNumber: aws.Int32(2), ETag: etagOf(tailPart), Size: aws.Int64(int64(len(tailPart))), ChecksumCRC64NVME: crc64NVMEOf(tailPart)},
 			},
 		}),
 	},
@@ -833,9 +840,15 @@ var knownDifferences = map[string]difference{
 			}},
 		}),
 	},
-	"CompleteMultipartUpload/GetObject": {reasonMPU, ok(getResult{GetObjectOutput: &s3.GetObjectOutput{
+	"CompleteMultipartUpload": {
+		"gofakes3 gives a multipart object no checksum; S3 gives an upload created without a checksum algorithm its default, a full-object CRC64NVME",
+		ok(&s3.CompleteMultipartUploadOutput{Bucket: aws.String(bucket), Key: aws.String("multi"), ETag: multipartETag(bigPart, tailPart),
+			ChecksumCRC64NVME: crc64NVMEOf(multipartBody), ChecksumType: types.ChecksumTypeFullObject}),
+	},
+	"CompleteMultipartUpload/GetObject": {reasonMPU + "; and S3's default CRC64NVME", ok(getResult{GetObjectOutput: &s3.GetObjectOutput{
 		AcceptRanges: aws.String("bytes"), ContentLength: aws.Int64(int64(len(multipartBody))),
 		ContentType: aws.String("binary/octet-stream"), ETag: multipartETag(bigPart, tailPart),
+		ChecksumCRC64NVME: crc64NVMEOf(multipartBody), ChecksumType: types.ChecksumTypeFullObject,
 	}, Body: summary(multipartBody)})},
 	"CompleteMultipartUpload/HeadObject": {reasonMPU, ok(&s3.HeadObjectOutput{
 		AcceptRanges: aws.String("bytes"), ContentLength: aws.Int64(int64(len(multipartBody))),
