@@ -59,7 +59,12 @@
 //
 //   - Signatures are not verified; any credentials are accepted.
 //   - There is one account: every bucket belongs to it, so creating an
-//     existing bucket is always BucketAlreadyOwnedByYou.
+//     existing bucket is always BucketAlreadyOwnedByYou, and
+//     x-amz-expected-bucket-owner must name the owner ID ListBuckets
+//     reports (S3 takes the 12-digit account ID).
+//   - Storage classes are recorded and reported only: an object in GLACIER
+//     or DEEP_ARCHIVE reads at once, where S3 answers InvalidObjectState
+//     until it is restored.
 //   - No versioning, tagging, ACLs, policies, lifecycle, encryption or object
 //     lock; versionId "null" is accepted and any other is InvalidArgument.
 //   - x-amz-content-sha256 is not checked against the payload.
