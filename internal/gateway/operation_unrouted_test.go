@@ -2,7 +2,9 @@ package gateway
 
 import (
 	"errors"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/mocks3/mocks3/s3api"
@@ -62,4 +64,39 @@ func TestIdentifyManySubresources(t *testing.T) {
 			t.Fatalf("Identify(GET ?acl&location&versioning&uploads) = %s, want OpUnknown", op)
 		}
 	}
+}
+
+// FuzzRouting: any method and query on a bucket or object is routed to an
+// operation, or explained by unrouted with an S3 error of status 400, 405 or
+// 501; never a panic.
+func FuzzRouting(f *testing.F) {
+	f.Add("POST", "/b/k", "")
+	f.Add("GET", "/b", "location&uploads")
+	f.Add("DELETE", "/b", "location")
+	f.Add("PUT", "/b/k", "tagging=&acl")
+	f.Add("GET", "/b/k", "fancy&partNumber=2")
+	h := New(Config{})
+	f.Fuzz(func(t *testing.T, method, path, query string) {
+		if method == "" || !strings.HasPrefix(path, "/") {
+			return
+		}
+		r, err := http.NewRequest(method, "http://localhost"+path, nil)
+		if err != nil {
+			return
+		}
+		r.URL.RawQuery = query
+		if h.Identify(r).Operation != s3api.OpUnknown {
+			return
+		}
+		bucket, key := h.split(r)
+		var e *s3api.Error
+		if err := unrouted(r, r.URL.Query(), targetOf(bucket, key)); !errors.As(err, &e) {
+			t.Fatalf("unrouted(%s %s?%s) = %v, want an S3 error", method, path, query, err)
+		}
+		switch e.Code.Status() {
+		case http.StatusBadRequest, http.StatusMethodNotAllowed, http.StatusNotImplemented:
+		default:
+			t.Fatalf("unrouted(%s %s?%s) = %s, want 400, 405 or 501", method, path, query, e.Code)
+		}
+	})
 }
