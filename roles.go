@@ -311,25 +311,79 @@ func (s *Server) Stack() StackInfo { return s.roles.stack }
 
 // RoleStats are the roles' own counters.
 type RoleStats struct {
-	Metadata   metadata.Stats
-	Queue      queue.Stats
-	ThirdParty thirdparty.Stats
+	Metadata   MetadataStats
+	Queue      QueueStats
+	ThirdParty OriginStats
+}
+
+// MetadataStats count what the metadata role holds.
+type MetadataStats struct {
+	Buckets int
+	Objects int64
+	Bytes   int64 // sum of the objects' sizes
+	// ByBucket has an entry for every bucket, empty ones included.
+	ByBucket map[string]Usage
+	// ByContentType is keyed by media type: lower case, without parameters
+	// ("text/plain; charset=utf-8" counts as "text/plain"); objects stored
+	// without a Content-Type count under "".
+	ByContentType map[string]Usage
+}
+
+// Usage is a number of objects and the sum of their sizes.
+type Usage struct {
+	Objects int64
+	Bytes   int64
+}
+
+// QueueStats count the queue's tasks by type ("replicate", "cleanup",
+// "backfill", ...).
+type QueueStats struct {
+	ByType map[string]TaskStats
+}
+
+// TaskStats count the tasks of one type.
+type TaskStats struct {
+	Enqueued  int64
+	Succeeded int64
+	Retried   int64
+	Dead      int64
+	Pending   int64 // queued or leased now
+}
+
+// OriginStats count the third-party origin's answers.
+type OriginStats struct {
+	Hits        int64
+	Misses      int64
+	FetchErrors int64
 }
 
 // RoleStats returns the metadata role's object and byte counts, the
 // queue's task counters and the third-party origin's hits and misses.
 func (s *Server) RoleStats(ctx context.Context) (RoleStats, error) {
 	var st RoleStats
-	var err error
 	ctx = bypass(ctx)
-	if st.Metadata, err = metadata.ComputeStats(ctx, s.roles.meta); err != nil {
+	meta, err := metadata.ComputeStats(ctx, s.roles.meta)
+	if err != nil {
 		return st, err
 	}
-	if st.Queue, err = s.roles.queue.Stats(ctx); err != nil {
+	st.Metadata = MetadataStats{Buckets: meta.Buckets, Objects: meta.Objects, Bytes: meta.Bytes,
+		ByBucket: make(map[string]Usage, len(meta.ByBucket)), ByContentType: make(map[string]Usage, len(meta.ByContentType))}
+	for b, u := range meta.ByBucket {
+		st.Metadata.ByBucket[b] = Usage(u)
+	}
+	for ct, u := range meta.ByContentType {
+		st.Metadata.ByContentType[ct] = Usage(u)
+	}
+	q, err := s.roles.queue.Stats(ctx)
+	if err != nil {
 		return st, err
+	}
+	st.Queue.ByType = make(map[string]TaskStats, len(q.ByType))
+	for typ, ts := range q.ByType {
+		st.Queue.ByType[typ] = TaskStats(ts)
 	}
 	if s.roles.counted != nil {
-		st.ThirdParty = s.roles.counted.Stats()
+		st.ThirdParty = OriginStats(s.roles.counted.Stats())
 	}
 	return st, nil
 }

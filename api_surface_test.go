@@ -10,16 +10,18 @@ import (
 	"testing"
 )
 
-// TestFaultsAPISealed: the public fault API (package faults, and the
-// Faults type of faults.go) names no type of an internal package: a test
-// author could not name, build or implement it, and the engine's plumbing
-// would be back in go doc.
-func TestFaultsAPISealed(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("faults", "*.go"))
-	if err != nil {
-		t.Fatal(err)
+// TestPublicAPISealed: the public API (packages mocks3, faults, s3api and
+// backend) names no type of an internal package: a test author could not
+// name, build or implement it, and the plumbing would be back in go doc.
+func TestPublicAPISealed(t *testing.T) {
+	var files []string
+	for _, dir := range []string{".", "faults", "s3api", "backend"} {
+		matches, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, matches...)
 	}
-	files = append(files, "faults.go")
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
