@@ -69,6 +69,19 @@ const (
 	// be retried, and 400 EntityTooLarge would blame the object's size
 	// when a one-byte write is refused.
 	ErrStorageFull ErrorCode = "XMinioStorageFull"
+
+	// Bucket and object configuration documents.
+	ErrAccessControlListNotSupported       ErrorCode = "AccessControlListNotSupported"
+	ErrAccessForbidden                     ErrorCode = "AccessForbidden"
+	ErrBadRequest                          ErrorCode = "BadRequest"
+	ErrInvalidBucketAclWithObjectOwnership ErrorCode = "InvalidBucketAclWithObjectOwnership"
+	ErrInvalidTag                          ErrorCode = "InvalidTag"
+	ErrMalformedACLError                   ErrorCode = "MalformedACLError"
+	ErrMalformedPolicy                     ErrorCode = "MalformedPolicy"
+	ErrNoSuchPublicAccessBlock             ErrorCode = "NoSuchPublicAccessBlockConfiguration"
+	ErrNoSuchWebsiteConfiguration          ErrorCode = "NoSuchWebsiteConfiguration"
+	ErrOwnershipControlsNotFound           ErrorCode = "OwnershipControlsNotFoundError"
+	ErrSSEConfigurationNotFound            ErrorCode = "ServerSideEncryptionConfigurationNotFoundError"
 )
 
 type errorInfo struct {
@@ -121,6 +134,19 @@ var errorTable = map[ErrorCode]errorInfo{
 	ErrIllegalLocationConstraintException: {http.StatusBadRequest, "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to."},
 	ErrConditionalRequestConflict:         {http.StatusConflict, "A conflicting conditional operation is currently in progress against this resource. Please try again."},
 	ErrStorageFull:                        {http.StatusInsufficientStorage, "The server has no room left for this write: delete objects, or raise its memory limit (mocks3 -memory-limit, WithMemoryLimit)."},
+
+	// Bucket and object configuration documents.
+	ErrAccessControlListNotSupported:       {http.StatusBadRequest, "The bucket does not allow ACLs"},
+	ErrAccessForbidden:                     {http.StatusForbidden, "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."},
+	ErrBadRequest:                          {http.StatusBadRequest, "Bad Request"},
+	ErrInvalidBucketAclWithObjectOwnership: {http.StatusBadRequest, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
+	ErrInvalidTag:                          {http.StatusBadRequest, "The TagKey you have provided is invalid"},
+	ErrMalformedACLError:                   {http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"},
+	ErrMalformedPolicy:                     {http.StatusBadRequest, "Policies must be valid JSON and the first byte must be '{'"},
+	ErrNoSuchPublicAccessBlock:             {http.StatusNotFound, "The public access block configuration was not found"},
+	ErrNoSuchWebsiteConfiguration:          {http.StatusNotFound, "The specified bucket does not have a website configuration"},
+	ErrOwnershipControlsNotFound:           {http.StatusNotFound, "The bucket ownership controls were not found"},
+	ErrSSEConfigurationNotFound:            {http.StatusNotFound, "The server side encryption configuration was not found"},
 }
 
 // Status returns the HTTP status S3 answers with for c.
