@@ -9,9 +9,9 @@ import (
 	"github.com/mocks3/mocks3"
 )
 
-// TestEmptyConfigurationReads: configuration mocks3 never holds reads as S3
-// answers for a bucket or object that has none, which clients such as
-// rclone and s3cmd ask for before they start.
+// TestEmptyConfigurationReads: configuration a bucket or object does not
+// have reads as S3 answers for it, which clients such as rclone and s3cmd
+// ask for before they start.
 func TestEmptyConfigurationReads(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
 		srv := newServer(t, mocks3.WithObject("conf-bucket", "obj", []byte("x")))

@@ -76,9 +76,11 @@ const (
 	ErrBadRequest                          ErrorCode = "BadRequest"
 	ErrInvalidBucketAclWithObjectOwnership ErrorCode = "InvalidBucketAclWithObjectOwnership"
 	ErrInvalidTag                          ErrorCode = "InvalidTag"
+	ErrInvalidTargetBucketForLogging       ErrorCode = "InvalidTargetBucketForLogging"
 	ErrMalformedACLError                   ErrorCode = "MalformedACLError"
 	ErrMalformedPolicy                     ErrorCode = "MalformedPolicy"
 	ErrNoSuchPublicAccessBlock             ErrorCode = "NoSuchPublicAccessBlockConfiguration"
+	ErrNoSuchVersion                       ErrorCode = "NoSuchVersion"
 	ErrNoSuchWebsiteConfiguration          ErrorCode = "NoSuchWebsiteConfiguration"
 	ErrOwnershipControlsNotFound           ErrorCode = "OwnershipControlsNotFoundError"
 	ErrSSEConfigurationNotFound            ErrorCode = "ServerSideEncryptionConfigurationNotFoundError"
@@ -141,9 +143,11 @@ var errorTable = map[ErrorCode]errorInfo{
 	ErrBadRequest:                          {http.StatusBadRequest, "Bad Request"},
 	ErrInvalidBucketAclWithObjectOwnership: {http.StatusBadRequest, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
 	ErrInvalidTag:                          {http.StatusBadRequest, "The TagKey you have provided is invalid"},
+	ErrInvalidTargetBucketForLogging:       {http.StatusBadRequest, "The target bucket for logging does not exist"},
 	ErrMalformedACLError:                   {http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"},
 	ErrMalformedPolicy:                     {http.StatusBadRequest, "Policies must be valid JSON and the first byte must be '{'"},
 	ErrNoSuchPublicAccessBlock:             {http.StatusNotFound, "The public access block configuration was not found"},
+	ErrNoSuchVersion:                       {http.StatusNotFound, "The specified version does not exist."},
 	ErrNoSuchWebsiteConfiguration:          {http.StatusNotFound, "The specified bucket does not have a website configuration"},
 	ErrOwnershipControlsNotFound:           {http.StatusNotFound, "The bucket ownership controls were not found"},
 	ErrSSEConfigurationNotFound:            {http.StatusNotFound, "The server side encryption configuration was not found"},

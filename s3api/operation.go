@@ -59,4 +59,6 @@ var operations = []Operation{
 
 // Operations returns the operations mocks3 implements, sorted by name: the
 // names a fault rule's Operation accepts.
-func Operations() []Operation { return slices.Clone(operations) }
+func Operations() []Operation {
+	return slices.Sorted(slices.Values(slices.Concat(operations, configOperations)))
+}

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/bucketconfig"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -157,6 +158,7 @@ func (h *Handler) listBuckets(w http.ResponseWriter, r *http.Request, req *reque
 type createBucketConfiguration struct {
 	XMLName            xml.Name `xml:"CreateBucketConfiguration"`
 	LocationConstraint string
+	Tags               []bucketconfig.Tag `xml:"Tags>Tag"`
 }
 
 func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, req *request) error {
@@ -176,13 +178,20 @@ func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, req *requ
 		}
 		region = lc
 	}
-	err := h.store.Records().CreateBucket(r.Context(), backend.Bucket{Name: req.bucket, Region: region, Created: h.now()})
+	applyConfig, err := h.createBucketConfig(r, req.bucket, conf.Tags)
+	if err != nil {
+		return err
+	}
+	err = h.store.Records().CreateBucket(r.Context(), backend.Bucket{Name: req.bucket, Region: region, Created: h.now()})
 	if errors.Is(err, backend.ErrBucketExists) && region == "us-east-1" {
 		// S3's legacy behaviour in us-east-1: re-creating a bucket you own
 		// there succeeds.
 		if b, gerr := h.store.Records().GetBucket(r.Context(), req.bucket); gerr == nil && b.Region == "us-east-1" {
 			err = nil
 		}
+	}
+	if err == nil {
+		err = applyConfig()
 	}
 	if err != nil {
 		return s3Error(err, req.bucket, "")

@@ -136,12 +136,17 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return err
 	}
+	ex, err := h.copyExtras(ctx, r, req.bucket, src)
+	if err != nil {
+		return err
+	}
 	s, err := h.copyData(ctx, rd, 0, src.Size, alg)
 	if err != nil {
 		return err
 	}
 	obj := s.object(req.key, h.now(), hd, meta)
 	attrs.apply(&obj)
+	ex.apply(&obj)
 	if _, err := h.store.Put(ctx, req.bucket, obj, cond); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}

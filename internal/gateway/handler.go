@@ -295,6 +295,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, req *request) er
 	if len(req.key) > 1024 {
 		return newError(s3api.ErrKeyTooLong, extra("Size", fmt.Sprint(len(req.key))), extra("MaxSizeAllowed", "1024"))
 	}
+	h.setCORSHeaders(w, r, req)
 	if err := h.checkExpectedOwner(r.Context(), r, req); err != nil {
 		return err
 	}

@@ -227,6 +227,10 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	if err != nil {
 		return err
 	}
+	ex, err := h.writeExtras(ctx, r, req.bucket)
+	if err != nil {
+		return err
+	}
 	cond, err := writeCondition(r)
 	if err != nil {
 		return err
@@ -245,6 +249,7 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	}
 	obj := s.object(req.key, h.now(), hd, meta)
 	attrs.apply(&obj)
+	ex.apply(&obj)
 	if _, err := h.store.Put(ctx, req.bucket, obj, cond); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}
@@ -306,6 +311,7 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 	hdr := w.Header()
 	setETag(hdr, obj.ETag)
 	hdr.Set("Last-Modified", obj.LastModified.UTC().Format(http.TimeFormat))
+	setTaggingCount(hdr, obj)
 	if err := checkReadConditions(r.Header, "", &obj); err != nil {
 		return err
 	}

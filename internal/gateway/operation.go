@@ -52,7 +52,7 @@ func hasQuery(key string) func(*http.Request, url.Values) bool {
 
 // routes is the route table; the first match wins, and the more specific
 // route of a pair comes first.
-var routes = []route{
+var routes = slices.Concat([]route{
 	{http.MethodGet, onService, "", s3api.OpListBuckets, nil, (*Handler).listBuckets},
 
 	{http.MethodPut, onBucket, "", s3api.OpCreateBucket, nil, (*Handler).createBucket},
@@ -63,11 +63,7 @@ var routes = []route{
 	{http.MethodGet, onBucket, "", s3api.OpListObjectsV2, func(_ *http.Request, q url.Values) bool { return q.Get("list-type") == "2" }, (*Handler).listObjectsV2},
 	{http.MethodGet, onBucket, "", s3api.OpListObjects, nil, (*Handler).listObjectsV1},
 	{http.MethodPost, onBucket, "delete", s3api.OpDeleteObjects, nil, (*Handler).deleteObjects},
-	{http.MethodGet, onBucket, "versioning", s3api.OpGetBucketVersioning, nil, (*Handler).getBucketConfig},
-	{http.MethodGet, onBucket, "policy", s3api.OpGetBucketPolicy, nil, (*Handler).getBucketConfig},
-	{http.MethodGet, onBucket, "tagging", s3api.OpGetBucketTagging, nil, (*Handler).getBucketConfig},
-	{http.MethodGet, onBucket, "cors", s3api.OpGetBucketCors, nil, (*Handler).getBucketConfig},
-	{http.MethodGet, onBucket, "lifecycle", s3api.OpGetBucketLifecycle, nil, (*Handler).getBucketConfig},
+	{http.MethodGet, onBucket, "versioning", s3api.OpGetBucketVersioning, nil, (*Handler).getBucketVersioning},
 
 	{http.MethodPut, onObject, "", s3api.OpUploadPartCopy, func(r *http.Request, q url.Values) bool {
 		return q.Has("uploadId") && hasHeader("x-amz-copy-source")(r, q)
@@ -75,7 +71,6 @@ var routes = []route{
 	{http.MethodPut, onObject, "", s3api.OpUploadPart, hasQuery("uploadId"), (*Handler).uploadPart},
 	{http.MethodPut, onObject, "", s3api.OpCopyObject, hasHeader("x-amz-copy-source"), (*Handler).copyObject},
 	{http.MethodPut, onObject, "", s3api.OpPutObject, nil, (*Handler).putObject},
-	{http.MethodGet, onObject, "tagging", s3api.OpGetObjectTagging, nil, (*Handler).getObjectTagging},
 	{http.MethodGet, onObject, "", s3api.OpListParts, hasQuery("uploadId"), (*Handler).listParts},
 	{http.MethodGet, onObject, "", s3api.OpGetObject, nil, (*Handler).getObject},
 	{http.MethodHead, onObject, "", s3api.OpHeadObject, nil, (*Handler).getObject},
@@ -83,6 +78,52 @@ var routes = []route{
 	{http.MethodDelete, onObject, "", s3api.OpDeleteObject, nil, (*Handler).deleteObject},
 	{http.MethodPost, onObject, "uploads", s3api.OpCreateMultipartUpload, nil, (*Handler).createMultipartUpload},
 	{http.MethodPost, onObject, "", s3api.OpCompleteMultipartUpload, hasQuery("uploadId"), (*Handler).completeMultipartUpload},
+}, configRoutes)
+
+// configRoutes are the bucket and object configuration operations; see
+// configDocs for the documents the generic handlers serve.
+var configRoutes = []route{
+	{http.MethodPut, onBucket, "tagging", s3api.OpPutBucketTagging, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "tagging", s3api.OpGetBucketTagging, nil, (*Handler).getBucketConfig},
+	{http.MethodDelete, onBucket, "tagging", s3api.OpDeleteBucketTagging, nil, (*Handler).deleteBucketConfig},
+	{http.MethodPut, onBucket, "cors", s3api.OpPutBucketCors, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "cors", s3api.OpGetBucketCors, nil, (*Handler).getBucketConfig},
+	{http.MethodDelete, onBucket, "cors", s3api.OpDeleteBucketCors, nil, (*Handler).deleteBucketConfig},
+	{http.MethodPut, onBucket, "website", s3api.OpPutBucketWebsite, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "website", s3api.OpGetBucketWebsite, nil, (*Handler).getBucketConfig},
+	{http.MethodDelete, onBucket, "website", s3api.OpDeleteBucketWebsite, nil, (*Handler).deleteBucketConfig},
+	{http.MethodPut, onBucket, "lifecycle", s3api.OpPutBucketLifecycle, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "lifecycle", s3api.OpGetBucketLifecycle, nil, (*Handler).getBucketConfig},
+	{http.MethodDelete, onBucket, "lifecycle", s3api.OpDeleteBucketLifecycle, nil, (*Handler).deleteBucketConfig},
+	{http.MethodPut, onBucket, "encryption", s3api.OpPutBucketEncryption, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "encryption", s3api.OpGetBucketEncryption, nil, (*Handler).getBucketConfig},
+	{http.MethodDelete, onBucket, "encryption", s3api.OpDeleteBucketEncryption, nil, (*Handler).deleteBucketConfig},
+	{http.MethodPut, onBucket, "logging", s3api.OpPutBucketLogging, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "logging", s3api.OpGetBucketLogging, nil, (*Handler).getBucketConfig},
+	{http.MethodPut, onBucket, "requestPayment", s3api.OpPutBucketRequestPayment, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "requestPayment", s3api.OpGetBucketRequestPayment, nil, (*Handler).getBucketConfig},
+	{http.MethodPut, onBucket, "accelerate", s3api.OpPutBucketAccelerate, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "accelerate", s3api.OpGetBucketAccelerate, nil, (*Handler).getBucketConfig},
+	{http.MethodPut, onBucket, "publicAccessBlock", s3api.OpPutPublicAccessBlock, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "publicAccessBlock", s3api.OpGetPublicAccessBlock, nil, (*Handler).getBucketConfig},
+	{http.MethodDelete, onBucket, "publicAccessBlock", s3api.OpDeletePublicAccessBlock, nil, (*Handler).deleteBucketConfig},
+	{http.MethodPut, onBucket, "policy", s3api.OpPutBucketPolicy, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "policy", s3api.OpGetBucketPolicy, nil, (*Handler).getBucketConfig},
+	{http.MethodDelete, onBucket, "policy", s3api.OpDeleteBucketPolicy, nil, (*Handler).deleteBucketConfig},
+	{http.MethodGet, onBucket, "policyStatus", s3api.OpGetBucketPolicyStatus, nil, (*Handler).getBucketPolicyStatus},
+	{http.MethodPut, onBucket, "ownershipControls", s3api.OpPutBucketOwnershipControls, nil, (*Handler).putOwnershipControls},
+	{http.MethodGet, onBucket, "ownershipControls", s3api.OpGetBucketOwnershipControls, nil, (*Handler).getOwnershipControls},
+	{http.MethodDelete, onBucket, "ownershipControls", s3api.OpDeleteBucketOwnershipControls, nil, (*Handler).deleteOwnershipControls},
+	{http.MethodPut, onBucket, "acl", s3api.OpPutBucketAcl, nil, (*Handler).putBucketACL},
+	{http.MethodGet, onBucket, "acl", s3api.OpGetBucketAcl, nil, (*Handler).getBucketACL},
+	{http.MethodOptions, onBucket, "", s3api.OpOptionsObject, nil, (*Handler).preflight},
+
+	{http.MethodPut, onObject, "tagging", s3api.OpPutObjectTagging, nil, (*Handler).putObjectTagging},
+	{http.MethodGet, onObject, "tagging", s3api.OpGetObjectTagging, nil, (*Handler).getObjectTagging},
+	{http.MethodDelete, onObject, "tagging", s3api.OpDeleteObjectTagging, nil, (*Handler).deleteObjectTagging},
+	{http.MethodPut, onObject, "acl", s3api.OpPutObjectAcl, nil, (*Handler).putObjectACL},
+	{http.MethodGet, onObject, "acl", s3api.OpGetObjectAcl, nil, (*Handler).getObjectACL},
+	{http.MethodOptions, onObject, "", s3api.OpOptionsObject, nil, (*Handler).preflight},
 }
 
 // unsupported names the S3 actions behind subresources mocks3 recognises

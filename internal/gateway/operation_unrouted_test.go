@@ -18,7 +18,7 @@ func TestUnrouted(t *testing.T) {
 	}{
 		{"POST", "/b/k", s3api.ErrMethodNotAllowed, "OBJECT"},
 		{"PATCH", "/b/k", s3api.ErrMethodNotAllowed, "OBJECT"},
-		{"OPTIONS", "/b/k", s3api.ErrMethodNotAllowed, "OBJECT"},
+		{"TRACE", "/b/k", s3api.ErrMethodNotAllowed, "OBJECT"}, // OPTIONS is a CORS preflight
 		{"POST", "/b", s3api.ErrMethodNotAllowed, "BUCKET"},
 		{"PUT", "/", s3api.ErrMethodNotAllowed, "SERVICE"},
 		{"GET", "/b?delete", s3api.ErrMethodNotAllowed, "DELETE"},

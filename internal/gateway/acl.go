@@ -1,0 +1,285 @@
+// ACLs and object ownership:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAcl.html,
+// API_GetBucketAcl.html, API_PutObjectAcl.html, API_GetObjectAcl.html,
+// API_PutBucketOwnershipControls.html, API_GetBucketOwnershipControls.html,
+// API_DeleteBucketOwnershipControls.html; what BucketOwnerEnforced refuses:
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html.
+
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/bucketconfig"
+	"github.com/mocks3/mocks3/s3api"
+)
+
+// aclOwner is the canonical user that owns every bucket and object: the
+// server has one account.
+var aclOwner = bucketconfig.Owner{ID: defaultOwner.ID, DisplayName: defaultOwner.DisplayName}
+
+// ownerFullControl is the ACL S3 reports when ACLs are disabled, and the
+// default (private) ACL otherwise.
+func ownerFullControl() []byte {
+	a, _ := bucketconfig.CannedACL("private", aclOwner, aclOwner, true)
+	return a.Encode()
+}
+
+// objectOwnership returns the bucket's Object Ownership setting. A bucket
+// never configured has BucketOwnerEnforced, S3's default for new buckets
+// since April 2023; after DeleteBucketOwnershipControls it has none ("").
+func (h *Handler) objectOwnership(ctx context.Context, bucket string) (string, error) {
+	doc, err := h.bucketConfig(ctx, bucket, kindOwnership)
+	switch {
+	case err != nil:
+		return "", err
+	case doc == nil:
+		return bucketconfig.BucketOwnerEnforced, nil
+	case len(doc) == 0:
+		return "", nil
+	}
+	return bucketconfig.ParseOwnershipControls(doc)
+}
+
+// checkACLWrite refuses an ACL the bucket does not take: any but bucket
+// owner full control when ACLs are disabled, a public one when public ACLs
+// are blocked. It reports whether ACLs are disabled, in which case the
+// ACL is not stored.
+func (h *Handler) checkACLWrite(ctx context.Context, bucket string, a *bucketconfig.ACL) (disabled bool, err error) {
+	own, err := h.objectOwnership(ctx, bucket)
+	if err != nil {
+		return false, err
+	}
+	if own == bucketconfig.BucketOwnerEnforced {
+		if !a.BucketOwnerFullControl(aclOwner.ID) {
+			return true, newError(s3api.ErrAccessControlListNotSupported)
+		}
+		return true, nil
+	}
+	if a.Public() {
+		pab, err := h.publicAccessBlock(ctx, bucket)
+		if err != nil {
+			return false, err
+		}
+		if pab.BlockPublicAcls {
+			return false, newError(s3api.ErrAccessDenied)
+		}
+	}
+	return false, nil
+}
+
+// requestObjectACL reads the ACL a PutObject, CopyObject or
+// CreateMultipartUpload sets in its headers, encoded for the record; nil
+// when it sets none or ACLs are disabled.
+func (h *Handler) requestObjectACL(ctx context.Context, r *http.Request, bucket string) ([]byte, error) {
+	a, err := bucketconfig.ACLFromHeaders(r.Header, aclOwner, aclOwner, false)
+	if err != nil || a == nil {
+		return nil, err
+	}
+	disabled, err := h.checkACLWrite(ctx, bucket, a)
+	if err != nil || disabled {
+		return nil, err
+	}
+	return a.Encode(), nil
+}
+
+// requestACL reads PutBucketAcl's or PutObjectAcl's ACL: from the headers
+// or from the body, not both.
+func requestACL(r *http.Request, forBucket bool) (*bucketconfig.ACL, error) {
+	fromHeaders, err := bucketconfig.ACLFromHeaders(r.Header, aclOwner, aclOwner, forBucket)
+	if err != nil {
+		return nil, err
+	}
+	body, err := readSmallBody(r, bucketconfig.MaxDocumentSize)
+	if err != nil {
+		return nil, err
+	}
+	hasBody := len(bytes.TrimSpace(body)) > 0
+	switch {
+	case fromHeaders != nil && hasBody:
+		return nil, errorf(s3api.ErrInvalidRequest, "Specifying both an access control policy in the request body and access control headers is not allowed")
+	case fromHeaders != nil:
+		return fromHeaders, nil
+	case !hasBody:
+		return nil, newError(s3api.ErrMalformedACLError)
+	}
+	a, err := bucketconfig.ParseACL(body)
+	if err != nil {
+		return nil, err
+	}
+	if a.Owner.ID != "" && a.Owner.ID != aclOwner.ID {
+		return nil, newError(s3api.ErrAccessDenied)
+	}
+	a.Owner = aclOwner
+	return a, nil
+}
+
+func (h *Handler) putBucketACL(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	a, err := requestACL(r, true)
+	if err != nil {
+		return err
+	}
+	disabled, err := h.checkACLWrite(ctx, req.bucket, a)
+	if err != nil {
+		return err
+	}
+	if !disabled {
+		if err := h.store.Records().PutBucketConfig(ctx, req.bucket, "acl", a.Encode()); err != nil {
+			return s3Error(err, req.bucket, "")
+		}
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+func (h *Handler) getBucketACL(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	own, err := h.objectOwnership(ctx, req.bucket)
+	if err != nil {
+		return err
+	}
+	doc := ownerFullControl()
+	if own != bucketconfig.BucketOwnerEnforced {
+		stored, err := h.bucketConfig(ctx, req.bucket, "acl")
+		if err != nil {
+			return err
+		}
+		if stored != nil {
+			doc = stored
+		}
+	}
+	writeDoc(w, "application/xml", doc)
+	return nil
+}
+
+func (h *Handler) putObjectACL(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	ver := versionOf(r)
+	if _, err := h.objectVersion(ctx, req, ver); err != nil {
+		return err
+	}
+	a, err := requestACL(r, false)
+	if err != nil {
+		return err
+	}
+	disabled, err := h.checkACLWrite(ctx, req.bucket, a)
+	if err != nil {
+		return err
+	}
+	doc := a.Encode()
+	if disabled {
+		doc = nil
+	}
+	obj, err := h.store.Records().UpdateObject(ctx, req.bucket, req.key, ver, backend.ObjectUpdate{ACL: &doc})
+	if err != nil {
+		return s3Error(err, req.bucket, req.key)
+	}
+	setVersionHeader(w.Header(), obj)
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+func (h *Handler) getObjectACL(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	obj, err := h.objectVersion(ctx, req, versionOf(r))
+	if err != nil {
+		return err
+	}
+	own, err := h.objectOwnership(ctx, req.bucket)
+	if err != nil {
+		return err
+	}
+	doc := obj.ACL
+	if own == bucketconfig.BucketOwnerEnforced || doc == nil {
+		doc = ownerFullControl()
+	}
+	setVersionHeader(w.Header(), obj)
+	writeDoc(w, "application/xml", doc)
+	return nil
+}
+
+func (h *Handler) putOwnershipControls(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	body, err := readSmallBody(r, bucketconfig.MaxDocumentSize)
+	if err != nil {
+		return err
+	}
+	own, err := bucketconfig.ParseOwnershipControls(body)
+	if err != nil {
+		return err
+	}
+	if err := h.store.Records().PutBucketConfig(ctx, req.bucket, kindOwnership, bucketconfig.EncodeOwnershipControls(own)); err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+func (h *Handler) getOwnershipControls(w http.ResponseWriter, r *http.Request, req *request) error {
+	own, err := h.objectOwnership(r.Context(), req.bucket)
+	if err != nil {
+		return err
+	}
+	if own == "" {
+		return newError(s3api.ErrOwnershipControlsNotFound, extra("BucketName", req.bucket))
+	}
+	writeDoc(w, "application/xml", bucketconfig.EncodeOwnershipControls(own))
+	return nil
+}
+
+// deleteOwnershipControls stores an empty document: a bucket without
+// controls differs from one never configured, which has S3's default.
+func (h *Handler) deleteOwnershipControls(w http.ResponseWriter, r *http.Request, req *request) error {
+	ctx := r.Context()
+	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	if err := h.store.Records().PutBucketConfig(ctx, req.bucket, kindOwnership, []byte{}); err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// createBucketACL applies CreateBucket's x-amz-object-ownership and ACL
+// headers to the new bucket. With BucketOwnerEnforced (the default), an
+// ACL that grants anyone but the owner is refused.
+func (h *Handler) createBucketACL(ctx context.Context, r *http.Request, bucket string) (func() error, error) {
+	own := r.Header.Get("x-amz-object-ownership")
+	if own != "" {
+		if err := bucketconfig.CheckObjectOwnership(own); err != nil {
+			return nil, err
+		}
+	}
+	a, err := bucketconfig.ACLFromHeaders(r.Header, aclOwner, aclOwner, true)
+	if err != nil {
+		return nil, err
+	}
+	enforced := own == "" || own == bucketconfig.BucketOwnerEnforced
+	if a != nil && enforced && !a.BucketOwnerFullControl(aclOwner.ID) && !strings.EqualFold(a.Canned, "private") {
+		return nil, newError(s3api.ErrInvalidBucketAclWithObjectOwnership)
+	}
+	// Applied once the bucket exists.
+	return func() error {
+		if own != "" {
+			if err := h.store.Records().PutBucketConfig(ctx, bucket, kindOwnership, bucketconfig.EncodeOwnershipControls(own)); err != nil {
+				return err
+			}
+		}
+		if a != nil && !enforced {
+			return h.store.Records().PutBucketConfig(ctx, bucket, "acl", a.Encode())
+		}
+		return nil
+	}, nil
+}
