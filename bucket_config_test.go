@@ -1,0 +1,345 @@
+package mocks3_test
+
+// Bucket configurations stored and served back:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketWebsite.html,
+// API_PutBucketLifecycleConfiguration.html, API_PutBucketEncryption.html,
+// API_PutBucketLogging.html, API_PutBucketRequestPayment.html,
+// API_PutBucketAccelerateConfiguration.html, API_PutPublicAccessBlock.html
+// and the Get and Delete operations beside them.
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/mocks3/mocks3"
+)
+
+// TestBucketConfigurations puts each configuration, reads it back, and,
+// where S3 has a delete, deletes it and reads what a bucket without one
+// answers.
+func TestBucketConfigurations(t *testing.T) {
+	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
+		srv := newServer(t, mocks3.WithBucket(testBucket), mocks3.WithBucket("logs-bucket"))
+		c := srv.Client()
+		ctx := t.Context()
+		b := aws.String(testBucket)
+		tests := []struct {
+			name    string
+			before  func() error // the read before any put; nil error means a default answer
+			code    string       // before's error code, "" for a default
+			put     func() error
+			check   func() error // reads back and returns an error describing a mismatch
+			del     func() error
+			missing string // the read's error after del
+		}{
+			{
+				name: "website",
+				before: func() error {
+					_, err := c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: b})
+					return err
+				},
+				code: "NoSuchWebsiteConfiguration",
+				put: func() error {
+					_, err := c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: b, WebsiteConfiguration: &types.WebsiteConfiguration{
+						IndexDocument: &types.IndexDocument{Suffix: aws.String("index.html")},
+						ErrorDocument: &types.ErrorDocument{Key: aws.String("404.html")},
+						RoutingRules: []types.RoutingRule{{Condition: &types.Condition{KeyPrefixEquals: aws.String("docs/")},
+							Redirect: &types.Redirect{ReplaceKeyPrefixWith: aws.String("documents/"), HttpRedirectCode: aws.String("301")}}},
+					}})
+					return err
+				},
+				check: func() error {
+					out, err := c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: b})
+					if err != nil {
+						return err
+					}
+					if aws.ToString(out.IndexDocument.Suffix) != "index.html" || aws.ToString(out.ErrorDocument.Key) != "404.html" ||
+						len(out.RoutingRules) != 1 || aws.ToString(out.RoutingRules[0].Redirect.ReplaceKeyPrefixWith) != "documents/" {
+						return mismatch(out)
+					}
+					return nil
+				},
+				del: func() error {
+					_, err := c.DeleteBucketWebsite(ctx, &s3.DeleteBucketWebsiteInput{Bucket: b})
+					return err
+				},
+				missing: "NoSuchWebsiteConfiguration",
+			},
+			{
+				name: "lifecycle",
+				before: func() error {
+					_, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})
+					return err
+				},
+				code: "NoSuchLifecycleConfiguration",
+				put: func() error {
+					_, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: b,
+						LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{
+							{ID: aws.String("logs"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("logs/")},
+								Expiration: &types.LifecycleExpiration{Days: aws.Int32(30)}},
+							{Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{},
+								AbortIncompleteMultipartUpload: &types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(7)}},
+						}}})
+					return err
+				},
+				check: func() error {
+					out, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})
+					if err != nil {
+						return err
+					}
+					if len(out.Rules) != 2 || aws.ToString(out.Rules[0].ID) != "logs" || aws.ToInt32(out.Rules[0].Expiration.Days) != 30 ||
+						len(aws.ToString(out.Rules[1].ID)) != 48 || aws.ToInt32(out.Rules[1].AbortIncompleteMultipartUpload.DaysAfterInitiation) != 7 {
+						return mismatch(out)
+					}
+					return nil
+				},
+				del: func() error {
+					_, err := c.DeleteBucketLifecycle(ctx, &s3.DeleteBucketLifecycleInput{Bucket: b})
+					return err
+				},
+				missing: "NoSuchLifecycleConfiguration",
+			},
+			{
+				name: "encryption",
+				before: func() error {
+					out, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: b})
+					if err == nil && out.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm != types.ServerSideEncryptionAes256 {
+						return mismatch(out)
+					}
+					return err
+				},
+				put: func() error {
+					_, err := c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
+						Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{
+							SSEAlgorithm: types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String("arn:aws:kms:us-east-1:111122223333:key/k")},
+							BucketKeyEnabled: aws.Bool(true)}}}})
+					return err
+				},
+				check: func() error {
+					out, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: b})
+					if err != nil {
+						return err
+					}
+					r := out.ServerSideEncryptionConfiguration.Rules[0]
+					if r.ApplyServerSideEncryptionByDefault.SSEAlgorithm != types.ServerSideEncryptionAwsKms || !aws.ToBool(r.BucketKeyEnabled) ||
+						!strings.HasSuffix(aws.ToString(r.ApplyServerSideEncryptionByDefault.KMSMasterKeyID), "key/k") {
+						return mismatch(out)
+					}
+					return nil
+				},
+				del: func() error {
+					_, err := c.DeleteBucketEncryption(ctx, &s3.DeleteBucketEncryptionInput{Bucket: b})
+					return err
+				},
+			},
+			{
+				name: "logging",
+				before: func() error {
+					out, err := c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: b})
+					if err == nil && out.LoggingEnabled != nil {
+						return mismatch(out)
+					}
+					return err
+				},
+				put: func() error {
+					_, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: b, BucketLoggingStatus: &types.BucketLoggingStatus{
+						LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("logs-bucket"), TargetPrefix: aws.String("access/")}}})
+					return err
+				},
+				check: func() error {
+					out, err := c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: b})
+					if err != nil {
+						return err
+					}
+					if out.LoggingEnabled == nil || aws.ToString(out.LoggingEnabled.TargetBucket) != "logs-bucket" || aws.ToString(out.LoggingEnabled.TargetPrefix) != "access/" {
+						return mismatch(out)
+					}
+					return nil
+				},
+			},
+			{
+				name: "request payment",
+				before: func() error {
+					out, err := c.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: b})
+					if err == nil && out.Payer != types.PayerBucketOwner {
+						return mismatch(out)
+					}
+					return err
+				},
+				put: func() error {
+					_, err := c.PutBucketRequestPayment(ctx, &s3.PutBucketRequestPaymentInput{Bucket: b,
+						RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: types.PayerRequester}})
+					return err
+				},
+				check: func() error {
+					out, err := c.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: b})
+					if err == nil && out.Payer != types.PayerRequester {
+						return mismatch(out)
+					}
+					return err
+				},
+			},
+			{
+				name: "accelerate",
+				before: func() error {
+					out, err := c.GetBucketAccelerateConfiguration(ctx, &s3.GetBucketAccelerateConfigurationInput{Bucket: b})
+					if err == nil && out.Status != "" {
+						return mismatch(out)
+					}
+					return err
+				},
+				put: func() error {
+					_, err := c.PutBucketAccelerateConfiguration(ctx, &s3.PutBucketAccelerateConfigurationInput{Bucket: b,
+						AccelerateConfiguration: &types.AccelerateConfiguration{Status: types.BucketAccelerateStatusEnabled}})
+					return err
+				},
+				check: func() error {
+					out, err := c.GetBucketAccelerateConfiguration(ctx, &s3.GetBucketAccelerateConfigurationInput{Bucket: b})
+					if err == nil && out.Status != types.BucketAccelerateStatusEnabled {
+						return mismatch(out)
+					}
+					return err
+				},
+			},
+			{
+				name: "public access block",
+				before: func() error {
+					_, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b})
+					return err
+				},
+				code: "NoSuchPublicAccessBlockConfiguration",
+				put: func() error {
+					_, err := c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: b, PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
+						BlockPublicAcls: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true)}})
+					return err
+				},
+				check: func() error {
+					out, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b})
+					if err != nil {
+						return err
+					}
+					p := out.PublicAccessBlockConfiguration
+					if !aws.ToBool(p.BlockPublicAcls) || aws.ToBool(p.IgnorePublicAcls) || aws.ToBool(p.BlockPublicPolicy) || !aws.ToBool(p.RestrictPublicBuckets) {
+						return mismatch(out)
+					}
+					return nil
+				},
+				del: func() error {
+					_, err := c.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: b})
+					return err
+				},
+				missing: "NoSuchPublicAccessBlockConfiguration",
+			},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				err := tt.before()
+				if tt.code != "" {
+					checkErr(t, "read before put", err, tt.code, 404)
+				} else if err != nil {
+					t.Errorf("read before put = %v, want the default", err)
+				}
+				if err := tt.put(); err != nil {
+					t.Fatalf("put: %v", err)
+				}
+				if err := tt.check(); err != nil {
+					t.Errorf("read back: %v", err)
+				}
+				if tt.del == nil {
+					return
+				}
+				if err := tt.del(); err != nil {
+					t.Fatalf("delete: %v", err)
+				}
+				err = tt.before()
+				if tt.missing != "" {
+					checkErr(t, "read after delete", err, tt.missing, 404)
+				} else if err != nil {
+					t.Errorf("read after delete = %v, want the default", err)
+				}
+			})
+		}
+	})
+}
+
+// mismatch reports an answer a check did not expect.
+func mismatch(v any) error { return fmt.Errorf("unexpected answer: %+v", v) }
+
+func TestBucketConfigurationErrors(t *testing.T) {
+	srv := mocks3.New(t, mocks3.WithBucket(testBucket), mocks3.WithBucket("dotted.bucket"))
+	c := srv.Client()
+	ctx := t.Context()
+	b := aws.String(testBucket)
+	tests := []struct {
+		name   string
+		call   func() error
+		code   string
+		status int
+	}{
+		{"website without index", func() error {
+			_, err := c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: b, WebsiteConfiguration: &types.WebsiteConfiguration{
+				ErrorDocument: &types.ErrorDocument{Key: aws.String("e.html")}}})
+			return err
+		}, "InvalidArgument", 400},
+		{"lifecycle date not at midnight", func() error {
+			_, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: b,
+				LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{Status: types.ExpirationStatusEnabled,
+					Filter: &types.LifecycleRuleFilter{}, Expiration: &types.LifecycleExpiration{Date: aws.Time(time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC))}}}}})
+			return err
+		}, "InvalidArgument", 400},
+		{"lifecycle expiration days 0", func() error {
+			_, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: b,
+				LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{Status: types.ExpirationStatusEnabled,
+					Filter: &types.LifecycleRuleFilter{}, Expiration: &types.LifecycleExpiration{Days: aws.Int32(0)}}}}})
+			return err
+		}, "InvalidArgument", 400},
+		{"lifecycle rule without action", func() error {
+			_, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: b,
+				LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{Status: types.ExpirationStatusEnabled,
+					Filter: &types.LifecycleRuleFilter{}}}}})
+			return err
+		}, "InvalidRequest", 400},
+		{"encryption algorithm", func() error {
+			_, err := c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
+				Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: "ROT13"}}}}})
+			return err
+		}, "MalformedXML", 400},
+		{"logging to a missing bucket", func() error {
+			_, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: b, BucketLoggingStatus: &types.BucketLoggingStatus{
+				LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("no-such-bucket"), TargetPrefix: aws.String("p/")}}})
+			return err
+		}, "InvalidTargetBucketForLogging", 400},
+		{"request payment payer", func() error {
+			_, err := c.PutBucketRequestPayment(ctx, &s3.PutBucketRequestPaymentInput{Bucket: b,
+				RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: "Nobody"}})
+			return err
+		}, "MalformedXML", 400},
+		{"accelerate a dotted bucket", func() error {
+			_, err := c.PutBucketAccelerateConfiguration(ctx, &s3.PutBucketAccelerateConfigurationInput{Bucket: aws.String("dotted.bucket"),
+				AccelerateConfiguration: &types.AccelerateConfiguration{Status: types.BucketAccelerateStatusEnabled}})
+			return err
+		}, "InvalidRequest", 400},
+		{"missing bucket", func() error {
+			_, err := c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: aws.String("no-such-bucket")})
+			return err
+		}, "NoSuchBucket", 404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkErr(t, tt.name, tt.call(), tt.code, tt.status)
+		})
+	}
+	// Unknown elements are refused, as S3 validates against its schema.
+	resp, body := rawRequest(t, srv, http.MethodPut, "/"+testBucket+"?website", nil,
+		[]byte(`<WebsiteConfiguration><IndexDocument><Suffix>i.html</Suffix></IndexDocument><Fancy/></WebsiteConfiguration>`))
+	if resp.StatusCode != 400 || !strings.Contains(string(body), "<Code>MalformedXML</Code>") {
+		t.Errorf("PUT ?website with an unknown element = %d %s, want 400 MalformedXML", resp.StatusCode, body)
+	}
+}
