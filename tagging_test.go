@@ -18,6 +18,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/s3api"
 )
 
 func tagSet(kv ...string) []types.Tag {
@@ -314,4 +316,30 @@ func TestBucketTaggingErrors(t *testing.T) {
 	}
 	_, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String(testBucket)})
 	checkErr(t, "GetBucketTagging after refused puts", err, "NoSuchTagSet", 404)
+}
+
+// TestConfigurationFaults: fault rules name the new operations, in every
+// mode, and the SDK's retry gets the write through.
+func TestConfigurationFaults(t *testing.T) {
+	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
+		srv := newServer(t, mocks3.WithObject(testBucket, "obj", []byte("x")))
+		c := srv.Client()
+		ctx := t.Context()
+		for _, op := range []s3api.Operation{s3api.OpPutObjectTagging, s3api.OpPutBucketCors} {
+			srv.Faults().AddT(t, faults.Rule{Operation: op, Times: 1, Action: faults.InternalError()})
+		}
+		if _, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String(testBucket), Key: aws.String("obj"),
+			Tagging: &types.Tagging{TagSet: tagSet("a", "1")}}); err != nil {
+			t.Fatalf("PutObjectTagging after one fault: %v", err)
+		}
+		if _, err := c.PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: aws.String(testBucket),
+			CORSConfiguration: &types.CORSConfiguration{CORSRules: browserRules}}); err != nil {
+			t.Fatalf("PutBucketCors after one fault: %v", err)
+		}
+		for _, op := range []s3api.Operation{s3api.OpPutObjectTagging, s3api.OpPutBucketCors} {
+			if n, statuses := attempts(srv, op); n != 2 || statuses[0] != 500 || statuses[1] != 200 {
+				t.Errorf("%s attempts = %d %v, want a 500 then a 200", op, n, statuses)
+			}
+		}
+	})
 }
