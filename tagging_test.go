@@ -343,3 +343,32 @@ func TestConfigurationFaults(t *testing.T) {
 		}
 	})
 }
+
+// TestMultipartTagging: CreateMultipartUpload's x-amz-tagging is the
+// completed object's tag set.
+func TestMultipartTagging(t *testing.T) {
+	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
+		srv := newServer(t, mocks3.WithBucket(testBucket))
+		c := srv.Client()
+		ctx := t.Context()
+		b, k := aws.String(testBucket), aws.String("big")
+		up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: k, Tagging: aws.String("stage=raw&owner=ingest")})
+		if err != nil {
+			t.Fatalf("CreateMultipartUpload: %v", err)
+		}
+		part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: k, UploadId: up.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("only part")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: b, Key: k, UploadId: up.UploadId,
+			MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag, ChecksumCRC32: part.ChecksumCRC32}}}}); err != nil {
+			t.Fatalf("CompleteMultipartUpload: %v", err)
+		}
+		out, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: k})
+		if err != nil || !cmp.Equal(map[string]string{"stage": "raw", "owner": "ingest"}, tagMap(out.TagSet)) {
+			t.Errorf("GetObjectTagging of the completed object = %v, %v", out, err)
+		}
+		_, err = c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: k, Tagging: aws.String("a=1&a=2")})
+		checkErr(t, "CreateMultipartUpload(duplicate tags)", err, "InvalidArgument", 400)
+	})
+}

@@ -182,6 +182,10 @@ type Upload struct {
 	// StorageClass and WebsiteRedirect are the object's to be.
 	StorageClass    string
 	WebsiteRedirect string
+	// Tags and ACL are what CreateMultipartUpload set for the object
+	// (x-amz-tagging, x-amz-acl...); nil means none.
+	Tags map[string]string
+	ACL  []byte
 	// Parts is filled by GetUpload, DeleteUpload and CompleteUpload, sorted
 	// by Number;
 	// ListUploads leaves it nil.

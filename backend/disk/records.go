@@ -353,6 +353,9 @@ func checkUpload(u *backend.Upload) error {
 	if err := checkHeaders(&u.Headers); err != nil {
 		return err
 	}
+	if err := checkMetadata(u.Tags); err != nil {
+		return err
+	}
 	return checkMetadata(u.Metadata)
 }
 

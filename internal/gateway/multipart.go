@@ -64,10 +64,15 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 	case !alg.allowsType(ctype):
 		return errorf(s3api.ErrInvalidRequest, "The %s checksum type cannot be used with the %s checksum algorithm.", ctype, alg)
 	}
+	ex, err := h.writeExtras(ctx, r, req.bucket)
+	if err != nil {
+		return err
+	}
 	up := backend.Upload{
 		Bucket: req.bucket, Key: req.key, Initiated: h.now(),
 		Headers: hd, Metadata: meta, ChecksumAlgorithm: string(alg), ChecksumType: ctype,
 		StorageClass: attrs.storageClass, WebsiteRedirect: attrs.redirect,
+		Tags: ex.tags, ACL: ex.acl,
 	}
 	// A directory reopened with WithSeed sees the same IDs again: draw on.
 	for attempt := 1; ; attempt++ {
@@ -313,7 +318,7 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 	}
 	digests := md5.New()
 	obj := backend.Object{Key: up.Key, LastModified: h.now(), Headers: up.Headers, Metadata: up.Metadata, Multipart: true, UploadID: up.ID,
-		StorageClass: up.StorageClass, WebsiteRedirect: up.WebsiteRedirect}
+		StorageClass: up.StorageClass, WebsiteRedirect: up.WebsiteRedirect, Tags: up.Tags, ACL: up.ACL}
 	var sums []string
 	var crcParts []crcPart
 	for i, cp := range cr.Parts {

@@ -127,6 +127,8 @@ func cloneObject(o backend.Object) backend.Object {
 func cloneUpload(u backend.Upload) backend.Upload {
 	u.Metadata = maps.Clone(u.Metadata)
 	u.Parts = slices.Clone(u.Parts)
+	u.Tags = maps.Clone(u.Tags)
+	u.ACL = slices.Clone(u.ACL)
 	return u
 }
 
