@@ -65,8 +65,15 @@
 //   - Storage classes are recorded and reported only: an object in GLACIER
 //     or DEEP_ARCHIVE reads at once, where S3 answers InvalidObjectState
 //     until it is restored.
-//   - No versioning, tagging, ACLs, policies, lifecycle, encryption or object
-//     lock; versionId "null" is accepted and any other is InvalidArgument.
+//   - No versioning or object lock; versionId "null" is accepted and any
+//     other is InvalidArgument.
+//   - Bucket configurations (tagging, CORS, website, lifecycle, encryption,
+//     logging, request payment, accelerate, ownership controls, public
+//     access block, policy) and ACLs are validated, stored and served back,
+//     and CORS rules answer preflights and add CORS headers; but no policy
+//     or ACL is evaluated, lifecycle rules expire nothing, a website
+//     configuration serves no website, and default encryption does not
+//     change what objects report.
 //   - x-amz-content-sha256 is not checked against the payload.
 //   - Go's HTTP server answers some bad requests itself, in plain text, before
 //     mocks3 sees them: 417 for an Expect other than 100-continue, 400 for a
