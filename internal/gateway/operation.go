@@ -194,6 +194,11 @@ func identify(r *http.Request, q url.Values, on target) (s3api.Operation, handle
 	if on == onNoBucket {
 		return s3api.OpUnknown, nil
 	}
+	if r.Method == http.MethodOptions && on != onService {
+		// A browser's preflight carries the URL of the request it asks
+		// about, subresources and all (POST ?uploads, PUT ?tagging).
+		return s3api.OpOptionsObject, (*Handler).preflight
+	}
 	sub, n, unknown := subresource(q, on)
 	if unknown || n > 1 {
 		return s3api.OpUnknown, nil
