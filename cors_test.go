@@ -198,3 +198,30 @@ func TestCorsPreflight(t *testing.T) {
 		}
 	})
 }
+
+// TestCorsAllowsCrossOriginPost: the server refuses a page's cross-origin
+// POST (TestCrossOriginPostRefused) unless the bucket's CORS rules allow
+// it, as S3 would; a browser's multipart upload ends with such a POST.
+func TestCorsAllowsCrossOriginPost(t *testing.T) {
+	srv := mocks3.New(t, mocks3.WithObject(testBucket, "a", []byte("1")), mocks3.WithObject(testBucket, "b", []byte("2")))
+	if _, err := srv.Client().PutBucketCors(t.Context(), &s3.PutBucketCorsInput{Bucket: aws.String(testBucket),
+		CORSConfiguration: &types.CORSConfiguration{CORSRules: []types.CORSRule{
+			{AllowedOrigins: []string{"https://app.example"}, AllowedMethods: []string{"POST"}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	del := func(origin, key string) (*http.Response, []byte) {
+		return rawRequest(t, srv, http.MethodPost, "/"+testBucket+"?delete",
+			http.Header{"Origin": {origin}, "Content-Type": {"text/plain"}}, []byte(`<Delete><Object><Key>`+key+`</Key></Object></Delete>`))
+	}
+	if resp, body := del("https://evil.example", "a"); resp.StatusCode != 403 || !strings.Contains(string(body), "Cross-origin POST refused") {
+		t.Errorf("POST from an origin the rules do not allow = %d %s, want 403", resp.StatusCode, body)
+	}
+	srv.CheckObject(t, testBucket, "a", []byte("1"))
+	resp, body := del("https://app.example", "b")
+	if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != "https://app.example" {
+		t.Errorf("POST from an allowed origin = %d %s, want 200 with CORS headers", resp.StatusCode, body)
+	}
+	if keys, err := srv.Keys(testBucket, ""); err != nil || len(keys) != 1 || keys[0] != "a" {
+		t.Errorf("keys after the allowed DeleteObjects = %v, %v; want [a]", keys, err)
+	}
+}

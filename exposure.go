@@ -81,11 +81,13 @@ func (s *Server) checkHost(w http.ResponseWriter, r *http.Request) bool {
 
 // checkCrossOriginPost refuses an S3 POST sent by a page of another origin.
 // POST is the one S3 method a page may send cross-origin without a CORS
-// preflight (DeleteObjects, CompleteMultipartUpload); mocks3 answers no
-// preflight, so other cross-origin writes never reach it. SDKs and tools
-// send no Origin header.
+// preflight (DeleteObjects, CompleteMultipartUpload); mocks3 answers a
+// preflight only as a bucket's CORS rules allow, and setting them takes a
+// PUT, which needs a preflight, so other cross-origin writes reach it only
+// where the rules say. A POST the bucket's rules allow passes too, as it
+// reaches S3. SDKs and tools send no Origin header.
 func (s *Server) checkCrossOriginPost(w http.ResponseWriter, r *http.Request) bool {
-	if r.Method != http.MethodPost || !foreignOrigin(r) {
+	if r.Method != http.MethodPost || !foreignOrigin(r) || s.handler.CORSAllows(r) {
 		return true
 	}
 	s.refused(r, "cross-origin POST")

@@ -105,3 +105,19 @@ func (h *Handler) setCORSHeaders(w http.ResponseWriter, r *http.Request, req *re
 		setCORS(w.Header(), match)
 	}
 }
+
+// CORSAllows reports whether the CORS rules of the bucket r addresses
+// allow r, a cross-origin request: what lets a browser's POST through the
+// server's cross-origin guard, as it would reach S3.
+func (h *Handler) CORSAllows(r *http.Request) bool {
+	bucket, _ := h.split(r)
+	if bucket == "" || r.Header.Get("Origin") == "" {
+		return false
+	}
+	c, err := h.bucketCORS(r, bucket)
+	if err != nil || c == nil {
+		return false
+	}
+	_, ok := c.Match(corsRequest(r))
+	return ok
+}
