@@ -175,9 +175,13 @@ func (s suite) testUploads(t suitetest.T) {
 		mustPutPart(t, b, want, suitetest.FullPart(1, "b"))
 		want.Parts = []backend.Part{suitetest.FullPart(1, "b")}
 		in.Metadata["owner"] = "mutated"
+		in.Tags["stage"] = "mutated"
+		in.ACL[0] = '!'
 
 		got, _ := b.GetUpload(t.Context(), testBucket, "k", "id-1")
 		got.Metadata["owner"] = "mutated"
+		got.Tags["stage"] = "mutated"
+		got.ACL[0] = '!'
 		got.Metadata["added"] = "mutated"
 		if len(got.Parts) > 0 {
 			got.Parts[0].ETag = "mutated"

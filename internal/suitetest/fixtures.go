@@ -43,5 +43,7 @@ func FullUpload(bucket, key, id string, initiated time.Time) backend.Upload {
 		Metadata:          map[string]string{"owner": "me"},
 		ChecksumAlgorithm: "CRC32C",
 		ChecksumType:      "COMPOSITE",
+		Tags:              map[string]string{"stage": "raw"},
+		ACL:               []byte("<AccessControlPolicy/>"),
 	}
 }
