@@ -17,7 +17,7 @@ func TestOperationNamesChecked(t *testing.T) {
 		rule Rule
 		want []string // in the error
 	}{
-		{"misspelt", Rule{Operation: "PutObjekt"}, []string{`operation: unknown operation "PutObjekt"`, "PutObject, UploadPart"}},
+		{"misspelt", Rule{Operation: "PutObjekt"}, []string{`operation: unknown operation "PutObjekt"`, "ListObjectsV2, ListParts"}},
 		{"miscased", Rule{Operation: "getobject"}, []string{`did you mean "GetObject"?`, "AbortMultipartUpload, "}},
 		{"role op on the gateway", Rule{Operation: "Write"}, []string{`unknown operation "Write"`}},
 		{"another role's op", Rule{Service: Storage, Operation: "Enqueue"}, []string{`unknown operation "Enqueue"`, "Write, Read, Delete"}},
