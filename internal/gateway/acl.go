@@ -39,7 +39,7 @@ func (h *Handler) objectOwnership(ctx context.Context, bucket string) (string, e
 		return "", err
 	case doc == nil:
 		return bucketconfig.BucketOwnerEnforced, nil
-	case len(doc) == 0:
+	case len(doc) == 0 || bytes.Equal(doc, noOwnershipControls):
 		return "", nil
 	}
 	return bucketconfig.ParseOwnershipControls(doc)
@@ -238,14 +238,19 @@ func (h *Handler) getOwnershipControls(w http.ResponseWriter, r *http.Request, r
 	return nil
 }
 
-// deleteOwnershipControls stores an empty document: a bucket without
-// controls differs from one never configured, which has S3's default.
+// noOwnershipControls is what DeleteBucketOwnershipControls stores: a
+// bucket without controls differs from one never configured, which has
+// S3's default. A marker rather than an empty document, which a transport
+// could turn into none.
+var noOwnershipControls = []byte("none")
+
+// deleteOwnershipControls removes the bucket's ownership controls.
 func (h *Handler) deleteOwnershipControls(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
 	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
 		return s3Error(err, req.bucket, "")
 	}
-	if err := h.store.Records().PutBucketConfig(ctx, req.bucket, kindOwnership, []byte{}); err != nil {
+	if err := h.store.Records().PutBucketConfig(ctx, req.bucket, kindOwnership, noOwnershipControls); err != nil {
 		return s3Error(err, req.bucket, "")
 	}
 	w.WriteHeader(http.StatusNoContent)
