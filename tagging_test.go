@@ -372,3 +372,41 @@ func TestMultipartTagging(t *testing.T) {
 		checkErr(t, "CreateMultipartUpload(duplicate tags)", err, "InvalidArgument", 400)
 	})
 }
+
+// TestTaggingPresigned: a presigned PutObject carries its tags as the
+// signed x-amz-tagging header (the Go SDK) or, where a presigner hoists
+// x-amz-* headers into the URL (the JavaScript SDK), as a query parameter.
+func TestTaggingPresigned(t *testing.T) {
+	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
+	c := srv.Client()
+	ctx := t.Context()
+	tagsOf := func(key string) map[string]string {
+		t.Helper()
+		out, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String(testBucket), Key: aws.String(key)})
+		if err != nil {
+			t.Fatalf("GetObjectTagging(%s): %v", key, err)
+		}
+		return tagMap(out.TagSet)
+	}
+	pre, err := s3.NewPresignClient(c).PresignPutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(testBucket), Key: aws.String("signed"), Tagging: aws.String("a=1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequestWithContext(ctx, pre.Method, pre.URL, strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = pre.SignedHeader.Clone()
+	resp, err := srv.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !cmp.Equal(map[string]string{"a": "1"}, tagsOf("signed")) {
+		t.Errorf("presigned PutObject = %d, tags %v; want 200 and a=1", resp.StatusCode, tagsOf("signed"))
+	}
+	resp2, body := rawRequest(t, srv, http.MethodPut, "/"+testBucket+"/hoisted?x-amz-tagging=b%3D2%26c%3D3", nil, []byte("x"))
+	if resp2.StatusCode != 200 || !cmp.Equal(map[string]string{"b": "2", "c": "3"}, tagsOf("hoisted")) {
+		t.Errorf("PutObject with x-amz-tagging in the query = %d %s, tags %v; want 200 and b=2, c=3", resp2.StatusCode, body, tagsOf("hoisted"))
+	}
+}
