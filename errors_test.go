@@ -46,10 +46,6 @@ func TestUnsupportedOperations(t *testing.T) {
 				_, err := c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: b, Key: k})
 				return err
 			}},
-			{"GetObjectAttributes", func() error {
-				_, err := c.GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: b, Key: k, ObjectAttributes: []types.ObjectAttributes{types.ObjectAttributesEtag}})
-				return err
-			}},
 			{"PutBucketVersioning", func() error {
 				_, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: b,
 					VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})

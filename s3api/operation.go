@@ -60,5 +60,5 @@ var operations = []Operation{
 // Operations returns the operations mocks3 implements, sorted by name: the
 // names a fault rule's Operation accepts.
 func Operations() []Operation {
-	return slices.Sorted(slices.Values(slices.Concat(operations, configOperations)))
+	return slices.Sorted(slices.Values(slices.Concat(operations, configOperations, notifyOperations)))
 }

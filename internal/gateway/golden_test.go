@@ -143,6 +143,13 @@ var goldenCases = []struct {
 	}, method: "GET", target: "/eu-bkt?location"},
 	{name: "GetBucketVersioning", status: 200, keys: []string{}, method: "GET", target: "/bkt?versioning"},
 	{name: "GetObjectTagging", status: 200, keys: []string{"k"}, method: "GET", target: "/bkt/k?tagging"},
+	{name: "GetObjectAttributes", status: 200, keys: []string{"k"}, method: "GET", target: "/bkt/k?attributes",
+		hdr: []string{"x-amz-object-attributes", "ETag,Checksum,ObjectParts,StorageClass,ObjectSize"}},
+	{name: "GetObjectAttributesParts", status: 200, keys: []string{}, setup: func(g *goldenServer) string {
+		g.must("POST", "/bkt/big?uploadId="+g.twoParts(), completeTwoParts)
+		return ""
+	}, method: "GET", target: "/bkt/big?attributes",
+		hdr: []string{"x-amz-object-attributes", "ObjectParts,ObjectSize", "x-amz-max-parts", "1"}},
 	{name: "ErrorNoSuchBucket", status: 404, keys: noBucket, method: "GET", target: "/missing?list-type=2"},
 	{name: "ErrorNoSuchKey", status: 404, keys: []string{}, method: "GET", target: "/bkt/missing"},
 	{name: "ErrorInvalidPart", status: 400, keys: []string{}, setup: func(g *goldenServer) string {

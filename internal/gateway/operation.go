@@ -78,7 +78,7 @@ var routes = slices.Concat([]route{
 	{http.MethodDelete, onObject, "", s3api.OpDeleteObject, nil, (*Handler).deleteObject},
 	{http.MethodPost, onObject, "uploads", s3api.OpCreateMultipartUpload, nil, (*Handler).createMultipartUpload},
 	{http.MethodPost, onObject, "", s3api.OpCompleteMultipartUpload, hasQuery("uploadId"), (*Handler).completeMultipartUpload},
-}, configRoutes)
+}, configRoutes, notifyRoutes)
 
 // configRoutes are the bucket and object configuration operations; see
 // configDocs for the documents the generic handlers serve.
@@ -126,6 +126,11 @@ var configRoutes = []route{
 	{http.MethodOptions, onObject, "", s3api.OpOptionsObject, nil, (*Handler).preflight},
 }
 
+// notifyRoutes are GetObjectAttributes and the notification configuration.
+var notifyRoutes = []route{
+	{http.MethodGet, onObject, "attributes", s3api.OpGetObjectAttributes, nil, (*Handler).getObjectAttributes},
+}
+
 // unsupported names the S3 actions behind subresources mocks3 recognises
 // but does not implement, so a 501 can say which operation was asked for.
 var unsupported = map[string]map[string]s3api.Operation{
@@ -140,7 +145,7 @@ var unsupported = map[string]map[string]s3api.Operation{
 		"b:replication": "GetBucketReplication", "b:requestPayment": "GetBucketRequestPayment",
 		"b:versions": "ListObjectVersions",
 		"b:website":  "GetBucketWebsite", "b:accelerate": "GetBucketAccelerateConfiguration",
-		"o:acl": "GetObjectAcl", "o:attributes": "GetObjectAttributes", "o:legal-hold": "GetObjectLegalHold",
+		"o:acl": "GetObjectAcl", "o:legal-hold": "GetObjectLegalHold",
 		"o:retention": "GetObjectRetention", "o:torrent": "GetObjectTorrent",
 	},
 	"PUT": {
