@@ -137,6 +137,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		ThirdParty: roles.origin,
 		Region:     cfg.region,
 		Now:        cfg.clock,
+		Deliver:    s.newDeliverer().deliver,
 	})
 	s.handler = gateway.New(gateway.Config{
 		Objects:     s.objects,

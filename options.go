@@ -55,6 +55,8 @@ type config struct {
 	adminToken   string
 	limits       ConnLimits
 	memoryLimit  int64
+	eventFuncs   []func(Event)
+	webhooks     map[string]string // destination ARN → URL
 	// ext holds what only the binary sets (internal/cmdserver's options).
 	ext serverext.Settings
 }
@@ -322,6 +324,46 @@ func WithThirdParty(origin Origin) Option {
 			return errors.New("WithThirdParty: nil origin")
 		}
 		c.origin = origin
+		return nil
+	})
+}
+
+// WithEvents calls fn with every event notification the server delivers:
+// for each write that a bucket's notification configuration selects
+// (PutBucketNotificationConfiguration), once per selecting configuration,
+// after its webhook (WithWebhook), if any, has accepted it. fn runs on a
+// queue worker, not on the request's goroutine: call Server.WaitIdle
+// before asserting on what fn saw. Two workers deliver, so events may
+// arrive out of order; Event.Sequencer orders the events of one key.
+func WithEvents(fn func(Event)) Option {
+	return optionFunc(func(c *config) error {
+		if fn == nil {
+			return errors.New("WithEvents: nil function")
+		}
+		c.eventFuncs = append(c.eventFuncs, fn)
+		return nil
+	})
+}
+
+// WithWebhook POSTs the event messages meant for the destination arn (the
+// Queue, Topic or CloudFunction ARN of a notification configuration, such
+// as "arn:aws:sqs:us-east-1:123456789012:uploads") to url, as JSON in S3's
+// event message format. A delivery that fails (a transport error or a
+// status other than 2xx) is retried by the queue with growing pauses, up
+// to five attempts, then dead-lettered; RoleStats().Queue.ByType["notify"]
+// counts them.
+func WithWebhook(arn, url string) Option {
+	return optionFunc(func(c *config) error {
+		if arn == "" {
+			return errors.New("WithWebhook: empty ARN")
+		}
+		if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
+			return fmt.Errorf("WithWebhook(%q): URL %q is not http:// or https://", arn, url)
+		}
+		if c.webhooks == nil {
+			c.webhooks = map[string]string{}
+		}
+		c.webhooks[arn] = url
 		return nil
 	})
 }

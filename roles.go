@@ -291,6 +291,7 @@ func (s *Server) startWorker(ctx context.Context, r *roles) {
 	handlers := map[string]queue.Handler{
 		queue.TypeBackfill: s.objects.RunTask,
 		queue.TypeCleanup:  s.objects.RunTask,
+		queue.TypeNotify:   s.objects.RunTask,
 	}
 	if r.replica != nil {
 		handlers[queue.TypeReplicate] = func(ctx context.Context, t queue.Task) error { return r.replica.Replicate(ctx, t.Payload) }
@@ -302,7 +303,7 @@ func (s *Server) startWorker(ctx context.Context, r *roles) {
 
 // WaitIdle waits until the queue has no task queued or running: backfills
 // from the third-party origin, cleanup of replaced bytes, replication to
-// storage nodes. Tests call it before asserting on asynchronous effects.
+// storage nodes, event notifications. Tests call it before asserting on asynchronous effects.
 func (s *Server) WaitIdle(ctx context.Context) error { return s.roles.queue.WaitIdle(ctx) }
 
 // Stack tells where the role services listen in stack mode; it is zero in

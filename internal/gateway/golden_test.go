@@ -150,6 +150,19 @@ var goldenCases = []struct {
 		return ""
 	}, method: "GET", target: "/bkt/big?attributes",
 		hdr: []string{"x-amz-object-attributes", "ObjectParts,ObjectSize", "x-amz-max-parts", "1"}},
+	{name: "GetBucketNotificationConfigurationEmpty", status: 200, keys: []string{}, method: "GET", target: "/bkt?notification"},
+	{name: "GetBucketNotificationConfiguration", status: 200, keys: []string{}, setup: func(g *goldenServer) string {
+		g.must("PUT", "/bkt?notification", `<NotificationConfiguration>`+
+			`<QueueConfiguration><Id>uploads</Id><Queue>arn:aws:sqs:us-east-1:123456789012:uploads</Queue>`+
+			`<Event>s3:ObjectCreated:*</Event><Filter><S3Key><FilterRule><Name>prefix</Name><Value>in/</Value></FilterRule>`+
+			`<FilterRule><Name>suffix</Name><Value>.jpg</Value></FilterRule></S3Key></Filter></QueueConfiguration>`+
+			`<TopicConfiguration><Topic>arn:aws:sns:us-east-1:123456789012:gone</Topic>`+
+			`<Event>s3:ObjectRemoved:*</Event></TopicConfiguration>`+
+			`<CloudFunctionConfiguration><Id>fn</Id><CloudFunction>arn:aws:lambda:us-east-1:123456789012:function:f</CloudFunction>`+
+			`<Event>s3:ObjectCreated:Put</Event><Filter><S3Key><FilterRule><Name>Prefix</Name><Value>out/</Value></FilterRule></S3Key></Filter>`+
+			`</CloudFunctionConfiguration></NotificationConfiguration>`)
+		return ""
+	}, method: "GET", target: "/bkt?notification"},
 	{name: "ErrorNoSuchBucket", status: 404, keys: noBucket, method: "GET", target: "/missing?list-type=2"},
 	{name: "ErrorNoSuchKey", status: 404, keys: []string{}, method: "GET", target: "/bkt/missing"},
 	{name: "ErrorInvalidPart", status: 400, keys: []string{}, setup: func(g *goldenServer) string {
@@ -163,7 +176,7 @@ var goldenCases = []struct {
 	{name: "ErrorMalformedXML", status: 400, keys: []string{}, method: "POST", target: "/bkt?delete", body: "<Delete>"},
 	{name: "ErrorPreconditionFailed", status: 412, keys: []string{"k"}, method: "PUT", target: "/bkt/k", body: "new",
 		hdr: []string{"If-None-Match", "*"}},
-	{name: "ErrorNotImplemented", status: 501, keys: []string{}, method: "PUT", target: "/bkt?notification"},
+	{name: "ErrorNotImplemented", status: 501, keys: []string{}, method: "PUT", target: "/bkt?replication"},
 	{name: "ErrorKeyTooLong", status: 400, keys: []string{}, method: "PUT", target: "/bkt/" + strings.Repeat("k", 1025), body: "x"},
 
 	// Bucket and object configuration documents.

@@ -129,6 +129,8 @@ var configRoutes = []route{
 // notifyRoutes are GetObjectAttributes and the notification configuration.
 var notifyRoutes = []route{
 	{http.MethodGet, onObject, "attributes", s3api.OpGetObjectAttributes, nil, (*Handler).getObjectAttributes},
+	{http.MethodPut, onBucket, "notification", s3api.OpPutBucketNotificationConfiguration, nil, (*Handler).putBucketNotification},
+	{http.MethodGet, onBucket, "notification", s3api.OpGetBucketNotificationConfiguration, nil, (*Handler).getBucketNotification},
 }
 
 // unsupported names the S3 actions behind subresources mocks3 recognises
@@ -139,7 +141,7 @@ var unsupported = map[string]map[string]s3api.Operation{
 		"b:encryption": "GetBucketEncryption", "b:intelligent-tiering": "GetBucketIntelligentTieringConfiguration",
 		"b:inventory": "GetBucketInventoryConfiguration",
 		"b:logging":   "GetBucketLogging", "b:metrics": "GetBucketMetricsConfiguration",
-		"b:notification": "GetBucketNotificationConfiguration", "b:object-lock": "GetObjectLockConfiguration",
+		"b:object-lock":       "GetObjectLockConfiguration",
 		"b:ownershipControls": "GetBucketOwnershipControls",
 		"b:policyStatus":      "GetBucketPolicyStatus", "b:publicAccessBlock": "GetPublicAccessBlock",
 		"b:replication": "GetBucketReplication", "b:requestPayment": "GetBucketRequestPayment",
@@ -153,7 +155,7 @@ var unsupported = map[string]map[string]s3api.Operation{
 		"b:encryption": "PutBucketEncryption", "b:intelligent-tiering": "PutBucketIntelligentTieringConfiguration",
 		"b:inventory": "PutBucketInventoryConfiguration", "b:lifecycle": "PutBucketLifecycleConfiguration",
 		"b:logging": "PutBucketLogging", "b:metrics": "PutBucketMetricsConfiguration",
-		"b:notification": "PutBucketNotificationConfiguration", "b:object-lock": "PutObjectLockConfiguration",
+		"b:object-lock":       "PutObjectLockConfiguration",
 		"b:ownershipControls": "PutBucketOwnershipControls", "b:policy": "PutBucketPolicy",
 		"b:publicAccessBlock": "PutPublicAccessBlock", "b:replication": "PutBucketReplication",
 		"b:requestPayment": "PutBucketRequestPayment", "b:tagging": "PutBucketTagging",

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/internal/notify"
 	"github.com/mocks3/mocks3/internal/queue"
 	"github.com/mocks3/mocks3/internal/thirdparty"
 	"github.com/mocks3/mocks3/s3api"
@@ -37,6 +38,9 @@ type Config struct {
 	// Now is the clock for LastModified and creation times; default
 	// time.Now.
 	Now func() time.Time
+	// Deliver, if set, delivers the event notifications the queue's
+	// notify tasks carry; without it they are dropped.
+	Deliver func(ctx context.Context, d notify.Delivery) error
 }
 
 // Store carries out S3 operations on objects over the roles.
@@ -47,12 +51,15 @@ type Store struct {
 	origin thirdparty.Origin
 	region string
 	clock  func() time.Time
+	// deliverFn is Config.Deliver.
+	deliverFn func(ctx context.Context, d notify.Delivery) error
 
-	mu sync.Mutex // guards orphans and cleanupQueued
+	mu sync.Mutex // guards orphans, cleanupQueued and seq
 	// orphans are blobs waiting for the queued cleanup task, which takes
 	// them all: one task per burst of overwrites, not one per overwrite.
 	orphans       []backend.BlobID
 	cleanupQueued bool
+	seq           uint64 // the last event sequencer
 }
 
 // New returns a Store for cfg.
@@ -64,7 +71,7 @@ func New(cfg Config) *Store {
 		cfg.Now = time.Now
 	}
 	return &Store{meta: cfg.Metadata, data: cfg.Storage, queue: cfg.Queue, origin: cfg.ThirdParty,
-		region: cfg.Region, clock: cfg.Now}
+		region: cfg.Region, clock: cfg.Now, deliverFn: cfg.Deliver}
 }
 
 // Records returns the metadata role, for what needs no orchestration:
@@ -131,6 +138,7 @@ func (s *Store) Put(ctx context.Context, bucket string, obj backend.Object, cond
 	if replaced != nil {
 		s.deleteBlobs(ctx, replaced.Parts, obj.Parts)
 	}
+	s.emit(ctx, bucket, obj)
 	return replaced, nil
 }
 
@@ -165,6 +173,7 @@ func (s *Store) Complete(ctx context.Context, bucket, id string, obj backend.Obj
 	if replaced != nil {
 		s.deleteBlobs(ctx, replaced.Parts, obj.Parts)
 	}
+	s.emit(ctx, bucket, obj)
 	return nil
 }
 
@@ -189,6 +198,7 @@ func (s *Store) Delete(ctx context.Context, bucket, key string) error {
 		return err
 	}
 	s.deleteBlobs(ctx, old.Parts, nil)
+	s.emit(ctx, bucket, backend.Object{Key: key, VersionID: old.VersionID})
 	return nil
 }
 

@@ -59,13 +59,16 @@ func (s *Store) enqueue(ctx context.Context, taskType string, payload any) {
 	_ = s.RunTask(ctx, queue.Task{Type: taskType, Payload: b})
 }
 
-// RunTask runs one of the store's queue tasks: backfill and cleanup.
+// RunTask runs one of the store's queue tasks: backfill, cleanup and
+// notification delivery.
 func (s *Store) RunTask(ctx context.Context, t queue.Task) error {
 	switch t.Type {
 	case queue.TypeBackfill:
 		return s.backfill(ctx, t.Payload)
 	case queue.TypeCleanup:
 		return s.cleanup(ctx, t.Payload)
+	case queue.TypeNotify:
+		return s.deliver(ctx, t.Payload)
 	}
 	return fmt.Errorf("objects: unknown task type %q", t.Type)
 }

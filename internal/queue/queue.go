@@ -19,6 +19,7 @@ const (
 	TypeBackfill  = "backfill"  // store an object fetched from the third-party origin
 	TypeCleanup   = "cleanup"   // delete bytes no object references any more
 	TypeReplicate = "replicate" // copy a blob to a storage node that missed it
+	TypeNotify    = "notify"    // deliver an event notification to its destination
 )
 
 // Task is a unit of asynchronous work.
