@@ -102,7 +102,7 @@ func Parse(body []byte) (Configuration, error) {
 	if err := xml.Unmarshal(body, &c); err != nil || c.XMLName.Local != "NotificationConfiguration" {
 		return Configuration{}, &s3api.Error{Code: s3api.ErrMalformedXML}
 	}
-	c.Xmlns = ""
+	c.XMLName, c.Xmlns = xml.Name{}, ""
 	all := c.targets()
 	for i, t := range all {
 		kind, arn := t.field()
