@@ -23,7 +23,9 @@
 // GetBucketLocation. Objects: PutObject, GetObject, HeadObject, DeleteObject,
 // DeleteObjects, CopyObject. Listing: ListObjects, ListObjectsV2. Multipart:
 // CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload,
-// AbortMultipartUpload, ListParts, ListMultipartUploads. Configuration reads
+// AbortMultipartUpload, ListParts, ListMultipartUploads. GetObjectAttributes.
+// Event notifications: PutBucketNotificationConfiguration,
+// GetBucketNotificationConfiguration. Configuration reads
 // answer as for a bucket or object that has none: GetBucketVersioning,
 // GetBucketPolicy, GetBucketTagging, GetBucketCors,
 // GetBucketLifecycleConfiguration, GetObjectTagging. With them: ranges,
@@ -36,6 +38,15 @@
 //
 // Every other S3 action answers 501 NotImplemented naming the action; a
 // method S3 does not allow on a resource answers 405 MethodNotAllowed.
+//
+// # Event notifications
+//
+// A bucket's notification configuration selects events (s3:ObjectCreated:*,
+// s3:ObjectRemoved:Delete..., with prefix and suffix filters); each write
+// it selects queues one delivery per configuration, after the write has
+// committed, in S3's event message format. WithEvents hands the events to
+// a Go function, and WithWebhook POSTs those of one destination ARN to a
+// URL, with the queue's retries; WaitIdle waits for the deliveries.
 //
 // # Faults
 //
@@ -74,6 +85,11 @@
 //     or ACL is evaluated, lifecycle rules expire nothing, a website
 //     configuration serves no website, and default encryption does not
 //     change what objects report.
+//   - Notification destinations are not checked beyond the form of their
+//     ARN, and no s3:TestEvent is sent. Only ObjectCreated (Put, Copy,
+//     CompleteMultipartUpload, Post) and ObjectRemoved events are emitted;
+//     the other event types are accepted and stored. Event messages carry an
+//     empty sourceIPAddress, and EventBridge is stored, never called.
 //   - x-amz-content-sha256 is not checked against the payload.
 //   - Go's HTTP server answers some bad requests itself, in plain text, before
 //     mocks3 sees them: 417 for an Expect other than 100-continue, 400 for a

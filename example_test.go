@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/faults"
@@ -253,4 +254,50 @@ func ExampleWithInMemoryTransport() {
 		})
 	}
 	_ = TestTimeout
+}
+
+// WithEvents hands the server's event notifications to a function: here,
+// those of a configuration that selects the uploads under "in/". The
+// queue delivers them once the write has committed; WaitIdle waits for it.
+func ExampleWithEvents() {
+	events := make(chan mocks3.Event, 10)
+	srv, err := mocks3.NewServer(mocks3.WithBucket("photos"),
+		mocks3.WithEvents(func(e mocks3.Event) { events <- e }))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	ctx := context.Background()
+	client := srv.Client()
+	_, err = client.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
+		Bucket: aws.String("photos"),
+		NotificationConfiguration: &types.NotificationConfiguration{
+			QueueConfigurations: []types.QueueConfiguration{{
+				Id:       aws.String("uploads"),
+				QueueArn: aws.String("arn:aws:sqs:us-east-1:123456789012:uploads"),
+				Events:   []types.Event{types.EventS3ObjectCreated},
+				Filter: &types.NotificationConfigurationFilter{Key: &types.S3KeyFilter{FilterRules: []types.FilterRule{
+					{Name: types.FilterRuleNamePrefix, Value: aws.String("in/")},
+				}}},
+			}},
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, key := range []string{"in/cat.jpg", "out/dog.jpg"} {
+		_, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("photos"), Key: aws.String(key), Body: strings.NewReader("img")})
+		if err != nil {
+			log.Fatal(err)
+		}
+	}
+	if err := srv.WaitIdle(ctx); err != nil {
+		log.Fatal(err)
+	}
+	for len(events) > 0 {
+		e := <-events
+		fmt.Println(e.Name, e.Key, e.Size, e.ConfigurationID)
+	}
+	// Output: ObjectCreated:Put in/cat.jpg 3 uploads
 }
