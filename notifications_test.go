@@ -23,7 +23,9 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/internal/queue"
+	"github.com/mocks3/mocks3/s3api"
 )
 
 const (
@@ -395,5 +397,39 @@ func TestNotificationOptions(t *testing.T) {
 				t.Fatalf("NewServer(%s) = nil error, want one", tt.name)
 			}
 		})
+	}
+}
+
+// A fault rule names the new operations, and a failed configuration write
+// leaves the old one in place.
+func TestNotificationFaults(t *testing.T) {
+	srv := mocks3.New(t, mocks3.WithBucket(testBucket), mocks3.WithObject(testBucket, "k", []byte("data")))
+	c := srv.Client()
+	var rules []*mocks3.FaultHandle
+	for _, op := range []string{"PutBucketNotificationConfiguration", "GetBucketNotificationConfiguration", "GetObjectAttributes"} {
+		h, err := srv.Faults().Add(faults.Rule{Operation: s3api.Operation(op), Action: faults.AccessDenied()})
+		if err != nil {
+			t.Fatalf("Faults().Add(%s) = %v", op, err)
+		}
+		rules = append(rules, h)
+	}
+	err := putNotification(t, c, &types.NotificationConfiguration{QueueConfigurations: []types.QueueConfiguration{
+		{QueueArn: aws.String(queueARN), Events: []types.Event{types.EventS3ObjectCreated}}}})
+	checkErr(t, "PutBucketNotificationConfiguration()", err, "AccessDenied", 403)
+	_, err = c.GetBucketNotificationConfiguration(t.Context(), &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String(testBucket)})
+	checkErr(t, "GetBucketNotificationConfiguration()", err, "AccessDenied", 403)
+	_, err = c.GetObjectAttributes(t.Context(), &s3.GetObjectAttributesInput{Bucket: aws.String(testBucket), Key: aws.String("k"),
+		ObjectAttributes: []types.ObjectAttributes{types.ObjectAttributesEtag}})
+	checkErr(t, "GetObjectAttributes()", err, "AccessDenied", 403)
+
+	for _, h := range rules {
+		h.Remove()
+	}
+	out, err := c.GetBucketNotificationConfiguration(t.Context(), &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String(testBucket)})
+	if err != nil {
+		t.Fatalf("GetBucketNotificationConfiguration() after the rules are gone = %v", err)
+	}
+	if len(out.QueueConfigurations) != 0 {
+		t.Errorf("GetBucketNotificationConfiguration() after a refused Put = %d queues, want none", len(out.QueueConfigurations))
 	}
 }
