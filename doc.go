@@ -88,8 +88,8 @@
 //   - Notification destinations are not checked beyond the form of their
 //     ARN, and no s3:TestEvent is sent. Only ObjectCreated (Put, Copy,
 //     CompleteMultipartUpload, Post) and ObjectRemoved events are emitted;
-//     the other event types are accepted and stored. Event messages carry an
-//     empty sourceIPAddress, and EventBridge is stored, never called.
+//     the other event types are accepted and stored; EventBridge is
+//     stored, never called.
 //   - x-amz-content-sha256 is not checked against the payload.
 //   - Go's HTTP server answers some bad requests itself, in plain text, before
 //     mocks3 sees them: 417 for an Expect other than 100-continue, 400 for a

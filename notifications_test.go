@@ -274,7 +274,8 @@ func testNotificationEvents(t *testing.T, opts ...mocks3.Option) {
 					Size                 int64
 				}
 			}
-			ResponseElements map[string]string
+			ResponseElements  map[string]string
+			RequestParameters map[string]string
 		}
 	}
 	if err := json.Unmarshal(evs[0].Message, &msg); err != nil || len(msg.Records) != 1 {
@@ -284,7 +285,8 @@ func testNotificationEvents(t *testing.T, opts ...mocks3.Option) {
 	if r.EventVersion != "2.1" || r.EventSource != "aws:s3" || r.AWSRegion != "us-east-1" || r.EventName != "ObjectCreated:Put" ||
 		r.S3.S3SchemaVersion != "1.0" || r.S3.ConfigurationID != "created" || r.S3.Bucket.Name != testBucket ||
 		r.S3.Bucket.ARN != "arn:aws:s3:::"+testBucket || r.S3.Object.Key != "in/a+b.txt" || r.S3.Object.ETag != md5Hex(body) ||
-		r.S3.Object.Size != int64(len(body)) || r.S3.Object.Sequencer != evs[0].Sequencer || r.ResponseElements["x-amz-request-id"] == "" {
+		r.S3.Object.Size != int64(len(body)) || r.S3.Object.Sequencer != evs[0].Sequencer || r.ResponseElements["x-amz-request-id"] == "" ||
+		r.RequestParameters["sourceIPAddress"] != "127.0.0.1" {
 		t.Errorf("message = %s", evs[0].Message)
 	}
 	if strings.Contains(string(evs[3].Message), `"size"`) || strings.Contains(string(evs[3].Message), `"eTag"`) {

@@ -19,6 +19,9 @@ import (
 // trace is the rules fired for one request, in the order they fired.
 type trace struct {
 	req *s3api.Request
+	// remoteAddr is the client's address (http.Request.RemoteAddr), for
+	// the event messages the request's writes make.
+	remoteAddr string
 
 	mu    sync.Mutex // guards fired
 	fired []string
@@ -42,6 +45,22 @@ func Request(ctx context.Context) *s3api.Request {
 		return nil
 	}
 	return t.req
+}
+
+// SetRemoteAddr records the client's address (http.Request.RemoteAddr)
+// in the trace of ctx, if any. Call it before the request is served.
+func SetRemoteAddr(ctx context.Context, addr string) {
+	if t, _ := ctx.Value(key{}).(*trace); t != nil {
+		t.remoteAddr = addr
+	}
+}
+
+// RemoteAddr returns the address SetRemoteAddr recorded, or "".
+func RemoteAddr(ctx context.Context) string {
+	if t, _ := ctx.Value(key{}).(*trace); t != nil {
+		return t.remoteAddr
+	}
+	return ""
 }
 
 // Bypass marks ctx so that the fault engine leaves the role calls made

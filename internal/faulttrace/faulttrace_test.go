@@ -50,3 +50,15 @@ func TestBypass(t *testing.T) {
 		t.Errorf("Bypassed(Bypass(ctx)) = false")
 	}
 }
+
+func TestRemoteAddr(t *testing.T) {
+	if got := RemoteAddr(context.Background()); got != "" {
+		t.Errorf("RemoteAddr(no trace) = %q, want \"\"", got)
+	}
+	SetRemoteAddr(context.Background(), "192.0.2.1:1") // no trace: nothing to do, no panic
+	ctx := Start(context.Background(), &s3api.Request{})
+	SetRemoteAddr(ctx, "192.0.2.1:1")
+	if got := RemoteAddr(ctx); got != "192.0.2.1:1" {
+		t.Errorf("RemoteAddr() = %q, want 192.0.2.1:1", got)
+	}
+}

@@ -200,6 +200,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.Body = body
 	}
 	r = r.WithContext(faulttrace.Start(r.Context(), pub))
+	faulttrace.SetRemoteAddr(r.Context(), r.RemoteAddr)
 	defer func() {
 		// Runs also when a fault aborts the response with a panic.
 		if h.cfg.OnRequest == nil && h.cfg.Logger == nil {

@@ -137,7 +137,7 @@ func TestMatch(t *testing.T) {
 
 func TestNewRecord(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 678e6, time.UTC)
-	ev := Event{Name: "s3:ObjectCreated:Put", Region: "eu-west-1", Time: at, RequestID: "R1", Bucket: "b",
+	ev := Event{Name: "s3:ObjectCreated:Put", Region: "eu-west-1", Time: at, RequestID: "R1", SourceIP: "192.0.2.1", Bucket: "b",
 		Key: "dir/a b+c=ü.txt", Size: 3, ETag: `"abc"`, VersionID: "v1", Sequencer: "0000000000000001"}
 	b, err := json.Marshal(Message{Records: []Record{NewRecord(ev, "cfg")}})
 	if err != nil {
@@ -145,7 +145,7 @@ func TestNewRecord(t *testing.T) {
 	}
 	want := `{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"eu-west-1",` +
 		`"eventTime":"2026-01-02T03:04:05.678Z","eventName":"ObjectCreated:Put","userIdentity":{"principalId":"` + Owner + `"},` +
-		`"requestParameters":{"sourceIPAddress":""},"responseElements":{"x-amz-id-2":"R1","x-amz-request-id":"R1"},` +
+		`"requestParameters":{"sourceIPAddress":"192.0.2.1"},"responseElements":{"x-amz-id-2":"R1","x-amz-request-id":"R1"},` +
 		`"s3":{"s3SchemaVersion":"1.0","configurationId":"cfg","bucket":{"name":"b","ownerIdentity":{"principalId":"` + Owner + `"},` +
 		`"arn":"arn:aws:s3:::b"},"object":{"key":"dir/a+b%2Bc%3D%C3%BC.txt","size":3,"eTag":"abc","versionId":"v1",` +
 		`"sequencer":"0000000000000001"}}}]}`

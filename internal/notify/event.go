@@ -66,6 +66,7 @@ type Event struct {
 	Region    string
 	Time      time.Time
 	RequestID string
+	SourceIP  string
 	Bucket    string
 	Key       string
 	Size      int64 // for ObjectCreated events
@@ -84,11 +85,10 @@ func NewRecord(e Event, id string) Record {
 	}
 	return Record{
 		EventVersion: "2.1", EventSource: "aws:s3", AWSRegion: e.Region,
-		EventTime:    e.Time.UTC().Format("2006-01-02T15:04:05.000Z"),
-		EventName:    strings.TrimPrefix(e.Name, "s3:"),
-		UserIdentity: Identity{PrincipalID: Owner},
-		// mocks3 does not know the client's address at this layer.
-		RequestParameters: map[string]string{"sourceIPAddress": ""},
+		EventTime:         e.Time.UTC().Format("2006-01-02T15:04:05.000Z"),
+		EventName:         strings.TrimPrefix(e.Name, "s3:"),
+		UserIdentity:      Identity{PrincipalID: Owner},
+		RequestParameters: map[string]string{"sourceIPAddress": e.SourceIP},
 		ResponseElements:  map[string]string{"x-amz-request-id": e.RequestID, "x-amz-id-2": e.RequestID},
 		S3: Entity{SchemaVersion: "1.0", ConfigurationID: id,
 			Bucket: BucketEntity{Name: e.Bucket, OwnerIdentity: Identity{PrincipalID: Owner}, ARN: "arn:aws:s3:::" + e.Bucket},

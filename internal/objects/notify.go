@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/faulttrace"
@@ -56,7 +57,11 @@ func (s *Store) emit(ctx context.Context, bucket string, obj backend.Object) {
 	if len(targets) == 0 {
 		return
 	}
-	ev := notify.Event{Name: name, Region: s.region, Time: s.now(), RequestID: req.ID, Bucket: bucket,
+	ip := faulttrace.RemoteAddr(ctx)
+	if host, _, err := net.SplitHostPort(ip); err == nil {
+		ip = host
+	}
+	ev := notify.Event{Name: name, Region: s.region, Time: s.now(), RequestID: req.ID, SourceIP: ip, Bucket: bucket,
 		Key: obj.Key, Size: obj.Size, ETag: obj.ETag, VersionID: obj.VersionID, Sequencer: s.sequencer()}
 	for _, t := range targets {
 		msg, err := json.Marshal(notify.Message{Records: []notify.Record{notify.NewRecord(ev, t.ID)}})
