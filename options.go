@@ -333,8 +333,10 @@ func WithThirdParty(origin Origin) Option {
 // (PutBucketNotificationConfiguration), once per selecting configuration,
 // after its webhook (WithWebhook), if any, has accepted it. fn runs on a
 // queue worker, not on the request's goroutine: call Server.WaitIdle
-// before asserting on what fn saw. Two workers deliver, so events may
-// arrive out of order; Event.Sequencer orders the events of one key.
+// before asserting on what fn saw. fn must return (Close waits for it),
+// and a panic in fn fails the delivery, which is retried. Two workers
+// deliver, so events may arrive out of order; Event.Sequencer orders the
+// events of one key.
 func WithEvents(fn func(Event)) Option {
 	return optionFunc(func(c *config) error {
 		if fn == nil {
