@@ -435,3 +435,67 @@ func TestNotificationFaults(t *testing.T) {
 		t.Errorf("GetBucketNotificationConfiguration() after a refused Put = %d queues, want none", len(out.QueueConfigurations))
 	}
 }
+
+// A CompleteMultipartUpload whose response is lost, sent again by its
+// client, makes one event, not two: the second finds the object committed.
+func TestNotificationCompleteRetried(t *testing.T) {
+	var log eventLog
+	srv := mocks3.New(t, mocks3.WithBucket(testBucket), mocks3.WithEvents(log.add))
+	c := srv.Client()
+	ctx := t.Context()
+	if err := putNotification(t, c, &types.NotificationConfiguration{QueueConfigurations: []types.QueueConfiguration{
+		{QueueArn: aws.String(queueARN), Events: []types.Event{types.EventS3ObjectCreated}}}}); err != nil {
+		t.Fatalf("PutBucketNotificationConfiguration() = %v", err)
+	}
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String("big")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(testBucket), Key: aws.String("big"),
+		UploadId: up.UploadId, PartNumber: aws.Int32(1), Body: bytes.NewReader([]byte("data"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	complete := func() error {
+		_, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String("big"),
+			UploadId: up.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
+		return err
+	}
+	srv.Faults().AddT(t, faults.Rule{Operation: "CompleteMultipartUpload", Times: 1, Action: faults.TruncateBody(0)})
+	if err := complete(); err == nil {
+		t.Fatal("CompleteMultipartUpload with its response cut off succeeded, want an error for the test to mean anything")
+	}
+	if err := complete(); err != nil {
+		t.Fatalf("CompleteMultipartUpload sent again = %v", err)
+	}
+	if err := srv.WaitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range log.sorted() {
+		names = append(names, e.Name+" "+e.Key)
+	}
+	if diff := cmp.Diff([]string{"ObjectCreated:CompleteMultipartUpload big"}, names); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
+
+// The configuration is kept with the bucket: a server restarted on the same
+// directory still has it.
+func TestNotificationConfigurationPersists(t *testing.T) {
+	dir := t.TempDir()
+	srv := mocks3.New(t, mocks3.WithDir(dir), mocks3.WithBucket(testBucket))
+	if err := putNotification(t, srv.Client(), &types.NotificationConfiguration{TopicConfigurations: []types.TopicConfiguration{
+		{Id: aws.String("kept"), TopicArn: aws.String(topicARN), Events: []types.Event{types.EventS3ObjectRemoved}}}}); err != nil {
+		t.Fatalf("PutBucketNotificationConfiguration() = %v", err)
+	}
+	srv.Close()
+	srv = mocks3.New(t, mocks3.WithDir(dir))
+	out, err := srv.Client().GetBucketNotificationConfiguration(t.Context(), &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String(testBucket)})
+	if err != nil {
+		t.Fatalf("GetBucketNotificationConfiguration() after a restart = %v", err)
+	}
+	if len(out.TopicConfigurations) != 1 || aws.ToString(out.TopicConfigurations[0].Id) != "kept" {
+		t.Errorf("GetBucketNotificationConfiguration() after a restart = %+v, want the topic configuration kept", out.TopicConfigurations)
+	}
+}
