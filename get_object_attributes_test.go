@@ -87,8 +87,12 @@ func uploadParts(t *testing.T, c *s3.Client, key string, alg types.ChecksumAlgor
 }
 
 func TestGetObjectAttributes(t *testing.T) {
+	forEachMode(t, func(t *testing.T, newServer newServerFunc) { testGetObjectAttributes(t, newServer) })
+}
+
+func testGetObjectAttributes(t *testing.T, newServer newServerFunc) {
 	const minPart = 1024
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket), mocks3.WithMinPartSize(minPart))
+	srv := newServer(t, mocks3.WithBucket(testBucket), mocks3.WithMinPartSize(minPart))
 	c := srv.Client()
 	small := testData(100, 1)
 	mustPut(t, c, testBucket, "small", small)
