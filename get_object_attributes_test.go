@@ -96,6 +96,7 @@ func testGetObjectAttributes(t *testing.T, newServer newServerFunc) {
 	c := srv.Client()
 	small := testData(100, 1)
 	mustPut(t, c, testBucket, "small", small)
+	mustPut(t, c, testBucket, "cold", small, func(in *s3.PutObjectInput) { in.StorageClass = types.StorageClassStandardIa })
 	parts := [][]byte{testData(minPart, 2), testData(minPart+3, 3), testData(10, 4)}
 	uploadParts(t, c, "composite", types.ChecksumAlgorithmCrc32, parts...)
 	uploadParts(t, c, "plain", "", parts...)
@@ -117,6 +118,8 @@ func testGetObjectAttributes(t *testing.T, newServer newServerFunc) {
 			ETag: md5Hex(small), HasChecksum: true,
 			Checksum:     checksumsWith(types.ChecksumAlgorithmCrc32, checksumOf(types.ChecksumAlgorithmCrc32, small), types.ChecksumTypeFullObject),
 			StorageClass: types.StorageClassStandard, ObjectSize: int64(len(small))}},
+		{name: "storage class", key: "cold", attrs: []types.ObjectAttributes{types.ObjectAttributesStorageClass},
+			want: attributes{StorageClass: types.StorageClassStandardIa}},
 		{name: "size only", key: "small", attrs: []types.ObjectAttributes{types.ObjectAttributesObjectSize},
 			want: attributes{ObjectSize: int64(len(small))}},
 		{name: "composite parts", key: "composite", attrs: allAttributes, want: attributes{

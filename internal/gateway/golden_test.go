@@ -2,9 +2,14 @@ package gateway
 
 import (
 	"bytes"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"flag"
+	"fmt"
+	"hash/crc32"
 	"io"
 	"net/http/httptest"
 	"os"
@@ -163,6 +168,23 @@ var goldenCases = []struct {
 			`</CloudFunctionConfiguration></NotificationConfiguration>`)
 		return ""
 	}, method: "GET", target: "/bkt?notification"},
+	{name: "GetObjectAttributesCompositeParts", status: 200, keys: []string{}, setup: func(g *goldenServer) string {
+		var res struct{ UploadId string }
+		body := g.must("POST", "/bkt/big?uploads", "", "x-amz-checksum-algorithm", "CRC32", "x-amz-storage-class", "STANDARD_IA").Body.Bytes()
+		if err := xml.Unmarshal(body, &res); err != nil {
+			g.t.Fatal(err)
+		}
+		complete := "<CompleteMultipartUpload>"
+		for i, p := range []string{"hello world", "hello"} {
+			sum := base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE([]byte(p))))
+			g.must("PUT", fmt.Sprintf("/bkt/big?partNumber=%d&uploadId=%s", i+1, res.UploadId), p, "x-amz-checksum-crc32", sum)
+			complete += fmt.Sprintf(`<Part><PartNumber>%d</PartNumber><ETag>"%x"</ETag><ChecksumCRC32>%s</ChecksumCRC32></Part>`,
+				i+1, md5.Sum([]byte(p)), sum)
+		}
+		g.must("POST", "/bkt/big?uploadId="+res.UploadId, complete+"</CompleteMultipartUpload>")
+		return ""
+	}, method: "GET", target: "/bkt/big?attributes",
+		hdr: []string{"x-amz-object-attributes", "Checksum,ObjectParts,StorageClass", "x-amz-part-number-marker", "1"}},
 	{name: "ErrorNoSuchBucket", status: 404, keys: noBucket, method: "GET", target: "/missing?list-type=2"},
 	{name: "ErrorNoSuchKey", status: 404, keys: []string{}, method: "GET", target: "/bkt/missing"},
 	{name: "ErrorInvalidPart", status: 400, keys: []string{}, setup: func(g *goldenServer) string {
