@@ -329,13 +329,13 @@ func TestNotificationWebhook(t *testing.T) {
 		name         string
 		fail         int
 		wantCalls    int
-		wantStats    queue.TypeStats
+		wantStats    mocks3.TaskStats
 		wantDelivery bool
 	}{
-		{name: "at once", fail: 0, wantCalls: 1, wantStats: queue.TypeStats{Enqueued: 1, Succeeded: 1}, wantDelivery: true},
-		{name: "fails twice", fail: 2, wantCalls: 3, wantStats: queue.TypeStats{Enqueued: 1, Succeeded: 1, Retried: 2}, wantDelivery: true},
+		{name: "at once", fail: 0, wantCalls: 1, wantStats: mocks3.TaskStats{Enqueued: 1, Succeeded: 1}, wantDelivery: true},
+		{name: "fails twice", fail: 2, wantCalls: 3, wantStats: mocks3.TaskStats{Enqueued: 1, Succeeded: 1, Retried: 2}, wantDelivery: true},
 		{name: "always fails", fail: 1 << 30, wantCalls: queue.MaxAttempts,
-			wantStats: queue.TypeStats{Enqueued: 1, Retried: queue.MaxAttempts - 1, Dead: 1}},
+			wantStats: mocks3.TaskStats{Enqueued: 1, Retried: queue.MaxAttempts - 1, Dead: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -337,7 +337,7 @@ type Usage struct {
 }
 
 // QueueStats count the queue's tasks by type ("replicate", "cleanup",
-// "backfill", ...).
+// "backfill", "notify" for event notification deliveries, ...).
 type QueueStats struct {
 	ByType map[string]TaskStats
 }
