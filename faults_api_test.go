@@ -250,3 +250,18 @@ func TestWaitRequestsHonoursContext(t *testing.T) {
 	srv.Close() // ends the hang
 	<-done
 }
+
+// TestReplaceWithNoRules: Replace() with nothing to add removes every rule,
+// so the old ones stop firing.
+func TestReplaceWithNoRules(t *testing.T) {
+	srv := mocks3.New(t, mocks3.WithBucket("bkt"))
+	srv.Faults().AddT(t, faults.Rule{Operation: s3api.OpListObjectsV2, Action: faults.SlowDown()})
+	_, err := srv.Client().ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
+	checkErr(t, "ListObjectsV2 with the rule", err, "SlowDown", 503)
+	if _, err := srv.Faults().Replace(); err != nil {
+		t.Fatalf("Replace() = %v", err)
+	}
+	if _, err := srv.Client().ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("bkt")}); err != nil {
+		t.Errorf("ListObjectsV2 after Replace() = %v, want no rule left to fire", err)
+	}
+}

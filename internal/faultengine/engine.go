@@ -301,6 +301,7 @@ func (e *Engine) Replace(rules ...faults.Rule) ([]*Handle, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.rules = nil
+	e.reindexLocked() // with no rules to add, nothing else rebuilds the index
 	hs := make([]*Handle, len(rules))
 	for i, r := range rules {
 		hs[i] = e.addLocked(r, "")
