@@ -61,6 +61,10 @@ const (
 	ErrXAmzContentSHA256Mismatch          ErrorCode = "XAmzContentSHA256Mismatch"
 	ErrIllegalLocationConstraintException ErrorCode = "IllegalLocationConstraintException"
 	ErrConditionalRequestConflict         ErrorCode = "ConditionalRequestConflict"
+	// Versioning.
+	ErrNoSuchVersion                  ErrorCode = "NoSuchVersion"
+	ErrIllegalVersioningConfiguration ErrorCode = "IllegalVersioningConfigurationException"
+	ErrInvalidBucketState             ErrorCode = "InvalidBucketState"
 	// ErrStorageFull answers a write the server has no room for (a memory
 	// limit). S3 has no such error: this is MinIO's code and status, the
 	// one S3 tools already know. 507 Insufficient Storage says what
@@ -80,7 +84,6 @@ const (
 	ErrMalformedACLError                   ErrorCode = "MalformedACLError"
 	ErrMalformedPolicy                     ErrorCode = "MalformedPolicy"
 	ErrNoSuchPublicAccessBlock             ErrorCode = "NoSuchPublicAccessBlockConfiguration"
-	ErrNoSuchVersion                       ErrorCode = "NoSuchVersion"
 	ErrNoSuchWebsiteConfiguration          ErrorCode = "NoSuchWebsiteConfiguration"
 	ErrOwnershipControlsNotFound           ErrorCode = "OwnershipControlsNotFoundError"
 	ErrSSEConfigurationNotFound            ErrorCode = "ServerSideEncryptionConfigurationNotFoundError"
@@ -147,10 +150,14 @@ var errorTable = map[ErrorCode]errorInfo{
 	ErrMalformedACLError:                   {http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"},
 	ErrMalformedPolicy:                     {http.StatusBadRequest, "Policies must be valid JSON and the first byte must be '{'"},
 	ErrNoSuchPublicAccessBlock:             {http.StatusNotFound, "The public access block configuration was not found"},
-	ErrNoSuchVersion:                       {http.StatusNotFound, "The specified version does not exist."},
 	ErrNoSuchWebsiteConfiguration:          {http.StatusNotFound, "The specified bucket does not have a website configuration"},
 	ErrOwnershipControlsNotFound:           {http.StatusNotFound, "The bucket ownership controls were not found"},
 	ErrSSEConfigurationNotFound:            {http.StatusNotFound, "The server side encryption configuration was not found"},
+
+	// Versioning.
+	ErrNoSuchVersion:                  {http.StatusNotFound, "The specified version does not exist."},
+	ErrIllegalVersioningConfiguration: {http.StatusBadRequest, "The versioning configuration specified in the request is invalid."},
+	ErrInvalidBucketState:             {http.StatusConflict, "The request is not valid with the current state of the bucket."},
 }
 
 // Status returns the HTTP status S3 answers with for c.

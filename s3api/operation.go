@@ -42,6 +42,10 @@ const (
 	OpGetBucketLifecycle  Operation = "GetBucketLifecycleConfiguration"
 	OpGetObjectTagging    Operation = "GetObjectTagging"
 
+	// Versioning.
+	OpPutBucketVersioning Operation = "PutBucketVersioning"
+	OpListObjectVersions  Operation = "ListObjectVersions"
+
 	// OpUnknown is a request no S3 action matches.
 	OpUnknown Operation = "Unknown"
 )
@@ -55,6 +59,8 @@ var operations = []Operation{
 	OpGetBucketTagging, OpGetBucketVersioning, OpGetObject, OpGetObjectTagging,
 	OpHeadBucket, OpHeadObject, OpListBuckets, OpListMultipartUploads, OpListObjects,
 	OpListObjectsV2, OpListParts, OpPutObject, OpUploadPart, OpUploadPartCopy,
+	// Versioning.
+	OpPutBucketVersioning, OpListObjectVersions,
 }
 
 // Operations returns the operations mocks3 implements, sorted by name: the

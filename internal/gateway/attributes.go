@@ -90,8 +90,8 @@ func (h *Handler) checkExpectedOwner(ctx context.Context, r *http.Request, req *
 		return err
 	}
 	if src := r.Header.Get("x-amz-copy-source"); src != "" {
-		if bucket, _, err := parseCopySource(src); err == nil {
-			return check("x-amz-source-expected-bucket-owner", bucket)
+		if cs, err := parseCopySource(src); err == nil {
+			return check("x-amz-source-expected-bucket-owner", cs.bucket)
 		}
 	}
 	return nil

@@ -18,37 +18,47 @@ import (
 	"github.com/mocks3/mocks3/s3api"
 )
 
+// copySource is what x-amz-copy-source names.
+type copySource struct {
+	bucket, key string
+	versionID   string // "" for the current version
+}
+
 // parseCopySource reads x-amz-copy-source: "[/]bucket/key[?versionId=v]",
 // URL-encoded.
-func parseCopySource(v string) (bucket, key string, err error) {
+func parseCopySource(v string) (copySource, error) {
 	if v == "" {
 		// S3's answer to an empty x-amz-copy-source (versitygw#1388
 		// quotes it).
-		return "", "", errorf(s3api.ErrInvalidArgument, "Invalid copy source bucket name")
+		return copySource{}, errorf(s3api.ErrInvalidArgument, "Invalid copy source bucket name")
 	}
 	bad := errorf(s3api.ErrInvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
+	var src copySource
 	if i := strings.Index(v, "?"); i >= 0 {
 		q, perr := url.ParseQuery(v[i+1:])
 		if perr != nil {
-			return "", "", bad
+			return copySource{}, bad
 		}
-		if ver := q.Get("versionId"); ver != "" && ver != "null" {
-			return "", "", errorf(s3api.ErrInvalidArgument, "Invalid version id specified")
+		if q.Has("versionId") {
+			if src.versionID = q.Get("versionId"); !validVersionID(src.versionID) {
+				return copySource{}, invalidVersionID(src.versionID)
+			}
 		}
 		v = v[:i]
 	}
 	dec, perr := url.PathUnescape(v)
 	if perr != nil {
-		return "", "", bad
+		return copySource{}, bad
 	}
 	bucket, key, ok := strings.Cut(strings.TrimPrefix(dec, "/"), "/")
 	if !ok || bucket == "" || key == "" || !utf8.ValidString(key) {
-		return "", "", bad
+		return copySource{}, bad
 	}
 	if len(key) > 1024 {
-		return "", "", newError(s3api.ErrKeyTooLong)
+		return copySource{}, newError(s3api.ErrKeyTooLong)
 	}
-	return bucket, key, nil
+	src.bucket, src.key = bucket, key
+	return src, nil
 }
 
 // copyData copies length bytes at start of an open source into a new blob,
@@ -67,21 +77,33 @@ func (h *Handler) copyData(ctx context.Context, rd io.ReaderAt, start, length in
 	return stored{blob: id, size: n, md5: hasher.md5Sum(), checksum: hasher.fullObject(alg)}, nil
 }
 
-// openCopySource opens the source of a copy and checks its conditions.
-func (h *Handler) openCopySource(r *http.Request) (backend.Object, *objects.Reader, string, string, error) {
-	bucket, key, err := parseCopySource(r.Header.Get("x-amz-copy-source"))
+// openCopySource opens the source of a copy and checks its conditions. A
+// delete marker is no source: as the current version it is a missing key;
+// named by its version ID, S3 refuses it as InvalidRequest.
+func (h *Handler) openCopySource(w http.ResponseWriter, r *http.Request) (backend.Object, *objects.Reader, copySource, error) {
+	src, err := parseCopySource(r.Header.Get("x-amz-copy-source"))
 	if err != nil {
-		return backend.Object{}, nil, "", "", err
+		return backend.Object{}, nil, src, err
 	}
-	obj, rd, err := h.store.Open(r.Context(), bucket, key)
+	obj, rd, err := h.store.OpenVersion(r.Context(), src.bucket, src.key, src.versionID)
 	if err != nil {
-		return backend.Object{}, nil, "", "", s3Error(err, bucket, key)
+		return backend.Object{}, nil, src, versionError(err, src.bucket, src.key, src.versionID)
+	}
+	if obj.DeleteMarker {
+		rd.Close()
+		if src.versionID != "" {
+			return backend.Object{}, nil, src, errorf(s3api.ErrInvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.")
+		}
+		return backend.Object{}, nil, src, newError(s3api.ErrNoSuchKey, extra("Key", src.key))
 	}
 	if err := checkReadConditions(r.Header, "x-amz-copy-source-", &obj); err != nil {
 		rd.Close()
-		return backend.Object{}, nil, "", "", err
+		return backend.Object{}, nil, src, err
 	}
-	return obj, rd, bucket, key, nil
+	if obj.VersionID != "" || src.versionID != "" {
+		w.Header()["x-amz-copy-source-version-id"] = []string{objects.VersionName(obj.VersionID)}
+	}
+	return obj, rd, src, nil
 }
 
 // copyResult is the body of CopyObject (CopyObjectResult) and of
@@ -101,15 +123,17 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	if directive != "" && directive != "COPY" && directive != "REPLACE" {
 		return errorf(s3api.ErrInvalidArgument, "Unknown metadata directive.")
 	}
-	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
+	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	if err != nil {
 		return s3Error(err, req.bucket, "")
 	}
-	src, rd, srcBucket, srcKey, err := h.openCopySource(r)
+	src, rd, from, err := h.openCopySource(w, r)
 	if err != nil {
 		return err
 	}
 	defer rd.Close()
-	if srcBucket == req.bucket && srcKey == req.key && directive != "REPLACE" &&
+	// Copying a version named by its ID onto its own key restores it.
+	if from.bucket == req.bucket && from.key == req.key && from.versionID == "" && directive != "REPLACE" &&
 		r.Header.Get("x-amz-storage-class") == "" && r.Header.Get("x-amz-checksum-algorithm") == "" &&
 		r.Header.Get("x-amz-website-redirect-location") == "" {
 		return errorf(s3api.ErrInvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
@@ -147,9 +171,11 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	obj := s.object(req.key, h.now(), hd, meta)
 	attrs.apply(&obj)
 	ex.apply(&obj)
+	obj.VersionID = h.versionFor(b.Versioning)
 	if _, err := h.store.Put(ctx, req.bucket, obj, cond); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}
+	setVersionID(w.Header(), obj.VersionID, b.Versioning != "")
 	writeXML(w, http.StatusOK, copyResult{XMLName: xml.Name{Local: "CopyObjectResult"}, Xmlns: s3Namespace, ETag: obj.ETag,
 		LastModified: formatTime(obj.LastModified), ChecksumType: obj.Checksum.Type, checksumXML: toChecksumXML(obj.Checksum)})
 	return nil
@@ -177,7 +203,7 @@ func (h *Handler) uploadPartCopy(w http.ResponseWriter, r *http.Request, req *re
 	if err != nil {
 		return err
 	}
-	src, rd, _, _, err := h.openCopySource(r)
+	src, rd, _, err := h.openCopySource(w, r)
 	if err != nil {
 		return err
 	}

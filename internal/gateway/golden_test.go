@@ -250,6 +250,45 @@ var goldenCases = []struct {
 		return ""
 	}, method: "OPTIONS", target: "/bkt/k", hdr: []string{"Origin", "https://app.example", "Access-Control-Request-Method", "PUT"}},
 	{name: "ErrorMalformedPolicy", status: 400, keys: []string{}, method: "PUT", target: "/bkt?policy", body: `{"Version":"2012-10-17"}`},
+	// Versioning.
+	{name: "GetBucketVersioningEnabled", status: 200, keys: []string{}, setup: (*goldenServer).versioned,
+		method: "GET", target: "/bkt?versioning"},
+	{name: "ListObjectVersions", status: 200, keys: []string{"a", "dir/b"}, setup: (*goldenServer).versionHistory,
+		method: "GET", target: "/bkt?versions"},
+	{name: "ListObjectVersionsDelimiterTruncated", status: 200, keys: []string{"a", "dir/b", "dir/c", "z"}, setup: (*goldenServer).versionHistory,
+		method: "GET", target: "/bkt?versions&delimiter=/&max-keys=3&encoding-type=url"},
+	{name: "ListObjectVersionsNeverVersioned", status: 200, keys: []string{"a"}, method: "GET", target: "/bkt?versions"},
+	{name: "DeleteObjectsVersions", status: 200, keys: []string{"a"}, setup: func(g *goldenServer) string {
+		g.versioned()
+		g.must("PUT", "/bkt/a", "a2")
+		return ""
+	}, method: "POST", target: "/bkt?delete",
+		body: `<Delete><Object><Key>a</Key></Object><Object><Key>a</Key><VersionId>null</VersionId></Object></Delete>`},
+	{name: "ErrorNoSuchVersion", status: 404, keys: []string{"k"}, method: "GET", target: "/bkt/k?versionId=" + strings.Repeat("V", 32)},
+	{name: "ErrorMethodNotAllowedDeleteMarker", status: 405, keys: []string{}, setup: func(g *goldenServer) string {
+		g.versioned()
+		return g.must("DELETE", "/bkt/k", "").Header()["x-amz-version-id"][0]
+	}, method: "GET", target: "/bkt/k?versionId={id}"},
+	{name: "ErrorIllegalVersioningConfiguration", status: 400, keys: []string{}, method: "PUT", target: "/bkt?versioning",
+		body: `<VersioningConfiguration><Status>Disabled</Status></VersioningConfiguration>`},
+}
+
+// versioned enables versioning on bucket "bkt".
+func (g *goldenServer) versioned() string {
+	g.t.Helper()
+	g.must("PUT", "/bkt?versioning", `<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>`)
+	return ""
+}
+
+// versionHistory enables versioning on "bkt", whose "a" is a null version,
+// then writes a second version of "a" and hides "dir/b" under a delete
+// marker.
+func (g *goldenServer) versionHistory() string {
+	g.t.Helper()
+	g.versioned()
+	g.must("PUT", "/bkt/a", "a2")
+	g.must("DELETE", "/bkt/dir/b", "")
+	return ""
 }
 
 // someKeys make a listing with a common prefix.

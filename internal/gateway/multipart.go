@@ -201,6 +201,11 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 	if err := xml.Unmarshal(body, &cr); err != nil || len(cr.Parts) == 0 || len(cr.Parts) > maxParts {
 		return newError(s3api.ErrMalformedXML)
 	}
+	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	if err != nil {
+		return s3Error(err, req.bucket, "")
+	}
+	versionID := h.versionFor(b.Versioning)
 	// Once the commit starts it finishes, whether or not the client waits.
 	commitCtx, cancel := h.detach(ctx)
 	defer cancel()
@@ -223,6 +228,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 		if err := checkCompleteChecksum(r.Header, up, obj.Checksum); err != nil {
 			return err
 		}
+		obj.VersionID = versionID
 		// A part uploaded again since GetUpload makes the commit fail
 		// with ErrUploadChanged; assembling anew checks its ETag.
 		err = h.store.Complete(commitCtx, req.bucket, uploadID, obj, cond)
@@ -234,6 +240,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 		}
 		break
 	}
+	setVersionID(w.Header(), obj.VersionID, b.Versioning != "")
 	res := completeResult{Xmlns: s3Namespace, Location: h.objectURL(r, req.bucket, req.key), Bucket: req.bucket,
 		Key: req.key, ETag: obj.ETag, checksumXML: toChecksumXML(obj.Checksum), ChecksumType: obj.Checksum.Type}
 	writeXML(w, http.StatusOK, res)

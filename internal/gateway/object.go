@@ -216,7 +216,8 @@ func verifyBody(r *http.Request, p *payload, s stored, wantMD5 []byte) error {
 
 func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
+	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	if err != nil {
 		return s3Error(err, req.bucket, "")
 	}
 	hd, meta, err := parseObjectHeaders(r.Header)
@@ -250,9 +251,11 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	obj := s.object(req.key, h.now(), hd, meta)
 	attrs.apply(&obj)
 	ex.apply(&obj)
+	obj.VersionID = h.versionFor(b.Versioning)
 	if _, err := h.store.Put(ctx, req.bucket, obj, cond); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}
+	setVersionID(w.Header(), obj.VersionID, b.Versioning != "")
 	setETag(w.Header(), obj.ETag)
 	setChecksumHeaders(w.Header(), obj.Checksum)
 	w.WriteHeader(http.StatusOK)
@@ -273,8 +276,9 @@ func setChecksumHeaders(h http.Header, c backend.Checksum) {
 func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	if v := q.Get("versionId"); v != "" && v != "null" {
-		return errorf(s3api.ErrInvalidArgument, "Invalid version id specified")
+	versionID, err := versionParam(q)
+	if err != nil {
+		return err
 	}
 	partNumber := 0
 	if v := q.Get("partNumber"); v != "" {
@@ -290,25 +294,28 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 	var (
 		obj backend.Object
 		rd  *objects.Reader
-		err error
 	)
 	if r.Method == http.MethodHead {
-		obj, err = h.store.Head(ctx, req.bucket, req.key)
+		obj, err = h.store.HeadVersion(ctx, req.bucket, req.key, versionID)
 	} else {
-		obj, rd, err = h.store.Open(ctx, req.bucket, req.key)
+		obj, rd, err = h.store.OpenVersion(ctx, req.bucket, req.key, versionID)
 	}
-	if errors.Is(err, backend.ErrObjectNotFound) && h.store.HasOrigin() && partNumber == 0 {
+	if errors.Is(err, backend.ErrObjectNotFound) && h.store.HasOrigin() && partNumber == 0 && versionID == "" {
 		if served, err := h.serveFromOrigin(w, r, req); served || err != nil {
 			return err
 		}
 	}
 	if err != nil {
-		return s3Error(err, req.bucket, req.key)
+		return versionError(err, req.bucket, req.key, versionID)
 	}
 	if rd != nil {
 		defer rd.Close()
 	}
+	if obj.DeleteMarker {
+		return deleteMarkerError(w, r, &obj, versionID != "")
+	}
 	hdr := w.Header()
+	setVersionID(hdr, obj.VersionID, versionID != "")
 	setETag(hdr, obj.ETag)
 	hdr.Set("Last-Modified", obj.LastModified.UTC().Format(http.TimeFormat))
 	setTaggingCount(hdr, obj)
@@ -400,14 +407,37 @@ func writeObjectHeaders(hdr http.Header, obj *backend.Object, q map[string][]str
 
 func (h *Handler) deleteObject(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
+	versionID, err := versionParam(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	if err != nil {
 		return s3Error(err, req.bucket, "")
 	}
-	if err := h.store.Delete(ctx, req.bucket, req.key); err != nil {
-		return s3Error(err, req.bucket, req.key)
+	d, err := h.deleteOne(r, b, req.key, versionID)
+	if err != nil {
+		return err
+	}
+	if d.VersionID != "" {
+		w.Header()["x-amz-version-id"] = []string{d.VersionID}
+	}
+	if d.DeleteMarker {
+		w.Header()["x-amz-delete-marker"] = []string{"true"}
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// deleteOne deletes one object or version of bucket b, as DeleteObject and
+// each entry of DeleteObjects do.
+func (h *Handler) deleteOne(r *http.Request, b backend.Bucket, key, versionID string) (objects.Deleted, error) {
+	in := objects.DeleteInput{Key: key, VersionID: versionID, Versioning: b.Versioning}
+	if versionID == "" && b.Versioning == objects.VersioningEnabled {
+		in.MarkerID = h.newVersionID()
+	}
+	d, err := h.store.DeleteVersion(r.Context(), b.Name, in)
+	return d, s3Error(err, b.Name, key)
 }
 
 type deleteRequest struct {
@@ -427,13 +457,28 @@ type deleteResult struct {
 }
 
 type deletedXML struct {
-	Key string
+	Key                   string
+	VersionID             string `xml:"VersionId,omitempty"`
+	DeleteMarker          bool   `xml:",omitempty"`
+	DeleteMarkerVersionID string `xml:"DeleteMarkerVersionId,omitempty"`
 }
 
 type deleteError struct {
-	Key     string
-	Code    s3api.ErrorCode
-	Message string
+	Key       string
+	VersionID string `xml:"VersionId,omitempty"`
+	Code      s3api.ErrorCode
+	Message   string
+}
+
+// deletedEntry is the Deleted element for a deletion of key (versionID as
+// requested) that did done: a version removed is named by VersionId, a
+// delete marker created or removed by DeleteMarkerVersionId.
+func deletedEntry(key, versionID string, done objects.Deleted) deletedXML {
+	e := deletedXML{Key: key, VersionID: versionID, DeleteMarker: done.DeleteMarker}
+	if done.DeleteMarker {
+		e.DeleteMarkerVersionID = done.VersionID
+	}
+	return e
 }
 
 const maxDeleteKeys = 1000
@@ -448,21 +493,25 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, req *req
 	if err := xml.Unmarshal(body, &d); err != nil || len(d.Objects) == 0 || len(d.Objects) > maxDeleteKeys {
 		return newError(s3api.ErrMalformedXML)
 	}
-	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
+	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	if err != nil {
 		return s3Error(err, req.bucket, "")
 	}
 	res := deleteResult{Xmlns: s3Namespace}
 	for _, o := range d.Objects {
-		var err error
+		var (
+			done objects.Deleted
+			err  error
+		)
 		switch {
 		case o.Key == "":
 			err = errorf(s3api.ErrInvalidArgument, "Object key must not be empty")
 		case len(o.Key) > 1024:
 			err = newError(s3api.ErrKeyTooLong)
-		case o.VersionID != "" && o.VersionID != "null":
+		case o.VersionID != "" && !validVersionID(o.VersionID):
 			err = errorf(s3api.ErrInvalidArgument, "Invalid version id specified")
 		default:
-			err = s3Error(h.store.Delete(ctx, req.bucket, o.Key), req.bucket, o.Key)
+			done, err = h.deleteOne(r, b, o.Key, o.VersionID)
 		}
 		if err != nil {
 			e, ok := err.(*s3api.Error)
@@ -473,11 +522,11 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, req *req
 			if msg == "" {
 				msg = e.Code.Message()
 			}
-			res.Errors = append(res.Errors, deleteError{Key: o.Key, Code: e.Code, Message: msg})
+			res.Errors = append(res.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: msg})
 			continue
 		}
 		if !d.Quiet {
-			res.Deleted = append(res.Deleted, deletedXML{Key: o.Key})
+			res.Deleted = append(res.Deleted, deletedEntry(o.Key, o.VersionID, done))
 		}
 	}
 	writeXML(w, http.StatusOK, res)

@@ -63,7 +63,10 @@ var routes = slices.Concat([]route{
 	{http.MethodGet, onBucket, "", s3api.OpListObjectsV2, func(_ *http.Request, q url.Values) bool { return q.Get("list-type") == "2" }, (*Handler).listObjectsV2},
 	{http.MethodGet, onBucket, "", s3api.OpListObjects, nil, (*Handler).listObjectsV1},
 	{http.MethodPost, onBucket, "delete", s3api.OpDeleteObjects, nil, (*Handler).deleteObjects},
+	// Versioning.
 	{http.MethodGet, onBucket, "versioning", s3api.OpGetBucketVersioning, nil, (*Handler).getBucketVersioning},
+	{http.MethodPut, onBucket, "versioning", s3api.OpPutBucketVersioning, nil, (*Handler).putBucketVersioning},
+	{http.MethodGet, onBucket, "versions", s3api.OpListObjectVersions, nil, (*Handler).listObjectVersions},
 
 	{http.MethodPut, onObject, "", s3api.OpUploadPartCopy, func(r *http.Request, q url.Values) bool {
 		return q.Has("uploadId") && hasHeader("x-amz-copy-source")(r, q)
@@ -145,8 +148,7 @@ var unsupported = map[string]map[string]s3api.Operation{
 		"b:ownershipControls": "GetBucketOwnershipControls",
 		"b:policyStatus":      "GetBucketPolicyStatus", "b:publicAccessBlock": "GetPublicAccessBlock",
 		"b:replication": "GetBucketReplication", "b:requestPayment": "GetBucketRequestPayment",
-		"b:versions": "ListObjectVersions",
-		"b:website":  "GetBucketWebsite", "b:accelerate": "GetBucketAccelerateConfiguration",
+		"b:website": "GetBucketWebsite", "b:accelerate": "GetBucketAccelerateConfiguration",
 		"o:acl": "GetObjectAcl", "o:legal-hold": "GetObjectLegalHold",
 		"o:retention": "GetObjectRetention", "o:torrent": "GetObjectTorrent",
 	},
@@ -159,7 +161,7 @@ var unsupported = map[string]map[string]s3api.Operation{
 		"b:ownershipControls": "PutBucketOwnershipControls", "b:policy": "PutBucketPolicy",
 		"b:publicAccessBlock": "PutPublicAccessBlock", "b:replication": "PutBucketReplication",
 		"b:requestPayment": "PutBucketRequestPayment", "b:tagging": "PutBucketTagging",
-		"b:versioning": "PutBucketVersioning", "b:website": "PutBucketWebsite",
+		"b:website":    "PutBucketWebsite",
 		"b:accelerate": "PutBucketAccelerateConfiguration",
 		"o:acl":        "PutObjectAcl", "o:legal-hold": "PutObjectLegalHold", "o:retention": "PutObjectRetention",
 		"o:tagging": "PutObjectTagging",
@@ -184,7 +186,7 @@ var plainParams = map[string]bool{
 	"list-type": true, "prefix": true, "delimiter": true, "max-keys": true, "marker": true,
 	"start-after": true, "continuation-token": true, "encoding-type": true, "fetch-owner": true,
 	"partNumber": true, "uploadId": true, "versionId": true, "max-parts": true,
-	"part-number-marker": true, "key-marker": true, "upload-id-marker": true, "max-uploads": true,
+	"part-number-marker": true, "key-marker": true, "version-id-marker": true, "upload-id-marker": true, "max-uploads": true,
 	"x-id": true, "optional-object-attributes": true, "expected-bucket-owner": true,
 	"response-content-type": true, "response-content-language": true, "response-expires": true,
 	"response-cache-control": true, "response-content-disposition": true, "response-content-encoding": true,
@@ -219,7 +221,7 @@ func identify(r *http.Request, q url.Values, on target) (s3api.Operation, handle
 		}
 	}
 	if name, ok := unsupported[r.Method][targetPrefix(on)+sub]; ok && sub != "" {
-		return name, nil // e.g. PUT ?versioning, where only GET is implemented
+		return name, nil // a subresource with a method mocks3 does not implement
 	}
 	return s3api.OpUnknown, nil
 }

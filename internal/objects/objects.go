@@ -212,10 +212,10 @@ func (s *Store) DeleteBucket(ctx context.Context, bucket string) error {
 }
 
 // discardUploads aborts the bucket's multipart uploads if it holds no
-// object; with objects it does nothing and DeleteBucket finds the bucket
-// not empty.
+// object version (delete markers count); otherwise it does nothing and
+// DeleteBucket finds the bucket not empty.
 func (s *Store) discardUploads(ctx context.Context, bucket string) error {
-	objs, err := s.meta.ListObjects(ctx, bucket, "", 1)
+	objs, err := s.meta.ListVersions(ctx, bucket, "", "", 1)
 	if err != nil || len(objs) > 0 {
 		return err
 	}
