@@ -136,6 +136,15 @@ func (s *Store) ListVersions(ctx context.Context, bucket string, in VersionListI
 	if in.KeyMarker != "" {
 		if in.VersionIDMarker != "" {
 			fromKey, fromVer = in.KeyMarker, in.VersionIDMarker
+			// Cleanup routines delete each page before they ask for the
+			// next: if the marker version is gone, resume at the key's
+			// remaining versions rather than skip them.
+			_, err := s.meta.GetObject(ctx, bucket, in.KeyMarker, in.VersionIDMarker)
+			if errors.Is(err, backend.ErrVersionNotFound) || errors.Is(err, backend.ErrObjectNotFound) {
+				fromVer = ""
+			} else if err != nil {
+				return out, err
+			}
 		} else {
 			fromKey = in.KeyMarker + "\x00"
 		}
