@@ -18,6 +18,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/s3api"
 )
 
 // setVersioning sets bucket's versioning status, which must succeed.
@@ -438,4 +440,46 @@ func TestEmptyVersionedBucketThenDelete(t *testing.T) {
 		_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(testBucket)})
 		checkErr(t, "HeadBucket(deleted)", err, "", http.StatusNotFound)
 	})
+}
+
+// TestDirectAPISeesDeleteMarkers: the direct API reads the current
+// version, and a delete marker there is a deleted object.
+func TestDirectAPISeesDeleteMarkers(t *testing.T) {
+	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
+	c := srv.Client()
+	setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled)
+	mustPut(t, c, testBucket, "k", []byte("v"))
+	if _, err := c.DeleteObject(t.Context(), &s3.DeleteObjectInput{Bucket: aws.String(testBucket), Key: aws.String("k")}); err != nil {
+		t.Fatal(err)
+	}
+	srv.CheckNoObject(t, testBucket, "k")
+	var e *s3api.Error
+	if _, err := srv.GetObject(testBucket, "k"); !errors.As(err, &e) || e.Code != s3api.ErrNoSuchKey {
+		t.Errorf("GetObject(deleted) = %v, want NoSuchKey", err)
+	}
+	if keys, err := srv.Keys(testBucket, ""); err != nil || len(keys) != 0 {
+		t.Errorf("Keys() = %q, %v; want none", keys, err)
+	}
+}
+
+// TestVersioningFaults: fault rules name the versioning operations.
+func TestVersioningFaults(t *testing.T) {
+	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
+	c := srv.Client()
+	for _, op := range []s3api.Operation{s3api.OpPutBucketVersioning, s3api.OpListObjectVersions} {
+		if _, err := srv.Faults().Add(faults.Rule{Operation: op, Times: 1, Action: faults.ErrorCode(s3api.ErrAccessDenied)}); err != nil {
+			t.Fatalf("Faults().Add(%s) = %v", op, err)
+		}
+	}
+	_, err := c.PutBucketVersioning(t.Context(), &s3.PutBucketVersioningInput{Bucket: aws.String(testBucket),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	checkErr(t, "PutBucketVersioning(fault)", err, "AccessDenied", 403)
+	_, err = c.ListObjectVersions(t.Context(), &s3.ListObjectVersionsInput{Bucket: aws.String(testBucket)})
+	checkErr(t, "ListObjectVersions(fault)", err, "AccessDenied", 403)
+	setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled) // the rules fired once
+	for _, op := range []s3api.Operation{s3api.OpPutBucketVersioning, s3api.OpListObjectVersions} {
+		if n, _ := attempts(srv, op); n == 0 {
+			t.Errorf("the journal has no %s request", op)
+		}
+	}
 }

@@ -62,6 +62,9 @@ func (s *Store) ReadObject(ctx context.Context, bucket, key string) (backend.Obj
 		return backend.Object{}, nil, S3Error(err, bucket, key)
 	}
 	defer rd.Close()
+	if obj.DeleteMarker {
+		return backend.Object{}, nil, S3Error(backend.ErrObjectNotFound, bucket, key)
+	}
 	data, err := io.ReadAll(io.NewSectionReader(rd, 0, obj.Size))
 	return obj, data, err
 }
