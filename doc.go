@@ -25,10 +25,13 @@
 // CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload,
 // AbortMultipartUpload, ListParts, ListMultipartUploads. GetObjectAttributes.
 // Event notifications: PutBucketNotificationConfiguration,
-// GetBucketNotificationConfiguration. Configuration reads
-// answer as for a bucket or object that has none: GetBucketVersioning,
-// GetBucketPolicy, GetBucketTagging, GetBucketCors,
-// GetBucketLifecycleConfiguration, GetObjectTagging. With them: ranges,
+// GetBucketNotificationConfiguration. Versioning: PutBucketVersioning,
+// GetBucketVersioning, ListObjectVersions, versionId on GET, HEAD, DELETE,
+// DeleteObjects and copy sources, delete markers, and version IDs on every
+// write (repeatable with WithSeed). Configuration reads answer as for a
+// bucket or object that has none: GetBucketPolicy, GetBucketTagging,
+// GetBucketCors, GetBucketLifecycleConfiguration, GetObjectTagging. With
+// them: ranges,
 // partNumber reads, conditional reads and writes, user metadata, Content-MD5,
 // the ten additional checksums of the SDK (full-object and composite, and
 // S3's default CRC64NVME), storage classes, website redirect locations,
@@ -76,8 +79,13 @@
 //   - Storage classes are recorded and reported only: an object in GLACIER
 //     or DEEP_ARCHIVE reads at once, where S3 answers InvalidObjectState
 //     until it is restored.
-//   - No versioning or object lock; versionId "null" is accepted and any
-//     other is InvalidArgument.
+//   - No object lock.
+//   - Version IDs are 32 characters of [0-9A-Za-z._]; any other versionId
+//     but "null" is InvalidArgument. MFA delete cannot be enabled (403
+//     AccessDenied, as S3 answers without a valid x-amz-mfa). GET and HEAD
+//     send x-amz-version-id for versions with an ID, and for "null" only
+//     when the request named it. Objects seeded directly (PutObject,
+//     WithObject, third-party backfills) are null versions.
 //   - Bucket configurations (tagging, CORS, website, lifecycle, encryption,
 //     logging, request payment, accelerate, ownership controls, public
 //     access block, policy) and ACLs are validated, stored and served back,
