@@ -12,7 +12,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/mocks3/mocks3"
@@ -44,15 +43,6 @@ func TestUnsupportedOperations(t *testing.T) {
 			}},
 			{"GetObjectRetention", func() error {
 				_, err := c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: b, Key: k})
-				return err
-			}},
-			{"PutBucketVersioning", func() error {
-				_, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: b,
-					VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
-				return err
-			}},
-			{"ListObjectVersions", func() error {
-				_, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: b})
 				return err
 			}},
 		}
