@@ -89,3 +89,35 @@ func FuzzVersionParameters(f *testing.F) {
 		checkClientError(t, serve(h, "DELETE", "/bkt/k?versionId="+v, nil), []byte(version))
 	})
 }
+
+// TestObjectLockKeepsVersioning: a bucket with object lock keeps
+// versioning enabled, as S3 requires.
+func TestObjectLockKeepsVersioning(t *testing.T) {
+	h := newTestHandler(t)
+	ctx := t.Context()
+	b, err := h.store.Records().GetBucket(ctx, "bkt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Versioning, b.ObjectLock = "Enabled", true
+	if err := h.store.Records().UpdateBucket(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		status   string
+		wantCode int
+		want     string
+	}{
+		{"Suspended", 409, "<Code>InvalidBucketState</Code>"},
+		{"Enabled", 200, ""},
+	}
+	for _, tt := range tests {
+		w := serve(h, "PUT", "/bkt?versioning", []byte("<VersioningConfiguration><Status>"+tt.status+"</Status></VersioningConfiguration>"))
+		if w.Code != tt.wantCode || !strings.Contains(w.Body.String(), tt.want) {
+			t.Errorf("PutBucketVersioning(%s) = %d %s, want %d %s", tt.status, w.Code, w.Body, tt.wantCode, tt.want)
+		}
+	}
+	if got := serve(h, "GET", "/bkt?versioning", nil).Body.String(); !strings.Contains(got, "<Status>Enabled</Status>") {
+		t.Errorf("GetBucketVersioning = %s, want Enabled", got)
+	}
+}
