@@ -58,7 +58,8 @@ func (s *Server) sweepOrphans(ctx context.Context) error {
 	return nil
 }
 
-// referencedBlobs returns the blobs that the objects and uploads in b use.
+// referencedBlobs returns the blobs that the object versions and uploads in
+// b use.
 func referencedBlobs(ctx context.Context, b backend.Backend) (map[backend.BlobID]bool, error) {
 	used := make(map[backend.BlobID]bool)
 	addParts := func(parts []backend.Part) {
@@ -71,9 +72,11 @@ func referencedBlobs(ctx context.Context, b backend.Backend) (map[backend.BlobID
 		return nil, err
 	}
 	for _, bk := range buckets {
+		// Every version, not only the current ones: older versions keep
+		// their bytes.
 		const page = 1000
-		for from := ""; ; {
-			objs, err := b.ListObjects(ctx, bk.Name, from, page)
+		for fromKey, fromVer := "", ""; ; {
+			objs, err := b.ListVersions(ctx, bk.Name, fromKey, fromVer, page)
 			if err != nil {
 				return nil, err
 			}
@@ -83,7 +86,11 @@ func referencedBlobs(ctx context.Context, b backend.Backend) (map[backend.BlobID
 			if len(objs) < page {
 				break
 			}
-			from = objs[len(objs)-1].Key + "\x00"
+			last := objs[len(objs)-1]
+			fromKey, fromVer = last.Key, last.VersionID
+			if fromVer == "" {
+				fromVer = backend.NullVersion
+			}
 		}
 		ups, err := b.ListUploads(ctx, bk.Name)
 		if err != nil {
