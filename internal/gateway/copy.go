@@ -171,7 +171,10 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	obj := s.object(req.key, h.now(), hd, meta)
 	attrs.apply(&obj)
 	ex.apply(&obj)
-	obj.VersionID = h.versionFor(b.Versioning)
+	if obj.VersionID, err = h.versionFor(ctx, b, req.key); err != nil {
+		h.store.DiscardBlob(ctx, s.blob)
+		return err
+	}
 	if _, err := h.store.Put(ctx, req.bucket, obj, cond); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}

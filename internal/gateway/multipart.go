@@ -205,7 +205,10 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return s3Error(err, req.bucket, "")
 	}
-	versionID := h.versionFor(b.Versioning)
+	versionID, err := h.versionFor(ctx, b, req.key)
+	if err != nil {
+		return err
+	}
 	// Once the commit starts it finishes, whether or not the client waits.
 	commitCtx, cancel := h.detach(ctx)
 	defer cancel()

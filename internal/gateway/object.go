@@ -251,7 +251,10 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	obj := s.object(req.key, h.now(), hd, meta)
 	attrs.apply(&obj)
 	ex.apply(&obj)
-	obj.VersionID = h.versionFor(b.Versioning)
+	if obj.VersionID, err = h.versionFor(ctx, b, req.key); err != nil {
+		h.store.DiscardBlob(ctx, s.blob)
+		return err
+	}
 	if _, err := h.store.Put(ctx, req.bucket, obj, cond); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}
@@ -433,8 +436,11 @@ func (h *Handler) deleteObject(w http.ResponseWriter, r *http.Request, req *requ
 // each entry of DeleteObjects do.
 func (h *Handler) deleteOne(r *http.Request, b backend.Bucket, key, versionID string) (objects.Deleted, error) {
 	in := objects.DeleteInput{Key: key, VersionID: versionID, Versioning: b.Versioning}
-	if versionID == "" && b.Versioning == objects.VersioningEnabled {
-		in.MarkerID = h.newVersionID()
+	if versionID == "" {
+		var err error
+		if in.MarkerID, err = h.versionFor(r.Context(), b, key); err != nil {
+			return objects.Deleted{}, err
+		}
 	}
 	d, err := h.store.DeleteVersion(r.Context(), b.Name, in)
 	return d, s3Error(err, b.Name, key)

@@ -7,8 +7,10 @@
 package gateway
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -35,13 +37,27 @@ func (h *Handler) newVersionID() string {
 	return string(b)
 }
 
-// versionFor returns the version ID a write to a bucket in state versioning
-// gets: a fresh one when versioning is enabled, else the null version.
-func (h *Handler) versionFor(versioning string) string {
-	if versioning == objects.VersioningEnabled {
-		return h.newVersionID()
+// versionFor returns the version ID a write to key in bucket b gets: one
+// the key does not hold yet when versioning is enabled, else the null
+// version. A directory reopened with WithSeed sees the same IDs again, and
+// a repeated ID would replace the version that has it: draw on.
+func (h *Handler) versionFor(ctx context.Context, b backend.Bucket, key string) (string, error) {
+	if b.Versioning != objects.VersioningEnabled {
+		return "", nil
 	}
-	return ""
+	for attempt := 1; ; attempt++ {
+		id := h.newVersionID()
+		_, err := h.store.HeadVersion(ctx, b.Name, key, id)
+		if errors.Is(err, backend.ErrVersionNotFound) || errors.Is(err, backend.ErrObjectNotFound) {
+			return id, nil
+		}
+		if err != nil {
+			return "", s3Error(err, b.Name, key)
+		}
+		if attempt == 100 {
+			return "", fmt.Errorf("no fresh version ID for %s/%s after %d attempts", b.Name, key, attempt)
+		}
+	}
 }
 
 // validVersionID reports whether v could name a version: "null" or an ID
