@@ -188,6 +188,9 @@ func TestVersionedObjects(t *testing.T) {
 					if got := responseHeader(err, "x-amz-delete-marker") == "true"; got != tt.wantMarker {
 						t.Errorf("GetObject x-amz-delete-marker = %v, want %v", got, tt.wantMarker)
 					}
+					if got := responseHeader(herr, "x-amz-delete-marker") == "true"; got != tt.wantMarker {
+						t.Errorf("HeadObject x-amz-delete-marker = %v, want %v", got, tt.wantMarker)
+					}
 					if tt.wantMarker && responseHeader(err, "x-amz-version-id") != marker {
 						t.Errorf("GetObject x-amz-version-id = %q, want the marker's %q", responseHeader(err, "x-amz-version-id"), marker)
 					}
