@@ -22,6 +22,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/internal/queue"
@@ -497,5 +499,42 @@ func TestNotificationConfigurationPersists(t *testing.T) {
 	}
 	if len(out.TopicConfigurations) != 1 || aws.ToString(out.TopicConfigurations[0].Id) != "kept" {
 		t.Errorf("GetBucketNotificationConfiguration() after a restart = %+v, want the topic configuration kept", out.TopicConfigurations)
+	}
+}
+
+// TestNotificationVersionEvents: in a versioned bucket a plain DELETE makes
+// a delete marker (ObjectRemoved:DeleteMarkerCreated) and a DELETE by
+// versionId removes that version (ObjectRemoved:Delete), each naming the
+// version.
+func TestNotificationVersionEvents(t *testing.T) {
+	var log eventLog
+	srv := mocks3.New(t, mocks3.WithBucket(testBucket), mocks3.WithEvents(log.add))
+	c := srv.Client()
+	ctx := t.Context()
+	_, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(testBucket),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	require.NoError(t, putNotification(t, c, &types.NotificationConfiguration{
+		QueueConfigurations: []types.QueueConfiguration{{Id: aws.String("removed"), QueueArn: aws.String(queueARN),
+			Events: []types.Event{types.EventS3ObjectRemoved}}},
+	}))
+	put := mustPut(t, c, testBucket, "k", []byte("v1"))
+	del, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(testBucket), Key: aws.String("k")})
+	require.NoError(t, err)
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(testBucket), Key: aws.String("k"), VersionId: put.VersionId})
+	require.NoError(t, err)
+	require.NoError(t, srv.WaitIdle(ctx))
+
+	type event struct{ Name, Key, VersionID string }
+	want := []event{
+		{"ObjectRemoved:DeleteMarkerCreated", "k", aws.ToString(del.VersionId)},
+		{"ObjectRemoved:Delete", "k", aws.ToString(put.VersionId)},
+	}
+	var got []event
+	for _, e := range log.sorted() {
+		got = append(got, event{e.Name, e.Key, e.VersionID})
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
 	}
 }

@@ -90,6 +90,7 @@ func (s *Store) DeleteVersion(ctx context.Context, bucket string, in DeleteInput
 			return Deleted{}, err
 		}
 		s.deleteBlobs(ctx, old.Parts, nil)
+		s.emit(ctx, bucket, backend.Object{Key: in.Key, VersionID: old.VersionID})
 		return Deleted{VersionID: in.VersionID, DeleteMarker: old.DeleteMarker}, nil
 	}
 	var marker backend.Object
