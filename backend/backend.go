@@ -186,6 +186,10 @@ type Upload struct {
 	// (x-amz-tagging, x-amz-acl...); nil means none.
 	Tags map[string]string
 	ACL  []byte
+	// Retention and LegalHold are the object lock state the completed
+	// object gets, decided when the upload was created.
+	Retention Retention
+	LegalHold bool
 	// Parts is filled by GetUpload, DeleteUpload and CompleteUpload, sorted
 	// by Number;
 	// ListUploads leaves it nil.

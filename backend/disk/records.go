@@ -347,7 +347,7 @@ func checkObject(o *backend.Object) error {
 }
 
 func checkUpload(u *backend.Upload) error {
-	if err := checkUTF8(u.Bucket, u.Key, u.ID, u.ChecksumAlgorithm, u.ChecksumType); err != nil {
+	if err := checkUTF8(u.Bucket, u.Key, u.ID, u.ChecksumAlgorithm, u.ChecksumType, u.Retention.Mode); err != nil {
 		return err
 	}
 	if err := checkHeaders(&u.Headers); err != nil {

@@ -45,5 +45,7 @@ func FullUpload(bucket, key, id string, initiated time.Time) backend.Upload {
 		ChecksumType:      "COMPOSITE",
 		Tags:              map[string]string{"stage": "raw"},
 		ACL:               []byte("<AccessControlPolicy/>"),
+		Retention:         backend.Retention{Mode: "GOVERNANCE", Until: initiated.UTC().Add(24 * time.Hour)},
+		LegalHold:         true,
 	}
 }
