@@ -87,6 +87,10 @@ const (
 	ErrNoSuchWebsiteConfiguration          ErrorCode = "NoSuchWebsiteConfiguration"
 	ErrOwnershipControlsNotFound           ErrorCode = "OwnershipControlsNotFoundError"
 	ErrSSEConfigurationNotFound            ErrorCode = "ServerSideEncryptionConfigurationNotFoundError"
+
+	// Object lock.
+	ErrObjectLockConfigurationNotFound ErrorCode = "ObjectLockConfigurationNotFoundError"
+	ErrNoSuchObjectLockConfiguration   ErrorCode = "NoSuchObjectLockConfiguration"
 )
 
 type errorInfo struct {
@@ -158,6 +162,10 @@ var errorTable = map[ErrorCode]errorInfo{
 	ErrNoSuchVersion:                  {http.StatusNotFound, "The specified version does not exist."},
 	ErrIllegalVersioningConfiguration: {http.StatusBadRequest, "The versioning configuration specified in the request is invalid."},
 	ErrInvalidBucketState:             {http.StatusConflict, "The request is not valid with the current state of the bucket."},
+
+	// Object lock.
+	ErrObjectLockConfigurationNotFound: {http.StatusNotFound, "Object Lock configuration does not exist for this bucket"},
+	ErrNoSuchObjectLockConfiguration:   {http.StatusBadRequest, "The specified object does not have a ObjectLock configuration"},
 }
 
 // Status returns the HTTP status S3 answers with for c.

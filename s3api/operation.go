@@ -46,6 +46,15 @@ const (
 	OpPutBucketVersioning Operation = "PutBucketVersioning"
 	OpListObjectVersions  Operation = "ListObjectVersions"
 
+	// Object lock:
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+	OpPutObjectLockConfiguration Operation = "PutObjectLockConfiguration"
+	OpGetObjectLockConfiguration Operation = "GetObjectLockConfiguration"
+	OpPutObjectRetention         Operation = "PutObjectRetention"
+	OpGetObjectRetention         Operation = "GetObjectRetention"
+	OpPutObjectLegalHold         Operation = "PutObjectLegalHold"
+	OpGetObjectLegalHold         Operation = "GetObjectLegalHold"
+
 	// OpUnknown is a request no S3 action matches.
 	OpUnknown Operation = "Unknown"
 )
@@ -61,6 +70,9 @@ var operations = []Operation{
 	OpListObjectsV2, OpListParts, OpPutObject, OpUploadPart, OpUploadPartCopy,
 	// Versioning.
 	OpPutBucketVersioning, OpListObjectVersions,
+	// Object lock.
+	OpGetObjectLegalHold, OpGetObjectLockConfiguration, OpGetObjectRetention,
+	OpPutObjectLegalHold, OpPutObjectLockConfiguration, OpPutObjectRetention,
 }
 
 // Operations returns the operations mocks3 implements, sorted by name: the
