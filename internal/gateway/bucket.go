@@ -182,7 +182,11 @@ func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, req *requ
 	if err != nil {
 		return err
 	}
-	err = h.store.Records().CreateBucket(r.Context(), backend.Bucket{Name: req.bucket, Region: region, Created: h.now()})
+	bk := backend.Bucket{Name: req.bucket, Region: region, Created: h.now()}
+	if strings.EqualFold(r.Header.Get("x-amz-bucket-object-lock-enabled"), "true") {
+		bk.ObjectLock, bk.Versioning = true, "Enabled" // object lock implies versioning
+	}
+	err = h.store.Records().CreateBucket(r.Context(), bk)
 	if errors.Is(err, backend.ErrBucketExists) && region == "us-east-1" {
 		// S3's legacy behaviour in us-east-1: re-creating a bucket you own
 		// there succeeds.

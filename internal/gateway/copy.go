@@ -127,6 +127,10 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return s3Error(err, req.bucket, "")
 	}
+	lock, err := h.lockForWrite(ctx, r, b)
+	if err != nil {
+		return err
+	}
 	src, rd, from, err := h.openCopySource(w, r)
 	if err != nil {
 		return err
@@ -171,6 +175,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	obj := s.object(req.key, h.now(), hd, meta)
 	attrs.apply(&obj)
 	ex.apply(&obj)
+	obj.Retention, obj.LegalHold = lock.retention, lock.legalHold
 	if obj.VersionID, err = h.versionFor(ctx, b, req.key); err != nil {
 		h.store.DiscardBlob(ctx, s.blob)
 		return err

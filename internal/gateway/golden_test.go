@@ -136,6 +136,39 @@ var goldenCases = []struct {
 	{name: "UploadPartCopy", status: 200, keys: []string{"src"}, setup: func(g *goldenServer) string { return g.upload("bkt", "big") },
 		method: "PUT", target: "/bkt/big?partNumber=1&uploadId={id}",
 		hdr: []string{"x-amz-copy-source", "bkt/src", "x-amz-copy-source-range", "bytes=0-1"}},
+	// Object lock.
+	{name: "GetObjectLockConfiguration", status: 200, keys: noBucket, setup: func(g *goldenServer) string {
+		g.lockBucket()
+		g.must("PUT", "/lck?object-lock", `<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled>`+
+			`<Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>30</Days></DefaultRetention></Rule></ObjectLockConfiguration>`)
+		return ""
+	}, method: "GET", target: "/lck?object-lock"},
+	{name: "GetObjectLockConfigurationNoRule", status: 200, keys: noBucket, setup: (*goldenServer).lockBucket,
+		method: "GET", target: "/lck?object-lock"},
+	{name: "GetObjectRetention", status: 200, keys: noBucket, setup: func(g *goldenServer) string {
+		g.lockBucket()
+		g.must("PUT", "/lck/k", "k")
+		g.must("PUT", "/lck/k?retention", `<Retention><Mode>COMPLIANCE</Mode><RetainUntilDate>2027-01-02T03:04:05Z</RetainUntilDate></Retention>`)
+		return ""
+	}, method: "GET", target: "/lck/k?retention"},
+	{name: "GetObjectLegalHold", status: 200, keys: noBucket, setup: func(g *goldenServer) string {
+		g.lockBucket()
+		g.must("PUT", "/lck/k", "k")
+		g.must("PUT", "/lck/k?legal-hold", `<LegalHold><Status>ON</Status></LegalHold>`)
+		return ""
+	}, method: "GET", target: "/lck/k?legal-hold"},
+	{name: "ErrorObjectLockConfigurationNotFound", status: 404, keys: []string{}, method: "GET", target: "/bkt?object-lock"},
+	{name: "ErrorNoSuchObjectLockConfiguration", status: 400, keys: noBucket, setup: func(g *goldenServer) string {
+		g.lockBucket()
+		g.must("PUT", "/lck/k", "k")
+		return ""
+	}, method: "GET", target: "/lck/k?retention"},
+	{name: "ErrorObjectLocked", status: 403, keys: noBucket, setup: func(g *goldenServer) string {
+		g.lockBucket()
+		g.must("PUT", "/lck/k", "k")
+		g.must("PUT", "/lck/k?legal-hold", `<LegalHold><Status>ON</Status></LegalHold>`)
+		return ""
+	}, method: "DELETE", target: "/lck/k?versionId=null"},
 	{name: "DeleteObjects", status: 200, keys: []string{"a", "b"}, method: "POST", target: "/bkt?delete",
 		body: `<Delete><Object><Key>a</Key></Object><Object><Key>missing</Key></Object>` +
 			`<Object><Key></Key></Object><Object><Key>b</Key><VersionId>v1</VersionId></Object></Delete>`},
@@ -288,6 +321,13 @@ func (g *goldenServer) versionHistory() string {
 	g.versioned()
 	g.must("PUT", "/bkt/a", "a2")
 	g.must("DELETE", "/bkt/dir/b", "")
+	return ""
+}
+
+// lockBucket creates bucket "lck" with object lock.
+func (g *goldenServer) lockBucket() string {
+	g.t.Helper()
+	g.must("PUT", "/lck", "", "x-amz-bucket-object-lock-enabled", "true")
 	return ""
 }
 

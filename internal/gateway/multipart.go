@@ -37,8 +37,13 @@ type initiateResult struct {
 
 func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
+	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	if err != nil {
 		return s3Error(err, req.bucket, "")
+	}
+	lock, err := h.lockForWrite(ctx, r, b)
+	if err != nil {
+		return err
 	}
 	hd, meta, err := parseObjectHeaders(r.Header)
 	if err != nil {
@@ -73,6 +78,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 		Headers: hd, Metadata: meta, ChecksumAlgorithm: string(alg), ChecksumType: ctype,
 		StorageClass: attrs.storageClass, WebsiteRedirect: attrs.redirect,
 		Tags: ex.tags, ACL: ex.acl,
+		Retention: lock.retention, LegalHold: lock.legalHold,
 	}
 	// A directory reopened with WithSeed sees the same IDs again: draw on.
 	for attempt := 1; ; attempt++ {
@@ -328,7 +334,8 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 	}
 	digests := md5.New()
 	obj := backend.Object{Key: up.Key, LastModified: h.now(), Headers: up.Headers, Metadata: up.Metadata, Multipart: true, UploadID: up.ID,
-		StorageClass: up.StorageClass, WebsiteRedirect: up.WebsiteRedirect, Tags: up.Tags, ACL: up.ACL}
+		StorageClass: up.StorageClass, WebsiteRedirect: up.WebsiteRedirect, Tags: up.Tags, ACL: up.ACL,
+		Retention: up.Retention, LegalHold: up.LegalHold}
 	var sums []string
 	var crcParts []crcPart
 	for i, cp := range cr.Parts {

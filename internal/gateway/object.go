@@ -220,6 +220,13 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	if err != nil {
 		return s3Error(err, req.bucket, "")
 	}
+	lock, err := h.lockForWrite(ctx, r, b)
+	if err != nil {
+		return err
+	}
+	if err := checkLockIntegrity(r, lock); err != nil {
+		return err
+	}
 	hd, meta, err := parseObjectHeaders(r.Header)
 	if err != nil {
 		return err
@@ -251,6 +258,7 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	obj := s.object(req.key, h.now(), hd, meta)
 	attrs.apply(&obj)
 	ex.apply(&obj)
+	obj.Retention, obj.LegalHold = lock.retention, lock.legalHold
 	if obj.VersionID, err = h.versionFor(ctx, b, req.key); err != nil {
 		h.store.DiscardBlob(ctx, s.blob)
 		return err
@@ -366,6 +374,7 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 	}
 	writeObjectHeaders(hdr, &obj, q)
 	writeObjectAttrs(hdr, &obj)
+	writeLockHeaders(hdr, &obj)
 	if strings.EqualFold(r.Header.Get("x-amz-checksum-mode"), "ENABLED") {
 		setChecksumHeaders(hdr, checksum)
 	}
@@ -435,6 +444,9 @@ func (h *Handler) deleteObject(w http.ResponseWriter, r *http.Request, req *requ
 // deleteOne deletes one object or version of bucket b, as DeleteObject and
 // each entry of DeleteObjects do.
 func (h *Handler) deleteOne(r *http.Request, b backend.Bucket, key, versionID string) (objects.Deleted, error) {
+	if err := h.checkDeletable(r.Context(), r, b, key, versionID); err != nil {
+		return objects.Deleted{}, err
+	}
 	in := objects.DeleteInput{Key: key, VersionID: versionID, Versioning: b.Versioning}
 	if versionID == "" {
 		var err error

@@ -81,7 +81,7 @@ var routes = slices.Concat([]route{
 	{http.MethodDelete, onObject, "", s3api.OpDeleteObject, nil, (*Handler).deleteObject},
 	{http.MethodPost, onObject, "uploads", s3api.OpCreateMultipartUpload, nil, (*Handler).createMultipartUpload},
 	{http.MethodPost, onObject, "", s3api.OpCompleteMultipartUpload, hasQuery("uploadId"), (*Handler).completeMultipartUpload},
-}, configRoutes, notifyRoutes)
+}, configRoutes, notifyRoutes, lockRoutes)
 
 // configRoutes are the bucket and object configuration operations; see
 // configDocs for the documents the generic handlers serve.
@@ -144,27 +144,25 @@ var unsupported = map[string]map[string]s3api.Operation{
 		"b:encryption": "GetBucketEncryption", "b:intelligent-tiering": "GetBucketIntelligentTieringConfiguration",
 		"b:inventory": "GetBucketInventoryConfiguration",
 		"b:logging":   "GetBucketLogging", "b:metrics": "GetBucketMetricsConfiguration",
-		"b:object-lock":       "GetObjectLockConfiguration",
 		"b:ownershipControls": "GetBucketOwnershipControls",
 		"b:policyStatus":      "GetBucketPolicyStatus", "b:publicAccessBlock": "GetPublicAccessBlock",
 		"b:replication": "GetBucketReplication", "b:requestPayment": "GetBucketRequestPayment",
 		"b:website": "GetBucketWebsite", "b:accelerate": "GetBucketAccelerateConfiguration",
-		"o:acl": "GetObjectAcl", "o:legal-hold": "GetObjectLegalHold",
-		"o:retention": "GetObjectRetention", "o:torrent": "GetObjectTorrent",
+		"o:acl":     "GetObjectAcl",
+		"o:torrent": "GetObjectTorrent",
 	},
 	"PUT": {
 		"b:acl": "PutBucketAcl", "b:analytics": "PutBucketAnalyticsConfiguration", "b:cors": "PutBucketCors",
 		"b:encryption": "PutBucketEncryption", "b:intelligent-tiering": "PutBucketIntelligentTieringConfiguration",
 		"b:inventory": "PutBucketInventoryConfiguration", "b:lifecycle": "PutBucketLifecycleConfiguration",
 		"b:logging": "PutBucketLogging", "b:metrics": "PutBucketMetricsConfiguration",
-		"b:object-lock":       "PutObjectLockConfiguration",
 		"b:ownershipControls": "PutBucketOwnershipControls", "b:policy": "PutBucketPolicy",
 		"b:publicAccessBlock": "PutPublicAccessBlock", "b:replication": "PutBucketReplication",
 		"b:requestPayment": "PutBucketRequestPayment", "b:tagging": "PutBucketTagging",
 		"b:website":    "PutBucketWebsite",
 		"b:accelerate": "PutBucketAccelerateConfiguration",
-		"o:acl":        "PutObjectAcl", "o:legal-hold": "PutObjectLegalHold", "o:retention": "PutObjectRetention",
-		"o:tagging": "PutObjectTagging",
+		"o:acl":        "PutObjectAcl",
+		"o:tagging":    "PutObjectTagging",
 	},
 	"DELETE": {
 		"b:analytics": "DeleteBucketAnalyticsConfiguration", "b:cors": "DeleteBucketCors",

@@ -60,6 +60,10 @@ type Store struct {
 	orphans       []backend.BlobID
 	cleanupQueued bool
 	seq           uint64 // the last event sequencer
+
+	// lockMu serialises changes to object lock state, each a read, a
+	// check and an update.
+	lockMu sync.Mutex
 }
 
 // New returns a Store for cfg.
