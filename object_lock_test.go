@@ -545,3 +545,52 @@ func TestObjectLockDelete(t *testing.T) {
 		}
 	}
 }
+
+// TestObjectLockOverwrite: a new write to a protected object's key never
+// loses the protected version: it is either kept below the new one
+// (versioning) or the write is refused.
+func TestObjectLockOverwrite(t *testing.T) {
+	_, c, _ := newLockServer(t, singleMode(t))
+	ctx := t.Context()
+	put := mustPut(t, c, "lock", "k", []byte("kept"), func(in *s3.PutObjectInput) {
+		in.ObjectLockLegalHoldStatus = types.ObjectLockLegalHoldStatusOn
+	})
+	vid := versionOf(put.VersionId)
+	mustPut(t, c, "plain", "src", []byte("source"))
+	writes := map[string]func() error{
+		"PutObject": func() error {
+			_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("lock"), Key: aws.String("k"), Body: bytes.NewReader([]byte("new"))})
+			return err
+		},
+		"CopyObject": func() error {
+			_, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("lock"), Key: aws.String("k"), CopySource: aws.String("plain/src")})
+			return err
+		},
+		"CompleteMultipartUpload": func() error {
+			up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("lock"), Key: aws.String("k")})
+			if err != nil {
+				return err
+			}
+			part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("lock"), Key: aws.String("k"), UploadId: up.UploadId,
+				PartNumber: aws.Int32(1), Body: bytes.NewReader([]byte("part"))})
+			if err != nil {
+				return err
+			}
+			_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("lock"), Key: aws.String("k"),
+				UploadId: up.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{
+					{PartNumber: aws.Int32(1), ETag: part.ETag, ChecksumCRC32: part.ChecksumCRC32}}}})
+			return err
+		},
+	}
+	for op, write := range writes {
+		t.Run(op, func(t *testing.T) {
+			if err := write(); err != nil {
+				checkErr(t, op, err, "AccessDenied", 403)
+			}
+			_, body := mustGet(t, c, "lock", "k", func(in *s3.GetObjectInput) { in.VersionId = vid })
+			if string(body) != "kept" {
+				t.Errorf("GetObject(k, version %s) after %s = %q, want %q", aws.ToString(vid), op, body, "kept")
+			}
+		})
+	}
+}
