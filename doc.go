@@ -30,7 +30,10 @@
 // DeleteObjects and copy sources, delete markers, and version IDs on every
 // write (repeatable with WithSeed). Configuration reads answer as for a
 // bucket or object that has none: GetBucketPolicy, GetBucketTagging,
-// GetBucketCors, GetBucketLifecycleConfiguration, GetObjectTagging. With
+// GetBucketCors, GetBucketLifecycleConfiguration, GetObjectTagging. Object
+// lock: buckets created with it, Put/GetObjectLockConfiguration (default
+// retention), Put/GetObjectRetention, Put/GetObjectLegalHold, the lock
+// headers of writes, and deletes of protected versions refused. With
 // them: ranges,
 // partNumber reads, conditional reads and writes, user metadata, Content-MD5,
 // the ten additional checksums of the SDK (full-object and composite, and
@@ -79,7 +82,8 @@
 //   - Storage classes are recorded and reported only: an object in GLACIER
 //     or DEEP_ARCHIVE reads at once, where S3 answers InvalidObjectState
 //     until it is restored.
-//   - No object lock.
+//   - GetObjectLegalHold answers OFF for a version whose legal hold was
+//     never set, where S3 answers NoSuchObjectLockConfiguration.
 //   - Version IDs are 32 characters of [0-9A-Za-z._]; any other versionId
 //     but "null" is InvalidArgument. MFA delete cannot be enabled (403
 //     AccessDenied, as S3 answers without a valid x-amz-mfa). GET and HEAD
