@@ -41,10 +41,6 @@ func TestUnsupportedOperations(t *testing.T) {
 				_, err := c.DeleteBucketMetricsConfiguration(ctx, &s3.DeleteBucketMetricsConfigurationInput{Bucket: b, Id: aws.String("m")})
 				return err
 			}},
-			{"GetObjectRetention", func() error {
-				_, err := c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: b, Key: k})
-				return err
-			}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.op, func(t *testing.T) {
