@@ -13,6 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/s3api"
 )
 
 // lockT0 is when the lock tests' clocks start.
@@ -593,4 +595,55 @@ func TestObjectLockOverwrite(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestObjectLockFaults: fault rules name the object lock operations, in
+// every mode, and the SDK's retry gets each call through.
+func TestObjectLockFaults(t *testing.T) {
+	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
+		srv, c, _ := newLockServer(t, newServer)
+		ctx := t.Context()
+		mustPut(t, c, "lock", "k", []byte("x"))
+		calls := []struct {
+			op   s3api.Operation
+			call func() error
+		}{
+			{s3api.OpPutObjectLockConfiguration, func() error {
+				_, err := c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String("lock"),
+					ObjectLockConfiguration: lockConfig(types.ObjectLockRetentionModeGovernance, 1, 0)})
+				return err
+			}},
+			{s3api.OpGetObjectLockConfiguration, func() error {
+				_, err := c.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String("lock")})
+				return err
+			}},
+			{s3api.OpPutObjectRetention, func() error {
+				_, err := c.PutObjectRetention(ctx, &s3.PutObjectRetentionInput{Bucket: aws.String("lock"), Key: aws.String("k"),
+					Retention: &types.ObjectLockRetention{Mode: types.ObjectLockRetentionModeGovernance, RetainUntilDate: aws.Time(lockT0.Add(time.Hour))}})
+				return err
+			}},
+			{s3api.OpGetObjectRetention, func() error {
+				_, err := c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: aws.String("lock"), Key: aws.String("k")})
+				return err
+			}},
+			{s3api.OpPutObjectLegalHold, func() error {
+				_, err := c.PutObjectLegalHold(ctx, &s3.PutObjectLegalHoldInput{Bucket: aws.String("lock"), Key: aws.String("k"),
+					LegalHold: &types.ObjectLockLegalHold{Status: types.ObjectLockLegalHoldStatusOff}})
+				return err
+			}},
+			{s3api.OpGetObjectLegalHold, func() error {
+				_, err := c.GetObjectLegalHold(ctx, &s3.GetObjectLegalHoldInput{Bucket: aws.String("lock"), Key: aws.String("k")})
+				return err
+			}},
+		}
+		for _, tt := range calls {
+			srv.Faults().AddT(t, faults.Rule{Operation: tt.op, Times: 1, Action: faults.InternalError()})
+			if err := tt.call(); err != nil {
+				t.Errorf("%s after one fault: %v", tt.op, err)
+			}
+			if n, statuses := attempts(srv, tt.op); n != 2 || statuses[0] != 500 || statuses[1] != 200 {
+				t.Errorf("%s attempts = %d %v, want a 500 then a 200", tt.op, n, statuses)
+			}
+		}
+	})
 }
