@@ -52,15 +52,6 @@ func singleMode(t *testing.T) newServerFunc {
 	return func(t *testing.T, opts ...mocks3.Option) *mocks3.Server { return mocks3.New(t, opts...) }
 }
 
-// versionOf is the version a write created, "null" until the bucket
-// hands out version IDs.
-func versionOf(id *string) *string {
-	if aws.ToString(id) == "" {
-		return aws.String("null")
-	}
-	return id
-}
-
 func lockConfig(mode types.ObjectLockRetentionMode, days, years int32) *types.ObjectLockConfiguration {
 	c := &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled}
 	if mode != "" || days != 0 || years != 0 {
@@ -143,7 +134,7 @@ func TestObjectLockRetention(t *testing.T) {
 			in.ObjectLockMode = types.ObjectLockModeGovernance
 			in.ObjectLockRetainUntilDate = aws.Time(lockT0.Add(2 * day))
 		})
-		vid := versionOf(put.VersionId)
+		vid := put.VersionId
 		head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("lock"), Key: aws.String("k")})
 		if err != nil {
 			t.Fatalf("HeadObject = %v", err)
@@ -512,7 +503,7 @@ func TestObjectLockDelete(t *testing.T) {
 					}
 				})
 				clock.advance(tt.advance)
-				vid := versionOf(put.VersionId)
+				vid := put.VersionId
 				var bypass *bool
 				if tt.bypass {
 					bypass = aws.Bool(true)
@@ -557,7 +548,7 @@ func TestObjectLockOverwrite(t *testing.T) {
 	put := mustPut(t, c, "lock", "k", []byte("kept"), func(in *s3.PutObjectInput) {
 		in.ObjectLockLegalHoldStatus = types.ObjectLockLegalHoldStatusOn
 	})
-	vid := versionOf(put.VersionId)
+	vid := put.VersionId
 	mustPut(t, c, "plain", "src", []byte("source"))
 	writes := map[string]func() error{
 		"PutObject": func() error {
@@ -645,5 +636,64 @@ func TestObjectLockFaults(t *testing.T) {
 				t.Errorf("%s attempts = %d %v, want a 500 then a 200", tt.op, n, statuses)
 			}
 		}
+	})
+}
+
+// TestObjectLockVersioning: object lock lives on versions. A lock bucket
+// is versioned for good; a plain DELETE only adds a delete marker over a
+// protected version; a versioned bucket can take object lock later.
+func TestObjectLockVersioning(t *testing.T) {
+	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
+		_, c, _ := newLockServer(t, newServer)
+		ctx := t.Context()
+		v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("lock")})
+		if err != nil || v.Status != types.BucketVersioningStatusEnabled {
+			t.Errorf("GetBucketVersioning(lock) = %+v, %v; want Enabled", v, err)
+		}
+		_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("lock"),
+			VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusSuspended}})
+		checkErr(t, "PutBucketVersioning(lock, Suspended)", err, "InvalidBucketState", 409)
+
+		put := mustPut(t, c, "lock", "k", []byte("kept"), func(in *s3.PutObjectInput) {
+			in.ObjectLockMode = types.ObjectLockModeCompliance
+			in.ObjectLockRetainUntilDate = aws.Time(lockT0.Add(time.Hour))
+		})
+		del, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("lock"), Key: aws.String("k")})
+		if err != nil || !aws.ToBool(del.DeleteMarker) {
+			t.Fatalf("DeleteObject(k) = %+v, %v; want a delete marker", del, err)
+		}
+		_, body := mustGet(t, c, "lock", "k", func(in *s3.GetObjectInput) { in.VersionId = put.VersionId })
+		if string(body) != "kept" {
+			t.Errorf("GetObject(k, locked version) = %q, want %q", body, "kept")
+		}
+		ret, err := c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: aws.String("lock"), Key: aws.String("k"), VersionId: put.VersionId})
+		if err != nil || ret.Retention.Mode != types.ObjectLockRetentionModeCompliance {
+			t.Errorf("GetObjectRetention(k, locked version) = %+v, %v; want COMPLIANCE", ret, err)
+		}
+		_, err = c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: aws.String("lock"), Key: aws.String("k")})
+		checkErr(t, "GetObjectRetention(k) under a delete marker", err, "NoSuchKey", 404)
+		_, err = c.GetObjectLegalHold(ctx, &s3.GetObjectLegalHoldInput{Bucket: aws.String("lock"), Key: aws.String("k"), VersionId: del.VersionId})
+		checkErr(t, "GetObjectLegalHold(delete marker)", err, "MethodNotAllowed", 405)
+		_, err = c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: aws.String("lock"), Key: aws.String("k"),
+			VersionId: aws.String("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")})
+		checkErr(t, "GetObjectRetention(no such version)", err, "NoSuchVersion", 404)
+		if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("lock"), Key: aws.String("k"), VersionId: del.VersionId}); err != nil {
+			t.Errorf("DeleteObject(delete marker) = %v, want success", err)
+		}
+		_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("lock"), Key: aws.String("k"), VersionId: put.VersionId})
+		checkErr(t, "DeleteObject(locked version)", err, "AccessDenied", 403)
+
+		// A versioned bucket takes object lock through its configuration.
+		if _, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("plain"),
+			VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
+			t.Fatalf("PutBucketVersioning(plain) = %v", err)
+		}
+		if _, err := c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String("plain"),
+			ObjectLockConfiguration: lockConfig(types.ObjectLockRetentionModeGovernance, 1, 0)}); err != nil {
+			t.Fatalf("PutObjectLockConfiguration(versioned bucket) = %v, want success", err)
+		}
+		later := mustPut(t, c, "plain", "new", []byte("x"))
+		_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("plain"), Key: aws.String("new"), VersionId: later.VersionId})
+		checkErr(t, "DeleteObject(version under default retention)", err, "AccessDenied", 403)
 	})
 }

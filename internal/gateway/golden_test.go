@@ -165,10 +165,10 @@ var goldenCases = []struct {
 	}, method: "GET", target: "/lck/k?retention"},
 	{name: "ErrorObjectLocked", status: 403, keys: noBucket, setup: func(g *goldenServer) string {
 		g.lockBucket()
-		g.must("PUT", "/lck/k", "k")
+		id := g.must("PUT", "/lck/k", "k").Header()["x-amz-version-id"][0]
 		g.must("PUT", "/lck/k?legal-hold", `<LegalHold><Status>ON</Status></LegalHold>`)
-		return ""
-	}, method: "DELETE", target: "/lck/k?versionId=null"},
+		return id
+	}, method: "DELETE", target: "/lck/k?versionId={id}"},
 	{name: "DeleteObjects", status: 200, keys: []string{"a", "b"}, method: "POST", target: "/bkt?delete",
 		body: `<Delete><Object><Key>a</Key></Object><Object><Key>missing</Key></Object>` +
 			`<Object><Key></Key></Object><Object><Key>b</Key><VersionId>v1</VersionId></Object></Delete>`},

@@ -178,7 +178,7 @@ func (h *Handler) getObjectLockConfiguration(w http.ResponseWriter, r *http.Requ
 
 // lockTarget reads the bucket and the version a retention or legal hold
 // request addresses.
-func (h *Handler) lockTarget(r *http.Request, req *request) (backend.Object, string, error) {
+func (h *Handler) lockTarget(w http.ResponseWriter, r *http.Request, req *request) (backend.Object, string, error) {
 	ctx := r.Context()
 	b, err := h.store.Records().GetBucket(ctx, req.bucket)
 	if err != nil {
@@ -187,23 +187,22 @@ func (h *Handler) lockTarget(r *http.Request, req *request) (backend.Object, str
 	if !b.ObjectLock {
 		return backend.Object{}, "", errorf(s3api.ErrInvalidRequest, noLockOnOp)
 	}
-	versionID := r.URL.Query().Get("versionId")
-	obj, err := h.store.Version(ctx, req.bucket, req.key, versionID)
-	switch {
-	case errors.Is(err, backend.ErrVersionNotFound):
-		return obj, "", errorf(s3api.ErrInvalidArgument, "Invalid version id specified")
-	case err != nil:
-		return obj, "", s3Error(err, req.bucket, req.key)
-	case obj.DeleteMarker && versionID == "":
-		return obj, "", newError(s3api.ErrNoSuchKey, extra("Key", req.key))
-	case obj.DeleteMarker:
-		return obj, "", newError(s3api.ErrMethodNotAllowed)
+	versionID, err := versionParam(r.URL.Query())
+	if err != nil {
+		return backend.Object{}, "", err
+	}
+	obj, err := h.store.HeadVersion(ctx, req.bucket, req.key, versionID)
+	if err != nil {
+		return obj, "", versionError(err, req.bucket, req.key, versionID)
+	}
+	if obj.DeleteMarker {
+		return obj, "", deleteMarkerError(w, r, &obj, versionID != "")
 	}
 	return obj, versionID, nil
 }
 
 func (h *Handler) getObjectRetention(w http.ResponseWriter, r *http.Request, req *request) error {
-	obj, _, err := h.lockTarget(r, req)
+	obj, _, err := h.lockTarget(w, r, req)
 	if err != nil {
 		return err
 	}
@@ -222,7 +221,7 @@ func bypassGovernance(r *http.Request) bool {
 }
 
 func (h *Handler) putObjectRetention(w http.ResponseWriter, r *http.Request, req *request) error {
-	_, versionID, err := h.lockTarget(r, req)
+	_, versionID, err := h.lockTarget(w, r, req)
 	if err != nil {
 		return err
 	}
@@ -256,7 +255,7 @@ func (h *Handler) putObjectRetention(w http.ResponseWriter, r *http.Request, req
 }
 
 func (h *Handler) getObjectLegalHold(w http.ResponseWriter, r *http.Request, req *request) error {
-	obj, _, err := h.lockTarget(r, req)
+	obj, _, err := h.lockTarget(w, r, req)
 	if err != nil {
 		return err
 	}
@@ -269,7 +268,7 @@ func (h *Handler) getObjectLegalHold(w http.ResponseWriter, r *http.Request, req
 }
 
 func (h *Handler) putObjectLegalHold(w http.ResponseWriter, r *http.Request, req *request) error {
-	_, versionID, err := h.lockTarget(r, req)
+	_, versionID, err := h.lockTarget(w, r, req)
 	if err != nil {
 		return err
 	}
@@ -400,7 +399,7 @@ func writeLockHeaders(hdr http.Header, obj *backend.Object) {
 }
 
 // checkDeletable refuses the removal of a version object lock protects
-// (versionID as for Store.Version), in a bucket with object lock.
+// (versionID as for Store.HeadVersion), in a bucket with object lock.
 func (h *Handler) checkDeletable(ctx context.Context, r *http.Request, b backend.Bucket, key, versionID string) error {
 	if !b.ObjectLock || !removesVersion(b, versionID) {
 		return nil
@@ -409,6 +408,8 @@ func (h *Handler) checkDeletable(ctx context.Context, r *http.Request, b backend
 }
 
 // removesVersion reports whether a delete removes a version rather than
-// adding a delete marker. Until version IDs are issued, every delete
-// removes the null version.
-func removesVersion(_ backend.Bucket, _ string) bool { return true }
+// adding a delete marker: it names one, or the bucket is not versioned and
+// the delete removes the null version.
+func removesVersion(b backend.Bucket, versionID string) bool {
+	return versionID != "" || b.Versioning != objects.VersioningEnabled
+}

@@ -63,12 +63,6 @@ func CheckRetentionChange(cur, next backend.Retention, now time.Time, bypass boo
 	return &s3api.Error{Code: s3api.ErrAccessDenied}
 }
 
-// Version reads one version of key for the lock operations; versionID ""
-// is the current version, "null" the null version.
-func (s *Store) Version(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
-	return s.meta.GetObject(ctx, bucket, key, versionID)
-}
-
 // SetRetention gives a version retention r if its current retention allows
 // it (CheckRetentionChange). Changes to one Store's locks are serialised,
 // so two requests cannot both pass the check against the same old value.
@@ -95,7 +89,7 @@ func (s *Store) SetLegalHold(ctx context.Context, bucket, key, versionID string,
 }
 
 // CheckDelete returns AccessDenied if deleting a version (versionID as for
-// Version) would remove bytes object lock protects; a missing version is
+// HeadVersion) would remove bytes object lock protects; a missing version is
 // left for the delete to report.
 func (s *Store) CheckDelete(ctx context.Context, bucket, key, versionID string, bypass bool) error {
 	obj, err := s.meta.GetObject(ctx, bucket, key, versionID)
