@@ -21,7 +21,8 @@
 //
 // Buckets: ListBuckets, CreateBucket, HeadBucket, DeleteBucket,
 // GetBucketLocation. Objects: PutObject, GetObject, HeadObject, DeleteObject,
-// DeleteObjects, CopyObject. Listing: ListObjects, ListObjectsV2. Multipart:
+// DeleteObjects, CopyObject, and PostObject (browser-form uploads, their POST
+// policy checked when the form carries one). Listing: ListObjects, ListObjectsV2. Multipart:
 // CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload,
 // AbortMultipartUpload, ListParts, ListMultipartUploads. GetObjectAttributes.
 // Event notifications: PutBucketNotificationConfiguration,
