@@ -68,9 +68,18 @@ func postForm(t *testing.T, srv *mocks3.Server, path string, fields []field, fil
 
 func postRaw(t *testing.T, srv *mocks3.Server, path, contentType string, body []byte) (*http.Response, []byte) {
 	t.Helper()
+	return postHost(t, srv, "", path, contentType, body)
+}
+
+// postHost is postRaw with the Host header set to host, if not empty.
+func postHost(t *testing.T, srv *mocks3.Server, host, path, contentType string, body []byte) (*http.Response, []byte) {
+	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+path, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if host != "" {
+		req.Host = host
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -440,5 +449,98 @@ func TestPostObjectMalformed(t *testing.T) {
 	keys, err := srv.Keys(testBucket, "")
 	if err != nil || len(keys) != 0 {
 		t.Errorf("Keys() = %v, %v; want none stored", keys, err)
+	}
+}
+
+func TestPostObjectVirtualHosted(t *testing.T) {
+	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := testBucket + ".localhost:" + u.Port()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	w.WriteField("key", "a/b c")
+	w.WriteField("success_action_status", "201")
+	fw, _ := w.CreateFormFile("file", "f")
+	io.WriteString(fw, "vhost")
+	w.Close()
+	resp, body := postHost(t, srv, host, "/", w.FormDataContentType(), b.Bytes())
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("POST / on %s = %d %s, want 201", host, resp.StatusCode, body)
+	}
+	if got, want := resp.Header.Get("Location"), "http://"+host+"/a%2Fb%20c"; got != want {
+		t.Errorf("Location = %s, want %s", got, want)
+	}
+	if _, got := mustGet(t, srv.Client(), testBucket, "a/b c"); string(got) != "vhost" {
+		t.Errorf("GetObject(a/b c) = %q, want vhost", got)
+	}
+}
+
+func TestPostObjectProperties(t *testing.T) {
+	data := []byte("content")
+	sha := checksumOf(types.ChecksumAlgorithmSha256, data)
+	crc := checksumOf(types.ChecksumAlgorithmCrc32, data)
+	tests := []struct {
+		name   string
+		fields []field
+		want   func(t *testing.T, out *s3.HeadObjectOutput)
+		code   s3api.ErrorCode // the error, if the upload fails
+	}{
+		{name: "content headers", fields: []field{{"Content-Type", "text/plain"}, {"Content-Disposition", "attachment"},
+			{"Content-Encoding", "identity"}, {"Content-Language", "en"}, {"Expires", "Wed, 21 Oct 2037 07:28:00 GMT"}},
+			want: func(t *testing.T, out *s3.HeadObjectOutput) {
+				if aws.ToString(out.ContentType) != "text/plain" || aws.ToString(out.ContentDisposition) != "attachment" ||
+					aws.ToString(out.ContentEncoding) != "identity" || aws.ToString(out.ContentLanguage) != "en" ||
+					aws.ToString(out.ExpiresString) != "Wed, 21 Oct 2037 07:28:00 GMT" {
+					t.Errorf("HeadObject = %q %q %q %q %q", aws.ToString(out.ContentType), aws.ToString(out.ContentDisposition),
+						aws.ToString(out.ContentEncoding), aws.ToString(out.ContentLanguage), aws.ToString(out.ExpiresString))
+				}
+			}},
+		{name: "a checksum", fields: []field{{"x-amz-checksum-sha256", sha}}, want: func(t *testing.T, out *s3.HeadObjectOutput) {
+			if got := aws.ToString(out.ChecksumSHA256); got != sha {
+				t.Errorf("ChecksumSHA256 = %q, want %q", got, sha)
+			}
+		}},
+		{name: "an algorithm alone", fields: []field{{"x-amz-checksum-algorithm", "crc32"}}, want: func(t *testing.T, out *s3.HeadObjectOutput) {
+			if got := aws.ToString(out.ChecksumCRC32); got != crc {
+				t.Errorf("ChecksumCRC32 = %q, want %q", got, crc)
+			}
+		}},
+		{name: "an algorithm with its checksum", fields: []field{{"x-amz-checksum-algorithm", "CRC32"}, {"x-amz-checksum-crc32", crc}},
+			want: func(t *testing.T, out *s3.HeadObjectOutput) {
+				if got := aws.ToString(out.ChecksumCRC32); got != crc {
+					t.Errorf("ChecksumCRC32 = %q, want %q", got, crc)
+				}
+			}},
+		{name: "two checksums", fields: []field{{"x-amz-checksum-sha256", sha}, {"x-amz-checksum-crc32", crc}}, code: s3api.ErrInvalidRequest},
+		{name: "a checksum that is not a digest", fields: []field{{"x-amz-checksum-sha256", "sailorjerry"}}, code: s3api.ErrInvalidRequest},
+		{name: "another algorithm than the checksum's", fields: []field{{"x-amz-checksum-algorithm", "SHA1"}, {"x-amz-checksum-crc32", crc}},
+			code: s3api.ErrInvalidRequest},
+		{name: "an unknown algorithm", fields: []field{{"x-amz-checksum-algorithm", "MD4"}}, code: s3api.ErrInvalidRequest},
+		{name: "an unknown storage class", fields: []field{{"x-amz-storage-class", "COLD"}}, code: s3api.ErrInvalidStorageClass},
+		{name: "metadata over 2 KB", fields: []field{{"x-amz-meta-large", strings.Repeat("m", 2048)}}, code: s3api.ErrMetadataTooLarge},
+	}
+	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			key := "p/" + tt.name
+			resp, body := postForm(t, srv, "/"+testBucket, append([]field{{"key", key}}, tt.fields...), postFile{data: data})
+			head, err := srv.Client().HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String(key),
+				ChecksumMode: types.ChecksumModeEnabled})
+			if tt.code != "" {
+				wantPostError(t, resp, body, tt.code, "")
+				checkErr(t, "HeadObject after a refused POST", err, "NotFound", http.StatusNotFound)
+				return
+			}
+			if resp.StatusCode != http.StatusNoContent {
+				t.Fatalf("POST = %d %s, want 204", resp.StatusCode, body)
+			}
+			if err != nil {
+				t.Fatalf("HeadObject(%s) = %v", key, err)
+			}
+			tt.want(t, head)
+		})
 	}
 }
