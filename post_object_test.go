@@ -159,13 +159,7 @@ func wantPostError(t *testing.T, resp *http.Response, body []byte, code s3api.Er
 
 func TestPostObjectUpload(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		var mu sync.Mutex
-		var records []s3api.Record
-		srv := newServer(t, mocks3.WithBucket(testBucket), mocks3.WithObserver(func(r s3api.Record) {
-			mu.Lock()
-			records = append(records, r)
-			mu.Unlock()
-		}))
+		srv := newServer(t, mocks3.WithBucket(testBucket))
 		data := testData(300<<10, 9)
 		sum := checksumOf(types.ChecksumAlgorithmSha256, data)
 		policy := encodePolicy(t, time.Now().Add(time.Hour),
@@ -204,8 +198,10 @@ func TestPostObjectUpload(t *testing.T) {
 				aws.ToString(out.ContentType), aws.ToString(out.CacheControl), out.Metadata, aws.ToString(out.ChecksumSHA256),
 				aws.ToString(out.ETag), sum, etagOf(data))
 		}
-		mu.Lock()
-		defer mu.Unlock()
+		if err := srv.WaitRequests(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		records := srv.Requests()
 		found := false
 		for _, r := range records {
 			if r.Operation == s3api.OpPostObject && r.Key == "uploads/cat.png" && r.Status == http.StatusNoContent {
