@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -538,5 +539,16 @@ func TestPostObjectProperties(t *testing.T) {
 			}
 			tt.want(t, head)
 		})
+	}
+}
+
+func TestPostObjectFaultRule(t *testing.T) {
+	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
+	srv.Faults().AddT(t, faults.Rule{Operation: s3api.OpPostObject, Times: 1, Action: faults.SlowDown()})
+	fields := []field{{"key", "k"}}
+	resp, body := postForm(t, srv, "/"+testBucket, fields, postFile{data: []byte("x")})
+	wantPostError(t, resp, body, s3api.ErrSlowDown, "")
+	if resp, body := postForm(t, srv, "/"+testBucket, fields, postFile{data: []byte("x")}); resp.StatusCode != http.StatusNoContent {
+		t.Errorf("POST after the fault = %d %s, want 204", resp.StatusCode, body)
 	}
 }
