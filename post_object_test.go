@@ -511,6 +511,18 @@ func TestPostObjectProperties(t *testing.T) {
 					t.Errorf("ChecksumCRC32 = %q, want %q", got, crc)
 				}
 			}},
+		{name: "no checksum: the default CRC64NVME", want: func(t *testing.T, out *s3.HeadObjectOutput) {
+			if got, want := aws.ToString(out.ChecksumCRC64NVME), checksumOf(types.ChecksumAlgorithmCrc64nvme, data); got != want {
+				t.Errorf("ChecksumCRC64NVME = %q, want %q", got, want)
+			}
+		}},
+		{name: "storage class and website redirect", fields: []field{{"x-amz-storage-class", "STANDARD_IA"}, {"x-amz-website-redirect-location", "/other"}},
+			want: func(t *testing.T, out *s3.HeadObjectOutput) {
+				if out.StorageClass != types.StorageClassStandardIa || aws.ToString(out.WebsiteRedirectLocation) != "/other" {
+					t.Errorf("HeadObject = class %q, redirect %q; want STANDARD_IA, /other", out.StorageClass, aws.ToString(out.WebsiteRedirectLocation))
+				}
+			}},
+		{name: "a relative website redirect", fields: []field{{"x-amz-website-redirect-location", "other"}}, code: s3api.ErrInvalidRedirectLocation},
 		{name: "two checksums", fields: []field{{"x-amz-checksum-sha256", sha}, {"x-amz-checksum-crc32", crc}}, code: s3api.ErrInvalidRequest},
 		{name: "a checksum that is not a digest", fields: []field{{"x-amz-checksum-sha256", "sailorjerry"}}, code: s3api.ErrInvalidRequest},
 		{name: "another algorithm than the checksum's", fields: []field{{"x-amz-checksum-algorithm", "SHA1"}, {"x-amz-checksum-crc32", crc}},

@@ -60,6 +60,10 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return err
 	}
+	attrs, err := parseObjectAttrs(hdr)
+	if err != nil {
+		return err
+	}
 	alg, sum, err := postChecksum(hdr)
 	if err != nil {
 		return err
@@ -68,11 +72,12 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return err
 	}
-	if sum != "" && sum != s.checksum.Value {
+	if sum != "" && sum != s.sent.Value {
 		h.store.DiscardBlob(ctx, s.blob)
 		return errorf(s3api.ErrBadDigest, "The %s you specified did not match the calculated checksum.", alg)
 	}
 	obj := s.object(key, h.now(), hd, meta)
+	attrs.apply(&obj)
 	if _, err := h.store.Put(ctx, req.bucket, obj, backend.Condition{}); err != nil {
 		return s3Error(err, req.bucket, key)
 	}
@@ -100,7 +105,8 @@ func postKey(form *postpolicy.Form) (string, error) {
 }
 
 // formHeaders returns the fields that stand for PutObject's headers, as
-// headers: content headers, metadata, storage class and checksums. The
+// headers: content headers, metadata, storage class, website redirect and
+// checksums. The
 // first of a repeated field wins, as it does for the conditions.
 func formHeaders(form *postpolicy.Form) http.Header {
 	hdr := http.Header{}
@@ -108,7 +114,7 @@ func formHeaders(form *postpolicy.Form) http.Header {
 		lower := strings.ToLower(f.Name)
 		switch lower {
 		case "content-type", "cache-control", "content-disposition", "content-encoding",
-			"content-language", "expires", "x-amz-storage-class":
+			"content-language", "expires", "x-amz-storage-class", "x-amz-website-redirect-location":
 		default:
 			if !strings.HasPrefix(lower, "x-amz-meta-") && !strings.HasPrefix(lower, "x-amz-checksum-") {
 				continue
@@ -169,7 +175,8 @@ func (f *limitedFile) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// storePostFile streams the file into storage, hashing it once, and
+// storePostFile streams the file into storage, hashing it once (with the
+// checksum of algorithm alg the form sent, if any, and the one kept), and
 // checks its size against the policy and S3's limit. Nothing stays stored
 // when it fails.
 func (h *Handler) storePostFile(ctx context.Context, file io.Reader, policy *postpolicy.Policy, alg checksumAlgorithm) (stored, error) {
@@ -178,7 +185,11 @@ func (h *Handler) storePostFile(ctx context.Context, file io.Reader, policy *pos
 		limit = m
 	}
 	lf := &limitedFile{r: file, limit: limit}
-	hasher := newObjectHasher(alg)
+	keep := alg
+	if keep == "" {
+		keep = defaultChecksum
+	}
+	hasher := newObjectHasher(alg, keep)
 	id, n, err := h.store.WriteBlob(ctx, io.TeeReader(lf, hasher), -1)
 	if errors.Is(err, errOverLimit) {
 		// S3 reports the whole size: count what is left, up to its own
@@ -193,10 +204,7 @@ func (h *Handler) storePostFile(ctx context.Context, file io.Reader, policy *pos
 	if err != nil {
 		return stored{}, s3Error(err, "", "")
 	}
-	s := stored{blob: id, size: n, md5: hasher.md5Sum()}
-	if alg != "" {
-		s.checksum = backend.Checksum{Algorithm: string(alg), Value: hasher.checksum(), Type: "FULL_OBJECT"}
-	}
+	s := stored{blob: id, size: n, md5: hasher.md5Sum(), checksum: hasher.fullObject(keep), sent: hasher.fullObject(alg)}
 	if err := policy.CheckSize(n); err != nil {
 		h.store.DiscardBlob(ctx, id)
 		return stored{}, err
