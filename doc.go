@@ -103,8 +103,8 @@
 //     CompleteMultipartUpload, Post) and ObjectRemoved events are emitted;
 //     the other event types are accepted and stored; EventBridge is
 //     stored, never called.
-//   - PostObject accepts the acl, tagging and x-amz-server-side-encryption*
-//     fields (a policy must still name them) without applying them.
+//   - PostObject accepts the x-amz-server-side-encryption* fields (a policy
+//     must still name them) without applying them.
 //   - x-amz-content-sha256 is not checked against the payload.
 //   - Go's HTTP server answers some bad requests itself, in plain text, before
 //     mocks3 sees them: 417 for an Expect other than 100-continue, 400 for a

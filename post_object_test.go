@@ -523,6 +523,15 @@ func TestPostObjectProperties(t *testing.T) {
 				}
 			}},
 		{name: "a relative website redirect", fields: []field{{"x-amz-website-redirect-location", "other"}}, code: s3api.ErrInvalidRedirectLocation},
+		{name: "tags and a canned ACL", fields: []field{{"tagging", "<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>"},
+			{"acl", "bucket-owner-full-control"}}, want: func(t *testing.T, out *s3.HeadObjectOutput) {
+			if aws.ToInt32(out.TagCount) != 1 {
+				t.Errorf("TagCount = %d, want 1", aws.ToInt32(out.TagCount))
+			}
+		}},
+		{name: "tagging that is not XML", fields: []field{{"tagging", "a=1"}}, code: s3api.ErrMalformedXML},
+		{name: "an ACL S3 does not have", fields: []field{{"acl", "public"}}, code: s3api.ErrInvalidArgument},
+		{name: "an ACL the bucket's ownership refuses", fields: []field{{"acl", "public-read"}}, code: s3api.ErrAccessControlListNotSupported},
 		{name: "two checksums", fields: []field{{"x-amz-checksum-sha256", sha}, {"x-amz-checksum-crc32", crc}}, code: s3api.ErrInvalidRequest},
 		{name: "a checksum that is not a digest", fields: []field{{"x-amz-checksum-sha256", "sailorjerry"}}, code: s3api.ErrInvalidRequest},
 		{name: "another algorithm than the checksum's", fields: []field{{"x-amz-checksum-algorithm", "SHA1"}, {"x-amz-checksum-crc32", crc}},

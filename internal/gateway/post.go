@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/bucketconfig"
 	"github.com/mocks3/mocks3/internal/postpolicy"
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -64,6 +65,10 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return err
 	}
+	ex, err := h.postExtras(ctx, form, req.bucket)
+	if err != nil {
+		return err
+	}
 	alg, sum, err := postChecksum(hdr)
 	if err != nil {
 		return err
@@ -78,6 +83,7 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 	}
 	obj := s.object(key, h.now(), hd, meta)
 	attrs.apply(&obj)
+	ex.apply(&obj)
 	if _, err := h.store.Put(ctx, req.bucket, obj, backend.Condition{}); err != nil {
 		return s3Error(err, req.bucket, key)
 	}
@@ -126,6 +132,35 @@ func formHeaders(form *postpolicy.Form) http.Header {
 		}
 	}
 	return hdr
+}
+
+// postExtras reads the tags (a Tagging document in the tagging field) and
+// the ACL (the acl and x-amz-grant-* fields) a form sets.
+func (h *Handler) postExtras(ctx context.Context, form *postpolicy.Form, bucket string) (writeExtras, error) {
+	var ex writeExtras
+	if doc, ok := form.Get("tagging"); ok {
+		tags, err := bucketconfig.ParseObjectTagging([]byte(doc))
+		if err != nil {
+			return ex, err
+		}
+		if len(tags) > 0 {
+			ex.tags = tags
+		}
+	}
+	aclHeader := http.Header{}
+	for _, f := range form.Fields {
+		lower := strings.ToLower(f.Name)
+		if lower == "acl" {
+			lower = "x-amz-acl"
+		}
+		if k := textproto.CanonicalMIMEHeaderKey(lower); (lower == "x-amz-acl" || strings.HasPrefix(lower, "x-amz-grant-")) && aclHeader[k] == nil {
+			aclHeader[k] = []string{f.Value}
+		}
+	}
+	// The ACL fields read as PutObject's headers.
+	acl, err := h.requestObjectACL(ctx, &http.Request{Header: aclHeader}, bucket)
+	ex.acl = acl
+	return ex, err
 }
 
 // postChecksum returns the checksum algorithm of the upload and the value
