@@ -573,3 +573,23 @@ func TestPostObjectFaultRule(t *testing.T) {
 		t.Errorf("POST after the fault = %d %s, want 204", resp.StatusCode, body)
 	}
 }
+
+func TestPostObjectNotification(t *testing.T) {
+	var log eventLog
+	srv := mocks3.New(t, mocks3.WithBucket(testBucket), mocks3.WithEvents(log.add))
+	if err := putNotification(t, srv.Client(), &types.NotificationConfiguration{QueueConfigurations: []types.QueueConfiguration{
+		{QueueArn: aws.String(queueARN), Events: []types.Event{types.EventS3ObjectCreated}}}}); err != nil {
+		t.Fatalf("PutBucketNotificationConfiguration() = %v", err)
+	}
+	data := []byte("posted")
+	if resp, body := postForm(t, srv, "/"+testBucket, []field{{"key", "form/upload"}}, postFile{data: data}); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("POST = %d %s, want 204", resp.StatusCode, body)
+	}
+	if err := srv.WaitIdle(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	evs := log.sorted()
+	if len(evs) != 1 || evs[0].Name != "ObjectCreated:Post" || evs[0].Key != "form/upload" || evs[0].Size != int64(len(data)) {
+		t.Errorf("events = %+v, want one ObjectCreated:Post of form/upload, %d bytes", evs, len(data))
+	}
+}
