@@ -593,3 +593,30 @@ func TestPostObjectNotification(t *testing.T) {
 		t.Errorf("events = %+v, want one ObjectCreated:Post of form/upload, %d bytes", evs, len(data))
 	}
 }
+
+func TestPostObjectVersioned(t *testing.T) {
+	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
+	c := srv.Client()
+	if _, err := c.PutBucketVersioning(t.Context(), &s3.PutBucketVersioningInput{Bucket: aws.String(testBucket),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
+		t.Fatalf("PutBucketVersioning() = %v", err)
+	}
+	var ids []string
+	for _, body := range []string{"one", "two"} {
+		resp, b := postForm(t, srv, "/"+testBucket, []field{{"key", "v"}}, postFile{data: []byte(body)})
+		if resp.StatusCode != http.StatusNoContent || resp.Header.Get("x-amz-version-id") == "" {
+			t.Fatalf("POST = %d %s, version %q; want 204 with a version ID", resp.StatusCode, b, resp.Header.Get("x-amz-version-id"))
+		}
+		ids = append(ids, resp.Header.Get("x-amz-version-id"))
+	}
+	out, err := c.ListObjectVersions(t.Context(), &s3.ListObjectVersionsInput{Bucket: aws.String(testBucket)})
+	if err != nil {
+		t.Fatalf("ListObjectVersions() = %v", err)
+	}
+	if len(out.Versions) != 2 || ids[0] == ids[1] {
+		t.Errorf("versions = %d, IDs %v; want two distinct versions kept", len(out.Versions), ids)
+	}
+	if _, got := mustGet(t, c, testBucket, "v", func(in *s3.GetObjectInput) { in.VersionId = aws.String(ids[0]) }); string(got) != "one" {
+		t.Errorf("GetObject(first version) = %q, want one", got)
+	}
+}

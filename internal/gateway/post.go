@@ -35,7 +35,8 @@ type postResponse struct {
 
 func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
+	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	if err != nil {
 		return s3Error(err, req.bucket, "")
 	}
 	form, err := postpolicy.ReadForm(r.Header.Get("Content-Type"), r.Body)
@@ -84,9 +85,14 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 	obj := s.object(key, h.now(), hd, meta)
 	attrs.apply(&obj)
 	ex.apply(&obj)
+	if obj.VersionID, err = h.versionFor(ctx, b, key); err != nil {
+		h.store.DiscardBlob(ctx, s.blob)
+		return err
+	}
 	if _, err := h.store.Put(ctx, req.bucket, obj, backend.Condition{}); err != nil {
 		return s3Error(err, req.bucket, key)
 	}
+	setVersionID(w.Header(), obj.VersionID, b.Versioning != "")
 	writePostResponse(w, form, h.postLocation(r, req.bucket, key), req.bucket, key, obj)
 	return nil
 }
