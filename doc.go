@@ -21,7 +21,8 @@
 //
 // Buckets: ListBuckets, CreateBucket, HeadBucket, DeleteBucket,
 // GetBucketLocation. Objects: PutObject, GetObject, HeadObject, DeleteObject,
-// DeleteObjects, CopyObject. Listing: ListObjects, ListObjectsV2. Multipart:
+// DeleteObjects, CopyObject, and PostObject (browser-form uploads, their POST
+// policy checked when the form carries one). Listing: ListObjects, ListObjectsV2. Multipart:
 // CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload,
 // AbortMultipartUpload, ListParts, ListMultipartUploads. GetObjectAttributes.
 // Event notifications: PutBucketNotificationConfiguration,
@@ -102,6 +103,8 @@
 //     CompleteMultipartUpload, Post) and ObjectRemoved events are emitted;
 //     the other event types are accepted and stored; EventBridge is
 //     stored, never called.
+//   - PostObject accepts the x-amz-server-side-encryption* fields (a policy
+//     must still name them) without applying them.
 //   - x-amz-content-sha256 is not checked against the payload.
 //   - Go's HTTP server answers some bad requests itself, in plain text, before
 //     mocks3 sees them: 417 for an Expect other than 100-continue, 400 for a

@@ -34,7 +34,7 @@ func TestRoutingErrors(t *testing.T) {
 	}{
 		{"POST on an object", "POST", "/" + testBucket + "/obj", 405, "MethodNotAllowed", "OBJECT"},
 		{"PATCH on an object", "PATCH", "/" + testBucket + "/obj", 405, "MethodNotAllowed", "OBJECT"},
-		{"POST on a bucket", "POST", "/" + testBucket, 405, "MethodNotAllowed", "BUCKET"},
+		{"POST on a bucket, not a form", "POST", "/" + testBucket, 412, "PreconditionFailed", ""}, // a POST Object that is not multipart/form-data
 		{"PUT on the service", "PUT", "/", 405, "MethodNotAllowed", "SERVICE"},
 		{"GET ?delete", "GET", "/" + testBucket + "?delete", 405, "MethodNotAllowed", "DELETE"},
 		{"DELETE ?location", "DELETE", "/" + testBucket + "?location", 405, "MethodNotAllowed", "LOCATION"},

@@ -34,13 +34,16 @@ const (
 	ErrInvalidPart                        ErrorCode = "InvalidPart"
 	ErrInvalidPartOrder                   ErrorCode = "InvalidPartOrder"
 	ErrInvalidPartNumber                  ErrorCode = "InvalidPartNumber"
+	ErrInvalidPolicyDocument              ErrorCode = "InvalidPolicyDocument"
 	ErrInvalidRange                       ErrorCode = "InvalidRange"
 	ErrInvalidRedirectLocation            ErrorCode = "InvalidRedirectLocation"
 	ErrInvalidRequest                     ErrorCode = "InvalidRequest"
 	ErrInvalidStorageClass                ErrorCode = "InvalidStorageClass"
 	ErrInvalidURI                         ErrorCode = "InvalidURI"
 	ErrKeyTooLong                         ErrorCode = "KeyTooLongError"
+	ErrMalformedPOSTRequest               ErrorCode = "MalformedPOSTRequest"
 	ErrMalformedXML                       ErrorCode = "MalformedXML"
+	ErrMaxPostPreDataLengthExceeded       ErrorCode = "MaxPostPreDataLengthExceeded"
 	ErrMetadataTooLarge                   ErrorCode = "MetadataTooLarge"
 	ErrMethodNotAllowed                   ErrorCode = "MethodNotAllowed"
 	ErrMissingContentLength               ErrorCode = "MissingContentLength"
@@ -115,12 +118,15 @@ var errorTable = map[ErrorCode]errorInfo{
 	ErrInvalidPart:                        {http.StatusBadRequest, "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag."},
 	ErrInvalidPartOrder:                   {http.StatusBadRequest, "The list of parts was not in ascending order. The parts list must be specified in order by part number."},
 	ErrInvalidPartNumber:                  {http.StatusRequestedRangeNotSatisfiable, "The requested partnumber is not satisfiable"},
+	ErrInvalidPolicyDocument:              {http.StatusBadRequest, "The content of the form does not meet the conditions specified in the policy document."},
 	ErrInvalidRange:                       {http.StatusRequestedRangeNotSatisfiable, "The requested range is not satisfiable"},
 	ErrInvalidRequest:                     {http.StatusBadRequest, "Invalid Request"},
 	ErrInvalidStorageClass:                {http.StatusBadRequest, "The storage class you specified is not valid"},
 	ErrInvalidRedirectLocation:            {http.StatusBadRequest, "The website redirect location must have a prefix of 'http://' or 'https://' or '/'."},
 	ErrInvalidURI:                         {http.StatusBadRequest, "Couldn't parse the specified URI."},
 	ErrKeyTooLong:                         {http.StatusBadRequest, "Your key is too long"},
+	ErrMalformedPOSTRequest:               {http.StatusBadRequest, "The body of your POST request is not well-formed multipart/form-data."},
+	ErrMaxPostPreDataLengthExceeded:       {http.StatusBadRequest, "Your POST request fields preceeding the upload file was too large."}, // code and message as S3 sends them, not as its docs spell them
 	ErrMalformedXML:                       {http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"},
 	ErrMetadataTooLarge:                   {http.StatusBadRequest, "Your metadata headers exceed the maximum allowed metadata size"},
 	ErrMethodNotAllowed:                   {http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."},

@@ -21,6 +21,7 @@ const (
 	OpListObjectsV2           Operation = "ListObjectsV2"
 	OpDeleteObjects           Operation = "DeleteObjects"
 	OpPutObject               Operation = "PutObject"
+	OpPostObject              Operation = "PostObject"
 	OpGetObject               Operation = "GetObject"
 	OpHeadObject              Operation = "HeadObject"
 	OpDeleteObject            Operation = "DeleteObject"
@@ -67,7 +68,7 @@ var operations = []Operation{
 	OpGetBucketCors, OpGetBucketLifecycle, OpGetBucketLocation, OpGetBucketPolicy,
 	OpGetBucketTagging, OpGetBucketVersioning, OpGetObject, OpGetObjectTagging,
 	OpHeadBucket, OpHeadObject, OpListBuckets, OpListMultipartUploads, OpListObjects,
-	OpListObjectsV2, OpListParts, OpPutObject, OpUploadPart, OpUploadPartCopy,
+	OpListObjectsV2, OpListParts, OpPostObject, OpPutObject, OpUploadPart, OpUploadPartCopy,
 	// Versioning.
 	OpPutBucketVersioning, OpListObjectVersions,
 	// Object lock.

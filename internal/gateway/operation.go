@@ -63,6 +63,7 @@ var routes = slices.Concat([]route{
 	{http.MethodGet, onBucket, "", s3api.OpListObjectsV2, func(_ *http.Request, q url.Values) bool { return q.Get("list-type") == "2" }, (*Handler).listObjectsV2},
 	{http.MethodGet, onBucket, "", s3api.OpListObjects, nil, (*Handler).listObjectsV1},
 	{http.MethodPost, onBucket, "delete", s3api.OpDeleteObjects, nil, (*Handler).deleteObjects},
+	{http.MethodPost, onBucket, "", s3api.OpPostObject, nil, (*Handler).postObject},
 	// Versioning.
 	{http.MethodGet, onBucket, "versioning", s3api.OpGetBucketVersioning, nil, (*Handler).getBucketVersioning},
 	{http.MethodPut, onBucket, "versioning", s3api.OpPutBucketVersioning, nil, (*Handler).putBucketVersioning},

@@ -26,6 +26,7 @@ func TestIdentify(t *testing.T) {
 		{"GET", "/b?uploads", nil, s3api.OpListMultipartUploads},
 		{"POST", "/b?delete", nil, s3api.OpDeleteObjects},
 		{"POST", "/b?delete=", nil, s3api.OpDeleteObjects},
+		{"POST", "/b", nil, s3api.OpPostObject},
 		{"PUT", "/b/k", nil, s3api.OpPutObject},
 		{"PUT", "/b/k?x-id=PutObject", nil, s3api.OpPutObject},
 		{"PUT", "/b/k", map[string]string{"x-amz-copy-source": "/a/b"}, s3api.OpCopyObject},

@@ -19,7 +19,7 @@ func TestUnrouted(t *testing.T) {
 		{"POST", "/b/k", s3api.ErrMethodNotAllowed, "OBJECT"},
 		{"PATCH", "/b/k", s3api.ErrMethodNotAllowed, "OBJECT"},
 		{"TRACE", "/b/k", s3api.ErrMethodNotAllowed, "OBJECT"}, // OPTIONS is a CORS preflight
-		{"POST", "/b", s3api.ErrMethodNotAllowed, "BUCKET"},
+		{"PATCH", "/b", s3api.ErrMethodNotAllowed, "BUCKET"},   // POST /b is PostObject
 		{"PUT", "/", s3api.ErrMethodNotAllowed, "SERVICE"},
 		{"GET", "/b?delete", s3api.ErrMethodNotAllowed, "DELETE"},
 		{"DELETE", "/b?location", s3api.ErrMethodNotAllowed, "LOCATION"},

@@ -23,7 +23,7 @@ var eventNames = map[s3api.Operation]string{
 	s3api.OpPutObject:               "s3:ObjectCreated:Put",
 	s3api.OpCopyObject:              "s3:ObjectCreated:Copy",
 	s3api.OpCompleteMultipartUpload: "s3:ObjectCreated:CompleteMultipartUpload",
-	"PostObject":                    "s3:ObjectCreated:Post",
+	s3api.OpPostObject:              "s3:ObjectCreated:Post",
 	s3api.OpDeleteObject:            "s3:ObjectRemoved:Delete",
 	s3api.OpDeleteObjects:           "s3:ObjectRemoved:Delete",
 }
