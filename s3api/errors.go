@@ -19,6 +19,8 @@ type ErrorCode string
 // status and default message, in errorTable.
 const (
 	ErrAccessDenied                       ErrorCode = "AccessDenied"
+	ErrAuthorizationHeaderMalformed       ErrorCode = "AuthorizationHeaderMalformed"
+	ErrAuthorizationQueryParametersError  ErrorCode = "AuthorizationQueryParametersError"
 	ErrBadDigest                          ErrorCode = "BadDigest"
 	ErrBucketAlreadyExists                ErrorCode = "BucketAlreadyExists"
 	ErrBucketAlreadyOwnedByYou            ErrorCode = "BucketAlreadyOwnedByYou"
@@ -27,6 +29,7 @@ const (
 	ErrEntityTooSmall                     ErrorCode = "EntityTooSmall"
 	ErrIncompleteBody                     ErrorCode = "IncompleteBody"
 	ErrInternalError                      ErrorCode = "InternalError"
+	ErrInvalidAccessKeyID                 ErrorCode = "InvalidAccessKeyId"
 	ErrInvalidArgument                    ErrorCode = "InvalidArgument"
 	ErrInvalidBucketName                  ErrorCode = "InvalidBucketName"
 	ErrInvalidDigest                      ErrorCode = "InvalidDigest"
@@ -39,6 +42,7 @@ const (
 	ErrInvalidRedirectLocation            ErrorCode = "InvalidRedirectLocation"
 	ErrInvalidRequest                     ErrorCode = "InvalidRequest"
 	ErrInvalidStorageClass                ErrorCode = "InvalidStorageClass"
+	ErrInvalidToken                       ErrorCode = "InvalidToken"
 	ErrInvalidURI                         ErrorCode = "InvalidURI"
 	ErrKeyTooLong                         ErrorCode = "KeyTooLongError"
 	ErrMalformedPOSTRequest               ErrorCode = "MalformedPOSTRequest"
@@ -59,7 +63,9 @@ const (
 	ErrPreconditionFailed                 ErrorCode = "PreconditionFailed"
 	ErrRequestHeaderSectionTooLarge       ErrorCode = "RequestHeaderSectionTooLarge"
 	ErrRequestTimeout                     ErrorCode = "RequestTimeout"
+	ErrRequestTimeTooSkewed               ErrorCode = "RequestTimeTooSkewed"
 	ErrServiceUnavailable                 ErrorCode = "ServiceUnavailable"
+	ErrSignatureDoesNotMatch              ErrorCode = "SignatureDoesNotMatch"
 	ErrSlowDown                           ErrorCode = "SlowDown"
 	ErrXAmzContentSHA256Mismatch          ErrorCode = "XAmzContentSHA256Mismatch"
 	ErrIllegalLocationConstraintException ErrorCode = "IllegalLocationConstraintException"
@@ -103,6 +109,8 @@ type errorInfo struct {
 
 var errorTable = map[ErrorCode]errorInfo{
 	ErrAccessDenied:                       {http.StatusForbidden, "Access Denied"},
+	ErrAuthorizationHeaderMalformed:       {http.StatusBadRequest, "The authorization header is malformed."},
+	ErrAuthorizationQueryParametersError:  {http.StatusBadRequest, "Error parsing the query-string authentication parameters."},
 	ErrBadDigest:                          {http.StatusBadRequest, "The Content-MD5 or checksum value that you specified did not match what the server received."},
 	ErrBucketAlreadyExists:                {http.StatusConflict, "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again."},
 	ErrBucketAlreadyOwnedByYou:            {http.StatusConflict, "Your previous request to create the named bucket succeeded and you already own it."},
@@ -111,6 +119,7 @@ var errorTable = map[ErrorCode]errorInfo{
 	ErrEntityTooSmall:                     {http.StatusBadRequest, "Your proposed upload is smaller than the minimum allowed object size."},
 	ErrIncompleteBody:                     {http.StatusBadRequest, "You did not provide the number of bytes specified by the Content-Length HTTP header."},
 	ErrInternalError:                      {http.StatusInternalServerError, "We encountered an internal error. Please try again."},
+	ErrInvalidAccessKeyID:                 {http.StatusForbidden, "The AWS Access Key Id you provided does not exist in our records."},
 	ErrInvalidArgument:                    {http.StatusBadRequest, "Invalid Argument"},
 	ErrInvalidBucketName:                  {http.StatusBadRequest, "The specified bucket is not valid."},
 	ErrInvalidDigest:                      {http.StatusBadRequest, "The Content-MD5 you specified is not valid."},
@@ -123,6 +132,7 @@ var errorTable = map[ErrorCode]errorInfo{
 	ErrInvalidRequest:                     {http.StatusBadRequest, "Invalid Request"},
 	ErrInvalidStorageClass:                {http.StatusBadRequest, "The storage class you specified is not valid"},
 	ErrInvalidRedirectLocation:            {http.StatusBadRequest, "The website redirect location must have a prefix of 'http://' or 'https://' or '/'."},
+	ErrInvalidToken:                       {http.StatusBadRequest, "The provided token is malformed or otherwise invalid."},
 	ErrInvalidURI:                         {http.StatusBadRequest, "Couldn't parse the specified URI."},
 	ErrKeyTooLong:                         {http.StatusBadRequest, "Your key is too long"},
 	ErrMalformedPOSTRequest:               {http.StatusBadRequest, "The body of your POST request is not well-formed multipart/form-data."},
@@ -143,7 +153,9 @@ var errorTable = map[ErrorCode]errorInfo{
 	ErrPreconditionFailed:                 {http.StatusPreconditionFailed, "At least one of the pre-conditions you specified did not hold"},
 	ErrRequestHeaderSectionTooLarge:       {http.StatusBadRequest, "Your request header section exceeds the maximum allowed size."},
 	ErrRequestTimeout:                     {http.StatusBadRequest, "Your socket connection to the server was not read from or written to within the timeout period."},
+	ErrRequestTimeTooSkewed:               {http.StatusForbidden, "The difference between the request time and the current time is too large."},
 	ErrServiceUnavailable:                 {http.StatusServiceUnavailable, "Please reduce your request rate."},
+	ErrSignatureDoesNotMatch:              {http.StatusForbidden, "The request signature we calculated does not match the signature you provided. Check your key and signing method."},
 	ErrSlowDown:                           {http.StatusServiceUnavailable, "Please reduce your request rate."},
 	ErrXAmzContentSHA256Mismatch:          {http.StatusBadRequest, "The provided 'x-amz-content-sha256' header does not match what was computed."},
 	ErrIllegalLocationConstraintException: {http.StatusBadRequest, "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to."},
