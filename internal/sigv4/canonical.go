@@ -117,7 +117,8 @@ func trimAll(s string) string {
 }
 
 // canonicalQuery decodes the raw query and re-encodes it the SigV4 way:
-// each name and value URI-encoded, sorted by name then value.
+// each name and value URI-encoded, sorted by name then value. A '+' is a
+// space, as the AWS SDKs and minio-go read it when they sign.
 func canonicalQuery(raw, skip string) (string, error) {
 	if raw == "" {
 		return "", nil
@@ -129,14 +130,14 @@ func canonicalQuery(raw, skip string) (string, error) {
 			continue
 		}
 		k, v, _ := strings.Cut(part, "=")
-		dk, err := url.PathUnescape(k)
+		dk, err := url.QueryUnescape(k)
 		if err != nil {
 			return "", errBadEncoding
 		}
 		if dk == skip {
 			continue
 		}
-		dv, err := url.PathUnescape(v)
+		dv, err := url.QueryUnescape(v)
 		if err != nil {
 			return "", errBadEncoding
 		}
