@@ -52,6 +52,7 @@ func openPayload(r *http.Request) (*payload, error) {
 		}
 		p := &payload{size: n}
 		p.chunked = newChunkedReader(r.Body)
+		p.chunked.verify = chunkVerifierFrom(r.Context())
 		p.r = p.chunked
 		return p, nil
 	}

@@ -45,7 +45,7 @@ const (
 
 // chunkedReader decodes an aws-chunked body, signed
 // ("hex-size;chunk-signature=<64 hex>\r\n") or unsigned ("hex-size\r\n").
-// Signatures are not verified. After the final zero-size chunk it reads the
+// Signatures are verified when verify is set. After the final zero-size chunk it reads the
 // trailer section ("name:value" lines, then an empty line), which Trailer
 // serves once Read has returned io.EOF.
 //
@@ -61,7 +61,26 @@ type chunkedReader struct {
 	trailers     map[string]string // lower-case name → value
 	trailerBytes int               // bytes of the trailer section so far
 	lastBlank    bool              // the last trailer-section line was empty
+
+	// verify, if set, checks the chunk and trailer signatures as the body
+	// is decoded; its errors end the body before io.EOF, so nothing
+	// unverified is ever committed.
+	verify chunkVerifier
 }
+
+// chunkVerifier checks the signatures of a signed aws-chunked body
+// (*sigv4.ChunkVerifier): BeginChunk at each chunk header, Write with the
+// chunk's data, EndChunk after it, Trailer per trailer, EndTrailers last.
+type chunkVerifier interface {
+	BeginChunk(signature string) error
+	Write(p []byte) (int, error)
+	EndChunk() error
+	Trailer(name, value string)
+	EndTrailers(signature string) error
+}
+
+// trailerSignature is the trailer that signs the trailer section.
+const trailerSignature = "x-amz-trailer-signature"
 
 func newChunkedReader(r io.Reader) *chunkedReader {
 	return &chunkedReader{br: bufio.NewReaderSize(r, chunkLineMax)}
@@ -93,6 +112,9 @@ func (cr *chunkedReader) Read(p []byte) (n int, err error) {
 			// With an empty buffer and a large q, bufio reads straight
 			// into q.
 			m, rerr := cr.br.Read(q)
+			if cr.verify != nil {
+				cr.verify.Write(q[:m])
+			}
 			n += m
 			cr.remaining -= int64(m)
 			if cr.remaining == 0 {
@@ -166,6 +188,9 @@ func (cr *chunkedReader) readDataEnd() error {
 	}
 	cr.br.Discard(2)
 	cr.state = chunkStateHeader
+	if cr.verify != nil {
+		return cr.verify.EndChunk()
+	}
 	return nil
 }
 
@@ -184,8 +209,16 @@ func (cr *chunkedReader) readHeader() error {
 	if err := checkChunkExtensions(ext); err != nil {
 		return err
 	}
+	if cr.verify != nil {
+		if err := cr.verify.BeginChunk(chunkSignature(ext)); err != nil {
+			return err
+		}
+	}
 	if n == 0 {
 		cr.state = chunkStateTrailer
+		if cr.verify != nil {
+			return cr.verify.EndChunk()
+		}
 		return nil
 	}
 	cr.remaining = n
@@ -240,6 +273,19 @@ func checkChunkExtensions(ext []byte) error {
 	return nil
 }
 
+// chunkSignature returns the value of the chunk-signature extension of a
+// checked extension list, or "".
+func chunkSignature(ext []byte) string {
+	for more := true; more; {
+		var e []byte
+		e, ext, more = bytes.Cut(ext, []byte{';'})
+		if name, value, ok := bytes.Cut(e, []byte{'='}); ok && string(name) == "chunk-signature" {
+			return string(value)
+		}
+	}
+	return ""
+}
+
 // isChunkSignature accepts a SigV4 signature (64 lower-case hex digits) and
 // a SigV4a one (hex DER padded with '*' to 144 bytes).
 func isChunkSignature(b []byte) bool {
@@ -266,6 +312,11 @@ func isChunkSignature(b []byte) bool {
 func (cr *chunkedReader) readTrailerLine() error {
 	line, err := cr.readLine(true)
 	if err == io.EOF && len(line) == 0 && cr.lastBlank {
+		if cr.verify != nil {
+			if err := cr.verify.EndTrailers(cr.trailers[trailerSignature]); err != nil {
+				return err
+			}
+		}
 		return io.EOF // the whole body is decoded
 	}
 	if err != nil {
@@ -297,6 +348,9 @@ func (cr *chunkedReader) readTrailerLine() error {
 		cr.trailers = make(map[string]string, 2)
 	}
 	cr.trailers[key] = string(value)
+	if cr.verify != nil && key != trailerSignature {
+		cr.verify.Trailer(key, string(value))
+	}
 	return nil
 }
 

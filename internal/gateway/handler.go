@@ -56,12 +56,16 @@ type Config struct {
 	// client that hangs up (committing a CompleteMultipartUpload) stops
 	// only when it ends.
 	Context context.Context
+	// Auth, if set, requires every S3 request to be signed by one of its
+	// identities.
+	Auth *AuthConfig
 }
 
 // Handler is an http.Handler serving the S3 API.
 type Handler struct {
 	cfg   Config
 	store *objects.Store
+	auth  *auth // nil when requests are not authenticated
 	// maxPutSize is the largest body a PUT or UploadPart may carry:
 	// maxPutSize, or less in tests.
 	maxPutSize int64
@@ -85,6 +89,7 @@ func New(cfg Config) *Handler {
 	h := &Handler{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x6d6f636b733321))}
 	h.maxPutSize = maxPutSize
 	h.store = cfg.Objects
+	h.auth = newAuth(h, cfg.Auth)
 	return h
 }
 
@@ -129,6 +134,7 @@ type request struct {
 	key      string
 	id       string
 	uploadID string
+	user     Identity // who signed the request, when requests are authenticated
 }
 
 // Identify returns the operation, bucket and key r addresses, without
@@ -274,6 +280,12 @@ func (c *bodyCounter) Read(p []byte) (int, error) {
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, req *request) error {
 	if headerSectionSize(r) > maxHeaderSection {
 		return newError(s3api.ErrRequestHeaderSectionTooLarge, extra("MaxSizeAllowed", strconv.Itoa(maxHeaderSection)))
+	}
+	if h.auth != nil {
+		var err error
+		if r, req.user, err = h.authenticate(r); err != nil {
+			return err
+		}
 	}
 	if req.bucket == "" && req.key != "" {
 		return newError(s3api.ErrInvalidBucketName, extra("BucketName", ""))
