@@ -75,7 +75,13 @@
 //
 // # Differences from Amazon S3
 //
-//   - Signatures are not verified; any credentials are accepted.
+//   - Signatures are not verified unless WithAuth is given; by default any
+//     credentials, or none, are accepted. With WithAuth, requests are
+//     verified as S3 verifies AWS Signature Version 4 (header, presigned
+//     URL, chunk and trailer signatures, x-amz-content-sha256), SigV2 only
+//     with WithSignatureV2; SigV4a is refused; an unsigned request is
+//     AccessDenied (no anonymous access by ACL or bucket policy); every
+//     identity is permanent, so a session token is InvalidToken.
 //   - There is one account: every bucket belongs to it, so creating an
 //     existing bucket is always BucketAlreadyOwnedByYou, and
 //     x-amz-expected-bucket-owner must name the owner ID ListBuckets
@@ -105,7 +111,8 @@
 //     stored, never called.
 //   - PostObject accepts the x-amz-server-side-encryption* fields (a policy
 //     must still name them) without applying them.
-//   - x-amz-content-sha256 is not checked against the payload.
+//   - x-amz-content-sha256 is checked against the payload only with
+//     WithAuth.
 //   - Go's HTTP server answers some bad requests itself, in plain text, before
 //     mocks3 sees them: 417 for an Expect other than 100-continue, 400 for a
 //     malformed request line or header, 501 for an unknown

@@ -54,6 +54,7 @@ type Server struct {
 	faults       *faultengine.Engine
 	faultsAPI    *Faults // faults, as Faults hands it out
 	journal      journal
+	identities   []gateway.Identity // Client signs as the first
 
 	closeOnce sync.Once
 }
@@ -93,7 +94,11 @@ func NewServer(opts ...Option) (*Server, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg}
+	ids, err := identities(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, identities: ids}
 	ok := false
 	defer func() {
 		if !ok {
@@ -150,6 +155,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		Logger:      cfg.logger,
 		Seed:        idSeed(cfg),
 		Context:     ctx,
+		Auth:        authConfig(&cfg, ids),
 	})
 	s.startWorker(ctx, roles)
 	if err := s.seed(bypass(ctx)); err != nil {
@@ -323,7 +329,7 @@ func (s *Server) HTTPClient() *http.Client { return s.client }
 func (s *Server) AWSConfig() aws.Config {
 	return aws.Config{
 		Region:                     s.cfg.region,
-		Credentials:                credentials.NewStaticCredentialsProvider(s.cfg.accessKey, s.cfg.secretKey, ""),
+		Credentials:                credentials.NewStaticCredentialsProvider(s.identities[0].AccessKey, s.identities[0].SecretKey, ""),
 		HTTPClient:                 s.HTTPClient(),
 		BaseEndpoint:               aws.String(s.URL),
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenSupported,

@@ -32,6 +32,10 @@ type config struct {
 	region      string
 	accessKey   string
 	secretKey   string
+	credentials bool   // WithCredentials was given
+	users       []user // WithUser, in order
+	auth        bool   // WithAuth
+	sigV2       bool   // WithSignatureV2
 	buckets     []string
 	objects     []seedObject
 	fsys        []fs.FS
@@ -137,13 +141,63 @@ func WithRegion(region string) Option {
 }
 
 // WithCredentials sets the keys Client and AWSConfig sign with (default
-// "test"/"test"). Signatures are not verified.
+// "test"/"test"). With WithAuth they are the first identity, named by its
+// access key, ahead of any WithUser; without it signatures are not
+// verified.
 func WithCredentials(accessKey, secretKey string) Option {
 	return optionFunc(func(c *config) error {
 		if accessKey == "" || secretKey == "" {
 			return errors.New("WithCredentials: empty key")
 		}
-		c.accessKey, c.secretKey = accessKey, secretKey
+		c.accessKey, c.secretKey, c.credentials = accessKey, secretKey, true
+		return nil
+	})
+}
+
+// user is an identity given with WithUser.
+type user struct{ name, accessKey, secretKey string }
+
+// WithUser adds an identity requests may be signed as; give it once per
+// user. Client signs as the first identity: WithCredentials' if given,
+// else the first WithUser (and the default "test"/"test" keys are then not
+// an identity). ClientFor signs as any of them by name. Each identity owns
+// the buckets it creates. Signatures are verified only with WithAuth.
+func WithUser(name, accessKey, secretKey string) Option {
+	return optionFunc(func(c *config) error {
+		if name == "" || accessKey == "" || secretKey == "" {
+			return errors.New("WithUser: empty name or key")
+		}
+		for _, u := range c.users {
+			if u.name == name || u.accessKey == accessKey {
+				return fmt.Errorf("WithUser: user %q or access key %q given twice", name, accessKey)
+			}
+		}
+		c.users = append(c.users, user{name, accessKey, secretKey})
+		return nil
+	})
+}
+
+// WithAuth makes the server verify every S3 request's AWS Signature
+// Version 4, as S3 does: in the Authorization header, in a presigned URL
+// (X-Amz-Expires against the server's clock, see WithClock), and chunk by
+// chunk for streaming uploads. Requests must be signed by an identity of
+// WithCredentials or WithUser; an unsigned request is AccessDenied. The
+// admin API (/_mocks3/) is not affected. Off by default: any request is
+// served, signed or not.
+func WithAuth() Option {
+	return optionFunc(func(c *config) error {
+		c.auth = true
+		return nil
+	})
+}
+
+// WithSignatureV2 also accepts AWS Signature Version 2 (header and
+// presigned query), which older boto and s3cmd still use; otherwise such
+// requests are refused as S3 refuses them in regions without V2. It
+// matters only with WithAuth.
+func WithSignatureV2() Option {
+	return optionFunc(func(c *config) error {
+		c.sigV2 = true
 		return nil
 	})
 }

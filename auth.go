@@ -1,0 +1,54 @@
+package mocks3
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/mocks3/mocks3/internal/gateway"
+)
+
+// identities lists the server's identities, the one Client signs as first:
+// WithCredentials' (or the default keys when there is no WithUser), then
+// each WithUser.
+func identities(cfg *config) ([]gateway.Identity, error) {
+	var ids []gateway.Identity
+	if cfg.credentials || len(cfg.users) == 0 {
+		ids = append(ids, gateway.Identity{Name: cfg.accessKey, AccessKey: cfg.accessKey, SecretKey: cfg.secretKey})
+	}
+	for _, u := range cfg.users {
+		for _, id := range ids {
+			if id.Name == u.name || id.AccessKey == u.accessKey {
+				return nil, fmt.Errorf("WithUser: user %q or access key %q is already WithCredentials'", u.name, u.accessKey)
+			}
+		}
+		ids = append(ids, gateway.Identity{Name: u.name, AccessKey: u.accessKey, SecretKey: u.secretKey})
+	}
+	return ids, nil
+}
+
+// authConfig is the gateway's authentication settings, nil without
+// WithAuth.
+func authConfig(cfg *config, ids []gateway.Identity) *gateway.AuthConfig {
+	if !cfg.auth {
+		return nil
+	}
+	return &gateway.AuthConfig{Identities: ids, AllowV2: cfg.sigV2}
+}
+
+// ClientFor returns an S3 client like Client's that signs as the identity
+// named user (see WithUser; WithCredentials' identity is named by its
+// access key). It panics if there is no such identity, a mistake in the
+// test itself.
+func (s *Server) ClientFor(user string, optFns ...func(*s3.Options)) *s3.Client {
+	for _, id := range s.identities {
+		if id.Name == user {
+			cfg := s.AWSConfig()
+			cfg.Credentials = credentials.NewStaticCredentialsProvider(id.AccessKey, id.SecretKey, "")
+			fns := append([]func(*s3.Options){func(o *s3.Options) { o.UsePathStyle = true }}, optFns...)
+			return s3.NewFromConfig(cfg, fns...)
+		}
+	}
+	panic(fmt.Sprintf("mocks3: ClientFor(%q): no such user", user))
+}
