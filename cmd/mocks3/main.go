@@ -92,6 +92,8 @@ type settings struct {
 	readHeaderTimeout, idleTimeout, bodyTimeout         time.Duration
 	maxConns                                            int
 	memoryLimit                                         int64
+	auth, sigV2                                         bool
+	users                                               userFlag
 }
 
 // run serves until ctx is done. ready, if set, gets the server's URL once it
@@ -141,6 +143,11 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	st.memoryLimit = defaultMemoryLimit()
 	fs.Var(sizeFlag{&st.memoryLimit}, "memory-limit", "most object bytes kept in memory, per storage node, such as 512MiB or 4GiB; "+
 		"writes beyond get 507 XMinioStorageFull (0: none; default: half the machine's memory)")
+	fs.BoolVar(&st.auth, "auth", false, "verify AWS Signature Version 4 on every S3 request, against the -user keys "+
+		"(default: any request is served, signed or not)")
+	fs.Var(&st.users, "user", "an identity as `ACCESS_KEY:SECRET_KEY`, repeatable; the first owns the -bucket buckets "+
+		"(default with -auth: test:test)")
+	fs.BoolVar(&st.sigV2, "sigv2", false, "with -auth, also accept AWS Signature Version 2 (older boto, s3cmd)")
 	config := fs.String("config", "", "JSON `file` of settings, keyed by flag name")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -177,6 +184,13 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	}
 	if st.nodes != 1 {
 		opts = append(opts, mocks3.WithStorageNodes(st.nodes))
+	}
+	opts = append(opts, st.users.options()...)
+	if st.auth {
+		opts = append(opts, mocks3.WithAuth())
+	}
+	if st.sigV2 {
+		opts = append(opts, mocks3.WithSignatureV2())
 	}
 	if st.thirdParty != "" {
 		opts = append(opts, mocks3.WithThirdParty(mocks3.ThirdPartyURL(st.thirdParty)))
@@ -271,7 +285,7 @@ func applyConfig(fs *flag.FlagSet, name string) error {
 		switch v := v.(type) {
 		case string:
 			s = v
-		case float64:
+		case float64, bool:
 			s = fmt.Sprint(v)
 		case []any:
 			var parts []string
