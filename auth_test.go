@@ -156,3 +156,55 @@ func TestAuthMinio(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthUsers: each identity owns the buckets it creates; another
+// identity is AccessDenied on them, sees only its own in ListBuckets and
+// cannot take the name (BucketAlreadyExists). Seeded buckets are the first
+// identity's.
+func TestAuthUsers(t *testing.T) {
+	srv := mocks3.New(t, mocks3.WithAuth(), mocks3.WithBucket("seeded"),
+		mocks3.WithUser("alice", "AKIDALICE", "alice-secret"), mocks3.WithUser("bob", "AKIDBOB", "bob-secret"))
+	alice, bob := srv.Client(), srv.ClientFor("bob")
+	ctx := t.Context()
+	mustCreateBucket(t, alice, "alice-bucket")
+	mustPut(t, alice, "alice-bucket", "secret.txt", []byte("alice's"))
+	mustCreateBucket(t, bob, "bob-bucket")
+
+	_, err := bob.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("alice-bucket"), Key: aws.String("secret.txt")})
+	checkErr(t, "GetObject(bob, alice's bucket)", err, "AccessDenied", 403)
+	_, err = bob.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("alice-bucket"), Key: aws.String("x"), Body: strings.NewReader("bob's")})
+	checkErr(t, "PutObject(bob, alice's bucket)", err, "AccessDenied", 403)
+	_, err = bob.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("seeded")})
+	checkErr(t, "ListObjectsV2(bob, seeded bucket)", err, "AccessDenied", 403)
+	_, err = bob.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("alice-bucket")})
+	checkErr(t, "DeleteBucket(bob, alice's bucket)", err, "AccessDenied", 403)
+	_, err = bob.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("alice-bucket")})
+	checkErr(t, "CreateBucket(bob, alice's name)", err, "BucketAlreadyExists", 409)
+	srv.CheckNoObject(t, "alice-bucket", "x")
+	srv.CheckObject(t, "alice-bucket", "secret.txt", []byte("alice's"))
+	if _, err := alice.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("alice-bucket")}); err != nil {
+		t.Errorf("CreateBucket(alice, her own again) = %v, want success (us-east-1)", err)
+	}
+
+	for _, tt := range []struct {
+		name   string
+		client *s3.Client
+		want   []string
+	}{{"alice", alice, []string{"alice-bucket", "seeded"}}, {"bob", bob, []string{"bob-bucket"}}} {
+		out, err := tt.client.ListBuckets(ctx, &s3.ListBucketsInput{})
+		if err != nil {
+			t.Fatalf("ListBuckets(%s) = %v", tt.name, err)
+		}
+		var got []string
+		for _, b := range out.Buckets {
+			got = append(got, aws.ToString(b.Name))
+		}
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("ListBuckets(%s) = %q, want %q", tt.name, got, tt.want)
+		}
+		if aws.ToString(out.Owner.DisplayName) != tt.name || len(aws.ToString(out.Owner.ID)) != 64 {
+			t.Errorf("ListBuckets(%s) owner = %q/%q, want the user and a canonical ID", tt.name,
+				aws.ToString(out.Owner.DisplayName), aws.ToString(out.Owner.ID))
+		}
+	}
+}

@@ -4,8 +4,11 @@ package gateway
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 
+	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/sigv4"
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -30,7 +33,8 @@ type AuthConfig struct {
 type auth struct {
 	verifier sigv4.Verifier
 	byKey    map[string]Identity
-	first    string // name of the first identity
+	ids      map[string]string // canonical ID by identity name
+	first    string            // canonical ID of the first identity
 }
 
 // newAuth returns the verification state for cfg, or nil when cfg turns
@@ -39,12 +43,16 @@ func newAuth(h *Handler, cfg *AuthConfig) *auth {
 	if cfg == nil {
 		return nil
 	}
-	a := &auth{byKey: make(map[string]Identity, len(cfg.Identities))}
-	if len(cfg.Identities) > 0 {
-		a.first = cfg.Identities[0].Name
-	}
-	for _, id := range cfg.Identities {
+	a := &auth{byKey: make(map[string]Identity, len(cfg.Identities)), ids: make(map[string]string, len(cfg.Identities))}
+	for i, id := range cfg.Identities {
 		a.byKey[id.AccessKey] = id
+		a.ids[id.Name] = canonicalID(id.Name)
+		if i == 0 {
+			// The first identity is the account the server has always
+			// had: its buckets and listings keep their owner.
+			a.ids[id.Name] = defaultOwner.ID
+			a.first = defaultOwner.ID
+		}
 	}
 	a.verifier = sigv4.Verifier{
 		Region:  h.cfg.Region,
@@ -88,4 +96,57 @@ func (h *Handler) authenticate(r *http.Request) (*http.Request, Identity, error)
 		r = r.WithContext(context.WithValue(r.Context(), chunkVerifierKey{}, res.Chunks))
 	}
 	return r, id, nil
+}
+
+// canonicalID is an identity's S3 canonical user ID: 64 hex digits, stable
+// for a name.
+func canonicalID(name string) string {
+	sum := sha256.Sum256([]byte("mocks3 identity " + name))
+	return hex.EncodeToString(sum[:])
+}
+
+// ownerID is the canonical ID a bucket created by req belongs to; "" (the
+// first identity) when requests are not authenticated.
+func (h *Handler) ownerID(req *request) string {
+	if h.auth == nil {
+		return ""
+	}
+	return h.auth.ids[req.user.Name]
+}
+
+// owns reports whether req's identity owns b. Buckets without an owner
+// (seeded, or created before authentication was on) are the first
+// identity's. Everyone owns everything when requests are not
+// authenticated.
+func (h *Handler) owns(req *request, b backend.Bucket) bool {
+	if h.auth == nil {
+		return true
+	}
+	owner := b.Owner
+	if owner == "" {
+		owner = h.auth.first
+	}
+	return owner == h.auth.ids[req.user.Name]
+}
+
+// ownerXML is the Owner element of req's identity.
+func (h *Handler) ownerXML(req *request) owner {
+	if h.auth == nil {
+		return defaultOwner
+	}
+	return owner{ID: h.auth.ids[req.user.Name], DisplayName: req.user.Name}
+}
+
+// authorize refuses a request on a bucket its identity does not own: the
+// owner-only default of S3 buckets, with no ACL or policy granting more.
+// A missing bucket is the operation's to report.
+func (h *Handler) authorize(ctx context.Context, req *request) error {
+	if req.bucket == "" || req.op == s3api.OpCreateBucket {
+		return nil
+	}
+	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	if err != nil || h.owns(req, b) {
+		return nil
+	}
+	return newError(s3api.ErrAccessDenied)
 }

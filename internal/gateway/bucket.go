@@ -137,9 +137,9 @@ func (h *Handler) listBuckets(w http.ResponseWriter, r *http.Request, req *reque
 	if err != nil {
 		return err
 	}
-	res := listBucketsResult{Xmlns: s3Namespace, Owner: defaultOwner, Prefix: prefix}
+	res := listBucketsResult{Xmlns: s3Namespace, Owner: h.ownerXML(req), Prefix: prefix}
 	for _, b := range buckets {
-		if !strings.HasPrefix(b.Name, prefix) || b.Name <= after {
+		if !strings.HasPrefix(b.Name, prefix) || b.Name <= after || !h.owns(req, b) {
 			continue
 		}
 		if region := q.Get("bucket-region"); region != "" && region != b.Region {
@@ -182,15 +182,20 @@ func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, req *requ
 	if err != nil {
 		return err
 	}
-	bk := backend.Bucket{Name: req.bucket, Region: region, Created: h.now()}
+	bk := backend.Bucket{Name: req.bucket, Region: region, Created: h.now(), Owner: h.ownerID(req)}
 	if strings.EqualFold(r.Header.Get("x-amz-bucket-object-lock-enabled"), "true") {
 		bk.ObjectLock, bk.Versioning = true, "Enabled" // object lock implies versioning
 	}
 	err = h.store.Records().CreateBucket(r.Context(), bk)
-	if errors.Is(err, backend.ErrBucketExists) && region == "us-east-1" {
-		// S3's legacy behaviour in us-east-1: re-creating a bucket you own
-		// there succeeds.
-		if b, gerr := h.store.Records().GetBucket(r.Context(), req.bucket); gerr == nil && b.Region == "us-east-1" {
+	if errors.Is(err, backend.ErrBucketExists) {
+		b, gerr := h.store.Records().GetBucket(r.Context(), req.bucket)
+		switch {
+		case gerr != nil:
+		case !h.owns(req, b):
+			return newError(s3api.ErrBucketAlreadyExists, extra("BucketName", req.bucket))
+		case region == "us-east-1" && b.Region == "us-east-1":
+			// S3's legacy behaviour in us-east-1: re-creating a bucket
+			// you own there succeeds.
 			err = nil
 		}
 	}

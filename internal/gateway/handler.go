@@ -286,6 +286,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, req *request) er
 		if r, req.user, err = h.authenticate(r); err != nil {
 			return err
 		}
+		if err := h.authorize(r.Context(), req); err != nil {
+			return err
+		}
 	}
 	if req.bucket == "" && req.key != "" {
 		return newError(s3api.ErrInvalidBucketName, extra("BucketName", ""))
