@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/minio/minio-go/v7"
+	miniocreds "github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/mocks3/mocks3"
 )
@@ -207,4 +209,63 @@ func TestAuthUsers(t *testing.T) {
 				aws.ToString(out.Owner.DisplayName), aws.ToString(out.Owner.ID))
 		}
 	}
+}
+
+// TestAuthSignatureV2: minio-go signing with Signature Version 2 is served
+// with WithSignatureV2 and refused as S3 refuses it without.
+func TestAuthSignatureV2(t *testing.T) {
+	for _, allow := range []bool{true, false} {
+		opts := []mocks3.Option{mocks3.WithAuth(), mocks3.WithBucket(testBucket)}
+		if allow {
+			opts = append(opts, mocks3.WithSignatureV2())
+		}
+		srv := mocks3.New(t, opts...)
+		u, err := url.Parse(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mc, err := minio.New(u.Host, &minio.Options{Creds: miniocreds.NewStaticV2("test", "test", ""),
+			Transport: srv.HTTPClient().Transport, Region: srv.Region(), BucketLookup: minio.BucketLookupPath})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = mc.PutObject(t.Context(), testBucket, "v2 key", strings.NewReader("v2"), 2, minio.PutObjectOptions{})
+		if !allow {
+			if resp := minio.ToErrorResponse(err); resp.Code != "InvalidRequest" || resp.StatusCode != 400 {
+				t.Errorf("PutObject(SigV2, not allowed) = %v, want 400 InvalidRequest", err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("PutObject(SigV2) = %v", err)
+		}
+		if got := readMinio(t, mc, testBucket, "v2 key", minio.GetObjectOptions{}); string(got) != "v2" {
+			t.Errorf("GetObject(SigV2) = %q, want %q", got, "v2")
+		}
+	}
+}
+
+// TestAuthOptions: identities must be complete and distinct; ClientFor
+// names an existing one.
+func TestAuthOptions(t *testing.T) {
+	for name, opts := range map[string][]mocks3.Option{
+		"empty name":        {mocks3.WithUser("", "AK", "SK")},
+		"empty secret":      {mocks3.WithUser("u", "AK", "")},
+		"same name":         {mocks3.WithUser("u", "AK1", "SK"), mocks3.WithUser("u", "AK2", "SK")},
+		"same key":          {mocks3.WithUser("u", "AK", "SK"), mocks3.WithUser("v", "AK", "SK")},
+		"credentials' key":  {mocks3.WithCredentials("AK", "SK"), mocks3.WithUser("u", "AK", "SK2")},
+		"credentials' name": {mocks3.WithCredentials("AK", "SK"), mocks3.WithUser("AK", "AK2", "SK2")},
+	} {
+		if srv, err := mocks3.NewServer(opts...); err == nil {
+			srv.Close()
+			t.Errorf("NewServer(%s) = nil error, want one", name)
+		}
+	}
+	srv := mocks3.New(t, mocks3.WithUser("u", "AK", "SK"))
+	defer func() {
+		if recover() == nil {
+			t.Errorf("ClientFor(unknown) did not panic")
+		}
+	}()
+	srv.ClientFor("nobody")
 }
