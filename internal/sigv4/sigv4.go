@@ -83,12 +83,9 @@ func (v *Verifier) secret(accessKey string) (string, bool) {
 // the payload hash is a SHA-256, Verify replaces r.Body with a reader that
 // fails at EOF (XAmzContentSHA256Mismatch) if the body does not match it.
 func (v *Verifier) Verify(r *http.Request) (Result, error) {
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		// Go keeps what it could parse; a bad pair only matters to the
-		// canonical query, which reports it.
-		q = r.URL.Query()
-	}
+	// A pair that does not decode is skipped here; the canonical query
+	// reports it.
+	q := r.URL.Query()
 	authz := r.Header.Get("Authorization")
 	presigned, v2Query := q.Has("X-Amz-Algorithm"), q.Has("Signature")
 	switch {
