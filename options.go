@@ -203,7 +203,9 @@ func WithSignatureV2() Option {
 }
 
 // WithClock sets the clock that stamps LastModified and upload times, so
-// tests can make them deterministic.
+// tests can make them deterministic. With WithAuth it also decides when a
+// presigned URL expires and whether a request's time is too skewed, so a
+// test moves it instead of sleeping.
 func WithClock(now func() time.Time) Option {
 	return optionFunc(func(c *config) error {
 		if now == nil {
