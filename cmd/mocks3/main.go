@@ -6,6 +6,7 @@
 //	mocks3 [serve] [-addr 127.0.0.1:8080] [-dir DIR] [-bucket a,b] [-region us-east-1]
 //	       [-faults FILE] [-nodes N] [-third-party URL] [-config FILE]
 //	       [-admin-token TOKEN] [-domain NAME[,NAME]] [-max-conns N]
+//	       [-auth [-user ACCESS_KEY:SECRET_KEY]... [-sigv2]]
 //	       [-read-header-timeout D] [-idle-timeout D] [-body-timeout D] [-memory-limit SIZE]
 //	       [-metadata-url U -storage-url U[,U] -queue-url U [-third-party-url U]]
 //	mocks3 stack [the same flags] [-metadata-addr A] [-storage-addr A] [-queue-addr A]
@@ -32,8 +33,11 @@
 // in .yaml or .yml. The fault REST API is served under /_mocks3/api/v1/
 // (and at /api/v1/ on the fault service's port in stack mode).
 //
-// The admin API and the S3 API are unauthenticated: see "Exposure" in the
-// README. -admin-token (or $MOCKS3_ADMIN_TOKEN) requires a bearer token on
+// The admin API and the S3 API are unauthenticated by default: see
+// "Exposure" in the README. -auth verifies AWS Signature Version 4 on S3
+// requests against the -user keys (default test:test; the first owns the
+// -bucket buckets, each owns the buckets it creates), -sigv2 also accepts
+// Signature Version 2. -admin-token (or $MOCKS3_ADMIN_TOKEN) requires a bearer token on
 // the admin API; requests for a host name other than localhost, an IP
 // address or a -domain name are refused, against DNS rebinding.
 //
