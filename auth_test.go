@@ -6,6 +6,8 @@ package mocks3_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"net/url"
@@ -22,6 +24,11 @@ import (
 
 	"github.com/mocks3/mocks3"
 )
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
 
 // movableClock is a server clock a test moves forward.
 type movableClock struct{ ns atomic.Int64 }
@@ -48,11 +55,19 @@ func TestAuthSDK(t *testing.T) {
 				opts = append(opts, mocks3.WithTLS())
 			}
 			srv := mocks3.New(t, opts...)
-			c := srv.Client()
+			rec := newRecorder(t, srv)
+			c := srv.Client(withHTTPClient(rec))
 			mustCreateBucket(t, c, testBucket)
 			data := testData(300<<10, 7)
 			mustPut(t, c, testBucket, "k", data)
 			srv.CheckObject(t, testBucket, "k", data)
+			wantPayload := "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+			if proto == "http" {
+				wantPayload = sha256Hex(data)
+			}
+			if got := rec.Last().reqHeader.Get("X-Amz-Content-Sha256"); got != wantPayload {
+				t.Errorf("PutObject sent x-amz-content-sha256 %q, want %q", got, wantPayload)
+			}
 			if _, got := mustGet(t, c, testBucket, "k"); !bytes.Equal(got, data) {
 				t.Errorf("GetObject = %d bytes, want the %d put", len(got), len(data))
 			}
