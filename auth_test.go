@@ -203,6 +203,20 @@ func TestAuthUsers(t *testing.T) {
 		t.Errorf("CreateBucket(alice, her own again) = %v, want success (us-east-1)", err)
 	}
 
+	// Listings name the owner: the identity, under the owner-only default.
+	mustPut(t, bob, "bob-bucket", "o", []byte("bob's"))
+	lo, err := bob.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bob-bucket"), FetchOwner: aws.Bool(true)})
+	if err != nil || len(lo.Contents) != 1 || lo.Contents[0].Owner == nil || aws.ToString(lo.Contents[0].Owner.DisplayName) != "bob" {
+		t.Errorf("ListObjectsV2(bob, fetch-owner) = %+v, %v; want one object owned by bob", lo, err)
+	}
+	if _, err := bob.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("bob-bucket"), Key: aws.String("mp")}); err != nil {
+		t.Fatal(err)
+	}
+	lu, err := bob.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("bob-bucket")})
+	if err != nil || len(lu.Uploads) != 1 || aws.ToString(lu.Uploads[0].Initiator.DisplayName) != "bob" {
+		t.Errorf("ListMultipartUploads(bob) = %+v, %v; want one upload initiated by bob", lu, err)
+	}
+
 	for _, tt := range []struct {
 		name   string
 		client *s3.Client

@@ -129,7 +129,8 @@ func (h *Handler) owns(req *request, b backend.Bucket) bool {
 	return owner == h.auth.ids[req.user.Name]
 }
 
-// ownerXML is the Owner element of req's identity.
+// ownerXML is the Owner element of req's identity: under the owner-only
+// default it owns the bucket, its objects and uploads.
 func (h *Handler) ownerXML(req *request) owner {
 	if h.auth == nil {
 		return defaultOwner

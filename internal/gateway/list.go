@@ -83,7 +83,8 @@ func listParams(q url.Values) (in objects.ListInput, enc bool, err error) {
 	return in, enc, err
 }
 
-func (h *Handler) listPage(r *http.Request, bucket string, in objects.ListInput, enc bool, owners bool) (listBucketResult, objects.ListPage, error) {
+// listPage lists a page of bucket; each object names owner, when not nil.
+func (h *Handler) listPage(r *http.Request, bucket string, in objects.ListInput, enc bool, owner *owner) (listBucketResult, objects.ListPage, error) {
 	out, err := h.store.List(r.Context(), bucket, in)
 	if err != nil {
 		return listBucketResult{}, out, s3Error(err, bucket, "")
@@ -99,9 +100,7 @@ func (h *Handler) listPage(r *http.Request, bucket string, in objects.ListInput,
 		o := &out.Objects[i]
 		lo := listObject{Key: encodeKey(enc, o.Key), LastModified: formatTime(o.LastModified), ETag: o.ETag,
 			Size: o.Size, StorageClass: storageClassOf(o.StorageClass), ChecksumAlgorithm: o.Checksum.Algorithm, ChecksumType: o.Checksum.Type}
-		if owners {
-			lo.Owner = &defaultOwner
-		}
+		lo.Owner = owner
 		res.Contents = append(res.Contents, lo)
 	}
 	for _, p := range out.Prefixes {
@@ -117,7 +116,8 @@ func (h *Handler) listObjectsV1(w http.ResponseWriter, r *http.Request, req *req
 		return err
 	}
 	in.After = q.Get("marker")
-	res, out, err := h.listPage(r, req.bucket, in, enc, true)
+	o := h.ownerXML(req)
+	res, out, err := h.listPage(r, req.bucket, in, enc, &o)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,12 @@ func (h *Handler) listObjectsV2(w http.ResponseWriter, r *http.Request, req *req
 		}
 		in.After = string(after)
 	}
-	res, out, err := h.listPage(r, req.bucket, in, enc, q.Get("fetch-owner") == "true")
+	var o *owner
+	if q.Get("fetch-owner") == "true" {
+		bo := h.ownerXML(req)
+		o = &bo
+	}
+	res, out, err := h.listPage(r, req.bucket, in, enc, o)
 	if err != nil {
 		return err
 	}

@@ -451,7 +451,7 @@ func (h *Handler) listParts(w http.ResponseWriter, r *http.Request, req *request
 		return s3Error(err, req.bucket, req.key)
 	}
 	res := listPartsResult{Xmlns: s3Namespace, Bucket: req.bucket, Key: req.key, UploadID: up.ID,
-		Initiator: defaultOwner, Owner: defaultOwner, StorageClass: storageClassOf(up.StorageClass), PartNumberMarker: marker,
+		Initiator: h.ownerXML(req), Owner: h.ownerXML(req), StorageClass: storageClassOf(up.StorageClass), PartNumberMarker: marker,
 		MaxParts: maxP, ChecksumAlgorithm: up.ChecksumAlgorithm, ChecksumType: up.ChecksumType}
 	for _, p := range up.Parts {
 		if p.Number <= marker {
@@ -542,8 +542,8 @@ func (h *Handler) listMultipartUploads(w http.ResponseWriter, r *http.Request, r
 			res.IsTruncated = true
 			break
 		}
-		res.Uploads = append(res.Uploads, uploadXML{Key: encodeKey(enc, u.Key), UploadID: u.ID, Initiator: defaultOwner,
-			Owner: defaultOwner, StorageClass: storageClassOf(u.StorageClass), Initiated: formatTime(u.Initiated),
+		res.Uploads = append(res.Uploads, uploadXML{Key: encodeKey(enc, u.Key), UploadID: u.ID, Initiator: h.ownerXML(req),
+			Owner: h.ownerXML(req), StorageClass: storageClassOf(u.StorageClass), Initiated: formatTime(u.Initiated),
 			ChecksumAlgorithm: u.ChecksumAlgorithm, ChecksumType: u.ChecksumType})
 		res.NextKeyMarker, res.NextUploadIDMarker = encodeKey(enc, u.Key), u.ID
 	}
