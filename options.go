@@ -192,9 +192,10 @@ func WithAuth() Option {
 }
 
 // WithSignatureV2 also accepts AWS Signature Version 2 (header and
-// presigned query), which older boto and s3cmd still use; otherwise such
-// requests are refused as S3 refuses them in regions without V2. It
-// matters only with WithAuth.
+// presigned query), which s3cmd and older boto use, and which the aws
+// CLI's "s3 presign" and boto3's generate_presigned_url produce unless
+// configured for s3v4; otherwise such requests are refused as S3 refuses
+// them for buckets without V2. It matters only with WithAuth.
 func WithSignatureV2() Option {
 	return optionFunc(func(c *config) error {
 		c.sigV2 = true

@@ -151,7 +151,7 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 		"(default: any request is served, signed or not)")
 	fs.Var(&st.users, "user", "an identity as `ACCESS_KEY:SECRET_KEY`, repeatable; the first owns the -bucket buckets "+
 		"(default with -auth: test:test)")
-	fs.BoolVar(&st.sigV2, "sigv2", false, "with -auth, also accept AWS Signature Version 2 (older boto, s3cmd)")
+	fs.BoolVar(&st.sigV2, "sigv2", false, "with -auth, also accept AWS Signature Version 2 (s3cmd, older boto; aws s3 presign and boto3's presigned URLs by default)")
 	config := fs.String("config", "", "JSON `file` of settings, keyed by flag name")
 	if err := fs.Parse(args); err != nil {
 		return err
