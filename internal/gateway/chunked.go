@@ -45,9 +45,9 @@ const (
 
 // chunkedReader decodes an aws-chunked body, signed
 // ("hex-size;chunk-signature=<64 hex>\r\n") or unsigned ("hex-size\r\n").
-// Signatures are verified when verify is set. After the final zero-size chunk it reads the
-// trailer section ("name:value" lines, then an empty line), which Trailer
-// serves once Read has returned io.EOF.
+// Signatures are verified when verify is set. After the final zero-size
+// chunk it reads the trailer section ("name:value" lines, then an empty
+// line), which Trailer serves once Read has returned io.EOF.
 //
 // Errors are sticky. Framing errors wrap errMalformedChunk (errIncompleteBody
 // for a premature end); errors of the underlying reader are returned as they
