@@ -203,6 +203,21 @@ func TestAuthUsers(t *testing.T) {
 		t.Errorf("CreateBucket(alice, her own again) = %v, want success (us-east-1)", err)
 	}
 
+	// x-amz-expected-bucket-owner is the owner ListBuckets reports.
+	bobs, err := bob.ListBuckets(ctx, &s3.ListBucketsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alices, err := alice.ListBuckets(ctx, &s3.ListBucketsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bob-bucket"), ExpectedBucketOwner: bobs.Owner.ID}); err != nil {
+		t.Errorf("ListObjectsV2(bob, expected owner bob) = %v, want success", err)
+	}
+	_, err = bob.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bob-bucket"), ExpectedBucketOwner: alices.Owner.ID})
+	checkErr(t, "ListObjectsV2(bob, expected owner alice)", err, "AccessDenied", 403)
+
 	// Listings name the owner: the identity, under the owner-only default.
 	mustPut(t, bob, "bob-bucket", "o", []byte("bob's"))
 	lo, err := bob.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bob-bucket"), FetchOwner: aws.Bool(true)})

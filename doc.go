@@ -82,8 +82,10 @@
 //     with WithSignatureV2; SigV4a is refused; an unsigned request is
 //     AccessDenied (no anonymous access by ACL or bucket policy); every
 //     identity is permanent, so a session token is InvalidToken.
-//   - There is one account: every bucket belongs to it, so creating an
-//     existing bucket is always BucketAlreadyOwnedByYou, and
+//   - Without WithAuth there is one account: every bucket belongs to it, so
+//     creating an existing bucket is always BucketAlreadyOwnedByYou. With
+//     it, each identity owns the buckets it creates, and another identity
+//     gets AccessDenied on them and BucketAlreadyExists for the name.
 //     x-amz-expected-bucket-owner must name the owner ID ListBuckets
 //     reports (S3 takes the 12-digit account ID).
 //   - Storage classes are recorded and reported only: an object in GLACIER

@@ -70,7 +70,8 @@ func writeObjectAttrs(hdr http.Header, obj *backend.Object) {
 
 // checkExpectedOwner answers AccessDenied when x-amz-expected-bucket-owner,
 // or x-amz-source-expected-bucket-owner on a copy, names an account other
-// than the one that owns every bucket here. A bucket that does not exist
+// than the bucket's owner: the one account, or with authentication the
+// identity that created it. A bucket that does not exist
 // has no owner: the operation then answers NoSuchBucket itself.
 func (h *Handler) checkExpectedOwner(ctx context.Context, r *http.Request, req *request) error {
 	if req.bucket == "" || req.op == s3api.OpCreateBucket {
@@ -78,10 +79,11 @@ func (h *Handler) checkExpectedOwner(ctx context.Context, r *http.Request, req *
 	}
 	check := func(header, bucket string) error {
 		v := r.Header.Get(header)
-		if v == "" || v == defaultOwner.ID {
+		if v == "" || h.auth == nil && v == defaultOwner.ID {
 			return nil
 		}
-		if _, err := h.store.Records().GetBucket(ctx, bucket); errors.Is(err, backend.ErrBucketNotFound) {
+		b, err := h.store.Records().GetBucket(ctx, bucket)
+		if errors.Is(err, backend.ErrBucketNotFound) || err == nil && v == h.bucketOwnerID(b) {
 			return nil
 		}
 		return newError(s3api.ErrAccessDenied)

@@ -114,6 +114,17 @@ func (h *Handler) ownerID(req *request) string {
 	return h.auth.ids[req.user.Name]
 }
 
+// bucketOwnerID is the canonical ID of b's owner.
+func (h *Handler) bucketOwnerID(b backend.Bucket) string {
+	switch {
+	case h.auth == nil:
+		return defaultOwner.ID
+	case b.Owner == "":
+		return h.auth.first
+	}
+	return b.Owner
+}
+
 // owns reports whether req's identity owns b. Buckets without an owner
 // (seeded, or created before authentication was on) are the first
 // identity's. Everyone owns everything when requests are not
