@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,18 +28,6 @@ func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
-
-// movableClock is a server clock a test moves forward.
-type movableClock struct{ ns atomic.Int64 }
-
-func newMovableClock() *movableClock {
-	c := &movableClock{}
-	c.ns.Store(time.Now().UnixNano())
-	return c
-}
-
-func (c *movableClock) Now() time.Time          { return time.Unix(0, c.ns.Load()) }
-func (c *movableClock) Advance(d time.Duration) { c.ns.Add(int64(d)) }
 
 // TestAuthSDK: with WithAuth, Client's signed requests work over http
 // (payload SHA-256) and https (aws-chunked,
@@ -106,8 +93,8 @@ func TestAuthSDK(t *testing.T) {
 // http.Client until the server's clock passes their expiry; then
 // AccessDenied "Request has expired", without the test sleeping.
 func TestAuthPresigned(t *testing.T) {
-	clock := newMovableClock()
-	srv := mocks3.New(t, mocks3.WithAuth(), mocks3.WithClock(clock.Now), mocks3.WithBucket(testBucket))
+	clock := newMovableClock(time.Now())
+	srv := mocks3.New(t, mocks3.WithAuth(), mocks3.WithClock(clock.now), mocks3.WithBucket(testBucket))
 	presign := s3.NewPresignClient(srv.Client())
 	ctx := t.Context()
 	put, err := presign.PresignPutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(testBucket), Key: aws.String("p k")},
@@ -143,7 +130,7 @@ func TestAuthPresigned(t *testing.T) {
 	if code, body := do(get.Method, get.URL, nil); code != 200 || body != "presigned" {
 		t.Fatalf("presigned GET = %d %q, want 200 %q", code, body, "presigned")
 	}
-	clock.Advance(11 * time.Minute)
+	clock.advance(11 * time.Minute)
 	for _, p := range []struct{ method, url string }{{put.Method, put.URL}, {get.Method, get.URL}} {
 		code, body := do(p.method, p.url, []byte("late"))
 		if code != 403 || !strings.Contains(body, "<Code>AccessDenied</Code><Message>Request has expired</Message>") {
