@@ -48,6 +48,11 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 		return err
 	}
 	req.key = key // for the request journal
+	if h.auth != nil {
+		if err := h.authenticatePost(r.Context(), form, req); err != nil {
+			return err
+		}
+	}
 	var policy *postpolicy.Policy
 	if enc, ok := form.Get("policy"); ok && enc != "" {
 		if policy, err = postpolicy.Parse(enc); err != nil {
@@ -298,4 +303,18 @@ func writePostResponse(w http.ResponseWriter, form *postpolicy.Form, location, b
 	default:
 		w.WriteHeader(http.StatusNoContent)
 	}
+}
+
+// authenticatePost verifies the signature of a form, which must have
+// one, and that its signer may write to the bucket.
+func (h *Handler) authenticatePost(ctx context.Context, form *postpolicy.Form, req *request) error {
+	accessKey, err := h.auth.verifier.VerifyPOST(form.Get)
+	if err != nil {
+		return err
+	}
+	if accessKey == "" {
+		return newError(s3api.ErrAccessDenied)
+	}
+	req.user = h.auth.byKey[accessKey]
+	return h.authorize(ctx, req)
 }
