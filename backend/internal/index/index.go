@@ -46,7 +46,10 @@ type Persister interface {
 const degree = 32
 
 // Store holds the records of one backend. All methods are safe for
-// concurrent use.
+// concurrent use. Its exported methods are exactly the records half of
+// backend.Backend, so a backend embeds it to implement that half; loading
+// from storage goes through the package's Restore functions instead, which
+// keeps them out of the backends' method sets.
 type Store struct {
 	p Persister // nil: nothing to persist
 
@@ -729,7 +732,7 @@ func (s *Store) ListUploads(ctx context.Context, bucket string) ([]backend.Uploa
 
 // RestoreBucket adds a bucket record loaded from storage, without calling
 // the Persister.
-func (s *Store) RestoreBucket(rec backend.Bucket) error {
+func RestoreBucket(s *Store, rec backend.Bucket) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.bucketLocked(rec.Name); err != backend.ErrBucketNotFound {
@@ -744,7 +747,7 @@ func (s *Store) RestoreBucket(rec backend.Bucket) error {
 
 // RestoreKey adds the versions of a key loaded from storage, newest first,
 // without calling the Persister. The bucket must have been restored first.
-func (s *Store) RestoreKey(bucket, key string, versions []backend.Object) error {
+func RestoreKey(s *Store, bucket, key string, versions []backend.Object) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, err := s.bucketLocked(bucket)
@@ -761,7 +764,7 @@ func (s *Store) RestoreKey(bucket, key string, versions []backend.Object) error 
 
 // RestoreBucketConfig adds a bucket configuration loaded from storage,
 // without calling the Persister.
-func (s *Store) RestoreBucketConfig(bucket, kind string, doc []byte) error {
+func RestoreBucketConfig(s *Store, bucket, kind string, doc []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, err := s.bucketLocked(bucket)
@@ -774,7 +777,7 @@ func (s *Store) RestoreBucketConfig(bucket, kind string, doc []byte) error {
 
 // RestoreUpload adds an upload and its parts loaded from storage, without
 // calling the Persister. The bucket must have been restored first.
-func (s *Store) RestoreUpload(u backend.Upload) error {
+func RestoreUpload(s *Store, u backend.Upload) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, err := s.bucketLocked(u.Bucket)
