@@ -5,46 +5,14 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/mocks3/mocks3/internal/seedrules"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // The two rule bodies of the seed README's curl examples, verbatim.
-const (
-	seedErrorRule = `{
-    "name": "Storage Random Error",
-    "description": "10% chance of 500 error",
-    "service": "storage-service",
-    "enabled": true,
-    "conditions": [
-      {
-        "type": "probability",
-        "value": 0.1
-      }
-    ],
-    "action": {
-      "type": "http_error",
-      "http_code": 500,
-      "message": "Internal server error injected"
-    }
-  }`
-	seedDelayRule = `{
-    "name": "Metadata Delay",
-    "description": "Add 2s delay to metadata operations",
-    "service": "metadata-service",
-    "enabled": true,
-    "conditions": [
-      {
-        "type": "probability",
-        "value": 0.2
-      }
-    ],
-    "action": {
-      "type": "delay",
-      "delay": "2s"
-    }
-  }`
-)
+var seedErrorRule, seedDelayRule = seedrules.StorageRandomError(), seedrules.MetadataDelay()
 
 // rule wraps conditions and fields into a gateway rule with an error
 // action.
