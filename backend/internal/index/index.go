@@ -455,8 +455,9 @@ func (s *Store) UpdateObject(ctx context.Context, bucket, key, versionID string,
 	return cloneObject(n), nil
 }
 
-// ListObjects implements backend.Backend.
-func (s *Store) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
+// list returns up to limit records that add appends for each key from from
+// on, in order, with the bucket read-locked.
+func (s *Store) list(ctx context.Context, bucket, from string, limit int, add func(out []backend.Object, e *entry) []backend.Object) ([]backend.Object, error) {
 	b, err := s.lockBucket(ctx, bucket, false)
 	if err != nil {
 		return nil, err
@@ -467,31 +468,30 @@ func (s *Store) ListObjects(ctx context.Context, bucket, from string, limit int)
 	}
 	out := make([]backend.Object, 0, min(limit, b.objects.Len()))
 	b.objects.AscendGreaterOrEqual(&entry{key: from}, func(e *entry) bool {
-		if !e.versions[0].DeleteMarker {
-			out = append(out, cloneObject(*e.versions[0]))
-		}
+		out = add(out, e)
 		return len(out) < limit
 	})
 	return out, nil
 }
 
+// ListObjects implements backend.Backend.
+func (s *Store) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
+	return s.list(ctx, bucket, from, limit, func(out []backend.Object, e *entry) []backend.Object {
+		if e.versions[0].DeleteMarker {
+			return out
+		}
+		return append(out, cloneObject(*e.versions[0]))
+	})
+}
+
 // ListVersions implements backend.Backend.
 func (s *Store) ListVersions(ctx context.Context, bucket, fromKey, fromVersionID string, limit int) ([]backend.Object, error) {
-	b, err := s.lockBucket(ctx, bucket, false)
-	if err != nil {
-		return nil, err
-	}
-	defer s.unlock(false)
-	if limit <= 0 {
-		return []backend.Object{}, nil
-	}
-	out := make([]backend.Object, 0, min(limit, b.objects.Len()))
-	b.objects.AscendGreaterOrEqual(&entry{key: fromKey}, func(e *entry) bool {
+	return s.list(ctx, bucket, fromKey, limit, func(out []backend.Object, e *entry) []backend.Object {
 		first := 0
 		if e.key == fromKey && fromVersionID != "" {
 			i := e.findVersion(nullID(fromVersionID))
 			if i < 0 {
-				return true // the marker's version is gone: next key
+				return out // the marker's version is gone: next key
 			}
 			first = i + 1
 		}
@@ -500,9 +500,8 @@ func (s *Store) ListVersions(ctx context.Context, bucket, fromKey, fromVersionID
 			o.IsLatest = i == 0
 			out = append(out, o)
 		}
-		return len(out) < limit
+		return out
 	})
-	return out, nil
 }
 
 // PutBucketConfig implements backend.Backend.
