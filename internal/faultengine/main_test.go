@@ -1,7 +1,6 @@
 package faultengine
 
 import (
-	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -13,16 +12,3 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // The two rule bodies of the seed README's curl examples, verbatim.
 var seedErrorRule, seedDelayRule = seedrules.StorageRandomError(), seedrules.MetadataDelay()
-
-// rule wraps conditions and fields into a gateway rule with an error
-// action.
-func rule(fields string) string {
-	if fields != "" {
-		fields += ", "
-	}
-	return `{` + fields + `"action": {"type": "http_error"}}`
-}
-
-func cond(conds ...string) string {
-	return rule(`"conditions": [` + strings.Join(conds, ", ") + `]`)
-}
