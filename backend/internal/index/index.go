@@ -328,17 +328,27 @@ func (b *bucket) setVersions(key string, versions []*backend.Object) {
 	b.objects.ReplaceOrInsert(&entry{key: key, versions: versions})
 }
 
+// lockVersion is lockBucket for a version of key (see versionLocked).
+func (s *Store) lockVersion(ctx context.Context, bucket, key, versionID string, write bool) (*bucket, *entry, int, error) {
+	b, err := s.lockBucket(ctx, bucket, write)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	e, i, err := b.versionLocked(key, versionID)
+	if err != nil {
+		s.unlock(write)
+		return nil, nil, 0, err
+	}
+	return b, e, i, nil
+}
+
 // GetObject implements backend.Backend.
 func (s *Store) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
-	b, err := s.lockBucket(ctx, bucket, false)
+	_, e, i, err := s.lockVersion(ctx, bucket, key, versionID, false)
 	if err != nil {
 		return backend.Object{}, err
 	}
 	defer s.unlock(false)
-	e, i, err := b.versionLocked(key, versionID)
-	if err != nil {
-		return backend.Object{}, err
-	}
 	return cloneObject(*e.versions[i]), nil
 }
 
@@ -396,18 +406,14 @@ func (s *Store) PutObject(ctx context.Context, bucket string, obj backend.Object
 
 // DeleteObject implements backend.Backend.
 func (s *Store) DeleteObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
-	b, err := s.lockBucket(ctx, bucket, true)
+	if versionID == "" {
+		versionID = backend.NullVersion
+	}
+	b, e, i, err := s.lockVersion(ctx, bucket, key, versionID, true)
 	if err != nil {
 		return backend.Object{}, err
 	}
 	defer s.unlock(true)
-	if versionID == "" {
-		versionID = backend.NullVersion
-	}
-	e, i, err := b.versionLocked(key, versionID)
-	if err != nil {
-		return backend.Object{}, err
-	}
 	versions := slices.Delete(slices.Clone(e.versions), i, i+1)
 	if err := s.p.PutKey(bucket, key, versions); err != nil {
 		return backend.Object{}, err
@@ -418,15 +424,11 @@ func (s *Store) DeleteObject(ctx context.Context, bucket, key, versionID string)
 
 // UpdateObject implements backend.Backend.
 func (s *Store) UpdateObject(ctx context.Context, bucket, key, versionID string, u backend.ObjectUpdate) (backend.Object, error) {
-	b, err := s.lockBucket(ctx, bucket, true)
+	b, e, i, err := s.lockVersion(ctx, bucket, key, versionID, true)
 	if err != nil {
 		return backend.Object{}, err
 	}
 	defer s.unlock(true)
-	e, i, err := b.versionLocked(key, versionID)
-	if err != nil {
-		return backend.Object{}, err
-	}
 	n := cloneObject(*e.versions[i])
 	if u.Tags != nil {
 		n.Tags = nil
