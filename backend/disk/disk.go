@@ -49,9 +49,11 @@ const format = 2
 type recordIndex = index.Store
 
 // Backend is an on-disk backend.Backend. The zero value is not usable; call
-// Open. Its record methods are the shared sorted index's, which writes each
-// change through to disk before applying it; PutObject refuses records holding
-// strings that are not valid UTF-8, which JSON cannot store faithfully.
+// Open. Besides the methods listed here it has every record method of
+// backend.Records, from the sorted index it shares with the memory backend,
+// which writes each change to disk before applying it. PutObject refuses
+// records holding strings that are not valid UTF-8, which JSON cannot store
+// faithfully.
 type Backend struct {
 	*recordIndex
 	rec   *records

@@ -24,8 +24,9 @@ var _ backend.Backend = (*Backend)(nil)
 type recordIndex = index.Store
 
 // Backend is an in-memory backend.Backend. The zero value is not usable;
-// call New. Its record methods (buckets, objects, uploads, bucket
-// configurations) are the shared sorted index's.
+// call New. Besides the methods listed here it has every record method of
+// backend.Records (buckets, objects, uploads, bucket configurations), from
+// the sorted index it shares with the disk backend.
 type Backend struct {
 	*recordIndex
 	limit int64 // most blob bytes held at once; 0 for no limit

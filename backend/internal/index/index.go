@@ -175,6 +175,19 @@ func (s *Store) bucketLocked(name string) (*bucket, error) {
 	return b, nil
 }
 
+// absentLocked reports backend.ErrBucketExists if the bucket exists, or
+// why it cannot be created; s.mu must be held.
+func (s *Store) absentLocked(name string) error {
+	switch _, err := s.bucketLocked(name); err {
+	case nil:
+		return backend.ErrBucketExists
+	case backend.ErrBucketNotFound:
+		return nil
+	default:
+		return err
+	}
+}
+
 // lockBucket checks ctx, locks s (for writing if write) and returns the
 // named bucket; the caller then calls s.unlock(write). On error s is left
 // unlocked.
@@ -211,10 +224,7 @@ func (s *Store) CreateBucket(ctx context.Context, rec backend.Bucket) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.bucketLocked(rec.Name); err != backend.ErrBucketNotFound {
-		if err == nil {
-			return backend.ErrBucketExists
-		}
+	if err := s.absentLocked(rec.Name); err != nil {
 		return err
 	}
 	if err := s.p.CreateBucket(&rec); err != nil {
@@ -689,10 +699,7 @@ func (s *Store) ListUploads(ctx context.Context, bucket string) ([]backend.Uploa
 func RestoreBucket(s *Store, rec backend.Bucket) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.bucketLocked(rec.Name); err != backend.ErrBucketNotFound {
-		if err == nil {
-			return backend.ErrBucketExists
-		}
+	if err := s.absentLocked(rec.Name); err != nil {
 		return err
 	}
 	s.buckets.ReplaceOrInsert(newBucket(rec))
