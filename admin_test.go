@@ -12,45 +12,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/internal/seedrules"
 	"github.com/mocks3/mocks3/s3api"
 )
 
 // The rule bodies of the seed README's two curl examples, verbatim.
-const (
-	seedREADMEErrorRule = `{
-    "name": "Storage Random Error",
-    "description": "10% chance of 500 error",
-    "service": "storage-service",
-    "enabled": true,
-    "conditions": [
-      {
-        "type": "probability",
-        "value": 0.1
-      }
-    ],
-    "action": {
-      "type": "http_error",
-      "http_code": 500,
-      "message": "Internal server error injected"
-    }
-  }`
-	seedREADMEDelayRule = `{
-    "name": "Metadata Delay",
-    "description": "Add 2s delay to metadata operations",
-    "service": "metadata-service",
-    "enabled": true,
-    "conditions": [
-      {
-        "type": "probability",
-        "value": 0.2
-      }
-    ],
-    "action": {
-      "type": "delay",
-      "delay": "2s"
-    }
-  }`
-)
+var seedREADMEErrorRule, seedREADMEDelayRule = seedrules.StorageRandomError(), seedrules.MetadataDelay()
 
 // adminCall sends a request to the server's admin API (path under
 // /_mocks3) and decodes the JSON answer into out, if not nil.

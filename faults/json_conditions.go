@@ -31,17 +31,21 @@ var matchOps = []string{"glob", "equals", "prefix", "suffix", "contains", "exist
 
 var conditionKinds = map[string]conditionKind{
 	"probability": {parse: parseProbability},
-	"count":       {ops: []string{"first", "after", "every"}, parse: parseCount},
-	"attempt":     {ops: []string{"equals", "at_most"}, parse: parseAttempt},
-	"header":      {field: "header", ops: matchOps, parse: parseHeader},
-	"param":       {field: "query parameter", ops: matchOps, parse: parseParam},
-	"user_agent":  {ops: matchOps[:5], parse: parsePattern(func(r *Rule) *string { return &r.UserAgent })},
-	"bucket":      {ops: matchOps[:5], parse: parsePattern(func(r *Rule) *string { return &r.Bucket })},
-	"key":         {ops: matchOps[:5], parse: parsePattern(func(r *Rule) *string { return &r.Key })},
-	"node":        {ops: matchOps[:5], parse: parsePattern(func(r *Rule) *string { return &r.Node })},
-	"method":      {ops: []string{"equals"}, parse: parseMethod},
-	"ip":          {ops: []string{"equals", "in"}, parse: parseIP},
-	"time":        {ops: []string{"between", "after", "before"}, parse: parseTimeCondition},
+	"count": {ops: []string{"first", "after", "every"}, parse: parseCounter(func(r *Rule) map[string]*int {
+		return map[string]*int{"first": &r.Times, "after": &r.After, "every": &r.EveryNth}
+	})},
+	"attempt": {ops: []string{"equals", "at_most"}, parse: parseCounter(func(r *Rule) map[string]*int {
+		return map[string]*int{"equals": &r.Attempt, "at_most": &r.AttemptAtMost}
+	})},
+	"header":     {field: "header", ops: matchOps, parse: parseHeader},
+	"param":      {field: "query parameter", ops: matchOps, parse: parseParam},
+	"user_agent": {ops: matchOps[:5], parse: parsePattern(func(r *Rule) *string { return &r.UserAgent })},
+	"bucket":     {ops: matchOps[:5], parse: parsePattern(func(r *Rule) *string { return &r.Bucket })},
+	"key":        {ops: matchOps[:5], parse: parsePattern(func(r *Rule) *string { return &r.Key })},
+	"node":       {ops: matchOps[:5], parse: parsePattern(func(r *Rule) *string { return &r.Node })},
+	"method":     {ops: []string{"equals"}, parse: parseMethod},
+	"ip":         {ops: []string{"equals", "in"}, parse: parseIP},
+	"time":       {ops: []string{"between", "after", "before"}, parse: parseTimeCondition},
 }
 
 // condition is one condition being parsed.
@@ -133,28 +137,20 @@ func parseProbability(c *condition, r *Rule) error {
 	return nil
 }
 
-func parseCount(c *condition, r *Rule) error {
-	n, err := c.positiveInt()
-	if err != nil {
-		return err
+// parseCounter parses a positive integer into the field of r that the
+// condition's operator names in fields(r).
+func parseCounter(fields func(r *Rule) map[string]*int) func(c *condition, r *Rule) error {
+	return func(c *condition, r *Rule) error {
+		n, err := c.positiveInt()
+		if err != nil {
+			return err
+		}
+		if err := c.once(c.typ + " " + c.op); err != nil {
+			return err
+		}
+		*fields(r)[c.op] = n
+		return nil
 	}
-	if err := c.once(c.typ + " " + c.op); err != nil {
-		return err
-	}
-	*map[string]*int{"first": &r.Times, "after": &r.After, "every": &r.EveryNth}[c.op] = n
-	return nil
-}
-
-func parseAttempt(c *condition, r *Rule) error {
-	n, err := c.positiveInt()
-	if err != nil {
-		return err
-	}
-	if err := c.once(c.typ + " " + c.op); err != nil {
-		return err
-	}
-	*map[string]*int{"equals": &r.Attempt, "at_most": &r.AttemptAtMost}[c.op] = n
-	return nil
 }
 
 func parseHeader(c *condition, r *Rule) error {

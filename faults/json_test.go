@@ -8,45 +8,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mocks3/mocks3/internal/seedrules"
 	"github.com/mocks3/mocks3/s3api"
 )
 
 // The two rule bodies of the seed README's curl examples, verbatim.
-const (
-	seedErrorRule = `{
-    "name": "Storage Random Error",
-    "description": "10% chance of 500 error",
-    "service": "storage-service",
-    "enabled": true,
-    "conditions": [
-      {
-        "type": "probability",
-        "value": 0.1
-      }
-    ],
-    "action": {
-      "type": "http_error",
-      "http_code": 500,
-      "message": "Internal server error injected"
-    }
-  }`
-	seedDelayRule = `{
-    "name": "Metadata Delay",
-    "description": "Add 2s delay to metadata operations",
-    "service": "metadata-service",
-    "enabled": true,
-    "conditions": [
-      {
-        "type": "probability",
-        "value": 0.2
-      }
-    ],
-    "action": {
-      "type": "delay",
-      "delay": "2s"
-    }
-  }`
-)
+var seedErrorRule, seedDelayRule = seedrules.StorageRandomError(), seedrules.MetadataDelay()
 
 // ruleCmp compares rules: times by instant, zones by name.
 var ruleCmp = cmp.Comparer(func(a, b *time.Location) bool {

@@ -19,30 +19,36 @@ type state struct {
 	gone    map[backend.BlobID]bool     // every blob ID ever deleted
 }
 
+// reopener returns a function that closes the backend it opened last, if
+// any, and opens one on the same new directory; the last one is closed when
+// t ends.
+func reopener(t suitetest.T, open func(t suitetest.T, dir string) backend.Backend) func() backend.Backend {
+	dir := t.TempDir()
+	var cur backend.Backend
+	t.Cleanup(func() {
+		if cur != nil {
+			cur.Close()
+		}
+	})
+	return func() backend.Backend {
+		t.Helper()
+		if cur != nil {
+			if err := cur.Close(); err != nil {
+				t.Fatalf("Close = %v", err)
+			}
+		}
+		cur = open(t, dir)
+		if cur == nil {
+			t.Fatalf("open returned nil")
+		}
+		return cur
+	}
+}
+
 func runPersistent(t suitetest.T, open func(t suitetest.T, dir string) backend.Backend) {
 	t.Helper()
 	t.Run("Reopen", func(t suitetest.T) {
-		dir := t.TempDir()
-		var cur backend.Backend
-		reopen := func() backend.Backend {
-			t.Helper()
-			if cur != nil {
-				if err := cur.Close(); err != nil {
-					t.Fatalf("Close = %v", err)
-				}
-			}
-			cur = open(t, dir)
-			if cur == nil {
-				t.Fatalf("open returned nil")
-			}
-			return cur
-		}
-		t.Cleanup(func() {
-			if cur != nil {
-				cur.Close()
-			}
-		})
-
+		reopen := reopener(t, open)
 		b := reopen()
 		want := populate(t, b)
 		checkState(t, "before Close", b, want)
@@ -59,26 +65,7 @@ func runPersistent(t suitetest.T, open func(t suitetest.T, dir string) backend.B
 	})
 
 	t.Run("Versions", func(t suitetest.T) {
-		dir := t.TempDir()
-		var cur backend.Backend
-		t.Cleanup(func() {
-			if cur != nil {
-				cur.Close()
-			}
-		})
-		runPersistentVersions(t, func() backend.Backend {
-			t.Helper()
-			if cur != nil {
-				if err := cur.Close(); err != nil {
-					t.Fatalf("Close = %v", err)
-				}
-			}
-			cur = open(t, dir)
-			if cur == nil {
-				t.Fatalf("open returned nil")
-			}
-			return cur
-		})
+		runPersistentVersions(t, reopener(t, open))
 	})
 
 	t.Run("Empty", func(t suitetest.T) {

@@ -127,12 +127,7 @@ func (s suite) testUploads(t suitetest.T) {
 		suitetest.CheckErr(t, "DeleteUpload", err, nil)
 		u.Parts = []backend.Part{suitetest.FullPart(1, "b"), suitetest.FullPart(2, "b")}
 		check(t, "DeleteUpload", got, u, normUpload)
-		_, err = b.GetUpload(t.Context(), testBucket, "k", "id-1")
-		suitetest.CheckErr(t, "GetUpload(deleted)", err, backend.ErrUploadNotFound)
-		_, err = b.DeleteUpload(t.Context(), testBucket, "k", "id-1")
-		suitetest.CheckErr(t, "DeleteUpload(deleted)", err, backend.ErrUploadNotFound)
-		_, err = b.PutPart(t.Context(), testBucket, "k", "id-1", suitetest.FullPart(3, "b"))
-		suitetest.CheckErr(t, "PutPart(deleted upload)", err, backend.ErrUploadNotFound)
+		checkUploadGone(t, b, "k", "id-1", "deleted")
 		if _, err := b.GetUpload(t.Context(), testBucket, "k", "id-2"); err != nil {
 			t.Errorf("GetUpload(id-2) = %v after deleting id-1", err)
 		}
@@ -227,12 +222,7 @@ func (s suite) testComplete(t suitetest.T) {
 		got, err := b.GetObject(t.Context(), testBucket, "k", "")
 		suitetest.CheckErr(t, "GetObject", err, nil)
 		check(t, "GetObject after CompleteUpload", got, obj, normObject)
-		_, err = b.GetUpload(t.Context(), testBucket, "k", "id-1")
-		suitetest.CheckErr(t, "GetUpload(completed)", err, backend.ErrUploadNotFound)
-		_, err = b.DeleteUpload(t.Context(), testBucket, "k", "id-1")
-		suitetest.CheckErr(t, "DeleteUpload(completed)", err, backend.ErrUploadNotFound)
-		_, err = b.PutPart(t.Context(), testBucket, "k", "id-1", suitetest.FullPart(1, "late"))
-		suitetest.CheckErr(t, "PutPart(completed)", err, backend.ErrUploadNotFound)
+		checkUploadGone(t, b, "k", "id-1", "completed")
 		_, _, err = b.CompleteUpload(t.Context(), testBucket, "id-1", obj, backend.Condition{})
 		suitetest.CheckErr(t, "CompleteUpload(completed)", err, backend.ErrUploadNotFound)
 		if _, err := b.GetUpload(t.Context(), testBucket, "k", "id-2"); err != nil {
@@ -301,4 +291,16 @@ func completed(key string, parts ...backend.Part) backend.Object {
 		o.Size += p.Size
 	}
 	return o
+}
+
+// checkUploadGone checks that the upload, deleted or completed as how says,
+// can no longer be read, deleted or written to.
+func checkUploadGone(t suitetest.T, b backend.Records, key, id, how string) {
+	t.Helper()
+	_, err := b.GetUpload(t.Context(), testBucket, key, id)
+	suitetest.CheckErr(t, "GetUpload("+how+")", err, backend.ErrUploadNotFound)
+	_, err = b.DeleteUpload(t.Context(), testBucket, key, id)
+	suitetest.CheckErr(t, "DeleteUpload("+how+")", err, backend.ErrUploadNotFound)
+	_, err = b.PutPart(t.Context(), testBucket, key, id, suitetest.FullPart(3, "late"))
+	suitetest.CheckErr(t, "PutPart("+how+")", err, backend.ErrUploadNotFound)
 }

@@ -44,10 +44,18 @@ const copyBufferSize = 256 << 10
 // mocks3 refuses the directory rather than misreading versioned files.
 const format = 2
 
+// recordIndex is embedded under an unexported name: its methods implement the
+// records half of backend.Backend without exposing the internal type.
+type recordIndex = index.Store
+
 // Backend is an on-disk backend.Backend. The zero value is not usable; call
-// Open.
+// Open. Besides the methods listed here it has every record method of
+// backend.Records, from the sorted index it shares with the memory backend,
+// which writes each change to disk before applying it. PutObject refuses
+// records holding strings that are not valid UTF-8, which JSON cannot store
+// faithfully.
 type Backend struct {
-	idx   *index.Store
+	*recordIndex
 	rec   *records
 	blobs string // directory of blob files
 	tmp   string // temporary files, on the same file system as the rest
@@ -115,8 +123,8 @@ func Open(dir string) (*Backend, error) {
 		}
 	}
 	d.rec = rec
-	d.idx = index.New(rec)
-	if err := rec.load(d.idx); err != nil {
+	d.recordIndex = index.New(rec)
+	if err := rec.load(d.recordIndex); err != nil {
 		return nil, fmt.Errorf("disk: loading %s: %w", dir, err)
 	}
 	rec.emptyTrash()
@@ -171,108 +179,22 @@ func createState(dir string) error {
 	return nil
 }
 
-// CreateBucket implements backend.Backend.
-func (d *Backend) CreateBucket(ctx context.Context, b backend.Bucket) error {
-	return d.idx.CreateBucket(ctx, b)
-}
-
-// GetBucket implements backend.Backend.
-func (d *Backend) GetBucket(ctx context.Context, name string) (backend.Bucket, error) {
-	return d.idx.GetBucket(ctx, name)
-}
-
-// ListBuckets implements backend.Backend.
-func (d *Backend) ListBuckets(ctx context.Context) ([]backend.Bucket, error) {
-	return d.idx.ListBuckets(ctx)
-}
-
 // DeleteBucket implements backend.Backend.
 func (d *Backend) DeleteBucket(ctx context.Context, name string) error {
 	defer d.rec.emptyTrash()
-	return d.idx.DeleteBucket(ctx, name)
-}
-
-// UpdateBucket implements backend.Backend.
-func (d *Backend) UpdateBucket(ctx context.Context, b backend.Bucket) error {
-	return d.idx.UpdateBucket(ctx, b)
-}
-
-// GetObject implements backend.Backend.
-func (d *Backend) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
-	return d.idx.GetObject(ctx, bucket, key, versionID)
-}
-
-// PutObject implements backend.Backend. It refuses records holding strings
-// that are not valid UTF-8, which JSON cannot store faithfully.
-func (d *Backend) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.Condition) (*backend.Object, error) {
-	return d.idx.PutObject(ctx, bucket, obj, cond)
-}
-
-// DeleteObject implements backend.Backend.
-func (d *Backend) DeleteObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
-	return d.idx.DeleteObject(ctx, bucket, key, versionID)
-}
-
-// UpdateObject implements backend.Backend.
-func (d *Backend) UpdateObject(ctx context.Context, bucket, key, versionID string, u backend.ObjectUpdate) (backend.Object, error) {
-	return d.idx.UpdateObject(ctx, bucket, key, versionID, u)
-}
-
-// ListObjects implements backend.Backend. It reads only memory.
-func (d *Backend) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
-	return d.idx.ListObjects(ctx, bucket, from, limit)
-}
-
-// ListVersions implements backend.Backend.
-func (d *Backend) ListVersions(ctx context.Context, bucket, fromKey, fromVersionID string, limit int) ([]backend.Object, error) {
-	return d.idx.ListVersions(ctx, bucket, fromKey, fromVersionID, limit)
-}
-
-// PutBucketConfig implements backend.Backend.
-func (d *Backend) PutBucketConfig(ctx context.Context, bucket, kind string, doc []byte) error {
-	return d.idx.PutBucketConfig(ctx, bucket, kind, doc)
-}
-
-// GetBucketConfig implements backend.Backend.
-func (d *Backend) GetBucketConfig(ctx context.Context, bucket, kind string) ([]byte, error) {
-	return d.idx.GetBucketConfig(ctx, bucket, kind)
-}
-
-// DeleteBucketConfig implements backend.Backend.
-func (d *Backend) DeleteBucketConfig(ctx context.Context, bucket, kind string) error {
-	return d.idx.DeleteBucketConfig(ctx, bucket, kind)
-}
-
-// CreateUpload implements backend.Backend.
-func (d *Backend) CreateUpload(ctx context.Context, u backend.Upload) error {
-	return d.idx.CreateUpload(ctx, u)
-}
-
-// GetUpload implements backend.Backend.
-func (d *Backend) GetUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
-	return d.idx.GetUpload(ctx, bucket, key, id)
-}
-
-// PutPart implements backend.Backend.
-func (d *Backend) PutPart(ctx context.Context, bucket, key, id string, p backend.Part) (*backend.Part, error) {
-	return d.idx.PutPart(ctx, bucket, key, id, p)
+	return d.recordIndex.DeleteBucket(ctx, name)
 }
 
 // DeleteUpload implements backend.Backend.
 func (d *Backend) DeleteUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
 	defer d.rec.emptyTrash() // outside the index lock
-	return d.idx.DeleteUpload(ctx, bucket, key, id)
+	return d.recordIndex.DeleteUpload(ctx, bucket, key, id)
 }
 
 // CompleteUpload implements backend.Backend.
 func (d *Backend) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond backend.Condition) (*backend.Object, backend.Upload, error) {
 	defer d.rec.emptyTrash() // outside the index lock
-	return d.idx.CompleteUpload(ctx, bucket, id, obj, cond)
-}
-
-// ListUploads implements backend.Backend.
-func (d *Backend) ListUploads(ctx context.Context, bucket string) ([]backend.Upload, error) {
-	return d.idx.ListUploads(ctx, bucket)
+	return d.recordIndex.CompleteUpload(ctx, bucket, id, obj, cond)
 }
 
 // ctxReader stops a copy when ctx is cancelled. As a plain struct it also
@@ -448,6 +370,6 @@ func (d *Backend) SweepBlobs(ctx context.Context, keep func(backend.BlobID) bool
 // later calls fail.
 func (d *Backend) Close() error {
 	d.closed.Store(true)
-	d.idx.Close()
+	d.recordIndex.Close()
 	return nil
 }

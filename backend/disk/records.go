@@ -416,7 +416,7 @@ func (r *records) loadBucket(idx *index.Store, dir string) error {
 	if hashHex(b.Name) != filepath.Base(dir) {
 		return fmt.Errorf("disk: %s: bucket %q stored under the wrong name", dir, b.Name)
 	}
-	if err := idx.RestoreBucket(b); err != nil {
+	if err := index.RestoreBucket(idx, b); err != nil {
 		return err
 	}
 
@@ -434,7 +434,7 @@ func (r *records) loadBucket(idx *index.Store, dir string) error {
 		if objectFile(f.Key) != e.Name() {
 			return fmt.Errorf("disk: %s: object %q stored under the wrong name", path, f.Key)
 		}
-		if err := idx.RestoreKey(b.Name, f.Key, f.Versions); err != nil {
+		if err := index.RestoreKey(idx, b.Name, f.Key, f.Versions); err != nil {
 			return err
 		}
 	}
@@ -453,7 +453,7 @@ func (r *records) loadBucket(idx *index.Store, dir string) error {
 		if objectFile(f.Kind) != e.Name() {
 			return fmt.Errorf("disk: %s: configuration %q stored under the wrong name", path, f.Kind)
 		}
-		if err := idx.RestoreBucketConfig(b.Name, f.Kind, f.Doc); err != nil {
+		if err := index.RestoreBucketConfig(idx, b.Name, f.Kind, f.Doc); err != nil {
 			return err
 		}
 	}
@@ -501,7 +501,7 @@ func (r *records) loadUpload(idx *index.Store, dir string) error {
 	if r.completed(idx, &u) {
 		return r.removeTree(dir)
 	}
-	return idx.RestoreUpload(u)
+	return index.RestoreUpload(idx, u)
 }
 
 // completed reports whether the object under u's key uses one of u's part

@@ -19,10 +19,16 @@ import (
 
 var _ backend.Backend = (*Backend)(nil)
 
+// recordIndex is embedded under an unexported name: its methods implement the
+// records half of backend.Backend without exposing the internal type.
+type recordIndex = index.Store
+
 // Backend is an in-memory backend.Backend. The zero value is not usable;
-// call New.
+// call New. Besides the methods listed here it has every record method of
+// backend.Records (buckets, objects, uploads, bucket configurations), from
+// the sorted index it shares with the disk backend.
 type Backend struct {
-	idx   *index.Store
+	*recordIndex
 	limit int64 // most blob bytes held at once; 0 for no limit
 
 	// mu guards closed, blobs, lastID and used.
@@ -45,9 +51,9 @@ func New() *Backend { return NewWithLimit(0) }
 // hundred bytes per object.
 func NewWithLimit(limit int64) *Backend {
 	return &Backend{
-		idx:   index.New(nil),
-		limit: max(limit, 0),
-		blobs: make(map[backend.BlobID]*blobData),
+		recordIndex: index.New(nil),
+		limit:       max(limit, 0),
+		blobs:       make(map[backend.BlobID]*blobData),
 	}
 }
 
@@ -76,106 +82,6 @@ func (m *Backend) release(n int64) {
 	m.mu.Lock()
 	m.used -= n
 	m.mu.Unlock()
-}
-
-// CreateBucket implements backend.Backend.
-func (m *Backend) CreateBucket(ctx context.Context, b backend.Bucket) error {
-	return m.idx.CreateBucket(ctx, b)
-}
-
-// GetBucket implements backend.Backend.
-func (m *Backend) GetBucket(ctx context.Context, name string) (backend.Bucket, error) {
-	return m.idx.GetBucket(ctx, name)
-}
-
-// ListBuckets implements backend.Backend.
-func (m *Backend) ListBuckets(ctx context.Context) ([]backend.Bucket, error) {
-	return m.idx.ListBuckets(ctx)
-}
-
-// DeleteBucket implements backend.Backend.
-func (m *Backend) DeleteBucket(ctx context.Context, name string) error {
-	return m.idx.DeleteBucket(ctx, name)
-}
-
-// UpdateBucket implements backend.Backend.
-func (m *Backend) UpdateBucket(ctx context.Context, b backend.Bucket) error {
-	return m.idx.UpdateBucket(ctx, b)
-}
-
-// GetObject implements backend.Backend.
-func (m *Backend) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
-	return m.idx.GetObject(ctx, bucket, key, versionID)
-}
-
-// PutObject implements backend.Backend.
-func (m *Backend) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.Condition) (*backend.Object, error) {
-	return m.idx.PutObject(ctx, bucket, obj, cond)
-}
-
-// DeleteObject implements backend.Backend.
-func (m *Backend) DeleteObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
-	return m.idx.DeleteObject(ctx, bucket, key, versionID)
-}
-
-// UpdateObject implements backend.Backend.
-func (m *Backend) UpdateObject(ctx context.Context, bucket, key, versionID string, u backend.ObjectUpdate) (backend.Object, error) {
-	return m.idx.UpdateObject(ctx, bucket, key, versionID, u)
-}
-
-// ListObjects implements backend.Backend.
-func (m *Backend) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
-	return m.idx.ListObjects(ctx, bucket, from, limit)
-}
-
-// ListVersions implements backend.Backend.
-func (m *Backend) ListVersions(ctx context.Context, bucket, fromKey, fromVersionID string, limit int) ([]backend.Object, error) {
-	return m.idx.ListVersions(ctx, bucket, fromKey, fromVersionID, limit)
-}
-
-// PutBucketConfig implements backend.Backend.
-func (m *Backend) PutBucketConfig(ctx context.Context, bucket, kind string, doc []byte) error {
-	return m.idx.PutBucketConfig(ctx, bucket, kind, doc)
-}
-
-// GetBucketConfig implements backend.Backend.
-func (m *Backend) GetBucketConfig(ctx context.Context, bucket, kind string) ([]byte, error) {
-	return m.idx.GetBucketConfig(ctx, bucket, kind)
-}
-
-// DeleteBucketConfig implements backend.Backend.
-func (m *Backend) DeleteBucketConfig(ctx context.Context, bucket, kind string) error {
-	return m.idx.DeleteBucketConfig(ctx, bucket, kind)
-}
-
-// CreateUpload implements backend.Backend.
-func (m *Backend) CreateUpload(ctx context.Context, u backend.Upload) error {
-	return m.idx.CreateUpload(ctx, u)
-}
-
-// GetUpload implements backend.Backend.
-func (m *Backend) GetUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
-	return m.idx.GetUpload(ctx, bucket, key, id)
-}
-
-// PutPart implements backend.Backend.
-func (m *Backend) PutPart(ctx context.Context, bucket, key, id string, p backend.Part) (*backend.Part, error) {
-	return m.idx.PutPart(ctx, bucket, key, id, p)
-}
-
-// DeleteUpload implements backend.Backend.
-func (m *Backend) DeleteUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
-	return m.idx.DeleteUpload(ctx, bucket, key, id)
-}
-
-// CompleteUpload implements backend.Backend.
-func (m *Backend) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond backend.Condition) (*backend.Object, backend.Upload, error) {
-	return m.idx.CompleteUpload(ctx, bucket, id, obj, cond)
-}
-
-// ListUploads implements backend.Backend.
-func (m *Backend) ListUploads(ctx context.Context, bucket string) ([]backend.Upload, error) {
-	return m.idx.ListUploads(ctx, bucket)
 }
 
 func (m *Backend) isClosed() bool {
@@ -278,7 +184,7 @@ func (m *Backend) DeleteBlob(ctx context.Context, id backend.BlobID) error {
 // Close implements backend.Backend. It drops every record and blob not held
 // open, so a closed Backend costs no memory.
 func (m *Backend) Close() error {
-	m.idx.Close()
+	m.recordIndex.Close()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.closed = true

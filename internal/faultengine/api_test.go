@@ -207,8 +207,8 @@ func TestAPIErrors(t *testing.T) {
 		wantAllow                string
 	}{
 		{"bad JSON", "POST", "/api/v1/rules", `{"name": "x",}`, 400, "invalid JSON at byte", ""},
-		{"bad field", "POST", "/api/v1/rules", cond(`{"type": "probability", "value": 2}`), 400, "conditions[0].value: probability must be a number between 0 and 1", ""},
-		{"unknown field", "POST", "/api/v1/rules", rule(`"actions": []`), 400, "actions: unknown field", ""},
+		{"bad field", "POST", "/api/v1/rules", `{"conditions": [{"type": "probability", "value": 2}], "action": {"type": "http_error"}}`, 400, "conditions[0].value: probability must be a number between 0 and 1", ""},
+		{"unknown field", "POST", "/api/v1/rules", `{"actions": [], "action": {"type": "http_error"}}`, 400, "actions: unknown field", ""},
 		{"empty body", "POST", "/api/v1/rules", "", 400, "empty body", ""},
 		{"body too big", "POST", "/api/v1/rules", `{"name": "` + strings.Repeat("x", maxRuleBody) + `"}`, 413, "request body over", ""},
 		{"get unknown", "GET", "/api/v1/rules/nope", "", 404, `no rule with id "nope"`, ""},

@@ -33,6 +33,27 @@ func (d *deletes) deleted() []backend.BlobID {
 	return slices.Clone(d.ids)
 }
 
+// putVersion writes v as a new version of bkt/k and does what the gateway
+// does with the one it replaced: delete its bytes.
+func putVersion(t *testing.T, meta backend.Records, data backend.Blobs, v string) backend.BlobID {
+	t.Helper()
+	ctx := t.Context()
+	id, n, err := data.WriteBlob(ctx, strings.NewReader(v), int64(len(v)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	replaced, err := meta.PutObject(ctx, "bkt", backend.Object{Key: "k", Size: n, ETag: `"` + v + `"`, Parts: []backend.Part{{Number: 1, Size: n, Blob: id}}}, backend.Condition{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if replaced != nil {
+		if err := data.DeleteBlob(ctx, replaced.Parts[0].Blob); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return id
+}
+
 // TestPreviousVersionKept: each object's previous version, and its bytes,
 // stay for stale reads until a newer version takes its place; then its
 // bytes go as the cleanup asked.
@@ -45,24 +66,7 @@ func TestPreviousVersionKept(t *testing.T) {
 	if err := meta.CreateBucket(ctx, backend.Bucket{Name: "bkt"}); err != nil {
 		t.Fatal(err)
 	}
-	// put writes a version of k and does what the gateway does with the
-	// one it replaced: delete its bytes.
-	put := func(v string) backend.BlobID {
-		id, n, err := data.WriteBlob(ctx, strings.NewReader(v), int64(len(v)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		replaced, err := meta.PutObject(ctx, "bkt", backend.Object{Key: "k", Size: n, ETag: `"` + v + `"`, Parts: []backend.Part{{Number: 1, Size: n, Blob: id}}}, backend.Condition{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if replaced != nil {
-			if err := data.DeleteBlob(ctx, replaced.Parts[0].Blob); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return id
-	}
+	put := func(v string) backend.BlobID { return putVersion(t, meta, data, v) }
 	v1 := put("v1")
 	v2 := put("v2")
 	if got := raw.deleted(); len(got) != 0 {
@@ -116,21 +120,7 @@ func TestReleaseDeletesKeptBytes(t *testing.T) {
 	if err := meta.CreateBucket(ctx, backend.Bucket{Name: "bkt"}); err != nil {
 		t.Fatal(err)
 	}
-	var ids []backend.BlobID
-	for _, v := range []string{"v1", "v2"} {
-		id, n, err := data.WriteBlob(ctx, strings.NewReader(v), 2)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-		replaced, err := meta.PutObject(ctx, "bkt", backend.Object{Key: "k", Size: n, Parts: []backend.Part{{Number: 1, Size: n, Blob: id}}}, backend.Condition{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if replaced != nil {
-			data.DeleteBlob(ctx, replaced.Parts[0].Blob)
-		}
-	}
+	ids := []backend.BlobID{putVersion(t, meta, data, "v1"), putVersion(t, meta, data, "v2")}
 	if got := raw.deleted(); len(got) != 0 {
 		t.Fatalf("storage deleted %q before release, want v1's bytes kept", got)
 	}
@@ -155,20 +145,7 @@ func TestKeepOnlyWhileArmed(t *testing.T) {
 	if err := meta.CreateBucket(ctx, backend.Bucket{Name: "bkt"}); err != nil {
 		t.Fatal(err)
 	}
-	put := func(v string) backend.BlobID {
-		id, n, err := data.WriteBlob(ctx, strings.NewReader(v), int64(len(v)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		replaced, err := meta.PutObject(ctx, "bkt", backend.Object{Key: "k", Size: n, ETag: `"` + v + `"`, Parts: []backend.Part{{Number: 1, Size: n, Blob: id}}}, backend.Condition{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if replaced != nil {
-			data.DeleteBlob(ctx, replaced.Parts[0].Blob)
-		}
-		return id
-	}
+	put := func(v string) backend.BlobID { return putVersion(t, meta, data, v) }
 	v1 := put("v1")
 	v2 := put("v2")
 	if got := raw.deleted(); !slices.Equal(got, []backend.BlobID{v1}) {

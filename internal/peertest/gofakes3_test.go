@@ -435,28 +435,16 @@ var steps = []step{
 		return outcome(c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String(bucket), Key: aws.String("multi"), UploadId: aws.String(st.uploads["mp"])}))
 	}},
 	{"CompleteMultipartUpload/part order", func(ctx context.Context, c *s3.Client, st *state) result {
-		for _, r := range []result{
-			createUpload(ctx, c, st, "order", "order"),
-			uploadPart(ctx, c, st, "order", "order", 1, bigPart),
-			uploadPart(ctx, c, st, "order", "order", 2, tailPart),
-		} {
-			if r.Code != "" {
-				return r
-			}
+		if r := uploadParts(ctx, c, st, "order", "order", bigPart, tailPart); r.Code != "" {
+			return r
 		}
 		return complete(ctx, c, st, "order", "order", []types.CompletedPart{
 			{PartNumber: aws.Int32(2), ETag: etagOf(tailPart)}, {PartNumber: aws.Int32(1), ETag: etagOf(bigPart)},
 		})
 	}},
 	{"CompleteMultipartUpload/part too small", func(ctx context.Context, c *s3.Client, st *state) result {
-		for _, r := range []result{
-			createUpload(ctx, c, st, "small", "small"),
-			uploadPart(ctx, c, st, "small", "small", 1, hello),
-			uploadPart(ctx, c, st, "small", "small", 2, tailPart),
-		} {
-			if r.Code != "" {
-				return r
-			}
+		if r := uploadParts(ctx, c, st, "small", "small", hello, tailPart); r.Code != "" {
+			return r
 		}
 		return complete(ctx, c, st, "small", "small", []types.CompletedPart{
 			{PartNumber: aws.Int32(1), ETag: etagOf(hello)}, {PartNumber: aws.Int32(2), ETag: etagOf(tailPart)},
@@ -513,6 +501,19 @@ func uploadPart(ctx context.Context, c *s3.Client, st *state, name, key string, 
 		Bucket: aws.String(bucket), Key: aws.String(key), UploadId: aws.String(st.uploads[name]),
 		PartNumber: aws.Int32(n), Body: bytes.NewReader(data),
 	}))
+}
+
+// uploadParts creates an upload and uploads parts as parts 1, 2, …,
+// stopping at the first failure.
+func uploadParts(ctx context.Context, c *s3.Client, st *state, name, key string, parts ...[]byte) result {
+	r := createUpload(ctx, c, st, name, key)
+	for i, data := range parts {
+		if r.Code != "" {
+			break
+		}
+		r = uploadPart(ctx, c, st, name, key, int32(i+1), data)
+	}
+	return r
 }
 
 func complete(ctx context.Context, c *s3.Client, st *state, name, key string, parts []types.CompletedPart) result {

@@ -119,14 +119,20 @@ func (l *Local) Dequeue(ctx context.Context) (Task, error) {
 			l.mu.Unlock()
 			return out, nil
 		}
-		ch := l.changed
-		l.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-		}
-		l.mu.Lock()
+		l.waitLocked(ctx)
 	}
+}
+
+// waitLocked releases l.mu until the queue changes or ctx ends, then takes
+// it again. l.mu must be held.
+func (l *Local) waitLocked(ctx context.Context) {
+	ch := l.changed
+	l.mu.Unlock()
+	select {
+	case <-ch:
+	case <-ctx.Done():
+	}
+	l.mu.Lock()
 }
 
 // settle removes the leased task id. l.mu must be held.
@@ -210,13 +216,7 @@ func (l *Local) WaitIdle(ctx context.Context) error {
 			l.mu.Unlock()
 			return err
 		}
-		ch := l.changed
-		l.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-		}
-		l.mu.Lock()
+		l.waitLocked(ctx)
 	}
 }
 

@@ -42,13 +42,32 @@ type Persister interface {
 	DeleteBucketConfig(bucket, kind string) error
 }
 
+// noPersister is the Persister of a Store that keeps nothing.
+type noPersister struct{}
+
+func (noPersister) CreateBucket(*backend.Bucket) error             { return nil }
+func (noPersister) UpdateBucket(*backend.Bucket) error             { return nil }
+func (noPersister) DeleteBucket(string) error                      { return nil }
+func (noPersister) PutKey(string, string, []*backend.Object) error { return nil }
+func (noPersister) CreateUpload(*backend.Upload) error             { return nil }
+func (noPersister) PutPart(*backend.Upload, *backend.Part) error   { return nil }
+func (noPersister) DeleteUpload(*backend.Upload) error             { return nil }
+func (noPersister) PutBucketConfig(string, string, []byte) error   { return nil }
+func (noPersister) DeleteBucketConfig(string, string) error        { return nil }
+func (noPersister) CompleteUpload(*backend.Upload, string, string, []*backend.Object) error {
+	return nil
+}
+
 // degree of the B-trees: wide nodes keep them shallow and cache-friendly.
 const degree = 32
 
 // Store holds the records of one backend. All methods are safe for
-// concurrent use.
+// concurrent use. Its exported methods are exactly the records half of
+// backend.Backend, so a backend embeds it to implement that half; loading
+// from storage goes through the package's Restore functions instead, which
+// keeps them out of the backends' method sets.
 type Store struct {
-	p Persister // nil: nothing to persist
+	p Persister
 
 	// mu guards closed, buckets and every record reachable from buckets.
 	// Writers hold it across Persister calls (see Persister).
@@ -81,6 +100,9 @@ type upload struct {
 
 // New returns an empty Store that reports changes to p, which may be nil.
 func New(p Persister) *Store {
+	if p == nil {
+		p = noPersister{}
+	}
 	return &Store{
 		p: p,
 		buckets: btree.NewG(degree, func(a, b *bucket) bool {
@@ -153,6 +175,48 @@ func (s *Store) bucketLocked(name string) (*bucket, error) {
 	return b, nil
 }
 
+// absentLocked reports backend.ErrBucketExists if the bucket exists, or
+// why it cannot be created; s.mu must be held.
+func (s *Store) absentLocked(name string) error {
+	switch _, err := s.bucketLocked(name); err {
+	case nil:
+		return backend.ErrBucketExists
+	case backend.ErrBucketNotFound:
+		return nil
+	default:
+		return err
+	}
+}
+
+// lockBucket checks ctx, locks s (for writing if write) and returns the
+// named bucket; the caller then calls s.unlock(write). On error s is left
+// unlocked.
+func (s *Store) lockBucket(ctx context.Context, name string, write bool) (*bucket, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if write {
+		s.mu.Lock()
+	} else {
+		s.mu.RLock()
+	}
+	b, err := s.bucketLocked(name)
+	if err != nil {
+		s.unlock(write)
+		return nil, err
+	}
+	return b, nil
+}
+
+// unlock releases what lockBucket or lockUpload took.
+func (s *Store) unlock(write bool) {
+	if write {
+		s.mu.Unlock()
+	} else {
+		s.mu.RUnlock()
+	}
+}
+
 // CreateBucket implements backend.Backend.
 func (s *Store) CreateBucket(ctx context.Context, rec backend.Bucket) error {
 	if err := ctx.Err(); err != nil {
@@ -160,16 +224,11 @@ func (s *Store) CreateBucket(ctx context.Context, rec backend.Bucket) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.bucketLocked(rec.Name); err != backend.ErrBucketNotFound {
-		if err == nil {
-			return backend.ErrBucketExists
-		}
+	if err := s.absentLocked(rec.Name); err != nil {
 		return err
 	}
-	if s.p != nil {
-		if err := s.p.CreateBucket(&rec); err != nil {
-			return err
-		}
+	if err := s.p.CreateBucket(&rec); err != nil {
+		return err
 	}
 	s.buckets.ReplaceOrInsert(newBucket(rec))
 	return nil
@@ -177,36 +236,26 @@ func (s *Store) CreateBucket(ctx context.Context, rec backend.Bucket) error {
 
 // GetBucket implements backend.Backend.
 func (s *Store) GetBucket(ctx context.Context, name string) (backend.Bucket, error) {
-	if err := ctx.Err(); err != nil {
-		return backend.Bucket{}, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	b, err := s.bucketLocked(name)
+	b, err := s.lockBucket(ctx, name, false)
 	if err != nil {
 		return backend.Bucket{}, err
 	}
+	defer s.unlock(false)
 	return b.rec, nil
 }
 
 // UpdateBucket implements backend.Backend.
 func (s *Store) UpdateBucket(ctx context.Context, rec backend.Bucket) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.bucketLocked(rec.Name)
+	b, err := s.lockBucket(ctx, rec.Name, true)
 	if err != nil {
 		return err
 	}
+	defer s.unlock(true)
 	n := b.rec
 	n.Versioning = rec.Versioning
 	n.ObjectLock = rec.ObjectLock
-	if s.p != nil {
-		if err := s.p.UpdateBucket(&n); err != nil {
-			return err
-		}
+	if err := s.p.UpdateBucket(&n); err != nil {
+		return err
 	}
 	b.rec = n
 	return nil
@@ -232,22 +281,16 @@ func (s *Store) ListBuckets(ctx context.Context) ([]backend.Bucket, error) {
 
 // DeleteBucket implements backend.Backend.
 func (s *Store) DeleteBucket(ctx context.Context, name string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.bucketLocked(name)
+	b, err := s.lockBucket(ctx, name, true)
 	if err != nil {
 		return err
 	}
+	defer s.unlock(true)
 	if b.objects.Len() > 0 || b.uploads.Len() > 0 {
 		return backend.ErrBucketNotEmpty
 	}
-	if s.p != nil {
-		if err := s.p.DeleteBucket(name); err != nil {
-			return err
-		}
+	if err := s.p.DeleteBucket(name); err != nil {
+		return err
 	}
 	s.buckets.Delete(b)
 	return nil
@@ -295,21 +338,27 @@ func (b *bucket) setVersions(key string, versions []*backend.Object) {
 	b.objects.ReplaceOrInsert(&entry{key: key, versions: versions})
 }
 
-// GetObject implements backend.Backend.
-func (s *Store) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
-	if err := ctx.Err(); err != nil {
-		return backend.Object{}, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	b, err := s.bucketLocked(bucket)
+// lockVersion is lockBucket for a version of key (see versionLocked).
+func (s *Store) lockVersion(ctx context.Context, bucket, key, versionID string, write bool) (*bucket, *entry, int, error) {
+	b, err := s.lockBucket(ctx, bucket, write)
 	if err != nil {
-		return backend.Object{}, err
+		return nil, nil, 0, err
 	}
 	e, i, err := b.versionLocked(key, versionID)
 	if err != nil {
+		s.unlock(write)
+		return nil, nil, 0, err
+	}
+	return b, e, i, nil
+}
+
+// GetObject implements backend.Backend.
+func (s *Store) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
+	_, e, i, err := s.lockVersion(ctx, bucket, key, versionID, false)
+	if err != nil {
 		return backend.Object{}, err
 	}
+	defer s.unlock(false)
 	return cloneObject(*e.versions[i]), nil
 }
 
@@ -346,24 +395,18 @@ func newVersion(obj backend.Object) *backend.Object {
 
 // PutObject implements backend.Backend.
 func (s *Store) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.Condition) (*backend.Object, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	stored := newVersion(obj)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.bucketLocked(bucket)
+	b, err := s.lockBucket(ctx, bucket, true)
 	if err != nil {
 		return nil, err
 	}
+	defer s.unlock(true)
 	versions, replaced, err := b.put(stored, cond)
 	if err != nil {
 		return nil, err
 	}
-	if s.p != nil {
-		if err := s.p.PutKey(bucket, stored.Key, versions); err != nil {
-			return nil, err
-		}
+	if err := s.p.PutKey(bucket, stored.Key, versions); err != nil {
+		return nil, err
 	}
 	// replaced is no longer reachable from the store, so it can be handed
 	// out.
@@ -373,27 +416,17 @@ func (s *Store) PutObject(ctx context.Context, bucket string, obj backend.Object
 
 // DeleteObject implements backend.Backend.
 func (s *Store) DeleteObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
-	if err := ctx.Err(); err != nil {
-		return backend.Object{}, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.bucketLocked(bucket)
-	if err != nil {
-		return backend.Object{}, err
-	}
 	if versionID == "" {
 		versionID = backend.NullVersion
 	}
-	e, i, err := b.versionLocked(key, versionID)
+	b, e, i, err := s.lockVersion(ctx, bucket, key, versionID, true)
 	if err != nil {
 		return backend.Object{}, err
 	}
+	defer s.unlock(true)
 	versions := slices.Delete(slices.Clone(e.versions), i, i+1)
-	if s.p != nil {
-		if err := s.p.PutKey(bucket, key, versions); err != nil {
-			return backend.Object{}, err
-		}
+	if err := s.p.PutKey(bucket, key, versions); err != nil {
+		return backend.Object{}, err
 	}
 	b.setVersions(key, versions)
 	return *e.versions[i], nil
@@ -401,19 +434,11 @@ func (s *Store) DeleteObject(ctx context.Context, bucket, key, versionID string)
 
 // UpdateObject implements backend.Backend.
 func (s *Store) UpdateObject(ctx context.Context, bucket, key, versionID string, u backend.ObjectUpdate) (backend.Object, error) {
-	if err := ctx.Err(); err != nil {
-		return backend.Object{}, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.bucketLocked(bucket)
+	b, e, i, err := s.lockVersion(ctx, bucket, key, versionID, true)
 	if err != nil {
 		return backend.Object{}, err
 	}
-	e, i, err := b.versionLocked(key, versionID)
-	if err != nil {
-		return backend.Object{}, err
-	}
+	defer s.unlock(true)
 	n := cloneObject(*e.versions[i])
 	if u.Tags != nil {
 		n.Tags = nil
@@ -435,60 +460,50 @@ func (s *Store) UpdateObject(ctx context.Context, bucket, key, versionID string,
 	}
 	versions := slices.Clone(e.versions)
 	versions[i] = &n
-	if s.p != nil {
-		if err := s.p.PutKey(bucket, key, versions); err != nil {
-			return backend.Object{}, err
-		}
+	if err := s.p.PutKey(bucket, key, versions); err != nil {
+		return backend.Object{}, err
 	}
 	b.setVersions(key, versions)
 	return cloneObject(n), nil
 }
 
-// ListObjects implements backend.Backend.
-func (s *Store) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	b, err := s.bucketLocked(bucket)
+// list returns up to limit records that add appends for each key from from
+// on, in order, with the bucket read-locked.
+func (s *Store) list(ctx context.Context, bucket, from string, limit int, add func(out []backend.Object, e *entry) []backend.Object) ([]backend.Object, error) {
+	b, err := s.lockBucket(ctx, bucket, false)
 	if err != nil {
 		return nil, err
 	}
+	defer s.unlock(false)
 	if limit <= 0 {
 		return []backend.Object{}, nil
 	}
 	out := make([]backend.Object, 0, min(limit, b.objects.Len()))
 	b.objects.AscendGreaterOrEqual(&entry{key: from}, func(e *entry) bool {
-		if !e.versions[0].DeleteMarker {
-			out = append(out, cloneObject(*e.versions[0]))
-		}
+		out = add(out, e)
 		return len(out) < limit
 	})
 	return out, nil
 }
 
+// ListObjects implements backend.Backend.
+func (s *Store) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
+	return s.list(ctx, bucket, from, limit, func(out []backend.Object, e *entry) []backend.Object {
+		if e.versions[0].DeleteMarker {
+			return out
+		}
+		return append(out, cloneObject(*e.versions[0]))
+	})
+}
+
 // ListVersions implements backend.Backend.
 func (s *Store) ListVersions(ctx context.Context, bucket, fromKey, fromVersionID string, limit int) ([]backend.Object, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	b, err := s.bucketLocked(bucket)
-	if err != nil {
-		return nil, err
-	}
-	if limit <= 0 {
-		return []backend.Object{}, nil
-	}
-	out := make([]backend.Object, 0, min(limit, b.objects.Len()))
-	b.objects.AscendGreaterOrEqual(&entry{key: fromKey}, func(e *entry) bool {
+	return s.list(ctx, bucket, fromKey, limit, func(out []backend.Object, e *entry) []backend.Object {
 		first := 0
 		if e.key == fromKey && fromVersionID != "" {
 			i := e.findVersion(nullID(fromVersionID))
 			if i < 0 {
-				return true // the marker's version is gone: next key
+				return out // the marker's version is gone: next key
 			}
 			first = i + 1
 		}
@@ -497,30 +512,23 @@ func (s *Store) ListVersions(ctx context.Context, bucket, fromKey, fromVersionID
 			o.IsLatest = i == 0
 			out = append(out, o)
 		}
-		return len(out) < limit
+		return out
 	})
-	return out, nil
 }
 
 // PutBucketConfig implements backend.Backend.
 func (s *Store) PutBucketConfig(ctx context.Context, bucket, kind string, doc []byte) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	doc = bytes.Clone(doc)
 	if doc == nil {
 		doc = []byte{}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.bucketLocked(bucket)
+	b, err := s.lockBucket(ctx, bucket, true)
 	if err != nil {
 		return err
 	}
-	if s.p != nil {
-		if err := s.p.PutBucketConfig(bucket, kind, doc); err != nil {
-			return err
-		}
+	defer s.unlock(true)
+	if err := s.p.PutBucketConfig(bucket, kind, doc); err != nil {
+		return err
 	}
 	b.configs[kind] = doc
 	return nil
@@ -528,15 +536,11 @@ func (s *Store) PutBucketConfig(ctx context.Context, bucket, kind string, doc []
 
 // GetBucketConfig implements backend.Backend.
 func (s *Store) GetBucketConfig(ctx context.Context, bucket, kind string) ([]byte, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	b, err := s.bucketLocked(bucket)
+	b, err := s.lockBucket(ctx, bucket, false)
 	if err != nil {
 		return nil, err
 	}
+	defer s.unlock(false)
 	doc, ok := b.configs[kind]
 	if !ok {
 		return nil, backend.ErrConfigNotFound
@@ -546,22 +550,16 @@ func (s *Store) GetBucketConfig(ctx context.Context, bucket, kind string) ([]byt
 
 // DeleteBucketConfig implements backend.Backend.
 func (s *Store) DeleteBucketConfig(ctx context.Context, bucket, kind string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.bucketLocked(bucket)
+	b, err := s.lockBucket(ctx, bucket, true)
 	if err != nil {
 		return err
 	}
+	defer s.unlock(true)
 	if _, ok := b.configs[kind]; !ok {
 		return nil
 	}
-	if s.p != nil {
-		if err := s.p.DeleteBucketConfig(bucket, kind); err != nil {
-			return err
-		}
+	if err := s.p.DeleteBucketConfig(bucket, kind); err != nil {
+		return err
 	}
 	delete(b.configs, kind)
 	return nil
@@ -569,25 +567,19 @@ func (s *Store) DeleteBucketConfig(ctx context.Context, bucket, kind string) err
 
 // CreateUpload implements backend.Backend.
 func (s *Store) CreateUpload(ctx context.Context, u backend.Upload) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	u = cloneUpload(u)
 	u.Parts = nil
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.bucketLocked(u.Bucket)
+	b, err := s.lockBucket(ctx, u.Bucket, true)
 	if err != nil {
 		return err
 	}
+	defer s.unlock(true)
 	k := uploadKey{u.Key, u.ID}
 	if _, ok := b.byID[k]; ok {
 		return backend.ErrUploadExists
 	}
-	if s.p != nil {
-		if err := s.p.CreateUpload(&u); err != nil {
-			return err
-		}
+	if err := s.p.CreateUpload(&u); err != nil {
+		return err
 	}
 	up := &upload{rec: u, parts: make(map[int]backend.Part)}
 	b.byID[k] = up
@@ -595,14 +587,15 @@ func (s *Store) CreateUpload(ctx context.Context, u backend.Upload) error {
 	return nil
 }
 
-// uploadLocked returns an upload; s.mu must be held.
-func (s *Store) uploadLocked(bucket, key, id string) (*bucket, *upload, error) {
-	b, err := s.bucketLocked(bucket)
+// lockUpload is lockBucket for an upload of the bucket.
+func (s *Store) lockUpload(ctx context.Context, bucket, key, id string, write bool) (*bucket, *upload, error) {
+	b, err := s.lockBucket(ctx, bucket, write)
 	if err != nil {
 		return nil, nil, err
 	}
 	up, ok := b.byID[uploadKey{key, id}]
 	if !ok {
+		s.unlock(write)
 		return nil, nil, backend.ErrUploadNotFound
 	}
 	return b, up, nil
@@ -619,33 +612,23 @@ func (up *upload) withParts() backend.Upload {
 
 // GetUpload implements backend.Backend.
 func (s *Store) GetUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
-	if err := ctx.Err(); err != nil {
-		return backend.Upload{}, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	_, up, err := s.uploadLocked(bucket, key, id)
+	_, up, err := s.lockUpload(ctx, bucket, key, id, false)
 	if err != nil {
 		return backend.Upload{}, err
 	}
+	defer s.unlock(false)
 	return up.withParts(), nil
 }
 
 // PutPart implements backend.Backend.
 func (s *Store) PutPart(ctx context.Context, bucket, key, id string, p backend.Part) (*backend.Part, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, up, err := s.uploadLocked(bucket, key, id)
+	_, up, err := s.lockUpload(ctx, bucket, key, id, true)
 	if err != nil {
 		return nil, err
 	}
-	if s.p != nil {
-		if err := s.p.PutPart(&up.rec, &p); err != nil {
-			return nil, err
-		}
+	defer s.unlock(true)
+	if err := s.p.PutPart(&up.rec, &p); err != nil {
+		return nil, err
 	}
 	old, ok := up.parts[p.Number]
 	up.parts[p.Number] = p
@@ -657,19 +640,13 @@ func (s *Store) PutPart(ctx context.Context, bucket, key, id string, p backend.P
 
 // DeleteUpload implements backend.Backend.
 func (s *Store) DeleteUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
-	if err := ctx.Err(); err != nil {
-		return backend.Upload{}, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, up, err := s.uploadLocked(bucket, key, id)
+	b, up, err := s.lockUpload(ctx, bucket, key, id, true)
 	if err != nil {
 		return backend.Upload{}, err
 	}
-	if s.p != nil {
-		if err := s.p.DeleteUpload(&up.rec); err != nil {
-			return backend.Upload{}, err
-		}
+	defer s.unlock(true)
+	if err := s.p.DeleteUpload(&up.rec); err != nil {
+		return backend.Upload{}, err
 	}
 	delete(b.byID, uploadKey{key, id})
 	b.uploads.Delete(up)
@@ -678,16 +655,12 @@ func (s *Store) DeleteUpload(ctx context.Context, bucket, key, id string) (backe
 
 // CompleteUpload implements backend.Backend.
 func (s *Store) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond backend.Condition) (*backend.Object, backend.Upload, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, backend.Upload{}, err
-	}
 	stored := newVersion(obj)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, up, err := s.uploadLocked(bucket, obj.Key, id)
+	b, up, err := s.lockUpload(ctx, bucket, obj.Key, id, true)
 	if err != nil {
 		return nil, backend.Upload{}, err
 	}
+	defer s.unlock(true)
 	versions, replaced, err := b.put(stored, cond)
 	if err != nil {
 		return nil, backend.Upload{}, err
@@ -697,10 +670,8 @@ func (s *Store) CompleteUpload(ctx context.Context, bucket, id string, obj backe
 			return nil, backend.Upload{}, backend.ErrUploadChanged
 		}
 	}
-	if s.p != nil {
-		if err := s.p.CompleteUpload(&up.rec, bucket, stored.Key, versions); err != nil {
-			return nil, backend.Upload{}, err
-		}
+	if err := s.p.CompleteUpload(&up.rec, bucket, stored.Key, versions); err != nil {
+		return nil, backend.Upload{}, err
 	}
 	delete(b.byID, uploadKey{obj.Key, id})
 	b.uploads.Delete(up)
@@ -710,15 +681,11 @@ func (s *Store) CompleteUpload(ctx context.Context, bucket, id string, obj backe
 
 // ListUploads implements backend.Backend.
 func (s *Store) ListUploads(ctx context.Context, bucket string) ([]backend.Upload, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	b, err := s.bucketLocked(bucket)
+	b, err := s.lockBucket(ctx, bucket, false)
 	if err != nil {
 		return nil, err
 	}
+	defer s.unlock(false)
 	out := make([]backend.Upload, 0, b.uploads.Len())
 	b.uploads.Ascend(func(up *upload) bool {
 		out = append(out, cloneUpload(up.rec))
@@ -729,13 +696,10 @@ func (s *Store) ListUploads(ctx context.Context, bucket string) ([]backend.Uploa
 
 // RestoreBucket adds a bucket record loaded from storage, without calling
 // the Persister.
-func (s *Store) RestoreBucket(rec backend.Bucket) error {
+func RestoreBucket(s *Store, rec backend.Bucket) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.bucketLocked(rec.Name); err != backend.ErrBucketNotFound {
-		if err == nil {
-			return backend.ErrBucketExists
-		}
+	if err := s.absentLocked(rec.Name); err != nil {
 		return err
 	}
 	s.buckets.ReplaceOrInsert(newBucket(rec))
@@ -744,13 +708,12 @@ func (s *Store) RestoreBucket(rec backend.Bucket) error {
 
 // RestoreKey adds the versions of a key loaded from storage, newest first,
 // without calling the Persister. The bucket must have been restored first.
-func (s *Store) RestoreKey(bucket, key string, versions []backend.Object) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.bucketLocked(bucket)
+func RestoreKey(s *Store, bucket, key string, versions []backend.Object) error {
+	b, err := s.lockBucket(context.Background(), bucket, true)
 	if err != nil {
 		return err
 	}
+	defer s.unlock(true)
 	list := make([]*backend.Object, len(versions))
 	for i, v := range versions {
 		list[i] = newVersion(v)
@@ -761,26 +724,24 @@ func (s *Store) RestoreKey(bucket, key string, versions []backend.Object) error 
 
 // RestoreBucketConfig adds a bucket configuration loaded from storage,
 // without calling the Persister.
-func (s *Store) RestoreBucketConfig(bucket, kind string, doc []byte) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.bucketLocked(bucket)
+func RestoreBucketConfig(s *Store, bucket, kind string, doc []byte) error {
+	b, err := s.lockBucket(context.Background(), bucket, true)
 	if err != nil {
 		return err
 	}
+	defer s.unlock(true)
 	b.configs[kind] = bytes.Clone(doc)
 	return nil
 }
 
 // RestoreUpload adds an upload and its parts loaded from storage, without
 // calling the Persister. The bucket must have been restored first.
-func (s *Store) RestoreUpload(u backend.Upload) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.bucketLocked(u.Bucket)
+func RestoreUpload(s *Store, u backend.Upload) error {
+	b, err := s.lockBucket(context.Background(), u.Bucket, true)
 	if err != nil {
 		return err
 	}
+	defer s.unlock(true)
 	k := uploadKey{u.Key, u.ID}
 	if _, ok := b.byID[k]; ok {
 		return backend.ErrUploadExists
