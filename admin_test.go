@@ -8,12 +8,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/s3op"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/internal/seedrules"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // The rule bodies of the seed README's two curl examples, verbatim.
@@ -176,7 +177,7 @@ func TestAdminRulesReachSDK(t *testing.T) {
 			// The SDK's standard retryer makes 3 attempts.
 			var ids []string
 			for i, rec := range srv.Requests() {
-				if rec.Operation != s3api.OpPutObject || rec.Status != tt.wantStatus || rec.Attempt != i+1 {
+				if rec.Operation != s3op.PutObject || rec.Status != tt.wantStatus || rec.Attempt != i+1 {
 					t.Errorf("journal[%d]: %s %d attempt %d, want PutObject %d attempt %d", i, rec.Operation, rec.Status, rec.Attempt, tt.wantStatus, i+1)
 				}
 				ids = append(ids, rec.RequestID)

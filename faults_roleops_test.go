@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/s3op"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/faults"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // TestLoseWriteOnComplete: a lost write on CompleteMultipartUpload is
@@ -18,7 +19,7 @@ import (
 // or the metadata call that stores the object.
 func TestLoseWriteOnComplete(t *testing.T) {
 	for _, rule := range []faults.Rule{
-		{Service: faults.Storage, Operation: s3api.OpCompleteMultipartUpload, Action: faults.LoseWrite()},
+		{Service: faults.Storage, Operation: s3op.CompleteMultipartUpload, Action: faults.LoseWrite()},
 		{Service: faults.Storage, RoleOp: faults.StorageWrite, Action: faults.LoseWrite()},
 		{Service: faults.Metadata, RoleOp: faults.MetadataCompleteUpload, Action: faults.LoseWrite()},
 	} {

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -94,7 +96,7 @@ func (b *stallReader) Read(p []byte) (int, error) {
 	}
 	b.done = true
 	if errors.Is(err, os.ErrDeadlineExceeded) {
-		return n, &s3api.Error{Code: s3api.ErrRequestTimeout}
+		return n, &s3api.Error{Code: s3err.RequestTimeout}
 	}
 	b.rc.SetReadDeadline(time.Time{})
 	return n, err

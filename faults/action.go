@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -120,24 +122,24 @@ func (a Action) validate(svc Service) error {
 // (x-amz-retry-after in milliseconds, which the AWS SDKs honour, and
 // Retry-After in seconds).
 func SlowDown() Action {
-	return Action{Kind: KindError, Status: http.StatusServiceUnavailable, Code: s3api.ErrSlowDown,
+	return Action{Kind: KindError, Status: http.StatusServiceUnavailable, Code: s3err.SlowDown,
 		Header: map[string]string{"x-amz-retry-after": "10", "Retry-After": "1"}}
 }
 
 // InternalError is 500 InternalError.
-func InternalError() Action { return ErrorCode(s3api.ErrInternalError) }
+func InternalError() Action { return ErrorCode(s3err.InternalError) }
 
 // ServiceUnavailable is 503 ServiceUnavailable.
-func ServiceUnavailable() Action { return ErrorCode(s3api.ErrServiceUnavailable) }
+func ServiceUnavailable() Action { return ErrorCode(s3err.ServiceUnavailable) }
 
 // RequestTimeout is 400 RequestTimeout, which SDKs retry.
-func RequestTimeout() Action { return ErrorCode(s3api.ErrRequestTimeout) }
+func RequestTimeout() Action { return ErrorCode(s3err.RequestTimeout) }
 
 // AccessDenied is 403 AccessDenied.
-func AccessDenied() Action { return ErrorCode(s3api.ErrAccessDenied) }
+func AccessDenied() Action { return ErrorCode(s3err.AccessDenied) }
 
 // NoSuchKey is 404 NoSuchKey.
-func NoSuchKey() Action { return ErrorCode(s3api.ErrNoSuchKey) }
+func NoSuchKey() Action { return ErrorCode(s3err.NoSuchKey) }
 
 // ErrorCode answers with an S3 error code and its usual status.
 func ErrorCode(code s3api.ErrorCode) Action {

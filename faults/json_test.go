@@ -9,7 +9,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mocks3/mocks3/internal/seedrules"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // The two rule bodies of the seed README's curl examples, verbatim.
@@ -77,7 +76,7 @@ func TestParseRuleFields(t *testing.T) {
 		{"defaults", rule(""), Rule{Service: Gateway, Action: errAction}},
 		{"disabled, priority, max triggers, operation",
 			rule(`"enabled": false, "priority": 7, "max_triggers": 3, "operation": "PutObject", "service": "s3"`),
-			Rule{Service: Gateway, Disabled: true, Priority: 7, MaxTriggers: 3, Operation: s3api.OpPutObject, Action: errAction}},
+			Rule{Service: Gateway, Disabled: true, Priority: 7, MaxTriggers: 3, Operation: "PutObject", Action: errAction}},
 		{"null is absent", rule(`"enabled": null, "name": null, "conditions": null, "schedule": null`), Rule{Service: Gateway, Action: errAction}},
 		{"probability 1", cond(`{"type": "probability", "value": 1}`), Rule{Service: Gateway, Probability: 1, Action: errAction}},
 		{"count", cond(`{"type": "count", "operator": "after", "value": 2}`, `{"type": "count", "operator": "first", "value": 3}`,
@@ -108,7 +107,7 @@ func TestParseRuleFields(t *testing.T) {
 				FromHour: 9, ToHour: 17, Location: paris}, Action: errAction}},
 		{"slowdown with headers",
 			`{"action": {"type": "http_error", "code": "SlowDown", "http_code": 503, "headers": {"x-amz-retry-after": "10"}, "body": "<Error/>", "message": "m"}}`,
-			Rule{Service: Gateway, Action: Action{Kind: KindError, Code: s3api.ErrSlowDown, Status: 503,
+			Rule{Service: Gateway, Action: Action{Kind: KindError, Code: "SlowDown", Status: 503,
 				Header: map[string]string{"x-amz-retry-after": "10"}, Body: "<Error/>", Message: "m"}}},
 		{"delay in milliseconds with jitter", `{"action": {"type": "delay", "delay": 1.5, "max_delay": "20ms", "before_body": true}}`,
 			Rule{Service: Gateway, Action: Action{Kind: KindDelay, Delay: 1500 * time.Microsecond, MaxDelay: 20 * time.Millisecond, BeforeBody: true}}},
@@ -267,7 +266,7 @@ func TestMarshalRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	full := Rule{
-		Name: "everything", Description: "d", Service: Gateway, Operation: s3api.OpGetObject, Method: "GET",
+		Name: "everything", Description: "d", Service: Gateway, Operation: "GetObject", Method: "GET",
 		Bucket: "b*", Key: `a\*b`, Header: map[string]string{"X-A": "*", "X-B": "*mid*", "X-C": "p*", "X-D": "*s", "X-E": "[ab]?"},
 		Query: map[string]string{"partNumber": "2"}, Attempt: 1, AttemptAtMost: 3, UserAgent: "*sdk*", ClientIP: "::1",
 		Probability: 0.25, After: 1, Times: 2, EveryNth: 3, MaxTriggers: 4, Disabled: true, Priority: -2,

@@ -69,7 +69,7 @@ func TestRoleOpJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Rule{Service: Storage, RoleOp: StorageRead, Operation: s3api.OpGetObject, Action: Action{Kind: KindError}}
+	want := Rule{Service: Storage, RoleOp: StorageRead, Operation: "GetObject", Action: Action{Kind: KindError}}
 	if diff := cmp.Diff(want, got, ruleCmp); diff != "" {
 		t.Errorf("ParseRule (-want +got):\n%s", diff)
 	}

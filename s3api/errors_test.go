@@ -35,11 +35,11 @@ func TestWriteError(t *testing.T) {
 		wantCode   ErrorCode
 		wantBody   bool
 	}{
-		{"s3 error", "GET", newError(ErrNoSuchKey, ExtraElement{"Key", "k"}), 404, ErrNoSuchKey, true},
-		{"wrapped", "PUT", fmt.Errorf("ctx: %w", newError(ErrBadDigest)), 400, ErrBadDigest, true},
-		{"plain error", "GET", errors.New("boom"), 500, ErrInternalError, true},
-		{"head has no body", "HEAD", newError(ErrNoSuchKey), 404, "", false},
-		{"not modified has no body", "GET", newError(ErrNotModified), 304, "", false},
+		{"s3 error", "GET", newError("NoSuchKey", ExtraElement{"Key", "k"}), 404, "NoSuchKey", true},
+		{"wrapped", "PUT", fmt.Errorf("ctx: %w", newError("BadDigest")), 400, "BadDigest", true},
+		{"plain error", "GET", errors.New("boom"), 500, "InternalError", true},
+		{"head has no body", "HEAD", newError("NoSuchKey"), 404, "", false},
+		{"not modified has no body", "GET", newError("NotModified"), 304, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

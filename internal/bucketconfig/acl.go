@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/s3err"
 )
 
 // The grantee types and group URIs of S3's ACLs.
@@ -137,12 +137,12 @@ func ACLFromHeaders(h http.Header, owner, bucketOwner Owner, forBucket bool) (*A
 	}
 	switch {
 	case canned != "" && len(grants) > 0:
-		return nil, errorf(s3api.ErrInvalidRequest, "Specifying both Canned ACLs and Header Grants is not allowed")
+		return nil, errorf(s3err.InvalidRequest, "Specifying both Canned ACLs and Header Grants is not allowed")
 	case canned != "":
 		return CannedACL(canned, owner, bucketOwner, forBucket)
 	case len(grants) > 0:
 		if len(grants) > maxGrants {
-			return nil, newError(s3api.ErrMalformedACLError)
+			return nil, newError(s3err.MalformedACLError)
 		}
 		return &ACL{Owner: owner, Grants: grants}, nil
 	}
@@ -236,7 +236,7 @@ type granteeOut struct {
 func ParseACL(body []byte) (*ACL, error) {
 	var doc aclXML
 	if err := decodeXML(body, &doc); err != nil {
-		return nil, newError(s3api.ErrMalformedACLError)
+		return nil, newError(s3err.MalformedACLError)
 	}
 	a := &ACL{}
 	if doc.Owner != nil {
@@ -246,23 +246,23 @@ func ParseACL(body []byte) (*ACL, error) {
 		return a, nil
 	}
 	if len(doc.Grants.Grants) > maxGrants {
-		return nil, newError(s3api.ErrMalformedACLError)
+		return nil, newError(s3err.MalformedACLError)
 	}
 	for _, g := range doc.Grants.Grants {
 		if g.Grantee == nil || !slices.Contains(permissions, g.Permission) {
-			return nil, newError(s3api.ErrMalformedACLError)
+			return nil, newError(s3err.MalformedACLError)
 		}
 		ge := Grantee{Type: g.Grantee.Type, DisplayName: g.Grantee.DisplayName}
 		switch g.Grantee.Type {
 		case GranteeCanonicalUser:
 			ge.ID = g.Grantee.ID
 			if ge.ID == "" {
-				return nil, newError(s3api.ErrMalformedACLError)
+				return nil, newError(s3err.MalformedACLError)
 			}
 		case GranteeEmail:
 			ge.EmailAddress = g.Grantee.EmailAddress
 			if ge.EmailAddress == "" {
-				return nil, newError(s3api.ErrMalformedACLError)
+				return nil, newError(s3err.MalformedACLError)
 			}
 		case GranteeGroup:
 			ge.URI, ge.DisplayName = g.Grantee.URI, ""
@@ -270,7 +270,7 @@ func ParseACL(body []byte) (*ACL, error) {
 				return nil, invalidArgument("Invalid group uri", "uri", ge.URI)
 			}
 		default:
-			return nil, newError(s3api.ErrMalformedACLError)
+			return nil, newError(s3err.MalformedACLError)
 		}
 		a.Grants = append(a.Grants, Grant{Grantee: ge, Permission: g.Permission})
 	}

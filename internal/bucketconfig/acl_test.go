@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -32,8 +34,8 @@ func TestCannedACL(t *testing.T) {
 		{"bucket-owner-full-control", false, alice, []Grant{owner}, ""},
 		{"bucket-owner-read", true, bob, []Grant{owner}, ""},
 		{"log-delivery-write", true, alice, []Grant{owner, groupGrant(LogDelivery, "WRITE"), groupGrant(LogDelivery, "READ_ACP")}, ""},
-		{"log-delivery-write", false, alice, nil, s3api.ErrInvalidArgument},
-		{"public-ready", true, alice, nil, s3api.ErrInvalidArgument},
+		{"log-delivery-write", false, alice, nil, s3err.InvalidArgument},
+		{"public-ready", true, alice, nil, s3err.InvalidArgument},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,11 +71,11 @@ func TestACLFromHeaders(t *testing.T) {
 			{Grantee{Type: GranteeCanonicalUser, ID: "111122223333"}, "WRITE"},
 		}, false, "", ""},
 		{"bare value", http.Header{"X-Amz-Grant-Full-Control": {"id=" + bob.ID}}, []Grant{{Grantee{Type: GranteeCanonicalUser, ID: bob.ID}, "FULL_CONTROL"}}, false, "", ""},
-		{"both", http.Header{"X-Amz-Acl": {"private"}, "X-Amz-Grant-Read": {"id=x"}}, nil, false, s3api.ErrInvalidRequest,
+		{"both", http.Header{"X-Amz-Acl": {"private"}, "X-Amz-Grant-Read": {"id=x"}}, nil, false, s3err.InvalidRequest,
 			"Specifying both Canned ACLs and Header Grants is not allowed"},
-		{"bad type", http.Header{"X-Amz-Grant-Read": {`user="x"`}}, nil, false, s3api.ErrInvalidArgument, ""},
-		{"no value", http.Header{"X-Amz-Grant-Read": {`id=""`}}, nil, false, s3api.ErrInvalidArgument, ""},
-		{"unknown group", http.Header{"X-Amz-Grant-Read": {`uri="http://example.com/everyone"`}}, nil, false, s3api.ErrInvalidArgument, "group"},
+		{"bad type", http.Header{"X-Amz-Grant-Read": {`user="x"`}}, nil, false, s3err.InvalidArgument, ""},
+		{"no value", http.Header{"X-Amz-Grant-Read": {`id=""`}}, nil, false, s3err.InvalidArgument, ""},
+		{"unknown group", http.Header{"X-Amz-Grant-Read": {`uri="http://example.com/everyone"`}}, nil, false, s3err.InvalidArgument, "group"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,14 +119,14 @@ func TestParseACL(t *testing.T) {
 	}{
 		{"sample", aclBody, ""},
 		{"no list", `<AccessControlPolicy><Owner><ID>x</ID></Owner></AccessControlPolicy>`, ""},
-		{"bad permission", strings.Replace(aclBody, "FULL_CONTROL", "ALL", 1), s3api.ErrMalformedACLError},
-		{"bad type", strings.Replace(aclBody, `xsi:type="CanonicalUser"`, `xsi:type="Robot"`, 1), s3api.ErrMalformedACLError},
-		{"no type", strings.Replace(aclBody, `xsi:type="CanonicalUser"`, ``, 1), s3api.ErrMalformedACLError},
-		{"user without id", strings.Replace(aclBody, `<ID>OWNER</ID><DisplayName>`, `<DisplayName>`, 1), s3api.ErrMalformedACLError},
-		{"unknown group", strings.Replace(aclBody, "global/AllUsers", "global/Everyone", 1), s3api.ErrInvalidArgument},
-		{"no grantee", `<AccessControlPolicy><AccessControlList><Grant><Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>`, s3api.ErrMalformedACLError},
-		{"not xml", `private`, s3api.ErrMalformedACLError},
-		{"101 grants", `<AccessControlPolicy><AccessControlList>` + strings.Repeat(`<Grant><Grantee xsi:type="CanonicalUser" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><ID>a</ID></Grantee><Permission>READ</Permission></Grant>`, 101) + `</AccessControlList></AccessControlPolicy>`, s3api.ErrMalformedACLError},
+		{"bad permission", strings.Replace(aclBody, "FULL_CONTROL", "ALL", 1), s3err.MalformedACLError},
+		{"bad type", strings.Replace(aclBody, `xsi:type="CanonicalUser"`, `xsi:type="Robot"`, 1), s3err.MalformedACLError},
+		{"no type", strings.Replace(aclBody, `xsi:type="CanonicalUser"`, ``, 1), s3err.MalformedACLError},
+		{"user without id", strings.Replace(aclBody, `<ID>OWNER</ID><DisplayName>`, `<DisplayName>`, 1), s3err.MalformedACLError},
+		{"unknown group", strings.Replace(aclBody, "global/AllUsers", "global/Everyone", 1), s3err.InvalidArgument},
+		{"no grantee", `<AccessControlPolicy><AccessControlList><Grant><Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>`, s3err.MalformedACLError},
+		{"not xml", `private`, s3err.MalformedACLError},
+		{"101 grants", `<AccessControlPolicy><AccessControlList>` + strings.Repeat(`<Grant><Grantee xsi:type="CanonicalUser" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><ID>a</ID></Grantee><Permission>READ</Permission></Grant>`, 101) + `</AccessControlList></AccessControlPolicy>`, s3err.MalformedACLError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

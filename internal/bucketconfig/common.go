@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -37,11 +39,11 @@ func newError(code s3api.ErrorCode, extra ...s3api.ExtraElement) *s3api.Error {
 	return &s3api.Error{Code: code, Extra: extra}
 }
 
-func malformedXML() *s3api.Error { return newError(s3api.ErrMalformedXML) }
+func malformedXML() *s3api.Error { return newError(s3err.MalformedXML) }
 
 // invalidArgument is InvalidArgument naming the argument, as S3 writes it.
 func invalidArgument(msg, name, value string) *s3api.Error {
-	return &s3api.Error{Code: s3api.ErrInvalidArgument, Message: msg, Extra: []s3api.ExtraElement{
+	return &s3api.Error{Code: s3err.InvalidArgument, Message: msg, Extra: []s3api.ExtraElement{
 		{Name: "ArgumentName", Value: name}, {Name: "ArgumentValue", Value: value}}}
 }
 

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -83,26 +85,26 @@ func ParseCORS(body []byte) (*CORS, error) {
 			rule.MaxAgeSeconds = &age
 		}
 		if len(r.ID) > maxRuleID {
-			return nil, errorf(s3api.ErrInvalidArgument, "ID length should not exceed allowed limit of 255")
+			return nil, errorf(s3err.InvalidArgument, "ID length should not exceed allowed limit of 255")
 		}
 		for _, m := range r.AllowedMethods {
 			if !slices.Contains(corsMethods, m) {
-				return nil, errorf(s3api.ErrInvalidRequest, "Found unsupported HTTP method in CORS config. Unsupported method is %s", m)
+				return nil, errorf(s3err.InvalidRequest, "Found unsupported HTTP method in CORS config. Unsupported method is %s", m)
 			}
 		}
 		for _, o := range r.AllowedOrigins {
 			if strings.Count(o, "*") > 1 {
-				return nil, errorf(s3api.ErrInvalidRequest, "AllowedOrigin %q can not have more than one wildcard.", o)
+				return nil, errorf(s3err.InvalidRequest, "AllowedOrigin %q can not have more than one wildcard.", o)
 			}
 		}
 		for _, h := range r.AllowedHeaders {
 			if strings.Count(h, "*") > 1 {
-				return nil, errorf(s3api.ErrInvalidRequest, "AllowedHeader %q can not have more than one wildcard.", h)
+				return nil, errorf(s3err.InvalidRequest, "AllowedHeader %q can not have more than one wildcard.", h)
 			}
 		}
 		for _, h := range r.ExposeHeaders {
 			if strings.Contains(h, "*") {
-				return nil, errorf(s3api.ErrInvalidRequest, "ExposeHeader %q contains wildcard. We currently do not support wildcard for ExposeHeader.", h)
+				return nil, errorf(s3err.InvalidRequest, "ExposeHeader %q contains wildcard. We currently do not support wildcard for ExposeHeader.", h)
 			}
 		}
 		c.Rules = append(c.Rules, rule)
@@ -226,17 +228,17 @@ func SplitHeaderList(v string) []string {
 
 // ErrPreflightNoOrigin answers an OPTIONS request without Origin.
 func ErrPreflightNoOrigin() error {
-	return errorf(s3api.ErrBadRequest, "Insufficient information. Origin request header needed.")
+	return errorf(s3err.BadRequest, "Insufficient information. Origin request header needed.")
 }
 
 // ErrCORSNotEnabled answers a preflight to a bucket without CORS rules.
 func ErrCORSNotEnabled(method, resourceType string) error {
-	return &s3api.Error{Code: s3api.ErrAccessForbidden, Message: "CORSResponse: CORS is not enabled for this bucket.",
+	return &s3api.Error{Code: s3err.AccessForbidden, Message: "CORSResponse: CORS is not enabled for this bucket.",
 		Extra: []s3api.ExtraElement{{Name: "Method", Value: method}, {Name: "ResourceType", Value: resourceType}}}
 }
 
 // ErrCORSNotAllowed answers a preflight no rule allows.
 func ErrCORSNotAllowed(method, resourceType string) error {
-	return newError(s3api.ErrAccessForbidden, s3api.ExtraElement{Name: "Method", Value: method},
+	return newError(s3err.AccessForbidden, s3api.ExtraElement{Name: "Method", Value: method},
 		s3api.ExtraElement{Name: "ResourceType", Value: resourceType})
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -24,26 +26,26 @@ func TestParseCORS(t *testing.T) {
 			`<AllowedMethod>POST</AllowedMethod><AllowedOrigin>https://*.example.com</AllowedOrigin>` +
 			`<ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3000</MaxAgeSeconds></CORSRule>`), "", ""},
 		{"empty origin", corsDoc(`<CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin></AllowedOrigin></CORSRule>`), "", ""},
-		{"no rules", corsDoc(), s3api.ErrMalformedXML, ""},
-		{"101 rules", corsDoc(strings.Repeat(`<CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin></CORSRule>`, 101)), s3api.ErrMalformedXML, ""},
-		{"no origin", corsDoc(`<CORSRule><AllowedMethod>GET</AllowedMethod></CORSRule>`), s3api.ErrMalformedXML, ""},
-		{"no method", corsDoc(`<CORSRule><AllowedOrigin>*</AllowedOrigin></CORSRule>`), s3api.ErrMalformedXML, ""},
+		{"no rules", corsDoc(), s3err.MalformedXML, ""},
+		{"101 rules", corsDoc(strings.Repeat(`<CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin></CORSRule>`, 101)), s3err.MalformedXML, ""},
+		{"no origin", corsDoc(`<CORSRule><AllowedMethod>GET</AllowedMethod></CORSRule>`), s3err.MalformedXML, ""},
+		{"no method", corsDoc(`<CORSRule><AllowedOrigin>*</AllowedOrigin></CORSRule>`), s3err.MalformedXML, ""},
 		{"bad method", corsDoc(`<CORSRule><AllowedMethod>MYMETHOD</AllowedMethod><AllowedOrigin>*</AllowedOrigin></CORSRule>`),
-			s3api.ErrInvalidRequest, "Found unsupported HTTP method in CORS config. Unsupported method is MYMETHOD"},
+			s3err.InvalidRequest, "Found unsupported HTTP method in CORS config. Unsupported method is MYMETHOD"},
 		{"options method", corsDoc(`<CORSRule><AllowedMethod>OPTIONS</AllowedMethod><AllowedOrigin>*</AllowedOrigin></CORSRule>`),
-			s3api.ErrInvalidRequest, "Unsupported method is OPTIONS"},
+			s3err.InvalidRequest, "Unsupported method is OPTIONS"},
 		{"lower-case method", corsDoc(`<CORSRule><AllowedMethod>get</AllowedMethod><AllowedOrigin>*</AllowedOrigin></CORSRule>`),
-			s3api.ErrInvalidRequest, "Unsupported method is get"},
+			s3err.InvalidRequest, "Unsupported method is get"},
 		{"two origin wildcards", corsDoc(`<CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*example*.com</AllowedOrigin></CORSRule>`),
-			s3api.ErrInvalidRequest, `AllowedOrigin "*example*.com" can not have more than one wildcard.`},
+			s3err.InvalidRequest, `AllowedOrigin "*example*.com" can not have more than one wildcard.`},
 		{"two header wildcards", corsDoc(`<CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin><AllowedHeader>*a*</AllowedHeader></CORSRule>`),
-			s3api.ErrInvalidRequest, `AllowedHeader "*a*" can not have more than one wildcard.`},
+			s3err.InvalidRequest, `AllowedHeader "*a*" can not have more than one wildcard.`},
 		{"expose wildcard", corsDoc(`<CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin><ExposeHeader>*</ExposeHeader></CORSRule>`),
-			s3api.ErrInvalidRequest, "We currently do not support wildcard for ExposeHeader."},
-		{"bad max age", corsDoc(`<CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin><MaxAgeSeconds>soon</MaxAgeSeconds></CORSRule>`), s3api.ErrMalformedXML, ""},
-		{"two max ages", corsDoc(`<CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin><MaxAgeSeconds>1</MaxAgeSeconds><MaxAgeSeconds>2</MaxAgeSeconds></CORSRule>`), s3api.ErrMalformedXML, ""},
-		{"long id", corsDoc(`<CORSRule><ID>` + strings.Repeat("i", 256) + `</ID><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin></CORSRule>`), s3api.ErrInvalidArgument, "255"},
-		{"unknown element", corsDoc(`<CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin><Bogus/></CORSRule>`), s3api.ErrMalformedXML, ""},
+			s3err.InvalidRequest, "We currently do not support wildcard for ExposeHeader."},
+		{"bad max age", corsDoc(`<CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin><MaxAgeSeconds>soon</MaxAgeSeconds></CORSRule>`), s3err.MalformedXML, ""},
+		{"two max ages", corsDoc(`<CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin><MaxAgeSeconds>1</MaxAgeSeconds><MaxAgeSeconds>2</MaxAgeSeconds></CORSRule>`), s3err.MalformedXML, ""},
+		{"long id", corsDoc(`<CORSRule><ID>` + strings.Repeat("i", 256) + `</ID><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin></CORSRule>`), s3err.InvalidArgument, "255"},
+		{"unknown element", corsDoc(`<CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin><Bogus/></CORSRule>`), s3err.MalformedXML, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,7 +131,7 @@ func TestSplitHeaderList(t *testing.T) {
 }
 
 func TestPreflightErrors(t *testing.T) {
-	checkErr(t, ErrPreflightNoOrigin(), s3api.ErrBadRequest, "Origin request header needed")
-	checkErr(t, ErrCORSNotEnabled("PUT", "BUCKET"), s3api.ErrAccessForbidden, "CORS is not enabled for this bucket.")
-	checkErr(t, ErrCORSNotAllowed("PUT", "OBJECT"), s3api.ErrAccessForbidden, "This CORS request is not allowed.")
+	checkErr(t, ErrPreflightNoOrigin(), s3err.BadRequest, "Origin request header needed")
+	checkErr(t, ErrCORSNotEnabled("PUT", "BUCKET"), s3err.AccessForbidden, "CORS is not enabled for this bucket.")
+	checkErr(t, ErrCORSNotAllowed("PUT", "OBJECT"), s3err.AccessForbidden, "This CORS request is not allowed.")
 }

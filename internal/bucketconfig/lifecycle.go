@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/s3err"
 )
 
 const (
@@ -114,7 +114,7 @@ type lcRule struct {
 }
 
 func invalidRequest(format string, args ...any) error {
-	return errorf(s3api.ErrInvalidRequest, format, args...)
+	return errorf(s3err.InvalidRequest, format, args...)
 }
 
 func positiveDays(v, what string) (int64, error) {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -41,41 +43,41 @@ func TestParseLifecycle(t *testing.T) {
 				"<NoncurrentVersionTransition><NoncurrentDays>0</NoncurrentDays><StorageClass>GLACIER</StorageClass></NoncurrentVersionTransition>"+
 				"<NoncurrentVersionExpiration><NoncurrentDays>5</NoncurrentDays><NewerNoncurrentVersions>2</NewerNoncurrentVersions></NoncurrentVersionExpiration>"+
 				"<AbortIncompleteMultipartUpload><DaysAfterInitiation>7</DaysAfterInitiation></AbortIncompleteMultipartUpload>")), "", ""},
-		{"no rules", lcDoc(), s3api.ErrMalformedXML, ""},
-		{"no filter", lcDoc(lcRuleDoc("r", "", exp1)), s3api.ErrMalformedXML, ""},
-		{"filter and prefix", lcDoc(lcRuleDoc("r", "<Prefix/><Filter/>", exp1)), s3api.ErrMalformedXML, ""},
-		{"bad status", lcDoc(`<Rule><Filter/><Status>enabled</Status>` + exp1 + `</Rule>`), s3api.ErrMalformedXML, ""},
-		{"no action", lcDoc(lcRuleDoc("r", "<Filter/>", "")), s3api.ErrInvalidRequest, "At least one action needs to be specified in a rule"},
-		{"long id", lcDoc(lcRuleDoc(strings.Repeat("i", 256), "<Filter/>", exp1)), s3api.ErrInvalidArgument, "ID length should not exceed allowed limit of 255"},
-		{"same id", lcDoc(lcRuleDoc("r", "<Filter/>", exp1), lcRuleDoc("r", "<Filter/>", exp1)), s3api.ErrInvalidArgument, "Rule ID must be unique"},
-		{"v1 then v2", lcDoc(lcRuleDoc("a", "<Prefix>x</Prefix>", exp1), lcRuleDoc("b", "<Filter/>", exp1)), s3api.ErrInvalidRequest, "Filter element can only be used in Lifecycle V2."},
-		{"v2 then v1", lcDoc(lcRuleDoc("a", "<Filter/>", exp1), lcRuleDoc("b", "<Prefix>x</Prefix>", exp1)), s3api.ErrInvalidRequest, "Base level prefix cannot be used in Lifecycle V2"},
-		{"two predicates", lcDoc(lcRuleDoc("r", "<Filter><Prefix>a</Prefix><ObjectSizeGreaterThan>1</ObjectSizeGreaterThan></Filter>", exp1)), s3api.ErrMalformedXML, ""},
-		{"and of one prefix", lcDoc(lcRuleDoc("r", "<Filter><And><Prefix>a</Prefix></And></Filter>", exp1)), s3api.ErrMalformedXML, ""},
-		{"duplicate tag keys", lcDoc(lcRuleDoc("r", "<Filter><And><Tag><Key>k</Key><Value>1</Value></Tag><Tag><Key>k</Key><Value>2</Value></Tag></And></Filter>", exp1)), s3api.ErrInvalidRequest, "Duplicate Tag Keys are not allowed."},
-		{"size less than 0", lcDoc(lcRuleDoc("r", "<Filter><ObjectSizeLessThan>0</ObjectSizeLessThan></Filter>", exp1)), s3api.ErrInvalidRequest, "'ObjectSizeLessThan' should be between 1 and 1099511627776000."},
-		{"size range empty", lcDoc(lcRuleDoc("r", "<Filter><And><ObjectSizeGreaterThan>5</ObjectSizeGreaterThan><ObjectSizeLessThan>5</ObjectSizeLessThan></And></Filter>", exp1)), s3api.ErrInvalidRequest, "has to be a value greater than"},
-		{"days 0", lcDoc(lcRuleDoc("r", "<Filter/>", "<Expiration><Days>0</Days></Expiration>")), s3api.ErrInvalidArgument, "'Days' for Expiration action must be a positive integer"},
-		{"date not midnight", lcDoc(lcRuleDoc("r", "<Filter/>", "<Expiration><Date>2030-01-01T10:00:00Z</Date></Expiration>")), s3api.ErrInvalidArgument, "'Date' must be at midnight GMT"},
-		{"date not a date", lcDoc(lcRuleDoc("r", "<Filter/>", "<Expiration><Date>Fri, 01 Jan 2016 00:00:00 GMT</Date></Expiration>")), s3api.ErrMalformedXML, ""},
-		{"delete marker and days", lcDoc(lcRuleDoc("r", "<Filter/>", "<Expiration><Days>1</Days><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>")), s3api.ErrMalformedXML, ""},
-		{"empty expiration", lcDoc(lcRuleDoc("r", "<Filter/>", "<Expiration></Expiration>")), s3api.ErrMalformedXML, ""},
-		{"abort with tags", lcDoc(lcRuleDoc("r", "<Filter><Tag><Key>k</Key><Value>v</Value></Tag></Filter>", "<AbortIncompleteMultipartUpload><DaysAfterInitiation>1</DaysAfterInitiation></AbortIncompleteMultipartUpload>")), s3api.ErrInvalidRequest, "AbortIncompleteMultipartUpload cannot be specified with Tags."},
-		{"delete marker with size", lcDoc(lcRuleDoc("r", "<Filter><ObjectSizeGreaterThan>1</ObjectSizeGreaterThan></Filter>", "<Expiration><ExpiredObjectDeleteMarker>false</ExpiredObjectDeleteMarker></Expiration>")), s3api.ErrInvalidRequest, "ExpiredObjectDeleteMarker cannot be specified with Object Size."},
-		{"noncurrent days 0", lcDoc(lcRuleDoc("r", "<Filter/>", "<NoncurrentVersionExpiration><NoncurrentDays>0</NoncurrentDays></NoncurrentVersionExpiration>")), s3api.ErrInvalidArgument, "'NoncurrentDays' for NoncurrentVersionExpiration action must be a positive integer"},
-		{"noncurrent without days", lcDoc(lcRuleDoc("r", "<Filter/>", "<NoncurrentVersionExpiration><NewerNoncurrentVersions>1</NewerNoncurrentVersions></NoncurrentVersionExpiration>")), s3api.ErrMalformedXML, ""},
-		{"newer noncurrent in v1", lcDoc(lcRuleDoc("r", "<Prefix/>", "<NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays><NewerNoncurrentVersions>1</NewerNoncurrentVersions></NoncurrentVersionExpiration>")), s3api.ErrInvalidRequest, "NewerNoncurrentVersions element can only be used in Lifecycle V2."},
-		{"transition too soon", lcDoc(lcRuleDoc("r", "<Filter/>", "<Transition><Days>29</Days><StorageClass>ONEZONE_IA</StorageClass></Transition>")), s3api.ErrInvalidArgument, "'Days' in Transition action must be greater than or equal to 30 for storageClass 'ONEZONE_IA'"},
-		{"transition class", lcDoc(lcRuleDoc("r", "<Filter/>", "<Transition><Days>30</Days><StorageClass>STANDARD</StorageClass></Transition>")), s3api.ErrMalformedXML, ""},
-		{"abort days 0", lcDoc(lcRuleDoc("r", "<Filter/>", "<AbortIncompleteMultipartUpload><DaysAfterInitiation>0</DaysAfterInitiation></AbortIncompleteMultipartUpload>")), s3api.ErrInvalidArgument, "DaysAfterInitiation"},
-		{"unknown element", lcDoc(lcRuleDoc("r", "<Filter/>", exp1+"<Bogus/>")), s3api.ErrMalformedXML, ""},
+		{"no rules", lcDoc(), s3err.MalformedXML, ""},
+		{"no filter", lcDoc(lcRuleDoc("r", "", exp1)), s3err.MalformedXML, ""},
+		{"filter and prefix", lcDoc(lcRuleDoc("r", "<Prefix/><Filter/>", exp1)), s3err.MalformedXML, ""},
+		{"bad status", lcDoc(`<Rule><Filter/><Status>enabled</Status>` + exp1 + `</Rule>`), s3err.MalformedXML, ""},
+		{"no action", lcDoc(lcRuleDoc("r", "<Filter/>", "")), s3err.InvalidRequest, "At least one action needs to be specified in a rule"},
+		{"long id", lcDoc(lcRuleDoc(strings.Repeat("i", 256), "<Filter/>", exp1)), s3err.InvalidArgument, "ID length should not exceed allowed limit of 255"},
+		{"same id", lcDoc(lcRuleDoc("r", "<Filter/>", exp1), lcRuleDoc("r", "<Filter/>", exp1)), s3err.InvalidArgument, "Rule ID must be unique"},
+		{"v1 then v2", lcDoc(lcRuleDoc("a", "<Prefix>x</Prefix>", exp1), lcRuleDoc("b", "<Filter/>", exp1)), s3err.InvalidRequest, "Filter element can only be used in Lifecycle V2."},
+		{"v2 then v1", lcDoc(lcRuleDoc("a", "<Filter/>", exp1), lcRuleDoc("b", "<Prefix>x</Prefix>", exp1)), s3err.InvalidRequest, "Base level prefix cannot be used in Lifecycle V2"},
+		{"two predicates", lcDoc(lcRuleDoc("r", "<Filter><Prefix>a</Prefix><ObjectSizeGreaterThan>1</ObjectSizeGreaterThan></Filter>", exp1)), s3err.MalformedXML, ""},
+		{"and of one prefix", lcDoc(lcRuleDoc("r", "<Filter><And><Prefix>a</Prefix></And></Filter>", exp1)), s3err.MalformedXML, ""},
+		{"duplicate tag keys", lcDoc(lcRuleDoc("r", "<Filter><And><Tag><Key>k</Key><Value>1</Value></Tag><Tag><Key>k</Key><Value>2</Value></Tag></And></Filter>", exp1)), s3err.InvalidRequest, "Duplicate Tag Keys are not allowed."},
+		{"size less than 0", lcDoc(lcRuleDoc("r", "<Filter><ObjectSizeLessThan>0</ObjectSizeLessThan></Filter>", exp1)), s3err.InvalidRequest, "'ObjectSizeLessThan' should be between 1 and 1099511627776000."},
+		{"size range empty", lcDoc(lcRuleDoc("r", "<Filter><And><ObjectSizeGreaterThan>5</ObjectSizeGreaterThan><ObjectSizeLessThan>5</ObjectSizeLessThan></And></Filter>", exp1)), s3err.InvalidRequest, "has to be a value greater than"},
+		{"days 0", lcDoc(lcRuleDoc("r", "<Filter/>", "<Expiration><Days>0</Days></Expiration>")), s3err.InvalidArgument, "'Days' for Expiration action must be a positive integer"},
+		{"date not midnight", lcDoc(lcRuleDoc("r", "<Filter/>", "<Expiration><Date>2030-01-01T10:00:00Z</Date></Expiration>")), s3err.InvalidArgument, "'Date' must be at midnight GMT"},
+		{"date not a date", lcDoc(lcRuleDoc("r", "<Filter/>", "<Expiration><Date>Fri, 01 Jan 2016 00:00:00 GMT</Date></Expiration>")), s3err.MalformedXML, ""},
+		{"delete marker and days", lcDoc(lcRuleDoc("r", "<Filter/>", "<Expiration><Days>1</Days><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>")), s3err.MalformedXML, ""},
+		{"empty expiration", lcDoc(lcRuleDoc("r", "<Filter/>", "<Expiration></Expiration>")), s3err.MalformedXML, ""},
+		{"abort with tags", lcDoc(lcRuleDoc("r", "<Filter><Tag><Key>k</Key><Value>v</Value></Tag></Filter>", "<AbortIncompleteMultipartUpload><DaysAfterInitiation>1</DaysAfterInitiation></AbortIncompleteMultipartUpload>")), s3err.InvalidRequest, "AbortIncompleteMultipartUpload cannot be specified with Tags."},
+		{"delete marker with size", lcDoc(lcRuleDoc("r", "<Filter><ObjectSizeGreaterThan>1</ObjectSizeGreaterThan></Filter>", "<Expiration><ExpiredObjectDeleteMarker>false</ExpiredObjectDeleteMarker></Expiration>")), s3err.InvalidRequest, "ExpiredObjectDeleteMarker cannot be specified with Object Size."},
+		{"noncurrent days 0", lcDoc(lcRuleDoc("r", "<Filter/>", "<NoncurrentVersionExpiration><NoncurrentDays>0</NoncurrentDays></NoncurrentVersionExpiration>")), s3err.InvalidArgument, "'NoncurrentDays' for NoncurrentVersionExpiration action must be a positive integer"},
+		{"noncurrent without days", lcDoc(lcRuleDoc("r", "<Filter/>", "<NoncurrentVersionExpiration><NewerNoncurrentVersions>1</NewerNoncurrentVersions></NoncurrentVersionExpiration>")), s3err.MalformedXML, ""},
+		{"newer noncurrent in v1", lcDoc(lcRuleDoc("r", "<Prefix/>", "<NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays><NewerNoncurrentVersions>1</NewerNoncurrentVersions></NoncurrentVersionExpiration>")), s3err.InvalidRequest, "NewerNoncurrentVersions element can only be used in Lifecycle V2."},
+		{"transition too soon", lcDoc(lcRuleDoc("r", "<Filter/>", "<Transition><Days>29</Days><StorageClass>ONEZONE_IA</StorageClass></Transition>")), s3err.InvalidArgument, "'Days' in Transition action must be greater than or equal to 30 for storageClass 'ONEZONE_IA'"},
+		{"transition class", lcDoc(lcRuleDoc("r", "<Filter/>", "<Transition><Days>30</Days><StorageClass>STANDARD</StorageClass></Transition>")), s3err.MalformedXML, ""},
+		{"abort days 0", lcDoc(lcRuleDoc("r", "<Filter/>", "<AbortIncompleteMultipartUpload><DaysAfterInitiation>0</DaysAfterInitiation></AbortIncompleteMultipartUpload>")), s3err.InvalidArgument, "DaysAfterInitiation"},
+		{"unknown element", lcDoc(lcRuleDoc("r", "<Filter/>", exp1+"<Bogus/>")), s3err.MalformedXML, ""},
 		{"1001 rules", lcDoc(func() string {
 			var b strings.Builder
 			for i := range 1001 {
 				b.WriteString(lcRuleDoc(fmt.Sprint(i), "<Filter/>", exp1))
 			}
 			return b.String()
-		}()), s3api.ErrInvalidRequest, "must not exceed the allowed limit of 1000 rules"},
+		}()), s3err.InvalidRequest, "must not exceed the allowed limit of 1000 rules"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

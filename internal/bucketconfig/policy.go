@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -49,7 +51,7 @@ type Principal struct {
 }
 
 func malformedPolicy(format string, args ...any) *s3api.Error {
-	return errorf(s3api.ErrMalformedPolicy, format, args...)
+	return errorf(s3err.MalformedPolicy, format, args...)
 }
 
 // ParsePolicy reads and validates PutBucketPolicy's document for bucket;
@@ -60,11 +62,11 @@ func ParsePolicy(doc []byte, bucket string) (*Policy, error) {
 	}
 	trimmed := bytes.TrimSpace(doc)
 	if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
-		return nil, newError(s3api.ErrMalformedPolicy)
+		return nil, newError(s3err.MalformedPolicy)
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(trimmed, &top); err != nil {
-		return nil, newError(s3api.ErrMalformedPolicy)
+		return nil, newError(s3err.MalformedPolicy)
 	}
 	p := &Policy{}
 	for k, v := range top {

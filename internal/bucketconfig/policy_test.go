@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/s3err"
 )
 
 // stmt is a valid statement with some elements replaced.
@@ -80,7 +80,7 @@ func TestParsePolicy(t *testing.T) {
 				checkErr(t, err, "", "")
 				return
 			}
-			checkErr(t, err, s3api.ErrMalformedPolicy, tt.wantMsg)
+			checkErr(t, err, s3err.MalformedPolicy, tt.wantMsg)
 		})
 	}
 }

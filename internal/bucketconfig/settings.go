@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/s3err"
 )
 
 // Encryption is a bucket's default server-side encryption.
@@ -230,7 +230,7 @@ func EncodeAccelerate(status string) []byte { return accelerate.encode(status) }
 // periods in their names.
 func CheckAccelerateBucket(bucket string) error {
 	if strings.Contains(bucket, ".") {
-		return errorf(s3api.ErrInvalidRequest, "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names")
+		return errorf(s3err.InvalidRequest, "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names")
 	}
 	return nil
 }

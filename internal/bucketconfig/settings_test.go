@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -19,11 +21,11 @@ func TestParseEncryption(t *testing.T) {
 	}{
 		{"sse-s3", doc(`<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule>`), ""},
 		{"kms", doc(`<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm><KMSMasterKeyID>arn:aws:kms:us-east-1:1:key/k</KMSMasterKeyID></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>true</BucketKeyEnabled></Rule>`), ""},
-		{"no rule", doc(``), s3api.ErrMalformedXML},
-		{"two rules", doc(strings.Repeat(`<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule>`, 2)), s3api.ErrMalformedXML},
-		{"bad algorithm", doc(`<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>DES</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule>`), s3api.ErrMalformedXML},
-		{"key with AES256", doc(`<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm><KMSMasterKeyID>k</KMSMasterKeyID></ApplyServerSideEncryptionByDefault></Rule>`), s3api.ErrInvalidArgument},
-		{"bad bucket key", doc(`<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>yes</BucketKeyEnabled></Rule>`), s3api.ErrMalformedXML},
+		{"no rule", doc(``), s3err.MalformedXML},
+		{"two rules", doc(strings.Repeat(`<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule>`, 2)), s3err.MalformedXML},
+		{"bad algorithm", doc(`<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>DES</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule>`), s3err.MalformedXML},
+		{"key with AES256", doc(`<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm><KMSMasterKeyID>k</KMSMasterKeyID></ApplyServerSideEncryptionByDefault></Rule>`), s3err.InvalidArgument},
+		{"bad bucket key", doc(`<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>yes</BucketKeyEnabled></Rule>`), s3err.MalformedXML},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,7 +76,7 @@ func TestParseLogging(t *testing.T) {
 		`<BucketLogging/>`,
 	} {
 		_, err := ParseLogging([]byte(bad))
-		checkErr(t, err, s3api.ErrMalformedXML, "")
+		checkErr(t, err, s3err.MalformedXML, "")
 	}
 }
 
@@ -87,15 +89,15 @@ func TestOneValueSettings(t *testing.T) {
 		wantCode s3api.ErrorCode
 	}{
 		{"payer", ParseRequestPayment, `<RequestPaymentConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Payer>Requester</Payer></RequestPaymentConfiguration>`, "Requester", ""},
-		{"bad payer", ParseRequestPayment, `<RequestPaymentConfiguration><Payer>Nobody</Payer></RequestPaymentConfiguration>`, "", s3api.ErrMalformedXML},
-		{"no payer", ParseRequestPayment, `<RequestPaymentConfiguration/>`, "", s3api.ErrMalformedXML},
-		{"wrong root", ParseRequestPayment, `<AccelerateConfiguration><Payer>Requester</Payer></AccelerateConfiguration>`, "", s3api.ErrMalformedXML},
+		{"bad payer", ParseRequestPayment, `<RequestPaymentConfiguration><Payer>Nobody</Payer></RequestPaymentConfiguration>`, "", s3err.MalformedXML},
+		{"no payer", ParseRequestPayment, `<RequestPaymentConfiguration/>`, "", s3err.MalformedXML},
+		{"wrong root", ParseRequestPayment, `<AccelerateConfiguration><Payer>Requester</Payer></AccelerateConfiguration>`, "", s3err.MalformedXML},
 		{"accelerate", ParseAccelerate, `<AccelerateConfiguration><Status>Suspended</Status></AccelerateConfiguration>`, "Suspended", ""},
-		{"bad status", ParseAccelerate, `<AccelerateConfiguration><Status>enabled</Status></AccelerateConfiguration>`, "", s3api.ErrMalformedXML},
-		{"extra element", ParseAccelerate, `<AccelerateConfiguration><Status>Enabled</Status><Status>Enabled</Status></AccelerateConfiguration>`, "", s3api.ErrMalformedXML},
+		{"bad status", ParseAccelerate, `<AccelerateConfiguration><Status>enabled</Status></AccelerateConfiguration>`, "", s3err.MalformedXML},
+		{"extra element", ParseAccelerate, `<AccelerateConfiguration><Status>Enabled</Status><Status>Enabled</Status></AccelerateConfiguration>`, "", s3err.MalformedXML},
 		{"ownership", ParseOwnershipControls, `<OwnershipControls xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule><ObjectOwnership>BucketOwnerEnforced</ObjectOwnership></Rule></OwnershipControls>`, BucketOwnerEnforced, ""},
-		{"two rules", ParseOwnershipControls, `<OwnershipControls><Rule><ObjectOwnership>ObjectWriter</ObjectOwnership></Rule><Rule><ObjectOwnership>ObjectWriter</ObjectOwnership></Rule></OwnershipControls>`, "", s3api.ErrMalformedXML},
-		{"bad ownership", ParseOwnershipControls, `<OwnershipControls><Rule><ObjectOwnership>Me</ObjectOwnership></Rule></OwnershipControls>`, "", s3api.ErrMalformedXML},
+		{"two rules", ParseOwnershipControls, `<OwnershipControls><Rule><ObjectOwnership>ObjectWriter</ObjectOwnership></Rule><Rule><ObjectOwnership>ObjectWriter</ObjectOwnership></Rule></OwnershipControls>`, "", s3err.MalformedXML},
+		{"bad ownership", ParseOwnershipControls, `<OwnershipControls><Rule><ObjectOwnership>Me</ObjectOwnership></Rule></OwnershipControls>`, "", s3err.MalformedXML},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,10 +124,10 @@ func TestOneValueSettings(t *testing.T) {
 	if got := string(EncodeAccelerate("")); !strings.HasSuffix(got, `<AccelerateConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></AccelerateConfiguration>`) {
 		t.Errorf("EncodeAccelerate(\"\") = %s", got)
 	}
-	checkErr(t, CheckAccelerateBucket("a.b"), s3api.ErrInvalidRequest, "periods")
+	checkErr(t, CheckAccelerateBucket("a.b"), s3err.InvalidRequest, "periods")
 	checkErr(t, CheckAccelerateBucket("ab"), "", "")
 	checkErr(t, CheckObjectOwnership("ObjectWriter"), "", "")
-	checkErr(t, CheckObjectOwnership("Mine"), s3api.ErrInvalidArgument, "")
+	checkErr(t, CheckObjectOwnership("Mine"), s3err.InvalidArgument, "")
 }
 
 func TestParsePublicAccessBlock(t *testing.T) {
@@ -145,5 +147,5 @@ func TestParsePublicAccessBlock(t *testing.T) {
 		t.Errorf("Encode() leaves out a false setting: %s", p.Encode())
 	}
 	_, err = ParsePublicAccessBlock([]byte(`<PublicAccessBlockConfiguration><BlockPublicAcls>maybe</BlockPublicAcls></PublicAccessBlockConfiguration>`))
-	checkErr(t, err, s3api.ErrMalformedXML, "")
+	checkErr(t, err, s3err.MalformedXML, "")
 }

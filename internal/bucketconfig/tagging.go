@@ -14,7 +14,7 @@ import (
 	"unicode"
 	"unicode/utf16"
 
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/s3err"
 )
 
 // The tag limits of S3.
@@ -92,29 +92,29 @@ func checkTags(tags []Tag, max int) (map[string]string, error) {
 			return nil, err
 		}
 		if _, dup := m[t.Key]; dup {
-			return nil, errorf(s3api.ErrInvalidTag, "Cannot provide multiple Tags with the same key")
+			return nil, errorf(s3err.InvalidTag, "Cannot provide multiple Tags with the same key")
 		}
 		m[t.Key] = t.Value
 	}
 	if len(m) > max {
 		if max == MaxObjectTags {
-			return nil, errorf(s3api.ErrBadRequest, "Object tags cannot be greater than 10")
+			return nil, errorf(s3err.BadRequest, "Object tags cannot be greater than 10")
 		}
 		// No recorded S3 answer for a bucket; modelled on the object's.
-		return nil, errorf(s3api.ErrBadRequest, "Bucket tag count cannot be greater than 50")
+		return nil, errorf(s3err.BadRequest, "Bucket tag count cannot be greater than 50")
 	}
 	return m, nil
 }
 
 func checkTag(key, value string) error {
 	if key == "" || utf16Len(key) > maxTagKeyLen || !tagChars(key) {
-		return errorf(s3api.ErrInvalidTag, "The TagKey you have provided is invalid")
+		return errorf(s3err.InvalidTag, "The TagKey you have provided is invalid")
 	}
 	if utf16Len(value) > maxTagValueLen || !tagChars(value) {
-		return errorf(s3api.ErrInvalidTag, "The TagValue you have provided is invalid")
+		return errorf(s3err.InvalidTag, "The TagValue you have provided is invalid")
 	}
 	if strings.HasPrefix(strings.ToLower(key), "aws:") {
-		return errorf(s3api.ErrInvalidTag, "Your TagKey cannot be prefixed with aws:")
+		return errorf(s3err.InvalidTag, "Your TagKey cannot be prefixed with aws:")
 	}
 	return nil
 }
@@ -144,7 +144,7 @@ func tagChars(s string) bool {
 // errTaggingHeader is S3's answer to an x-amz-tagging header it cannot
 // read as URL query parameters.
 func errTaggingHeader() error {
-	return errorf(s3api.ErrInvalidArgument, "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.")
+	return errorf(s3err.InvalidArgument, "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.")
 }
 
 // ParseTaggingHeader reads the x-amz-tagging header of PutObject,

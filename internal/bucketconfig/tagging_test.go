@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -40,28 +42,28 @@ func TestParseTagging(t *testing.T) {
 		{"empty set", taggingDoc(), false, map[string]string{}, "", ""},
 		{"unicode and symbols", taggingDoc("Ünïcode key 1", "_.:/=+-@ x"), false, map[string]string{"Ünïcode key 1": "_.:/=+-@ x"}, "", ""},
 		{"ten object tags", taggingDoc(manyTags(10)...), false, nil, "", ""},
-		{"eleven object tags", taggingDoc(manyTags(11)...), false, nil, s3api.ErrBadRequest, "Object tags cannot be greater than 10"},
+		{"eleven object tags", taggingDoc(manyTags(11)...), false, nil, s3err.BadRequest, "Object tags cannot be greater than 10"},
 		{"fifty bucket tags", taggingDoc(manyTags(50)...), true, nil, "", ""},
-		{"fifty-one bucket tags", taggingDoc(manyTags(51)...), true, nil, s3api.ErrBadRequest, "cannot be greater than 50"},
-		{"duplicate key", taggingDoc("a", "1", "a", "2"), false, nil, s3api.ErrInvalidTag, "Cannot provide multiple Tags with the same key"},
-		{"empty key", taggingDoc("", "1"), false, nil, s3api.ErrInvalidTag, "The TagKey you have provided is invalid"},
+		{"fifty-one bucket tags", taggingDoc(manyTags(51)...), true, nil, s3err.BadRequest, "cannot be greater than 50"},
+		{"duplicate key", taggingDoc("a", "1", "a", "2"), false, nil, s3err.InvalidTag, "Cannot provide multiple Tags with the same key"},
+		{"empty key", taggingDoc("", "1"), false, nil, s3err.InvalidTag, "The TagKey you have provided is invalid"},
 		{"key of 128", taggingDoc(strings.Repeat("k", 128), "1"), false, nil, "", ""},
-		{"key of 129", taggingDoc(strings.Repeat("k", 129), "1"), false, nil, s3api.ErrInvalidTag, "TagKey"},
+		{"key of 129", taggingDoc(strings.Repeat("k", 129), "1"), false, nil, s3err.InvalidTag, "TagKey"},
 		{"value of 256", taggingDoc("k", strings.Repeat("v", 256)), false, nil, "", ""},
-		{"value of 257", taggingDoc("k", strings.Repeat("v", 257)), false, nil, s3api.ErrInvalidTag, "The TagValue you have provided is invalid"},
+		{"value of 257", taggingDoc("k", strings.Repeat("v", 257)), false, nil, s3err.InvalidTag, "The TagValue you have provided is invalid"},
 		// U+1F600 takes two UTF-16 code units: 64 of them are 128.
-		{"astral key of 128 units", taggingDoc(strings.Repeat("😀", 64), "1"), false, nil, s3api.ErrInvalidTag, "TagKey"},
-		{"bad key character", taggingDoc("a&amp;b", "1"), false, nil, s3api.ErrInvalidTag, "TagKey"},
-		{"bad value character", taggingDoc("a", "x;y"), false, nil, s3api.ErrInvalidTag, "TagValue"},
-		{"aws prefix", taggingDoc("aws:x", "1"), false, nil, s3api.ErrInvalidTag, "aws:"},
-		{"per-tag faults before the count", taggingDoc(append(manyTags(11), "", "x")...), false, nil, s3api.ErrInvalidTag, "TagKey"},
-		{"missing value", `<Tagging><TagSet><Tag><Key>a</Key></Tag></TagSet></Tagging>`, false, nil, s3api.ErrMalformedXML, ""},
-		{"missing tag set", `<Tagging></Tagging>`, false, nil, s3api.ErrMalformedXML, ""},
-		{"wrong root", `<Tags><TagSet/></Tags>`, false, nil, s3api.ErrMalformedXML, ""},
-		{"unknown element", `<Tagging><TagSet/><Extra/></Tagging>`, false, nil, s3api.ErrMalformedXML, ""},
-		{"not xml", `{"TagSet":[]}`, false, nil, s3api.ErrMalformedXML, ""},
-		{"trailing element", `<Tagging><TagSet/></Tagging><Tagging/>`, false, nil, s3api.ErrMalformedXML, ""},
-		{"empty body", ``, false, nil, s3api.ErrMalformedXML, ""},
+		{"astral key of 128 units", taggingDoc(strings.Repeat("😀", 64), "1"), false, nil, s3err.InvalidTag, "TagKey"},
+		{"bad key character", taggingDoc("a&amp;b", "1"), false, nil, s3err.InvalidTag, "TagKey"},
+		{"bad value character", taggingDoc("a", "x;y"), false, nil, s3err.InvalidTag, "TagValue"},
+		{"aws prefix", taggingDoc("aws:x", "1"), false, nil, s3err.InvalidTag, "aws:"},
+		{"per-tag faults before the count", taggingDoc(append(manyTags(11), "", "x")...), false, nil, s3err.InvalidTag, "TagKey"},
+		{"missing value", `<Tagging><TagSet><Tag><Key>a</Key></Tag></TagSet></Tagging>`, false, nil, s3err.MalformedXML, ""},
+		{"missing tag set", `<Tagging></Tagging>`, false, nil, s3err.MalformedXML, ""},
+		{"wrong root", `<Tags><TagSet/></Tags>`, false, nil, s3err.MalformedXML, ""},
+		{"unknown element", `<Tagging><TagSet/><Extra/></Tagging>`, false, nil, s3err.MalformedXML, ""},
+		{"not xml", `{"TagSet":[]}`, false, nil, s3err.MalformedXML, ""},
+		{"trailing element", `<Tagging><TagSet/></Tagging><Tagging/>`, false, nil, s3err.MalformedXML, ""},
+		{"empty body", ``, false, nil, s3err.MalformedXML, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,12 +94,12 @@ func TestParseTaggingHeader(t *testing.T) {
 		{"foo=bar&bar", map[string]string{"foo": "bar", "bar": ""}, "", ""},
 		{"k%20x=v+y", map[string]string{"k x": "v y"}, "", ""},
 		{"a=1&&b=2", map[string]string{"a": "1", "b": "2"}, "", ""},
-		{"a=1&a=2", nil, s3api.ErrInvalidArgument, "without tag name duplicates"},
-		{"=", nil, s3api.ErrInvalidArgument, "x-amz-tagging"},
-		{"TagSet=[{Key=string,Value=string}]", nil, s3api.ErrInvalidArgument, "x-amz-tagging"},
-		{"a=%zz", nil, s3api.ErrInvalidArgument, "x-amz-tagging"},
-		{"TagSet%3D%5B%7BKey%3Dstring%2CValue%3Dstring%7D%5D", nil, s3api.ErrInvalidTag, "TagKey"},
-		{"a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9&j=10&k=11", nil, s3api.ErrBadRequest, "greater than 10"},
+		{"a=1&a=2", nil, s3err.InvalidArgument, "without tag name duplicates"},
+		{"=", nil, s3err.InvalidArgument, "x-amz-tagging"},
+		{"TagSet=[{Key=string,Value=string}]", nil, s3err.InvalidArgument, "x-amz-tagging"},
+		{"a=%zz", nil, s3err.InvalidArgument, "x-amz-tagging"},
+		{"TagSet%3D%5B%7BKey%3Dstring%2CValue%3Dstring%7D%5D", nil, s3err.InvalidTag, "TagKey"},
+		{"a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9&j=10&k=11", nil, s3err.BadRequest, "greater than 10"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.header, func(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/s3err"
 )
 
 const maxRoutingRules = 50
@@ -117,7 +117,7 @@ func ParseWebsite(body []byte) (*Website, error) {
 	w := &Website{}
 	if doc.RedirectAll != nil {
 		if doc.Index != nil || doc.Error != nil || doc.RoutingRules != nil {
-			return nil, errorf(s3api.ErrInvalidArgument, "RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules.")
+			return nil, errorf(s3err.InvalidArgument, "RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules.")
 		}
 		if doc.RedirectAll.HostName == nil || *doc.RedirectAll.HostName == "" {
 			return nil, malformedXML()
@@ -163,7 +163,7 @@ func parseRoutingRule(r routingRuleXML) (RoutingRule, error) {
 	}
 	if c := r.Condition; c != nil {
 		if c.HTTPErrorCodeReturnedEquals == "" && c.KeyPrefixEquals == "" {
-			return rule, errorf(s3api.ErrInvalidArgument, "Condition cannot be empty. To redirect all requests without a condition, the condition element shouldn't be present.")
+			return rule, errorf(s3err.InvalidArgument, "Condition cannot be empty. To redirect all requests without a condition, the condition element shouldn't be present.")
 		}
 		if code := c.HTTPErrorCodeReturnedEquals; code != "" {
 			n, err := strconv.Atoi(code)
@@ -175,7 +175,7 @@ func parseRoutingRule(r routingRuleXML) (RoutingRule, error) {
 	}
 	rd := r.Redirect
 	if rd.ReplaceKeyPrefixWith != "" && rd.ReplaceKeyWith != "" {
-		return rule, errorf(s3api.ErrInvalidArgument, "You can only define ReplaceKeyPrefix or ReplaceKey but not both.")
+		return rule, errorf(s3err.InvalidArgument, "You can only define ReplaceKeyPrefix or ReplaceKey but not both.")
 	}
 	if code := rd.HTTPRedirectCode; code != "" {
 		n, err := strconv.Atoi(code)

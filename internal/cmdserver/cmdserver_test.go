@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/s3op"
+
 	"go.uber.org/goleak"
 
 	"github.com/mocks3/mocks3"
@@ -37,7 +39,7 @@ func TestObserverAndAdminHandler(t *testing.T) {
 	mu.Lock()
 	got := slices.Clone(ops)
 	mu.Unlock()
-	if !slices.Equal(got, []s3api.Operation{s3api.OpListBuckets}) {
+	if !slices.Equal(got, []s3api.Operation{s3op.ListBuckets}) {
 		t.Errorf("observed operations = %v, want [ListBuckets]", got)
 	}
 

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -25,31 +27,31 @@ func terminal(a faults.Action) bool {
 func codeForStatus(status int) s3api.ErrorCode {
 	switch status {
 	case http.StatusInternalServerError:
-		return s3api.ErrInternalError
+		return s3err.InternalError
 	case http.StatusServiceUnavailable:
-		return s3api.ErrServiceUnavailable
+		return s3err.ServiceUnavailable
 	case http.StatusForbidden:
-		return s3api.ErrAccessDenied
+		return s3err.AccessDenied
 	case http.StatusNotFound:
-		return s3api.ErrNoSuchKey
+		return s3err.NoSuchKey
 	case http.StatusBadRequest:
-		return s3api.ErrInvalidRequest
+		return s3err.InvalidRequest
 	case http.StatusConflict:
-		return s3api.ErrConditionalRequestConflict
+		return s3err.ConditionalRequestConflict
 	case http.StatusPreconditionFailed:
-		return s3api.ErrPreconditionFailed
+		return s3err.PreconditionFailed
 	case http.StatusTooManyRequests:
-		return s3api.ErrSlowDown
+		return s3err.SlowDown
 	case http.StatusNotImplemented:
-		return s3api.ErrNotImplemented
+		return s3err.NotImplemented
 	case http.StatusMethodNotAllowed:
-		return s3api.ErrMethodNotAllowed
+		return s3err.MethodNotAllowed
 	case http.StatusLengthRequired:
-		return s3api.ErrMissingContentLength
+		return s3err.MissingContentLength
 	case http.StatusRequestedRangeNotSatisfiable:
-		return s3api.ErrInvalidRange
+		return s3err.InvalidRange
 	case http.StatusNotModified:
-		return s3api.ErrNotModified
+		return s3err.NotModified
 	}
 	var code strings.Builder
 	for _, word := range strings.Fields(http.StatusText(status)) {
@@ -67,9 +69,9 @@ func codeForStatus(status int) s3api.ErrorCode {
 		return s3api.ErrorCode(code.String())
 	}
 	if status < 500 {
-		return s3api.ErrInvalidRequest
+		return s3err.InvalidRequest
 	}
-	return s3api.ErrInternalError
+	return s3err.InternalError
 }
 
 // s3Error returns the S3 error an error action answers with.
@@ -77,7 +79,7 @@ func s3Error(a faults.Action) (status int, e *s3api.Error) {
 	code, status := a.Code, a.Status
 	switch {
 	case code == "" && status == 0:
-		code, status = s3api.ErrInternalError, http.StatusInternalServerError
+		code, status = s3err.InternalError, http.StatusInternalServerError
 	case code == "":
 		code = codeForStatus(status)
 	case status == 0:

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -15,17 +17,17 @@ func TestHTTPErrorCode(t *testing.T) {
 		status int
 		want   s3api.ErrorCode
 	}{
-		{http.StatusInternalServerError, s3api.ErrInternalError},
-		{http.StatusServiceUnavailable, s3api.ErrServiceUnavailable},
-		{http.StatusNotFound, s3api.ErrNoSuchKey},
-		{http.StatusMethodNotAllowed, s3api.ErrMethodNotAllowed},
-		{http.StatusRequestedRangeNotSatisfiable, s3api.ErrInvalidRange},
+		{http.StatusInternalServerError, s3err.InternalError},
+		{http.StatusServiceUnavailable, s3err.ServiceUnavailable},
+		{http.StatusNotFound, s3err.NoSuchKey},
+		{http.StatusMethodNotAllowed, s3err.MethodNotAllowed},
+		{http.StatusRequestedRangeNotSatisfiable, s3err.InvalidRange},
 		{http.StatusTeapot, "ImATeapot"},
 		{http.StatusBadGateway, "BadGateway"},
 		{http.StatusGatewayTimeout, "GatewayTimeout"},
 		{http.StatusUnprocessableEntity, "UnprocessableEntity"},
-		{450, s3api.ErrInvalidRequest}, // no status text
-		{599, s3api.ErrInternalError},
+		{450, s3err.InvalidRequest}, // no status text
+		{599, s3err.InternalError},
 	}
 	for _, tt := range tests {
 		status, e := s3Error(faults.HTTPError(tt.status, "m"))

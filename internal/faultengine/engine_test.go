@@ -9,14 +9,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3op"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mocks3/mocks3/faults"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 func put(bucket, key string) *Request {
-	return &Request{Service: faults.Gateway, Operation: s3api.OpPutObject, Method: "PUT", Bucket: bucket, Key: key,
+	return &Request{Service: faults.Gateway, Operation: s3op.PutObject, Method: "PUT", Bucket: bucket, Key: key,
 		Header: http.Header{}, Query: url.Values{}, RemoteAddr: "127.0.0.1:5555"}
 }
 
@@ -68,8 +69,8 @@ func TestMatch(t *testing.T) {
 		req  func() *Request
 		want bool
 	}{
-		{"operation", faults.Rule{Operation: s3api.OpGetObject}, func() *Request { return put("bkt", "k") }, false},
-		{"operation matches", faults.Rule{Operation: s3api.OpPutObject}, func() *Request { return put("bkt", "k") }, true},
+		{"operation", faults.Rule{Operation: s3op.GetObject}, func() *Request { return put("bkt", "k") }, false},
+		{"operation matches", faults.Rule{Operation: s3op.PutObject}, func() *Request { return put("bkt", "k") }, true},
 		{"bucket glob", faults.Rule{Bucket: "ph*"}, func() *Request { return put("photos", "k") }, true},
 		{"key glob crosses slash", faults.Rule{Key: "a/*.jpg"}, func() *Request { return put("bkt", "a/b/c.jpg") }, true},
 		{"key glob no match", faults.Rule{Key: "a/*.jpg"}, func() *Request { return put("bkt", "a/b/c.png") }, false},
@@ -104,10 +105,10 @@ func TestMatch(t *testing.T) {
 		{"cidr", faults.Rule{ClientIP: "127.0.0.0/8"}, func() *Request { return put("bkt", "k") }, true},
 		{"ip", faults.Rule{ClientIP: "10.1.2.3"}, func() *Request { return put("bkt", "k") }, false},
 		{"role op", faults.Rule{Service: faults.Storage, Operation: "Write"}, func() *Request {
-			return &Request{Service: faults.Storage, RoleOp: "Write", Operation: s3api.OpPutObject}
+			return &Request{Service: faults.Storage, RoleOp: "Write", Operation: s3op.PutObject}
 		}, true},
-		{"role rule by s3 op", faults.Rule{Service: faults.Storage, Operation: s3api.OpPutObject}, func() *Request {
-			return &Request{Service: faults.Storage, RoleOp: "Write", Operation: s3api.OpPutObject}
+		{"role rule by s3 op", faults.Rule{Service: faults.Storage, Operation: s3op.PutObject}, func() *Request {
+			return &Request{Service: faults.Storage, RoleOp: "Write", Operation: s3op.PutObject}
 		}, true},
 	}
 	for _, tt := range tests {
@@ -309,7 +310,7 @@ func TestConcurrentChanges(t *testing.T) {
 		}()
 	}
 	for i := range 200 {
-		h := mustAdd(t, e, faults.Rule{Probability: 0.5, Operation: s3api.OpPutObject, Action: faults.Delay(0)})
+		h := mustAdd(t, e, faults.Rule{Probability: 0.5, Operation: s3op.PutObject, Action: faults.Delay(0)})
 		if i%3 == 0 {
 			e.SetEnabled(h.ID(), false)
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/s3op"
+
 	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -23,17 +25,17 @@ func TestRoleOpMatch(t *testing.T) {
 		req  *Request
 		want bool
 	}{
-		{"role op", faults.Rule{Service: faults.Storage, RoleOp: faults.StorageWrite}, roleCall(faults.Storage, faults.StorageWrite, s3api.OpPutObject), true},
-		{"other role op", faults.Rule{Service: faults.Storage, RoleOp: faults.StorageWrite}, roleCall(faults.Storage, faults.StorageRead, s3api.OpGetObject), false},
-		{"role op and s3 op", faults.Rule{Service: faults.Storage, RoleOp: faults.StorageWrite, Operation: s3api.OpCopyObject}, roleCall(faults.Storage, faults.StorageWrite, s3api.OpPutObject), false},
-		{"role op and s3 op match", faults.Rule{Service: faults.Storage, RoleOp: faults.StorageWrite, Operation: s3api.OpCopyObject}, roleCall(faults.Storage, faults.StorageWrite, s3api.OpCopyObject), true},
-		{"s3 op matches every role call for it", faults.Rule{Service: faults.Metadata, Operation: s3api.OpListObjectsV2}, roleCall(faults.Metadata, faults.MetadataGetBucket, s3api.OpListObjectsV2), true},
-		{"seed form names the role op", faults.Rule{Service: faults.Storage, Operation: "Write"}, roleCall(faults.Storage, faults.StorageWrite, s3api.OpPutObject), true},
+		{"role op", faults.Rule{Service: faults.Storage, RoleOp: faults.StorageWrite}, roleCall(faults.Storage, faults.StorageWrite, s3op.PutObject), true},
+		{"other role op", faults.Rule{Service: faults.Storage, RoleOp: faults.StorageWrite}, roleCall(faults.Storage, faults.StorageRead, s3op.GetObject), false},
+		{"role op and s3 op", faults.Rule{Service: faults.Storage, RoleOp: faults.StorageWrite, Operation: s3op.CopyObject}, roleCall(faults.Storage, faults.StorageWrite, s3op.PutObject), false},
+		{"role op and s3 op match", faults.Rule{Service: faults.Storage, RoleOp: faults.StorageWrite, Operation: s3op.CopyObject}, roleCall(faults.Storage, faults.StorageWrite, s3op.CopyObject), true},
+		{"s3 op matches every role call for it", faults.Rule{Service: faults.Metadata, Operation: s3op.ListObjectsV2}, roleCall(faults.Metadata, faults.MetadataGetBucket, s3op.ListObjectsV2), true},
+		{"seed form names the role op", faults.Rule{Service: faults.Storage, Operation: "Write"}, roleCall(faults.Storage, faults.StorageWrite, s3op.PutObject), true},
 		// "ListObjects" is an S3 operation and a metadata one: on the
 		// metadata service it is the metadata call, whatever S3 request it serves.
-		{"shared name is the role op", faults.Rule{Service: faults.Metadata, Operation: "ListObjects"}, roleCall(faults.Metadata, faults.MetadataListObjects, s3api.OpListObjectsV2), true},
-		{"shared name is not the s3 op", faults.Rule{Service: faults.Metadata, Operation: "ListObjects"}, roleCall(faults.Metadata, faults.MetadataGetBucket, s3api.OpListObjects), false},
-		{"role name on the gateway is the s3 op", faults.Rule{Operation: "PutObject"}, &Request{Service: faults.Gateway, Operation: s3api.OpPutObject}, true},
+		{"shared name is the role op", faults.Rule{Service: faults.Metadata, Operation: "ListObjects"}, roleCall(faults.Metadata, faults.MetadataListObjects, s3op.ListObjectsV2), true},
+		{"shared name is not the s3 op", faults.Rule{Service: faults.Metadata, Operation: "ListObjects"}, roleCall(faults.Metadata, faults.MetadataGetBucket, s3op.ListObjects), false},
+		{"role name on the gateway is the s3 op", faults.Rule{Operation: "PutObject"}, &Request{Service: faults.Gateway, Operation: s3op.PutObject}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

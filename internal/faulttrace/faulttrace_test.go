@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/s3op"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -15,7 +17,7 @@ func TestTrace(t *testing.T) {
 		t.Errorf("Fired(no trace) = %q, want nil", got)
 	}
 
-	req := &s3api.Request{Operation: s3api.OpPutObject, Attempt: 2}
+	req := &s3api.Request{Operation: s3op.PutObject, Attempt: 2}
 	ctx := Start(context.Background(), req)
 	if Request(ctx) != req || Request(context.Background()) != nil {
 		t.Errorf("Request does not return the request Start was given")

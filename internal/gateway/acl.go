@@ -13,9 +13,10 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/bucketconfig"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // aclOwner is the canonical user that owns every bucket and object: the
@@ -56,7 +57,7 @@ func (h *Handler) checkACLWrite(ctx context.Context, bucket string, a *bucketcon
 	}
 	if own == bucketconfig.BucketOwnerEnforced {
 		if !a.BucketOwnerFullControl(aclOwner.ID) {
-			return true, newError(s3api.ErrAccessControlListNotSupported)
+			return true, newError(s3err.AccessControlListNotSupported)
 		}
 		return true, nil
 	}
@@ -66,7 +67,7 @@ func (h *Handler) checkACLWrite(ctx context.Context, bucket string, a *bucketcon
 			return false, err
 		}
 		if pab.BlockPublicAcls {
-			return false, newError(s3api.ErrAccessDenied)
+			return false, newError(s3err.AccessDenied)
 		}
 	}
 	return false, nil
@@ -101,18 +102,18 @@ func requestACL(r *http.Request, forBucket bool) (*bucketconfig.ACL, error) {
 	hasBody := len(bytes.TrimSpace(body)) > 0
 	switch {
 	case fromHeaders != nil && hasBody:
-		return nil, errorf(s3api.ErrInvalidRequest, "Specifying both an access control policy in the request body and access control headers is not allowed")
+		return nil, errorf(s3err.InvalidRequest, "Specifying both an access control policy in the request body and access control headers is not allowed")
 	case fromHeaders != nil:
 		return fromHeaders, nil
 	case !hasBody:
-		return nil, newError(s3api.ErrMalformedACLError)
+		return nil, newError(s3err.MalformedACLError)
 	}
 	a, err := bucketconfig.ParseACL(body)
 	if err != nil {
 		return nil, err
 	}
 	if a.Owner.ID != "" && a.Owner.ID != aclOwner.ID {
-		return nil, newError(s3api.ErrAccessDenied)
+		return nil, newError(s3err.AccessDenied)
 	}
 	a.Owner = aclOwner
 	return a, nil
@@ -232,7 +233,7 @@ func (h *Handler) getOwnershipControls(w http.ResponseWriter, r *http.Request, r
 		return err
 	}
 	if own == "" {
-		return newError(s3api.ErrOwnershipControlsNotFound, extra("BucketName", req.bucket))
+		return newError(s3err.OwnershipControlsNotFound, extra("BucketName", req.bucket))
 	}
 	writeDoc(w, "application/xml", bucketconfig.EncodeOwnershipControls(own))
 	return nil
@@ -273,7 +274,7 @@ func (h *Handler) createBucketACL(ctx context.Context, r *http.Request, bucket s
 	}
 	enforced := own == "" || own == bucketconfig.BucketOwnerEnforced
 	if a != nil && enforced && !a.BucketOwnerFullControl(aclOwner.ID) && !strings.EqualFold(a.Canned, "private") {
-		return nil, newError(s3api.ErrInvalidBucketAclWithObjectOwnership)
+		return nil, newError(s3err.InvalidBucketAclWithObjectOwnership)
 	}
 	// Applied once the bucket exists.
 	return func() error {

@@ -13,8 +13,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+	"github.com/mocks3/mocks3/internal/s3op"
+
 	"github.com/mocks3/mocks3/backend"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // objectAttrs are a write's storage class ("" for STANDARD) and website
@@ -30,7 +32,7 @@ func parseObjectAttrs(h http.Header) (objectAttrs, error) {
 	var a objectAttrs
 	if sc := h.Get("x-amz-storage-class"); sc != "" {
 		if !validStorageClass(sc) {
-			return a, newError(s3api.ErrInvalidStorageClass, extra("StorageClassRequested", sc))
+			return a, newError(s3err.InvalidStorageClass, extra("StorageClassRequested", sc))
 		}
 		if sc != "STANDARD" {
 			a.storageClass = sc
@@ -38,7 +40,7 @@ func parseObjectAttrs(h http.Header) (objectAttrs, error) {
 	}
 	if rd := h.Get("x-amz-website-redirect-location"); rd != "" {
 		if !utf8.ValidString(rd) || !(strings.HasPrefix(rd, "/") || strings.HasPrefix(rd, "http://") || strings.HasPrefix(rd, "https://")) {
-			return a, newError(s3api.ErrInvalidRedirectLocation)
+			return a, newError(s3err.InvalidRedirectLocation)
 		}
 		a.redirect = rd
 	}
@@ -74,7 +76,7 @@ func writeObjectAttrs(hdr http.Header, obj *backend.Object) {
 // identity that created it. A bucket that does not exist
 // has no owner: the operation then answers NoSuchBucket itself.
 func (h *Handler) checkExpectedOwner(ctx context.Context, r *http.Request, req *request) error {
-	if req.bucket == "" || req.op == s3api.OpCreateBucket {
+	if req.bucket == "" || req.op == s3op.CreateBucket {
 		return nil
 	}
 	check := func(header, bucket string) error {
@@ -86,7 +88,7 @@ func (h *Handler) checkExpectedOwner(ctx context.Context, r *http.Request, req *
 		if errors.Is(err, backend.ErrBucketNotFound) || err == nil && v == h.bucketOwnerID(b) {
 			return nil
 		}
-		return newError(s3api.ErrAccessDenied)
+		return newError(s3err.AccessDenied)
 	}
 	if err := check("x-amz-expected-bucket-owner", req.bucket); err != nil {
 		return err

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -18,15 +20,15 @@ func TestParseObjectAttrs(t *testing.T) {
 		{"none", http.Header{}, objectAttrs{}, ""},
 		{"STANDARD stored as none", http.Header{"X-Amz-Storage-Class": {"STANDARD"}}, objectAttrs{}, ""},
 		{"GLACIER", http.Header{"X-Amz-Storage-Class": {"GLACIER"}}, objectAttrs{storageClass: "GLACIER"}, ""},
-		{"lower-case class", http.Header{"X-Amz-Storage-Class": {"glacier"}}, objectAttrs{}, s3api.ErrInvalidStorageClass},
-		{"unknown class", http.Header{"X-Amz-Storage-Class": {"FROZEN"}}, objectAttrs{}, s3api.ErrInvalidStorageClass},
+		{"lower-case class", http.Header{"X-Amz-Storage-Class": {"glacier"}}, objectAttrs{}, s3err.InvalidStorageClass},
+		{"unknown class", http.Header{"X-Amz-Storage-Class": {"FROZEN"}}, objectAttrs{}, s3err.InvalidStorageClass},
 		{"path", http.Header{"X-Amz-Website-Redirect-Location": {"/a/b.html"}}, objectAttrs{redirect: "/a/b.html"}, ""},
 		{"http", http.Header{"X-Amz-Website-Redirect-Location": {"http://example.com"}}, objectAttrs{redirect: "http://example.com"}, ""},
 		{"https", http.Header{"X-Amz-Website-Redirect-Location": {"https://example.com/x"}}, objectAttrs{redirect: "https://example.com/x"}, ""},
-		{"relative", http.Header{"X-Amz-Website-Redirect-Location": {"a.html"}}, objectAttrs{}, s3api.ErrInvalidRedirectLocation},
-		{"other scheme", http.Header{"X-Amz-Website-Redirect-Location": {"ftp://example.com"}}, objectAttrs{}, s3api.ErrInvalidRedirectLocation},
-		{"upper-case scheme", http.Header{"X-Amz-Website-Redirect-Location": {"HTTP://example.com"}}, objectAttrs{}, s3api.ErrInvalidRedirectLocation},
-		{"not UTF-8", http.Header{"X-Amz-Website-Redirect-Location": {"/\xff"}}, objectAttrs{}, s3api.ErrInvalidRedirectLocation},
+		{"relative", http.Header{"X-Amz-Website-Redirect-Location": {"a.html"}}, objectAttrs{}, s3err.InvalidRedirectLocation},
+		{"other scheme", http.Header{"X-Amz-Website-Redirect-Location": {"ftp://example.com"}}, objectAttrs{}, s3err.InvalidRedirectLocation},
+		{"upper-case scheme", http.Header{"X-Amz-Website-Redirect-Location": {"HTTP://example.com"}}, objectAttrs{}, s3err.InvalidRedirectLocation},
+		{"not UTF-8", http.Header{"X-Amz-Website-Redirect-Location": {"/\xff"}}, objectAttrs{}, s3err.InvalidRedirectLocation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

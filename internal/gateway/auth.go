@@ -8,9 +8,11 @@ import (
 	"encoding/hex"
 	"net/http"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+	"github.com/mocks3/mocks3/internal/s3op"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/sigv4"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // Identity is a user requests may be signed as.
@@ -89,7 +91,7 @@ func (h *Handler) authenticate(r *http.Request) (*http.Request, Identity, error)
 		return r, Identity{}, err
 	}
 	if res.AccessKey == "" {
-		return r, Identity{}, newError(s3api.ErrAccessDenied)
+		return r, Identity{}, newError(s3err.AccessDenied)
 	}
 	id := h.auth.byKey[res.AccessKey]
 	if res.Chunks != nil {
@@ -153,12 +155,12 @@ func (h *Handler) ownerXML(req *request) owner {
 // owner-only default of S3 buckets, with no ACL or policy granting more.
 // A missing bucket is the operation's to report.
 func (h *Handler) authorize(ctx context.Context, req *request) error {
-	if req.bucket == "" || req.op == s3api.OpCreateBucket {
+	if req.bucket == "" || req.op == s3op.CreateBucket {
 		return nil
 	}
 	b, err := h.store.Records().GetBucket(ctx, req.bucket)
 	if err != nil || h.owns(req, b) {
 		return nil
 	}
-	return newError(s3api.ErrAccessDenied)
+	return newError(s3err.AccessDenied)
 }

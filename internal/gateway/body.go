@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -48,7 +50,7 @@ func openPayload(r *http.Request) (*payload, error) {
 	if isChunked(r) {
 		n, err := strconv.ParseInt(r.Header.Get("x-amz-decoded-content-length"), 10, 64)
 		if err != nil || n < 0 {
-			return nil, newError(s3api.ErrMissingContentLength)
+			return nil, newError(s3err.MissingContentLength)
 		}
 		p := &payload{size: n}
 		p.chunked = newChunkedReader(r.Body)
@@ -57,7 +59,7 @@ func openPayload(r *http.Request) (*payload, error) {
 		return p, nil
 	}
 	if r.ContentLength < 0 {
-		return nil, newError(s3api.ErrMissingContentLength)
+		return nil, newError(s3err.MissingContentLength)
 	}
 	return &payload{r: r.Body, size: r.ContentLength}, nil
 }
@@ -66,9 +68,9 @@ func openPayload(r *http.Request) (*payload, error) {
 // unknown) over limit.
 func tooLarge(size, limit int64) *s3api.Error {
 	if size < 0 {
-		return newError(s3api.ErrEntityTooLarge, extra("MaxSizeAllowed", strconv.FormatInt(limit, 10)))
+		return newError(s3err.EntityTooLarge, extra("MaxSizeAllowed", strconv.FormatInt(limit, 10)))
 	}
-	return newError(s3api.ErrEntityTooLarge, extra("ProposedSize", strconv.FormatInt(size, 10)), extra("MaxSizeAllowed", strconv.FormatInt(limit, 10)))
+	return newError(s3err.EntityTooLarge, extra("ProposedSize", strconv.FormatInt(size, 10)), extra("MaxSizeAllowed", strconv.FormatInt(limit, 10)))
 }
 
 // Read implements io.Reader, failing with IncompleteBody or EntityTooLarge
@@ -80,7 +82,7 @@ func (p *payload) Read(b []byte) (int, error) {
 		return 0, tooLarge(-1, p.limit)
 	}
 	if p.size >= 0 && p.n > p.size {
-		return 0, newError(s3api.ErrIncompleteBody)
+		return 0, newError(s3err.IncompleteBody)
 	}
 	n, err := p.r.Read(b)
 	p.n += int64(n)
@@ -88,15 +90,15 @@ func (p *payload) Read(b []byte) (int, error) {
 	case p.limit > 0 && p.n > p.limit:
 		return n, tooLarge(-1, p.limit)
 	case p.size >= 0 && p.n > p.size:
-		return n, errorf(s3api.ErrIncompleteBody, "The request body is longer than the declared length.")
+		return n, errorf(s3err.IncompleteBody, "The request body is longer than the declared length.")
 	case err == io.EOF && p.size >= 0 && p.n < p.size:
-		return n, newError(s3api.ErrIncompleteBody)
+		return n, newError(s3err.IncompleteBody)
 	case err == nil || err == io.EOF:
 		return n, err
 	case errors.Is(err, errIncompleteBody), errors.Is(err, io.ErrUnexpectedEOF):
-		return n, newError(s3api.ErrIncompleteBody)
+		return n, newError(s3err.IncompleteBody)
 	case errors.Is(err, errMalformedChunk):
-		return n, errorf(s3api.ErrInvalidRequest, "The aws-chunked body is malformed: %v", err)
+		return n, errorf(s3err.InvalidRequest, "The aws-chunked body is malformed: %v", err)
 	}
 	var maxErr *http.MaxBytesError
 	var s3Err *s3api.Error
@@ -108,7 +110,7 @@ func (p *payload) Read(b []byte) (int, error) {
 	}
 	// What is left are errors of the HTTP framing (a malformed
 	// Transfer-Encoding: chunked body) or of the connection.
-	return n, errorf(s3api.ErrInvalidRequest, "The request body could not be read: %v", err)
+	return n, errorf(s3err.InvalidRequest, "The request body could not be read: %v", err)
 }
 
 // trailer returns a trailing header of an aws-chunked body, after EOF.
@@ -131,19 +133,19 @@ func readSmallBody(r *http.Request, limit int64) ([]byte, error) {
 		}
 	}
 	if p.size > limit {
-		return nil, errorf(s3api.ErrMalformedXML, "The XML document is larger than %d bytes.", limit)
+		return nil, errorf(s3err.MalformedXML, "The XML document is larger than %d bytes.", limit)
 	}
 	b, err := io.ReadAll(io.LimitReader(p, limit+1))
 	var e *s3api.Error
-	if errors.As(err, &e) && e.Code == s3api.ErrInvalidRequest {
+	if errors.As(err, &e) && e.Code == s3err.InvalidRequest {
 		// A body too malformed to read holds no well-formed document.
-		return nil, newError(s3api.ErrMalformedXML)
+		return nil, newError(s3err.MalformedXML)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(b)) > limit {
-		return nil, errorf(s3api.ErrMalformedXML, "The XML document is larger than %d bytes.", limit)
+		return nil, errorf(s3err.MalformedXML, "The XML document is larger than %d bytes.", limit)
 	}
 	return b, nil
 }

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -157,7 +159,7 @@ func TestPayloadLimit(t *testing.T) {
 			switch {
 			case n <= 100 && (err != nil || len(got) != n):
 				t.Errorf("reading %d bytes (one at a time: %v) under a limit of 100 = %d bytes, %v; want all, no error", n, oneByte, len(got), err)
-			case n > 100 && (!errors.As(err, &e) || e.Code != s3api.ErrEntityTooLarge):
+			case n > 100 && (!errors.As(err, &e) || e.Code != s3err.EntityTooLarge):
 				t.Errorf("reading %d bytes (one at a time: %v) under a limit of 100: error %v, want EntityTooLarge", n, oneByte, err)
 			case n > 100 && oneByte && len(got) > 101:
 				t.Errorf("reading %d bytes one at a time under a limit of 100 went on to %d bytes", n, len(got))

@@ -17,6 +17,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/bucketconfig"
 	"github.com/mocks3/mocks3/s3api"
@@ -83,7 +85,7 @@ func CheckNewBucketName(name string) error {
 	if ValidBucketName(name) {
 		return nil
 	}
-	return &s3api.Error{Code: s3api.ErrInvalidBucketName, Message: s3api.ErrInvalidBucketName.Message() + " " +
+	return &s3api.Error{Code: s3err.InvalidBucketName, Message: s3err.InvalidBucketName.Message() + " " +
 		bucketNameProblem(name) + "; " + bucketNameRule + ".", Extra: []s3api.ExtraElement{extra("BucketName", name)}}
 }
 
@@ -92,10 +94,10 @@ func CheckNewBucketName(name string) error {
 // could never route.
 func checkBucketName(name string, creating bool) error {
 	if creating && !ValidBucketName(name) {
-		return newError(s3api.ErrInvalidBucketName, extra("BucketName", name))
+		return newError(s3err.InvalidBucketName, extra("BucketName", name))
 	}
 	if len(name) > 255 || strings.HasPrefix(name, "_") {
-		return newError(s3api.ErrInvalidBucketName, extra("BucketName", name))
+		return newError(s3err.InvalidBucketName, extra("BucketName", name))
 	}
 	return nil
 }
@@ -128,7 +130,7 @@ func (h *Handler) listBuckets(w http.ResponseWriter, r *http.Request, req *reque
 	if v := q.Get("max-buckets"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 10000 {
-			return errorf(s3api.ErrInvalidArgument, "Argument max-buckets must be an integer between 1 and 10000")
+			return errorf(s3err.InvalidArgument, "Argument max-buckets must be an integer between 1 and 10000")
 		}
 		max = n
 	}
@@ -169,12 +171,12 @@ func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, req *requ
 	}
 	switch lc := conf.LocationConstraint; {
 	case lc == "" && region != "us-east-1":
-		return newError(s3api.ErrIllegalLocationConstraintException)
+		return newError(s3err.IllegalLocationConstraintException)
 	case lc == "us-east-1":
-		return newError(s3api.ErrInvalidLocationConstraint, extra("LocationConstraint", lc))
+		return newError(s3err.InvalidLocationConstraint, extra("LocationConstraint", lc))
 	case lc != "":
 		if !h.validRegion(lc) {
-			return newError(s3api.ErrInvalidLocationConstraint, extra("LocationConstraint", lc))
+			return newError(s3err.InvalidLocationConstraint, extra("LocationConstraint", lc))
 		}
 		region = lc
 	}
@@ -192,7 +194,7 @@ func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, req *requ
 		switch {
 		case gerr != nil:
 		case !h.owns(req, b):
-			return newError(s3api.ErrBucketAlreadyExists, extra("BucketName", req.bucket))
+			return newError(s3err.BucketAlreadyExists, extra("BucketName", req.bucket))
 		case region == "us-east-1" && b.Region == "us-east-1":
 			// S3's legacy behaviour in us-east-1: re-creating a bucket
 			// you own there succeeds.
@@ -240,7 +242,7 @@ func readXMLOptional(r *http.Request, v any) error {
 		return nil
 	}
 	if err := xml.Unmarshal(body, v); err != nil {
-		return newError(s3api.ErrMalformedXML)
+		return newError(s3err.MalformedXML)
 	}
 	return nil
 }

@@ -18,6 +18,9 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+	"github.com/mocks3/mocks3/internal/s3op"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/bucketconfig"
 	"github.com/mocks3/mocks3/s3api"
@@ -54,39 +57,39 @@ var configDocs = func() map[s3api.Operation]*configDoc {
 			m[op] = d
 		}
 	}
-	add(&configDoc{kind: "tagging", missing: s3api.ErrNoSuchTagSet, putStatus: http.StatusNoContent,
+	add(&configDoc{kind: "tagging", missing: s3err.NoSuchTagSet, putStatus: http.StatusNoContent,
 		parse: func(_ *Handler, _ *http.Request, _ *request, b []byte) ([]byte, error) {
 			tags, err := bucketconfig.ParseBucketTagging(b)
 			if err != nil {
 				return nil, err
 			}
 			return bucketconfig.EncodeTagging(tags), nil
-		}}, s3api.OpPutBucketTagging, s3api.OpGetBucketTagging, s3api.OpDeleteBucketTagging)
-	add(&configDoc{kind: "cors", missing: s3api.ErrNoSuchCORSConfiguration,
+		}}, s3op.PutBucketTagging, s3op.GetBucketTagging, s3op.DeleteBucketTagging)
+	add(&configDoc{kind: "cors", missing: s3err.NoSuchCORSConfiguration,
 		parse: func(_ *Handler, _ *http.Request, _ *request, b []byte) ([]byte, error) {
 			c, err := bucketconfig.ParseCORS(b)
 			if err != nil {
 				return nil, err
 			}
 			return c.Encode(), nil
-		}}, s3api.OpPutBucketCors, s3api.OpGetBucketCors, s3api.OpDeleteBucketCors)
-	add(&configDoc{kind: "website", missing: s3api.ErrNoSuchWebsiteConfiguration,
+		}}, s3op.PutBucketCors, s3op.GetBucketCors, s3op.DeleteBucketCors)
+	add(&configDoc{kind: "website", missing: s3err.NoSuchWebsiteConfiguration,
 		parse: func(_ *Handler, _ *http.Request, _ *request, b []byte) ([]byte, error) {
 			c, err := bucketconfig.ParseWebsite(b)
 			if err != nil {
 				return nil, err
 			}
 			return c.Encode(), nil
-		}}, s3api.OpPutBucketWebsite, s3api.OpGetBucketWebsite, s3api.OpDeleteBucketWebsite)
-	add(&configDoc{kind: "lifecycle", missing: s3api.ErrNoSuchLifecycleConfiguration,
+		}}, s3op.PutBucketWebsite, s3op.GetBucketWebsite, s3op.DeleteBucketWebsite)
+	add(&configDoc{kind: "lifecycle", missing: s3err.NoSuchLifecycleConfiguration,
 		parse: func(h *Handler, _ *http.Request, _ *request, b []byte) ([]byte, error) {
 			c, err := bucketconfig.ParseLifecycle(b, h.ruleID)
 			if err != nil {
 				return nil, err
 			}
 			return c.Encode(), nil
-		}}, s3api.OpPutBucketLifecycle, s3api.OpGetBucketLifecycle, s3api.OpDeleteBucketLifecycle)
-	add(&configDoc{kind: "encryption", missing: s3api.ErrSSEConfigurationNotFound,
+		}}, s3op.PutBucketLifecycle, s3op.GetBucketLifecycle, s3op.DeleteBucketLifecycle)
+	add(&configDoc{kind: "encryption", missing: s3err.SSEConfigurationNotFound,
 		parse: func(_ *Handler, _ *http.Request, _ *request, b []byte) ([]byte, error) {
 			c, err := bucketconfig.ParseEncryption(b)
 			if err != nil {
@@ -97,7 +100,7 @@ var configDocs = func() map[s3api.Operation]*configDoc {
 		// Every bucket encrypts with SSE-S3 unless told otherwise (since
 		// January 2023).
 		fallback: func() []byte { return bucketconfig.DefaultEncryption().Encode() },
-	}, s3api.OpPutBucketEncryption, s3api.OpGetBucketEncryption, s3api.OpDeleteBucketEncryption)
+	}, s3op.PutBucketEncryption, s3op.GetBucketEncryption, s3op.DeleteBucketEncryption)
 	add(&configDoc{kind: "logging",
 		parse: func(h *Handler, r *http.Request, _ *request, b []byte) ([]byte, error) {
 			l, err := bucketconfig.ParseLogging(b)
@@ -105,21 +108,21 @@ var configDocs = func() map[s3api.Operation]*configDoc {
 				return bucketconfig.EncodeLogging(nil), err
 			}
 			if _, err := h.store.Records().GetBucket(r.Context(), l.TargetBucket); errors.Is(err, backend.ErrBucketNotFound) {
-				return nil, newError(s3api.ErrInvalidTargetBucketForLogging, extra("TargetBucket", l.TargetBucket))
+				return nil, newError(s3err.InvalidTargetBucketForLogging, extra("TargetBucket", l.TargetBucket))
 			} else if err != nil {
 				return nil, err
 			}
 			return bucketconfig.EncodeLogging(l), nil
 		},
 		fallback: func() []byte { return bucketconfig.EncodeLogging(nil) },
-	}, s3api.OpPutBucketLogging, s3api.OpGetBucketLogging)
+	}, s3op.PutBucketLogging, s3op.GetBucketLogging)
 	add(&configDoc{kind: "requestPayment",
 		parse: func(_ *Handler, _ *http.Request, _ *request, b []byte) ([]byte, error) {
 			p, err := bucketconfig.ParseRequestPayment(b)
 			return bucketconfig.EncodeRequestPayment(p), err
 		},
 		fallback: func() []byte { return bucketconfig.EncodeRequestPayment("BucketOwner") },
-	}, s3api.OpPutBucketRequestPayment, s3api.OpGetBucketRequestPayment)
+	}, s3op.PutBucketRequestPayment, s3op.GetBucketRequestPayment)
 	add(&configDoc{kind: "accelerate",
 		parse: func(_ *Handler, _ *http.Request, req *request, b []byte) ([]byte, error) {
 			if err := bucketconfig.CheckAccelerateBucket(req.bucket); err != nil {
@@ -129,16 +132,16 @@ var configDocs = func() map[s3api.Operation]*configDoc {
 			return bucketconfig.EncodeAccelerate(s), err
 		},
 		fallback: func() []byte { return bucketconfig.EncodeAccelerate("") },
-	}, s3api.OpPutBucketAccelerate, s3api.OpGetBucketAccelerate)
-	add(&configDoc{kind: "publicAccessBlock", missing: s3api.ErrNoSuchPublicAccessBlock,
+	}, s3op.PutBucketAccelerate, s3op.GetBucketAccelerate)
+	add(&configDoc{kind: "publicAccessBlock", missing: s3err.NoSuchPublicAccessBlock,
 		parse: func(_ *Handler, _ *http.Request, _ *request, b []byte) ([]byte, error) {
 			p, err := bucketconfig.ParsePublicAccessBlock(b)
 			if err != nil {
 				return nil, err
 			}
 			return p.Encode(), nil
-		}}, s3api.OpPutPublicAccessBlock, s3api.OpGetPublicAccessBlock, s3api.OpDeletePublicAccessBlock)
-	add(&configDoc{kind: "policy", missing: s3api.ErrNoSuchBucketPolicy, putStatus: http.StatusNoContent, json: true,
+		}}, s3op.PutPublicAccessBlock, s3op.GetPublicAccessBlock, s3op.DeletePublicAccessBlock)
+	add(&configDoc{kind: "policy", missing: s3err.NoSuchBucketPolicy, putStatus: http.StatusNoContent, json: true,
 		parse: func(h *Handler, r *http.Request, req *request, b []byte) ([]byte, error) {
 			p, err := bucketconfig.ParsePolicy(b, req.bucket)
 			if err != nil {
@@ -150,11 +153,11 @@ var configDocs = func() map[s3api.Operation]*configDoc {
 					return nil, err
 				}
 				if pab.BlockPublicPolicy {
-					return nil, newError(s3api.ErrAccessDenied)
+					return nil, newError(s3err.AccessDenied)
 				}
 			}
 			return b, nil // served back as sent
-		}}, s3api.OpPutBucketPolicy, s3api.OpGetBucketPolicy, s3api.OpDeleteBucketPolicy)
+		}}, s3op.PutBucketPolicy, s3op.GetBucketPolicy, s3op.DeleteBucketPolicy)
 	return m
 }()
 
@@ -258,7 +261,7 @@ func (h *Handler) getBucketPolicyStatus(w http.ResponseWriter, r *http.Request, 
 		return err
 	}
 	if doc == nil {
-		return newError(s3api.ErrNoSuchBucketPolicy, extra("BucketName", req.bucket))
+		return newError(s3err.NoSuchBucketPolicy, extra("BucketName", req.bucket))
 	}
 	p, err := bucketconfig.ParsePolicy(doc, req.bucket)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -45,7 +47,7 @@ func TestChecksumAlgorithmOf(t *testing.T) {
 			got, err := checksumAlgorithmOf(r)
 			if tt.wantErr != "" {
 				var e *s3api.Error
-				if !errors.As(err, &e) || e.Code != s3api.ErrInvalidRequest || e.Message != tt.wantErr {
+				if !errors.As(err, &e) || e.Code != s3err.InvalidRequest || e.Message != tt.wantErr {
 					t.Fatalf("checksumAlgorithmOf(%v) = %q, %v, want InvalidRequest %q", tt.header, got, err, tt.wantErr)
 				}
 				return
@@ -123,15 +125,15 @@ func TestCheckCompleteChecksum(t *testing.T) {
 	}{
 		{"nothing asserted", http.Header{}, full, fullSum, ""},
 		{"same type", http.Header{"X-Amz-Checksum-Type": {"FULL_OBJECT"}}, full, fullSum, ""},
-		{"other type", http.Header{"X-Amz-Checksum-Type": {"COMPOSITE"}}, full, fullSum, s3api.ErrInvalidRequest},
+		{"other type", http.Header{"X-Amz-Checksum-Type": {"COMPOSITE"}}, full, fullSum, s3err.InvalidRequest},
 		{"implicit upload is FULL_OBJECT", http.Header{"X-Amz-Checksum-Type": {"FULL_OBJECT"}}, backend.Upload{}, defSum, ""},
-		{"implicit upload is not COMPOSITE", http.Header{"X-Amz-Checksum-Type": {"COMPOSITE"}}, backend.Upload{}, defSum, s3api.ErrInvalidRequest},
+		{"implicit upload is not COMPOSITE", http.Header{"X-Amz-Checksum-Type": {"COMPOSITE"}}, backend.Upload{}, defSum, s3err.InvalidRequest},
 		{"right value", http.Header{"X-Amz-Checksum-Crc32": {"DUoRhQ=="}}, full, fullSum, ""},
-		{"wrong value", http.Header{"X-Amz-Checksum-Crc32": {"AAAAAA=="}}, full, fullSum, s3api.ErrBadDigest},
+		{"wrong value", http.Header{"X-Amz-Checksum-Crc32": {"AAAAAA=="}}, full, fullSum, s3err.BadDigest},
 		{"other algorithm's header ignored", http.Header{"X-Amz-Checksum-Sha1": {"AAAA"}}, full, fullSum, ""},
 		{"composite with suffix", http.Header{"X-Amz-Checksum-Sha256": {compSum.Value}}, composite, compSum, ""},
 		{"composite without suffix", http.Header{"X-Amz-Checksum-Sha256": {strings.TrimSuffix(compSum.Value, "-2")}}, composite, compSum, ""},
-		{"composite wrong", http.Header{"X-Amz-Checksum-Sha256": {"AAAA-2"}}, composite, compSum, s3api.ErrBadDigest},
+		{"composite wrong", http.Header{"X-Amz-Checksum-Sha256": {"AAAA-2"}}, composite, compSum, s3err.BadDigest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -170,7 +172,7 @@ func FuzzChecksumHeaders(f *testing.F) {
 		a, err := checksumAlgorithmOf(&http.Request{Header: h})
 		if err != nil {
 			var e *s3api.Error
-			if !errors.As(err, &e) || e.Code != s3api.ErrInvalidRequest {
+			if !errors.As(err, &e) || e.Code != s3err.InvalidRequest {
 				t.Fatalf("checksumAlgorithmOf(%v) = %v, want an InvalidRequest", h, err)
 			}
 			return

@@ -9,9 +9,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/etag"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 func parseHTTPTime(s string) (time.Time, bool) {
@@ -25,18 +26,18 @@ func parseHTTPTime(s string) (time.Time, bool) {
 // would answer 304.
 func checkReadConditions(h http.Header, prefix string, obj *backend.Object) error {
 	lastMod := obj.LastModified.Truncate(time.Second)
-	notModified := s3api.ErrNotModified
+	notModified := s3err.NotModified
 	if prefix != "" {
-		notModified = s3api.ErrPreconditionFailed
+		notModified = s3err.PreconditionFailed
 	}
 	im, inm := h.Get(prefix+"If-Match"), h.Get(prefix+"If-None-Match")
 	if im != "" {
 		if !etag.Matches(im, obj.ETag) {
-			return newError(s3api.ErrPreconditionFailed, extra("Condition", "If-Match"))
+			return newError(s3err.PreconditionFailed, extra("Condition", "If-Match"))
 		}
 	} else if v := h.Get(prefix + "If-Unmodified-Since"); v != "" {
 		if t, ok := parseHTTPTime(v); ok && lastMod.After(t) {
-			return newError(s3api.ErrPreconditionFailed, extra("Condition", "If-Unmodified-Since"))
+			return newError(s3err.PreconditionFailed, extra("Condition", "If-Unmodified-Since"))
 		}
 	}
 	if inm != "" {
@@ -56,7 +57,7 @@ func checkReadConditions(h http.Header, prefix string, obj *backend.Object) erro
 func writeCondition(r *http.Request) (backend.Condition, error) {
 	im, inm := r.Header.Get("If-Match"), r.Header.Get("If-None-Match")
 	if inm != "" && inm != "*" {
-		return backend.Condition{}, errorf(s3api.ErrNotImplemented, "If-None-Match on writes only supports the value *.")
+		return backend.Condition{}, errorf(s3err.NotImplemented, "If-None-Match on writes only supports the value *.")
 	}
 	return backend.Condition{IfNoneMatch: inm == "*", IfMatch: im}, nil
 }

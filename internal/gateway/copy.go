@@ -13,9 +13,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/objects"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // copySource is what x-amz-copy-source names.
@@ -30,9 +31,9 @@ func parseCopySource(v string) (copySource, error) {
 	if v == "" {
 		// S3's answer to an empty x-amz-copy-source (versitygw#1388
 		// quotes it).
-		return copySource{}, errorf(s3api.ErrInvalidArgument, "Invalid copy source bucket name")
+		return copySource{}, errorf(s3err.InvalidArgument, "Invalid copy source bucket name")
 	}
-	bad := errorf(s3api.ErrInvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
+	bad := errorf(s3err.InvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
 	var src copySource
 	if i := strings.Index(v, "?"); i >= 0 {
 		q, perr := url.ParseQuery(v[i+1:])
@@ -55,7 +56,7 @@ func parseCopySource(v string) (copySource, error) {
 		return copySource{}, bad
 	}
 	if len(key) > 1024 {
-		return copySource{}, newError(s3api.ErrKeyTooLong)
+		return copySource{}, newError(s3err.KeyTooLong)
 	}
 	src.bucket, src.key = bucket, key
 	return src, nil
@@ -92,9 +93,9 @@ func (h *Handler) openCopySource(w http.ResponseWriter, r *http.Request) (backen
 	if obj.DeleteMarker {
 		rd.Close()
 		if src.versionID != "" {
-			return backend.Object{}, nil, src, errorf(s3api.ErrInvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.")
+			return backend.Object{}, nil, src, errorf(s3err.InvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.")
 		}
-		return backend.Object{}, nil, src, newError(s3api.ErrNoSuchKey, extra("Key", src.key))
+		return backend.Object{}, nil, src, newError(s3err.NoSuchKey, extra("Key", src.key))
 	}
 	if err := checkReadConditions(r.Header, "x-amz-copy-source-", &obj); err != nil {
 		rd.Close()
@@ -121,7 +122,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	ctx := r.Context()
 	directive := r.Header.Get("x-amz-metadata-directive")
 	if directive != "" && directive != "COPY" && directive != "REPLACE" {
-		return errorf(s3api.ErrInvalidArgument, "Unknown metadata directive.")
+		return errorf(s3err.InvalidArgument, "Unknown metadata directive.")
 	}
 	b, err := h.store.Records().GetBucket(ctx, req.bucket)
 	if err != nil {
@@ -140,7 +141,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	if from.bucket == req.bucket && from.key == req.key && from.versionID == "" && directive != "REPLACE" &&
 		r.Header.Get("x-amz-storage-class") == "" && r.Header.Get("x-amz-checksum-algorithm") == "" &&
 		r.Header.Get("x-amz-website-redirect-location") == "" {
-		return errorf(s3api.ErrInvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+		return errorf(s3err.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
 	hd, meta := src.Headers, src.Metadata
 	if directive == "REPLACE" {
@@ -200,7 +201,7 @@ func requestedAlgorithm(v, def string) (checksumAlgorithm, error) {
 	}
 	a, ok := parseChecksumAlgorithm(v)
 	if !ok {
-		return "", errorf(s3api.ErrInvalidRequest, "Checksum algorithm %s is not supported.", v)
+		return "", errorf(s3err.InvalidRequest, "Checksum algorithm %s is not supported.", v)
 	}
 	return a, nil
 }
@@ -225,10 +226,10 @@ func (h *Handler) uploadPartCopy(w http.ResponseWriter, r *http.Request, req *re
 		a, errA := strconv.ParseUint(first, 10, 63)
 		b, errB := strconv.ParseUint(last, 10, 63)
 		if !isBytes || errA != nil || errB != nil || b < a {
-			return errorf(s3api.ErrInvalidArgument, "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
+			return errorf(s3err.InvalidArgument, "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
 		}
 		if int64(b) >= src.Size {
-			return errorf(s3api.ErrInvalidArgument, "Range specified is not valid for source object of size: %d", src.Size)
+			return errorf(s3err.InvalidArgument, "Range specified is not valid for source object of size: %d", src.Size)
 		}
 		start, length = int64(a), int64(b-a+1)
 	}

@@ -10,6 +10,10 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/mocks3/mocks3/internal/s3op"
+
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/bucketconfig"
 	"github.com/mocks3/mocks3/s3api"
@@ -67,7 +71,7 @@ func (h *Handler) preflight(w http.ResponseWriter, r *http.Request, req *request
 	}
 	c, err := h.bucketCORS(r, req.bucket)
 	if errors.Is(err, backend.ErrBucketNotFound) {
-		return &s3api.Error{Code: s3api.ErrAccessForbidden, Message: "CORSResponse: Bucket not found",
+		return &s3api.Error{Code: s3err.AccessForbidden, Message: "CORSResponse: Bucket not found",
 			Extra: []s3api.ExtraElement{extra("Method", method), extra("ResourceType", "BUCKET")}}
 	}
 	if err != nil {
@@ -94,7 +98,7 @@ func (h *Handler) preflight(w http.ResponseWriter, r *http.Request, req *request
 // response, errors included, when a rule allows it. S3 refuses only
 // preflights: a request no rule allows is served without CORS headers.
 func (h *Handler) setCORSHeaders(w http.ResponseWriter, r *http.Request, req *request) {
-	if req.bucket == "" || req.op == s3api.OpOptionsObject || r.Header.Get("Origin") == "" {
+	if req.bucket == "" || req.op == s3op.OptionsObject || r.Header.Get("Origin") == "" {
 		return
 	}
 	c, err := h.bucketCORS(r, req.bucket)

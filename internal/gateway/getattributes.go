@@ -12,8 +12,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/backend"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 type objectAttributesResult struct {
@@ -63,13 +64,13 @@ func parseObjectAttributes(h http.Header) (map[string]bool, error) {
 				continue
 			}
 			if !objectAttributeNames[a] {
-				return nil, errorf(s3api.ErrInvalidArgument, "Invalid attribute name specified.")
+				return nil, errorf(s3err.InvalidArgument, "Invalid attribute name specified.")
 			}
 			want[a] = true
 		}
 	}
 	if len(want) == 0 {
-		return nil, errorf(s3api.ErrInvalidRequest, "The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty")
+		return nil, errorf(s3err.InvalidRequest, "The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty")
 	}
 	return want, nil
 }
@@ -81,14 +82,14 @@ func partsPaging(h http.Header) (maxParts, marker int, err error) {
 	if v := h.Get("x-amz-max-parts"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return 0, 0, errorf(s3api.ErrInvalidArgument, "Provided max-parts not an integer or within integer range")
+			return 0, 0, errorf(s3err.InvalidArgument, "Provided max-parts not an integer or within integer range")
 		}
 		maxParts = min(n, 1000)
 	}
 	if v := h.Get("x-amz-part-number-marker"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return 0, 0, errorf(s3api.ErrInvalidArgument, "Provided part-number-marker not an integer or within integer range")
+			return 0, 0, errorf(s3err.InvalidArgument, "Provided part-number-marker not an integer or within integer range")
 		}
 		marker = n
 	}
@@ -108,7 +109,7 @@ func (h *Handler) getObjectAttributes(w http.ResponseWriter, r *http.Request, re
 	obj, err := h.store.Records().GetObject(r.Context(), req.bucket, req.key, versionID)
 	switch {
 	case errors.Is(err, backend.ErrVersionNotFound):
-		return newError(s3api.ErrNoSuchVersion, extra("Key", req.key), extra("VersionId", versionID))
+		return newError(s3err.NoSuchVersion, extra("Key", req.key), extra("VersionId", versionID))
 	case err != nil:
 		return s3Error(err, req.bucket, req.key)
 	}
@@ -122,9 +123,9 @@ func (h *Handler) getObjectAttributes(w http.ResponseWriter, r *http.Request, re
 		hdr["x-amz-delete-marker"] = []string{"true"}
 		if versionID != "" {
 			hdr.Set("Last-Modified", obj.LastModified.UTC().Format(http.TimeFormat))
-			return newError(s3api.ErrMethodNotAllowed, extra("Method", r.Method), extra("ResourceType", "DeleteMarker"))
+			return newError(s3err.MethodNotAllowed, extra("Method", r.Method), extra("ResourceType", "DeleteMarker"))
 		}
-		return newError(s3api.ErrNoSuchKey, extra("Key", req.key))
+		return newError(s3err.NoSuchKey, extra("Key", req.key))
 	}
 	hdr.Set("Last-Modified", obj.LastModified.UTC().Format(http.TimeFormat))
 

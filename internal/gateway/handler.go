@@ -20,6 +20,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+	"github.com/mocks3/mocks3/internal/s3op"
+
 	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/internal/objects"
 	"github.com/mocks3/mocks3/internal/s3xml"
@@ -279,11 +282,11 @@ func (c *bodyCounter) Read(p []byte) (int, error) {
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, req *request) error {
 	if headerSectionSize(r) > maxHeaderSection {
-		return newError(s3api.ErrRequestHeaderSectionTooLarge, extra("MaxSizeAllowed", strconv.Itoa(maxHeaderSection)))
+		return newError(s3err.RequestHeaderSectionTooLarge, extra("MaxSizeAllowed", strconv.Itoa(maxHeaderSection)))
 	}
 	// A form upload carries its signature in its fields: postObject
 	// verifies it.
-	if h.auth != nil && req.op != s3api.OpPostObject {
+	if h.auth != nil && req.op != s3op.PostObject {
 		var err error
 		if r, req.user, err = h.authenticate(r); err != nil {
 			return err
@@ -293,25 +296,25 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, req *request) er
 		}
 	}
 	if req.bucket == "" && req.key != "" {
-		return newError(s3api.ErrInvalidBucketName, extra("BucketName", ""))
+		return newError(s3err.InvalidBucketName, extra("BucketName", ""))
 	}
 	fn := req.serve
 	if fn == nil {
-		if req.op == s3api.OpUnknown {
+		if req.op == s3op.Unknown {
 			return unrouted(r, r.URL.Query(), targetOf(req.bucket, req.key))
 		}
-		return errorf(s3api.ErrNotImplemented, "mocks3 does not implement the %s operation.", req.op)
+		return errorf(s3err.NotImplemented, "mocks3 does not implement the %s operation.", req.op)
 	}
 	if req.bucket != "" {
-		if err := checkBucketName(req.bucket, req.op == s3api.OpCreateBucket); err != nil {
+		if err := checkBucketName(req.bucket, req.op == s3op.CreateBucket); err != nil {
 			return err
 		}
 	}
 	if !utf8.ValidString(req.key) {
-		return errorf(s3api.ErrInvalidURI, "Object keys must be valid UTF-8.")
+		return errorf(s3err.InvalidURI, "Object keys must be valid UTF-8.")
 	}
 	if len(req.key) > 1024 {
-		return newError(s3api.ErrKeyTooLong, extra("Size", fmt.Sprint(len(req.key))), extra("MaxSizeAllowed", "1024"))
+		return newError(s3err.KeyTooLong, extra("Size", fmt.Sprint(len(req.key))), extra("MaxSizeAllowed", "1024"))
 	}
 	h.setCORSHeaders(w, r, req)
 	if err := h.checkExpectedOwner(r.Context(), r, req); err != nil {

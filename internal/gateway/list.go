@@ -11,8 +11,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/internal/objects"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 type listObject struct {
@@ -57,7 +58,7 @@ func parseMaxKeys(q url.Values, name string) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
-		return 0, errorf(s3api.ErrInvalidArgument, "Provided %s not an integer or within integer range", name)
+		return 0, errorf(s3err.InvalidArgument, "Provided %s not an integer or within integer range", name)
 	}
 	return min(n, 1000), nil
 }
@@ -77,7 +78,7 @@ func listParams(q url.Values) (in objects.ListInput, enc bool, err error) {
 	case "url":
 		enc = true
 	default:
-		return in, false, errorf(s3api.ErrInvalidArgument, "Invalid Encoding Method specified in Request")
+		return in, false, errorf(s3err.InvalidArgument, "Invalid Encoding Method specified in Request")
 	}
 	in.Max, err = parseMaxKeys(q, "max-keys")
 	return in, enc, err
@@ -141,7 +142,7 @@ func (h *Handler) listObjectsV2(w http.ResponseWriter, r *http.Request, req *req
 	if q.Has("continuation-token") {
 		after, err := base64.RawURLEncoding.DecodeString(token)
 		if err != nil || token == "" {
-			return errorf(s3api.ErrInvalidArgument, "The continuation token provided is incorrect")
+			return errorf(s3err.InvalidArgument, "The continuation token provided is incorrect")
 		}
 		in.After = string(after)
 	}

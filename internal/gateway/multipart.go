@@ -20,9 +20,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/etag"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 const maxParts = 10000
@@ -60,14 +61,14 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 	ctype := strings.ToUpper(r.Header.Get("x-amz-checksum-type"))
 	switch {
 	case alg == "" && ctype != "":
-		return errorf(s3api.ErrInvalidRequest, "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
+		return errorf(s3err.InvalidRequest, "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
 	case alg == "":
 	case ctype == "":
 		ctype = alg.defaultType()
 	case ctype != checksumFullObject && ctype != checksumComposite:
-		return errorf(s3api.ErrInvalidRequest, "Value for x-amz-checksum-type header is invalid.")
+		return errorf(s3err.InvalidRequest, "Value for x-amz-checksum-type header is invalid.")
 	case !alg.allowsType(ctype):
-		return errorf(s3api.ErrInvalidRequest, "The %s checksum type cannot be used with the %s checksum algorithm.", ctype, alg)
+		return errorf(s3err.InvalidRequest, "The %s checksum type cannot be used with the %s checksum algorithm.", ctype, alg)
 	}
 	ex, err := h.writeExtras(ctx, r, req.bucket)
 	if err != nil {
@@ -106,7 +107,7 @@ func (h *Handler) partTarget(r *http.Request, req *request) (backend.Upload, int
 	q := r.URL.Query()
 	n, err := strconv.Atoi(q.Get("partNumber"))
 	if err != nil || n < 1 || n > maxParts {
-		return backend.Upload{}, 0, errorf(s3api.ErrInvalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
+		return backend.Upload{}, 0, errorf(s3err.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
 	}
 	up, err := h.store.Records().GetUpload(r.Context(), req.bucket, req.key, q.Get("uploadId"))
 	if err != nil {
@@ -149,7 +150,7 @@ func (h *Handler) uploadPart(w http.ResponseWriter, r *http.Request, req *reques
 		if alg != "" {
 			actual = strings.ToLower(string(alg))
 		}
-		return errorf(s3api.ErrInvalidRequest, "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s",
+		return errorf(s3err.InvalidRequest, "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s",
 			strings.ToLower(up.ChecksumAlgorithm), actual)
 	}
 	s, err := h.storeBody(r.Context(), r, alg, keep)
@@ -205,7 +206,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 	}
 	var cr completeRequest
 	if err := xml.Unmarshal(body, &cr); err != nil || len(cr.Parts) == 0 || len(cr.Parts) > maxParts {
-		return newError(s3api.ErrMalformedXML)
+		return newError(s3err.MalformedXML)
 	}
 	b, err := h.store.Records().GetBucket(ctx, req.bucket)
 	if err != nil {
@@ -266,7 +267,7 @@ func checkCompleteChecksum(hd http.Header, up backend.Upload, sum backend.Checks
 			want = checksumFullObject // the default checksum's
 		}
 		if !strings.EqualFold(t, want) {
-			return errorf(s3api.ErrInvalidRequest, "The upload was created using the %s checksum mode. The complete request must use the same checksum mode.", want)
+			return errorf(s3err.InvalidRequest, "The upload was created using the %s checksum mode. The complete request must use the same checksum mode.", want)
 		}
 	}
 	if sum.Algorithm == "" {
@@ -285,7 +286,7 @@ func checkCompleteChecksum(hd http.Header, up backend.Upload, sum backend.Checks
 		return v
 	}
 	if trim(got) != trim(sum.Value) {
-		return errorf(s3api.ErrBadDigest, "The %s you specified did not match the calculated checksum.", alg)
+		return errorf(s3err.BadDigest, "The %s you specified did not match the calculated checksum.", alg)
 	}
 	return nil
 }
@@ -340,19 +341,19 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 	var crcParts []crcPart
 	for i, cp := range cr.Parts {
 		if i > 0 && cp.PartNumber <= cr.Parts[i-1].PartNumber {
-			return obj, newError(s3api.ErrInvalidPartOrder)
+			return obj, newError(s3err.InvalidPartOrder)
 		}
 		p, ok := byNumber[cp.PartNumber]
 		if !ok || !etag.Matches(cp.ETag, p.ETag) {
-			return obj, newError(s3api.ErrInvalidPart, extra("PartNumber", strconv.Itoa(cp.PartNumber)), extra("ETag", cp.ETag))
+			return obj, newError(s3err.InvalidPart, extra("PartNumber", strconv.Itoa(cp.PartNumber)), extra("ETag", cp.ETag))
 		}
 		if !implicit {
 			want := cp.get(alg)
 			if want != "" && want != p.Checksum.Value {
-				return obj, errorf(s3api.ErrInvalidPart, "The %s you specified for part %d did not match what was uploaded.", alg.header(), cp.PartNumber)
+				return obj, errorf(s3err.InvalidPart, "The %s you specified for part %d did not match what was uploaded.", alg.header(), cp.PartNumber)
 			}
 			if want == "" && ctype == checksumComposite {
-				return obj, errorf(s3api.ErrInvalidRequest, "The upload was created using a %s checksum. The complete request must include the checksum for each part. It was missing for part %d in the request.",
+				return obj, errorf(s3err.InvalidRequest, "The upload was created using a %s checksum. The complete request must include the checksum for each part. It was missing for part %d in the request.",
 					strings.ToLower(string(alg)), cp.PartNumber)
 			}
 		}
@@ -363,7 +364,7 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 		case implicit:
 			alg = "" // a part stored before parts had a default checksum
 		default:
-			return obj, errorf(s3api.ErrInvalidRequest, "Part %d has no %s checksum.", cp.PartNumber, alg)
+			return obj, errorf(s3err.InvalidRequest, "Part %d has no %s checksum.", cp.PartNumber, alg)
 		}
 		raw, err := hex.DecodeString(strings.Trim(p.ETag, `"`))
 		if err != nil {
@@ -375,7 +376,7 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 	}
 	for i, p := range obj.Parts[:len(obj.Parts)-1] {
 		if p.Size < h.cfg.MinPartSize {
-			return obj, newError(s3api.ErrEntityTooSmall, extra("ProposedSize", strconv.FormatInt(p.Size, 10)),
+			return obj, newError(s3err.EntityTooSmall, extra("ProposedSize", strconv.FormatInt(p.Size, 10)),
 				extra("MinSizeAllowed", strconv.FormatInt(h.cfg.MinPartSize, 10)),
 				extra("PartNumber", strconv.Itoa(cr.Parts[i].PartNumber)))
 		}
@@ -392,7 +393,7 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 			v, err = compositeChecksum(alg, sums)
 		}
 		if err != nil {
-			return obj, errorf(s3api.ErrInvalidRequest, "%v", err)
+			return obj, errorf(s3err.InvalidRequest, "%v", err)
 		}
 		obj.Checksum = backend.Checksum{Algorithm: string(alg), Value: v, Type: ctype}
 	}
@@ -443,7 +444,7 @@ func (h *Handler) listParts(w http.ResponseWriter, r *http.Request, req *request
 	marker := 0
 	if v := q.Get("part-number-marker"); v != "" {
 		if marker, err = strconv.Atoi(v); err != nil || marker < 0 {
-			return errorf(s3api.ErrInvalidArgument, "Provided part-number-marker not an integer or within integer range")
+			return errorf(s3err.InvalidArgument, "Provided part-number-marker not an integer or within integer range")
 		}
 	}
 	up, err := h.store.Records().GetUpload(r.Context(), req.bucket, req.key, q.Get("uploadId"))

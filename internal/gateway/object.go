@@ -21,6 +21,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/objects"
 	"github.com/mocks3/mocks3/s3api"
@@ -41,7 +43,7 @@ func parseObjectHeaders(h http.Header) (backend.Headers, map[string]string, erro
 	}
 	for _, v := range []string{hd.ContentType, hd.ContentEncoding, hd.ContentDisposition, hd.ContentLanguage, hd.CacheControl, hd.Expires} {
 		if !utf8.ValidString(v) {
-			return hd, nil, errorf(s3api.ErrInvalidArgument, "Header values must be valid UTF-8.")
+			return hd, nil, errorf(s3err.InvalidArgument, "Header values must be valid UTF-8.")
 		}
 	}
 	if hd.ContentType == "" {
@@ -60,13 +62,13 @@ func parseObjectHeaders(h http.Header) (backend.Headers, map[string]string, erro
 		name = strings.ToLower(name)
 		v := strings.Join(vs, ",")
 		if !utf8.ValidString(v) || !utf8.ValidString(name) {
-			return hd, nil, errorf(s3api.ErrInvalidArgument, "User metadata must be valid UTF-8.")
+			return hd, nil, errorf(s3err.InvalidArgument, "User metadata must be valid UTF-8.")
 		}
 		meta[name] = v
 		size += len(name) + len(v)
 	}
 	if size > maxUserMetadata {
-		return hd, nil, newError(s3api.ErrMetadataTooLarge, extra("Size", strconv.Itoa(size)), extra("MaxSizeAllowed", strconv.Itoa(maxUserMetadata)))
+		return hd, nil, newError(s3err.MetadataTooLarge, extra("Size", strconv.Itoa(size)), extra("MaxSizeAllowed", strconv.Itoa(maxUserMetadata)))
 	}
 	return hd, meta, nil
 }
@@ -128,13 +130,13 @@ const defaultContentType = objects.DefaultContentType
 func checksumAlgorithmOf(r *http.Request) (checksumAlgorithm, error) {
 	alg, _, err := requestChecksum(r.Header)
 	if err != nil {
-		return "", errorf(s3api.ErrInvalidRequest, "%v", err)
+		return "", errorf(s3err.InvalidRequest, "%v", err)
 	}
 	if t := r.Header.Get("x-amz-trailer"); t != "" && alg == "" {
 		name, ok := cutPrefixFold(strings.TrimSpace(t), "x-amz-checksum-")
 		a, known := parseChecksumAlgorithm(name)
 		if !ok || !known {
-			return "", errorf(s3api.ErrInvalidRequest, "The value specified in the x-amz-trailer header is not supported")
+			return "", errorf(s3err.InvalidRequest, "The value specified in the x-amz-trailer header is not supported")
 		}
 		alg = a
 	}
@@ -142,9 +144,9 @@ func checksumAlgorithmOf(r *http.Request) (checksumAlgorithm, error) {
 		a, ok := parseChecksumAlgorithm(v)
 		switch {
 		case ok && alg == "":
-			return "", errorf(s3api.ErrInvalidRequest, "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.")
+			return "", errorf(s3err.InvalidRequest, "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.")
 		case !ok || a != alg:
-			return "", errorf(s3api.ErrInvalidRequest, "Value for x-amz-sdk-checksum-algorithm header is invalid.")
+			return "", errorf(s3err.InvalidRequest, "Value for x-amz-sdk-checksum-algorithm header is invalid.")
 		}
 	}
 	return alg, nil
@@ -187,14 +189,14 @@ func contentMD5(h http.Header) ([]byte, error) {
 	}
 	sum, err := base64.StdEncoding.DecodeString(strings.Join(v, ""))
 	if err != nil || len(sum) != md5.Size {
-		return nil, newError(s3api.ErrInvalidDigest, extra("Content-MD5", strings.Join(v, "")))
+		return nil, newError(s3err.InvalidDigest, extra("Content-MD5", strings.Join(v, "")))
 	}
 	return sum, nil
 }
 
 func verifyBody(r *http.Request, p *payload, s stored, wantMD5 []byte) error {
 	if wantMD5 != nil && string(wantMD5) != string(s.md5) {
-		return newError(s3api.ErrBadDigest, extra("ExpectedDigest", hex.EncodeToString(wantMD5)),
+		return newError(s3err.BadDigest, extra("ExpectedDigest", hex.EncodeToString(wantMD5)),
 			extra("CalculatedDigest", base64.StdEncoding.EncodeToString(s.md5)))
 	}
 	if s.sent.Algorithm == "" {
@@ -205,11 +207,11 @@ func verifyBody(r *http.Request, p *payload, s stored, wantMD5 []byte) error {
 	if want == "" {
 		want = p.trailer(alg.header())
 		if want == "" && r.Header.Get("x-amz-trailer") != "" {
-			return errorf(s3api.ErrInvalidRequest, "The request is missing the trailing %s checksum.", alg.header())
+			return errorf(s3err.InvalidRequest, "The request is missing the trailing %s checksum.", alg.header())
 		}
 	}
 	if want != "" && want != s.sent.Value {
-		return errorf(s3api.ErrBadDigest, "The %s you specified did not match the calculated checksum.", alg)
+		return errorf(s3err.BadDigest, "The %s you specified did not match the calculated checksum.", alg)
 	}
 	return nil
 }
@@ -295,10 +297,10 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 	if v := q.Get("partNumber"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 10000 {
-			return errorf(s3api.ErrInvalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
+			return errorf(s3err.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
 		}
 		if r.Header.Get("Range") != "" {
-			return errorf(s3api.ErrInvalidRequest, "Cannot specify both Range header and partNumber query parameter")
+			return errorf(s3err.InvalidRequest, "Cannot specify both Range header and partNumber query parameter")
 		}
 		partNumber = n
 	}
@@ -340,7 +342,7 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 	switch {
 	case partNumber > 0:
 		if partNumber > len(obj.Parts) || (!obj.Multipart && partNumber > 1) {
-			return errorf(s3api.ErrInvalidPartNumber, "The requested partnumber is not satisfiable")
+			return errorf(s3err.InvalidPartNumber, "The requested partnumber is not satisfiable")
 		}
 		for _, p := range obj.Parts[:partNumber-1] {
 			start += p.Size
@@ -363,7 +365,7 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 	case r.Header.Get("Range") != "":
 		rg, ok, err := parseRange(r.Header.Get("Range"), obj.Size)
 		if err != nil {
-			return newError(s3api.ErrInvalidRange, extra("RangeRequested", r.Header.Get("Range")), extra("ActualObjectSize", strconv.FormatInt(obj.Size, 10)))
+			return newError(s3err.InvalidRange, extra("RangeRequested", r.Header.Get("Range")), extra("ActualObjectSize", strconv.FormatInt(obj.Size, 10)))
 		}
 		if ok {
 			start, length = rg.start, rg.length
@@ -509,7 +511,7 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, req *req
 	}
 	var d deleteRequest
 	if err := xml.Unmarshal(body, &d); err != nil || len(d.Objects) == 0 || len(d.Objects) > maxDeleteKeys {
-		return newError(s3api.ErrMalformedXML)
+		return newError(s3err.MalformedXML)
 	}
 	b, err := h.store.Records().GetBucket(ctx, req.bucket)
 	if err != nil {
@@ -523,18 +525,18 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, req *req
 		)
 		switch {
 		case o.Key == "":
-			err = errorf(s3api.ErrInvalidArgument, "Object key must not be empty")
+			err = errorf(s3err.InvalidArgument, "Object key must not be empty")
 		case len(o.Key) > 1024:
-			err = newError(s3api.ErrKeyTooLong)
+			err = newError(s3err.KeyTooLong)
 		case o.VersionID != "" && !validVersionID(o.VersionID):
-			err = errorf(s3api.ErrInvalidArgument, "Invalid version id specified")
+			err = errorf(s3err.InvalidArgument, "Invalid version id specified")
 		default:
 			done, err = h.deleteOne(r, b, o.Key, o.VersionID)
 		}
 		if err != nil {
 			e, ok := err.(*s3api.Error)
 			if !ok {
-				e = newError(s3api.ErrInternalError)
+				e = newError(s3err.InternalError)
 			}
 			msg := e.Message
 			if msg == "" {

@@ -16,19 +16,21 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+	"github.com/mocks3/mocks3/internal/s3op"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/objects"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // lockRoutes are the object lock operations.
 var lockRoutes = []route{
-	{http.MethodPut, onBucket, "object-lock", s3api.OpPutObjectLockConfiguration, nil, (*Handler).putObjectLockConfiguration},
-	{http.MethodGet, onBucket, "object-lock", s3api.OpGetObjectLockConfiguration, nil, (*Handler).getObjectLockConfiguration},
-	{http.MethodPut, onObject, "retention", s3api.OpPutObjectRetention, nil, (*Handler).putObjectRetention},
-	{http.MethodGet, onObject, "retention", s3api.OpGetObjectRetention, nil, (*Handler).getObjectRetention},
-	{http.MethodPut, onObject, "legal-hold", s3api.OpPutObjectLegalHold, nil, (*Handler).putObjectLegalHold},
-	{http.MethodGet, onObject, "legal-hold", s3api.OpGetObjectLegalHold, nil, (*Handler).getObjectLegalHold},
+	{http.MethodPut, onBucket, "object-lock", s3op.PutObjectLockConfiguration, nil, (*Handler).putObjectLockConfiguration},
+	{http.MethodGet, onBucket, "object-lock", s3op.GetObjectLockConfiguration, nil, (*Handler).getObjectLockConfiguration},
+	{http.MethodPut, onObject, "retention", s3op.PutObjectRetention, nil, (*Handler).putObjectRetention},
+	{http.MethodGet, onObject, "retention", s3op.GetObjectRetention, nil, (*Handler).getObjectRetention},
+	{http.MethodPut, onObject, "legal-hold", s3op.PutObjectLegalHold, nil, (*Handler).putObjectLegalHold},
+	{http.MethodGet, onObject, "legal-hold", s3op.GetObjectLegalHold, nil, (*Handler).getObjectLegalHold},
 }
 
 // lockConfigKind is the bucket configuration holding the lock configuration.
@@ -84,24 +86,24 @@ func validMode(m string) bool { return m == objects.Governance || m == objects.C
 func parseLockConfiguration(body []byte) (objectLockConfiguration, error) {
 	var c objectLockConfiguration
 	if err := xml.Unmarshal(body, &c); err != nil || c.ObjectLockEnabled != "Enabled" {
-		return c, newError(s3api.ErrMalformedXML)
+		return c, newError(s3err.MalformedXML)
 	}
 	if c.Rule == nil {
 		return c, nil
 	}
 	d := c.Rule.DefaultRetention
 	if d == nil || !validMode(d.Mode) || (d.Days == nil) == (d.Years == nil) {
-		return c, newError(s3api.ErrMalformedXML)
+		return c, newError(s3err.MalformedXML)
 	}
 	n, limit := d.Days, maxRetentionDays
 	if d.Years != nil {
 		n, limit = d.Years, maxRetentionYears
 	}
 	if *n <= 0 {
-		return c, errorf(s3api.ErrInvalidArgument, "Default retention period must be a positive integer value.")
+		return c, errorf(s3err.InvalidArgument, "Default retention period must be a positive integer value.")
 	}
 	if *n > limit {
-		return c, errorf(s3api.ErrInvalidArgument, "Default retention period too large.")
+		return c, errorf(s3err.InvalidArgument, "Default retention period too large.")
 	}
 	return c, nil
 }
@@ -124,7 +126,7 @@ func (h *Handler) putObjectLockConfiguration(w http.ResponseWriter, r *http.Requ
 		// S3 enables object lock on an existing bucket only if it is
 		// versioned.
 		if b.Versioning != "Enabled" {
-			return errorf(s3api.ErrInvalidBucketState, "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration")
+			return errorf(s3err.InvalidBucketState, "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration")
 		}
 		b.ObjectLock = true
 		if err := h.store.Records().UpdateBucket(ctx, b); err != nil {
@@ -166,7 +168,7 @@ func (h *Handler) getObjectLockConfiguration(w http.ResponseWriter, r *http.Requ
 		return s3Error(err, req.bucket, "")
 	}
 	if !b.ObjectLock {
-		return newError(s3api.ErrObjectLockConfigurationNotFound, extra("BucketName", req.bucket))
+		return newError(s3err.ObjectLockConfigurationNotFound, extra("BucketName", req.bucket))
 	}
 	c, err := h.lockConfiguration(r.Context(), req.bucket)
 	if err != nil {
@@ -185,7 +187,7 @@ func (h *Handler) lockTarget(w http.ResponseWriter, r *http.Request, req *reques
 		return backend.Object{}, "", s3Error(err, req.bucket, "")
 	}
 	if !b.ObjectLock {
-		return backend.Object{}, "", errorf(s3api.ErrInvalidRequest, noLockOnOp)
+		return backend.Object{}, "", errorf(s3err.InvalidRequest, noLockOnOp)
 	}
 	versionID, err := versionParam(r.URL.Query())
 	if err != nil {
@@ -207,7 +209,7 @@ func (h *Handler) getObjectRetention(w http.ResponseWriter, r *http.Request, req
 		return err
 	}
 	if obj.Retention.Mode == "" {
-		return newError(s3api.ErrNoSuchObjectLockConfiguration)
+		return newError(s3err.NoSuchObjectLockConfiguration)
 	}
 	writeXML(w, http.StatusOK, retentionXML{Xmlns: s3Namespace, Mode: obj.Retention.Mode,
 		RetainUntilDate: formatTime(obj.Retention.Until)})
@@ -231,7 +233,7 @@ func (h *Handler) putObjectRetention(w http.ResponseWriter, r *http.Request, req
 	}
 	var x retentionXML
 	if err := xml.Unmarshal(body, &x); err != nil {
-		return newError(s3api.ErrMalformedXML)
+		return newError(s3err.MalformedXML)
 	}
 	var ret backend.Retention
 	// An empty Retention removes the retention, which only bypass allows
@@ -239,10 +241,10 @@ func (h *Handler) putObjectRetention(w http.ResponseWriter, r *http.Request, req
 	if x.Mode != "" || x.RetainUntilDate != "" {
 		until, err := time.Parse(time.RFC3339Nano, x.RetainUntilDate)
 		if !validMode(x.Mode) || err != nil {
-			return newError(s3api.ErrMalformedXML)
+			return newError(s3err.MalformedXML)
 		}
 		if !until.After(h.now()) {
-			return errorf(s3api.ErrInvalidArgument, "The retain until date must be in the future!")
+			return errorf(s3err.InvalidArgument, "The retain until date must be in the future!")
 		}
 		ret = backend.Retention{Mode: x.Mode, Until: until.UTC()}
 	}
@@ -278,7 +280,7 @@ func (h *Handler) putObjectLegalHold(w http.ResponseWriter, r *http.Request, req
 	}
 	var x legalHoldXML
 	if err := xml.Unmarshal(body, &x); err != nil || (x.Status != "ON" && x.Status != "OFF") {
-		return newError(s3api.ErrMalformedXML)
+		return newError(s3err.MalformedXML)
 	}
 	if err := h.store.SetLegalHold(r.Context(), req.bucket, req.key, versionID, x.Status == "ON"); err != nil {
 		return s3Error(err, req.bucket, req.key)
@@ -303,17 +305,17 @@ func parseLockHeaders(hd http.Header, now time.Time) (writeLock, error) {
 	l := writeLock{asked: mode != "" || date != "" || hold != ""}
 	if mode != "" || date != "" {
 		if mode == "" || date == "" {
-			return l, errorf(s3api.ErrInvalidArgument, "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied")
+			return l, errorf(s3err.InvalidArgument, "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied")
 		}
 		if !validMode(mode) {
-			return l, errorf(s3api.ErrInvalidArgument, "Unknown wormMode directive.")
+			return l, errorf(s3err.InvalidArgument, "Unknown wormMode directive.")
 		}
 		until, err := time.Parse(time.RFC3339Nano, date)
 		if err != nil {
-			return l, errorf(s3api.ErrInvalidArgument, "The retain until date must be an ISO 8601 date-time, such as 2030-01-02T03:04:05Z.")
+			return l, errorf(s3err.InvalidArgument, "The retain until date must be an ISO 8601 date-time, such as 2030-01-02T03:04:05Z.")
 		}
 		if !until.After(now) {
-			return l, errorf(s3api.ErrInvalidArgument, "The retain until date must be in the future!")
+			return l, errorf(s3err.InvalidArgument, "The retain until date must be in the future!")
 		}
 		l.retention = backend.Retention{Mode: mode, Until: until.UTC()}
 	}
@@ -322,7 +324,7 @@ func parseLockHeaders(hd http.Header, now time.Time) (writeLock, error) {
 	case "ON":
 		l.legalHold = true
 	default:
-		return l, errorf(s3api.ErrInvalidArgument, "Legal Hold must be either of 'ON' or 'OFF'")
+		return l, errorf(s3err.InvalidArgument, "Legal Hold must be either of 'ON' or 'OFF'")
 	}
 	return l, nil
 }
@@ -333,7 +335,7 @@ func parseLockHeaders(hd http.Header, now time.Time) (writeLock, error) {
 func (h *Handler) lockForWrite(ctx context.Context, r *http.Request, b backend.Bucket) (writeLock, error) {
 	if !b.ObjectLock {
 		if lockHeaderSent(r.Header) {
-			return writeLock{}, errorf(s3api.ErrInvalidRequest, noLockOnWrite)
+			return writeLock{}, errorf(s3err.InvalidRequest, noLockOnWrite)
 		}
 		return writeLock{}, nil
 	}
@@ -384,7 +386,7 @@ func checkLockIntegrity(r *http.Request, l writeLock) error {
 	if _, ok := cutPrefixFold(strings.TrimSpace(r.Header.Get("x-amz-trailer")), "x-amz-checksum-"); ok {
 		return nil
 	}
-	return errorf(s3api.ErrInvalidRequest, "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters")
+	return errorf(s3err.InvalidRequest, "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters")
 }
 
 // writeLockHeaders sets the lock headers GetObject and HeadObject return.

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -19,19 +21,19 @@ func TestParseLockConfiguration(t *testing.T) {
 		{"enabled only", `<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>`, ""},
 		{"days", rule(`<Mode>GOVERNANCE</Mode><Days>1</Days>`), ""},
 		{"years", rule(`<Mode>COMPLIANCE</Mode><Years>100</Years>`), ""},
-		{"not enabled", `<ObjectLockConfiguration><ObjectLockEnabled>Disabled</ObjectLockEnabled></ObjectLockConfiguration>`, s3api.ErrMalformedXML},
-		{"no enabled", `<ObjectLockConfiguration></ObjectLockConfiguration>`, s3api.ErrMalformedXML},
-		{"not XML", `<ObjectLockConfiguration>`, s3api.ErrMalformedXML},
-		{"rule without retention", `<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule></Rule></ObjectLockConfiguration>`, s3api.ErrMalformedXML},
-		{"no mode", rule(`<Days>1</Days>`), s3api.ErrMalformedXML},
-		{"bad mode", rule(`<Mode>governance</Mode><Days>1</Days>`), s3api.ErrMalformedXML},
-		{"no period", rule(`<Mode>GOVERNANCE</Mode>`), s3api.ErrMalformedXML},
-		{"days and years", rule(`<Mode>GOVERNANCE</Mode><Days>1</Days><Years>1</Years>`), s3api.ErrMalformedXML},
-		{"days not a number", rule(`<Mode>GOVERNANCE</Mode><Days>x</Days>`), s3api.ErrMalformedXML},
-		{"zero days", rule(`<Mode>GOVERNANCE</Mode><Days>0</Days>`), s3api.ErrInvalidArgument},
-		{"negative years", rule(`<Mode>GOVERNANCE</Mode><Years>-1</Years>`), s3api.ErrInvalidArgument},
-		{"too many days", rule(`<Mode>GOVERNANCE</Mode><Days>36501</Days>`), s3api.ErrInvalidArgument},
-		{"too many years", rule(`<Mode>GOVERNANCE</Mode><Years>101</Years>`), s3api.ErrInvalidArgument},
+		{"not enabled", `<ObjectLockConfiguration><ObjectLockEnabled>Disabled</ObjectLockEnabled></ObjectLockConfiguration>`, s3err.MalformedXML},
+		{"no enabled", `<ObjectLockConfiguration></ObjectLockConfiguration>`, s3err.MalformedXML},
+		{"not XML", `<ObjectLockConfiguration>`, s3err.MalformedXML},
+		{"rule without retention", `<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule></Rule></ObjectLockConfiguration>`, s3err.MalformedXML},
+		{"no mode", rule(`<Days>1</Days>`), s3err.MalformedXML},
+		{"bad mode", rule(`<Mode>governance</Mode><Days>1</Days>`), s3err.MalformedXML},
+		{"no period", rule(`<Mode>GOVERNANCE</Mode>`), s3err.MalformedXML},
+		{"days and years", rule(`<Mode>GOVERNANCE</Mode><Days>1</Days><Years>1</Years>`), s3err.MalformedXML},
+		{"days not a number", rule(`<Mode>GOVERNANCE</Mode><Days>x</Days>`), s3err.MalformedXML},
+		{"zero days", rule(`<Mode>GOVERNANCE</Mode><Days>0</Days>`), s3err.InvalidArgument},
+		{"negative years", rule(`<Mode>GOVERNANCE</Mode><Years>-1</Years>`), s3err.InvalidArgument},
+		{"too many days", rule(`<Mode>GOVERNANCE</Mode><Days>36501</Days>`), s3err.InvalidArgument},
+		{"too many years", rule(`<Mode>GOVERNANCE</Mode><Years>101</Years>`), s3err.InvalidArgument},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,16 +72,16 @@ func TestParseLockHeaders(t *testing.T) {
 		{"none", "", "", "", "", false},
 		{"retention", "GOVERNANCE", "2030-01-02T00:00:00Z", "", "", false},
 		{"fractional date", "COMPLIANCE", "2030-01-01T00:00:00.5Z", "", "", false},
-		{"offset date in the past", "COMPLIANCE", "2030-01-01T00:30:00+01:00", "", s3api.ErrInvalidArgument, false},
+		{"offset date in the past", "COMPLIANCE", "2030-01-01T00:30:00+01:00", "", s3err.InvalidArgument, false},
 		{"hold on", "", "", "ON", "", true},
 		{"hold off", "", "", "OFF", "", false},
-		{"mode only", "GOVERNANCE", "", "", s3api.ErrInvalidArgument, false},
-		{"date only", "", "2030-01-02T00:00:00Z", "", s3api.ErrInvalidArgument, false},
-		{"bad mode", "Governance", "2030-01-02T00:00:00Z", "", s3api.ErrInvalidArgument, false},
-		{"past date", "COMPLIANCE", "2029-12-31T23:59:59Z", "", s3api.ErrInvalidArgument, false},
-		{"now", "COMPLIANCE", "2030-01-01T00:00:00Z", "", s3api.ErrInvalidArgument, false},
-		{"bad date", "COMPLIANCE", "tomorrow", "", s3api.ErrInvalidArgument, false},
-		{"bad hold", "", "", "on", s3api.ErrInvalidArgument, false},
+		{"mode only", "GOVERNANCE", "", "", s3err.InvalidArgument, false},
+		{"date only", "", "2030-01-02T00:00:00Z", "", s3err.InvalidArgument, false},
+		{"bad mode", "Governance", "2030-01-02T00:00:00Z", "", s3err.InvalidArgument, false},
+		{"past date", "COMPLIANCE", "2029-12-31T23:59:59Z", "", s3err.InvalidArgument, false},
+		{"now", "COMPLIANCE", "2030-01-01T00:00:00Z", "", s3err.InvalidArgument, false},
+		{"bad date", "COMPLIANCE", "tomorrow", "", s3err.InvalidArgument, false},
+		{"bad hold", "", "", "on", s3err.InvalidArgument, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,6 +10,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+	"github.com/mocks3/mocks3/internal/s3op"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -53,88 +56,88 @@ func hasQuery(key string) func(*http.Request, url.Values) bool {
 // routes is the route table; the first match wins, and the more specific
 // route of a pair comes first.
 var routes = slices.Concat([]route{
-	{http.MethodGet, onService, "", s3api.OpListBuckets, nil, (*Handler).listBuckets},
+	{http.MethodGet, onService, "", s3op.ListBuckets, nil, (*Handler).listBuckets},
 
-	{http.MethodPut, onBucket, "", s3api.OpCreateBucket, nil, (*Handler).createBucket},
-	{http.MethodHead, onBucket, "", s3api.OpHeadBucket, nil, (*Handler).headBucket},
-	{http.MethodDelete, onBucket, "", s3api.OpDeleteBucket, nil, (*Handler).deleteBucket},
-	{http.MethodGet, onBucket, "location", s3api.OpGetBucketLocation, nil, (*Handler).getBucketLocation},
-	{http.MethodGet, onBucket, "uploads", s3api.OpListMultipartUploads, nil, (*Handler).listMultipartUploads},
-	{http.MethodGet, onBucket, "", s3api.OpListObjectsV2, func(_ *http.Request, q url.Values) bool { return q.Get("list-type") == "2" }, (*Handler).listObjectsV2},
-	{http.MethodGet, onBucket, "", s3api.OpListObjects, nil, (*Handler).listObjectsV1},
-	{http.MethodPost, onBucket, "delete", s3api.OpDeleteObjects, nil, (*Handler).deleteObjects},
-	{http.MethodPost, onBucket, "", s3api.OpPostObject, nil, (*Handler).postObject},
+	{http.MethodPut, onBucket, "", s3op.CreateBucket, nil, (*Handler).createBucket},
+	{http.MethodHead, onBucket, "", s3op.HeadBucket, nil, (*Handler).headBucket},
+	{http.MethodDelete, onBucket, "", s3op.DeleteBucket, nil, (*Handler).deleteBucket},
+	{http.MethodGet, onBucket, "location", s3op.GetBucketLocation, nil, (*Handler).getBucketLocation},
+	{http.MethodGet, onBucket, "uploads", s3op.ListMultipartUploads, nil, (*Handler).listMultipartUploads},
+	{http.MethodGet, onBucket, "", s3op.ListObjectsV2, func(_ *http.Request, q url.Values) bool { return q.Get("list-type") == "2" }, (*Handler).listObjectsV2},
+	{http.MethodGet, onBucket, "", s3op.ListObjects, nil, (*Handler).listObjectsV1},
+	{http.MethodPost, onBucket, "delete", s3op.DeleteObjects, nil, (*Handler).deleteObjects},
+	{http.MethodPost, onBucket, "", s3op.PostObject, nil, (*Handler).postObject},
 	// Versioning.
-	{http.MethodGet, onBucket, "versioning", s3api.OpGetBucketVersioning, nil, (*Handler).getBucketVersioning},
-	{http.MethodPut, onBucket, "versioning", s3api.OpPutBucketVersioning, nil, (*Handler).putBucketVersioning},
-	{http.MethodGet, onBucket, "versions", s3api.OpListObjectVersions, nil, (*Handler).listObjectVersions},
+	{http.MethodGet, onBucket, "versioning", s3op.GetBucketVersioning, nil, (*Handler).getBucketVersioning},
+	{http.MethodPut, onBucket, "versioning", s3op.PutBucketVersioning, nil, (*Handler).putBucketVersioning},
+	{http.MethodGet, onBucket, "versions", s3op.ListObjectVersions, nil, (*Handler).listObjectVersions},
 
-	{http.MethodPut, onObject, "", s3api.OpUploadPartCopy, func(r *http.Request, q url.Values) bool {
+	{http.MethodPut, onObject, "", s3op.UploadPartCopy, func(r *http.Request, q url.Values) bool {
 		return q.Has("uploadId") && hasHeader("x-amz-copy-source")(r, q)
 	}, (*Handler).uploadPartCopy},
-	{http.MethodPut, onObject, "", s3api.OpUploadPart, hasQuery("uploadId"), (*Handler).uploadPart},
-	{http.MethodPut, onObject, "", s3api.OpCopyObject, hasHeader("x-amz-copy-source"), (*Handler).copyObject},
-	{http.MethodPut, onObject, "", s3api.OpPutObject, nil, (*Handler).putObject},
-	{http.MethodGet, onObject, "", s3api.OpListParts, hasQuery("uploadId"), (*Handler).listParts},
-	{http.MethodGet, onObject, "", s3api.OpGetObject, nil, (*Handler).getObject},
-	{http.MethodHead, onObject, "", s3api.OpHeadObject, nil, (*Handler).getObject},
-	{http.MethodDelete, onObject, "", s3api.OpAbortMultipartUpload, hasQuery("uploadId"), (*Handler).abortMultipartUpload},
-	{http.MethodDelete, onObject, "", s3api.OpDeleteObject, nil, (*Handler).deleteObject},
-	{http.MethodPost, onObject, "uploads", s3api.OpCreateMultipartUpload, nil, (*Handler).createMultipartUpload},
-	{http.MethodPost, onObject, "", s3api.OpCompleteMultipartUpload, hasQuery("uploadId"), (*Handler).completeMultipartUpload},
+	{http.MethodPut, onObject, "", s3op.UploadPart, hasQuery("uploadId"), (*Handler).uploadPart},
+	{http.MethodPut, onObject, "", s3op.CopyObject, hasHeader("x-amz-copy-source"), (*Handler).copyObject},
+	{http.MethodPut, onObject, "", s3op.PutObject, nil, (*Handler).putObject},
+	{http.MethodGet, onObject, "", s3op.ListParts, hasQuery("uploadId"), (*Handler).listParts},
+	{http.MethodGet, onObject, "", s3op.GetObject, nil, (*Handler).getObject},
+	{http.MethodHead, onObject, "", s3op.HeadObject, nil, (*Handler).getObject},
+	{http.MethodDelete, onObject, "", s3op.AbortMultipartUpload, hasQuery("uploadId"), (*Handler).abortMultipartUpload},
+	{http.MethodDelete, onObject, "", s3op.DeleteObject, nil, (*Handler).deleteObject},
+	{http.MethodPost, onObject, "uploads", s3op.CreateMultipartUpload, nil, (*Handler).createMultipartUpload},
+	{http.MethodPost, onObject, "", s3op.CompleteMultipartUpload, hasQuery("uploadId"), (*Handler).completeMultipartUpload},
 }, configRoutes, notifyRoutes, lockRoutes)
 
 // configRoutes are the bucket and object configuration operations; see
 // configDocs for the documents the generic handlers serve.
 var configRoutes = []route{
-	{http.MethodPut, onBucket, "tagging", s3api.OpPutBucketTagging, nil, (*Handler).putBucketConfig},
-	{http.MethodGet, onBucket, "tagging", s3api.OpGetBucketTagging, nil, (*Handler).getBucketConfig},
-	{http.MethodDelete, onBucket, "tagging", s3api.OpDeleteBucketTagging, nil, (*Handler).deleteBucketConfig},
-	{http.MethodPut, onBucket, "cors", s3api.OpPutBucketCors, nil, (*Handler).putBucketConfig},
-	{http.MethodGet, onBucket, "cors", s3api.OpGetBucketCors, nil, (*Handler).getBucketConfig},
-	{http.MethodDelete, onBucket, "cors", s3api.OpDeleteBucketCors, nil, (*Handler).deleteBucketConfig},
-	{http.MethodPut, onBucket, "website", s3api.OpPutBucketWebsite, nil, (*Handler).putBucketConfig},
-	{http.MethodGet, onBucket, "website", s3api.OpGetBucketWebsite, nil, (*Handler).getBucketConfig},
-	{http.MethodDelete, onBucket, "website", s3api.OpDeleteBucketWebsite, nil, (*Handler).deleteBucketConfig},
-	{http.MethodPut, onBucket, "lifecycle", s3api.OpPutBucketLifecycle, nil, (*Handler).putBucketConfig},
-	{http.MethodGet, onBucket, "lifecycle", s3api.OpGetBucketLifecycle, nil, (*Handler).getBucketConfig},
-	{http.MethodDelete, onBucket, "lifecycle", s3api.OpDeleteBucketLifecycle, nil, (*Handler).deleteBucketConfig},
-	{http.MethodPut, onBucket, "encryption", s3api.OpPutBucketEncryption, nil, (*Handler).putBucketConfig},
-	{http.MethodGet, onBucket, "encryption", s3api.OpGetBucketEncryption, nil, (*Handler).getBucketConfig},
-	{http.MethodDelete, onBucket, "encryption", s3api.OpDeleteBucketEncryption, nil, (*Handler).deleteBucketConfig},
-	{http.MethodPut, onBucket, "logging", s3api.OpPutBucketLogging, nil, (*Handler).putBucketConfig},
-	{http.MethodGet, onBucket, "logging", s3api.OpGetBucketLogging, nil, (*Handler).getBucketConfig},
-	{http.MethodPut, onBucket, "requestPayment", s3api.OpPutBucketRequestPayment, nil, (*Handler).putBucketConfig},
-	{http.MethodGet, onBucket, "requestPayment", s3api.OpGetBucketRequestPayment, nil, (*Handler).getBucketConfig},
-	{http.MethodPut, onBucket, "accelerate", s3api.OpPutBucketAccelerate, nil, (*Handler).putBucketConfig},
-	{http.MethodGet, onBucket, "accelerate", s3api.OpGetBucketAccelerate, nil, (*Handler).getBucketConfig},
-	{http.MethodPut, onBucket, "publicAccessBlock", s3api.OpPutPublicAccessBlock, nil, (*Handler).putBucketConfig},
-	{http.MethodGet, onBucket, "publicAccessBlock", s3api.OpGetPublicAccessBlock, nil, (*Handler).getBucketConfig},
-	{http.MethodDelete, onBucket, "publicAccessBlock", s3api.OpDeletePublicAccessBlock, nil, (*Handler).deleteBucketConfig},
-	{http.MethodPut, onBucket, "policy", s3api.OpPutBucketPolicy, nil, (*Handler).putBucketConfig},
-	{http.MethodGet, onBucket, "policy", s3api.OpGetBucketPolicy, nil, (*Handler).getBucketConfig},
-	{http.MethodDelete, onBucket, "policy", s3api.OpDeleteBucketPolicy, nil, (*Handler).deleteBucketConfig},
-	{http.MethodGet, onBucket, "policyStatus", s3api.OpGetBucketPolicyStatus, nil, (*Handler).getBucketPolicyStatus},
-	{http.MethodPut, onBucket, "ownershipControls", s3api.OpPutBucketOwnershipControls, nil, (*Handler).putOwnershipControls},
-	{http.MethodGet, onBucket, "ownershipControls", s3api.OpGetBucketOwnershipControls, nil, (*Handler).getOwnershipControls},
-	{http.MethodDelete, onBucket, "ownershipControls", s3api.OpDeleteBucketOwnershipControls, nil, (*Handler).deleteOwnershipControls},
-	{http.MethodPut, onBucket, "acl", s3api.OpPutBucketAcl, nil, (*Handler).putBucketACL},
-	{http.MethodGet, onBucket, "acl", s3api.OpGetBucketAcl, nil, (*Handler).getBucketACL},
-	{http.MethodOptions, onBucket, "", s3api.OpOptionsObject, nil, (*Handler).preflight},
+	{http.MethodPut, onBucket, "tagging", s3op.PutBucketTagging, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "tagging", s3op.GetBucketTagging, nil, (*Handler).getBucketConfig},
+	{http.MethodDelete, onBucket, "tagging", s3op.DeleteBucketTagging, nil, (*Handler).deleteBucketConfig},
+	{http.MethodPut, onBucket, "cors", s3op.PutBucketCors, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "cors", s3op.GetBucketCors, nil, (*Handler).getBucketConfig},
+	{http.MethodDelete, onBucket, "cors", s3op.DeleteBucketCors, nil, (*Handler).deleteBucketConfig},
+	{http.MethodPut, onBucket, "website", s3op.PutBucketWebsite, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "website", s3op.GetBucketWebsite, nil, (*Handler).getBucketConfig},
+	{http.MethodDelete, onBucket, "website", s3op.DeleteBucketWebsite, nil, (*Handler).deleteBucketConfig},
+	{http.MethodPut, onBucket, "lifecycle", s3op.PutBucketLifecycle, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "lifecycle", s3op.GetBucketLifecycle, nil, (*Handler).getBucketConfig},
+	{http.MethodDelete, onBucket, "lifecycle", s3op.DeleteBucketLifecycle, nil, (*Handler).deleteBucketConfig},
+	{http.MethodPut, onBucket, "encryption", s3op.PutBucketEncryption, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "encryption", s3op.GetBucketEncryption, nil, (*Handler).getBucketConfig},
+	{http.MethodDelete, onBucket, "encryption", s3op.DeleteBucketEncryption, nil, (*Handler).deleteBucketConfig},
+	{http.MethodPut, onBucket, "logging", s3op.PutBucketLogging, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "logging", s3op.GetBucketLogging, nil, (*Handler).getBucketConfig},
+	{http.MethodPut, onBucket, "requestPayment", s3op.PutBucketRequestPayment, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "requestPayment", s3op.GetBucketRequestPayment, nil, (*Handler).getBucketConfig},
+	{http.MethodPut, onBucket, "accelerate", s3op.PutBucketAccelerate, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "accelerate", s3op.GetBucketAccelerate, nil, (*Handler).getBucketConfig},
+	{http.MethodPut, onBucket, "publicAccessBlock", s3op.PutPublicAccessBlock, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "publicAccessBlock", s3op.GetPublicAccessBlock, nil, (*Handler).getBucketConfig},
+	{http.MethodDelete, onBucket, "publicAccessBlock", s3op.DeletePublicAccessBlock, nil, (*Handler).deleteBucketConfig},
+	{http.MethodPut, onBucket, "policy", s3op.PutBucketPolicy, nil, (*Handler).putBucketConfig},
+	{http.MethodGet, onBucket, "policy", s3op.GetBucketPolicy, nil, (*Handler).getBucketConfig},
+	{http.MethodDelete, onBucket, "policy", s3op.DeleteBucketPolicy, nil, (*Handler).deleteBucketConfig},
+	{http.MethodGet, onBucket, "policyStatus", s3op.GetBucketPolicyStatus, nil, (*Handler).getBucketPolicyStatus},
+	{http.MethodPut, onBucket, "ownershipControls", s3op.PutBucketOwnershipControls, nil, (*Handler).putOwnershipControls},
+	{http.MethodGet, onBucket, "ownershipControls", s3op.GetBucketOwnershipControls, nil, (*Handler).getOwnershipControls},
+	{http.MethodDelete, onBucket, "ownershipControls", s3op.DeleteBucketOwnershipControls, nil, (*Handler).deleteOwnershipControls},
+	{http.MethodPut, onBucket, "acl", s3op.PutBucketAcl, nil, (*Handler).putBucketACL},
+	{http.MethodGet, onBucket, "acl", s3op.GetBucketAcl, nil, (*Handler).getBucketACL},
+	{http.MethodOptions, onBucket, "", s3op.OptionsObject, nil, (*Handler).preflight},
 
-	{http.MethodPut, onObject, "tagging", s3api.OpPutObjectTagging, nil, (*Handler).putObjectTagging},
-	{http.MethodGet, onObject, "tagging", s3api.OpGetObjectTagging, nil, (*Handler).getObjectTagging},
-	{http.MethodDelete, onObject, "tagging", s3api.OpDeleteObjectTagging, nil, (*Handler).deleteObjectTagging},
-	{http.MethodPut, onObject, "acl", s3api.OpPutObjectAcl, nil, (*Handler).putObjectACL},
-	{http.MethodGet, onObject, "acl", s3api.OpGetObjectAcl, nil, (*Handler).getObjectACL},
-	{http.MethodOptions, onObject, "", s3api.OpOptionsObject, nil, (*Handler).preflight},
+	{http.MethodPut, onObject, "tagging", s3op.PutObjectTagging, nil, (*Handler).putObjectTagging},
+	{http.MethodGet, onObject, "tagging", s3op.GetObjectTagging, nil, (*Handler).getObjectTagging},
+	{http.MethodDelete, onObject, "tagging", s3op.DeleteObjectTagging, nil, (*Handler).deleteObjectTagging},
+	{http.MethodPut, onObject, "acl", s3op.PutObjectAcl, nil, (*Handler).putObjectACL},
+	{http.MethodGet, onObject, "acl", s3op.GetObjectAcl, nil, (*Handler).getObjectACL},
+	{http.MethodOptions, onObject, "", s3op.OptionsObject, nil, (*Handler).preflight},
 }
 
 // notifyRoutes are GetObjectAttributes and the notification configuration.
 var notifyRoutes = []route{
-	{http.MethodGet, onObject, "attributes", s3api.OpGetObjectAttributes, nil, (*Handler).getObjectAttributes},
-	{http.MethodPut, onBucket, "notification", s3api.OpPutBucketNotificationConfiguration, nil, (*Handler).putBucketNotification},
-	{http.MethodGet, onBucket, "notification", s3api.OpGetBucketNotificationConfiguration, nil, (*Handler).getBucketNotification},
+	{http.MethodGet, onObject, "attributes", s3op.GetObjectAttributes, nil, (*Handler).getObjectAttributes},
+	{http.MethodPut, onBucket, "notification", s3op.PutBucketNotificationConfiguration, nil, (*Handler).putBucketNotification},
+	{http.MethodGet, onBucket, "notification", s3op.GetBucketNotificationConfiguration, nil, (*Handler).getBucketNotification},
 }
 
 // unsupported names the S3 actions behind subresources mocks3 recognises
@@ -189,16 +192,16 @@ var plainParams = map[string]bool{
 // data operation: a PUT ?tagging must not overwrite the object.
 func identify(r *http.Request, q url.Values, on target) (s3api.Operation, handlerFunc) {
 	if on == onNoBucket {
-		return s3api.OpUnknown, nil
+		return s3op.Unknown, nil
 	}
 	if r.Method == http.MethodOptions && on != onService {
 		// A browser's preflight carries the URL of the request it asks
 		// about, subresources and all (POST ?uploads, PUT ?tagging).
-		return s3api.OpOptionsObject, (*Handler).preflight
+		return s3op.OptionsObject, (*Handler).preflight
 	}
 	sub, n, unknown := subresource(q, on)
 	if unknown || n > 1 {
-		return s3api.OpUnknown, nil
+		return s3op.Unknown, nil
 	}
 	for _, rt := range routes {
 		if rt.method != r.Method || rt.on != on || rt.subresource != sub {
@@ -211,7 +214,7 @@ func identify(r *http.Request, q url.Values, on target) (s3api.Operation, handle
 	if name, ok := unsupported[r.Method][targetPrefix(on)+sub]; ok && sub != "" {
 		return name, nil // a subresource with a method mocks3 does not implement
 	}
-	return s3api.OpUnknown, nil
+	return s3op.Unknown, nil
 }
 
 // subresource returns the subresource q names on a target of kind on ("" for
@@ -267,15 +270,15 @@ func unrouted(r *http.Request, q url.Values, on target) error {
 			}
 		}
 		slices.Sort(subs)
-		return errorf(s3api.ErrInvalidRequest, "A request can address one subresource; this one names %s.", strings.Join(subs, ", "))
+		return errorf(s3err.InvalidRequest, "A request can address one subresource; this one names %s.", strings.Join(subs, ", "))
 	case resourceDefined(on, sub):
 		typ := strings.ToUpper(sub)
 		if typ == "" {
 			typ = [...]string{onService: "SERVICE", onBucket: "BUCKET", onObject: "OBJECT"}[on]
 		}
-		return newError(s3api.ErrMethodNotAllowed, extra("Method", r.Method), extra("ResourceType", typ))
+		return newError(s3err.MethodNotAllowed, extra("Method", r.Method), extra("ResourceType", typ))
 	}
-	return errorf(s3api.ErrNotImplemented, "The requested operation (%s %s) is not implemented.", r.Method, r.URL.RequestURI())
+	return errorf(s3err.NotImplemented, "The requested operation (%s %s) is not implemented.", r.Method, r.URL.RequestURI())
 }
 
 // resourceDefined reports whether some method serves subresource sub ("" for

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+	"github.com/mocks3/mocks3/internal/s3op"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -16,25 +19,25 @@ func TestUnrouted(t *testing.T) {
 		wantCode       s3api.ErrorCode
 		wantType       string // ResourceType of a 405
 	}{
-		{"POST", "/b/k", s3api.ErrMethodNotAllowed, "OBJECT"},
-		{"PATCH", "/b/k", s3api.ErrMethodNotAllowed, "OBJECT"},
-		{"TRACE", "/b/k", s3api.ErrMethodNotAllowed, "OBJECT"}, // OPTIONS is a CORS preflight
-		{"PATCH", "/b", s3api.ErrMethodNotAllowed, "BUCKET"},   // POST /b is PostObject
-		{"PUT", "/", s3api.ErrMethodNotAllowed, "SERVICE"},
-		{"GET", "/b?delete", s3api.ErrMethodNotAllowed, "DELETE"},
-		{"DELETE", "/b?location", s3api.ErrMethodNotAllowed, "LOCATION"},
-		{"POST", "/b/k?tagging", s3api.ErrMethodNotAllowed, "TAGGING"},
-		{"GET", "/b?location&uploads", s3api.ErrInvalidRequest, ""},
-		{"PUT", "/b/k?acl&tagging", s3api.ErrInvalidRequest, ""},
-		{"GET", "/b?fancy", s3api.ErrNotImplemented, ""},
-		{"PUT", "/b/k?nonsense", s3api.ErrNotImplemented, ""},
-		{"GET", "/b/k?location", s3api.ErrNotImplemented, ""}, // a bucket subresource on an object
+		{"POST", "/b/k", s3err.MethodNotAllowed, "OBJECT"},
+		{"PATCH", "/b/k", s3err.MethodNotAllowed, "OBJECT"},
+		{"TRACE", "/b/k", s3err.MethodNotAllowed, "OBJECT"}, // OPTIONS is a CORS preflight
+		{"PATCH", "/b", s3err.MethodNotAllowed, "BUCKET"},   // POST /b is PostObject
+		{"PUT", "/", s3err.MethodNotAllowed, "SERVICE"},
+		{"GET", "/b?delete", s3err.MethodNotAllowed, "DELETE"},
+		{"DELETE", "/b?location", s3err.MethodNotAllowed, "LOCATION"},
+		{"POST", "/b/k?tagging", s3err.MethodNotAllowed, "TAGGING"},
+		{"GET", "/b?location&uploads", s3err.InvalidRequest, ""},
+		{"PUT", "/b/k?acl&tagging", s3err.InvalidRequest, ""},
+		{"GET", "/b?fancy", s3err.NotImplemented, ""},
+		{"PUT", "/b/k?nonsense", s3err.NotImplemented, ""},
+		{"GET", "/b/k?location", s3err.NotImplemented, ""}, // a bucket subresource on an object
 	}
 	h := New(Config{})
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.target, func(t *testing.T) {
 			r := httptest.NewRequest(tt.method, tt.target, nil)
-			if op := h.Identify(r).Operation; op != s3api.OpUnknown {
+			if op := h.Identify(r).Operation; op != s3op.Unknown {
 				t.Fatalf("Identify(%s %s) = %s, want OpUnknown", tt.method, tt.target, op)
 			}
 			bucket, key := h.split(r)
@@ -60,7 +63,7 @@ func TestIdentifyManySubresources(t *testing.T) {
 	h := New(Config{})
 	for range 20 {
 		r := httptest.NewRequest("GET", "/b?acl&location&versioning&uploads", nil)
-		if op := h.Identify(r).Operation; op != s3api.OpUnknown {
+		if op := h.Identify(r).Operation; op != s3op.Unknown {
 			t.Fatalf("Identify(GET ?acl&location&versioning&uploads) = %s, want OpUnknown", op)
 		}
 	}
@@ -85,7 +88,7 @@ func FuzzRouting(f *testing.F) {
 			return
 		}
 		r.URL.RawQuery = query
-		if h.Identify(r).Operation != s3api.OpUnknown {
+		if h.Identify(r).Operation != s3op.Unknown {
 			return
 		}
 		bucket, key := h.split(r)

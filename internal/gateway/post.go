@@ -17,6 +17,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/bucketconfig"
 	"github.com/mocks3/mocks3/internal/postpolicy"
@@ -85,7 +87,7 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 	}
 	if sum != "" && sum != s.sent.Value {
 		h.store.DiscardBlob(ctx, s.blob)
-		return errorf(s3api.ErrBadDigest, "The %s you specified did not match the calculated checksum.", alg)
+		return errorf(s3err.BadDigest, "The %s you specified did not match the calculated checksum.", alg)
 	}
 	obj := s.object(key, h.now(), hd, meta)
 	attrs.apply(&obj)
@@ -107,16 +109,16 @@ func postKey(form *postpolicy.Form) (string, error) {
 	key, ok := form.Get("key")
 	switch {
 	case !ok:
-		return "", &s3api.Error{Code: s3api.ErrInvalidArgument,
+		return "", &s3api.Error{Code: s3err.InvalidArgument,
 			Message: "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.",
 			Extra:   []s3api.ExtraElement{extra("ArgumentName", "key"), extra("ArgumentValue", "")}}
 	case key == "":
-		return "", &s3api.Error{Code: s3api.ErrInvalidArgument, Message: "User key must have a length greater than 0.",
+		return "", &s3api.Error{Code: s3err.InvalidArgument, Message: "User key must have a length greater than 0.",
 			Extra: []s3api.ExtraElement{extra("ArgumentName", "key"), extra("ArgumentValue", "")}}
 	case !utf8.ValidString(key):
-		return "", errorf(s3api.ErrInvalidURI, "Object keys must be valid UTF-8.")
+		return "", errorf(s3err.InvalidURI, "Object keys must be valid UTF-8.")
 	case len(key) > 1024:
-		return "", newError(s3api.ErrKeyTooLong, extra("Size", strconv.Itoa(len(key))), extra("MaxSizeAllowed", "1024"))
+		return "", newError(s3err.KeyTooLong, extra("Size", strconv.Itoa(len(key))), extra("MaxSizeAllowed", "1024"))
 	}
 	return key, nil
 }
@@ -180,15 +182,15 @@ func (h *Handler) postExtras(ctx context.Context, form *postpolicy.Form, bucket 
 func postChecksum(hdr http.Header) (checksumAlgorithm, string, error) {
 	alg, value, err := requestChecksum(hdr)
 	if err != nil {
-		return "", "", errorf(s3api.ErrInvalidRequest, "%v", err)
+		return "", "", errorf(s3err.InvalidRequest, "%v", err)
 	}
 	if name := hdr.Get("x-amz-checksum-algorithm"); name != "" {
 		named, ok := parseChecksumAlgorithm(name)
 		switch {
 		case !ok:
-			return "", "", errorf(s3api.ErrInvalidRequest, "Checksum algorithm %s is not supported.", name)
+			return "", "", errorf(s3err.InvalidRequest, "Checksum algorithm %s is not supported.", name)
 		case alg != "" && named != alg:
-			return "", "", errorf(s3api.ErrInvalidRequest, "Value for x-amz-checksum-algorithm header is invalid.")
+			return "", "", errorf(s3err.InvalidRequest, "Value for x-amz-checksum-algorithm header is invalid.")
 		}
 		alg = named
 	}
@@ -313,7 +315,7 @@ func (h *Handler) authenticatePost(ctx context.Context, form *postpolicy.Form, r
 		return err
 	}
 	if accessKey == "" {
-		return newError(s3api.ErrAccessDenied)
+		return newError(s3err.AccessDenied)
 	}
 	req.user = h.auth.byKey[accessKey]
 	return h.authorize(ctx, req)

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/bucketconfig"
 	"github.com/mocks3/mocks3/s3api"
@@ -27,13 +29,13 @@ func (h *Handler) objectVersion(ctx context.Context, req *request, versionID str
 	obj, err := h.store.Records().GetObject(ctx, req.bucket, req.key, versionID)
 	switch {
 	case errors.Is(err, backend.ErrVersionNotFound):
-		return obj, newError(s3api.ErrNoSuchVersion, extra("Key", req.key), extra("VersionId", versionID))
+		return obj, newError(s3err.NoSuchVersion, extra("Key", req.key), extra("VersionId", versionID))
 	case err != nil:
 		return obj, s3Error(err, req.bucket, req.key)
 	case obj.DeleteMarker && versionID == "":
-		return obj, newError(s3api.ErrNoSuchKey, extra("Key", req.key))
+		return obj, newError(s3err.NoSuchKey, extra("Key", req.key))
 	case obj.DeleteMarker:
-		return obj, newError(s3api.ErrMethodNotAllowed, extra("Method", "GET"), extra("ResourceType", "DeleteMarker"))
+		return obj, newError(s3err.MethodNotAllowed, extra("Method", "GET"), extra("ResourceType", "DeleteMarker"))
 	}
 	return obj, nil
 }
@@ -74,7 +76,7 @@ func (h *Handler) deleteObjectTagging(w http.ResponseWriter, r *http.Request, re
 func (h *Handler) updateTags(w http.ResponseWriter, r *http.Request, req *request, ver string, tags map[string]string, status int) error {
 	obj, err := h.store.Records().UpdateObject(r.Context(), req.bucket, req.key, ver, backend.ObjectUpdate{Tags: &tags})
 	if errors.Is(err, backend.ErrVersionNotFound) {
-		return newError(s3api.ErrNoSuchVersion, extra("Key", req.key), extra("VersionId", ver))
+		return newError(s3err.NoSuchVersion, extra("Key", req.key), extra("VersionId", ver))
 	}
 	if err != nil {
 		return s3Error(err, req.bucket, req.key)
@@ -106,7 +108,7 @@ func requestTags(r *http.Request) (tags map[string]string, ok bool, err error) {
 		return nil, false, nil
 	}
 	if len(v) > 1 {
-		return nil, false, errorf(s3api.ErrInvalidArgument, "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.")
+		return nil, false, errorf(s3err.InvalidArgument, "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.")
 	}
 	tags, err = bucketconfig.ParseTaggingHeader(v[0])
 	if len(tags) == 0 {
@@ -142,6 +144,6 @@ func setTaggingCount(hdr http.Header, obj backend.Object) {
 
 // invalidArgument is InvalidArgument naming the argument at fault.
 func invalidArgument(msg, name, value string) *s3api.Error {
-	return &s3api.Error{Code: s3api.ErrInvalidArgument, Message: msg,
+	return &s3api.Error{Code: s3err.InvalidArgument, Message: msg,
 		Extra: []s3api.ExtraElement{extra("ArgumentName", name), extra("ArgumentValue", value)}}
 }

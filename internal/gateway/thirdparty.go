@@ -9,8 +9,9 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/internal/thirdparty"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // serveFromOrigin answers a GET or HEAD of a missing object from the
@@ -25,7 +26,7 @@ func (h *Handler) serveFromOrigin(w http.ResponseWriter, r *http.Request, req *r
 		if isS3Error(err) {
 			return true, err
 		}
-		return true, errorf(s3api.ErrServiceUnavailable, "The third-party origin failed: %v", err)
+		return true, errorf(s3err.ServiceUnavailable, "The third-party origin failed: %v", err)
 	}
 	defer o.Body.Close()
 
@@ -43,7 +44,7 @@ func (h *Handler) serveFromOrigin(w http.ResponseWriter, r *http.Request, req *r
 	if rh := r.Header.Get("Range"); rh != "" && o.Size >= 0 {
 		rg, ok, err := parseRange(rh, o.Size)
 		if err != nil {
-			return true, newError(s3api.ErrInvalidRange)
+			return true, newError(s3err.InvalidRange)
 		}
 		if ok {
 			status, start, length = http.StatusPartialContent, rg.start, rg.length

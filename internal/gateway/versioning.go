@@ -14,6 +14,8 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/objects"
 	"github.com/mocks3/mocks3/s3api"
@@ -87,7 +89,7 @@ func versionParam(q url.Values) (string, error) {
 	}
 	v := q.Get("versionId")
 	if v == "" {
-		return "", errorf(s3api.ErrInvalidArgument, "Version id cannot be the empty string")
+		return "", errorf(s3err.InvalidArgument, "Version id cannot be the empty string")
 	}
 	if !validVersionID(v) {
 		return "", invalidVersionID(v)
@@ -97,7 +99,7 @@ func versionParam(q url.Values) (string, error) {
 
 // invalidVersionID is S3's answer to a malformed version ID.
 func invalidVersionID(v string) error {
-	return &s3api.Error{Code: s3api.ErrInvalidArgument, Message: "Invalid version id specified",
+	return &s3api.Error{Code: s3err.InvalidArgument, Message: "Invalid version id specified",
 		Extra: []s3api.ExtraElement{extra("ArgumentName", "versionId"), extra("ArgumentValue", v)}}
 }
 
@@ -106,7 +108,7 @@ func invalidVersionID(v string) error {
 // NoSuchVersion, even when the key has no versions at all.
 func versionError(err error, bucket, key, versionID string) error {
 	if versionID != "" && (errors.Is(err, backend.ErrVersionNotFound) || errors.Is(err, backend.ErrObjectNotFound)) {
-		return newError(s3api.ErrNoSuchVersion, extra("Key", key), extra("VersionId", versionID))
+		return newError(s3err.NoSuchVersion, extra("Key", key), extra("VersionId", versionID))
 	}
 	return s3Error(err, bucket, key)
 }
@@ -129,9 +131,9 @@ func deleteMarkerError(w http.ResponseWriter, r *http.Request, obj *backend.Obje
 	hdr["x-amz-delete-marker"] = []string{"true"}
 	hdr["x-amz-version-id"] = []string{objects.VersionName(obj.VersionID)}
 	if named {
-		return newError(s3api.ErrMethodNotAllowed, extra("Method", r.Method), extra("ResourceType", "DeleteMarker"))
+		return newError(s3err.MethodNotAllowed, extra("Method", r.Method), extra("ResourceType", "DeleteMarker"))
 	}
-	return newError(s3api.ErrNoSuchKey, extra("Key", obj.Key))
+	return newError(s3err.NoSuchKey, extra("Key", obj.Key))
 }
 
 type versioningConfiguration struct {
@@ -160,26 +162,26 @@ func (h *Handler) putBucketVersioning(w http.ResponseWriter, r *http.Request, re
 	}
 	var conf versioningConfiguration
 	if err := xml.Unmarshal(body, &conf); err != nil {
-		return newError(s3api.ErrMalformedXML)
+		return newError(s3err.MalformedXML)
 	}
 	switch conf.MfaDelete {
 	case "", "Disabled":
 	case "Enabled":
 		// mocks3 has no MFA devices: S3's answer to a request without a
 		// valid x-amz-mfa.
-		return &s3api.Error{Code: s3api.ErrAccessDenied, Message: "Mfa Authentication must be used for this request"}
+		return &s3api.Error{Code: s3err.AccessDenied, Message: "Mfa Authentication must be used for this request"}
 	default:
-		return newError(s3api.ErrIllegalVersioningConfiguration)
+		return newError(s3err.IllegalVersioningConfiguration)
 	}
 	if conf.Status != objects.VersioningEnabled && conf.Status != objects.VersioningSuspended {
-		return newError(s3api.ErrIllegalVersioningConfiguration)
+		return newError(s3err.IllegalVersioningConfiguration)
 	}
 	b, err := h.store.Records().GetBucket(ctx, req.bucket)
 	if err != nil {
 		return s3Error(err, req.bucket, "")
 	}
 	if b.ObjectLock && conf.Status != objects.VersioningEnabled {
-		return errorf(s3api.ErrInvalidBucketState, "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.")
+		return errorf(s3err.InvalidBucketState, "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.")
 	}
 	b.Versioning = conf.Status
 	if err := h.store.Records().UpdateBucket(ctx, b); err != nil {
@@ -232,7 +234,7 @@ func (h *Handler) listObjectVersions(w http.ResponseWriter, r *http.Request, req
 		KeyMarker: q.Get("key-marker"), VersionIDMarker: q.Get("version-id-marker")}
 	if in.VersionIDMarker != "" {
 		if in.KeyMarker == "" {
-			return errorf(s3api.ErrInvalidArgument, "A version-id marker cannot be specified without a key marker.")
+			return errorf(s3err.InvalidArgument, "A version-id marker cannot be specified without a key marker.")
 		}
 		if !validVersionID(in.VersionIDMarker) {
 			return invalidVersionID(in.VersionIDMarker)

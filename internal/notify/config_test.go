@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mocks3/mocks3/s3api"
@@ -41,20 +43,20 @@ func TestParseErrors(t *testing.T) {
 		code s3api.ErrorCode
 		msg  string
 	}{
-		{"not XML", "<Notif", s3api.ErrMalformedXML, ""},
-		{"wrong root", "<Tagging></Tagging>", s3api.ErrMalformedXML, ""},
-		{"no event", queueDoc(q), s3api.ErrMalformedXML, ""},
-		{"queue and topic", queueDoc(q + "<Topic>arn:aws:sns:us-east-1:1:t</Topic>" + created), s3api.ErrMalformedXML, ""},
-		{"unknown event", queueDoc(q + "<Event>s3:ObjectCreated:Paste</Event>"), s3api.ErrInvalidArgument, "The event is not supported for notifications"},
-		{"bad rule", queueDoc(q + created + filter("middle", "x")), s3api.ErrInvalidArgument, "filter rule name must be either prefix or suffix"},
-		{"two suffixes", queueDoc(q + created + filter("suffix", "a", "Suffix", "b")), s3api.ErrInvalidArgument, "Cannot specify more than one suffix rule in a filter."},
-		{"sns ARN for a queue", queueDoc("<Queue>arn:aws:sns:us-east-1:1:t</Queue>" + created), s3api.ErrInvalidArgument, "Unable to validate the following destination configurations"},
-		{"short ARN", queueDoc("<Queue>arn:aws:sqs:q</Queue>" + created), s3api.ErrInvalidArgument, "Unable to validate the following destination configurations"},
+		{"not XML", "<Notif", s3err.MalformedXML, ""},
+		{"wrong root", "<Tagging></Tagging>", s3err.MalformedXML, ""},
+		{"no event", queueDoc(q), s3err.MalformedXML, ""},
+		{"queue and topic", queueDoc(q + "<Topic>arn:aws:sns:us-east-1:1:t</Topic>" + created), s3err.MalformedXML, ""},
+		{"unknown event", queueDoc(q + "<Event>s3:ObjectCreated:Paste</Event>"), s3err.InvalidArgument, "The event is not supported for notifications"},
+		{"bad rule", queueDoc(q + created + filter("middle", "x")), s3err.InvalidArgument, "filter rule name must be either prefix or suffix"},
+		{"two suffixes", queueDoc(q + created + filter("suffix", "a", "Suffix", "b")), s3err.InvalidArgument, "Cannot specify more than one suffix rule in a filter."},
+		{"sns ARN for a queue", queueDoc("<Queue>arn:aws:sns:us-east-1:1:t</Queue>" + created), s3err.InvalidArgument, "Unable to validate the following destination configurations"},
+		{"short ARN", queueDoc("<Queue>arn:aws:sqs:q</Queue>" + created), s3err.InvalidArgument, "Unable to validate the following destination configurations"},
 		{"duplicate Id", queueDoc("<Id>a</Id>"+q+created+filter("prefix", "x/"), "<Id>a</Id>"+q+created+filter("prefix", "y/")),
-			s3api.ErrInvalidArgument, `Duplicate Id "a" in the notification configuration.`},
-		{"overlap by wildcard", queueDoc(q+created, q+"<Event>s3:ObjectCreated:Copy</Event>"), s3api.ErrInvalidArgument,
+			s3err.InvalidArgument, `Duplicate Id "a" in the notification configuration.`},
+		{"overlap by wildcard", queueDoc(q+created, q+"<Event>s3:ObjectCreated:Copy</Event>"), s3err.InvalidArgument,
 			"Configurations overlap. Configurations on the same bucket cannot share a common event type."},
-		{"overlap by suffix", queueDoc(q+created+filter("suffix", ".jpg"), q+created+filter("suffix", "a.jpg", "prefix", "in/")), s3api.ErrInvalidArgument,
+		{"overlap by suffix", queueDoc(q+created+filter("suffix", ".jpg"), q+created+filter("suffix", "a.jpg", "prefix", "in/")), s3err.InvalidArgument,
 			"Configurations overlap. Configurations on the same bucket cannot share a common event type."},
 	}
 	for _, tt := range tests {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"unicode/utf8"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/s3api"
@@ -26,7 +28,7 @@ func (s *Store) EnsureBucket(ctx context.Context, name string) error {
 
 func isBucketExists(err error) bool {
 	e, ok := S3Error(err, "", "").(*s3api.Error)
-	return ok && e.Code == s3api.ErrBucketAlreadyOwnedByYou
+	return ok && e.Code == s3err.BucketAlreadyOwnedByYou
 }
 
 // SeedObject stores an object as a plain PUT of body with the given
@@ -38,11 +40,11 @@ func (s *Store) SeedObject(ctx context.Context, bucket, key string, body io.Read
 	}
 	switch {
 	case key == "":
-		return backend.Object{}, &s3api.Error{Code: s3api.ErrInvalidArgument, Message: "Object key must not be empty."}
+		return backend.Object{}, &s3api.Error{Code: s3err.InvalidArgument, Message: "Object key must not be empty."}
 	case len(key) > 1024:
-		return backend.Object{}, newError(s3api.ErrKeyTooLong)
+		return backend.Object{}, newError(s3err.KeyTooLong)
 	case !utf8.ValidString(key):
-		return backend.Object{}, &s3api.Error{Code: s3api.ErrInvalidURI, Message: "Object keys must be valid UTF-8."}
+		return backend.Object{}, &s3api.Error{Code: s3err.InvalidURI, Message: "Object keys must be valid UTF-8."}
 	}
 	obj, err := s.write(ctx, key, body, -1, backend.Headers{ContentType: contentType}, nil)
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"net"
 
+	"github.com/mocks3/mocks3/internal/s3op"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/internal/notify"
@@ -20,12 +22,12 @@ import (
 // eventNames are the events an S3 operation's successful write makes; the
 // direct API and the queue's own tasks make none.
 var eventNames = map[s3api.Operation]string{
-	s3api.OpPutObject:               "s3:ObjectCreated:Put",
-	s3api.OpCopyObject:              "s3:ObjectCreated:Copy",
-	s3api.OpCompleteMultipartUpload: "s3:ObjectCreated:CompleteMultipartUpload",
-	s3api.OpPostObject:              "s3:ObjectCreated:Post",
-	s3api.OpDeleteObject:            "s3:ObjectRemoved:Delete",
-	s3api.OpDeleteObjects:           "s3:ObjectRemoved:Delete",
+	s3op.PutObject:               "s3:ObjectCreated:Put",
+	s3op.CopyObject:              "s3:ObjectCreated:Copy",
+	s3op.CompleteMultipartUpload: "s3:ObjectCreated:CompleteMultipartUpload",
+	s3op.PostObject:              "s3:ObjectCreated:Post",
+	s3op.DeleteObject:            "s3:ObjectRemoved:Delete",
+	s3op.DeleteObjects:           "s3:ObjectRemoved:Delete",
 }
 
 // emit queues the notifications of a committed write of obj, for the S3

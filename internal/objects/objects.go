@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/metadata"
 	"github.com/mocks3/mocks3/internal/notify"
@@ -268,7 +270,7 @@ func conditionError(err error, cond backend.Condition) error {
 	if cond.IfNoneMatch {
 		failed = "If-None-Match"
 	}
-	return newError(s3api.ErrPreconditionFailed, "Condition", failed)
+	return newError(s3err.PreconditionFailed, "Condition", failed)
 }
 
 // newError builds an S3 error with the code's message and, if given, one
@@ -288,22 +290,22 @@ func S3Error(err error, bucket, key string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, backend.ErrBucketNotFound):
-		return newError(s3api.ErrNoSuchBucket, "BucketName", bucket)
+		return newError(s3err.NoSuchBucket, "BucketName", bucket)
 	case errors.Is(err, backend.ErrObjectNotFound):
-		return newError(s3api.ErrNoSuchKey, "Key", key)
+		return newError(s3err.NoSuchKey, "Key", key)
 	case errors.Is(err, backend.ErrUploadNotFound):
-		return newError(s3api.ErrNoSuchUpload)
+		return newError(s3err.NoSuchUpload)
 	case errors.Is(err, backend.ErrUploadChanged):
 		// Parts kept being uploaded again while Complete assembled them.
-		return newError(s3api.ErrInvalidPart)
+		return newError(s3err.InvalidPart)
 	case errors.Is(err, backend.ErrBucketNotEmpty):
-		return newError(s3api.ErrBucketNotEmpty, "BucketName", bucket)
+		return newError(s3err.BucketNotEmpty, "BucketName", bucket)
 	case errors.Is(err, backend.ErrBucketExists):
-		return newError(s3api.ErrBucketAlreadyOwnedByYou, "BucketName", bucket)
+		return newError(s3err.BucketAlreadyOwnedByYou, "BucketName", bucket)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return newError(s3api.ErrRequestTimeout)
+		return newError(s3err.RequestTimeout)
 	case errors.Is(err, backend.ErrInsufficientStorage):
-		return newError(s3api.ErrStorageFull)
+		return newError(s3err.StorageFull)
 	}
 	return err
 }

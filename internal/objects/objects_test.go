@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mocks3/mocks3/backend"
@@ -94,7 +96,7 @@ func TestPutFailureLeavesNothing(t *testing.T) {
 			if tt.wantCondition != "" {
 				var e *s3api.Error
 				want := []s3api.ExtraElement{{Name: "Condition", Value: tt.wantCondition}}
-				if !errors.As(err, &e) || e.Code != s3api.ErrPreconditionFailed || !cmp.Equal(e.Extra, want) {
+				if !errors.As(err, &e) || e.Code != s3err.PreconditionFailed || !cmp.Equal(e.Extra, want) {
 					t.Errorf("Put = %v, want PreconditionFailed naming %s", err, tt.wantCondition)
 				}
 			}
@@ -251,10 +253,10 @@ func TestSeedObjectRejectsBadKeys(t *testing.T) {
 		name, bucket, key string
 		want              s3api.ErrorCode
 	}{
-		{"empty key", "bkt", "", s3api.ErrInvalidArgument},
-		{"long key", "bkt", strings.Repeat("k", 1025), s3api.ErrKeyTooLong},
-		{"invalid UTF-8", "bkt", "\xff", s3api.ErrInvalidURI},
-		{"missing bucket", "nobucket", "k", s3api.ErrNoSuchBucket},
+		{"empty key", "bkt", "", s3err.InvalidArgument},
+		{"long key", "bkt", strings.Repeat("k", 1025), s3err.KeyTooLong},
+		{"invalid UTF-8", "bkt", "\xff", s3err.InvalidURI},
+		{"missing bucket", "nobucket", "k", s3err.NoSuchBucket},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/crc64nvme"
 	"github.com/mocks3/mocks3/internal/queue"
@@ -97,7 +99,7 @@ func (s *Store) backfill(ctx context.Context, payload []byte) error {
 	}
 	_, err = s.Put(ctx, t.Bucket, obj, backend.Condition{IfNoneMatch: true})
 	var e *s3api.Error
-	if errors.As(err, &e) && e.Code == s3api.ErrPreconditionFailed {
+	if errors.As(err, &e) && e.Code == s3err.PreconditionFailed {
 		return nil // written locally meanwhile: the local object wins
 	}
 	return err

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -35,42 +37,42 @@ func TestCheck(t *testing.T) {
 	}{
 		{name: "eq holds", conditions: base + `{"acl": "private"}`, fields: []Field{{"acl", "private"}}},
 		{name: "eq in a list fails", conditions: base + `["eq", "$acl", "x"]`, fields: []Field{{"acl", "private"}},
-			wantCode: s3api.ErrAccessDenied, wantMsg: `Invalid according to Policy: Policy Condition failed: ["eq", "$acl", "x"]`},
+			wantCode: s3err.AccessDenied, wantMsg: `Invalid according to Policy: Policy Condition failed: ["eq", "$acl", "x"]`},
 		{name: "object condition quoted as eq", conditions: base + `{"Acl": "x"}`, fields: []Field{{"acl", "private"}},
-			wantCode: s3api.ErrAccessDenied, wantMsg: `Invalid according to Policy: Policy Condition failed: ["eq", "$Acl", "x"]`},
+			wantCode: s3err.AccessDenied, wantMsg: `Invalid according to Policy: Policy Condition failed: ["eq", "$Acl", "x"]`},
 		{name: "values are case-sensitive", conditions: base + `{"acl": "Private"}`, fields: []Field{{"acl", "private"}},
-			wantCode: s3api.ErrAccessDenied},
+			wantCode: s3err.AccessDenied},
 		{name: "names are not", conditions: `{"BUCKET": "b"}, ["StArTs-WiTh", "$KeY", "k"], {"content-TYPE": "text/css"}`,
 			fields: []Field{{"Content-Type", "text/css"}}},
 		{name: "eq on an absent field", conditions: base + `{"acl": "x"}`,
-			wantCode: s3api.ErrAccessDenied, wantMsg: `Invalid according to Policy: Policy Condition failed: ["eq", "$acl", "x"]`},
+			wantCode: s3err.AccessDenied, wantMsg: `Invalid according to Policy: Policy Condition failed: ["eq", "$acl", "x"]`},
 		{name: "starts-with empty on an absent field", conditions: base + `["starts-with", "$Content-Type", ""]`,
-			wantCode: s3api.ErrAccessDenied, wantMsg: `Invalid according to Policy: Policy Condition failed: ["starts-with", "$Content-Type", ""]`},
+			wantCode: s3err.AccessDenied, wantMsg: `Invalid according to Policy: Policy Condition failed: ["starts-with", "$Content-Type", ""]`},
 		{name: "starts-with empty takes anything", conditions: base + `["starts-with", "$x-amz-meta-a", ""]`, fields: []Field{{"x-amz-meta-a", "zz"}}},
 		{name: "eq without $", conditions: base + `["eq", "acl", "private"]`, fields: []Field{{"acl", "private"}},
-			wantCode: s3api.ErrAccessDenied, wantMsg: `Invalid according to Policy: Policy Condition failed: ["eq", "acl", "private"]`},
+			wantCode: s3err.AccessDenied, wantMsg: `Invalid according to Policy: Policy Condition failed: ["eq", "acl", "private"]`},
 		{name: "another bucket", conditions: `{"bucket": "other"}, ["starts-with", "$key", ""]`,
-			wantCode: s3api.ErrAccessDenied, wantMsg: `Invalid according to Policy: Policy Condition failed: ["eq", "$bucket", "other"]`},
+			wantCode: s3err.AccessDenied, wantMsg: `Invalid according to Policy: Policy Condition failed: ["eq", "$bucket", "other"]`},
 		{name: "a bucket field does not change the bucket", conditions: `{"bucket": "other"}, ["starts-with", "$key", ""]`,
-			fields: []Field{{"bucket", "other"}}, wantCode: s3api.ErrAccessDenied},
+			fields: []Field{{"bucket", "other"}}, wantCode: s3err.AccessDenied},
 		{name: "content types each start with the prefix", conditions: base + `["starts-with", "$Content-Type", "image/"]`,
 			fields: []Field{{"Content-Type", "image/png, image/gif"}}},
 		{name: "a content type without it", conditions: base + `["starts-with", "$Content-Type", "image/"]`,
-			fields: []Field{{"Content-Type", "image/png,text/html"}}, wantCode: s3api.ErrAccessDenied},
+			fields: []Field{{"Content-Type", "image/png,text/html"}}, wantCode: s3err.AccessDenied},
 		{name: "quotes escaped in the message", conditions: base + `["eq", "$Content-Disposition", "filename=\"a.png\""]`,
-			wantCode: s3api.ErrAccessDenied, wantMsg: `Invalid according to Policy: Policy Condition failed: ["eq", "$Content-Disposition", "filename=\"a.png\""]`},
+			wantCode: s3err.AccessDenied, wantMsg: `Invalid according to Policy: Policy Condition failed: ["eq", "$Content-Disposition", "filename=\"a.png\""]`},
 		{name: "a field without a condition", conditions: only, fields: []Field{{"Expires", "0"}},
-			wantCode: s3api.ErrAccessDenied, wantMsg: "Invalid according to Policy: Extra input fields: Expires"},
+			wantCode: s3err.AccessDenied, wantMsg: "Invalid according to Policy: Extra input fields: Expires"},
 		{name: "a bucket field without a condition", conditions: `["starts-with", "$key", ""]`, fields: []Field{{"bucket", "b"}},
-			wantCode: s3api.ErrAccessDenied, wantMsg: "Invalid according to Policy: Extra input fields: bucket"},
+			wantCode: s3err.AccessDenied, wantMsg: "Invalid according to Policy: Extra input fields: bucket"},
 		{name: "a key without a condition", conditions: `{"bucket": "b"}`,
-			wantCode: s3api.ErrAccessDenied, wantMsg: "Invalid according to Policy: Extra input fields: key"},
+			wantCode: s3err.AccessDenied, wantMsg: "Invalid according to Policy: Extra input fields: key"},
 		{name: "x-amz-date needs one", conditions: only, fields: []Field{{"x-amz-date", "20300101T000000Z"}},
-			wantCode: s3api.ErrAccessDenied, wantMsg: "Invalid according to Policy: Extra input fields: x-amz-date"},
+			wantCode: s3err.AccessDenied, wantMsg: "Invalid according to Policy: Extra input fields: x-amz-date"},
 		{name: "exempt fields", conditions: only, fields: []Field{{"X-Ignore-Me", "1"}, {"Policy", "p"},
 			{"X-Amz-Signature", "s"}, {"Signature", "s"}, {"AWSAccessKeyId", "a"}}},
 		{name: "a range bound that is not a number", conditions: base + `["content-length-range", "test", "10"]`,
-			wantCode: s3api.ErrAccessDenied, wantMsg: `Invalid according to Policy: Policy Condition failed: ["content-length-range", "test", "10"]`},
+			wantCode: s3err.AccessDenied, wantMsg: `Invalid according to Policy: Policy Condition failed: ["content-length-range", "test", "10"]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,7 +101,7 @@ func TestCheckExpiration(t *testing.T) {
 		t.Errorf("Check() a second before expiration = %v, want nil", err)
 	}
 	for _, now := range []time.Time{checkNow.Add(time.Second), checkNow.Add(time.Hour)} {
-		wantError(t, p.Check(form, "b", now), s3api.ErrAccessDenied, "Invalid according to Policy: Policy expired.")
+		wantError(t, p.Check(form, "b", now), s3err.AccessDenied, "Invalid according to Policy: Policy expired.")
 	}
 }
 
@@ -111,12 +113,12 @@ func TestCheckSize(t *testing.T) {
 		}
 	}
 	err := p.CheckSize(4)
-	wantError(t, err, s3api.ErrEntityTooSmall, "Your proposed upload is smaller than the minimum allowed size")
+	wantError(t, err, s3err.EntityTooSmall, "Your proposed upload is smaller than the minimum allowed size")
 	if got := err.(*s3api.Error).Extra; len(got) != 2 || got[0].Value != "4" || got[1].Name != "MinSizeAllowed" || got[1].Value != "5" {
 		t.Errorf("EntityTooSmall extra = %v, want ProposedSize 4, MinSizeAllowed 5", got)
 	}
 	err = p.CheckSize(11)
-	wantError(t, err, s3api.ErrEntityTooLarge, "Your proposed upload exceeds the maximum allowed size")
+	wantError(t, err, s3err.EntityTooLarge, "Your proposed upload exceeds the maximum allowed size")
 	if got := err.(*s3api.Error).Extra; len(got) != 2 || got[0].Value != "11" || got[1].Name != "MaxSizeAllowed" || got[1].Value != "10" {
 		t.Errorf("EntityTooLarge extra = %v, want ProposedSize 11, MaxSizeAllowed 10", got)
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -46,7 +48,7 @@ func (f *Form) Get(name string) (string, bool) {
 
 // MalformedPOST is S3's error for a body that is not multipart/form-data.
 func MalformedPOST() *s3api.Error {
-	return &s3api.Error{Code: s3api.ErrMalformedPOSTRequest}
+	return &s3api.Error{Code: s3err.MalformedPOSTRequest}
 }
 
 // ReadForm reads a POST Object request body of the given Content-Type up to
@@ -55,7 +57,7 @@ func MalformedPOST() *s3api.Error {
 func ReadForm(contentType string, body io.Reader) (*Form, error) {
 	mt, params, err := mime.ParseMediaType(contentType)
 	if err != nil || !strings.EqualFold(mt, "multipart/form-data") {
-		return nil, &s3api.Error{Code: s3api.ErrPreconditionFailed,
+		return nil, &s3api.Error{Code: s3err.PreconditionFailed,
 			Extra: []s3api.ExtraElement{{Name: "Condition", Value: "Bucket POST must be of the enclosure-type multipart/form-data"}}}
 	}
 	boundary := params["boundary"]
@@ -68,7 +70,7 @@ func ReadForm(contentType string, body io.Reader) (*Form, error) {
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF { // the closing boundary, and no file before it
-			return nil, &s3api.Error{Code: s3api.ErrInvalidArgument, Message: "POST requires exactly one file upload per request.",
+			return nil, &s3api.Error{Code: s3err.InvalidArgument, Message: "POST requires exactly one file upload per request.",
 				Extra: []s3api.ExtraElement{{Name: "ArgumentName", Value: "file"}, {Name: "ArgumentValue", Value: "0"}}}
 		}
 		if err != nil {
@@ -93,7 +95,7 @@ func ReadForm(contentType string, body io.Reader) (*Form, error) {
 		}
 		size += len(value)
 		if size > MaxFieldBytes {
-			return nil, &s3api.Error{Code: s3api.ErrMaxPostPreDataLengthExceeded,
+			return nil, &s3api.Error{Code: s3err.MaxPostPreDataLengthExceeded,
 				Extra: []s3api.ExtraElement{{Name: "MaxPostPreDataLengthBytes", Value: strconv.Itoa(MaxFieldBytes)}}}
 		}
 		if name == "" {

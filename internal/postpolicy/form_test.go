@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -112,16 +114,16 @@ func TestReadFormErrors(t *testing.T) {
 		wantCode    s3api.ErrorCode
 		wantMsg     string
 	}{
-		{"url-encoded", "application/x-www-form-urlencoded", []byte("key=k"), s3api.ErrPreconditionFailed, ""},
-		{"multipart/mixed", "multipart/mixed; boundary=" + boundary, ok, s3api.ErrPreconditionFailed, ""},
-		{"no content type", "", ok, s3api.ErrPreconditionFailed, ""},
-		{"no boundary", "multipart/form-data", ok, s3api.ErrMalformedPOSTRequest, "The body of your POST request is not well-formed multipart/form-data."},
-		{"not multipart", formType, []byte("key=k&file=x"), s3api.ErrMalformedPOSTRequest, ""},
-		{"empty body", formType, nil, s3api.ErrMalformedPOSTRequest, ""},
-		{"not closed before the file", formType, buildForm(t, []part{{name: "key", value: "k"}}, false), s3api.ErrMalformedPOSTRequest, ""},
-		{"no file", formType, buildForm(t, []part{{name: "key", value: "k"}}, true), s3api.ErrInvalidArgument, "POST requires exactly one file upload per request."},
+		{"url-encoded", "application/x-www-form-urlencoded", []byte("key=k"), s3err.PreconditionFailed, ""},
+		{"multipart/mixed", "multipart/mixed; boundary=" + boundary, ok, s3err.PreconditionFailed, ""},
+		{"no content type", "", ok, s3err.PreconditionFailed, ""},
+		{"no boundary", "multipart/form-data", ok, s3err.MalformedPOSTRequest, "The body of your POST request is not well-formed multipart/form-data."},
+		{"not multipart", formType, []byte("key=k&file=x"), s3err.MalformedPOSTRequest, ""},
+		{"empty body", formType, nil, s3err.MalformedPOSTRequest, ""},
+		{"not closed before the file", formType, buildForm(t, []part{{name: "key", value: "k"}}, false), s3err.MalformedPOSTRequest, ""},
+		{"no file", formType, buildForm(t, []part{{name: "key", value: "k"}}, true), s3err.InvalidArgument, "POST requires exactly one file upload per request."},
 		{"fields over 20 KB", formType, buildForm(t, []part{{name: "x-ignore-a", value: strings.Repeat("a", MaxFieldBytes)}, {name: "file", value: "x"}}, true),
-			s3api.ErrMaxPostPreDataLengthExceeded, "Your POST request fields preceeding the upload file was too large."},
+			s3err.MaxPostPreDataLengthExceeded, "Your POST request fields preceeding the upload file was too large."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,7 +146,7 @@ func TestReadFormTruncatedFile(t *testing.T) {
 		t.Fatalf("ReadForm() = %v", err)
 	}
 	_, err = io.ReadAll(form.File)
-	wantError(t, err, s3api.ErrMalformedPOSTRequest, "")
+	wantError(t, err, s3err.MalformedPOSTRequest, "")
 }
 
 func TestReadFormStreamsTheFile(t *testing.T) {

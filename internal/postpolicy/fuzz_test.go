@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -29,7 +31,7 @@ func FuzzParse(f *testing.F) {
 		p, err := Parse(encoded)
 		if err != nil {
 			var e *s3api.Error
-			if !errors.As(err, &e) || e.Code != s3api.ErrInvalidPolicyDocument {
+			if !errors.As(err, &e) || e.Code != s3err.InvalidPolicyDocument {
 				t.Fatalf("Parse() = %v, want InvalidPolicyDocument", err)
 			}
 			return

@@ -19,6 +19,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -59,7 +61,7 @@ type Range struct {
 const expirationLayout = "2006-01-02T15:04:05Z"
 
 func invalidPolicy(msg string) *s3api.Error {
-	return &s3api.Error{Code: s3api.ErrInvalidPolicyDocument, Message: "Invalid Policy: " + msg}
+	return &s3api.Error{Code: s3err.InvalidPolicyDocument, Message: "Invalid Policy: " + msg}
 }
 
 var errInvalidJSON = invalidPolicy("Invalid JSON.")

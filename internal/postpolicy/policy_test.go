@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -73,7 +75,7 @@ func TestParseInvalid(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Parse(%s) = %+v, want an error", tt.doc, p)
 			}
-			wantError(t, err, s3api.ErrInvalidPolicyDocument, "Invalid Policy: "+tt.want)
+			wantError(t, err, s3err.InvalidPolicyDocument, "Invalid Policy: "+tt.want)
 		})
 	}
 }

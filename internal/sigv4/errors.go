@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3err"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -51,41 +52,41 @@ const maxSkew = 15 * time.Minute
 // maxExpires is the longest X-Amz-Expires S3 takes: seven days.
 const maxExpires = 7 * 24 * 60 * 60
 
-func s3err(code s3api.ErrorCode, msg string, extra ...s3api.ExtraElement) *s3api.Error {
+func authError(code s3api.ErrorCode, msg string, extra ...s3api.ExtraElement) *s3api.Error {
 	return &s3api.Error{Code: code, Message: msg, Extra: extra}
 }
 
 func el(name, value string) s3api.ExtraElement { return s3api.ExtraElement{Name: name, Value: value} }
 
 func headerMalformed(msg string, extra ...s3api.ExtraElement) *s3api.Error {
-	return s3err(s3api.ErrAuthorizationHeaderMalformed, msgHeaderMalformed+msg, extra...)
+	return authError(s3err.AuthorizationHeaderMalformed, msgHeaderMalformed+msg, extra...)
 }
 
 func queryError(msg string, extra ...s3api.ExtraElement) *s3api.Error {
-	return s3err(s3api.ErrAuthorizationQueryParametersError, msg, extra...)
+	return authError(s3err.AuthorizationQueryParametersError, msg, extra...)
 }
 
 func invalidArgument(msg, name, value string) *s3api.Error {
 	if value == "" {
-		return s3err(s3api.ErrInvalidArgument, msg, el("ArgumentName", name))
+		return authError(s3err.InvalidArgument, msg, el("ArgumentName", name))
 	}
-	return s3err(s3api.ErrInvalidArgument, msg, el("ArgumentName", name), el("ArgumentValue", value))
+	return authError(s3err.InvalidArgument, msg, el("ArgumentName", name), el("ArgumentValue", value))
 }
 
 func accessDenied(msg string, extra ...s3api.ExtraElement) *s3api.Error {
-	return s3err(s3api.ErrAccessDenied, msg, extra...)
+	return authError(s3err.AccessDenied, msg, extra...)
 }
 
 func unknownKey(accessKey string) *s3api.Error {
-	return s3err(s3api.ErrInvalidAccessKeyID, s3api.ErrInvalidAccessKeyID.Message(), el("AWSAccessKeyId", accessKey))
+	return authError(s3err.InvalidAccessKeyID, s3err.InvalidAccessKeyID.Message(), el("AWSAccessKeyId", accessKey))
 }
 
 func invalidToken(token string) *s3api.Error {
-	return s3err(s3api.ErrInvalidToken, s3api.ErrInvalidToken.Message(), el("Token-0", token))
+	return authError(s3err.InvalidToken, s3err.InvalidToken.Message(), el("Token-0", token))
 }
 
 func tooSkewed(requestTime string, now time.Time) *s3api.Error {
-	return s3err(s3api.ErrRequestTimeTooSkewed, s3api.ErrRequestTimeTooSkewed.Message(),
+	return authError(s3err.RequestTimeTooSkewed, s3err.RequestTimeTooSkewed.Message(),
 		el("RequestTime", requestTime), el("ServerTime", now.UTC().Format(serverTimeLayout)),
 		el("MaxAllowedSkewMilliseconds", fmt.Sprint(maxSkew.Milliseconds())))
 }
@@ -93,7 +94,7 @@ func tooSkewed(requestTime string, now time.Time) *s3api.Error {
 // mismatch is SignatureDoesNotMatch with what S3 adds for debugging a
 // signer: the string it signed and, for SigV4, the canonical request.
 func mismatch(accessKey, toSign, provided, canonical string) *s3api.Error {
-	e := s3err(s3api.ErrSignatureDoesNotMatch, s3api.ErrSignatureDoesNotMatch.Message(),
+	e := authError(s3err.SignatureDoesNotMatch, s3err.SignatureDoesNotMatch.Message(),
 		el("AWSAccessKeyId", accessKey), el("StringToSign", toSign), el("SignatureProvided", provided),
 		el("StringToSignBytes", hexBytes(toSign)))
 	if canonical != "" {
@@ -105,11 +106,11 @@ func mismatch(accessKey, toSign, provided, canonical string) *s3api.Error {
 // chunkMismatch is SignatureDoesNotMatch for a chunk or trailer of a
 // streaming body.
 func chunkMismatch(toSign, provided string) *s3api.Error {
-	return s3err(s3api.ErrSignatureDoesNotMatch, s3api.ErrSignatureDoesNotMatch.Message(),
+	return authError(s3err.SignatureDoesNotMatch, s3err.SignatureDoesNotMatch.Message(),
 		el("StringToSign", toSign), el("SignatureProvided", provided), el("StringToSignBytes", hexBytes(toSign)))
 }
 
 func sha256Mismatch(client, computed string) *s3api.Error {
-	return s3err(s3api.ErrXAmzContentSHA256Mismatch, s3api.ErrXAmzContentSHA256Mismatch.Message(),
+	return authError(s3err.XAmzContentSHA256Mismatch, s3err.XAmzContentSHA256Mismatch.Message(),
 		el("ClientComputedContentSHA256", client), el("S3ComputedContentSHA256", computed))
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mocks3/mocks3/s3api"
@@ -33,64 +35,64 @@ func TestHeaderErrors(t *testing.T) {
 		extra  []s3api.ExtraElement // checked when not nil
 	}{
 		{name: "no space", header: map[string]string{"Authorization": "AWS4-HMAC-SHA256"},
-			code: s3api.ErrInvalidArgument, msg: msgNoSpace,
+			code: s3err.InvalidArgument, msg: msgNoSpace,
 			extra: []s3api.ExtraElement{el("ArgumentName", "Authorization"), el("ArgumentValue", "AWS4-HMAC-SHA256")}},
 		{name: "unknown scheme", header: map[string]string{"Authorization": "Bearer abc"},
-			code: s3api.ErrInvalidArgument, msg: "Unsupported Authorization Type",
+			code: s3err.InvalidArgument, msg: "Unsupported Authorization Type",
 			extra: []s3api.ExtraElement{el("ArgumentName", "Authorization"), el("ArgumentValue", "Bearer abc")}},
 		{name: "sha512", header: map[string]string{"Authorization": strings.Replace(good, "SHA256", "SHA512", 1)},
-			code: s3api.ErrInvalidArgument, msg: "Unsupported Authorization Type"},
+			code: s3err.InvalidArgument, msg: "Unsupported Authorization Type"},
 		{name: "sigv4a", header: map[string]string{"Authorization": strings.Replace(good, "AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256", 1)},
-			code: s3api.ErrInvalidRequest, msg: "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."},
+			code: s3err.InvalidRequest, msg: "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."},
 		{name: "sigv2 not allowed", header: map[string]string{"Authorization": "AWS " + testAccessKey + ":c2lnbmF0dXJl"},
-			code: s3api.ErrInvalidRequest, msg: msgMechanism},
+			code: s3err.InvalidRequest, msg: msgMechanism},
 		{name: "header and query", target: "/bkt/k?X-Amz-Algorithm=AWS4-HMAC-SHA256",
-			code: s3api.ErrInvalidArgument, msg: msgOneMechanism},
+			code: s3err.InvalidArgument, msg: msgOneMechanism},
 		{name: "no date", header: map[string]string{"X-Amz-Date": ""},
-			code: s3api.ErrAccessDenied, msg: "AWS authentication requires a valid Date or x-amz-date header"},
+			code: s3err.AccessDenied, msg: "AWS authentication requires a valid Date or x-amz-date header"},
 		{name: "bad date", header: map[string]string{"X-Amz-Date": "2026-12-05T12:00:00Z"},
-			code: s3api.ErrAccessDenied, msg: "AWS authentication requires a valid Date or x-amz-date header"},
+			code: s3err.AccessDenied, msg: "AWS authentication requires a valid Date or x-amz-date header"},
 		{name: "skewed", header: map[string]string{"X-Amz-Date": "20261205T121501Z"},
-			code: s3api.ErrRequestTimeTooSkewed, msg: "The difference between the request time and the current time is too large.",
+			code: s3err.RequestTimeTooSkewed, msg: "The difference between the request time and the current time is too large.",
 			extra: []s3api.ExtraElement{el("RequestTime", "20261205T121501Z"), el("ServerTime", "2026-12-05T12:00:00Z"), el("MaxAllowedSkewMilliseconds", "900000")}},
 		{name: "missing signature", header: map[string]string{"Authorization": "AWS4-HMAC-SHA256 Credential=" + goodCredential + ", SignedHeaders=host"},
-			code: s3api.ErrAuthorizationHeaderMalformed,
+			code: s3err.AuthorizationHeaderMalformed,
 			msg:  "The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature."},
 		{name: "unknown component", header: map[string]string{"Authorization": good + ", Extra=1"},
-			code: s3api.ErrAuthorizationHeaderMalformed, msg: msgHeaderMalformed + msgComponents},
+			code: s3err.AuthorizationHeaderMalformed, msg: msgHeaderMalformed + msgComponents},
 		{name: "credential parts", header: map[string]string{"Authorization": authHeader(testAccessKey+"/20261205/us-east-1/s3", "host", goodSignature)},
-			code: s3api.ErrAuthorizationHeaderMalformed,
+			code: s3err.AuthorizationHeaderMalformed,
 			msg:  `The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`},
 		{name: "empty region", header: map[string]string{"Authorization": authHeader(testAccessKey+"/20261205//s3/aws4_request", "host", goodSignature)},
-			code: s3api.ErrAuthorizationHeaderMalformed,
+			code: s3err.AuthorizationHeaderMalformed,
 			msg:  "The authorization header is malformed; a non-empty region must be provided in the credential."},
 		{name: "wrong region", header: map[string]string{"Authorization": authHeader(testAccessKey+"/20261205/eu-west-1/s3/aws4_request", "host", goodSignature)},
-			code:  s3api.ErrAuthorizationHeaderMalformed,
+			code:  s3err.AuthorizationHeaderMalformed,
 			msg:   "The authorization header is malformed; the region 'eu-west-1' is wrong; expecting 'us-east-1'",
 			extra: []s3api.ExtraElement{el("Region", "us-east-1")}},
 		{name: "wrong service", header: map[string]string{"Authorization": authHeader(testAccessKey+"/20261205/us-east-1/s4/aws4_request", "host", goodSignature)},
-			code: s3api.ErrAuthorizationHeaderMalformed,
+			code: s3err.AuthorizationHeaderMalformed,
 			msg:  `The authorization header is malformed; incorrect service "s4". This endpoint belongs to "s3".`},
 		{name: "wrong terminal", header: map[string]string{"Authorization": authHeader(testAccessKey+"/20261205/us-east-1/s3/aws5_request", "host", goodSignature)},
-			code: s3api.ErrAuthorizationHeaderMalformed,
+			code: s3err.AuthorizationHeaderMalformed,
 			msg:  `The authorization header is malformed; incorrect terminal "aws5_request". This endpoint uses "aws4_request".`},
 		{name: "credential date", header: map[string]string{"Authorization": authHeader(testAccessKey+"/20261204/us-east-1/s3/aws4_request", "host", goodSignature)},
-			code: s3api.ErrAuthorizationHeaderMalformed,
+			code: s3err.AuthorizationHeaderMalformed,
 			msg:  "The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date."},
 		{name: "unknown key", header: map[string]string{"Authorization": authHeader("NOBODY/20261205/us-east-1/s3/aws4_request", "host", goodSignature)},
-			code: s3api.ErrInvalidAccessKeyID, msg: "The AWS Access Key Id you provided does not exist in our records.",
+			code: s3err.InvalidAccessKeyID, msg: "The AWS Access Key Id you provided does not exist in our records.",
 			extra: []s3api.ExtraElement{el("AWSAccessKeyId", "NOBODY")}},
 		{name: "session token", header: map[string]string{"X-Amz-Security-Token": "FwoGZXIvYXdz"},
-			code: s3api.ErrInvalidToken, msg: "The provided token is malformed or otherwise invalid.",
+			code: s3err.InvalidToken, msg: "The provided token is malformed or otherwise invalid.",
 			extra: []s3api.ExtraElement{el("Token-0", "FwoGZXIvYXdz")}},
 		{name: "no content sha256", header: map[string]string{"X-Amz-Content-Sha256": ""},
-			code: s3api.ErrInvalidRequest, msg: "Missing required header for this request: x-amz-content-sha256"},
+			code: s3err.InvalidRequest, msg: "Missing required header for this request: x-amz-content-sha256"},
 		{name: "bad content sha256", header: map[string]string{"X-Amz-Content-Sha256": "abc"},
-			code: s3api.ErrInvalidArgument, msg: msgBadSHA256,
+			code: s3err.InvalidArgument, msg: msgBadSHA256,
 			extra: []s3api.ExtraElement{el("ArgumentName", "x-amz-content-sha256"), el("ArgumentValue", "abc")}},
 		{name: "sigv4a streaming", header: map[string]string{"X-Amz-Content-Sha256": "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"},
-			code: s3api.ErrInvalidRequest, msg: msgMechanism},
-		{name: "bad signature", code: s3api.ErrSignatureDoesNotMatch,
+			code: s3err.InvalidRequest, msg: msgMechanism},
+		{name: "bad signature", code: s3err.SignatureDoesNotMatch,
 			msg: "The request signature we calculated does not match the signature you provided. Check your key and signing method."},
 	}
 	for _, tt := range tests {
@@ -141,48 +143,48 @@ func TestQueryErrors(t *testing.T) {
 		extra []s3api.ExtraElement
 	}{
 		{name: "algorithm", set: map[string]string{"X-Amz-Algorithm": "AWS4-HMAC-SHA1"},
-			code: s3api.ErrAuthorizationQueryParametersError, msg: `X-Amz-Algorithm only supports "AWS4-HMAC-SHA256 and AWS4-ECDSA-P256-SHA256"`},
+			code: s3err.AuthorizationQueryParametersError, msg: `X-Amz-Algorithm only supports "AWS4-HMAC-SHA256 and AWS4-ECDSA-P256-SHA256"`},
 		{name: "sigv4a", set: map[string]string{"X-Amz-Algorithm": "AWS4-ECDSA-P256-SHA256"},
-			code: s3api.ErrInvalidRequest, msg: msgMechanism},
+			code: s3err.InvalidRequest, msg: msgMechanism},
 		{name: "with sigv2", set: map[string]string{"Signature": "abc"},
-			code: s3api.ErrInvalidArgument, msg: msgOneMechanism, extra: []s3api.ExtraElement{el("ArgumentName", "Authorization")}},
+			code: s3err.InvalidArgument, msg: msgOneMechanism, extra: []s3api.ExtraElement{el("ArgumentName", "Authorization")}},
 		{name: "missing credential", set: map[string]string{"X-Amz-Credential": ""},
-			code: s3api.ErrAuthorizationQueryParametersError,
+			code: s3err.AuthorizationQueryParametersError,
 			msg:  "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."},
 		{name: "missing expires", set: map[string]string{"X-Amz-Expires": ""},
-			code: s3api.ErrAuthorizationQueryParametersError, msg: msgQueryParams},
+			code: s3err.AuthorizationQueryParametersError, msg: msgQueryParams},
 		{name: "date format", set: map[string]string{"X-Amz-Date": "20261205"},
-			code: s3api.ErrAuthorizationQueryParametersError, msg: `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`},
+			code: s3err.AuthorizationQueryParametersError, msg: `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`},
 		{name: "expires not a number", set: map[string]string{"X-Amz-Expires": "1h"},
-			code: s3api.ErrAuthorizationQueryParametersError, msg: "X-Amz-Expires should be a number"},
+			code: s3err.AuthorizationQueryParametersError, msg: "X-Amz-Expires should be a number"},
 		{name: "expires negative", set: map[string]string{"X-Amz-Expires": "-1"},
-			code: s3api.ErrAuthorizationQueryParametersError, msg: "X-Amz-Expires must be non-negative"},
+			code: s3err.AuthorizationQueryParametersError, msg: "X-Amz-Expires must be non-negative"},
 		{name: "expires over a week", set: map[string]string{"X-Amz-Expires": "604801"},
-			code: s3api.ErrAuthorizationQueryParametersError,
+			code: s3err.AuthorizationQueryParametersError,
 			msg:  "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds"},
-		{name: "expired", now: "20261205T130001Z", code: s3api.ErrAccessDenied, msg: "Request has expired",
+		{name: "expired", now: "20261205T130001Z", code: s3err.AccessDenied, msg: "Request has expired",
 			extra: []s3api.ExtraElement{el("X-Amz-Expires", "3600"), el("Expires", "2026-12-05T13:00:00Z"), el("ServerTime", "2026-12-05T13:00:01Z")}},
-		{name: "not yet valid", now: "20261205T114459Z", code: s3api.ErrAccessDenied, msg: "Request is not yet valid"},
+		{name: "not yet valid", now: "20261205T114459Z", code: s3err.AccessDenied, msg: "Request is not yet valid"},
 		{name: "wrong region", set: map[string]string{"X-Amz-Credential": testAccessKey + "/20261205/eu-west-1/s3/aws4_request"},
-			code:  s3api.ErrAuthorizationQueryParametersError,
+			code:  s3err.AuthorizationQueryParametersError,
 			msg:   "Error parsing the X-Amz-Credential parameter; the region 'eu-west-1' is wrong; expecting 'us-east-1'",
 			extra: []s3api.ExtraElement{el("Region", "us-east-1")}},
 		{name: "wrong service", set: map[string]string{"X-Amz-Credential": testAccessKey + "/20261205/us-east-1/sts/aws4_request"},
-			code: s3api.ErrAuthorizationQueryParametersError,
+			code: s3err.AuthorizationQueryParametersError,
 			msg:  `Error parsing the X-Amz-Credential parameter; incorrect service "sts". This endpoint belongs to "s3".`},
 		{name: "wrong terminal", set: map[string]string{"X-Amz-Credential": testAccessKey + "/20261205/us-east-1/s3/aws4"},
-			code: s3api.ErrAuthorizationQueryParametersError,
+			code: s3err.AuthorizationQueryParametersError,
 			msg:  `Error parsing the X-Amz-Credential parameter; incorrect terminal "aws4". This endpoint uses "aws4_request".`},
 		{name: "credential shape", set: map[string]string{"X-Amz-Credential": testAccessKey},
-			code: s3api.ErrAuthorizationQueryParametersError, msg: msgQueryCredential + msgCredentialShape},
+			code: s3err.AuthorizationQueryParametersError, msg: msgQueryCredential + msgCredentialShape},
 		{name: "credential date", set: map[string]string{"X-Amz-Credential": testAccessKey + "/20261204/us-east-1/s3/aws4_request"},
-			code: s3api.ErrAuthorizationQueryParametersError,
+			code: s3err.AuthorizationQueryParametersError,
 			msg:  `Invalid credential date "20261204". This date is not the same as X-Amz-Date: "20261205".`},
 		{name: "unknown key", set: map[string]string{"X-Amz-Credential": "NOBODY/20261205/us-east-1/s3/aws4_request"},
-			code: s3api.ErrInvalidAccessKeyID, extra: []s3api.ExtraElement{el("AWSAccessKeyId", "NOBODY")}},
+			code: s3err.InvalidAccessKeyID, extra: []s3api.ExtraElement{el("AWSAccessKeyId", "NOBODY")}},
 		{name: "session token", set: map[string]string{"X-Amz-Security-Token": "tok"},
-			code: s3api.ErrInvalidToken, extra: []s3api.ExtraElement{el("Token-0", "tok")}},
-		{name: "bad signature", code: s3api.ErrSignatureDoesNotMatch},
+			code: s3err.InvalidToken, extra: []s3api.ExtraElement{el("Token-0", "tok")}},
+		{name: "bad signature", code: s3err.SignatureDoesNotMatch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -220,14 +222,14 @@ func TestV2QueryErrors(t *testing.T) {
 		code        s3api.ErrorCode
 		msg         string
 	}{
-		{"no expires", "AWSAccessKeyId=" + testAccessKey + "&Signature=abc", s3api.ErrAccessDenied,
+		{"no expires", "AWSAccessKeyId=" + testAccessKey + "&Signature=abc", s3err.AccessDenied,
 			"Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters"},
-		{"no key", "Expires=1893456000&Signature=abc", s3api.ErrAccessDenied, msgV2Query},
-		{"bad expires", "AWSAccessKeyId=" + testAccessKey + "&Expires=2147483648&Signature=abc", s3api.ErrAccessDenied,
+		{"no key", "Expires=1893456000&Signature=abc", s3err.AccessDenied, msgV2Query},
+		{"bad expires", "AWSAccessKeyId=" + testAccessKey + "&Expires=2147483648&Signature=abc", s3err.AccessDenied,
 			"Invalid date (should be seconds since epoch): 2147483648"},
-		{"expired", "AWSAccessKeyId=" + testAccessKey + "&Expires=1000&Signature=abc", s3api.ErrAccessDenied, "Request has expired"},
-		{"unknown key", "AWSAccessKeyId=NOBODY&Expires=2147483647&Signature=abc", s3api.ErrInvalidAccessKeyID, ""},
-		{"bad signature", "AWSAccessKeyId=" + testAccessKey + "&Expires=2147483647&Signature=abc", s3api.ErrSignatureDoesNotMatch, ""},
+		{"expired", "AWSAccessKeyId=" + testAccessKey + "&Expires=1000&Signature=abc", s3err.AccessDenied, "Request has expired"},
+		{"unknown key", "AWSAccessKeyId=NOBODY&Expires=2147483647&Signature=abc", s3err.InvalidAccessKeyID, ""},
+		{"bad signature", "AWSAccessKeyId=" + testAccessKey + "&Expires=2147483647&Signature=abc", s3err.SignatureDoesNotMatch, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -248,7 +250,7 @@ func TestSHA256Mismatch(t *testing.T) {
 	sdkSign(t, req, []byte("abd"), "", testSecret, now)
 	sr := serverRequest(t, req)
 	_, _, err := verify(newVerifier(&now), sr)
-	e := checkCode(t, err, s3api.ErrXAmzContentSHA256Mismatch, "The provided 'x-amz-content-sha256' header does not match what was computed.")
+	e := checkCode(t, err, s3err.XAmzContentSHA256Mismatch, "The provided 'x-amz-content-sha256' header does not match what was computed.")
 	if diff := cmp.Diff([]s3api.ExtraElement{
 		el("ClientComputedContentSHA256", sha256Hex([]byte("abd"))),
 		el("S3ComputedContentSHA256", sha256Hex([]byte("abc"))),
@@ -259,7 +261,7 @@ func TestSHA256Mismatch(t *testing.T) {
 	get := clientRequest(t, "GET", "/bkt/k", nil)
 	sdkSign(t, get, []byte("x"), "", testSecret, now)
 	_, err = newVerifier(&now).Verify(serverRequest(t, get))
-	checkCode(t, err, s3api.ErrXAmzContentSHA256Mismatch, "")
+	checkCode(t, err, s3err.XAmzContentSHA256Mismatch, "")
 }
 
 // TestUnsignedHeaders: x-amz-* headers outside SignedHeaders are named.
@@ -271,7 +273,7 @@ func TestUnsignedHeaders(t *testing.T) {
 	sr.Header.Set("X-Amz-Acl", "public-read")
 	sr.Header.Set("X-Amz-Meta-B", "1")
 	_, err := newVerifier(&now).Verify(sr)
-	e := checkCode(t, err, s3api.ErrAccessDenied, "There were headers present in the request which were not signed")
+	e := checkCode(t, err, s3err.AccessDenied, "There were headers present in the request which were not signed")
 	if got := extraValue(e, "HeadersNotSigned"); got != "x-amz-acl, x-amz-meta-b" {
 		t.Errorf("HeadersNotSigned = %q", got)
 	}

@@ -14,7 +14,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/s3err"
 )
 
 // The x-amz-content-sha256 values that are not a hash.
@@ -35,7 +35,7 @@ func checkPayloadHash(v string) error {
 	case streamingV4a, streamingV4aTrailer:
 		// Chunks signed with SigV4a go with a SigV4a seed signature,
 		// which is not taken here.
-		return s3err(s3api.ErrInvalidRequest, msgMechanism)
+		return authError(s3err.InvalidRequest, msgMechanism)
 	}
 	if isSHA256Hex(v) {
 		return nil
@@ -129,7 +129,7 @@ func (c *ChunkVerifier) Trailing() bool { return c.trailer }
 // header has no chunk-signature).
 func (c *ChunkVerifier) BeginChunk(signature string) error {
 	if signature == "" {
-		return s3err(s3api.ErrSignatureDoesNotMatch, s3api.ErrSignatureDoesNotMatch.Message())
+		return authError(s3err.SignatureDoesNotMatch, s3err.SignatureDoesNotMatch.Message())
 	}
 	c.h.Reset()
 	c.sig, c.inChunk = signature, true
@@ -142,7 +142,7 @@ func (c *ChunkVerifier) Write(p []byte) (int, error) { return c.h.Write(p) }
 // EndChunk checks the signature of the chunk just read.
 func (c *ChunkVerifier) EndChunk() error {
 	if !c.inChunk {
-		return s3err(s3api.ErrSignatureDoesNotMatch, s3api.ErrSignatureDoesNotMatch.Message())
+		return authError(s3err.SignatureDoesNotMatch, s3err.SignatureDoesNotMatch.Message())
 	}
 	c.inChunk = false
 	toSign := "AWS4-HMAC-SHA256-PAYLOAD\n" + c.amzDate + "\n" + c.scope + "\n" + c.prev + "\n" +
@@ -165,7 +165,7 @@ func (c *ChunkVerifier) EndTrailers(signature string) error {
 		return nil
 	}
 	if signature == "" {
-		return s3err(s3api.ErrSignatureDoesNotMatch, s3api.ErrSignatureDoesNotMatch.Message())
+		return authError(s3err.SignatureDoesNotMatch, s3err.SignatureDoesNotMatch.Message())
 	}
 	toSign := "AWS4-HMAC-SHA256-TRAILER\n" + c.amzDate + "\n" + c.scope + "\n" + c.prev + "\n" + hexSHA256(c.trailers)
 	return c.check(toSign, signature)

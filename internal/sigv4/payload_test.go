@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/s3err"
 )
 
 // awsStreamingExample is the example of the S3 API Reference's
@@ -86,7 +86,7 @@ func TestChunkVerifierRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			checkCode(t, tt.run(exampleVerifier()), s3api.ErrSignatureDoesNotMatch, "")
+			checkCode(t, tt.run(exampleVerifier()), s3err.SignatureDoesNotMatch, "")
 		})
 	}
 }

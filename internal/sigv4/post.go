@@ -12,7 +12,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/s3err"
 )
 
 // The fields of a signed form, spelled as S3 names them when one is
@@ -25,7 +25,7 @@ var (
 // missingField is S3's answer to a signed form that lacks one of the
 // fields its signature needs.
 func missingField(name string) error {
-	return s3err(s3api.ErrInvalidArgument, "Bucket POST must contain a field named '"+name+"'.  If it is specified, please check the order of the fields.",
+	return authError(s3err.InvalidArgument, "Bucket POST must contain a field named '"+name+"'.  If it is specified, please check the order of the fields.",
 		el("ArgumentName", name), el("ArgumentValue", ""))
 }
 
@@ -61,7 +61,7 @@ func (v *Verifier) VerifyPOST(field func(name string) (string, bool)) (accessKey
 			return "", err
 		}
 		if !v.AllowV2 {
-			return "", s3err(s3api.ErrInvalidRequest, msgMechanism)
+			return "", authError(s3err.InvalidRequest, msgMechanism)
 		}
 		return v.verifyPOSTV2(field)
 	}
@@ -73,7 +73,7 @@ func (v *Verifier) verifyPOSTV4(field func(string) (string, bool)) (string, erro
 	switch alg := get("X-Amz-Algorithm"); alg {
 	case algorithm:
 	case algorithmV4a:
-		return "", s3err(s3api.ErrInvalidRequest, msgMechanism)
+		return "", authError(s3err.InvalidRequest, msgMechanism)
 	default:
 		return "", invalidArgument(msgQueryAlgorithm, "X-Amz-Algorithm", alg)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -85,31 +87,31 @@ func TestVerifyPOSTErrors(t *testing.T) {
 		msg     string
 		extra   []string
 	}{
-		{name: "no signature", form: with(nil, "X-Amz-Signature"), code: s3api.ErrInvalidArgument,
+		{name: "no signature", form: with(nil, "X-Amz-Signature"), code: s3err.InvalidArgument,
 			msg:   "Bucket POST must contain a field named 'X-Amz-Signature'.  If it is specified, please check the order of the fields.",
 			extra: []string{"ArgumentName", "X-Amz-Signature", "ArgumentValue", ""}},
-		{name: "no algorithm nor credential", form: with(nil, "X-Amz-Algorithm", "X-Amz-Credential"), code: s3api.ErrInvalidArgument,
+		{name: "no algorithm nor credential", form: with(nil, "X-Amz-Algorithm", "X-Amz-Credential"), code: s3err.InvalidArgument,
 			extra: []string{"ArgumentName", "X-Amz-Algorithm"}},
-		{name: "no policy", form: with(nil, "Policy"), code: s3api.ErrInvalidArgument, extra: []string{"ArgumentName", "policy"}},
+		{name: "no policy", form: with(nil, "Policy"), code: s3err.InvalidArgument, extra: []string{"ArgumentName", "policy"}},
 		{name: "another region", form: with(map[string]string{"X-Amz-Credential": exampleKey + "/20151229/eu-west-1/s3/aws4_request"}),
-			code: s3api.ErrInvalidArgument, msg: "the region 'eu-west-1' is wrong; expecting 'us-east-1'",
+			code: s3err.InvalidArgument, msg: "the region 'eu-west-1' is wrong; expecting 'us-east-1'",
 			extra: []string{"ArgumentName", "X-Amz-Credential", "Region", "us-east-1"}},
 		{name: "an empty access key", form: with(map[string]string{"X-Amz-Credential": "/20151229/us-east-1/s3/aws4_request"}),
-			code: s3api.ErrInvalidArgument, msg: "a non-empty Access Key (AKID) must be provided in the credential."},
+			code: s3err.InvalidArgument, msg: "a non-empty Access Key (AKID) must be provided in the credential."},
 		{name: "a malformed date", form: with(map[string]string{"X-Amz-Date": "2015-12-29T00:00:00Z"}),
-			code: s3api.ErrInvalidArgument, msg: "X-Amz-Date must be formated via ISO8601 Long format", extra: []string{"ArgumentValue", "2015-12-29T00:00:00Z"}},
-		{name: "another algorithm", form: with(map[string]string{"X-Amz-Algorithm": "AWS4-HMAC-SHA1"}), code: s3api.ErrInvalidArgument},
-		{name: "SigV4a", form: with(map[string]string{"X-Amz-Algorithm": "AWS4-ECDSA-P256-SHA256"}), code: s3api.ErrInvalidRequest},
+			code: s3err.InvalidArgument, msg: "X-Amz-Date must be formated via ISO8601 Long format", extra: []string{"ArgumentValue", "2015-12-29T00:00:00Z"}},
+		{name: "another algorithm", form: with(map[string]string{"X-Amz-Algorithm": "AWS4-HMAC-SHA1"}), code: s3err.InvalidArgument},
+		{name: "SigV4a", form: with(map[string]string{"X-Amz-Algorithm": "AWS4-ECDSA-P256-SHA256"}), code: s3err.InvalidRequest},
 		{name: "an unknown key", form: with(map[string]string{"X-Amz-Credential": "AKIAUNKNOWN/20151229/us-east-1/s3/aws4_request"}),
-			code: s3api.ErrInvalidAccessKeyID, extra: []string{"AWSAccessKeyId", "AKIAUNKNOWN"}},
-		{name: "a session token", form: with(map[string]string{"X-Amz-Security-Token": "tok"}), code: s3api.ErrInvalidToken},
-		{name: "another policy", form: with(map[string]string{"Policy": botoPostPolicy}), code: s3api.ErrSignatureDoesNotMatch,
+			code: s3err.InvalidAccessKeyID, extra: []string{"AWSAccessKeyId", "AKIAUNKNOWN"}},
+		{name: "a session token", form: with(map[string]string{"X-Amz-Security-Token": "tok"}), code: s3err.InvalidToken},
+		{name: "another policy", form: with(map[string]string{"Policy": botoPostPolicy}), code: s3err.SignatureDoesNotMatch,
 			extra: []string{"AWSAccessKeyId", exampleKey, "StringToSign", botoPostPolicy, "SignatureProvided", awsPostSignature,
 				"StringToSignBytes", hexBytes(botoPostPolicy)}},
-		{name: "SigV2 not allowed", form: v2("x"), code: s3api.ErrInvalidRequest, msg: msgMechanism},
+		{name: "SigV2 not allowed", form: v2("x"), code: s3err.InvalidRequest, msg: msgMechanism},
 		{name: "SigV2 without the key", form: map[string]string{"policy": "p", "signature": "s"}, allowV2: true,
-			code: s3api.ErrInvalidArgument, extra: []string{"ArgumentName", "AWSAccessKeyId"}},
-		{name: "SigV2 wrong signature", form: v2("c2lnbmF0dXJl"), allowV2: true, code: s3api.ErrSignatureDoesNotMatch},
+			code: s3err.InvalidArgument, extra: []string{"ArgumentName", "AWSAccessKeyId"}},
+		{name: "SigV2 wrong signature", form: v2("c2lnbmF0dXJl"), allowV2: true, code: s3err.SignatureDoesNotMatch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

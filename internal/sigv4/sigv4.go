@@ -25,6 +25,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -101,7 +103,7 @@ func (v *Verifier) Verify(r *http.Request) (Result, error) {
 		return v.verifyQuery(r, q)
 	case v2Query:
 		if !v.AllowV2 {
-			return Result{}, s3err(s3api.ErrInvalidRequest, msgMechanism)
+			return Result{}, authError(s3err.InvalidRequest, msgMechanism)
 		}
 		return v.verifyV2Query(r, q)
 	}
@@ -214,11 +216,11 @@ func (v *Verifier) verifyHeader(r *http.Request, authz string) (Result, error) {
 	switch strings.ToUpper(scheme) {
 	case "AWS":
 		if !v.AllowV2 {
-			return Result{}, s3err(s3api.ErrInvalidRequest, msgMechanism)
+			return Result{}, authError(s3err.InvalidRequest, msgMechanism)
 		}
 		return v.verifyV2Header(r, rest, authz)
 	case algorithmV4a:
-		return Result{}, s3err(s3api.ErrInvalidRequest, msgMechanism)
+		return Result{}, authError(s3err.InvalidRequest, msgMechanism)
 	case algorithm:
 	default:
 		return Result{}, invalidArgument(msgUnsupportedType, "Authorization", authz)
@@ -257,7 +259,7 @@ func (v *Verifier) verifyHeader(r *http.Request, authz string) (Result, error) {
 	}
 	payload := r.Header.Get("X-Amz-Content-Sha256")
 	if payload == "" {
-		return Result{}, s3err(s3api.ErrInvalidRequest, msgMissingSHA256)
+		return Result{}, authError(s3err.InvalidRequest, msgMissingSHA256)
 	}
 	if err := checkPayloadHash(payload); err != nil {
 		return Result{}, err
@@ -282,7 +284,7 @@ func (v *Verifier) verifyQuery(r *http.Request, q url.Values) (Result, error) {
 	switch q.Get("X-Amz-Algorithm") {
 	case algorithm:
 	case algorithmV4a:
-		return Result{}, s3err(s3api.ErrInvalidRequest, msgMechanism)
+		return Result{}, authError(s3err.InvalidRequest, msgMechanism)
 	default:
 		return Result{}, queryError(msgQueryAlgorithm)
 	}
@@ -363,7 +365,7 @@ func (v *Verifier) finish(r *http.Request, cred credential, secret, amzDate stri
 		payloadHash: payload, skipQuery: skipQuery,
 	})
 	if err != nil {
-		return Result{}, s3err(s3api.ErrInvalidRequest, msgBadQuery)
+		return Result{}, authError(s3err.InvalidRequest, msgBadQuery)
 	}
 	toSign := stringToSign(amzDate, cred.scope(), canonical)
 	key := signingKey(secret, cred.date, cred.region, service)

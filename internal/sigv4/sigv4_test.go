@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/s3err"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/minio/minio-go/v7/pkg/signer"
@@ -81,25 +83,25 @@ func TestTamper(t *testing.T) {
 		at     time.Duration // signing time relative to the server's clock
 		want   s3api.ErrorCode
 	}{
-		{"signed header", testSecret, func(r *http.Request) { r.Header.Set("X-Amz-Meta-Color", "red") }, 0, s3api.ErrSignatureDoesNotMatch},
-		{"content type", testSecret, func(r *http.Request) { r.Header.Set("Content-Type", "text/html") }, 0, s3api.ErrSignatureDoesNotMatch},
-		{"host", testSecret, func(r *http.Request) { r.Host = "evil.example" }, 0, s3api.ErrSignatureDoesNotMatch},
-		{"method", testSecret, func(r *http.Request) { r.Method = "POST" }, 0, s3api.ErrSignatureDoesNotMatch},
-		{"path", testSecret, func(r *http.Request) { r.RequestURI = "/bkt/other"; r.URL.Path = "/bkt/other" }, 0, s3api.ErrSignatureDoesNotMatch},
-		{"query", testSecret, func(r *http.Request) { r.URL.RawQuery = "acl"; r.RequestURI += "?acl" }, 0, s3api.ErrSignatureDoesNotMatch},
-		{"body", testSecret, func(r *http.Request) { r.Body = http.NoBody; r.Body = readCloser("the bodY") }, 0, s3api.ErrXAmzContentSHA256Mismatch},
-		{"payload hash", testSecret, func(r *http.Request) { r.Header.Set("X-Amz-Content-Sha256", sha256Hex([]byte("x"))) }, 0, s3api.ErrSignatureDoesNotMatch},
-		{"date", testSecret, func(r *http.Request) { r.Header.Set("X-Amz-Date", "20261205T120001Z") }, 0, s3api.ErrSignatureDoesNotMatch},
-		{"date other day", testSecret, func(r *http.Request) { r.Header.Set("X-Amz-Date", "20261206T000100Z") }, 11*time.Hour + 59*time.Minute, s3api.ErrAuthorizationHeaderMalformed},
-		{"scope region", testSecret, func(r *http.Request) { replaceAuth(r, "/us-east-1/", "/eu-west-1/") }, 0, s3api.ErrAuthorizationHeaderMalformed},
-		{"scope service", testSecret, func(r *http.Request) { replaceAuth(r, "/s3/", "/s4/") }, 0, s3api.ErrAuthorizationHeaderMalformed},
-		{"scope date", testSecret, func(r *http.Request) { replaceAuth(r, "/20261205/", "/20261204/") }, 0, s3api.ErrAuthorizationHeaderMalformed},
-		{"signed headers", testSecret, func(r *http.Request) { replaceAuth(r, "SignedHeaders=", "SignedHeaders=content-length;") }, 0, s3api.ErrSignatureDoesNotMatch},
-		{"access key", testSecret, func(r *http.Request) { replaceAuth(r, testAccessKey, "AKIDOTHER") }, 0, s3api.ErrInvalidAccessKeyID},
-		{"secret", "not-the-secret", func(r *http.Request) {}, 0, s3api.ErrSignatureDoesNotMatch},
-		{"unsigned x-amz header", testSecret, func(r *http.Request) { r.Header.Set("X-Amz-Acl", "public-read") }, 0, s3api.ErrAccessDenied},
-		{"too old", testSecret, func(r *http.Request) {}, -16 * time.Minute, s3api.ErrRequestTimeTooSkewed},
-		{"too new", testSecret, func(r *http.Request) {}, 16 * time.Minute, s3api.ErrRequestTimeTooSkewed},
+		{"signed header", testSecret, func(r *http.Request) { r.Header.Set("X-Amz-Meta-Color", "red") }, 0, s3err.SignatureDoesNotMatch},
+		{"content type", testSecret, func(r *http.Request) { r.Header.Set("Content-Type", "text/html") }, 0, s3err.SignatureDoesNotMatch},
+		{"host", testSecret, func(r *http.Request) { r.Host = "evil.example" }, 0, s3err.SignatureDoesNotMatch},
+		{"method", testSecret, func(r *http.Request) { r.Method = "POST" }, 0, s3err.SignatureDoesNotMatch},
+		{"path", testSecret, func(r *http.Request) { r.RequestURI = "/bkt/other"; r.URL.Path = "/bkt/other" }, 0, s3err.SignatureDoesNotMatch},
+		{"query", testSecret, func(r *http.Request) { r.URL.RawQuery = "acl"; r.RequestURI += "?acl" }, 0, s3err.SignatureDoesNotMatch},
+		{"body", testSecret, func(r *http.Request) { r.Body = http.NoBody; r.Body = readCloser("the bodY") }, 0, s3err.XAmzContentSHA256Mismatch},
+		{"payload hash", testSecret, func(r *http.Request) { r.Header.Set("X-Amz-Content-Sha256", sha256Hex([]byte("x"))) }, 0, s3err.SignatureDoesNotMatch},
+		{"date", testSecret, func(r *http.Request) { r.Header.Set("X-Amz-Date", "20261205T120001Z") }, 0, s3err.SignatureDoesNotMatch},
+		{"date other day", testSecret, func(r *http.Request) { r.Header.Set("X-Amz-Date", "20261206T000100Z") }, 11*time.Hour + 59*time.Minute, s3err.AuthorizationHeaderMalformed},
+		{"scope region", testSecret, func(r *http.Request) { replaceAuth(r, "/us-east-1/", "/eu-west-1/") }, 0, s3err.AuthorizationHeaderMalformed},
+		{"scope service", testSecret, func(r *http.Request) { replaceAuth(r, "/s3/", "/s4/") }, 0, s3err.AuthorizationHeaderMalformed},
+		{"scope date", testSecret, func(r *http.Request) { replaceAuth(r, "/20261205/", "/20261204/") }, 0, s3err.AuthorizationHeaderMalformed},
+		{"signed headers", testSecret, func(r *http.Request) { replaceAuth(r, "SignedHeaders=", "SignedHeaders=content-length;") }, 0, s3err.SignatureDoesNotMatch},
+		{"access key", testSecret, func(r *http.Request) { replaceAuth(r, testAccessKey, "AKIDOTHER") }, 0, s3err.InvalidAccessKeyID},
+		{"secret", "not-the-secret", func(r *http.Request) {}, 0, s3err.SignatureDoesNotMatch},
+		{"unsigned x-amz header", testSecret, func(r *http.Request) { r.Header.Set("X-Amz-Acl", "public-read") }, 0, s3err.AccessDenied},
+		{"too old", testSecret, func(r *http.Request) {}, -16 * time.Minute, s3err.RequestTimeTooSkewed},
+		{"too new", testSecret, func(r *http.Request) {}, 16 * time.Minute, s3err.RequestTimeTooSkewed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -136,7 +138,7 @@ func TestSignatureMismatchBody(t *testing.T) {
 	req := clientRequest(t, "GET", "/bkt/key?x-id=GetObject", nil)
 	sdkSign(t, req, nil, "", "wrong", now)
 	_, _, err := verify(newVerifier(&now), serverRequest(t, req))
-	e := checkCode(t, err, s3api.ErrSignatureDoesNotMatch,
+	e := checkCode(t, err, s3err.SignatureDoesNotMatch,
 		"The request signature we calculated does not match the signature you provided. Check your key and signing method.")
 	canonical := extraValue(e, "CanonicalRequest")
 	wantCanonical := "GET\n/bkt/key\nx-id=GetObject\nhost:" + testHost + "\nx-amz-content-sha256:" + emptySHA256 +
@@ -203,10 +205,10 @@ func TestSDKPresigned(t *testing.T) {
 		{"get fresh", "GET", time.Hour, 0, ""},
 		{"put fresh", "PUT", time.Hour, 0, ""},
 		{"get just before expiry", "GET", time.Hour, time.Hour, ""},
-		{"get expired", "GET", time.Hour, time.Hour + time.Second, s3api.ErrAccessDenied},
+		{"get expired", "GET", time.Hour, time.Hour + time.Second, s3err.AccessDenied},
 		{"week", "GET", 7 * 24 * time.Hour, 6 * 24 * time.Hour, ""},
-		{"over a week", "GET", 7*24*time.Hour + time.Second, 0, s3api.ErrAuthorizationQueryParametersError},
-		{"not yet valid", "GET", time.Hour, -16 * time.Minute, s3api.ErrAccessDenied},
+		{"over a week", "GET", 7*24*time.Hour + time.Second, 0, s3err.AuthorizationQueryParametersError},
+		{"not yet valid", "GET", time.Hour, -16 * time.Minute, s3err.AccessDenied},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -230,7 +232,7 @@ func TestPresignedExpiredBody(t *testing.T) {
 	req := sdkPresign(t, "GET", "/bkt/k", 10*time.Minute, testTime, nil)
 	now := testTime.Add(11 * time.Minute)
 	_, _, err := verify(newVerifier(&now), serverRequest(t, req))
-	e := checkCode(t, err, s3api.ErrAccessDenied, "Request has expired")
+	e := checkCode(t, err, s3err.AccessDenied, "Request has expired")
 	for name, want := range map[string]string{"X-Amz-Expires": "600", "Expires": "2026-12-05T12:10:00Z", "ServerTime": "2026-12-05T12:11:00Z"} {
 		if got := extraValue(e, name); got != want {
 			t.Errorf("%s = %q, want %q", name, got, want)
@@ -245,11 +247,11 @@ func TestPresignedTamper(t *testing.T) {
 		tamper func(q url.Values)
 		want   s3api.ErrorCode
 	}{
-		{"signature", func(q url.Values) { q.Set("X-Amz-Signature", strings.Repeat("0", 64)) }, s3api.ErrSignatureDoesNotMatch},
-		{"expires", func(q url.Values) { q.Set("X-Amz-Expires", "3601") }, s3api.ErrSignatureDoesNotMatch},
-		{"added parameter", func(q url.Values) { q.Set("response-content-type", "text/html") }, s3api.ErrSignatureDoesNotMatch},
-		{"credential", func(q url.Values) { q.Set("X-Amz-Credential", "NOBODY/20261205/us-east-1/s3/aws4_request") }, s3api.ErrInvalidAccessKeyID},
-		{"token", func(q url.Values) { q.Set("X-Amz-Security-Token", "FwoGZXIvYXdzEJr") }, s3api.ErrInvalidToken},
+		{"signature", func(q url.Values) { q.Set("X-Amz-Signature", strings.Repeat("0", 64)) }, s3err.SignatureDoesNotMatch},
+		{"expires", func(q url.Values) { q.Set("X-Amz-Expires", "3601") }, s3err.SignatureDoesNotMatch},
+		{"added parameter", func(q url.Values) { q.Set("response-content-type", "text/html") }, s3err.SignatureDoesNotMatch},
+		{"credential", func(q url.Values) { q.Set("X-Amz-Credential", "NOBODY/20261205/us-east-1/s3/aws4_request") }, s3err.InvalidAccessKeyID},
+		{"token", func(q url.Values) { q.Set("X-Amz-Security-Token", "FwoGZXIvYXdzEJr") }, s3err.InvalidToken},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -319,7 +321,7 @@ func TestV2Disabled(t *testing.T) {
 			req = signer.SignV2(*req, testAccessKey, testSecret, false)
 		}
 		_, _, err := verify(newVerifier(&now), serverRequest(t, req))
-		checkCode(t, err, s3api.ErrInvalidRequest, msgMechanism)
+		checkCode(t, err, s3err.InvalidRequest, msgMechanism)
 	}
 }
 
@@ -331,14 +333,14 @@ func TestV2Tamper(t *testing.T) {
 		tamper func(r *http.Request)
 		want   s3api.ErrorCode
 	}{
-		{"x-amz header", func(r *http.Request) { r.Header.Set("X-Amz-Meta-A", "2") }, s3api.ErrSignatureDoesNotMatch},
-		{"sub-resource", func(r *http.Request) { r.URL.RawQuery = "acl"; r.RequestURI += "?acl" }, s3api.ErrSignatureDoesNotMatch},
-		{"path", func(r *http.Request) { r.RequestURI = "/bkt/j" }, s3api.ErrSignatureDoesNotMatch},
-		{"date", func(r *http.Request) { r.Header.Set("Date", testTime.Add(time.Minute).Format(http.TimeFormat)) }, s3api.ErrSignatureDoesNotMatch},
-		{"skew", func(r *http.Request) { r.Header.Set("Date", testTime.Add(time.Hour).Format(http.TimeFormat)) }, s3api.ErrRequestTimeTooSkewed},
-		{"no date", func(r *http.Request) { r.Header.Del("Date") }, s3api.ErrAccessDenied},
-		{"key", func(r *http.Request) { r.Header.Set("Authorization", "AWS NOBODY:abc=") }, s3api.ErrInvalidAccessKeyID},
-		{"malformed", func(r *http.Request) { r.Header.Set("Authorization", "AWS "+testAccessKey) }, s3api.ErrInvalidArgument},
+		{"x-amz header", func(r *http.Request) { r.Header.Set("X-Amz-Meta-A", "2") }, s3err.SignatureDoesNotMatch},
+		{"sub-resource", func(r *http.Request) { r.URL.RawQuery = "acl"; r.RequestURI += "?acl" }, s3err.SignatureDoesNotMatch},
+		{"path", func(r *http.Request) { r.RequestURI = "/bkt/j" }, s3err.SignatureDoesNotMatch},
+		{"date", func(r *http.Request) { r.Header.Set("Date", testTime.Add(time.Minute).Format(http.TimeFormat)) }, s3err.SignatureDoesNotMatch},
+		{"skew", func(r *http.Request) { r.Header.Set("Date", testTime.Add(time.Hour).Format(http.TimeFormat)) }, s3err.RequestTimeTooSkewed},
+		{"no date", func(r *http.Request) { r.Header.Del("Date") }, s3err.AccessDenied},
+		{"key", func(r *http.Request) { r.Header.Set("Authorization", "AWS NOBODY:abc=") }, s3err.InvalidAccessKeyID},
+		{"malformed", func(r *http.Request) { r.Header.Set("Authorization", "AWS "+testAccessKey) }, s3err.InvalidArgument},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
