@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/internal/s3op"
+	"github.com/stretchr/testify/require"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -265,5 +266,32 @@ func TestReplaceWithNoRules(t *testing.T) {
 	}
 	if _, err := srv.Client().ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("bkt")}); err != nil {
 		t.Errorf("ListObjectsV2 after Replace() = %v, want no rule left to fire", err)
+	}
+}
+
+// TestFaultForOneUser: a rule with AccessKey faults one user's requests,
+// signed in a header or presigned, and leaves the other user's alone.
+func TestFaultForOneUser(t *testing.T) {
+	srv := mocks3.New(t, mocks3.WithAuth(), mocks3.WithBucket("shared"),
+		mocks3.WithUser("alice", "AKIDALICE", "alice-secret"), mocks3.WithUser("bob", "AKIDBOB", "bob-secret"))
+	srv.Faults().AddT(t, faults.Rule{Operation: "ListObjectsV2", AccessKey: "AKIDBOB", Action: faults.SlowDown()})
+	bob := srv.ClientFor("bob")
+	mustCreateBucket(t, bob, "bobs")
+	_, err := srv.Client().ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("shared")})
+	if err != nil {
+		t.Errorf("ListObjectsV2 as alice = %v, want no fault", err)
+	}
+	_, err = bob.ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("bobs")})
+	checkErr(t, "ListObjectsV2 as bob", err, "SlowDown", 503)
+
+	srv.Faults().AddT(t, faults.Rule{Operation: "GetObject", AccessKey: "AKIDALICE", Action: faults.NoSuchKey()})
+	require.NoError(t, srv.PutObject("shared", "k", []byte("v")))
+	req, err := s3.NewPresignClient(srv.Client()).PresignGetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("shared"), Key: aws.String("k")})
+	require.NoError(t, err)
+	resp, err := srv.HTTPClient().Get(req.URL)
+	require.NoError(t, err)
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Errorf("presigned GET as alice = %d, want 404 from the rule", resp.StatusCode)
 	}
 }

@@ -58,6 +58,7 @@ import (
 //	user_agent   -       as header, without exists   string
 //	bucket, key  -       as user_agent               string
 //	node         -       as user_agent               string (a storage node, "storage-2")
+//	access_key   -       as user_agent               string (the access key ID the request is signed with)
 //	method       -       equals                      HTTP method
 //	ip           -       equals | in                 IP or CIDR
 //	attempt      -       equals | at_most            integer ≥ 1 (the SDK's attempt number)

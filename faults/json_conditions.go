@@ -23,7 +23,7 @@ type conditionKind struct {
 
 // conditionTypes lists the condition types in the order messages name
 // them; conditionKinds has one entry for each.
-var conditionTypes = []string{"probability", "count", "header", "param", "user_agent", "ip", "time", "method", "bucket", "key", "node", "attempt"}
+var conditionTypes = []string{"probability", "count", "header", "param", "user_agent", "ip", "time", "method", "bucket", "key", "node", "access_key", "attempt"}
 
 // matchOps are the operators of the string conditions; exists only for
 // headers and query parameters, which may be absent.
@@ -43,6 +43,7 @@ var conditionKinds = map[string]conditionKind{
 	"bucket":     {ops: matchOps[:5], parse: parsePattern(func(r *Rule) *string { return &r.Bucket })},
 	"key":        {ops: matchOps[:5], parse: parsePattern(func(r *Rule) *string { return &r.Key })},
 	"node":       {ops: matchOps[:5], parse: parsePattern(func(r *Rule) *string { return &r.Node })},
+	"access_key": {ops: matchOps[:5], parse: parsePattern(func(r *Rule) *string { return &r.AccessKey })},
 	"method":     {ops: []string{"equals"}, parse: parseMethod},
 	"ip":         {ops: []string{"equals", "in"}, parse: parseIP},
 	"time":       {ops: []string{"between", "after", "before"}, parse: parseTimeCondition},

@@ -44,7 +44,7 @@ func (r Rule) toJSON() (ruleJSON, error) {
 	if r.Method != "" {
 		cond("method", "equals", "", r.Method)
 	}
-	for _, c := range []struct{ typ, pattern string }{{"bucket", r.Bucket}, {"key", r.Key}, {"user_agent", r.UserAgent}, {"node", r.Node}} {
+	for _, c := range []struct{ typ, pattern string }{{"bucket", r.Bucket}, {"key", r.Key}, {"user_agent", r.UserAgent}, {"node", r.Node}, {"access_key", r.AccessKey}} {
 		if c.pattern != "" {
 			op, v := describeGlob(c.pattern, false)
 			cond(c.typ, op, "", v)

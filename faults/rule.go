@@ -100,8 +100,12 @@ type Rule struct {
 	// attempt up to N. Both are ≥ 0; 0 matches any attempt.
 	Attempt       int
 	AttemptAtMost int
-	UserAgent     string // glob on User-Agent
-	ClientIP      string // an IP or a CIDR
+	// AccessKey is a glob on the access key ID the request is signed
+	// with (its Authorization header or presigned query), so that a rule
+	// can fault one user of a WithUser server; unsigned requests have "".
+	AccessKey string
+	UserAgent string // glob on User-Agent
+	ClientIP  string // an IP or a CIDR
 	// Node matches the storage node a storage call goes to ("storage-2",
 	// glob), so a rule can take one node down while reads fall back to
 	// the others.
@@ -185,7 +189,7 @@ func (r *Rule) validate() error {
 			return fmt.Errorf("client_ip: %v", err)
 		}
 	}
-	patterns := []struct{ field, glob string }{{"bucket", r.Bucket}, {"key", r.Key}, {"user_agent", r.UserAgent}, {"node", r.Node}}
+	patterns := []struct{ field, glob string }{{"bucket", r.Bucket}, {"key", r.Key}, {"user_agent", r.UserAgent}, {"node", r.Node}, {"access_key", r.AccessKey}}
 	for name, g := range r.Header {
 		patterns = append(patterns, struct{ field, glob string }{"header " + name, g})
 	}

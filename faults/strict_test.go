@@ -84,6 +84,7 @@ func TestConditionTable(t *testing.T) {
 		"bucket":      `{"type": "bucket", "value": "b"}`,
 		"key":         `{"type": "key", "operator": "suffix", "value": ".jpg"}`,
 		"node":        `{"type": "node", "value": "storage-2"}`,
+		"access_key":  `{"type": "access_key", "value": "AKIDREADER"}`,
 		"attempt":     `{"type": "attempt", "operator": "at_most", "value": 2}`,
 	}
 	for _, typ := range conditionTypes {

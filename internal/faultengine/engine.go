@@ -384,6 +384,14 @@ func matches(en *entry, req *Request) bool {
 	if r.UserAgent != "" && !faultmatch.Glob(r.UserAgent, req.Header.Get("User-Agent")) {
 		return false
 	}
+	if r.AccessKey != "" {
+		if len(req.Query) == 0 && req.RawQuery != "" {
+			req.Query, _ = url.ParseQuery(req.RawQuery)
+		}
+		if !faultmatch.Glob(r.AccessKey, faultmatch.AccessKey(req.Header, req.Query)) {
+			return false
+		}
+	}
 	for name, pattern := range r.Header {
 		v, ok := req.Header[http.CanonicalHeaderKey(name)]
 		if !ok {

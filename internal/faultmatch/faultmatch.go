@@ -5,7 +5,9 @@ package faultmatch
 
 import (
 	"net"
+	"net/http"
 	"net/netip"
+	"net/url"
 	"path"
 	"strings"
 )
@@ -67,4 +69,26 @@ func ClientIP(remoteAddr string) (netip.Addr, bool) {
 	}
 	a, err := netip.ParseAddr(host)
 	return a.Unmap(), err == nil
+}
+
+// AccessKey returns the access key ID a request is signed with: from its
+// Authorization header (SigV4 "Credential=AK/…", SigV2 "AWS AK:…") or its
+// presigned query (X-Amz-Credential, AWSAccessKeyId); "" if unsigned. The
+// signature is not checked: a fault rule only needs to know whom the
+// request claims to come from.
+func AccessKey(h http.Header, q url.Values) string {
+	auth := h.Get("Authorization")
+	if i := strings.Index(auth, "Credential="); i >= 0 {
+		ak, _, _ := strings.Cut(auth[i+len("Credential="):], "/")
+		return ak
+	}
+	if rest, ok := strings.CutPrefix(auth, "AWS "); ok {
+		ak, _, _ := strings.Cut(rest, ":")
+		return ak
+	}
+	if c := q.Get("X-Amz-Credential"); c != "" {
+		ak, _, _ := strings.Cut(c, "/")
+		return ak
+	}
+	return q.Get("AWSAccessKeyId")
 }

@@ -1,6 +1,10 @@
 package faultmatch
 
-import "testing"
+import (
+	"net/http"
+	"net/url"
+	"testing"
+)
 
 func TestGlob(t *testing.T) {
 	tests := []struct {
@@ -55,5 +59,29 @@ func TestIP(t *testing.T) {
 	}
 	if _, ok := ClientIP("pipe"); ok {
 		t.Errorf("ClientIP(pipe) ok, want not an IP")
+	}
+}
+
+func TestAccessKey(t *testing.T) {
+	for _, tt := range []struct {
+		name, auth, query, want string
+	}{
+		{"sigv4 header", "AWS4-HMAC-SHA256 Credential=AKIDA/20261205/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00", "", "AKIDA"},
+		{"sigv2 header", "AWS AKIDB:c2lnbmF0dXJl", "", "AKIDB"},
+		{"sigv4 presigned", "", "X-Amz-Credential=AKIDC%2F20261205%2Fus-east-1%2Fs3%2Faws4_request", "AKIDC"},
+		{"sigv2 presigned", "", "AWSAccessKeyId=AKIDD&Signature=x", "AKIDD"},
+		{"unsigned", "", "list-type=2", ""},
+		{"bearer", "Bearer token", "", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := http.Header{}
+			if tt.auth != "" {
+				h.Set("Authorization", tt.auth)
+			}
+			q, _ := url.ParseQuery(tt.query)
+			if got := AccessKey(h, q); got != tt.want {
+				t.Errorf("AccessKey = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
