@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mocks3/mocks3/internal/s3op"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -135,7 +133,7 @@ func TestBodyStallRequestTimeout(t *testing.T) {
 			// timeout, a margin that holds on a loaded machine), is not cut off; nor is
 			// a handler that works longer than the timeout after the body.
 			// The metadata role commits the record after the body has arrived.
-			srv.Faults().AddT(t, faults.Rule{Service: faults.Metadata, Operation: s3op.PutObject, Action: faults.Delay(1500 * time.Millisecond)})
+			srv.Faults().AddT(t, faults.Rule{Service: faults.Metadata, Operation: "PutObject", Action: faults.Delay(1500 * time.Millisecond)})
 			pr, pw := io.Pipe()
 			go func() {
 				for i := range 5 {

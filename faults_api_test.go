@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mocks3/mocks3/internal/s3op"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -27,7 +26,7 @@ import (
 func TestStaleReadAddedAfterWrites(t *testing.T) {
 	ctx := t.Context()
 	for _, rule := range []faults.Rule{
-		{Service: faults.Storage, Operation: s3op.GetObject, Action: faults.StaleRead()},
+		{Service: faults.Storage, Operation: "GetObject", Action: faults.StaleRead()},
 		{Service: faults.Storage, RoleOp: faults.StorageRead, Action: faults.StaleRead()},
 		{Service: faults.Metadata, RoleOp: faults.MetadataGetObject, Action: faults.StaleRead()},
 	} {
@@ -70,7 +69,7 @@ func TestStaleReadAfterDelete(t *testing.T) {
 	if err := srv.WaitIdle(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv.Faults().AddT(t, faults.Rule{Service: faults.Storage, Operation: s3op.GetObject, Action: faults.StaleRead()})
+	srv.Faults().AddT(t, faults.Rule{Service: faults.Storage, Operation: "GetObject", Action: faults.StaleRead()})
 	if got, err := getBody(ctx, c, "bkt", "k"); err != nil || string(got) != "v1" {
 		t.Errorf("stale GetObject after DeleteObject = %q, %v; want v1", got, err)
 	}
@@ -90,7 +89,7 @@ func TestStaleReadKeepsOneVersion(t *testing.T) {
 	if err := srv.WaitIdle(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv.Faults().AddT(t, faults.Rule{Service: faults.Storage, Operation: s3op.GetObject, Action: faults.StaleRead()})
+	srv.Faults().AddT(t, faults.Rule{Service: faults.Storage, Operation: "GetObject", Action: faults.StaleRead()})
 	if got, err := getBody(ctx, c, "bkt", "k"); err != nil || string(got) != "v2" {
 		t.Errorf("stale GetObject = %q, %v; want v2", got, err)
 	}
@@ -102,7 +101,7 @@ func TestHitsAfterAddTRemoved(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v")))
 	var h *mocks3.FaultHandle
 	t.Run("fault", func(t *testing.T) {
-		h = srv.Faults().AddT(t, faults.Rule{Operation: s3op.GetObject, Times: 1, Action: faults.InternalError()})[0]
+		h = srv.Faults().AddT(t, faults.Rule{Operation: "GetObject", Times: 1, Action: faults.InternalError()})[0]
 		if _, err := getBody(t.Context(), srv.Client(), "bkt", "k"); err != nil { // retried once
 			t.Fatal(err)
 		}
@@ -119,7 +118,7 @@ func TestHitsAfterAddTRemoved(t *testing.T) {
 // rule the same way, by its ID, named rule or not.
 func TestJournalNamesRulesByID(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v")))
-	h := srv.Faults().AddT(t, faults.Rule{Name: "flaky", Operation: s3op.GetObject, Times: 1, Action: faults.InternalError()})[0]
+	h := srv.Faults().AddT(t, faults.Rule{Name: "flaky", Operation: "GetObject", Times: 1, Action: faults.InternalError()})[0]
 	if _, err := getBody(t.Context(), srv.Client(), "bkt", "k"); err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +164,7 @@ func TestStatsTotalCountsS3Requests(t *testing.T) {
 // client with a code that says what the status does.
 func TestHTTPErrorCodeThroughSDK(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v")),
-		mocks3.WithFaults(faults.Rule{Operation: s3op.GetObject, Action: faults.HTTPError(418, "short and stout")}))
+		mocks3.WithFaults(faults.Rule{Operation: "GetObject", Action: faults.HTTPError(418, "short and stout")}))
 	_, err := getBody(t.Context(), srv.Client(), "bkt", "k")
 	if httpStatus(err) != 418 || apiCode(err) != "ImATeapot" || !strings.Contains(err.Error(), "short and stout") {
 		t.Errorf("GetObject = %v, want 418 ImATeapot with the rule's message", err)
@@ -203,7 +202,7 @@ func TestWaitRequestsJournalsDroppedRequests(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v")))
-			h := srv.Faults().AddT(t, faults.Rule{Operation: s3op.GetObject, Action: tt.action})[0]
+			h := srv.Faults().AddT(t, faults.Rule{Operation: "GetObject", Action: tt.action})[0]
 			c := srv.Client(func(o *s3.Options) { o.RetryMaxAttempts = 1 })
 			ctx, cancel := context.WithCancel(t.Context())
 			if tt.action.Kind == faults.KindHang {
@@ -236,7 +235,7 @@ func TestWaitRequestsJournalsDroppedRequests(t *testing.T) {
 // while a request is held.
 func TestWaitRequestsHonoursContext(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v")))
-	srv.Faults().AddT(t, faults.Rule{Operation: s3op.GetObject, Action: faults.Hang()})
+	srv.Faults().AddT(t, faults.Rule{Operation: "GetObject", Action: faults.Hang()})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -258,7 +257,7 @@ func TestWaitRequestsHonoursContext(t *testing.T) {
 // so the old ones stop firing.
 func TestReplaceWithNoRules(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithBucket("bkt"))
-	srv.Faults().AddT(t, faults.Rule{Operation: s3op.ListObjectsV2, Action: faults.SlowDown()})
+	srv.Faults().AddT(t, faults.Rule{Operation: "ListObjectsV2", Action: faults.SlowDown()})
 	_, err := srv.Client().ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
 	checkErr(t, "ListObjectsV2 with the rule", err, "SlowDown", 503)
 	if _, err := srv.Faults().Replace(); err != nil {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/mocks3/mocks3/internal/s3op"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -19,7 +17,7 @@ import (
 // or the metadata call that stores the object.
 func TestLoseWriteOnComplete(t *testing.T) {
 	for _, rule := range []faults.Rule{
-		{Service: faults.Storage, Operation: s3op.CompleteMultipartUpload, Action: faults.LoseWrite()},
+		{Service: faults.Storage, Operation: "CompleteMultipartUpload", Action: faults.LoseWrite()},
 		{Service: faults.Storage, RoleOp: faults.StorageWrite, Action: faults.LoseWrite()},
 		{Service: faults.Metadata, RoleOp: faults.MetadataCompleteUpload, Action: faults.LoseWrite()},
 	} {

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mocks3/mocks3/internal/s3err"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -240,7 +238,7 @@ func TestRoleFaults(t *testing.T) {
 	})
 	t.Run("metadata error surfaces as its S3 error", func(t *testing.T) {
 		srv := mocks3.New(t, mocks3.WithBucket("bkt"))
-		srv.Faults().AddT(t, faults.Rule{Service: faults.Metadata, Operation: "ListObjects", Action: faults.ErrorCode(s3err.AccessDenied)})
+		srv.Faults().AddT(t, faults.Rule{Service: faults.Metadata, Operation: "ListObjects", Action: faults.ErrorCode("AccessDenied")})
 		_, err := srv.Client().ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
 		if apiCode(err) != "AccessDenied" {
 			t.Errorf("ListObjectsV2 = %v, want AccessDenied", err)

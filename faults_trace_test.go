@@ -6,8 +6,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mocks3/mocks3/internal/s3op"
-
 	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/faults"
 )
@@ -31,7 +29,7 @@ func TestFaultTraceReplicatedWrites(t *testing.T) {
 			srv := mocks3.New(t, append(tt.opts, mocks3.WithBucket("bkt"), mocks3.WithStorageNodes(tt.nodes))...)
 			hs := srv.Faults().AddT(t,
 				faults.Rule{Name: "slow-write", Service: faults.Storage, RoleOp: faults.StorageWrite, Action: faults.Delay(0)},
-				faults.Rule{Name: "slow-gateway", Operation: s3op.PutObject, Action: faults.Delay(0)},
+				faults.Rule{Name: "slow-gateway", Operation: "PutObject", Action: faults.Delay(0)},
 			)
 			c := srv.Client()
 			var wg sync.WaitGroup
@@ -48,7 +46,7 @@ func TestFaultTraceReplicatedWrites(t *testing.T) {
 			want := append([]string{hs[1].ID()}, slices.Repeat([]string{hs[0].ID()}, tt.nodes)...)
 			var n int
 			for _, rec := range srv.Requests() {
-				if rec.Operation != s3op.PutObject {
+				if rec.Operation != "PutObject" {
 					continue
 				}
 				n++

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mocks3/mocks3/internal/s3op"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -48,7 +46,7 @@ func TestMemoryLimit(t *testing.T) {
 				t.Errorf("PutObject past the limit: %v, want a message naming the memory limit", err)
 			}
 			recs := srv.Requests()
-			if len(recs) != 1 || recs[0].Operation != s3op.PutObject {
+			if len(recs) != 1 || recs[0].Operation != "PutObject" {
 				t.Errorf("journal = %+v, want one PutObject, not retried", recs)
 			} else if mode.bodyUnread && recs[0].BytesIn != 0 {
 				t.Errorf("the refused PutObject read %d body bytes, want 0", recs[0].BytesIn)

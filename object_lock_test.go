@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mocks3/mocks3/internal/s3op"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -601,30 +599,30 @@ func TestObjectLockFaults(t *testing.T) {
 			op   s3api.Operation
 			call func() error
 		}{
-			{s3op.PutObjectLockConfiguration, func() error {
+			{"PutObjectLockConfiguration", func() error {
 				_, err := c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String("lock"),
 					ObjectLockConfiguration: lockConfig(types.ObjectLockRetentionModeGovernance, 1, 0)})
 				return err
 			}},
-			{s3op.GetObjectLockConfiguration, func() error {
+			{"GetObjectLockConfiguration", func() error {
 				_, err := c.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String("lock")})
 				return err
 			}},
-			{s3op.PutObjectRetention, func() error {
+			{"PutObjectRetention", func() error {
 				_, err := c.PutObjectRetention(ctx, &s3.PutObjectRetentionInput{Bucket: aws.String("lock"), Key: aws.String("k"),
 					Retention: &types.ObjectLockRetention{Mode: types.ObjectLockRetentionModeGovernance, RetainUntilDate: aws.Time(lockT0.Add(time.Hour))}})
 				return err
 			}},
-			{s3op.GetObjectRetention, func() error {
+			{"GetObjectRetention", func() error {
 				_, err := c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: aws.String("lock"), Key: aws.String("k")})
 				return err
 			}},
-			{s3op.PutObjectLegalHold, func() error {
+			{"PutObjectLegalHold", func() error {
 				_, err := c.PutObjectLegalHold(ctx, &s3.PutObjectLegalHoldInput{Bucket: aws.String("lock"), Key: aws.String("k"),
 					LegalHold: &types.ObjectLockLegalHold{Status: types.ObjectLockLegalHoldStatusOff}})
 				return err
 			}},
-			{s3op.GetObjectLegalHold, func() error {
+			{"GetObjectLegalHold", func() error {
 				_, err := c.GetObjectLegalHold(ctx, &s3.GetObjectLegalHoldInput{Bucket: aws.String("lock"), Key: aws.String("k")})
 				return err
 			}},

@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mocks3/mocks3/internal/s3err"
-
 	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -113,27 +111,27 @@ func TestPostObjectSignatureErrors(t *testing.T) {
 		msg    string
 		extras []string
 	}{
-		{name: "no signature fields", fields: []field{{"key", "k"}}, code: s3err.AccessDenied, msg: "Access Denied"},
+		{name: "no signature fields", fields: []field{{"key", "k"}}, code: "AccessDenied", msg: "Access Denied"},
 		{name: "a policy without a signature", fields: set(set(set(set(good(), "x-amz-signature", "", true), "x-amz-algorithm", "", true),
-			"x-amz-credential", "", true), "x-amz-date", "", true), code: s3err.AccessDenied},
-		{name: "no x-amz-signature", fields: set(good(), "x-amz-signature", "", true), code: s3err.InvalidArgument,
+			"x-amz-credential", "", true), "x-amz-date", "", true), code: "AccessDenied"},
+		{name: "no x-amz-signature", fields: set(good(), "x-amz-signature", "", true), code: "InvalidArgument",
 			msg:    "Bucket POST must contain a field named 'X-Amz-Signature'.  If it is specified, please check the order of the fields.",
 			extras: []string{"ArgumentName", "X-Amz-Signature", "ArgumentValue", ""}},
-		{name: "no policy", fields: set(good(), "policy", "", true), code: s3err.InvalidArgument, extras: []string{"ArgumentName", "policy"}},
+		{name: "no policy", fields: set(good(), "policy", "", true), code: "InvalidArgument", extras: []string{"ArgumentName", "policy"}},
 		{name: "the wrong secret", fields: signedFields(t, now, postAccessKey, "not-the-secret", "us-east-1", "k"),
-			code: s3err.SignatureDoesNotMatch, extras: []string{"AWSAccessKeyId", postAccessKey}},
+			code: "SignatureDoesNotMatch", extras: []string{"AWSAccessKeyId", postAccessKey}},
 		{name: "a tampered policy", fields: set(good(), "policy", encodePolicy(t, now.Add(time.Hour), map[string]string{"key": "k"}), false),
-			code: s3err.SignatureDoesNotMatch},
+			code: "SignatureDoesNotMatch"},
 		{name: "an unknown access key", fields: signedFields(t, now, "AKIDUNKNOWN", postSecret, "us-east-1", "k"),
-			code: s3err.InvalidAccessKeyID, extras: []string{"AWSAccessKeyId", "AKIDUNKNOWN"}},
+			code: "InvalidAccessKeyId", extras: []string{"AWSAccessKeyId", "AKIDUNKNOWN"}},
 		{name: "another region", fields: signedFields(t, now, postAccessKey, postSecret, "eu-west-1", "k"),
-			code: s3err.InvalidArgument, msg: "the region 'eu-west-1' is wrong; expecting 'us-east-1'", extras: []string{"Region", "us-east-1"}},
-		{name: "another user's bucket", fields: signedFields(t, now, otherAccess, otherSecret, "us-east-1", "k"), code: s3err.AccessDenied},
-		{name: "SigV2 not allowed", fields: v2(postSecret), code: s3err.InvalidRequest,
+			code: "InvalidArgument", msg: "the region 'eu-west-1' is wrong; expecting 'us-east-1'", extras: []string{"Region", "us-east-1"}},
+		{name: "another user's bucket", fields: signedFields(t, now, otherAccess, otherSecret, "us-east-1", "k"), code: "AccessDenied"},
+		{name: "SigV2 not allowed", fields: v2(postSecret), code: "InvalidRequest",
 			msg: "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."},
-		{name: "SigV2 with the wrong secret", fields: v2("nope"), sigV2: true, code: s3err.SignatureDoesNotMatch},
+		{name: "SigV2 with the wrong secret", fields: v2("nope"), sigV2: true, code: "SignatureDoesNotMatch"},
 		{name: "a signed form that breaks its policy", fields: append(good(), field{"x-amz-meta-extra", "1"}),
-			code: s3err.AccessDenied, msg: "Invalid according to Policy: Extra input fields: x-amz-meta-extra"},
+			code: "AccessDenied", msg: "Invalid according to Policy: Extra input fields: x-amz-meta-extra"},
 	}
 	plain, withV2 := newAuthServer(t, now), newAuthServer(t, now, mocks3.WithSignatureV2())
 	for _, tt := range tests {

@@ -18,9 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mocks3/mocks3/internal/s3err"
-	"github.com/mocks3/mocks3/internal/s3op"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -208,7 +205,7 @@ func TestPostObjectUpload(t *testing.T) {
 		records := srv.Requests()
 		found := false
 		for _, r := range records {
-			if r.Operation == s3op.PostObject && r.Key == "uploads/cat.png" && r.Status == http.StatusNoContent {
+			if r.Operation == "PostObject" && r.Key == "uploads/cat.png" && r.Status == http.StatusNoContent {
 				found = true
 			}
 		}
@@ -245,30 +242,30 @@ func TestPostObjectPolicyViolations(t *testing.T) {
 		extras     []string
 	}{
 		{name: "expired", expiration: now.Add(-time.Second),
-			code: s3err.AccessDenied, msg: "Invalid according to Policy: Policy expired."},
+			code: "AccessDenied", msg: "Invalid according to Policy: Policy expired."},
 		{name: "expires now", expiration: now,
-			code: s3err.AccessDenied, msg: "Invalid according to Policy: Policy expired."},
+			code: "AccessDenied", msg: "Invalid according to Policy: Policy expired."},
 		{name: "eq fails", conditions: []any{[]string{"eq", "$acl", "private"}}, fields: []field{{"acl", "public-read"}},
-			code: s3err.AccessDenied, msg: `Invalid according to Policy: Policy Condition failed: ["eq", "$acl", "private"]`},
+			code: "AccessDenied", msg: `Invalid according to Policy: Policy Condition failed: ["eq", "$acl", "private"]`},
 		{name: "starts-with fails", conditions: []any{[]string{"starts-with", "$Content-Type", "image/"}}, fields: []field{{"Content-Type", "text/html"}},
-			code: s3err.AccessDenied, msg: `Invalid according to Policy: Policy Condition failed: ["starts-with", "$Content-Type", "image/"]`},
+			code: "AccessDenied", msg: `Invalid according to Policy: Policy Condition failed: ["starts-with", "$Content-Type", "image/"]`},
 		{name: "a condition on a field the form lacks", conditions: []any{map[string]string{"x-amz-meta-owner": "me"}},
-			code: s3err.AccessDenied, msg: `Invalid according to Policy: Policy Condition failed: ["eq", "$x-amz-meta-owner", "me"]`},
+			code: "AccessDenied", msg: `Invalid according to Policy: Policy Condition failed: ["eq", "$x-amz-meta-owner", "me"]`},
 		{name: "another bucket", bucket: "other-bucket",
-			code: s3err.AccessDenied, msg: `Invalid according to Policy: Policy Condition failed: ["eq", "$bucket", "other-bucket"]`},
+			code: "AccessDenied", msg: `Invalid according to Policy: Policy Condition failed: ["eq", "$bucket", "other-bucket"]`},
 		{name: "a field no condition names", fields: []field{{"x-amz-meta-note", "hi"}},
-			code: s3err.AccessDenied, msg: "Invalid according to Policy: Extra input fields: x-amz-meta-note"},
+			code: "AccessDenied", msg: "Invalid according to Policy: Extra input fields: x-amz-meta-note"},
 		{name: "too large", conditions: []any{[]any{"content-length-range", 0, 9}},
-			code: s3err.EntityTooLarge, msg: "Your proposed upload exceeds the maximum allowed size", extras: []string{"ProposedSize", "10", "MaxSizeAllowed", "9"}},
+			code: "EntityTooLarge", msg: "Your proposed upload exceeds the maximum allowed size", extras: []string{"ProposedSize", "10", "MaxSizeAllowed", "9"}},
 		{name: "too small", conditions: []any{[]any{"content-length-range", "11", "20"}},
-			code: s3err.EntityTooSmall, msg: "Your proposed upload is smaller than the minimum allowed size", extras: []string{"ProposedSize", "10", "MinSizeAllowed", "11"}},
+			code: "EntityTooSmall", msg: "Your proposed upload is smaller than the minimum allowed size", extras: []string{"ProposedSize", "10", "MinSizeAllowed", "11"}},
 		{name: "a range bound that is not a number", conditions: []any{[]any{"content-length-range", "ten", 20}},
-			code: s3err.AccessDenied, msg: `Invalid according to Policy: Policy Condition failed: ["content-length-range", "ten", 20]`},
+			code: "AccessDenied", msg: `Invalid according to Policy: Policy Condition failed: ["content-length-range", "ten", 20]`},
 		{name: "a malformed condition", conditions: []any{map[string]string{}},
-			code: s3err.InvalidPolicyDocument, msg: "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified."},
+			code: "InvalidPolicyDocument", msg: "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified."},
 		{name: "a checksum of other bytes", conditions: []any{[]string{"starts-with", "$x-amz-checksum-crc32", ""}},
 			fields: []field{{"x-amz-checksum-crc32", checksumOf(types.ChecksumAlgorithmCrc32, []byte("other"))}},
-			code:   s3err.BadDigest, msg: "The CRC32 you specified did not match the calculated checksum."},
+			code:   "BadDigest", msg: "The CRC32 you specified did not match the calculated checksum."},
 	}
 	srv := mocks3.New(t, mocks3.WithBucket(testBucket), mocks3.WithClock(func() time.Time { return now }))
 	for _, tt := range tests {
@@ -309,7 +306,7 @@ func TestPostObjectExpiresOnServerClock(t *testing.T) {
 	now = now.Add(2 * time.Minute)
 	mu.Unlock()
 	resp, body := postForm(t, srv, "/"+testBucket, fields, postFile{data: []byte("x")})
-	wantPostError(t, resp, body, s3err.AccessDenied, "Invalid according to Policy: Policy expired.")
+	wantPostError(t, resp, body, "AccessDenied", "Invalid according to Policy: Policy expired.")
 }
 
 func TestPostObjectResponses(t *testing.T) {
@@ -404,23 +401,23 @@ func TestPostObjectMalformed(t *testing.T) {
 		extras      []string
 	}{
 		{name: "url-encoded", contentType: "application/x-www-form-urlencoded", body: []byte("key=k&file=x"),
-			code: s3err.PreconditionFailed, msg: "At least one of the pre-conditions you specified did not hold",
+			code: "PreconditionFailed", msg: "At least one of the pre-conditions you specified did not hold",
 			extras: []string{"Condition", "Bucket POST must be of the enclosure-type multipart/form-data"}},
-		{name: "no content type", body: okBody, code: s3err.PreconditionFailed},
+		{name: "no content type", body: okBody, code: "PreconditionFailed"},
 		{name: "no boundary", contentType: "multipart/form-data", body: okBody,
-			code: s3err.MalformedPOSTRequest, msg: "The body of your POST request is not well-formed multipart/form-data."},
-		{name: "not multipart", contentType: okType, body: []byte("key=k"), code: s3err.MalformedPOSTRequest},
-		{name: "no file", code: s3err.InvalidArgument, msg: "POST requires exactly one file upload per request.",
+			code: "MalformedPOSTRequest", msg: "The body of your POST request is not well-formed multipart/form-data."},
+		{name: "not multipart", contentType: okType, body: []byte("key=k"), code: "MalformedPOSTRequest"},
+		{name: "no file", code: "InvalidArgument", msg: "POST requires exactly one file upload per request.",
 			extras: []string{"ArgumentName", "file", "ArgumentValue", "0"}},
-		{name: "no key", code: s3err.InvalidArgument,
+		{name: "no key", code: "InvalidArgument",
 			msg:    "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.",
 			extras: []string{"ArgumentName", "key", "ArgumentValue", ""}},
-		{name: "key after the file", code: s3err.InvalidArgument, extras: []string{"ArgumentName", "key"}},
-		{name: "empty key", code: s3err.InvalidArgument, msg: "User key must have a length greater than 0."},
-		{name: "long key", code: s3err.KeyTooLong, extras: []string{"Size", "1025", "MaxSizeAllowed", "1024"}},
-		{name: "fields over 20 KB", code: s3err.MaxPostPreDataLengthExceeded, extras: []string{"MaxPostPreDataLengthBytes", "20480"}},
-		{name: "no such bucket", path: "/no-such-bucket", contentType: okType, body: okBody, code: s3err.NoSuchBucket},
-		{name: "a policy that is not JSON", code: s3err.InvalidPolicyDocument, msg: "Invalid Policy: Invalid JSON."},
+		{name: "key after the file", code: "InvalidArgument", extras: []string{"ArgumentName", "key"}},
+		{name: "empty key", code: "InvalidArgument", msg: "User key must have a length greater than 0."},
+		{name: "long key", code: "KeyTooLongError", extras: []string{"Size", "1025", "MaxSizeAllowed", "1024"}},
+		{name: "fields over 20 KB", code: "MaxPostPreDataLengthExceeded", extras: []string{"MaxPostPreDataLengthBytes", "20480"}},
+		{name: "no such bucket", path: "/no-such-bucket", contentType: okType, body: okBody, code: "NoSuchBucket"},
+		{name: "a policy that is not JSON", code: "InvalidPolicyDocument", msg: "Invalid Policy: Invalid JSON."},
 	}
 	bodies := map[string][]field{
 		"no file":                   {{"key", "k"}},
@@ -525,23 +522,23 @@ func TestPostObjectProperties(t *testing.T) {
 					t.Errorf("HeadObject = class %q, redirect %q; want STANDARD_IA, /other", out.StorageClass, aws.ToString(out.WebsiteRedirectLocation))
 				}
 			}},
-		{name: "a relative website redirect", fields: []field{{"x-amz-website-redirect-location", "other"}}, code: s3err.InvalidRedirectLocation},
+		{name: "a relative website redirect", fields: []field{{"x-amz-website-redirect-location", "other"}}, code: "InvalidRedirectLocation"},
 		{name: "tags and a canned ACL", fields: []field{{"tagging", "<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>"},
 			{"acl", "bucket-owner-full-control"}}, want: func(t *testing.T, out *s3.HeadObjectOutput) {
 			if aws.ToInt32(out.TagCount) != 1 {
 				t.Errorf("TagCount = %d, want 1", aws.ToInt32(out.TagCount))
 			}
 		}},
-		{name: "tagging that is not XML", fields: []field{{"tagging", "a=1"}}, code: s3err.MalformedXML},
-		{name: "an ACL S3 does not have", fields: []field{{"acl", "public"}}, code: s3err.InvalidArgument},
-		{name: "an ACL the bucket's ownership refuses", fields: []field{{"acl", "public-read"}}, code: s3err.AccessControlListNotSupported},
-		{name: "two checksums", fields: []field{{"x-amz-checksum-sha256", sha}, {"x-amz-checksum-crc32", crc}}, code: s3err.InvalidRequest},
-		{name: "a checksum that is not a digest", fields: []field{{"x-amz-checksum-sha256", "sailorjerry"}}, code: s3err.InvalidRequest},
+		{name: "tagging that is not XML", fields: []field{{"tagging", "a=1"}}, code: "MalformedXML"},
+		{name: "an ACL S3 does not have", fields: []field{{"acl", "public"}}, code: "InvalidArgument"},
+		{name: "an ACL the bucket's ownership refuses", fields: []field{{"acl", "public-read"}}, code: "AccessControlListNotSupported"},
+		{name: "two checksums", fields: []field{{"x-amz-checksum-sha256", sha}, {"x-amz-checksum-crc32", crc}}, code: "InvalidRequest"},
+		{name: "a checksum that is not a digest", fields: []field{{"x-amz-checksum-sha256", "sailorjerry"}}, code: "InvalidRequest"},
 		{name: "another algorithm than the checksum's", fields: []field{{"x-amz-checksum-algorithm", "SHA1"}, {"x-amz-checksum-crc32", crc}},
-			code: s3err.InvalidRequest},
-		{name: "an unknown algorithm", fields: []field{{"x-amz-checksum-algorithm", "MD4"}}, code: s3err.InvalidRequest},
-		{name: "an unknown storage class", fields: []field{{"x-amz-storage-class", "COLD"}}, code: s3err.InvalidStorageClass},
-		{name: "metadata over 2 KB", fields: []field{{"x-amz-meta-large", strings.Repeat("m", 2048)}}, code: s3err.MetadataTooLarge},
+			code: "InvalidRequest"},
+		{name: "an unknown algorithm", fields: []field{{"x-amz-checksum-algorithm", "MD4"}}, code: "InvalidRequest"},
+		{name: "an unknown storage class", fields: []field{{"x-amz-storage-class", "COLD"}}, code: "InvalidStorageClass"},
+		{name: "metadata over 2 KB", fields: []field{{"x-amz-meta-large", strings.Repeat("m", 2048)}}, code: "MetadataTooLarge"},
 	}
 	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
 	for _, tt := range tests {
@@ -568,10 +565,10 @@ func TestPostObjectProperties(t *testing.T) {
 
 func TestPostObjectFaultRule(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
-	srv.Faults().AddT(t, faults.Rule{Operation: s3op.PostObject, Times: 1, Action: faults.SlowDown()})
+	srv.Faults().AddT(t, faults.Rule{Operation: "PostObject", Times: 1, Action: faults.SlowDown()})
 	fields := []field{{"key", "k"}}
 	resp, body := postForm(t, srv, "/"+testBucket, fields, postFile{data: []byte("x")})
-	wantPostError(t, resp, body, s3err.SlowDown, "")
+	wantPostError(t, resp, body, "SlowDown", "")
 	if resp, body := postForm(t, srv, "/"+testBucket, fields, postFile{data: []byte("x")}); resp.StatusCode != http.StatusNoContent {
 		t.Errorf("POST after the fault = %d %s, want 204", resp.StatusCode, body)
 	}

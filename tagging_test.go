@@ -12,8 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mocks3/mocks3/internal/s3op"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -327,7 +325,7 @@ func TestConfigurationFaults(t *testing.T) {
 		srv := newServer(t, mocks3.WithObject(testBucket, "obj", []byte("x")))
 		c := srv.Client()
 		ctx := t.Context()
-		for _, op := range []s3api.Operation{s3op.PutObjectTagging, s3op.PutBucketCors} {
+		for _, op := range []s3api.Operation{"PutObjectTagging", "PutBucketCors"} {
 			srv.Faults().AddT(t, faults.Rule{Operation: op, Times: 1, Action: faults.InternalError()})
 		}
 		if _, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String(testBucket), Key: aws.String("obj"),
@@ -338,7 +336,7 @@ func TestConfigurationFaults(t *testing.T) {
 			CORSConfiguration: &types.CORSConfiguration{CORSRules: browserRules}}); err != nil {
 			t.Fatalf("PutBucketCors after one fault: %v", err)
 		}
-		for _, op := range []s3api.Operation{s3op.PutObjectTagging, s3op.PutBucketCors} {
+		for _, op := range []s3api.Operation{"PutObjectTagging", "PutBucketCors"} {
 			if n, statuses := attempts(srv, op); n != 2 || statuses[0] != 500 || statuses[1] != 200 {
 				t.Errorf("%s attempts = %d %v, want a 500 then a 200", op, n, statuses)
 			}

@@ -11,9 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mocks3/mocks3/internal/s3err"
-	"github.com/mocks3/mocks3/internal/s3op"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -460,7 +457,7 @@ func TestDirectAPISeesDeleteMarkers(t *testing.T) {
 	}
 	srv.CheckNoObject(t, testBucket, "k")
 	var e *s3api.Error
-	if _, err := srv.GetObject(testBucket, "k"); !errors.As(err, &e) || e.Code != s3err.NoSuchKey {
+	if _, err := srv.GetObject(testBucket, "k"); !errors.As(err, &e) || e.Code != "NoSuchKey" {
 		t.Errorf("GetObject(deleted) = %v, want NoSuchKey", err)
 	}
 	if keys, err := srv.Keys(testBucket, ""); err != nil || len(keys) != 0 {
@@ -472,8 +469,8 @@ func TestDirectAPISeesDeleteMarkers(t *testing.T) {
 func TestVersioningFaults(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
 	c := srv.Client()
-	for _, op := range []s3api.Operation{s3op.PutBucketVersioning, s3op.ListObjectVersions} {
-		if _, err := srv.Faults().Add(faults.Rule{Operation: op, Times: 1, Action: faults.ErrorCode(s3err.AccessDenied)}); err != nil {
+	for _, op := range []s3api.Operation{"PutBucketVersioning", "ListObjectVersions"} {
+		if _, err := srv.Faults().Add(faults.Rule{Operation: op, Times: 1, Action: faults.ErrorCode("AccessDenied")}); err != nil {
 			t.Fatalf("Faults().Add(%s) = %v", op, err)
 		}
 	}
@@ -483,7 +480,7 @@ func TestVersioningFaults(t *testing.T) {
 	_, err = c.ListObjectVersions(t.Context(), &s3.ListObjectVersionsInput{Bucket: aws.String(testBucket)})
 	checkErr(t, "ListObjectVersions(fault)", err, "AccessDenied", 403)
 	setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled) // the rules fired once
-	for _, op := range []s3api.Operation{s3op.PutBucketVersioning, s3op.ListObjectVersions} {
+	for _, op := range []s3api.Operation{"PutBucketVersioning", "ListObjectVersions"} {
 		if n, _ := attempts(srv, op); n == 0 {
 			t.Errorf("the journal has no %s request", op)
 		}
