@@ -157,6 +157,20 @@ type Object struct {
 
 	StorageClass    string // x-amz-storage-class; empty for STANDARD
 	WebsiteRedirect string // x-amz-website-redirect-location; empty if none
+	// SSE is the server-side encryption the version was written with.
+	SSE SSE
+}
+
+// SSE is the server-side encryption S3 reports for an object. mocks3 keeps
+// bytes in the clear: these are only the attributes S3 echoes and checks.
+type SSE struct {
+	Algorithm string // x-amz-server-side-encryption: AES256, aws:kms, aws:kms:dsse; empty for SSE-C
+	KMSKeyID  string
+	Context   string // base64 JSON, as sent
+	BucketKey bool
+	// CustomerKeyMD5 is the base64 MD5 of an SSE-C key (never the key);
+	// non-empty means SSE-C with AES256.
+	CustomerKeyMD5 string
 }
 
 // ObjectUpdate changes the mutable fields of one object version in place
@@ -190,6 +204,8 @@ type Upload struct {
 	// object gets, decided when the upload was created.
 	Retention Retention
 	LegalHold bool
+	// SSE is the encryption the completed object gets.
+	SSE SSE
 	// Parts is filled by GetUpload, DeleteUpload and CompleteUpload, sorted
 	// by Number;
 	// ListUploads leaves it nil.

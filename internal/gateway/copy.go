@@ -101,6 +101,10 @@ func (h *Handler) openCopySource(w http.ResponseWriter, r *http.Request) (backen
 		rd.Close()
 		return backend.Object{}, nil, src, err
 	}
+	if err := checkCustomerKey(r, copySourcePfx, &obj); err != nil {
+		rd.Close()
+		return backend.Object{}, nil, src, err
+	}
 	if obj.VersionID != "" || src.versionID != "" {
 		w.Header()["x-amz-copy-source-version-id"] = []string{objects.VersionName(obj.VersionID)}
 	}
@@ -140,7 +144,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	// Copying a version named by its ID onto its own key restores it.
 	if from.bucket == req.bucket && from.key == req.key && from.versionID == "" && directive != "REPLACE" &&
 		r.Header.Get("x-amz-storage-class") == "" && r.Header.Get("x-amz-checksum-algorithm") == "" &&
-		r.Header.Get("x-amz-website-redirect-location") == "" {
+		r.Header.Get("x-amz-website-redirect-location") == "" && r.Header.Get(hdrSSE) == "" && r.Header.Get(hdrSSECAlg) == "" {
 		return errorf(s3err.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
 	hd, meta := src.Headers, src.Metadata
@@ -169,6 +173,10 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return err
 	}
+	sse, err := h.writeSSE(ctx, r, req.bucket)
+	if err != nil {
+		return err
+	}
 	s, err := h.copyData(ctx, rd, 0, src.Size, alg)
 	if err != nil {
 		return err
@@ -176,6 +184,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	obj := s.object(req.key, h.now(), hd, meta)
 	attrs.apply(&obj)
 	ex.apply(&obj)
+	obj.SSE = sse
 	obj.Retention, obj.LegalHold = lock.retention, lock.legalHold
 	if obj.VersionID, err = h.versionFor(ctx, b, req.key); err != nil {
 		h.store.DiscardBlob(ctx, s.blob)
@@ -185,6 +194,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 		return s3Error(err, req.bucket, req.key)
 	}
 	setVersionID(w.Header(), obj.VersionID, b.Versioning != "")
+	setSSEHeaders(w.Header(), obj.SSE)
 	writeXML(w, http.StatusOK, copyResult{XMLName: xml.Name{Local: "CopyObjectResult"}, Xmlns: s3Namespace, ETag: obj.ETag,
 		LastModified: formatTime(obj.LastModified), ChecksumType: obj.Checksum.Type, checksumXML: toChecksumXML(obj.Checksum)})
 	return nil
@@ -210,6 +220,9 @@ func (h *Handler) uploadPartCopy(w http.ResponseWriter, r *http.Request, req *re
 	ctx := r.Context()
 	up, number, err := h.partTarget(r, req)
 	if err != nil {
+		return err
+	}
+	if err := checkPartKey(r, up); err != nil {
 		return err
 	}
 	src, rd, _, err := h.openCopySource(w, r)

@@ -74,12 +74,16 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
+	sse, err := h.writeSSE(ctx, r, req.bucket)
+	if err != nil {
+		return err
+	}
 	up := backend.Upload{
 		Bucket: req.bucket, Key: req.key, Initiated: h.now(),
 		Headers: hd, Metadata: meta, ChecksumAlgorithm: string(alg), ChecksumType: ctype,
 		StorageClass: attrs.storageClass, WebsiteRedirect: attrs.redirect,
 		Tags: ex.tags, ACL: ex.acl,
-		Retention: lock.retention, LegalHold: lock.legalHold,
+		Retention: lock.retention, LegalHold: lock.legalHold, SSE: sse,
 	}
 	// A directory reopened with WithSeed sees the same IDs again: draw on.
 	for attempt := 1; ; attempt++ {
@@ -93,6 +97,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 		}
 		break
 	}
+	setSSEHeaders(w.Header(), up.SSE)
 	if alg != "" {
 		w.Header()["x-amz-checksum-algorithm"] = []string{string(alg)}
 		w.Header()["x-amz-checksum-type"] = []string{ctype}
@@ -133,6 +138,9 @@ func (h *Handler) uploadPart(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return err
 	}
+	if err := checkPartKey(r, up); err != nil {
+		return err
+	}
 	alg, err := checksumAlgorithmOf(r)
 	if err != nil {
 		return err
@@ -162,6 +170,7 @@ func (h *Handler) uploadPart(w http.ResponseWriter, r *http.Request, req *reques
 		return err
 	}
 	setETag(w.Header(), part.ETag)
+	setSSEHeaders(w.Header(), up.SSE)
 	echo := s.sent
 	if echo.Algorithm == "" && upAlg != "" {
 		echo = part.Checksum
@@ -251,6 +260,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 		break
 	}
 	setVersionID(w.Header(), obj.VersionID, b.Versioning != "")
+	setSSEHeaders(w.Header(), obj.SSE)
 	res := completeResult{Xmlns: s3Namespace, Location: h.objectURL(r, req.bucket, req.key), Bucket: req.bucket,
 		Key: req.key, ETag: obj.ETag, checksumXML: toChecksumXML(obj.Checksum), ChecksumType: obj.Checksum.Type}
 	writeXML(w, http.StatusOK, res)
@@ -335,7 +345,7 @@ func (h *Handler) assemble(up backend.Upload, cr completeRequest) (backend.Objec
 	}
 	digests := md5.New()
 	obj := backend.Object{Key: up.Key, LastModified: h.now(), Headers: up.Headers, Metadata: up.Metadata, Multipart: true, UploadID: up.ID,
-		StorageClass: up.StorageClass, WebsiteRedirect: up.WebsiteRedirect, Tags: up.Tags, ACL: up.ACL,
+		StorageClass: up.StorageClass, WebsiteRedirect: up.WebsiteRedirect, Tags: up.Tags, ACL: up.ACL, SSE: up.SSE,
 		Retention: up.Retention, LegalHold: up.LegalHold}
 	var sums []string
 	var crcParts []crcPart

@@ -241,6 +241,10 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	if err != nil {
 		return err
 	}
+	sse, err := h.writeSSE(ctx, r, req.bucket)
+	if err != nil {
+		return err
+	}
 	cond, err := writeCondition(r)
 	if err != nil {
 		return err
@@ -260,6 +264,7 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	obj := s.object(req.key, h.now(), hd, meta)
 	attrs.apply(&obj)
 	ex.apply(&obj)
+	obj.SSE = sse
 	obj.Retention, obj.LegalHold = lock.retention, lock.legalHold
 	if obj.VersionID, err = h.versionFor(ctx, b, req.key); err != nil {
 		h.store.DiscardBlob(ctx, s.blob)
@@ -269,6 +274,7 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 		return s3Error(err, req.bucket, req.key)
 	}
 	setVersionID(w.Header(), obj.VersionID, b.Versioning != "")
+	setSSEHeaders(w.Header(), obj.SSE)
 	setETag(w.Header(), obj.ETag)
 	setChecksumHeaders(w.Header(), obj.Checksum)
 	w.WriteHeader(http.StatusOK)
@@ -327,8 +333,12 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 	if obj.DeleteMarker {
 		return deleteMarkerError(w, r, &obj, versionID != "")
 	}
+	if err := checkCustomerKey(r, "", &obj); err != nil {
+		return err
+	}
 	hdr := w.Header()
 	setVersionID(hdr, obj.VersionID, versionID != "")
+	setSSEHeaders(hdr, obj.SSE)
 	setETag(hdr, obj.ETag)
 	hdr.Set("Last-Modified", obj.LastModified.UTC().Format(http.TimeFormat))
 	setTaggingCount(hdr, obj)
