@@ -214,3 +214,23 @@ func TestSSECopyAndMultipart(t *testing.T) {
 		checkStoredSSE(t, c, testBucket, "mpu", kms)
 	})
 }
+
+// PostObject takes the encryption headers as form fields.
+func TestSSEPostObject(t *testing.T) {
+	const keyARN = "arn:aws:kms:us-east-1:123456789012:key/post"
+	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
+	resp, body := postForm(t, srv, "/"+testBucket, []field{{"key", "kms"}, {"x-amz-server-side-encryption", "aws:kms"},
+		{"x-amz-server-side-encryption-aws-kms-key-id", keyARN}}, postFile{data: []byte("abc")})
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("POST = %d %s, want 204", resp.StatusCode, body)
+	}
+	if got := resp.Header.Get("x-amz-server-side-encryption"); got != "aws:kms" {
+		t.Errorf("POST x-amz-server-side-encryption = %q, want aws:kms", got)
+	}
+	checkStoredSSE(t, srv.Client(), testBucket, "kms", sseWant{alg: types.ServerSideEncryptionAwsKms, keyID: keyARN})
+
+	resp, body = postForm(t, srv, "/"+testBucket, []field{{"key", "bad"}, {"x-amz-server-side-encryption", "DES"}}, postFile{data: []byte("abc")})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "<Code>InvalidArgument</Code>") {
+		t.Errorf("POST with an unknown algorithm = %d %s, want 400 InvalidArgument", resp.StatusCode, body)
+	}
+}

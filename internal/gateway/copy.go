@@ -173,7 +173,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return err
 	}
-	sse, err := h.writeSSE(ctx, r, req.bucket)
+	sse, err := h.writeSSE(ctx, r.Header, r.TLS != nil, req.bucket)
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	sse, err := h.writeSSE(ctx, r, req.bucket)
+	sse, err := h.writeSSE(ctx, r.Header, r.TLS != nil, req.bucket)
 	if err != nil {
 		return err
 	}

@@ -241,7 +241,7 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	if err != nil {
 		return err
 	}
-	sse, err := h.writeSSE(ctx, r, req.bucket)
+	sse, err := h.writeSSE(ctx, r.Header, r.TLS != nil, req.bucket)
 	if err != nil {
 		return err
 	}

@@ -77,6 +77,10 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return err
 	}
+	sse, err := h.writeSSE(ctx, hdr, r.TLS != nil, req.bucket)
+	if err != nil {
+		return err
+	}
 	alg, sum, err := postChecksum(hdr)
 	if err != nil {
 		return err
@@ -92,6 +96,7 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 	obj := s.object(key, h.now(), hd, meta)
 	attrs.apply(&obj)
 	ex.apply(&obj)
+	obj.SSE = sse
 	if obj.VersionID, err = h.versionFor(ctx, b, key); err != nil {
 		h.store.DiscardBlob(ctx, s.blob)
 		return err
@@ -100,6 +105,7 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 		return s3Error(err, req.bucket, key)
 	}
 	setVersionID(w.Header(), obj.VersionID, b.Versioning != "")
+	setSSEHeaders(w.Header(), obj.SSE)
 	writePostResponse(w, form, h.postLocation(r, req.bucket, key), req.bucket, key, obj)
 	return nil
 }
@@ -135,7 +141,8 @@ func formHeaders(form *postpolicy.Form) http.Header {
 		case "content-type", "cache-control", "content-disposition", "content-encoding",
 			"content-language", "expires", "x-amz-storage-class", "x-amz-website-redirect-location":
 		default:
-			if !strings.HasPrefix(lower, "x-amz-meta-") && !strings.HasPrefix(lower, "x-amz-checksum-") {
+			if !strings.HasPrefix(lower, "x-amz-meta-") && !strings.HasPrefix(lower, "x-amz-checksum-") &&
+				!strings.HasPrefix(lower, hdrSSE) {
 				continue
 			}
 		}

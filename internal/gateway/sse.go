@@ -35,10 +35,9 @@ func sseArgError(msg, name, value string) *s3api.Error {
 
 // requestSSE reads the encryption a write asks for; the zero SSE when it
 // names none, so that the bucket default applies.
-func requestSSE(r *http.Request) (backend.SSE, error) {
+func requestSSE(h http.Header, secure bool) (backend.SSE, error) {
 	var sse backend.SSE
-	h := r.Header
-	md5sum, err := customerKey(r, "")
+	md5sum, err := customerKey(h, secure, "")
 	if err != nil {
 		return sse, err
 	}
@@ -84,8 +83,7 @@ func validSSEContext(v string) bool {
 
 // customerKey checks the SSE-C headers under prefix ("" or
 // "x-amz-copy-source-") and returns the key's base64 MD5, "" if none.
-func customerKey(r *http.Request, prefix string) (string, error) {
-	h := r.Header
+func customerKey(h http.Header, secure bool, prefix string) (string, error) {
 	// The copy source's headers are x-amz-copy-source-server-side-...
 	nameAlg, nameKey, nameMD5 := hdrSSECAlg, hdrSSECKey, hdrSSECKeyMD5
 	if prefix != "" {
@@ -96,7 +94,7 @@ func customerKey(r *http.Request, prefix string) (string, error) {
 	if alg == "" && key == "" && sum == "" {
 		return "", nil
 	}
-	if r.TLS == nil {
+	if !secure {
 		return "", errorf(s3err.InvalidRequest, "Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.")
 	}
 	if alg != "AES256" {
@@ -123,7 +121,7 @@ func customerKey(r *http.Request, prefix string) (string, error) {
 // checkCustomerKey checks that a read of obj (GetObject, HeadObject, the
 // source of a copy) carries the SSE-C key obj was written with.
 func checkCustomerKey(r *http.Request, prefix string, obj *backend.Object) error {
-	sum, err := customerKey(r, prefix)
+	sum, err := customerKey(r.Header, r.TLS != nil, prefix)
 	if err != nil {
 		return err
 	}
@@ -141,7 +139,7 @@ func checkCustomerKey(r *http.Request, prefix string, obj *backend.Object) error
 // checkPartKey checks that an UploadPart carries the SSE-C key of its
 // upload, as S3 requires.
 func checkPartKey(r *http.Request, up backend.Upload) error {
-	sum, err := customerKey(r, "")
+	sum, err := customerKey(r.Header, r.TLS != nil, "")
 	if err != nil {
 		return err
 	}
@@ -157,8 +155,8 @@ func checkPartKey(r *http.Request, up backend.Upload) error {
 // writeSSE reads a write's encryption, falling back to the bucket's
 // default encryption, and to SSE-S3 as S3 applies to every object since
 // January 2023.
-func (h *Handler) writeSSE(ctx context.Context, r *http.Request, bucket string) (backend.SSE, error) {
-	sse, err := requestSSE(r)
+func (h *Handler) writeSSE(ctx context.Context, hdr http.Header, secure bool, bucket string) (backend.SSE, error) {
+	sse, err := requestSSE(hdr, secure)
 	if err != nil || sse.Algorithm != "" || sse.CustomerKeyMD5 != "" {
 		return sse, err
 	}

@@ -30,7 +30,7 @@ func TestRequestSSEBucketKeyValue(t *testing.T) {
 	}{
 		{"true", true, ""}, {"TRUE", true, ""}, {"false", false, ""}, {"yes", false, s3err.InvalidArgument},
 	} {
-		sse, err := requestSSE(sseRequest(map[string]string{hdrSSE: "aws:kms", hdrSSEBucketKey: tc.value}))
+		sse, err := requestSSE(sseRequest(map[string]string{hdrSSE: "aws:kms", hdrSSEBucketKey: tc.value}).Header, true)
 		var ae *s3api.Error
 		switch {
 		case tc.code != "" && (!errors.As(err, &ae) || ae.Code != tc.code):
@@ -56,7 +56,7 @@ func FuzzRequestSSE(f *testing.F) {
 				r.Header[http.CanonicalHeaderKey(name)] = []string{v}
 			}
 		}
-		sse, err := requestSSE(r)
+		sse, err := requestSSE(r.Header, true)
 		if err != nil {
 			var ae *s3api.Error
 			if !errors.As(err, &ae) || (ae.Code != s3err.InvalidArgument && ae.Code != s3err.InvalidRequest) {
