@@ -51,7 +51,7 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 	}
 	req.key = key // for the request journal
 	if h.auth != nil {
-		if err := h.authenticatePost(r.Context(), form, req); err != nil {
+		if err := h.authenticatePost(r, form, req); err != nil {
 			return err
 		}
 	}
@@ -309,7 +309,7 @@ func writePostResponse(w http.ResponseWriter, form *postpolicy.Form, location, b
 
 // authenticatePost verifies the signature of a form, which must have
 // one, and that its signer may write to the bucket.
-func (h *Handler) authenticatePost(ctx context.Context, form *postpolicy.Form, req *request) error {
+func (h *Handler) authenticatePost(r *http.Request, form *postpolicy.Form, req *request) error {
 	accessKey, err := h.auth.verifier.VerifyPOST(form.Get)
 	if err != nil {
 		return err
@@ -318,5 +318,5 @@ func (h *Handler) authenticatePost(ctx context.Context, form *postpolicy.Form, r
 		return newError(s3err.AccessDenied)
 	}
 	req.user = h.auth.byKey[accessKey]
-	return h.authorize(ctx, req)
+	return h.authorize(r.Context(), r, req)
 }
