@@ -41,6 +41,7 @@ type access struct {
 // UploadPartCopy and DeleteObjects need more than one decision.
 var accessTable = map[s3api.Operation]access{
 	s3op.ListObjects:             {action: "s3:ListBucket", perm: "READ"},
+	s3op.ListObjectsV2:           {action: "s3:ListBucket", perm: "READ"},
 	s3op.HeadBucket:              {action: "s3:ListBucket", perm: "READ"},
 	s3op.ListObjectVersions:      {action: "s3:ListBucketVersions", perm: "READ"},
 	s3op.ListMultipartUploads:    {action: "s3:ListBucketMultipartUploads", perm: "READ"},
@@ -80,6 +81,11 @@ func accountID(name string) string {
 	return fmt.Sprintf("%012d", binary.BigEndian.Uint64(sum[:8])%1_000_000_000_000)
 }
 
+// UserARN is the IAM user ARN of the identity named name.
+func UserARN(name string) string {
+	return "arn:aws:iam::" + accountID(name) + ":user/" + name
+}
+
 // requester describes req's signer and context for access evaluation.
 func (h *Handler) requester(r *http.Request, req *request, acc access) bucketconfig.Requester {
 	q := r.URL.Query()
@@ -97,13 +103,14 @@ func (h *Handler) requester(r *http.Request, req *request, acc access) bucketcon
 	}
 	if !rq.Anonymous {
 		rq.Account = accountID(req.user.Name)
-		rq.ARN = "arn:aws:iam::" + rq.Account + ":user/" + req.user.Name
+		rq.ARN = UserARN(req.user.Name)
 		rq.CanonicalID = h.auth.ids[req.user.Name]
 	}
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		rq.SourceIP, _ = netip.ParseAddr(host)
 	}
-	if req.op == s3op.ListObjects || req.op == s3op.ListObjectVersions || req.op == s3op.ListMultipartUploads {
+	switch req.op {
+	case s3op.ListObjects, s3op.ListObjectsV2, s3op.ListObjectVersions, s3op.ListMultipartUploads:
 		rq.Prefix, rq.HasPrefix = q.Get("prefix"), true
 	}
 	return rq
