@@ -238,3 +238,22 @@ func TestAccessPolicyDeny(t *testing.T) {
 	}
 	mustGet(t, alice, "guarded", "secret/x")
 }
+
+// TestAccessPostAnonymous: an unsigned form upload is refused on a
+// private bucket and accepted where the policy lets everyone PutObject.
+func TestAccessPostAnonymous(t *testing.T) {
+	srv, alice, _ := newAccessServer(t)
+	mustCreateBucket(t, alice, "drop")
+	resp, body := postForm(t, srv, "/drop", []field{{"key", "uploads/a"}}, postFile{data: []byte("anon")})
+	wantPostError(t, resp, body, "AccessDenied", "")
+	putPolicy(t, alice, "drop", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",
+		"Action":"s3:PutObject","Resource":"arn:aws:s3:::drop/uploads/*"}]}`)
+	resp, body = postForm(t, srv, "/drop", []field{{"key", "uploads/a"}}, postFile{data: []byte("anon")})
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("anonymous POST uploads/a = %d %s, want 204", resp.StatusCode, body)
+	}
+	srv.CheckObject(t, "drop", "uploads/a", []byte("anon"))
+	resp, body = postForm(t, srv, "/drop", []field{{"key", "other"}}, postFile{data: []byte("anon")})
+	wantPostError(t, resp, body, "AccessDenied", "")
+	srv.CheckNoObject(t, "drop", "other")
+}

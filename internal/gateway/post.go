@@ -307,16 +307,15 @@ func writePostResponse(w http.ResponseWriter, form *postpolicy.Form, location, b
 	}
 }
 
-// authenticatePost verifies the signature of a form, which must have
-// one, and that its signer may write to the bucket.
+// authenticatePost verifies the signature of a form, if it has one, and
+// that its signer (or an anonymous caller) may write to the bucket.
 func (h *Handler) authenticatePost(r *http.Request, form *postpolicy.Form, req *request) error {
 	accessKey, err := h.auth.verifier.VerifyPOST(form.Get)
 	if err != nil {
 		return err
 	}
-	if accessKey == "" {
-		return newError(s3err.AccessDenied)
-	}
+	// An unsigned form is anonymous: the bucket's policy or ACL may let
+	// it write.
 	req.user = h.auth.byKey[accessKey]
 	return h.authorize(r.Context(), r, req)
 }
