@@ -52,3 +52,18 @@ func (s *Server) ClientFor(user string, optFns ...func(*s3.Options)) *s3.Client 
 	}
 	panic(fmt.Sprintf("mocks3: ClientFor(%q): no such user", user))
 }
+
+// UserARN returns the ARN a bucket policy names the identity user by
+// (see WithUser): arn:aws:iam::ACCOUNT:user/NAME, where each identity is
+// an account of its own with a 12-digit ID fixed by its name. A policy
+// may also name the account by its ID or as arn:aws:iam::ACCOUNT:root, and
+// "*" names everyone, unsigned requests included. It panics if there is no
+// such identity.
+func (s *Server) UserARN(user string) string {
+	for _, id := range s.identities {
+		if id.Name == user {
+			return gateway.UserARN(user)
+		}
+	}
+	panic(fmt.Sprintf("mocks3: UserARN(%q): no such user", user))
+}

@@ -222,6 +222,9 @@ func FuzzParsePolicy(f *testing.F) {
 		checkFuzzErr(t, err)
 		if err == nil {
 			p.IsPublic()
+			// Evaluation of any valid policy must not panic.
+			p.Evaluate(anonGet, true)
+			p.Evaluate(bobList, false)
 		}
 	})
 }

@@ -83,15 +83,15 @@ func chunkVerifierFrom(ctx context.Context) chunkVerifier {
 
 // authenticate verifies r's signature and returns who signed it, with the
 // request to serve: its body now checks the payload the client signed.
-// A request without a signature is refused; anonymous access by ACL or
-// policy is not offered.
+// A request without a signature is anonymous: its Identity is the zero
+// one, and authorize decides what it may do.
 func (h *Handler) authenticate(r *http.Request) (*http.Request, Identity, error) {
 	res, err := h.auth.verifier.Verify(r)
 	if err != nil {
 		return r, Identity{}, err
 	}
 	if res.AccessKey == "" {
-		return r, Identity{}, newError(s3err.AccessDenied)
+		return r, Identity{}, nil
 	}
 	id := h.auth.byKey[res.AccessKey]
 	if res.Chunks != nil {
@@ -151,16 +151,28 @@ func (h *Handler) ownerXML(req *request) owner {
 	return owner{ID: h.auth.ids[req.user.Name], DisplayName: req.user.Name}
 }
 
-// authorize refuses a request on a bucket its identity does not own: the
-// owner-only default of S3 buckets, with no ACL or policy granting more.
-// A missing bucket is the operation's to report.
-func (h *Handler) authorize(ctx context.Context, req *request) error {
+// authorize refuses a request its identity may not make. The bucket owner
+// may do anything its bucket policy does not deny; anyone else, anonymous
+// included, what the policy or the ACLs grant (see allowed). Without a
+// bucket, only a signed request may list its buckets or create one. A
+// missing bucket is the operation's to report.
+func (h *Handler) authorize(ctx context.Context, r *http.Request, req *request) error {
 	if req.bucket == "" || req.op == s3op.CreateBucket {
+		if req.user.AccessKey == "" {
+			return newError(s3err.AccessDenied)
+		}
 		return nil
 	}
 	b, err := h.store.Records().GetBucket(ctx, req.bucket)
-	if err != nil || h.owns(req, b) {
+	if err != nil {
 		return nil
 	}
-	return newError(s3err.AccessDenied)
+	ok, err := h.allowed(ctx, r, req, req.user.AccessKey != "" && h.owns(req, b))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return newError(s3err.AccessDenied)
+	}
+	return nil
 }

@@ -291,7 +291,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, req *request) er
 		if r, req.user, err = h.authenticate(r); err != nil {
 			return err
 		}
-		if err := h.authorize(r.Context(), req); err != nil {
+		if err := h.authorize(r.Context(), r, req); err != nil {
 			return err
 		}
 	}

@@ -51,7 +51,7 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 	}
 	req.key = key // for the request journal
 	if h.auth != nil {
-		if err := h.authenticatePost(r.Context(), form, req); err != nil {
+		if err := h.authenticatePost(r, form, req); err != nil {
 			return err
 		}
 	}
@@ -314,16 +314,15 @@ func writePostResponse(w http.ResponseWriter, form *postpolicy.Form, location, b
 	}
 }
 
-// authenticatePost verifies the signature of a form, which must have
-// one, and that its signer may write to the bucket.
-func (h *Handler) authenticatePost(ctx context.Context, form *postpolicy.Form, req *request) error {
+// authenticatePost verifies the signature of a form, if it has one, and
+// that its signer (or an anonymous caller) may write to the bucket.
+func (h *Handler) authenticatePost(r *http.Request, form *postpolicy.Form, req *request) error {
 	accessKey, err := h.auth.verifier.VerifyPOST(form.Get)
 	if err != nil {
 		return err
 	}
-	if accessKey == "" {
-		return newError(s3err.AccessDenied)
-	}
+	// An unsigned form is anonymous: the bucket's policy or ACL may let
+	// it write.
 	req.user = h.auth.byKey[accessKey]
-	return h.authorize(ctx, req)
+	return h.authorize(r.Context(), r, req)
 }

@@ -1,0 +1,200 @@
+// Access evaluation: how a bucket policy and ACLs decide a request, after
+// "How Amazon S3 authorizes a request"
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/how-s3-evaluates-access-control.html),
+// the IAM condition operators
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html)
+// and the ACL permission mapping
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#permissions).
+
+package bucketconfig
+
+import (
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// Requester is what access evaluation knows of a request and its signer.
+type Requester struct {
+	// Action is the S3 action, such as "s3:GetObject".
+	Action string
+	// Resource is the ARN acted on: arn:aws:s3:::bucket or
+	// arn:aws:s3:::bucket/key.
+	Resource string
+	// Anonymous is true for a request without a signature; ARN, Account
+	// and CanonicalID are then empty.
+	Anonymous   bool
+	ARN         string // arn:aws:iam::<account>:user/<name>
+	Account     string // 12-digit account ID
+	CanonicalID string
+	// SecureTransport is aws:SecureTransport: the request came over TLS.
+	SecureTransport bool
+	// SourceIP is aws:SourceIp; the zero Addr when unknown.
+	SourceIP netip.Addr
+	// Prefix is s3:prefix, present when HasPrefix (listings).
+	Prefix    string
+	HasPrefix bool
+}
+
+// Decision is what a policy says of a request.
+type Decision int
+
+// The decisions: no statement applies, an Allow applies, a Deny applies.
+const (
+	NoDecision Decision = iota
+	Allowed
+	Denied
+)
+
+// Evaluate returns Denied when a Deny statement applies to r, else
+// Allowed when an Allow does, else NoDecision: an explicit Deny wins.
+// A statement with a condition it cannot evaluate (an unknown key or
+// operator) does not apply. allowPublic false ignores the Allow
+// statements (RestrictPublicBuckets for a requester of another account).
+func (p *Policy) Evaluate(r Requester, allowPublic bool) Decision {
+	d := NoDecision
+	for _, s := range p.Statements {
+		if !s.applies(r) {
+			continue
+		}
+		if s.Effect == "Deny" {
+			return Denied
+		}
+		if allowPublic {
+			d = Allowed
+		}
+	}
+	return d
+}
+
+func (s Statement) applies(r Requester) bool {
+	switch {
+	case s.Principal.set() && !s.Principal.matches(r):
+		return false
+	case s.NotPrincipal.set() && s.NotPrincipal.matches(r):
+		return false
+	case s.Action != nil && !slices.ContainsFunc(s.Action, func(a string) bool { return actionMatch(a, r.Action) }):
+		return false
+	case s.NotAction != nil && slices.ContainsFunc(s.NotAction, func(a string) bool { return actionMatch(a, r.Action) }):
+		return false
+	case s.Resource != nil && !slices.ContainsFunc(s.Resource, func(p string) bool { return wildcardFullMatch(p, r.Resource) }):
+		return false
+	case s.NotResource != nil && slices.ContainsFunc(s.NotResource, func(p string) bool { return wildcardFullMatch(p, r.Resource) }):
+		return false
+	}
+	for op, kv := range s.Condition {
+		for key, vals := range kv {
+			if !conditionHolds(op, key, vals, r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// matches reports whether the principal names r's signer: "*" names
+// everyone, anonymous included; an AWS value names an account (its ID or
+// its root ARN) or a user ARN; a CanonicalUser value a canonical ID.
+func (p Principal) matches(r Requester) bool {
+	if p.everyone() {
+		return true
+	}
+	if r.Anonymous {
+		return false
+	}
+	for _, v := range p.Kinds["AWS"] {
+		if v == r.ARN || v == r.Account || v == "arn:aws:iam::"+r.Account+":root" {
+			return true
+		}
+	}
+	return slices.Contains(p.Kinds["CanonicalUser"], r.CanonicalID)
+}
+
+// actionMatch matches an action pattern ("s3:Get*") case-insensitively,
+// as IAM does.
+func actionMatch(pattern, action string) bool {
+	return wildcardFullMatch(strings.ToLower(pattern), strings.ToLower(action))
+}
+
+// conditionHolds evaluates one operator on one key; an operator or key
+// it does not know makes it false, so that the statement does not apply.
+func conditionHolds(op, key string, vals []string, r Requester) bool {
+	var have string
+	switch strings.ToLower(key) {
+	case "aws:securetransport":
+		have = "false"
+		if r.SecureTransport {
+			have = "true"
+		}
+	case "aws:sourceip":
+		if !r.SourceIP.IsValid() {
+			return false
+		}
+		switch op {
+		case "IpAddress":
+			return slices.ContainsFunc(vals, func(v string) bool { return inPrefix(v, r.SourceIP) })
+		case "NotIpAddress":
+			return !slices.ContainsFunc(vals, func(v string) bool { return inPrefix(v, r.SourceIP) })
+		}
+		return false
+	case "s3:prefix":
+		if !r.HasPrefix {
+			return false
+		}
+		have = r.Prefix
+	default:
+		return false
+	}
+	match := func(f func(v string) bool) bool { return slices.ContainsFunc(vals, f) }
+	switch op {
+	case "StringEquals":
+		return match(func(v string) bool { return v == have })
+	case "StringNotEquals":
+		return !match(func(v string) bool { return v == have })
+	case "StringEqualsIgnoreCase":
+		return match(func(v string) bool { return strings.EqualFold(v, have) })
+	case "StringNotEqualsIgnoreCase":
+		return !match(func(v string) bool { return strings.EqualFold(v, have) })
+	case "StringLike":
+		return match(func(v string) bool { return wildcardFullMatch(v, have) })
+	case "StringNotLike":
+		return !match(func(v string) bool { return wildcardFullMatch(v, have) })
+	case "Bool":
+		return match(func(v string) bool { return strings.EqualFold(v, have) })
+	}
+	return false
+}
+
+// inPrefix reports whether ip is in a CIDR block or equals an address.
+func inPrefix(v string, ip netip.Addr) bool {
+	ip = ip.Unmap()
+	if p, err := netip.ParsePrefix(v); err == nil {
+		return p.Contains(ip)
+	}
+	a, err := netip.ParseAddr(v)
+	return err == nil && a.Unmap() == ip
+}
+
+// Allows reports whether a grants perm (READ, WRITE, READ_ACP,
+// WRITE_ACP) to r, directly or through FULL_CONTROL: to its canonical
+// ID, to all users, or to authenticated users when r is signed.
+// ignorePublic skips the grants to those two groups (IgnorePublicAcls).
+func (a *ACL) Allows(perm string, r Requester, ignorePublic bool) bool {
+	return slices.ContainsFunc(a.Grants, func(g Grant) bool {
+		if g.Permission != perm && g.Permission != "FULL_CONTROL" {
+			return false
+		}
+		switch g.Grantee.Type {
+		case GranteeCanonicalUser:
+			return !r.Anonymous && g.Grantee.ID == r.CanonicalID
+		case GranteeGroup:
+			switch g.Grantee.URI {
+			case AllUsers:
+				return !ignorePublic
+			case AuthenticatedUsers:
+				return !ignorePublic && !r.Anonymous
+			}
+		}
+		return false
+	})
+}
