@@ -107,13 +107,22 @@ func headerValue(in canonicalInput, name string) string {
 	return strings.Join(out, ",")
 }
 
-// trimAll trims s and folds each run of spaces into one.
+// trimAll trims s and folds each run of spaces into one. Only spaces fold:
+// signers (the AWS SDKs among them) leave a tab inside a value as it is.
 func trimAll(s string) string {
 	s = strings.TrimSpace(s)
 	if !strings.Contains(s, "  ") {
 		return s
 	}
-	return strings.Join(strings.Fields(s), " ")
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' && i > 0 && s[i-1] == ' ' {
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // canonicalQuery decodes the raw query and re-encodes it the SigV4 way:
