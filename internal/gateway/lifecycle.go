@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/bucketconfig"
@@ -59,10 +60,15 @@ func (h *Handler) expireCurrent(ctx context.Context, lc *bucketconfig.Lifecycle,
 }
 
 // expireKey applies lc to the current version of key before a request
-// reads it.
-func (h *Handler) expireKey(ctx context.Context, lc *bucketconfig.Lifecycle, bucket, key string) error {
+// reads it, and to the other versions too when the request names one.
+func (h *Handler) expireKey(ctx context.Context, lc *bucketconfig.Lifecycle, bucket, key, versionID string) error {
 	if lc == nil {
 		return nil
+	}
+	if versionID != "" {
+		if _, err := h.expireVersions(ctx, lc, bucket, key); err != nil {
+			return s3Error(err, bucket, key)
+		}
 	}
 	obj, err := h.store.HeadVersion(faulttrace.Bypass(ctx), bucket, key, "")
 	if errors.Is(err, backend.ErrObjectNotFound) || errors.Is(err, backend.ErrBucketNotFound) {
@@ -117,4 +123,66 @@ func (h *Handler) expireListed(ctx context.Context, lc *bucketconfig.Lifecycle, 
 		removed = removed || gone
 	}
 	return removed, nil
+}
+
+// expireVersions applies lc's NoncurrentVersionExpiration and
+// ExpiredObjectDeleteMarker to the versions of key. Versions under object
+// lock stay, as S3's lifecycle leaves them.
+func (h *Handler) expireVersions(ctx context.Context, lc *bucketconfig.Lifecycle, bucket, key string) (bool, error) {
+	if lc == nil {
+		return false, nil
+	}
+	ctx = faulttrace.Bypass(ctx)
+	vs, err := h.versionsOf(ctx, bucket, key)
+	if err != nil || len(vs) == 0 {
+		return false, err
+	}
+	now := h.now()
+	left := []backend.Object{vs[0]}
+	removed := false
+	for i := 1; i < len(vs); i++ {
+		v := &vs[i]
+		// Version i became noncurrent when version i-1 was written.
+		if !lc.NoncurrentExpired(lifecycleObject(v), vs[i-1].LastModified, i-1, now) || locked(v, now) {
+			left = append(left, *v)
+			continue
+		}
+		if _, err := h.store.DeleteVersion(ctx, bucket, objects.DeleteInput{Key: key, VersionID: objects.VersionName(v.VersionID)}); err != nil {
+			return removed, err
+		}
+		removed = true
+	}
+	if len(left) == 1 && left[0].DeleteMarker && lc.ExpiresDeleteMarker(key) {
+		if _, err := h.store.DeleteVersion(ctx, bucket, objects.DeleteInput{Key: key, VersionID: objects.VersionName(left[0].VersionID)}); err != nil {
+			return removed, err
+		}
+		removed = true
+	}
+	return removed, nil
+}
+
+func locked(v *backend.Object, now time.Time) bool {
+	return v.LegalHold || (v.Retention.Mode != "" && now.Before(v.Retention.Until))
+}
+
+// versionsOf returns every version of key, newest first.
+func (h *Handler) versionsOf(ctx context.Context, bucket, key string) ([]backend.Object, error) {
+	var out []backend.Object
+	in := objects.VersionListInput{Prefix: key, Max: 1000}
+	for {
+		page, err := h.store.ListVersions(ctx, bucket, in)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range page.Versions {
+			if v.Key != key {
+				return out, nil
+			}
+			out = append(out, v)
+		}
+		if !page.Truncated {
+			return out, nil
+		}
+		in.KeyMarker, in.VersionIDMarker = page.NextKeyMarker, page.NextVersionIDMarker
+	}
 }

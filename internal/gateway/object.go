@@ -316,7 +316,7 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 		rd  *objects.Reader
 	)
 	lc := h.lifecycleOf(ctx, req.bucket)
-	if err := h.expireKey(ctx, lc, req.bucket, req.key); err != nil {
+	if err := h.expireKey(ctx, lc, req.bucket, req.key, versionID); err != nil {
 		return err
 	}
 	if r.Method == http.MethodHead {
@@ -347,7 +347,9 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 	setETag(hdr, obj.ETag)
 	hdr.Set("Last-Modified", obj.LastModified.UTC().Format(http.TimeFormat))
 	setTaggingCount(hdr, obj)
-	setExpiration(hdr, lc, &obj)
+	if versionID == "" {
+		setExpiration(hdr, lc, &obj)
+	}
 	if err := checkReadConditions(r.Header, "", &obj); err != nil {
 		return err
 	}

@@ -247,6 +247,14 @@ func (h *Handler) listObjectVersions(w http.ResponseWriter, r *http.Request, req
 			return s3Error(err, req.bucket, "")
 		}
 		expired, err := h.expireListed(r.Context(), lc, req.bucket, page.Versions, true)
+		for i := range page.Versions {
+			if err != nil || (i > 0 && page.Versions[i].Key == page.Versions[i-1].Key) {
+				continue
+			}
+			var gone bool
+			gone, err = h.expireVersions(r.Context(), lc, req.bucket, page.Versions[i].Key)
+			expired = expired || gone
+		}
 		if err != nil {
 			return s3Error(err, req.bucket, "")
 		}
