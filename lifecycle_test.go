@@ -2,6 +2,7 @@ package mocks3_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -18,10 +19,10 @@ var lcT0 = time.Date(2030, 3, 4, 10, 0, 0, 0, time.UTC)
 
 // newLifecycleServer starts a server on a movable clock with bucket "lcb"
 // under a rule expiring keys under "tmp/" one day after their creation.
-func newLifecycleServer(t *testing.T, versioned bool) (*s3.Client, *movableClock) {
+func newLifecycleServer(t *testing.T, newServer newServerFunc, versioned bool) (*s3.Client, *movableClock) {
 	t.Helper()
 	clock := newMovableClock(lcT0)
-	srv := mocks3.New(t, mocks3.WithClock(clock.now))
+	srv := newServer(t, mocks3.WithClock(clock.now))
 	c := srv.Client()
 	mustCreateBucket(t, c, "lcb")
 	if versioned {
@@ -59,7 +60,11 @@ func lifecycleKeys(t *testing.T, c *s3.Client, bucket string) []string {
 }
 
 func TestLifecycleExpiresUnversioned(t *testing.T) {
-	c, clock := newLifecycleServer(t, false)
+	forEachMode(t, func(t *testing.T, newServer newServerFunc) { testLifecycleExpiresUnversioned(t, newServer) })
+}
+
+func testLifecycleExpiresUnversioned(t *testing.T, newServer newServerFunc) {
+	c, clock := newLifecycleServer(t, newServer, false)
 	mustPut(t, c, "lcb", "tmp/a", []byte("a"))
 	mustPut(t, c, "lcb", "keep/b", []byte("b"))
 	if _, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/a")}); err != nil {
@@ -85,7 +90,7 @@ func TestLifecycleExpiresUnversioned(t *testing.T) {
 
 // A GET is the first request after the clock moves: it alone must expire.
 func TestLifecycleExpiresOnGet(t *testing.T) {
-	c, clock := newLifecycleServer(t, false)
+	c, clock := newLifecycleServer(t, singleMode(t), false)
 	mustPut(t, c, "lcb", "tmp/a", []byte("a"))
 	clock.advance(48 * time.Hour)
 	_, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/a")})
@@ -101,7 +106,7 @@ func TestLifecycleExpiresOnGet(t *testing.T) {
 }
 
 func TestLifecycleExpiresVersionedWithDeleteMarker(t *testing.T) {
-	c, clock := newLifecycleServer(t, true)
+	c, clock := newLifecycleServer(t, singleMode(t), true)
 	put := mustPut(t, c, "lcb", "tmp/a", []byte("a"))
 	clock.advance(48 * time.Hour)
 	if _, err := c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/a")}); err == nil {
@@ -126,7 +131,7 @@ func TestLifecycleExpiresVersionedWithDeleteMarker(t *testing.T) {
 
 // The first request after the clock moves is ListObjectVersions.
 func TestLifecycleExpiresOnListVersions(t *testing.T) {
-	c, clock := newLifecycleServer(t, true)
+	c, clock := newLifecycleServer(t, singleMode(t), true)
 	mustPut(t, c, "lcb", "tmp/a", []byte("a"))
 	clock.advance(48 * time.Hour)
 	out, err := c.ListObjectVersions(t.Context(), &s3.ListObjectVersionsInput{Bucket: aws.String("lcb")})
@@ -140,7 +145,7 @@ func TestLifecycleExpiresOnListVersions(t *testing.T) {
 }
 
 func TestLifecycleHeaders(t *testing.T) {
-	c, _ := newLifecycleServer(t, false)
+	c, _ := newLifecycleServer(t, singleMode(t), false)
 	const want = `expiry-date="Wed, 06 Mar 2030 00:00:00 GMT", rule-id="tmp-1d"`
 	put := mustPut(t, c, "lcb", "tmp/a", []byte("a"))
 	if got := aws.ToString(put.Expiration); got != want {
@@ -182,5 +187,36 @@ func TestLifecycleHeaders(t *testing.T) {
 	}
 	if mp2.AbortDate != nil || mp2.AbortRuleId != nil {
 		t.Errorf("CreateMultipartUpload(keep/m) abort = %v %v, want none", mp2.AbortDate, mp2.AbortRuleId)
+	}
+}
+
+// Tag and size filters select which objects a rule expires.
+func TestLifecycleTagAndSizeFilter(t *testing.T) {
+	clock := newMovableClock(lcT0)
+	srv := mocks3.New(t, mocks3.WithClock(clock.now))
+	c := srv.Client()
+	mustCreateBucket(t, c, "lcf")
+	if _, err := c.PutBucketLifecycleConfiguration(t.Context(), &s3.PutBucketLifecycleConfigurationInput{
+		Bucket: aws.String("lcf"),
+		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{
+			ID: aws.String("tagged-small"), Status: types.ExpirationStatusEnabled,
+			Filter: &types.LifecycleRuleFilter{And: &types.LifecycleRuleAndOperator{
+				Tags:               []types.Tag{{Key: aws.String("tmp"), Value: aws.String("yes")}},
+				ObjectSizeLessThan: aws.Int64(10),
+			}},
+			Expiration: &types.LifecycleExpiration{Days: aws.Int32(1)},
+		}}},
+	}); err != nil {
+		t.Fatalf("PutBucketLifecycleConfiguration = %v", err)
+	}
+	tagged := func(in *s3.PutObjectInput) { in.Tagging = aws.String("tmp=yes") }
+	mustPut(t, c, "lcf", "a-tagged-small", []byte("a"), tagged)
+	mustPut(t, c, "lcf", "b-tagged-big", []byte("0123456789abcdef"), tagged)
+	mustPut(t, c, "lcf", "c-untagged", []byte("c"))
+	mustPut(t, c, "lcf", "d-other-tag", []byte("d"), func(in *s3.PutObjectInput) { in.Tagging = aws.String("tmp=no") })
+	clock.advance(48 * time.Hour)
+	got := lifecycleKeys(t, c, "lcf")
+	if want := []string{"b-tagged-big", "c-untagged", "d-other-tag"}; !slices.Equal(got, want) {
+		t.Errorf("ListObjectsV2 after expiry = %q, want %q", got, want)
 	}
 }
