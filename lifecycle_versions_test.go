@@ -108,3 +108,41 @@ func TestLifecycleNoncurrentOnGetVersion(t *testing.T) {
 		t.Errorf("HeadObject(k) = %v, want the current version", err)
 	}
 }
+
+// Lifecycle expiration makes S3's LifecycleExpiration events, not
+// ObjectRemoved ones.
+func TestLifecycleEvents(t *testing.T) {
+	for _, versioned := range []bool{false, true} {
+		t.Run(map[bool]string{false: "unversioned", true: "versioned"}[versioned], func(t *testing.T) {
+			var (
+				log eventLog
+				srv *mocks3.Server
+			)
+			c, clock := newLifecycleServer(t, func(t *testing.T, opts ...mocks3.Option) *mocks3.Server {
+				srv = mocks3.New(t, append(opts, mocks3.WithEvents(log.add))...)
+				return srv
+			}, versioned)
+			if _, err := c.PutBucketNotificationConfiguration(t.Context(), &s3.PutBucketNotificationConfigurationInput{
+				Bucket: aws.String("lcb"), NotificationConfiguration: &types.NotificationConfiguration{
+					QueueConfigurations: []types.QueueConfiguration{{Id: aws.String("lc"), QueueArn: aws.String(queueARN),
+						Events: []types.Event{"s3:LifecycleExpiration:*", types.EventS3ObjectRemoved}}},
+				}}); err != nil {
+				t.Fatalf("PutBucketNotificationConfiguration = %v", err)
+			}
+			mustPut(t, c, "lcb", "tmp/a", []byte("a"))
+			clock.advance(48 * time.Hour)
+			lifecycleKeys(t, c, "lcb")
+			want := "LifecycleExpiration:Delete"
+			if versioned {
+				want = "LifecycleExpiration:DeleteMarkerCreated"
+			}
+			if err := srv.WaitIdle(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			evs := log.sorted()
+			if len(evs) != 1 || evs[0].Name != want || evs[0].Key != "tmp/a" {
+				t.Errorf("events = %+v, want one %s of tmp/a", evs, want)
+			}
+		})
+	}
+}

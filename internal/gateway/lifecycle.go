@@ -44,7 +44,7 @@ func (h *Handler) expireCurrent(ctx context.Context, lc *bucketconfig.Lifecycle,
 	if lc == nil || obj.DeleteMarker || !lc.Expired(lifecycleObject(obj), h.now()) {
 		return false, nil
 	}
-	ctx = faulttrace.Bypass(ctx)
+	ctx = objects.Lifecycle(faulttrace.Bypass(ctx))
 	b, err := h.store.Records().GetBucket(ctx, bucket)
 	if err != nil {
 		return false, err
@@ -132,7 +132,7 @@ func (h *Handler) expireVersions(ctx context.Context, lc *bucketconfig.Lifecycle
 	if lc == nil {
 		return false, nil
 	}
-	ctx = faulttrace.Bypass(ctx)
+	ctx = objects.Lifecycle(faulttrace.Bypass(ctx))
 	vs, err := h.versionsOf(ctx, bucket, key)
 	if err != nil || len(vs) == 0 {
 		return false, err
