@@ -103,14 +103,21 @@
 //     logging, request payment, accelerate, ownership controls, public
 //     access block, policy) and ACLs are validated, stored and served back,
 //     and CORS rules answer preflights and add CORS headers; but no policy
-//     or ACL is evaluated, lifecycle rules expire nothing, a website
+//     or ACL is evaluated, a website
 //     configuration serves no website, and default encryption does not
 //     change what objects report.
 //   - Notification destinations are not checked beyond the form of their
 //     ARN, and no s3:TestEvent is sent. Only ObjectCreated (Put, Copy,
-//     CompleteMultipartUpload, Post) and ObjectRemoved events are emitted;
+//     CompleteMultipartUpload, Post), ObjectRemoved and
+//     LifecycleExpiration events are emitted;
 //     the other event types are accepted and stored; EventBridge is
 //     stored, never called.
+//   - Lifecycle rules act lazily: a read or listing of a bucket first
+//     removes what its Expiration, NoncurrentVersionExpiration and
+//     ExpiredObjectDeleteMarker rules have expired by the server's clock
+//     (WithClock); a listing with a delimiter does not look inside common
+//     prefixes. Transitions change nothing and incomplete uploads are not
+//     aborted, though CreateMultipartUpload reports the abort date.
 //   - PostObject accepts the x-amz-server-side-encryption* fields (a policy
 //     must still name them) without applying them.
 //   - x-amz-content-sha256 is checked against the payload only with

@@ -111,6 +111,11 @@ type lcRule struct {
 	expireDays  int64
 	expireDate  time.Time
 	abortDays   int64
+	// ncDays and ncNewer are NoncurrentVersionExpiration's NoncurrentDays
+	// and NewerNoncurrentVersions; expireMarkers is
+	// ExpiredObjectDeleteMarker.
+	ncDays, ncNewer int64
+	expireMarkers   bool
 }
 
 func invalidRequest(format string, args ...any) error {
@@ -226,7 +231,8 @@ func parseLCRule(x *lcRuleXML, v1 bool) (lcRule, error) {
 		case e.Date != "":
 			r.expireDate, err = parseMidnight(e.Date)
 		default:
-			if _, ok := parseBool(e.ExpiredObjectDeleteMarker); !ok {
+			var ok bool
+			if r.expireMarkers, ok = parseBool(e.ExpiredObjectDeleteMarker); !ok {
 				return r, malformedXML()
 			}
 			if hasTags {
@@ -244,14 +250,15 @@ func parseLCRule(x *lcRuleXML, v1 bool) (lcRule, error) {
 		if e.NoncurrentDays == "" {
 			return r, malformedXML()
 		}
-		if _, err := positiveDays(e.NoncurrentDays, "'NoncurrentDays' for NoncurrentVersionExpiration action"); err != nil {
+		var err error
+		if r.ncDays, err = positiveDays(e.NoncurrentDays, "'NoncurrentDays' for NoncurrentVersionExpiration action"); err != nil {
 			return r, err
 		}
 		if e.NewerNoncurrentVersions != "" {
 			if v1 {
 				return r, invalidRequest("NewerNoncurrentVersions element can only be used in Lifecycle V2.")
 			}
-			if _, err := positiveDays(e.NewerNoncurrentVersions, "'NewerNoncurrentVersions' for NoncurrentVersionExpiration action"); err != nil {
+			if r.ncNewer, err = positiveDays(e.NewerNoncurrentVersions, "'NewerNoncurrentVersions' for NoncurrentVersionExpiration action"); err != nil {
 				return r, err
 			}
 		}
@@ -433,6 +440,35 @@ func (l *Lifecycle) Expiration(o LifecycleObject) (at time.Time, ruleID string, 
 func (l *Lifecycle) Expired(o LifecycleObject, now time.Time) bool {
 	at, _, ok := l.Expiration(o)
 	return ok && !now.Before(at)
+}
+
+// NoncurrentExpired reports whether NoncurrentVersionExpiration has
+// removed the noncurrent version o by now: o became noncurrent at since,
+// and newer noncurrent versions of its key are newer than it (a rule's
+// NewerNoncurrentVersions keeps that many).
+func (l *Lifecycle) NoncurrentExpired(o LifecycleObject, since time.Time, newer int, now time.Time) bool {
+	for i := range l.rules {
+		r := &l.rules[i]
+		if r.ncDays == 0 || int64(newer) < r.ncNewer || !r.matches(o) {
+			continue
+		}
+		if !now.Before(nextMidnight(since.AddDate(0, 0, int(r.ncDays)))) {
+			return true
+		}
+	}
+	return false
+}
+
+// ExpiresDeleteMarker reports whether a rule removes the delete marker of
+// key once it is the key's only version (ExpiredObjectDeleteMarker).
+func (l *Lifecycle) ExpiresDeleteMarker(key string) bool {
+	for i := range l.rules {
+		r := &l.rules[i]
+		if r.enabled && r.expireMarkers && strings.HasPrefix(key, r.prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // AbortDate returns when an incomplete multipart upload of key, initiated

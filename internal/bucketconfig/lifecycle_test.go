@@ -161,3 +161,35 @@ func TestLifecycleExpiration(t *testing.T) {
 		t.Errorf("ExpirationHeader = %s, want %s", got, want)
 	}
 }
+
+func TestLifecycleNoncurrentExpired(t *testing.T) {
+	l, err := ParseLifecycle([]byte(lcDoc(
+		lcRuleDoc("nc", "<Filter><Prefix>a/</Prefix></Filter>",
+			"<NoncurrentVersionExpiration><NoncurrentDays>2</NoncurrentDays><NewerNoncurrentVersions>1</NewerNoncurrentVersions></NoncurrentVersionExpiration>"),
+		lcRuleDoc("dm", "<Filter><Prefix>m/</Prefix></Filter>", "<Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>"),
+	)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	since := time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC)
+	due := time.Date(2030, 1, 4, 0, 0, 0, 0, time.UTC) // 2 days after, rounded up to midnight
+	tests := []struct {
+		key   string
+		newer int
+		now   time.Time
+		want  bool
+	}{
+		{"a/x", 1, due, true},
+		{"a/x", 1, due.Add(-time.Millisecond), false},
+		{"a/x", 0, due.Add(time.Hour), false}, // the newest noncurrent version is kept
+		{"b/x", 1, due, false},                // outside the filter
+	}
+	for _, tt := range tests {
+		if got := l.NoncurrentExpired(LifecycleObject{Key: tt.key}, since, tt.newer, tt.now); got != tt.want {
+			t.Errorf("NoncurrentExpired(%s, newer %d, %v) = %v, want %v", tt.key, tt.newer, tt.now, got, tt.want)
+		}
+	}
+	if !l.ExpiresDeleteMarker("m/k") || l.ExpiresDeleteMarker("a/k") {
+		t.Errorf("ExpiresDeleteMarker(m/k, a/k) = %v, %v; want true, false", l.ExpiresDeleteMarker("m/k"), l.ExpiresDeleteMarker("a/k"))
+	}
+}

@@ -106,6 +106,9 @@ func (h *Handler) getObjectAttributes(w http.ResponseWriter, r *http.Request, re
 		return err
 	}
 	versionID := r.URL.Query().Get("versionId")
+	if err := h.expireKey(r.Context(), h.lifecycleOf(r.Context(), req.bucket), req.bucket, req.key, versionID); err != nil {
+		return err
+	}
 	obj, err := h.store.Records().GetObject(r.Context(), req.bucket, req.key, versionID)
 	switch {
 	case errors.Is(err, backend.ErrVersionNotFound):

@@ -86,9 +86,21 @@ func listParams(q url.Values) (in objects.ListInput, enc bool, err error) {
 
 // listPage lists a page of bucket; each object names owner, when not nil.
 func (h *Handler) listPage(r *http.Request, bucket string, in objects.ListInput, enc bool, owner *owner) (listBucketResult, objects.ListPage, error) {
-	out, err := h.store.List(r.Context(), bucket, in)
-	if err != nil {
-		return listBucketResult{}, out, s3Error(err, bucket, "")
+	lc := h.lifecycleOf(r.Context(), bucket)
+	var out objects.ListPage
+	for {
+		var err error
+		if out, err = h.store.List(r.Context(), bucket, in); err != nil {
+			return listBucketResult{}, out, s3Error(err, bucket, "")
+		}
+		// List again once expired objects are gone: each pass removes
+		// one at least, so this ends.
+		if expired, err := h.expireListed(r.Context(), lc, bucket, out.Objects, false); err != nil || !expired {
+			if err != nil {
+				return listBucketResult{}, out, s3Error(err, bucket, "")
+			}
+			break
+		}
 	}
 	res := listBucketResult{
 		Xmlns: s3Namespace, Name: bucket, Prefix: encodeKey(enc, in.Prefix), MaxKeys: in.Max,

@@ -102,6 +102,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 		w.Header()["x-amz-checksum-algorithm"] = []string{string(alg)}
 		w.Header()["x-amz-checksum-type"] = []string{ctype}
 	}
+	setAbortDate(w.Header(), h.lifecycleOf(ctx, req.bucket), &up)
 	writeXML(w, http.StatusOK, initiateResult{Xmlns: s3Namespace, Bucket: req.bucket, Key: req.key, UploadID: up.ID})
 	return nil
 }

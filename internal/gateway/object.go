@@ -277,6 +277,7 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	setSSEHeaders(w.Header(), obj.SSE)
 	setETag(w.Header(), obj.ETag)
 	setChecksumHeaders(w.Header(), obj.Checksum)
+	setExpiration(w.Header(), h.lifecycleOf(ctx, req.bucket), &obj)
 	w.WriteHeader(http.StatusOK)
 	return nil
 }
@@ -314,6 +315,10 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 		obj backend.Object
 		rd  *objects.Reader
 	)
+	lc := h.lifecycleOf(ctx, req.bucket)
+	if err := h.expireKey(ctx, lc, req.bucket, req.key, versionID); err != nil {
+		return err
+	}
 	if r.Method == http.MethodHead {
 		obj, err = h.store.HeadVersion(ctx, req.bucket, req.key, versionID)
 	} else {
@@ -342,6 +347,9 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 	setETag(hdr, obj.ETag)
 	hdr.Set("Last-Modified", obj.LastModified.UTC().Format(http.TimeFormat))
 	setTaggingCount(hdr, obj)
+	if versionID == "" {
+		setExpiration(hdr, lc, &obj)
+	}
 	if err := checkReadConditions(r.Header, "", &obj); err != nil {
 		return err
 	}

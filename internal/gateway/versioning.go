@@ -240,9 +240,27 @@ func (h *Handler) listObjectVersions(w http.ResponseWriter, r *http.Request, req
 			return invalidVersionID(in.VersionIDMarker)
 		}
 	}
-	page, err := h.store.ListVersions(r.Context(), req.bucket, in)
-	if err != nil {
-		return s3Error(err, req.bucket, "")
+	lc := h.lifecycleOf(r.Context(), req.bucket)
+	var page objects.VersionPage
+	for {
+		if page, err = h.store.ListVersions(r.Context(), req.bucket, in); err != nil {
+			return s3Error(err, req.bucket, "")
+		}
+		expired, err := h.expireListed(r.Context(), lc, req.bucket, page.Versions, true)
+		for i := range page.Versions {
+			if err != nil || (i > 0 && page.Versions[i].Key == page.Versions[i-1].Key) {
+				continue
+			}
+			var gone bool
+			gone, err = h.expireVersions(r.Context(), lc, req.bucket, page.Versions[i].Key)
+			expired = expired || gone
+		}
+		if err != nil {
+			return s3Error(err, req.bucket, "")
+		}
+		if !expired {
+			break
+		}
 	}
 	res := listVersionsResult{Xmlns: s3Namespace, Name: req.bucket, Prefix: encodeKey(enc, in.Prefix),
 		KeyMarker: encodeKey(enc, in.KeyMarker), VersionIDMarker: in.VersionIDMarker, MaxKeys: in.Max,

@@ -30,6 +30,15 @@ var eventNames = map[s3api.Operation]string{
 	s3op.DeleteObjects:           "s3:ObjectRemoved:Delete",
 }
 
+type lifecycleKey struct{}
+
+// Lifecycle marks ctx as lifecycle expiration's: what a write does under
+// it makes S3's LifecycleExpiration events, whatever request it happens
+// in.
+func Lifecycle(ctx context.Context) context.Context {
+	return context.WithValue(ctx, lifecycleKey{}, true)
+}
+
 // emit queues the notifications of a committed write of obj, for the S3
 // request ctx serves. A failure to read the configuration loses the
 // event, never the write, which has happened.
@@ -39,10 +48,14 @@ func (s *Store) emit(ctx context.Context, bucket string, obj backend.Object) {
 		return
 	}
 	name, ok := eventNames[req.Operation]
-	if !ok {
+	switch {
+	case ctx.Value(lifecycleKey{}) != nil && obj.DeleteMarker:
+		name = "s3:LifecycleExpiration:DeleteMarkerCreated"
+	case ctx.Value(lifecycleKey{}) != nil:
+		name = "s3:LifecycleExpiration:Delete"
+	case !ok:
 		return
-	}
-	if obj.DeleteMarker {
+	case obj.DeleteMarker:
 		name = "s3:ObjectRemoved:DeleteMarkerCreated"
 	}
 	// The lookup is bookkeeping, not part of the request that fault

@@ -1,0 +1,222 @@
+package mocks3_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/mocks3/mocks3"
+)
+
+// lcT0 is mid-morning, so that a 1-day rule falls due at the second
+// midnight after it (S3 rounds expirations up to midnight UTC).
+var lcT0 = time.Date(2030, 3, 4, 10, 0, 0, 0, time.UTC)
+
+// newLifecycleServer starts a server on a movable clock with bucket "lcb"
+// under a rule expiring keys under "tmp/" one day after their creation.
+func newLifecycleServer(t *testing.T, newServer newServerFunc, versioned bool) (*s3.Client, *movableClock) {
+	t.Helper()
+	clock := newMovableClock(lcT0)
+	srv := newServer(t, mocks3.WithClock(clock.now))
+	c := srv.Client()
+	mustCreateBucket(t, c, "lcb")
+	if versioned {
+		if _, err := c.PutBucketVersioning(t.Context(), &s3.PutBucketVersioningInput{Bucket: aws.String("lcb"),
+			VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
+			t.Fatalf("PutBucketVersioning = %v", err)
+		}
+	}
+	if _, err := c.PutBucketLifecycleConfiguration(t.Context(), &s3.PutBucketLifecycleConfigurationInput{
+		Bucket: aws.String("lcb"),
+		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{
+			ID:                             aws.String("tmp-1d"),
+			Status:                         types.ExpirationStatusEnabled,
+			Filter:                         &types.LifecycleRuleFilter{Prefix: aws.String("tmp/")},
+			Expiration:                     &types.LifecycleExpiration{Days: aws.Int32(1)},
+			AbortIncompleteMultipartUpload: &types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(2)},
+		}}},
+	}); err != nil {
+		t.Fatalf("PutBucketLifecycleConfiguration = %v", err)
+	}
+	return c, clock
+}
+
+func lifecycleKeys(t *testing.T, c *s3.Client, bucket string) []string {
+	t.Helper()
+	out, err := c.ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	if err != nil {
+		t.Fatalf("ListObjectsV2 = %v", err)
+	}
+	var keys []string
+	for _, o := range out.Contents {
+		keys = append(keys, aws.ToString(o.Key))
+	}
+	return keys
+}
+
+func TestLifecycleExpiresUnversioned(t *testing.T) {
+	forEachMode(t, func(t *testing.T, newServer newServerFunc) { testLifecycleExpiresUnversioned(t, newServer) })
+}
+
+func testLifecycleExpiresUnversioned(t *testing.T, newServer newServerFunc) {
+	c, clock := newLifecycleServer(t, newServer, false)
+	mustPut(t, c, "lcb", "tmp/a", []byte("a"))
+	mustPut(t, c, "lcb", "keep/b", []byte("b"))
+	if _, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/a")}); err != nil {
+		t.Fatalf("GetObject(tmp/a) before expiry = %v, want success", err)
+	}
+	clock.advance(25 * time.Hour) // 11:00 the next day: not yet due (midnight after)
+	if _, err := c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/a")}); err != nil {
+		t.Fatalf("HeadObject(tmp/a) 25 h later, before the midnight it falls due = %v, want success", err)
+	}
+	clock.advance(14 * time.Hour) // past 2030-03-06 00:00
+	if got := lifecycleKeys(t, c, "lcb"); len(got) != 1 || got[0] != "keep/b" {
+		t.Errorf("ListObjectsV2 after expiry = %q, want [keep/b]", got)
+	}
+	_, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/a")})
+	var nsk *types.NoSuchKey
+	if !errors.As(err, &nsk) {
+		t.Errorf("GetObject(tmp/a) after expiry = %v, want NoSuchKey", err)
+	}
+	if _, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("lcb"), Key: aws.String("keep/b")}); err != nil {
+		t.Errorf("GetObject(keep/b), outside the rule's prefix = %v, want success", err)
+	}
+}
+
+// A GET is the first request after the clock moves: it alone must expire.
+func TestLifecycleExpiresOnGet(t *testing.T) {
+	c, clock := newLifecycleServer(t, singleMode(t), false)
+	mustPut(t, c, "lcb", "tmp/a", []byte("a"))
+	clock.advance(48 * time.Hour)
+	_, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/a")})
+	var nsk *types.NoSuchKey
+	if !errors.As(err, &nsk) {
+		t.Errorf("GetObject(tmp/a) 48 h later = %v, want NoSuchKey", err)
+	}
+	_, err = c.GetObjectAttributes(t.Context(), &s3.GetObjectAttributesInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/a"),
+		ObjectAttributes: []types.ObjectAttributes{types.ObjectAttributesEtag}})
+	if !errors.As(err, &nsk) {
+		t.Errorf("GetObjectAttributes(tmp/a) after expiry = %v, want NoSuchKey", err)
+	}
+}
+
+func TestLifecycleExpiresVersionedWithDeleteMarker(t *testing.T) {
+	c, clock := newLifecycleServer(t, singleMode(t), true)
+	put := mustPut(t, c, "lcb", "tmp/a", []byte("a"))
+	clock.advance(48 * time.Hour)
+	if _, err := c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/a")}); err == nil {
+		t.Fatalf("HeadObject(tmp/a) after expiry succeeded, want 404 (a delete marker)")
+	}
+	out, err := c.ListObjectVersions(t.Context(), &s3.ListObjectVersionsInput{Bucket: aws.String("lcb")})
+	if err != nil {
+		t.Fatalf("ListObjectVersions = %v", err)
+	}
+	if len(out.DeleteMarkers) != 1 || !aws.ToBool(out.DeleteMarkers[0].IsLatest) {
+		t.Errorf("DeleteMarkers = %+v, want one, latest", out.DeleteMarkers)
+	}
+	if len(out.Versions) != 1 || aws.ToString(out.Versions[0].VersionId) != aws.ToString(put.VersionId) || aws.ToBool(out.Versions[0].IsLatest) {
+		t.Errorf("Versions = %+v, want the put version %s, noncurrent", out.Versions, aws.ToString(put.VersionId))
+	}
+	got, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/a"), VersionId: put.VersionId})
+	if err != nil {
+		t.Fatalf("GetObject(tmp/a, versionId) after expiry = %v, want the noncurrent version", err)
+	}
+	got.Body.Close()
+}
+
+// The first request after the clock moves is ListObjectVersions.
+func TestLifecycleExpiresOnListVersions(t *testing.T) {
+	c, clock := newLifecycleServer(t, singleMode(t), true)
+	mustPut(t, c, "lcb", "tmp/a", []byte("a"))
+	clock.advance(48 * time.Hour)
+	out, err := c.ListObjectVersions(t.Context(), &s3.ListObjectVersionsInput{Bucket: aws.String("lcb")})
+	if err != nil {
+		t.Fatalf("ListObjectVersions = %v", err)
+	}
+	if len(out.DeleteMarkers) != 1 || len(out.Versions) != 1 || aws.ToBool(out.Versions[0].IsLatest) {
+		t.Errorf("ListObjectVersions after expiry: %d markers, versions %+v; want a current marker over a noncurrent version",
+			len(out.DeleteMarkers), out.Versions)
+	}
+}
+
+func TestLifecycleHeaders(t *testing.T) {
+	c, _ := newLifecycleServer(t, singleMode(t), false)
+	const want = `expiry-date="Wed, 06 Mar 2030 00:00:00 GMT", rule-id="tmp-1d"`
+	put := mustPut(t, c, "lcb", "tmp/a", []byte("a"))
+	if got := aws.ToString(put.Expiration); got != want {
+		t.Errorf("PutObject Expiration = %q, want %q", got, want)
+	}
+	head, err := c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/a")})
+	if err != nil {
+		t.Fatalf("HeadObject = %v", err)
+	}
+	if got := aws.ToString(head.Expiration); got != want {
+		t.Errorf("HeadObject Expiration = %q, want %q", got, want)
+	}
+	get, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/a")})
+	if err != nil {
+		t.Fatalf("GetObject = %v", err)
+	}
+	get.Body.Close()
+	if got := aws.ToString(get.Expiration); got != want {
+		t.Errorf("GetObject Expiration = %q, want %q", got, want)
+	}
+	other := mustPut(t, c, "lcb", "keep/b", []byte("b"))
+	if other.Expiration != nil {
+		t.Errorf("PutObject(keep/b) Expiration = %q, want none (outside the rule)", aws.ToString(other.Expiration))
+	}
+
+	mp, err := c.CreateMultipartUpload(t.Context(), &s3.CreateMultipartUploadInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/m")})
+	if err != nil {
+		t.Fatalf("CreateMultipartUpload = %v", err)
+	}
+	if got, want := aws.ToTime(mp.AbortDate), time.Date(2030, 3, 7, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("AbortDate = %v, want %v", got, want)
+	}
+	if got := aws.ToString(mp.AbortRuleId); got != "tmp-1d" {
+		t.Errorf("AbortRuleId = %q, want tmp-1d", got)
+	}
+	mp2, err := c.CreateMultipartUpload(t.Context(), &s3.CreateMultipartUploadInput{Bucket: aws.String("lcb"), Key: aws.String("keep/m")})
+	if err != nil {
+		t.Fatalf("CreateMultipartUpload(keep/m) = %v", err)
+	}
+	if mp2.AbortDate != nil || mp2.AbortRuleId != nil {
+		t.Errorf("CreateMultipartUpload(keep/m) abort = %v %v, want none", mp2.AbortDate, mp2.AbortRuleId)
+	}
+}
+
+// Tag and size filters select which objects a rule expires.
+func TestLifecycleTagAndSizeFilter(t *testing.T) {
+	clock := newMovableClock(lcT0)
+	srv := mocks3.New(t, mocks3.WithClock(clock.now))
+	c := srv.Client()
+	mustCreateBucket(t, c, "lcf")
+	if _, err := c.PutBucketLifecycleConfiguration(t.Context(), &s3.PutBucketLifecycleConfigurationInput{
+		Bucket: aws.String("lcf"),
+		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{
+			ID: aws.String("tagged-small"), Status: types.ExpirationStatusEnabled,
+			Filter: &types.LifecycleRuleFilter{And: &types.LifecycleRuleAndOperator{
+				Tags:               []types.Tag{{Key: aws.String("tmp"), Value: aws.String("yes")}},
+				ObjectSizeLessThan: aws.Int64(10),
+			}},
+			Expiration: &types.LifecycleExpiration{Days: aws.Int32(1)},
+		}}},
+	}); err != nil {
+		t.Fatalf("PutBucketLifecycleConfiguration = %v", err)
+	}
+	tagged := func(in *s3.PutObjectInput) { in.Tagging = aws.String("tmp=yes") }
+	mustPut(t, c, "lcf", "a-tagged-small", []byte("a"), tagged)
+	mustPut(t, c, "lcf", "b-tagged-big", []byte("0123456789abcdef"), tagged)
+	mustPut(t, c, "lcf", "c-untagged", []byte("c"))
+	mustPut(t, c, "lcf", "d-other-tag", []byte("d"), func(in *s3.PutObjectInput) { in.Tagging = aws.String("tmp=no") })
+	clock.advance(48 * time.Hour)
+	got := lifecycleKeys(t, c, "lcf")
+	if want := []string{"b-tagged-big", "c-untagged", "d-other-tag"}; !slices.Equal(got, want) {
+		t.Errorf("ListObjectsV2 after expiry = %q, want %q", got, want)
+	}
+}
