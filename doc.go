@@ -102,10 +102,12 @@
 //   - Bucket configurations (tagging, CORS, website, lifecycle, encryption,
 //     logging, request payment, accelerate, ownership controls, public
 //     access block, policy) and ACLs are validated, stored and served back,
-//     and CORS rules answer preflights and add CORS headers; but no policy
-//     or ACL is evaluated, a website
-//     configuration serves no website, and default encryption does not
-//     change what objects report.
+//     and CORS rules answer preflights and add CORS headers. Under
+//     WithAuth, policies, ACLs and the public access block decide what
+//     other identities and anonymous requests may do (only the condition
+//     keys aws:SecureTransport, aws:SourceIp and s3:prefix are evaluated;
+//     CopyObject, UploadPartCopy and DeleteObjects stay owner-only for
+//     others). A website configuration serves no website.
 //   - Notification destinations are not checked beyond the form of their
 //     ARN, and no s3:TestEvent is sent. Only ObjectCreated (Put, Copy,
 //     CompleteMultipartUpload, Post), ObjectRemoved and
@@ -118,8 +120,6 @@
 //     (WithClock); a listing with a delimiter does not look inside common
 //     prefixes. Transitions change nothing and incomplete uploads are not
 //     aborted, though CreateMultipartUpload reports the abort date.
-//   - PostObject accepts the x-amz-server-side-encryption* fields (a policy
-//     must still name them) without applying them.
 //   - x-amz-content-sha256 is checked against the payload only with
 //     WithAuth.
 //   - Go's HTTP server answers some bad requests itself, in plain text, before
