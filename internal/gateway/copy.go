@@ -186,15 +186,9 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	ex.apply(&obj)
 	obj.SSE = sse
 	obj.Retention, obj.LegalHold = lock.retention, lock.legalHold
-	if obj.VersionID, err = h.versionFor(ctx, b, req.key); err != nil {
-		h.store.DiscardBlob(ctx, s.blob)
+	if err := h.commitNew(ctx, w, b, req, &obj, s.blob, cond); err != nil {
 		return err
 	}
-	if _, err := h.store.Put(ctx, req.bucket, obj, cond); err != nil {
-		return s3Error(err, req.bucket, req.key)
-	}
-	setVersionID(w.Header(), obj.VersionID, b.Versioning != "")
-	setSSEHeaders(w.Header(), obj.SSE)
 	writeXML(w, http.StatusOK, copyResult{XMLName: xml.Name{Local: "CopyObjectResult"}, Xmlns: s3Namespace, ETag: obj.ETag,
 		LastModified: formatTime(obj.LastModified), ChecksumType: obj.Checksum.Type, checksumXML: toChecksumXML(obj.Checksum)})
 	return nil

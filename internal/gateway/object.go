@@ -266,15 +266,9 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	ex.apply(&obj)
 	obj.SSE = sse
 	obj.Retention, obj.LegalHold = lock.retention, lock.legalHold
-	if obj.VersionID, err = h.versionFor(ctx, b, req.key); err != nil {
-		h.store.DiscardBlob(ctx, s.blob)
+	if err := h.commitNew(ctx, w, b, req, &obj, s.blob, cond); err != nil {
 		return err
 	}
-	if _, err := h.store.Put(ctx, req.bucket, obj, cond); err != nil {
-		return s3Error(err, req.bucket, req.key)
-	}
-	setVersionID(w.Header(), obj.VersionID, b.Versioning != "")
-	setSSEHeaders(w.Header(), obj.SSE)
 	setETag(w.Header(), obj.ETag)
 	setChecksumHeaders(w.Header(), obj.Checksum)
 	setExpiration(w.Header(), h.lifecycleOf(ctx, req.bucket), &obj)
@@ -573,3 +567,21 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, req *req
 
 // setETag spells the header as S3 does; http.Header.Set would send "Etag".
 func setETag(h http.Header, etag string) { h["ETag"] = []string{etag} }
+
+// commitNew stores obj, whose bytes are the blob a PUT or copy just wrote,
+// as the key's next version, and sets the version and encryption headers.
+// The blob is discarded if no version ID can be drawn; a failed Put
+// discards it itself.
+func (h *Handler) commitNew(ctx context.Context, w http.ResponseWriter, b backend.Bucket, req *request, obj *backend.Object, blob backend.BlobID, cond backend.Condition) error {
+	var err error
+	if obj.VersionID, err = h.versionFor(ctx, b, req.key); err != nil {
+		h.store.DiscardBlob(ctx, blob)
+		return err
+	}
+	if _, err := h.store.Put(ctx, req.bucket, *obj, cond); err != nil {
+		return s3Error(err, req.bucket, req.key)
+	}
+	setVersionID(w.Header(), obj.VersionID, b.Versioning != "")
+	setSSEHeaders(w.Header(), obj.SSE)
+	return nil
+}
