@@ -222,9 +222,11 @@ func seed(b *testing.B, c *s3.Client, data []byte) {
 	}
 }
 
-func benchGet(b *testing.B, size int) {
+func benchGet(b *testing.B, size int) { benchGetTargets(b, size, plainTargets) }
+
+func benchGetTargets(b *testing.B, size int, targets []target) {
 	data := payload(size)
-	for _, tg := range plainTargets {
+	for _, tg := range targets {
 		b.Run(tg.name, func(b *testing.B) {
 			c := tg.start(b, newFloor(data))
 			seed(b, c, data)

@@ -103,6 +103,14 @@ END {
 	r = ""; a = get("BenchmarkListObjectsV2/100k-prefix", "mocks3", "ns/op"); b = get("BenchmarkListObjectsV2/100k-prefix", "floor", "ns/op")
 	if (a != "" && b != "") r = a / b
 	check("prefix listing at 100k <= 1.3x floor", r == "" ? "" : sprintf("%.2fx", r), r != "" && r <= 1.3)
+	split("ConfiguredGet1KiB ConfiguredPut1KiB", ops, " ")
+	for (o = 1; o <= 2; o++) {
+		fam = "Benchmark" ops[o]
+		a = get(fam, "mocks3-configured", "ns/op"); b = get(fam, "mocks3", "ns/op")
+		if (a != "" && b != "")
+			printf "  %-58s %s time, %s bytes allocated\n", ops[o] " configured bucket / bare bucket", ratio(a, b), \
+				ratio(get(fam, "mocks3-configured", "B/op"), get(fam, "mocks3", "B/op"))
+	}
 	a = get("BenchmarkPutGet256MiB", "mocks3", "peak-heap-MiB")
 	check("memory backend peak heap <= 1.1x 256 MiB", a == "" ? "" : sprintf("%.2fx", a / 256), a != "" && a / 256 <= 1.1)
 	a = get("BenchmarkPutGet256MiB", "mocks3-disk", "peak-heap-MiB")

@@ -20,6 +20,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mocks3/mocks3/internal/bucketconfig"
 	"github.com/mocks3/mocks3/internal/s3err"
 	"github.com/mocks3/mocks3/internal/s3op"
 
@@ -72,6 +73,10 @@ type Handler struct {
 	// maxPutSize is the largest body a PUT or UploadPart may carry:
 	// maxPutSize, or less in tests.
 	maxPutSize int64
+	// lifecycles and encryptions keep the parsed configurations the hot
+	// path consults on every GET and PUT.
+	lifecycles  *bucketconfig.Memo[*bucketconfig.Lifecycle]
+	encryptions *bucketconfig.Memo[*bucketconfig.Encryption]
 
 	mu  sync.Mutex // guards rng
 	rng *rand.Rand
@@ -91,6 +96,8 @@ func New(cfg Config) *Handler {
 	cfg.BaseDomains = append([]string{"localhost"}, cfg.BaseDomains...)
 	h := &Handler{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x6d6f636b733321))}
 	h.maxPutSize = maxPutSize
+	h.lifecycles = bucketconfig.NewMemo(func(doc []byte) (*bucketconfig.Lifecycle, error) { return bucketconfig.ParseLifecycle(doc, nil) })
+	h.encryptions = bucketconfig.NewMemo(bucketconfig.ParseEncryption)
 	h.store = cfg.Objects
 	h.auth = newAuth(h, cfg.Auth)
 	return h

@@ -26,7 +26,7 @@ func (h *Handler) lifecycleOf(ctx context.Context, bucket string) *bucketconfig.
 	if err != nil {
 		return nil
 	}
-	lc, err := bucketconfig.ParseLifecycle(doc, nil)
+	lc, err := h.lifecycles.Parse(bucket, doc)
 	if err != nil {
 		return nil
 	}

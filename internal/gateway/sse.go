@@ -166,7 +166,7 @@ func (h *Handler) writeSSE(ctx context.Context, hdr http.Header, secure bool, bu
 	}
 	def := bucketconfig.DefaultEncryption()
 	if doc != nil {
-		if d, err := bucketconfig.ParseEncryption(doc); err == nil {
+		if d, err := h.encryptions.Parse(bucket, doc); err == nil {
 			def = d
 		}
 	}

@@ -64,7 +64,7 @@ func (s *Store) emit(ctx context.Context, bucket string, obj backend.Object) {
 	if err != nil {
 		return
 	}
-	cfg, err := notify.Parse(doc)
+	cfg, err := s.notifications.Parse(bucket, doc)
 	if err != nil {
 		return
 	}

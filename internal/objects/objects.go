@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/bucketconfig"
 	"github.com/mocks3/mocks3/internal/s3err"
 
 	"github.com/mocks3/mocks3/backend"
@@ -55,6 +56,9 @@ type Store struct {
 	clock  func() time.Time
 	// deliverFn is Config.Deliver.
 	deliverFn func(ctx context.Context, d notify.Delivery) error
+	// notifications keeps the parsed notification configurations that
+	// every write and delete consults.
+	notifications *bucketconfig.Memo[notify.Configuration]
 
 	mu sync.Mutex // guards orphans, cleanupQueued and seq
 	// orphans are blobs waiting for the queued cleanup task, which takes
@@ -77,7 +81,7 @@ func New(cfg Config) *Store {
 		cfg.Now = time.Now
 	}
 	return &Store{meta: cfg.Metadata, data: cfg.Storage, queue: cfg.Queue, origin: cfg.ThirdParty,
-		region: cfg.Region, clock: cfg.Now, deliverFn: cfg.Deliver}
+		region: cfg.Region, clock: cfg.Now, deliverFn: cfg.Deliver, notifications: bucketconfig.NewMemo(notify.Parse)}
 }
 
 // Records returns the metadata role, for what needs no orchestration:
