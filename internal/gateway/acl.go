@@ -121,8 +121,8 @@ func requestACL(r *http.Request, forBucket bool) (*bucketconfig.ACL, error) {
 
 func (h *Handler) putBucketACL(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
-		return s3Error(err, req.bucket, "")
+	if _, err := h.bucket(ctx, req.bucket); err != nil {
+		return err
 	}
 	a, err := requestACL(r, true)
 	if err != nil {
@@ -209,8 +209,8 @@ func (h *Handler) getObjectACL(w http.ResponseWriter, r *http.Request, req *requ
 
 func (h *Handler) putOwnershipControls(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
-		return s3Error(err, req.bucket, "")
+	if _, err := h.bucket(ctx, req.bucket); err != nil {
+		return err
 	}
 	body, err := readSmallBody(r, bucketconfig.MaxDocumentSize)
 	if err != nil {
@@ -248,8 +248,8 @@ var noOwnershipControls = []byte("none")
 // deleteOwnershipControls removes the bucket's ownership controls.
 func (h *Handler) deleteOwnershipControls(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
-		return s3Error(err, req.bucket, "")
+	if _, err := h.bucket(ctx, req.bucket); err != nil {
+		return err
 	}
 	if err := h.store.Records().PutBucketConfig(ctx, req.bucket, kindOwnership, noOwnershipControls); err != nil {
 		return s3Error(err, req.bucket, "")

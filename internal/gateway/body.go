@@ -4,6 +4,7 @@
 package gateway
 
 import (
+	"encoding/xml"
 	"errors"
 	"io"
 	"net/http"
@@ -148,4 +149,21 @@ func readSmallBody(r *http.Request, limit int64) ([]byte, error) {
 		return nil, errorf(s3err.MalformedXML, "The XML document is larger than %d bytes.", limit)
 	}
 	return b, nil
+}
+
+// readXML reads a small XML request body into v; a body that does not
+// decode is MalformedXML.
+func readXML(r *http.Request, limit int64, v any) error {
+	body, err := readSmallBody(r, limit)
+	if err != nil {
+		return err
+	}
+	return decodeXML(body, v)
+}
+
+func decodeXML(body []byte, v any) error {
+	if err := xml.Unmarshal(body, v); err != nil {
+		return newError(s3err.MalformedXML)
+	}
+	return nil
 }

@@ -7,6 +7,7 @@
 package gateway
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -241,16 +242,22 @@ func readXMLOptional(r *http.Request, v any) error {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return nil
 	}
-	if err := xml.Unmarshal(body, v); err != nil {
-		return newError(s3err.MalformedXML)
+	return decodeXML(body, v)
+}
+
+// bucket returns the named bucket's record, NoSuchBucket if there is none.
+func (h *Handler) bucket(ctx context.Context, name string) (backend.Bucket, error) {
+	b, err := h.store.Records().GetBucket(ctx, name)
+	if err != nil {
+		return backend.Bucket{}, s3Error(err, name, "")
 	}
-	return nil
+	return b, nil
 }
 
 func (h *Handler) headBucket(w http.ResponseWriter, r *http.Request, req *request) error {
-	b, err := h.store.Records().GetBucket(r.Context(), req.bucket)
+	b, err := h.bucket(r.Context(), req.bucket)
 	if err != nil {
-		return s3Error(err, req.bucket, "")
+		return err
 	}
 	w.Header().Set("x-amz-bucket-region", b.Region)
 	w.WriteHeader(http.StatusOK)
@@ -275,9 +282,9 @@ type locationConstraint struct {
 }
 
 func (h *Handler) getBucketLocation(w http.ResponseWriter, r *http.Request, req *request) error {
-	b, err := h.store.Records().GetBucket(r.Context(), req.bucket)
+	b, err := h.bucket(r.Context(), req.bucket)
 	if err != nil {
-		return s3Error(err, req.bucket, "")
+		return err
 	}
 	region := b.Region
 	if region == "us-east-1" {

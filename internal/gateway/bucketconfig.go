@@ -58,29 +58,14 @@ var configDocs = func() map[s3api.Operation]*configDoc {
 		}
 	}
 	add(&configDoc{kind: "tagging", missing: s3err.NoSuchTagSet, putStatus: http.StatusNoContent,
-		parse: func(_ *Handler, _ *http.Request, _ *request, b []byte) ([]byte, error) {
-			tags, err := bucketconfig.ParseBucketTagging(b)
-			if err != nil {
-				return nil, err
-			}
-			return bucketconfig.EncodeTagging(tags), nil
-		}}, s3op.PutBucketTagging, s3op.GetBucketTagging, s3op.DeleteBucketTagging)
+		parse: canonical(bucketconfig.ParseBucketTagging, bucketconfig.EncodeTagging),
+	}, s3op.PutBucketTagging, s3op.GetBucketTagging, s3op.DeleteBucketTagging)
 	add(&configDoc{kind: "cors", missing: s3err.NoSuchCORSConfiguration,
-		parse: func(_ *Handler, _ *http.Request, _ *request, b []byte) ([]byte, error) {
-			c, err := bucketconfig.ParseCORS(b)
-			if err != nil {
-				return nil, err
-			}
-			return c.Encode(), nil
-		}}, s3op.PutBucketCors, s3op.GetBucketCors, s3op.DeleteBucketCors)
+		parse: canonical(bucketconfig.ParseCORS, (*bucketconfig.CORS).Encode),
+	}, s3op.PutBucketCors, s3op.GetBucketCors, s3op.DeleteBucketCors)
 	add(&configDoc{kind: "website", missing: s3err.NoSuchWebsiteConfiguration,
-		parse: func(_ *Handler, _ *http.Request, _ *request, b []byte) ([]byte, error) {
-			c, err := bucketconfig.ParseWebsite(b)
-			if err != nil {
-				return nil, err
-			}
-			return c.Encode(), nil
-		}}, s3op.PutBucketWebsite, s3op.GetBucketWebsite, s3op.DeleteBucketWebsite)
+		parse: canonical(bucketconfig.ParseWebsite, (*bucketconfig.Website).Encode),
+	}, s3op.PutBucketWebsite, s3op.GetBucketWebsite, s3op.DeleteBucketWebsite)
 	add(&configDoc{kind: "lifecycle", missing: s3err.NoSuchLifecycleConfiguration,
 		parse: func(h *Handler, _ *http.Request, _ *request, b []byte) ([]byte, error) {
 			c, err := bucketconfig.ParseLifecycle(b, h.ruleID)
@@ -90,13 +75,7 @@ var configDocs = func() map[s3api.Operation]*configDoc {
 			return c.Encode(), nil
 		}}, s3op.PutBucketLifecycle, s3op.GetBucketLifecycle, s3op.DeleteBucketLifecycle)
 	add(&configDoc{kind: "encryption", missing: s3err.SSEConfigurationNotFound,
-		parse: func(_ *Handler, _ *http.Request, _ *request, b []byte) ([]byte, error) {
-			c, err := bucketconfig.ParseEncryption(b)
-			if err != nil {
-				return nil, err
-			}
-			return c.Encode(), nil
-		},
+		parse: canonical(bucketconfig.ParseEncryption, (*bucketconfig.Encryption).Encode),
 		// Every bucket encrypts with SSE-S3 unless told otherwise (since
 		// January 2023).
 		fallback: func() []byte { return bucketconfig.DefaultEncryption().Encode() },
@@ -134,13 +113,8 @@ var configDocs = func() map[s3api.Operation]*configDoc {
 		fallback: func() []byte { return bucketconfig.EncodeAccelerate("") },
 	}, s3op.PutBucketAccelerate, s3op.GetBucketAccelerate)
 	add(&configDoc{kind: "publicAccessBlock", missing: s3err.NoSuchPublicAccessBlock,
-		parse: func(_ *Handler, _ *http.Request, _ *request, b []byte) ([]byte, error) {
-			p, err := bucketconfig.ParsePublicAccessBlock(b)
-			if err != nil {
-				return nil, err
-			}
-			return p.Encode(), nil
-		}}, s3op.PutPublicAccessBlock, s3op.GetPublicAccessBlock, s3op.DeletePublicAccessBlock)
+		parse: canonical(bucketconfig.ParsePublicAccessBlock, (*bucketconfig.PublicAccessBlock).Encode),
+	}, s3op.PutPublicAccessBlock, s3op.GetPublicAccessBlock, s3op.DeletePublicAccessBlock)
 	add(&configDoc{kind: "policy", missing: s3err.NoSuchBucketPolicy, putStatus: http.StatusNoContent, json: true,
 		parse: func(h *Handler, r *http.Request, req *request, b []byte) ([]byte, error) {
 			p, err := bucketconfig.ParsePolicy(b, req.bucket)
@@ -161,6 +135,18 @@ var configDocs = func() map[s3api.Operation]*configDoc {
 	return m
 }()
 
+// canonical is the parse of a document stored in the canonical form its
+// encoder writes.
+func canonical[T any](parse func([]byte) (T, error), encode func(T) []byte) func(*Handler, *http.Request, *request, []byte) ([]byte, error) {
+	return func(_ *Handler, _ *http.Request, _ *request, b []byte) ([]byte, error) {
+		v, err := parse(b)
+		if err != nil {
+			return nil, err
+		}
+		return encode(v), nil
+	}
+}
+
 // bucketConfig returns a bucket's configuration of kind, nil if it has
 // none; it fails with NoSuchBucket for a missing bucket.
 func (h *Handler) bucketConfig(ctx context.Context, bucket, kind string) ([]byte, error) {
@@ -177,8 +163,8 @@ func (h *Handler) bucketConfig(ctx context.Context, bucket, kind string) ([]byte
 func (h *Handler) putBucketConfig(w http.ResponseWriter, r *http.Request, req *request) error {
 	d := configDocs[req.op]
 	ctx := r.Context()
-	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
-		return s3Error(err, req.bucket, "")
+	if _, err := h.bucket(ctx, req.bucket); err != nil {
+		return err
 	}
 	body, err := readSmallBody(r, bucketconfig.MaxDocumentSize)
 	if err != nil {
@@ -218,8 +204,8 @@ func (h *Handler) getBucketConfig(w http.ResponseWriter, r *http.Request, req *r
 func (h *Handler) deleteBucketConfig(w http.ResponseWriter, r *http.Request, req *request) error {
 	d := configDocs[req.op]
 	ctx := r.Context()
-	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
-		return s3Error(err, req.bucket, "")
+	if _, err := h.bucket(ctx, req.bucket); err != nil {
+		return err
 	}
 	if err := h.store.Records().DeleteBucketConfig(ctx, req.bucket, d.kind); err != nil {
 		return s3Error(err, req.bucket, "")

@@ -128,9 +128,9 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	if directive != "" && directive != "COPY" && directive != "REPLACE" {
 		return errorf(s3err.InvalidArgument, "Unknown metadata directive.")
 	}
-	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	b, err := h.bucket(ctx, req.bucket)
 	if err != nil {
-		return s3Error(err, req.bucket, "")
+		return err
 	}
 	lock, err := h.lockForWrite(ctx, r, b)
 	if err != nil {
@@ -173,20 +173,13 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return err
 	}
-	sse, err := h.writeSSE(ctx, r.Header, r.TLS != nil, req.bucket)
-	if err != nil {
-		return err
-	}
+	ex.attrs, ex.lock = attrs, lock
 	s, err := h.copyData(ctx, rd, 0, src.Size, alg)
 	if err != nil {
 		return err
 	}
-	obj := s.object(req.key, h.now(), hd, meta)
-	attrs.apply(&obj)
-	ex.apply(&obj)
-	obj.SSE = sse
-	obj.Retention, obj.LegalHold = lock.retention, lock.legalHold
-	if err := h.commitNew(ctx, w, b, req, &obj, s.blob, cond); err != nil {
+	obj, err := h.commitNew(ctx, w, b, req, s, hd, meta, ex, cond)
+	if err != nil {
 		return err
 	}
 	writeXML(w, http.StatusOK, copyResult{XMLName: xml.Name{Local: "CopyObjectResult"}, Xmlns: s3Namespace, ETag: obj.ETag,

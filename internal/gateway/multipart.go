@@ -38,9 +38,9 @@ type initiateResult struct {
 
 func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	b, err := h.bucket(ctx, req.bucket)
 	if err != nil {
-		return s3Error(err, req.bucket, "")
+		return err
 	}
 	lock, err := h.lockForWrite(ctx, r, b)
 	if err != nil {
@@ -74,16 +74,12 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	sse, err := h.writeSSE(ctx, r.Header, r.TLS != nil, req.bucket)
-	if err != nil {
-		return err
-	}
 	up := backend.Upload{
 		Bucket: req.bucket, Key: req.key, Initiated: h.now(),
 		Headers: hd, Metadata: meta, ChecksumAlgorithm: string(alg), ChecksumType: ctype,
 		StorageClass: attrs.storageClass, WebsiteRedirect: attrs.redirect,
 		Tags: ex.tags, ACL: ex.acl,
-		Retention: lock.retention, LegalHold: lock.legalHold, SSE: sse,
+		Retention: lock.retention, LegalHold: lock.legalHold, SSE: ex.sse,
 	}
 	// A directory reopened with WithSeed sees the same IDs again: draw on.
 	for attempt := 1; ; attempt++ {
@@ -210,17 +206,16 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	body, err := readSmallBody(r, 4<<20)
-	if err != nil {
+	var cr completeRequest
+	if err := readXML(r, 4<<20, &cr); err != nil {
 		return err
 	}
-	var cr completeRequest
-	if err := xml.Unmarshal(body, &cr); err != nil || len(cr.Parts) == 0 || len(cr.Parts) > maxParts {
+	if len(cr.Parts) == 0 || len(cr.Parts) > maxParts {
 		return newError(s3err.MalformedXML)
 	}
-	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	b, err := h.bucket(ctx, req.bucket)
 	if err != nil {
-		return s3Error(err, req.bucket, "")
+		return err
 	}
 	versionID, err := h.versionFor(ctx, b, req.key)
 	if err != nil {

@@ -23,8 +23,8 @@ func (h *Handler) putBucketNotification(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
-		return s3Error(err, req.bucket, "")
+	if _, err := h.bucket(ctx, req.bucket); err != nil {
+		return err
 	}
 	cfg, err := notify.Parse(body)
 	if err != nil {
@@ -47,8 +47,8 @@ func (h *Handler) putBucketNotification(w http.ResponseWriter, r *http.Request, 
 // S3 has no "not found" error for this configuration.
 func (h *Handler) getBucketNotification(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	if _, err := h.store.Records().GetBucket(ctx, req.bucket); err != nil {
-		return s3Error(err, req.bucket, "")
+	if _, err := h.bucket(ctx, req.bucket); err != nil {
+		return err
 	}
 	var cfg notify.Configuration
 	doc, err := h.store.Records().GetBucketConfig(ctx, req.bucket, notify.Kind)

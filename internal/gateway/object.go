@@ -218,9 +218,9 @@ func verifyBody(r *http.Request, p *payload, s stored, wantMD5 []byte) error {
 
 func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	b, err := h.bucket(ctx, req.bucket)
 	if err != nil {
-		return s3Error(err, req.bucket, "")
+		return err
 	}
 	lock, err := h.lockForWrite(ctx, r, b)
 	if err != nil {
@@ -241,10 +241,7 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	if err != nil {
 		return err
 	}
-	sse, err := h.writeSSE(ctx, r.Header, r.TLS != nil, req.bucket)
-	if err != nil {
-		return err
-	}
+	ex.attrs, ex.lock = attrs, lock
 	cond, err := writeCondition(r)
 	if err != nil {
 		return err
@@ -261,12 +258,8 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	if err != nil {
 		return err
 	}
-	obj := s.object(req.key, h.now(), hd, meta)
-	attrs.apply(&obj)
-	ex.apply(&obj)
-	obj.SSE = sse
-	obj.Retention, obj.LegalHold = lock.retention, lock.legalHold
-	if err := h.commitNew(ctx, w, b, req, &obj, s.blob, cond); err != nil {
+	obj, err := h.commitNew(ctx, w, b, req, s, hd, meta, ex, cond)
+	if err != nil {
 		return err
 	}
 	setETag(w.Header(), obj.ETag)
@@ -437,9 +430,9 @@ func (h *Handler) deleteObject(w http.ResponseWriter, r *http.Request, req *requ
 	if err != nil {
 		return err
 	}
-	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	b, err := h.bucket(ctx, req.bucket)
 	if err != nil {
-		return s3Error(err, req.bucket, "")
+		return err
 	}
 	d, err := h.deleteOne(r, b, req.key, versionID)
 	if err != nil {
@@ -517,17 +510,16 @@ const maxDeleteKeys = 1000
 
 func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	body, err := readSmallBody(r, 2<<20)
-	if err != nil {
+	var d deleteRequest
+	if err := readXML(r, 2<<20, &d); err != nil {
 		return err
 	}
-	var d deleteRequest
-	if err := xml.Unmarshal(body, &d); err != nil || len(d.Objects) == 0 || len(d.Objects) > maxDeleteKeys {
+	if len(d.Objects) == 0 || len(d.Objects) > maxDeleteKeys {
 		return newError(s3err.MalformedXML)
 	}
-	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	b, err := h.bucket(ctx, req.bucket)
 	if err != nil {
-		return s3Error(err, req.bucket, "")
+		return err
 	}
 	res := deleteResult{Xmlns: s3Namespace}
 	for _, o := range d.Objects {
@@ -568,20 +560,23 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, req *req
 // setETag spells the header as S3 does; http.Header.Set would send "Etag".
 func setETag(h http.Header, etag string) { h["ETag"] = []string{etag} }
 
-// commitNew stores obj, whose bytes are the blob a PUT or copy just wrote,
-// as the key's next version, and sets the version and encryption headers.
-// The blob is discarded if no version ID can be drawn; a failed Put
-// discards it itself.
-func (h *Handler) commitNew(ctx context.Context, w http.ResponseWriter, b backend.Bucket, req *request, obj *backend.Object, blob backend.BlobID, cond backend.Condition) error {
+// commitNew stores the object whose bytes a PUT or copy just wrote as the
+// key's next version, and sets the version and encryption headers. The
+// blob is discarded if no version ID can be drawn; a failed Put discards
+// it itself.
+func (h *Handler) commitNew(ctx context.Context, w http.ResponseWriter, b backend.Bucket, req *request,
+	s stored, hd backend.Headers, meta map[string]string, ex writeExtras, cond backend.Condition) (backend.Object, error) {
+	obj := s.object(req.key, h.now(), hd, meta)
+	ex.apply(&obj)
 	var err error
 	if obj.VersionID, err = h.versionFor(ctx, b, req.key); err != nil {
-		h.store.DiscardBlob(ctx, blob)
-		return err
+		h.store.DiscardBlob(ctx, s.blob)
+		return obj, err
 	}
-	if _, err := h.store.Put(ctx, req.bucket, *obj, cond); err != nil {
-		return s3Error(err, req.bucket, req.key)
+	if _, err := h.store.Put(ctx, req.bucket, obj, cond); err != nil {
+		return obj, s3Error(err, req.bucket, req.key)
 	}
 	setVersionID(w.Header(), obj.VersionID, b.Versioning != "")
 	setSSEHeaders(w.Header(), obj.SSE)
-	return nil
+	return obj, nil
 }

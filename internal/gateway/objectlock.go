@@ -110,9 +110,9 @@ func parseLockConfiguration(body []byte) (objectLockConfiguration, error) {
 
 func (h *Handler) putObjectLockConfiguration(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	b, err := h.bucket(ctx, req.bucket)
 	if err != nil {
-		return s3Error(err, req.bucket, "")
+		return err
 	}
 	body, err := readSmallBody(r, 64<<10)
 	if err != nil {
@@ -163,9 +163,9 @@ func (h *Handler) lockConfiguration(ctx context.Context, bucket string) (objectL
 }
 
 func (h *Handler) getObjectLockConfiguration(w http.ResponseWriter, r *http.Request, req *request) error {
-	b, err := h.store.Records().GetBucket(r.Context(), req.bucket)
+	b, err := h.bucket(r.Context(), req.bucket)
 	if err != nil {
-		return s3Error(err, req.bucket, "")
+		return err
 	}
 	if !b.ObjectLock {
 		return newError(s3err.ObjectLockConfigurationNotFound, extra("BucketName", req.bucket))
@@ -227,13 +227,9 @@ func (h *Handler) putObjectRetention(w http.ResponseWriter, r *http.Request, req
 	if err != nil {
 		return err
 	}
-	body, err := readSmallBody(r, 64<<10)
-	if err != nil {
-		return err
-	}
 	var x retentionXML
-	if err := xml.Unmarshal(body, &x); err != nil {
-		return newError(s3err.MalformedXML)
+	if err := readXML(r, 64<<10, &x); err != nil {
+		return err
 	}
 	var ret backend.Retention
 	// An empty Retention removes the retention, which only bypass allows
@@ -274,12 +270,11 @@ func (h *Handler) putObjectLegalHold(w http.ResponseWriter, r *http.Request, req
 	if err != nil {
 		return err
 	}
-	body, err := readSmallBody(r, 64<<10)
-	if err != nil {
+	var x legalHoldXML
+	if err := readXML(r, 64<<10, &x); err != nil {
 		return err
 	}
-	var x legalHoldXML
-	if err := xml.Unmarshal(body, &x); err != nil || (x.Status != "ON" && x.Status != "OFF") {
+	if x.Status != "ON" && x.Status != "OFF" {
 		return newError(s3err.MalformedXML)
 	}
 	if err := h.store.SetLegalHold(r.Context(), req.bucket, req.key, versionID, x.Status == "ON"); err != nil {

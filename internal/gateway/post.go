@@ -37,9 +37,9 @@ type postResponse struct {
 
 func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	b, err := h.bucket(ctx, req.bucket)
 	if err != nil {
-		return s3Error(err, req.bucket, "")
+		return err
 	}
 	form, err := postpolicy.ReadForm(r.Header.Get("Content-Type"), r.Body)
 	if err != nil {
@@ -73,14 +73,11 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return err
 	}
-	ex, err := h.postExtras(ctx, form, req.bucket)
+	ex, err := h.postExtras(ctx, form, hdr, r.TLS != nil, req.bucket)
 	if err != nil {
 		return err
 	}
-	sse, err := h.writeSSE(ctx, hdr, r.TLS != nil, req.bucket)
-	if err != nil {
-		return err
-	}
+	ex.attrs = attrs
 	alg, sum, err := postChecksum(hdr)
 	if err != nil {
 		return err
@@ -94,9 +91,7 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 		return errorf(s3err.BadDigest, "The %s you specified did not match the calculated checksum.", alg)
 	}
 	obj := s.object(key, h.now(), hd, meta)
-	attrs.apply(&obj)
 	ex.apply(&obj)
-	obj.SSE = sse
 	if obj.VersionID, err = h.versionFor(ctx, b, key); err != nil {
 		h.store.DiscardBlob(ctx, s.blob)
 		return err
@@ -154,9 +149,10 @@ func formHeaders(form *postpolicy.Form) http.Header {
 	return hdr
 }
 
-// postExtras reads the tags (a Tagging document in the tagging field) and
-// the ACL (the acl and x-amz-grant-* fields) a form sets.
-func (h *Handler) postExtras(ctx context.Context, form *postpolicy.Form, bucket string) (writeExtras, error) {
+// postExtras reads the tags (a Tagging document in the tagging field), the
+// ACL (the acl and x-amz-grant-* fields) and the encryption (in hdr, the
+// form's headers) a form sets.
+func (h *Handler) postExtras(ctx context.Context, form *postpolicy.Form, hdr http.Header, secure bool, bucket string) (writeExtras, error) {
 	var ex writeExtras
 	if doc, ok := form.Get("tagging"); ok {
 		tags, err := bucketconfig.ParseObjectTagging([]byte(doc))
@@ -179,7 +175,11 @@ func (h *Handler) postExtras(ctx context.Context, form *postpolicy.Form, bucket 
 	}
 	// The ACL fields read as PutObject's headers.
 	acl, err := h.requestObjectACL(ctx, &http.Request{Header: aclHeader}, bucket)
+	if err != nil {
+		return ex, err
+	}
 	ex.acl = acl
+	ex.sse, err = h.writeSSE(ctx, hdr, secure, bucket)
 	return ex, err
 }
 

@@ -146,9 +146,9 @@ type versioningConfiguration struct {
 }
 
 func (h *Handler) getBucketVersioning(w http.ResponseWriter, r *http.Request, req *request) error {
-	b, err := h.store.Records().GetBucket(r.Context(), req.bucket)
+	b, err := h.bucket(r.Context(), req.bucket)
 	if err != nil {
-		return s3Error(err, req.bucket, "")
+		return err
 	}
 	writeXML(w, http.StatusOK, versioningConfiguration{Xmlns: s3Namespace, Status: b.Versioning})
 	return nil
@@ -156,13 +156,9 @@ func (h *Handler) getBucketVersioning(w http.ResponseWriter, r *http.Request, re
 
 func (h *Handler) putBucketVersioning(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	body, err := readSmallBody(r, 64<<10)
-	if err != nil {
-		return err
-	}
 	var conf versioningConfiguration
-	if err := xml.Unmarshal(body, &conf); err != nil {
-		return newError(s3err.MalformedXML)
+	if err := readXML(r, 64<<10, &conf); err != nil {
+		return err
 	}
 	switch conf.MfaDelete {
 	case "", "Disabled":
@@ -176,9 +172,9 @@ func (h *Handler) putBucketVersioning(w http.ResponseWriter, r *http.Request, re
 	if conf.Status != objects.VersioningEnabled && conf.Status != objects.VersioningSuspended {
 		return newError(s3err.IllegalVersioningConfiguration)
 	}
-	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	b, err := h.bucket(ctx, req.bucket)
 	if err != nil {
-		return s3Error(err, req.bucket, "")
+		return err
 	}
 	if b.ObjectLock && conf.Status != objects.VersioningEnabled {
 		return errorf(s3err.InvalidBucketState, "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.")
