@@ -207,26 +207,6 @@ func (h *Handler) getObjectACL(w http.ResponseWriter, r *http.Request, req *requ
 	return nil
 }
 
-func (h *Handler) putOwnershipControls(w http.ResponseWriter, r *http.Request, req *request) error {
-	ctx := r.Context()
-	if _, err := h.bucket(ctx, req.bucket); err != nil {
-		return err
-	}
-	body, err := readSmallBody(r, bucketconfig.MaxDocumentSize)
-	if err != nil {
-		return err
-	}
-	own, err := bucketconfig.ParseOwnershipControls(body)
-	if err != nil {
-		return err
-	}
-	if err := h.store.Records().PutBucketConfig(ctx, req.bucket, kindOwnership, bucketconfig.EncodeOwnershipControls(own)); err != nil {
-		return s3Error(err, req.bucket, "")
-	}
-	w.WriteHeader(http.StatusOK)
-	return nil
-}
-
 func (h *Handler) getOwnershipControls(w http.ResponseWriter, r *http.Request, req *request) error {
 	own, err := h.objectOwnership(r.Context(), req.bucket)
 	if err != nil {

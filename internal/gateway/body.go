@@ -161,8 +161,16 @@ func readXML(r *http.Request, limit int64, v any) error {
 	return decodeXML(body, v)
 }
 
+// wellFormed is implemented by request documents with rules beyond their
+// XML shape (a bounded list, an enumerated value): a document that breaks
+// them is MalformedXML too.
+type wellFormed interface{ wellFormed() bool }
+
 func decodeXML(body []byte, v any) error {
 	if err := xml.Unmarshal(body, v); err != nil {
+		return newError(s3err.MalformedXML)
+	}
+	if wf, ok := v.(wellFormed); ok && !wf.wellFormed() {
 		return newError(s3err.MalformedXML)
 	}
 	return nil

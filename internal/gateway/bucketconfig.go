@@ -42,8 +42,7 @@ type configDoc struct {
 	json bool
 }
 
-// Kinds of configuration the records role stores besides those in
-// configDocs.
+// kindOwnership is read by objectOwnership, which knows its defaults.
 const kindOwnership = "ownershipControls"
 
 // configDocs maps each configuration operation to its document.
@@ -115,6 +114,9 @@ var configDocs = func() map[s3api.Operation]*configDoc {
 	add(&configDoc{kind: "publicAccessBlock", missing: s3err.NoSuchPublicAccessBlock,
 		parse: canonical(bucketconfig.ParsePublicAccessBlock, (*bucketconfig.PublicAccessBlock).Encode),
 	}, s3op.PutPublicAccessBlock, s3op.GetPublicAccessBlock, s3op.DeletePublicAccessBlock)
+	add(&configDoc{kind: kindOwnership,
+		parse: canonical(bucketconfig.ParseOwnershipControls, bucketconfig.EncodeOwnershipControls),
+	}, s3op.PutBucketOwnershipControls)
 	add(&configDoc{kind: "policy", missing: s3err.NoSuchBucketPolicy, putStatus: http.StatusNoContent, json: true,
 		parse: func(h *Handler, r *http.Request, req *request, b []byte) ([]byte, error) {
 			p, err := bucketconfig.ParsePolicy(b, req.bucket)

@@ -128,11 +128,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	if directive != "" && directive != "COPY" && directive != "REPLACE" {
 		return errorf(s3err.InvalidArgument, "Unknown metadata directive.")
 	}
-	b, err := h.bucket(ctx, req.bucket)
-	if err != nil {
-		return err
-	}
-	lock, err := h.lockForWrite(ctx, r, b)
+	b, lock, err := h.writeBucket(ctx, r, req)
 	if err != nil {
 		return err
 	}

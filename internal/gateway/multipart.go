@@ -38,11 +38,7 @@ type initiateResult struct {
 
 func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	b, err := h.bucket(ctx, req.bucket)
-	if err != nil {
-		return err
-	}
-	lock, err := h.lockForWrite(ctx, r, b)
+	_, lock, err := h.writeBucket(ctx, r, req)
 	if err != nil {
 		return err
 	}
@@ -188,6 +184,8 @@ type completeRequest struct {
 	} `xml:"Part"`
 }
 
+func (c *completeRequest) wellFormed() bool { return len(c.Parts) > 0 && len(c.Parts) <= maxParts }
+
 type completeResult struct {
 	XMLName  xml.Name `xml:"CompleteMultipartUploadResult"`
 	Xmlns    string   `xml:"xmlns,attr"`
@@ -209,9 +207,6 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 	var cr completeRequest
 	if err := readXML(r, 4<<20, &cr); err != nil {
 		return err
-	}
-	if len(cr.Parts) == 0 || len(cr.Parts) > maxParts {
-		return newError(s3err.MalformedXML)
 	}
 	b, err := h.bucket(ctx, req.bucket)
 	if err != nil {

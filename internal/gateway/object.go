@@ -218,11 +218,7 @@ func verifyBody(r *http.Request, p *payload, s stored, wantMD5 []byte) error {
 
 func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
-	b, err := h.bucket(ctx, req.bucket)
-	if err != nil {
-		return err
-	}
-	lock, err := h.lockForWrite(ctx, r, b)
+	b, lock, err := h.writeBucket(ctx, r, req)
 	if err != nil {
 		return err
 	}
@@ -474,6 +470,10 @@ type deleteRequest struct {
 	} `xml:"Object"`
 }
 
+func (d *deleteRequest) wellFormed() bool {
+	return len(d.Objects) > 0 && len(d.Objects) <= maxDeleteKeys
+}
+
 type deleteResult struct {
 	XMLName xml.Name      `xml:"DeleteResult"`
 	Xmlns   string        `xml:"xmlns,attr"`
@@ -513,9 +513,6 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, req *req
 	var d deleteRequest
 	if err := readXML(r, 2<<20, &d); err != nil {
 		return err
-	}
-	if len(d.Objects) == 0 || len(d.Objects) > maxDeleteKeys {
-		return newError(s3err.MalformedXML)
 	}
 	b, err := h.bucket(ctx, req.bucket)
 	if err != nil {

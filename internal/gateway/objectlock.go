@@ -72,6 +72,8 @@ type legalHoldXML struct {
 	Status  string
 }
 
+func (x *legalHoldXML) wellFormed() bool { return x.Status == "ON" || x.Status == "OFF" }
+
 // S3 words the missing lock configuration differently on object writes
 // and on the lock operations.
 const (
@@ -274,9 +276,6 @@ func (h *Handler) putObjectLegalHold(w http.ResponseWriter, r *http.Request, req
 	if err := readXML(r, 64<<10, &x); err != nil {
 		return err
 	}
-	if x.Status != "ON" && x.Status != "OFF" {
-		return newError(s3err.MalformedXML)
-	}
 	if err := h.store.SetLegalHold(r.Context(), req.bucket, req.key, versionID, x.Status == "ON"); err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}
@@ -322,6 +321,17 @@ func parseLockHeaders(hd http.Header, now time.Time) (writeLock, error) {
 		return l, errorf(s3err.InvalidArgument, "Legal Hold must be either of 'ON' or 'OFF'")
 	}
 	return l, nil
+}
+
+// writeBucket returns the bucket a write goes to and the lock state of
+// the version it writes.
+func (h *Handler) writeBucket(ctx context.Context, r *http.Request, req *request) (backend.Bucket, writeLock, error) {
+	b, err := h.bucket(ctx, req.bucket)
+	if err != nil {
+		return b, writeLock{}, err
+	}
+	lock, err := h.lockForWrite(ctx, r, b)
+	return b, lock, err
 }
 
 // lockForWrite decides the lock state of a new version in bucket b: what

@@ -118,7 +118,7 @@ var configRoutes = []route{
 	{http.MethodGet, onBucket, "policy", s3op.GetBucketPolicy, nil, (*Handler).getBucketConfig},
 	{http.MethodDelete, onBucket, "policy", s3op.DeleteBucketPolicy, nil, (*Handler).deleteBucketConfig},
 	{http.MethodGet, onBucket, "policyStatus", s3op.GetBucketPolicyStatus, nil, (*Handler).getBucketPolicyStatus},
-	{http.MethodPut, onBucket, "ownershipControls", s3op.PutBucketOwnershipControls, nil, (*Handler).putOwnershipControls},
+	{http.MethodPut, onBucket, "ownershipControls", s3op.PutBucketOwnershipControls, nil, (*Handler).putBucketConfig},
 	{http.MethodGet, onBucket, "ownershipControls", s3op.GetBucketOwnershipControls, nil, (*Handler).getOwnershipControls},
 	{http.MethodDelete, onBucket, "ownershipControls", s3op.DeleteBucketOwnershipControls, nil, (*Handler).deleteOwnershipControls},
 	{http.MethodPut, onBucket, "acl", s3op.PutBucketAcl, nil, (*Handler).putBucketACL},
