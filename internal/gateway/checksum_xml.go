@@ -1,6 +1,10 @@
 package gateway
 
-import "github.com/mocks3/mocks3/backend"
+import (
+	"reflect"
+
+	"github.com/mocks3/mocks3/backend"
+)
 
 // checksumXML is how checksums appear in XML bodies: one element per
 // algorithm.
@@ -25,30 +29,13 @@ func toChecksumXML(c backend.Checksum) checksumXML {
 	return x
 }
 
+// field returns the element of a's value: each is named Checksum and the
+// algorithm's name. nil for an algorithm S3 does not know.
 func (x *checksumXML) field(a checksumAlgorithm) *string {
-	switch a {
-	case checksumCRC32:
-		return &x.ChecksumCRC32
-	case checksumCRC32C:
-		return &x.ChecksumCRC32C
-	case checksumCRC64NVME:
-		return &x.ChecksumCRC64NVME
-	case checksumSHA1:
-		return &x.ChecksumSHA1
-	case checksumSHA256:
-		return &x.ChecksumSHA256
-	case checksumSHA512:
-		return &x.ChecksumSHA512
-	case checksumMD5:
-		return &x.ChecksumMD5
-	case checksumXXHASH64:
-		return &x.ChecksumXXHASH64
-	case checksumXXHASH3:
-		return &x.ChecksumXXHASH3
-	case checksumXXHASH128:
-		return &x.ChecksumXXHASH128
+	if _, ok := algorithmSpecs[a]; !ok {
+		return nil
 	}
-	return nil
+	return reflect.ValueOf(x).Elem().FieldByName("Checksum" + string(a)).Addr().Interface().(*string)
 }
 
 // get returns the value given for a, or "".
