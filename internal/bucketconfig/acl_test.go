@@ -130,18 +130,7 @@ func TestParseACL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := ParseACL([]byte(tt.body))
-			checkErr(t, err, tt.wantCode, "")
-			if err != nil {
-				return
-			}
-			again, err := ParseACL(a.Encode())
-			if err != nil {
-				t.Fatalf("ParseACL(Encode()) = %v\n%s", err, a.Encode())
-			}
-			if diff := cmp.Diff(a, again); diff != "" {
-				t.Errorf("round trip (-want +got):\n%s", diff)
-			}
+			checkParse(t, tt.body, tt.wantCode, "", ParseACL, (*ACL).Encode)
 		})
 	}
 }

@@ -10,9 +10,7 @@ import (
 	"github.com/mocks3/mocks3/s3api"
 )
 
-func corsDoc(rules ...string) string {
-	return `<CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` + strings.Join(rules, "") + `</CORSConfiguration>`
-}
+func corsDoc(rules ...string) string { return xmlDoc("CORSConfiguration", rules...) }
 
 func TestParseCORS(t *testing.T) {
 	tests := []struct {
@@ -49,18 +47,7 @@ func TestParseCORS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := ParseCORS([]byte(tt.body))
-			checkErr(t, err, tt.wantCode, tt.wantMsg)
-			if err != nil {
-				return
-			}
-			again, err := ParseCORS(c.Encode())
-			if err != nil {
-				t.Fatalf("ParseCORS(Encode()) = %v", err)
-			}
-			if diff := cmp.Diff(c, again); diff != "" {
-				t.Errorf("round trip (-want +got):\n%s", diff)
-			}
+			checkParse(t, tt.body, tt.wantCode, tt.wantMsg, ParseCORS, (*CORS).Encode)
 		})
 	}
 }

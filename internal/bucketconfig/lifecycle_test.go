@@ -11,9 +11,7 @@ import (
 	"github.com/mocks3/mocks3/s3api"
 )
 
-func lcDoc(rules ...string) string {
-	return `<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` + strings.Join(rules, "") + `</LifecycleConfiguration>`
-}
+func lcDoc(rules ...string) string { return xmlDoc("LifecycleConfiguration", rules...) }
 
 func lcRuleDoc(id, filter, actions string) string {
 	r := "<Rule>"

@@ -11,9 +11,7 @@ import (
 )
 
 func TestParseEncryption(t *testing.T) {
-	doc := func(inner string) string {
-		return `<ServerSideEncryptionConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` + inner + `</ServerSideEncryptionConfiguration>`
-	}
+	doc := func(inner string) string { return xmlDoc("ServerSideEncryptionConfiguration", inner) }
 	tests := []struct {
 		name     string
 		body     string
@@ -29,18 +27,7 @@ func TestParseEncryption(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e, err := ParseEncryption([]byte(tt.body))
-			checkErr(t, err, tt.wantCode, "")
-			if err != nil {
-				return
-			}
-			again, err := ParseEncryption(e.Encode())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(e, again); diff != "" {
-				t.Errorf("round trip (-want +got):\n%s", diff)
-			}
+			checkParse(t, tt.body, tt.wantCode, "", ParseEncryption, (*Encryption).Encode)
 		})
 	}
 	if _, err := ParseEncryption(DefaultEncryption().Encode()); err != nil {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/mocks3/mocks3/internal/s3err"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -37,18 +36,7 @@ func TestParseWebsite(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w, err := ParseWebsite([]byte(tt.body))
-			checkErr(t, err, tt.wantCode, tt.wantMsg)
-			if err != nil {
-				return
-			}
-			again, err := ParseWebsite(w.Encode())
-			if err != nil {
-				t.Fatalf("ParseWebsite(Encode()) = %v\n%s", err, w.Encode())
-			}
-			if diff := cmp.Diff(w, again); diff != "" {
-				t.Errorf("round trip (-want +got):\n%s", diff)
-			}
+			checkParse(t, tt.body, tt.wantCode, tt.wantMsg, ParseWebsite, (*Website).Encode)
 		})
 	}
 }
