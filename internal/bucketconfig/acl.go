@@ -184,40 +184,39 @@ func parseGrantHeader(name, v, perm string) ([]Grant, error) {
 }
 
 type aclXML struct {
-	XMLName xml.Name     `xml:"AccessControlPolicy"`
-	Xmlns   string       `xml:"xmlns,attr,omitempty"`
-	Owner   *ownerXML    `xml:"Owner"`
-	Grants  *grantsXML   `xml:"AccessControlList"`
-	Unknown []unknownXML `xml:",any"`
+	XMLName xml.Name `xml:"AccessControlPolicy"`
+	rootXML
+	Owner  *ownerXML  `xml:"Owner"`
+	Grants *grantsXML `xml:"AccessControlList"`
 }
 
 type ownerXML struct {
-	ID          string       `xml:"ID"`
-	DisplayName string       `xml:"DisplayName,omitempty"`
-	Unknown     []unknownXML `xml:",any"`
+	ID          string `xml:"ID"`
+	DisplayName string `xml:"DisplayName,omitempty"`
+	strictXML
 }
 
 type grantsXML struct {
-	Grants  []grantXML   `xml:"Grant"`
-	Unknown []unknownXML `xml:",any"`
+	Grants []grantXML `xml:"Grant"`
+	strictXML
 }
 
 type grantXML struct {
-	Grantee    *granteeXML  `xml:"Grantee"`
-	Permission string       `xml:"Permission"`
-	Unknown    []unknownXML `xml:",any"`
+	Grantee    *granteeXML `xml:"Grantee"`
+	Permission string      `xml:"Permission"`
+	strictXML
 }
 
 // granteeXML is read with its xsi:type attribute in any namespace, and
 // written with the xsi prefix declared, as S3 writes it.
 type granteeXML struct {
-	XMLNSXSI     string       `xml:"xmlns:xsi,attr,omitempty"`
-	Type         string       `xml:"type,attr"`
-	ID           string       `xml:"ID,omitempty"`
-	DisplayName  string       `xml:"DisplayName,omitempty"`
-	EmailAddress string       `xml:"EmailAddress,omitempty"`
-	URI          string       `xml:"URI,omitempty"`
-	Unknown      []unknownXML `xml:",any"`
+	XMLNSXSI     string `xml:"xmlns:xsi,attr,omitempty"`
+	Type         string `xml:"type,attr"`
+	ID           string `xml:"ID,omitempty"`
+	DisplayName  string `xml:"DisplayName,omitempty"`
+	EmailAddress string `xml:"EmailAddress,omitempty"`
+	URI          string `xml:"URI,omitempty"`
+	strictXML
 }
 
 // granteeOut is granteeXML as written: encoding/xml cannot write a
@@ -278,10 +277,10 @@ func ParseACL(body []byte) (*ACL, error) {
 }
 
 type aclOut struct {
-	XMLName xml.Name   `xml:"AccessControlPolicy"`
-	Xmlns   string     `xml:"xmlns,attr"`
-	Owner   ownerXML   `xml:"Owner"`
-	Grants  []grantOut `xml:"AccessControlList>Grant"`
+	XMLName xml.Name `xml:"AccessControlPolicy"`
+	rootXML
+	Owner  ownerXML   `xml:"Owner"`
+	Grants []grantOut `xml:"AccessControlList>Grant"`
 }
 
 type grantOut struct {
@@ -291,13 +290,13 @@ type grantOut struct {
 
 // Encode writes a as an AccessControlPolicy document.
 func (a *ACL) Encode() []byte {
-	doc := aclOut{Xmlns: Namespace, Owner: ownerXML{ID: a.Owner.ID, DisplayName: a.Owner.DisplayName}, Grants: []grantOut{}}
+	doc := aclOut{Owner: ownerXML{ID: a.Owner.ID, DisplayName: a.Owner.DisplayName}, Grants: []grantOut{}}
 	for _, g := range a.Grants {
 		doc.Grants = append(doc.Grants, grantOut{Permission: g.Permission, Grantee: granteeOut{
 			XMLNSXSI: xsiNamespace, Type: g.Grantee.Type, ID: g.Grantee.ID, DisplayName: g.Grantee.DisplayName,
 			EmailAddress: g.Grantee.EmailAddress, URI: g.Grantee.URI}})
 	}
-	return encodeXML(doc)
+	return encodeXML(&doc)
 }
 
 // BucketOwnerFullControl reports whether a is an ACL a bucket with the

@@ -31,6 +31,24 @@ type unknownXML struct {
 	XMLName xml.Name
 }
 
+// strictXML is embedded in every element the parsers read, to catch the
+// children it does not define.
+type strictXML struct {
+	Unknown []unknownXML `xml:",any"`
+}
+
+// rootXML is embedded in every document's root element: the namespace,
+// read as sent and written as S3's by encodeXML, and strictXML.
+type rootXML struct {
+	Xmlns string `xml:"xmlns,attr,omitempty"`
+	strictXML
+}
+
+func (r *rootXML) setNamespace() { r.Xmlns = Namespace }
+
+// document is a pointer to a root element.
+type document interface{ setNamespace() }
+
 func errorf(code s3api.ErrorCode, format string, args ...any) *s3api.Error {
 	return &s3api.Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
@@ -111,9 +129,11 @@ func hasUnknown(v reflect.Value) bool {
 	return false
 }
 
-// encodeXML writes v with the XML declaration, as S3's responses carry it.
-func encodeXML(v any) []byte {
-	b, err := xml.Marshal(v)
+// encodeXML writes doc in S3's namespace with the XML declaration, as
+// S3's responses carry it.
+func encodeXML(doc document) []byte {
+	doc.setNamespace()
+	b, err := xml.Marshal(doc)
 	if err != nil {
 		// The types marshalled here are fixed structs of strings, so
 		// this is a bug, not bad input.

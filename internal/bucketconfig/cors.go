@@ -41,20 +41,19 @@ type CORSRule struct {
 }
 
 type corsXML struct {
-	XMLName xml.Name      `xml:"CORSConfiguration"`
-	Xmlns   string        `xml:"xmlns,attr,omitempty"`
-	Rules   []corsRuleXML `xml:"CORSRule"`
-	Unknown []unknownXML  `xml:",any"`
+	XMLName xml.Name `xml:"CORSConfiguration"`
+	rootXML
+	Rules []corsRuleXML `xml:"CORSRule"`
 }
 
 type corsRuleXML struct {
-	ID             string       `xml:"ID,omitempty"`
-	AllowedHeaders []string     `xml:"AllowedHeader"`
-	AllowedMethods []string     `xml:"AllowedMethod"`
-	AllowedOrigins []string     `xml:"AllowedOrigin"`
-	ExposeHeaders  []string     `xml:"ExposeHeader"`
-	MaxAgeSeconds  []string     `xml:"MaxAgeSeconds"`
-	Unknown        []unknownXML `xml:",any"`
+	ID             string   `xml:"ID,omitempty"`
+	AllowedHeaders []string `xml:"AllowedHeader"`
+	AllowedMethods []string `xml:"AllowedMethod"`
+	AllowedOrigins []string `xml:"AllowedOrigin"`
+	ExposeHeaders  []string `xml:"ExposeHeader"`
+	MaxAgeSeconds  []string `xml:"MaxAgeSeconds"`
+	strictXML
 }
 
 // ParseCORS reads PutBucketCors's CORSConfiguration document.
@@ -115,7 +114,7 @@ func ParseCORS(body []byte) (*CORS, error) {
 // Encode writes c as a CORSConfiguration document, rules and values in
 // the order they were given, as S3 answers them.
 func (c *CORS) Encode() []byte {
-	doc := corsXML{Xmlns: Namespace}
+	doc := corsXML{}
 	for _, r := range c.Rules {
 		x := corsRuleXML{ID: r.ID, AllowedHeaders: r.AllowedHeaders, AllowedMethods: r.AllowedMethods,
 			AllowedOrigins: r.AllowedOrigins, ExposeHeaders: r.ExposeHeaders}
@@ -124,7 +123,7 @@ func (c *CORS) Encode() []byte {
 		}
 		doc.Rules = append(doc.Rules, x)
 	}
-	return encodeXML(doc)
+	return encodeXML(&doc)
 }
 
 // CORSRequest is what a cross-origin request asks for: its Origin, the

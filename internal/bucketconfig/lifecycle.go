@@ -32,10 +32,9 @@ type Lifecycle struct {
 }
 
 type lifecycleXML struct {
-	XMLName xml.Name     `xml:"LifecycleConfiguration"`
-	Xmlns   string       `xml:"xmlns,attr,omitempty"`
-	Rules   []lcRuleXML  `xml:"Rule"`
-	Unknown []unknownXML `xml:",any"`
+	XMLName xml.Name `xml:"LifecycleConfiguration"`
+	rootXML
+	Rules []lcRuleXML `xml:"Rule"`
 }
 
 type lcRuleXML struct {
@@ -48,56 +47,54 @@ type lcRuleXML struct {
 	NoncurrentVersionTransitions []lcNCTransitionXML `xml:"NoncurrentVersionTransition"`
 	NoncurrentVersionExpiration  *lcNCExpirationXML  `xml:"NoncurrentVersionExpiration"`
 	AbortIncompleteMultipart     *lcAbortXML         `xml:"AbortIncompleteMultipartUpload"`
-	Unknown                      []unknownXML        `xml:",any"`
+	strictXML
 }
 
+// lcFilterXML is a Filter: one condition of those an And joins, or an
+// And.
 type lcFilterXML struct {
-	Prefix      []string     `xml:"Prefix"`
-	Tags        []tagXML     `xml:"Tag"`
-	SizeGreater []string     `xml:"ObjectSizeGreaterThan"`
-	SizeLess    []string     `xml:"ObjectSizeLessThan"`
-	And         []lcAndXML   `xml:"And"`
-	Unknown     []unknownXML `xml:",any"`
+	lcAndXML
+	And []lcAndXML `xml:"And"`
 }
 
 type lcAndXML struct {
-	Prefix      []string     `xml:"Prefix"`
-	Tags        []tagXML     `xml:"Tag"`
-	SizeGreater []string     `xml:"ObjectSizeGreaterThan"`
-	SizeLess    []string     `xml:"ObjectSizeLessThan"`
-	Unknown     []unknownXML `xml:",any"`
+	Prefix      []string `xml:"Prefix"`
+	Tags        []tagXML `xml:"Tag"`
+	SizeGreater []string `xml:"ObjectSizeGreaterThan"`
+	SizeLess    []string `xml:"ObjectSizeLessThan"`
+	strictXML
 }
 
 type lcExpirationXML struct {
-	Date                      string       `xml:"Date,omitempty"`
-	Days                      string       `xml:"Days,omitempty"`
-	ExpiredObjectDeleteMarker string       `xml:"ExpiredObjectDeleteMarker,omitempty"`
-	Unknown                   []unknownXML `xml:",any"`
+	Date                      string `xml:"Date,omitempty"`
+	Days                      string `xml:"Days,omitempty"`
+	ExpiredObjectDeleteMarker string `xml:"ExpiredObjectDeleteMarker,omitempty"`
+	strictXML
 }
 
 type lcTransitionXML struct {
-	Date         string       `xml:"Date,omitempty"`
-	Days         string       `xml:"Days,omitempty"`
-	StorageClass string       `xml:"StorageClass"`
-	Unknown      []unknownXML `xml:",any"`
+	Date         string `xml:"Date,omitempty"`
+	Days         string `xml:"Days,omitempty"`
+	StorageClass string `xml:"StorageClass"`
+	strictXML
 }
 
 type lcNCTransitionXML struct {
-	NoncurrentDays          string       `xml:"NoncurrentDays,omitempty"`
-	NewerNoncurrentVersions string       `xml:"NewerNoncurrentVersions,omitempty"`
-	StorageClass            string       `xml:"StorageClass"`
-	Unknown                 []unknownXML `xml:",any"`
+	NoncurrentDays          string `xml:"NoncurrentDays,omitempty"`
+	NewerNoncurrentVersions string `xml:"NewerNoncurrentVersions,omitempty"`
+	StorageClass            string `xml:"StorageClass"`
+	strictXML
 }
 
 type lcNCExpirationXML struct {
-	NoncurrentDays          string       `xml:"NoncurrentDays,omitempty"`
-	NewerNoncurrentVersions string       `xml:"NewerNoncurrentVersions,omitempty"`
-	Unknown                 []unknownXML `xml:",any"`
+	NoncurrentDays          string `xml:"NoncurrentDays,omitempty"`
+	NewerNoncurrentVersions string `xml:"NewerNoncurrentVersions,omitempty"`
+	strictXML
 }
 
 type lcAbortXML struct {
-	DaysAfterInitiation string       `xml:"DaysAfterInitiation"`
-	Unknown             []unknownXML `xml:",any"`
+	DaysAfterInitiation string `xml:"DaysAfterInitiation"`
+	strictXML
 }
 
 // lcRule is a rule's meaning: which objects, and when they expire.
@@ -194,7 +191,6 @@ func ParseLifecycle(body []byte, newID func() string) (*Lifecycle, error) {
 		}
 		l.rules = append(l.rules, r)
 	}
-	doc.Xmlns = Namespace
 	l.doc = doc
 	return l, nil
 }
@@ -377,7 +373,10 @@ func (r *lcRule) parseFilter(f *lcFilterXML) error {
 
 // Encode writes l as a LifecycleConfiguration document: the rules as
 // sent, with the IDs S3 gave those sent without one.
-func (l *Lifecycle) Encode() []byte { return encodeXML(l.doc) }
+func (l *Lifecycle) Encode() []byte {
+	doc := l.doc
+	return encodeXML(&doc)
+}
 
 // LifecycleObject is what lifecycle rules look at in an object.
 type LifecycleObject struct {

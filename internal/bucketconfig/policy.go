@@ -387,12 +387,12 @@ func (s Statement) restricted() bool {
 }
 
 type policyStatusXML struct {
-	XMLName  xml.Name `xml:"PolicyStatus"`
-	Xmlns    string   `xml:"xmlns,attr"`
-	IsPublic bool     `xml:"IsPublic"`
+	XMLName xml.Name `xml:"PolicyStatus"`
+	rootXML
+	IsPublic bool `xml:"IsPublic"`
 }
 
 // EncodePolicyStatus writes GetBucketPolicyStatus's PolicyStatus document.
 func EncodePolicyStatus(public bool) []byte {
-	return encodeXML(policyStatusXML{Xmlns: Namespace, IsPublic: public})
+	return encodeXML(&policyStatusXML{IsPublic: public})
 }

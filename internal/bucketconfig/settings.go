@@ -23,22 +23,21 @@ type Encryption struct {
 }
 
 type encryptionXML struct {
-	XMLName xml.Name         `xml:"ServerSideEncryptionConfiguration"`
-	Xmlns   string           `xml:"xmlns,attr,omitempty"`
-	Rules   []encryptRuleXML `xml:"Rule"`
-	Unknown []unknownXML     `xml:",any"`
+	XMLName xml.Name `xml:"ServerSideEncryptionConfiguration"`
+	rootXML
+	Rules []encryptRuleXML `xml:"Rule"`
 }
 
 type encryptRuleXML struct {
 	Default   *sseDefaultXML `xml:"ApplyServerSideEncryptionByDefault"`
 	BucketKey string         `xml:"BucketKeyEnabled,omitempty"`
-	Unknown   []unknownXML   `xml:",any"`
+	strictXML
 }
 
 type sseDefaultXML struct {
-	Algorithm string       `xml:"SSEAlgorithm"`
-	KeyID     string       `xml:"KMSMasterKeyID,omitempty"`
-	Unknown   []unknownXML `xml:",any"`
+	Algorithm string `xml:"SSEAlgorithm"`
+	KeyID     string `xml:"KMSMasterKeyID,omitempty"`
+	strictXML
 }
 
 var sseAlgorithms = []string{"AES256", "aws:kms", "aws:kms:dsse"}
@@ -77,7 +76,7 @@ func (e *Encryption) Encode() []byte {
 	if e.BucketKey != nil {
 		r.BucketKey = strconv.FormatBool(*e.BucketKey)
 	}
-	return encodeXML(encryptionXML{Xmlns: Namespace, Rules: []encryptRuleXML{r}})
+	return encodeXML(&encryptionXML{Rules: []encryptRuleXML{r}})
 }
 
 // DefaultEncryption is what GetBucketEncryption answers for a bucket
@@ -104,18 +103,17 @@ type innerXML struct {
 }
 
 type loggingXML struct {
-	XMLName xml.Name           `xml:"BucketLoggingStatus"`
-	Xmlns   string             `xml:"xmlns,attr,omitempty"`
+	XMLName xml.Name `xml:"BucketLoggingStatus"`
+	rootXML
 	Enabled *loggingEnabledXML `xml:"LoggingEnabled,omitempty"`
-	Unknown []unknownXML       `xml:",any"`
 }
 
 type loggingEnabledXML struct {
-	TargetBucket          *string      `xml:"TargetBucket"`
-	TargetPrefix          *string      `xml:"TargetPrefix"`
-	TargetGrants          *innerXML    `xml:"TargetGrants,omitempty"`
-	TargetObjectKeyFormat *innerXML    `xml:"TargetObjectKeyFormat,omitempty"`
-	Unknown               []unknownXML `xml:",any"`
+	TargetBucket          *string   `xml:"TargetBucket"`
+	TargetPrefix          *string   `xml:"TargetPrefix"`
+	TargetGrants          *innerXML `xml:"TargetGrants,omitempty"`
+	TargetObjectKeyFormat *innerXML `xml:"TargetObjectKeyFormat,omitempty"`
+	strictXML
 }
 
 // ParseLogging reads PutBucketLogging's BucketLoggingStatus document; an
@@ -145,7 +143,7 @@ func ParseLogging(body []byte) (*Logging, error) {
 // EncodeLogging writes l as a BucketLoggingStatus document; nil writes
 // the empty status of a bucket that does not log.
 func EncodeLogging(l *Logging) []byte {
-	doc := loggingXML{Xmlns: Namespace}
+	var doc loggingXML
 	if l != nil {
 		b, p := l.TargetBucket, l.TargetPrefix
 		doc.Enabled = &loggingEnabledXML{TargetBucket: &b, TargetPrefix: &p}
@@ -156,7 +154,7 @@ func EncodeLogging(l *Logging) []byte {
 			doc.Enabled.TargetObjectKeyFormat = &innerXML{Inner: l.TargetObjectKeyFormat}
 		}
 	}
-	return encodeXML(doc)
+	return encodeXML(&doc)
 }
 
 // oneValue is a document of one required enumerated element, such as
@@ -172,8 +170,8 @@ func (o oneValue) parse(body []byte) (string, error) {
 		XMLName xml.Name
 		Inner   []struct {
 			XMLName xml.Name
-			Value   string       `xml:",chardata"`
-			Unknown []unknownXML `xml:",any"`
+			Value   string `xml:",chardata"`
+			strictXML
 		} `xml:",any"`
 	}
 	if err := decodeXML(body, &raw); err != nil {
@@ -196,13 +194,13 @@ func (o oneValue) encode(v string) []byte {
 	}
 	doc := struct {
 		XMLName xml.Name
-		Xmlns   string `xml:"xmlns,attr"`
-		Elems   []elem
-	}{XMLName: xml.Name{Local: o.root}, Xmlns: Namespace}
+		rootXML
+		Elems []elem
+	}{XMLName: xml.Name{Local: o.root}}
 	if v != "" {
 		doc.Elems = []elem{{XMLName: xml.Name{Local: o.elem}, Value: v}}
 	}
-	return encodeXML(doc)
+	return encodeXML(&doc)
 }
 
 var (
@@ -236,10 +234,9 @@ func CheckAccelerateBucket(bucket string) error {
 }
 
 type ownershipXML struct {
-	XMLName xml.Name     `xml:"OwnershipControls"`
-	Xmlns   string       `xml:"xmlns,attr,omitempty"`
-	Rules   []innerXML   `xml:"Rule"`
-	Unknown []unknownXML `xml:",any"`
+	XMLName xml.Name `xml:"OwnershipControls"`
+	rootXML
+	Rules []innerXML `xml:"Rule"`
 }
 
 // Object ownership settings.
@@ -275,11 +272,11 @@ func EncodeOwnershipControls(objectOwnership string) []byte {
 	type rule struct {
 		ObjectOwnership string
 	}
-	return encodeXML(struct {
+	return encodeXML(&struct {
 		XMLName xml.Name `xml:"OwnershipControls"`
-		Xmlns   string   `xml:"xmlns,attr"`
-		Rule    rule
-	}{Xmlns: Namespace, Rule: rule{objectOwnership}})
+		rootXML
+		Rule rule
+	}{Rule: rule{objectOwnership}})
 }
 
 // PublicAccessBlock is a bucket's public access block configuration.
@@ -291,13 +288,12 @@ type PublicAccessBlock struct {
 }
 
 type pabXML struct {
-	XMLName               xml.Name     `xml:"PublicAccessBlockConfiguration"`
-	Xmlns                 string       `xml:"xmlns,attr,omitempty"`
-	BlockPublicAcls       *string      `xml:"BlockPublicAcls"`
-	IgnorePublicAcls      *string      `xml:"IgnorePublicAcls"`
-	BlockPublicPolicy     *string      `xml:"BlockPublicPolicy"`
-	RestrictPublicBuckets *string      `xml:"RestrictPublicBuckets"`
-	Unknown               []unknownXML `xml:",any"`
+	XMLName xml.Name `xml:"PublicAccessBlockConfiguration"`
+	rootXML
+	BlockPublicAcls       *string `xml:"BlockPublicAcls"`
+	IgnorePublicAcls      *string `xml:"IgnorePublicAcls"`
+	BlockPublicPolicy     *string `xml:"BlockPublicPolicy"`
+	RestrictPublicBuckets *string `xml:"RestrictPublicBuckets"`
 }
 
 // ParsePublicAccessBlock reads PutPublicAccessBlock's document; an
@@ -331,6 +327,6 @@ func ParsePublicAccessBlock(body []byte) (*PublicAccessBlock, error) {
 // settings spelled out.
 func (p *PublicAccessBlock) Encode() []byte {
 	s := func(b bool) *string { v := strconv.FormatBool(b); return &v }
-	return encodeXML(pabXML{Xmlns: Namespace, BlockPublicAcls: s(p.BlockPublicAcls), IgnorePublicAcls: s(p.IgnorePublicAcls),
+	return encodeXML(&pabXML{BlockPublicAcls: s(p.BlockPublicAcls), IgnorePublicAcls: s(p.IgnorePublicAcls),
 		BlockPublicPolicy: s(p.BlockPublicPolicy), RestrictPublicBuckets: s(p.RestrictPublicBuckets)})
 }

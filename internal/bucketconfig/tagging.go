@@ -32,21 +32,20 @@ type Tag struct {
 }
 
 type taggingXML struct {
-	XMLName xml.Name     `xml:"Tagging"`
-	Xmlns   string       `xml:"xmlns,attr,omitempty"`
-	TagSet  *tagSetXML   `xml:"TagSet"`
-	Unknown []unknownXML `xml:",any"`
+	XMLName xml.Name `xml:"Tagging"`
+	rootXML
+	TagSet *tagSetXML `xml:"TagSet"`
 }
 
 type tagSetXML struct {
-	Tags    []tagXML     `xml:"Tag"`
-	Unknown []unknownXML `xml:",any"`
+	Tags []tagXML `xml:"Tag"`
+	strictXML
 }
 
 type tagXML struct {
-	Key     *string      `xml:"Key"`
-	Value   *string      `xml:"Value"`
-	Unknown []unknownXML `xml:",any"`
+	Key   *string `xml:"Key"`
+	Value *string `xml:"Value"`
+	strictXML
 }
 
 // ParseObjectTagging reads PutObjectTagging's Tagging document.
@@ -175,12 +174,12 @@ func ParseTaggingHeader(v string) (map[string]string, error) {
 // EncodeTagging writes tags as a Tagging document, sorted by key as S3
 // answers them.
 func EncodeTagging(tags map[string]string) []byte {
-	doc := taggingXML{Xmlns: Namespace, TagSet: &tagSetXML{Tags: []tagXML{}}}
+	doc := taggingXML{TagSet: &tagSetXML{Tags: []tagXML{}}}
 	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		v := tags[k]
 		doc.TagSet.Tags = append(doc.TagSet.Tags, tagXML{Key: &k, Value: &v})
 	}
-	return encodeXML(doc)
+	return encodeXML(&doc)
 }
 
 // EncodeTaggingHeader writes tags in x-amz-tagging's form, sorted by key.

@@ -50,55 +50,54 @@ type Redirect struct {
 }
 
 type websiteXML struct {
-	XMLName      xml.Name        `xml:"WebsiteConfiguration"`
-	Xmlns        string          `xml:"xmlns,attr,omitempty"`
+	XMLName xml.Name `xml:"WebsiteConfiguration"`
+	rootXML
 	RedirectAll  *redirectAllXML `xml:"RedirectAllRequestsTo,omitempty"`
 	Index        *indexXML       `xml:"IndexDocument,omitempty"`
 	Error        *errorDocXML    `xml:"ErrorDocument,omitempty"`
 	RoutingRules *routingXML     `xml:"RoutingRules,omitempty"`
-	Unknown      []unknownXML    `xml:",any"`
 }
 
 type redirectAllXML struct {
-	HostName *string      `xml:"HostName"`
-	Protocol string       `xml:"Protocol,omitempty"`
-	Unknown  []unknownXML `xml:",any"`
+	HostName *string `xml:"HostName"`
+	Protocol string  `xml:"Protocol,omitempty"`
+	strictXML
 }
 
 type indexXML struct {
-	Suffix  *string      `xml:"Suffix"`
-	Unknown []unknownXML `xml:",any"`
+	Suffix *string `xml:"Suffix"`
+	strictXML
 }
 
 type errorDocXML struct {
-	Key     *string      `xml:"Key"`
-	Unknown []unknownXML `xml:",any"`
+	Key *string `xml:"Key"`
+	strictXML
 }
 
 type routingXML struct {
-	Rules   []routingRuleXML `xml:"RoutingRule"`
-	Unknown []unknownXML     `xml:",any"`
+	Rules []routingRuleXML `xml:"RoutingRule"`
+	strictXML
 }
 
 type routingRuleXML struct {
 	Condition *conditionXML `xml:"Condition,omitempty"`
 	Redirect  *redirectXML  `xml:"Redirect"`
-	Unknown   []unknownXML  `xml:",any"`
+	strictXML
 }
 
 type conditionXML struct {
-	HTTPErrorCodeReturnedEquals string       `xml:"HttpErrorCodeReturnedEquals,omitempty"`
-	KeyPrefixEquals             string       `xml:"KeyPrefixEquals,omitempty"`
-	Unknown                     []unknownXML `xml:",any"`
+	HTTPErrorCodeReturnedEquals string `xml:"HttpErrorCodeReturnedEquals,omitempty"`
+	KeyPrefixEquals             string `xml:"KeyPrefixEquals,omitempty"`
+	strictXML
 }
 
 type redirectXML struct {
-	HostName             string       `xml:"HostName,omitempty"`
-	HTTPRedirectCode     string       `xml:"HttpRedirectCode,omitempty"`
-	Protocol             string       `xml:"Protocol,omitempty"`
-	ReplaceKeyPrefixWith string       `xml:"ReplaceKeyPrefixWith,omitempty"`
-	ReplaceKeyWith       string       `xml:"ReplaceKeyWith,omitempty"`
-	Unknown              []unknownXML `xml:",any"`
+	HostName             string `xml:"HostName,omitempty"`
+	HTTPRedirectCode     string `xml:"HttpRedirectCode,omitempty"`
+	Protocol             string `xml:"Protocol,omitempty"`
+	ReplaceKeyPrefixWith string `xml:"ReplaceKeyPrefixWith,omitempty"`
+	ReplaceKeyWith       string `xml:"ReplaceKeyWith,omitempty"`
+	strictXML
 }
 
 func checkProtocol(p string) error {
@@ -200,11 +199,11 @@ func deref(s *string) string {
 
 // Encode writes w as a WebsiteConfiguration document.
 func (w *Website) Encode() []byte {
-	doc := websiteXML{Xmlns: Namespace}
+	var doc websiteXML
 	if w.RedirectAll != nil {
 		h := w.RedirectAll.HostName
 		doc.RedirectAll = &redirectAllXML{HostName: &h, Protocol: w.RedirectAll.Protocol}
-		return encodeXML(doc)
+		return encodeXML(&doc)
 	}
 	suffix := w.IndexSuffix
 	doc.Index = &indexXML{Suffix: &suffix}
@@ -223,5 +222,5 @@ func (w *Website) Encode() []byte {
 			doc.RoutingRules.Rules = append(doc.RoutingRules.Rules, x)
 		}
 	}
-	return encodeXML(doc)
+	return encodeXML(&doc)
 }
