@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mocks3/mocks3/internal/objects"
 	"github.com/mocks3/mocks3/internal/s3err"
 
 	"github.com/mocks3/mocks3/backend"
@@ -526,19 +527,16 @@ func (h *Handler) listMultipartUploads(w http.ResponseWriter, r *http.Request, r
 		if keyMarker != "" && (u.Key < keyMarker || (u.Key == keyMarker && (idMarker == "" || u.ID <= idMarker))) {
 			continue
 		}
-		if in.Delimiter != "" {
-			if j := strings.Index(u.Key[len(in.Prefix):], in.Delimiter); j >= 0 {
-				cp := u.Key[:len(in.Prefix)+j+len(in.Delimiter)]
-				if slices.ContainsFunc(res.CommonPrefixes, func(c commonPrefix) bool { return c.Prefix == encodeKey(enc, cp) }) {
-					continue
-				}
-				if full() {
-					res.IsTruncated = true
-					break
-				}
-				res.CommonPrefixes = append(res.CommonPrefixes, commonPrefix{encodeKey(enc, cp)})
+		if cp, ok := objects.CommonPrefix(u.Key, in.Prefix, in.Delimiter); ok {
+			if slices.ContainsFunc(res.CommonPrefixes, func(c commonPrefix) bool { return c.Prefix == encodeKey(enc, cp) }) {
 				continue
 			}
+			if full() {
+				res.IsTruncated = true
+				break
+			}
+			res.CommonPrefixes = append(res.CommonPrefixes, commonPrefix{encodeKey(enc, cp)})
+			continue
 		}
 		if full() {
 			res.IsTruncated = true

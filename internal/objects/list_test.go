@@ -112,3 +112,23 @@ func TestSuccessor(t *testing.T) {
 		}
 	}
 }
+
+func TestCommonPrefix(t *testing.T) {
+	tests := []struct {
+		key, prefix, delimiter string
+		want                   string
+		wantOK                 bool
+	}{
+		{"a/b/c", "", "/", "a/", true},
+		{"a/b/c", "a/", "/", "a/b/", true},
+		{"a/b", "a/", "/", "", false},
+		{"a/b", "", "", "", false},
+		{"photos--2026--x", "photos", "--", "photos--", true},
+		{"p/x", "p/", "x", "p/x", true},
+	}
+	for _, tt := range tests {
+		if got, ok := CommonPrefix(tt.key, tt.prefix, tt.delimiter); got != tt.want || ok != tt.wantOK {
+			t.Errorf("CommonPrefix(%q, %q, %q) = %q, %v, want %q, %v", tt.key, tt.prefix, tt.delimiter, got, ok, tt.want, tt.wantOK)
+		}
+	}
+}

@@ -120,6 +120,21 @@ type ListPage struct {
 	Last      string // the last key or prefix returned
 }
 
+// CommonPrefix returns the CommonPrefix a key under prefix rolls up
+// into: the prefix and the rest of the key up to and including the first
+// delimiter. ok is false when there is no delimiter or the key holds none
+// after the prefix.
+func CommonPrefix(key, prefix, delimiter string) (cp string, ok bool) {
+	if delimiter == "" {
+		return "", false
+	}
+	j := strings.Index(key[len(prefix):], delimiter)
+	if j < 0 {
+		return "", false
+	}
+	return key[:len(prefix)+j+len(delimiter)], true
+}
+
 // successor returns the smallest string greater than every string that
 // starts with p, or "" if there is none.
 func successor(p string) string {
@@ -158,23 +173,19 @@ func (s *Store) List(ctx context.Context, bucket string, in ListInput) (ListPage
 			if !strings.HasPrefix(o.Key, in.Prefix) {
 				return out, nil
 			}
-			if in.Delimiter != "" {
-				rest := o.Key[len(in.Prefix):]
-				if j := strings.Index(rest, in.Delimiter); j >= 0 {
-					cp := in.Prefix + rest[:j+len(in.Delimiter)]
-					next = successor(cp)
-					if cp <= in.After {
-						break scan // returned on an earlier page
-					}
-					if count == in.Max {
-						out.Truncated = true
-						return out, nil
-					}
-					out.Prefixes = append(out.Prefixes, cp)
-					out.Last = cp
-					count++
-					break scan
+			if cp, ok := CommonPrefix(o.Key, in.Prefix, in.Delimiter); ok {
+				next = successor(cp)
+				if cp <= in.After {
+					break scan // returned on an earlier page
 				}
+				if count == in.Max {
+					out.Truncated = true
+					return out, nil
+				}
+				out.Prefixes = append(out.Prefixes, cp)
+				out.Last = cp
+				count++
+				break scan
 			}
 			if count == in.Max {
 				out.Truncated = true

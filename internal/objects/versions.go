@@ -170,23 +170,19 @@ func (s *Store) ListVersions(ctx context.Context, bucket string, in VersionListI
 			if !strings.HasPrefix(o.Key, in.Prefix) {
 				return out, nil
 			}
-			if in.Delimiter != "" {
-				rest := o.Key[len(in.Prefix):]
-				if j := strings.Index(rest, in.Delimiter); j >= 0 {
-					cp := in.Prefix + rest[:j+len(in.Delimiter)]
-					fromKey, fromVer = successor(cp), ""
-					if cp <= in.KeyMarker {
-						break scan // returned on an earlier page
-					}
-					if count == in.Max {
-						out.Truncated = true
-						return out, nil
-					}
-					out.Prefixes = append(out.Prefixes, cp)
-					out.NextKeyMarker, out.NextVersionIDMarker = cp, ""
-					count++
-					break scan
+			if cp, ok := CommonPrefix(o.Key, in.Prefix, in.Delimiter); ok {
+				fromKey, fromVer = successor(cp), ""
+				if cp <= in.KeyMarker {
+					break scan // returned on an earlier page
 				}
+				if count == in.Max {
+					out.Truncated = true
+					return out, nil
+				}
+				out.Prefixes = append(out.Prefixes, cp)
+				out.NextKeyMarker, out.NextVersionIDMarker = cp, ""
+				count++
+				break scan
 			}
 			if count == in.Max {
 				out.Truncated = true
