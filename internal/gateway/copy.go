@@ -143,19 +143,15 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 		r.Header.Get("x-amz-website-redirect-location") == "" && r.Header.Get(hdrSSE) == "" && r.Header.Get(hdrSSECAlg) == "" {
 		return errorf(s3err.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
-	hd, meta := src.Headers, src.Metadata
-	if directive == "REPLACE" {
-		if hd, meta, err = parseObjectHeaders(r.Header); err != nil {
-			return err
-		}
-	} else if _, _, err := parseObjectHeaders(r.Header); err != nil {
-		return err
-	}
-	// Neither the storage class nor the redirect location is copied: the
-	// copy has the ones the request names.
-	attrs, err := parseObjectAttrs(r.Header)
+	// The headers are checked whatever the directive. Neither the storage
+	// class nor the redirect location is copied: the copy has the ones the
+	// request names.
+	hd, meta, attrs, err := parseWriteHeaders(r.Header)
 	if err != nil {
 		return err
+	}
+	if directive != "REPLACE" {
+		hd, meta = src.Headers, src.Metadata
 	}
 	alg, err := requestedAlgorithm(r.Header.Get("x-amz-checksum-algorithm"), src.Checksum.Algorithm)
 	if err != nil {

@@ -43,11 +43,7 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	hd, meta, err := parseObjectHeaders(r.Header)
-	if err != nil {
-		return err
-	}
-	attrs, err := parseObjectAttrs(r.Header)
+	hd, meta, attrs, err := parseWriteHeaders(r.Header)
 	if err != nil {
 		return err
 	}

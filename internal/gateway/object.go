@@ -31,6 +31,17 @@ import (
 // maxUserMetadata is S3's limit on the size of user metadata.
 const maxUserMetadata = 2 << 10
 
+// parseWriteHeaders reads what a write's headers set on the new object:
+// its content headers and user metadata, then its attributes.
+func parseWriteHeaders(h http.Header) (backend.Headers, map[string]string, objectAttrs, error) {
+	hd, meta, err := parseObjectHeaders(h)
+	if err != nil {
+		return hd, meta, objectAttrs{}, err
+	}
+	attrs, err := parseObjectAttrs(h)
+	return hd, meta, attrs, err
+}
+
 // parseObjectHeaders reads the content headers and user metadata of a write.
 func parseObjectHeaders(h http.Header) (backend.Headers, map[string]string, error) {
 	hd := backend.Headers{
@@ -225,11 +236,7 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, req *request
 	if err := checkLockIntegrity(r, lock); err != nil {
 		return err
 	}
-	hd, meta, err := parseObjectHeaders(r.Header)
-	if err != nil {
-		return err
-	}
-	attrs, err := parseObjectAttrs(r.Header)
+	hd, meta, attrs, err := parseWriteHeaders(r.Header)
 	if err != nil {
 		return err
 	}

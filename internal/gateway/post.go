@@ -65,11 +65,7 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 		}
 	}
 	hdr := formHeaders(form)
-	hd, meta, err := parseObjectHeaders(hdr)
-	if err != nil {
-		return err
-	}
-	attrs, err := parseObjectAttrs(hdr)
+	hd, meta, attrs, err := parseWriteHeaders(hdr)
 	if err != nil {
 		return err
 	}
