@@ -268,6 +268,17 @@ func (c *Client) call(ctx context.Context, method string, req *request, out any)
 	return c.rpc.Call(ctx, method, http.MethodPost, "/v1/"+method, req, out)
 }
 
+// callFor calls a Records method that has a result: T, or T's zero value
+// with the error.
+func callFor[T any](ctx context.Context, c *Client, method string, req *request) (T, error) {
+	var out T
+	if err := c.call(ctx, method, req, &out); err != nil {
+		var zero T
+		return zero, err
+	}
+	return out, nil
+}
+
 // CreateBucket implements backend.Records.
 func (c *Client) CreateBucket(ctx context.Context, b backend.Bucket) error {
 	return c.call(ctx, mCreateBucket, &request{BucketRecord: &b}, nil)
@@ -275,20 +286,12 @@ func (c *Client) CreateBucket(ctx context.Context, b backend.Bucket) error {
 
 // GetBucket implements backend.Records.
 func (c *Client) GetBucket(ctx context.Context, name string) (backend.Bucket, error) {
-	var b backend.Bucket
-	if err := c.call(ctx, mGetBucket, &request{Bucket: name}, &b); err != nil {
-		return backend.Bucket{}, err
-	}
-	return b, nil
+	return callFor[backend.Bucket](ctx, c, mGetBucket, &request{Bucket: name})
 }
 
 // ListBuckets implements backend.Records.
 func (c *Client) ListBuckets(ctx context.Context) ([]backend.Bucket, error) {
-	var bs []backend.Bucket
-	if err := c.call(ctx, mListBuckets, &request{}, &bs); err != nil {
-		return nil, err
-	}
-	return bs, nil
+	return callFor[[]backend.Bucket](ctx, c, mListBuckets, &request{})
 }
 
 // DeleteBucket implements backend.Records.
@@ -303,29 +306,17 @@ func (c *Client) UpdateBucket(ctx context.Context, b backend.Bucket) error {
 
 // GetObject implements backend.Records.
 func (c *Client) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
-	var o backend.Object
-	if err := c.call(ctx, mGetObject, &request{Bucket: bucket, Key: key, VersionID: versionID}, &o); err != nil {
-		return backend.Object{}, err
-	}
-	return o, nil
+	return callFor[backend.Object](ctx, c, mGetObject, &request{Bucket: bucket, Key: key, VersionID: versionID})
 }
 
 // PutObject implements backend.Records.
 func (c *Client) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.Condition) (*backend.Object, error) {
-	var replaced *backend.Object
-	if err := c.call(ctx, mPutObject, &request{Bucket: bucket, Object: &obj, Condition: cond}, &replaced); err != nil {
-		return nil, err
-	}
-	return replaced, nil
+	return callFor[*backend.Object](ctx, c, mPutObject, &request{Bucket: bucket, Object: &obj, Condition: cond})
 }
 
 // DeleteObject implements backend.Records.
 func (c *Client) DeleteObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
-	var o backend.Object
-	if err := c.call(ctx, mDeleteObject, &request{Bucket: bucket, Key: key, VersionID: versionID}, &o); err != nil {
-		return backend.Object{}, err
-	}
-	return o, nil
+	return callFor[backend.Object](ctx, c, mDeleteObject, &request{Bucket: bucket, Key: key, VersionID: versionID})
 }
 
 // UpdateObject implements backend.Records.
@@ -338,21 +329,13 @@ func (c *Client) UpdateObject(ctx context.Context, bucket, key, versionID string
 	if u.ACL != nil && *u.ACL == nil {
 		u.ACL = &[]byte{}
 	}
-	var o backend.Object
-	if err := c.call(ctx, mUpdateObject, &request{Bucket: bucket, Key: key, VersionID: versionID, Update: &u}, &o); err != nil {
-		return backend.Object{}, err
-	}
-	return o, nil
+	return callFor[backend.Object](ctx, c, mUpdateObject, &request{Bucket: bucket, Key: key, VersionID: versionID, Update: &u})
 }
 
 // ListVersions implements backend.Records.
 func (c *Client) ListVersions(ctx context.Context, bucket, fromKey, fromVersionID string, limit int) ([]backend.Object, error) {
-	var os []backend.Object
 	req := &request{Bucket: bucket, From: fromKey, FromVersionID: fromVersionID, Limit: limit}
-	if err := c.call(ctx, mListVersions, req, &os); err != nil {
-		return nil, err
-	}
-	return os, nil
+	return callFor[[]backend.Object](ctx, c, mListVersions, req)
 }
 
 // PutBucketConfig implements backend.Records.
@@ -379,11 +362,7 @@ func (c *Client) DeleteBucketConfig(ctx context.Context, bucket, kind string) er
 
 // ListObjects implements backend.Records.
 func (c *Client) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
-	var os []backend.Object
-	if err := c.call(ctx, mListObjects, &request{Bucket: bucket, From: from, Limit: limit}, &os); err != nil {
-		return nil, err
-	}
-	return os, nil
+	return callFor[[]backend.Object](ctx, c, mListObjects, &request{Bucket: bucket, From: from, Limit: limit})
 }
 
 // CreateUpload implements backend.Records.
@@ -393,29 +372,17 @@ func (c *Client) CreateUpload(ctx context.Context, u backend.Upload) error {
 
 // GetUpload implements backend.Records.
 func (c *Client) GetUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
-	var u backend.Upload
-	if err := c.call(ctx, mGetUpload, &request{Bucket: bucket, Key: key, ID: id}, &u); err != nil {
-		return backend.Upload{}, err
-	}
-	return u, nil
+	return callFor[backend.Upload](ctx, c, mGetUpload, &request{Bucket: bucket, Key: key, ID: id})
 }
 
 // PutPart implements backend.Records.
 func (c *Client) PutPart(ctx context.Context, bucket, key, id string, p backend.Part) (*backend.Part, error) {
-	var replaced *backend.Part
-	if err := c.call(ctx, mPutPart, &request{Bucket: bucket, Key: key, ID: id, Part: &p}, &replaced); err != nil {
-		return nil, err
-	}
-	return replaced, nil
+	return callFor[*backend.Part](ctx, c, mPutPart, &request{Bucket: bucket, Key: key, ID: id, Part: &p})
 }
 
 // DeleteUpload implements backend.Records.
 func (c *Client) DeleteUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
-	var u backend.Upload
-	if err := c.call(ctx, mDeleteUpload, &request{Bucket: bucket, Key: key, ID: id}, &u); err != nil {
-		return backend.Upload{}, err
-	}
-	return u, nil
+	return callFor[backend.Upload](ctx, c, mDeleteUpload, &request{Bucket: bucket, Key: key, ID: id})
 }
 
 // completion is CompleteUpload's result on the wire.
@@ -435,11 +402,7 @@ func (c *Client) CompleteUpload(ctx context.Context, bucket, id string, obj back
 
 // ListUploads implements backend.Records.
 func (c *Client) ListUploads(ctx context.Context, bucket string) ([]backend.Upload, error) {
-	var us []backend.Upload
-	if err := c.call(ctx, mListUploads, &request{Bucket: bucket}, &us); err != nil {
-		return nil, err
-	}
-	return us, nil
+	return callFor[[]backend.Upload](ctx, c, mListUploads, &request{Bucket: bucket})
 }
 
 // Stats returns the service's statistics (GET /v1/stats; see ComputeStats).
