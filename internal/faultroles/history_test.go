@@ -54,58 +54,77 @@ func putVersion(t *testing.T, meta backend.Records, data backend.Blobs, v string
 	return id
 }
 
+// keptFixture is these tests' fixture: a memory backend behind Metadata,
+// whose storage deletes are recorded, holding bucket bkt.
+type keptFixture struct {
+	t       *testing.T
+	b       *memory.Backend
+	raw     *deletes
+	e       *faultengine.Engine
+	meta    backend.Records
+	data    backend.Blobs
+	release func()
+}
+
+func newKept(t *testing.T, keepAlways bool) *keptFixture {
+	t.Helper()
+	f := &keptFixture{t: t, b: memory.New(), e: faultengine.New(faultengine.Config{})}
+	f.raw = &deletes{Blobs: f.b}
+	f.meta, f.data, f.release = Metadata(f.b, f.raw, f.e, keepAlways)
+	if err := f.meta.CreateBucket(t.Context(), backend.Bucket{Name: "bkt"}); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// put writes v as the next version of bkt/k (see putVersion).
+func (f *keptFixture) put(v string) backend.BlobID { return putVersion(f.t, f.meta, f.data, v) }
+
 // TestPreviousVersionKept: each object's previous version, and its bytes,
 // stay for stale reads until a newer version takes its place; then its
 // bytes go as the cleanup asked.
 func TestPreviousVersionKept(t *testing.T) {
 	ctx := context.Background()
-	b := memory.New()
-	raw := &deletes{Blobs: b}
-	e := faultengine.New(faultengine.Config{})
-	meta, data, _ := Metadata(b, raw, e, true)
-	if err := meta.CreateBucket(ctx, backend.Bucket{Name: "bkt"}); err != nil {
-		t.Fatal(err)
-	}
-	put := func(v string) backend.BlobID { return putVersion(t, meta, data, v) }
-	v1 := put("v1")
-	v2 := put("v2")
-	if got := raw.deleted(); len(got) != 0 {
+	f := newKept(t, true)
+	v1 := f.put("v1")
+	v2 := f.put("v2")
+	if got := f.raw.deleted(); len(got) != 0 {
 		t.Errorf("after one overwrite, storage deleted %q, want v1's bytes kept", got)
 	}
-	if _, err := e.Add(faults.Rule{Service: faults.Storage, Action: faults.StaleRead()}); err != nil {
+	if _, err := f.e.Add(faults.Rule{Service: faults.Storage, Action: faults.StaleRead()}); err != nil {
 		t.Fatal(err)
 	}
-	obj, err := meta.GetObject(ctx, "bkt", "k", "")
+	obj, err := f.meta.GetObject(ctx, "bkt", "k", "")
 	if err != nil || obj.ETag != `"v1"` {
 		t.Fatalf("stale GetObject = %+v, %v; want v1", obj, err)
 	}
-	if _, err := data.OpenBlob(ctx, obj.Parts[0].Blob); err != nil {
+	if _, err := f.data.OpenBlob(ctx, obj.Parts[0].Blob); err != nil {
 		t.Errorf("OpenBlob(v1's bytes) = %v, want them kept", err)
 	}
-	put("v3")
-	if got := raw.deleted(); !slices.Equal(got, []backend.BlobID{v1}) {
+	f.put("v3")
+	if got := f.raw.deleted(); !slices.Equal(got, []backend.BlobID{v1}) {
 		t.Errorf("after a second overwrite, storage deleted %q, want v1's bytes %q", got, v1)
 	}
-	if obj, err := meta.GetObject(ctx, "bkt", "k", ""); err != nil || obj.ETag != `"v2"` {
+	if obj, err := f.meta.GetObject(ctx, "bkt", "k", ""); err != nil || obj.ETag != `"v2"` {
 		t.Errorf("stale GetObject = %+v, %v; want v2", obj, err)
 	}
 
 	// A deleted object is the previous version too; a deleted bucket
 	// keeps none, and their bytes go.
-	deleted, err := meta.DeleteObject(ctx, "bkt", "k", "")
+	deleted, err := f.meta.DeleteObject(ctx, "bkt", "k", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := data.DeleteBlob(ctx, deleted.Parts[0].Blob); err != nil {
+	if err := f.data.DeleteBlob(ctx, deleted.Parts[0].Blob); err != nil {
 		t.Fatal(err)
 	}
-	if obj, err := meta.GetObject(ctx, "bkt", "k", ""); err != nil || obj.ETag != `"v3"` {
+	if obj, err := f.meta.GetObject(ctx, "bkt", "k", ""); err != nil || obj.ETag != `"v3"` {
 		t.Errorf("stale GetObject after DeleteObject = %+v, %v; want v3", obj, err)
 	}
-	if err := meta.DeleteBucket(ctx, "bkt"); err != nil {
+	if err := f.meta.DeleteBucket(ctx, "bkt"); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := raw.deleted(), []backend.BlobID{v1, v2, deleted.Parts[0].Blob}; !slices.Equal(got, want) {
+	if got, want := f.raw.deleted(), []backend.BlobID{v1, v2, deleted.Parts[0].Blob}; !slices.Equal(got, want) {
 		t.Errorf("after DeleteBucket, storage deleted %q, want every version's bytes %q", got, want)
 	}
 }
@@ -114,21 +133,16 @@ func TestPreviousVersionKept(t *testing.T) {
 // reads, so a directory keeps no blob that no record uses.
 func TestReleaseDeletesKeptBytes(t *testing.T) {
 	ctx := context.Background()
-	b := memory.New()
-	raw := &deletes{Blobs: b}
-	meta, data, release := Metadata(b, raw, faultengine.New(faultengine.Config{}), true)
-	if err := meta.CreateBucket(ctx, backend.Bucket{Name: "bkt"}); err != nil {
-		t.Fatal(err)
-	}
-	ids := []backend.BlobID{putVersion(t, meta, data, "v1"), putVersion(t, meta, data, "v2")}
-	if got := raw.deleted(); len(got) != 0 {
+	f := newKept(t, true)
+	ids := []backend.BlobID{f.put("v1"), f.put("v2")}
+	if got := f.raw.deleted(); len(got) != 0 {
 		t.Fatalf("storage deleted %q before release, want v1's bytes kept", got)
 	}
-	release()
-	if got := raw.deleted(); !slices.Equal(got, ids[:1]) {
+	f.release()
+	if got := f.raw.deleted(); !slices.Equal(got, ids[:1]) {
 		t.Errorf("after release, storage deleted %q, want v1's bytes %q", got, ids[:1])
 	}
-	if _, err := b.OpenBlob(ctx, ids[0]); err == nil {
+	if _, err := f.b.OpenBlob(ctx, ids[0]); err == nil {
 		t.Errorf("v1's bytes still stored after release")
 	}
 }
@@ -138,30 +152,23 @@ func TestReleaseDeletesKeptBytes(t *testing.T) {
 // exists, and lets go of them once it is gone.
 func TestKeepOnlyWhileArmed(t *testing.T) {
 	ctx := context.Background()
-	b := memory.New()
-	raw := &deletes{Blobs: b}
-	e := faultengine.New(faultengine.Config{})
-	meta, data, _ := Metadata(b, raw, e, false)
-	if err := meta.CreateBucket(ctx, backend.Bucket{Name: "bkt"}); err != nil {
-		t.Fatal(err)
-	}
-	put := func(v string) backend.BlobID { return putVersion(t, meta, data, v) }
-	v1 := put("v1")
-	v2 := put("v2")
-	if got := raw.deleted(); !slices.Equal(got, []backend.BlobID{v1}) {
+	f := newKept(t, false)
+	v1 := f.put("v1")
+	v2 := f.put("v2")
+	if got := f.raw.deleted(); !slices.Equal(got, []backend.BlobID{v1}) {
 		t.Errorf("unarmed overwrite deleted %q, want v1's bytes %q at once", got, v1)
 	}
-	h, err := e.Add(faults.Rule{Service: faults.Storage, Action: faults.StaleRead()})
+	h, err := f.e.Add(faults.Rule{Service: faults.Storage, Action: faults.StaleRead()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	put("v3")
-	if obj, err := meta.GetObject(ctx, "bkt", "k", ""); err != nil || obj.ETag != `"v2"` {
+	f.put("v3")
+	if obj, err := f.meta.GetObject(ctx, "bkt", "k", ""); err != nil || obj.ETag != `"v2"` {
 		t.Errorf("armed stale GetObject = %+v, %v; want v2", obj, err)
 	}
 	h.Remove()
-	put("v4")
-	if got, want := raw.deleted(), []backend.BlobID{v1, v2}; !slices.Equal(got[:min(len(got), 2)], want) || len(got) != 3 {
+	f.put("v4")
+	if got, want := f.raw.deleted(), []backend.BlobID{v1, v2}; !slices.Equal(got[:min(len(got), 2)], want) || len(got) != 3 {
 		t.Errorf("after the rule went, storage deleted %q, want v1, v2 and v3's bytes", got)
 	}
 }
