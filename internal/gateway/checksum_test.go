@@ -290,23 +290,6 @@ func TestCompositeChecksum(t *testing.T) {
 	if got, err := compositeChecksum(checksumCRC32, []string{"DUoRhQ=="}); err != nil || !strings.HasSuffix(got, "-1") {
 		t.Errorf("compositeChecksum(CRC32, one part) = %q, %v, want a \"-1\" suffix", got, err)
 	}
-	errTests := []struct {
-		name string
-		alg  checksumAlgorithm
-		sums []string
-	}{
-		{"no parts", checksumCRC32, nil},
-		{"unknown algorithm", "MD5", []string{"DUoRhQ=="}},
-		{"bad part", checksumCRC32, []string{"DUoRhQ==", "nope"}},
-		{"wrong length part", checksumSHA256, []string{"DUoRhQ=="}},
-	}
-	for _, tt := range errTests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got, err := compositeChecksum(tt.alg, tt.sums); !errors.Is(err, errInvalidChecksum) {
-				t.Errorf("compositeChecksum(%s, %q) = %q, %v, want an errInvalidChecksum", tt.alg, tt.sums, got, err)
-			}
-		})
-	}
 }
 
 func TestCombineFullObjectCRC(t *testing.T) {
@@ -352,21 +335,33 @@ func TestCombineFullObjectCRC(t *testing.T) {
 			t.Errorf("combineFullObjectCRC(%s, \"a\" + 5 GiB part) = %q, %v, want %q from 5120 1 MiB parts", a, got, err, want)
 		}
 	}
-	errTests := []struct {
-		name  string
-		alg   checksumAlgorithm
-		parts []crcPart
+}
+
+// TestCombineErrors: part checksums that cannot be combined are
+// errInvalidChecksum.
+func TestCombineErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		combine func() (string, error)
 	}{
-		{"SHA256", checksumSHA256, []crcPart{{checksumOf(checksumSHA256, nil), 0}}},
-		{"unknown", "MD5", nil},
-		{"negative size", checksumCRC32, []crcPart{{"DUoRhQ==", -1}}},
-		{"bad sum", checksumCRC32, []crcPart{{"DUoRhQ", 11}}},
-		{"CRC64 sum for CRC32", checksumCRC32, []crcPart{{"jSnVw/bqjr4=", 11}}},
+		{"composite/no parts", func() (string, error) { return compositeChecksum(checksumCRC32, nil) }},
+		{"composite/unknown algorithm", func() (string, error) { return compositeChecksum("MD5", []string{"DUoRhQ=="}) }},
+		{"composite/bad part", func() (string, error) { return compositeChecksum(checksumCRC32, []string{"DUoRhQ==", "nope"}) }},
+		{"composite/wrong length part", func() (string, error) { return compositeChecksum(checksumSHA256, []string{"DUoRhQ=="}) }},
+		{"full/SHA256", func() (string, error) {
+			return combineFullObjectCRC(checksumSHA256, []crcPart{{checksumOf(checksumSHA256, nil), 0}})
+		}},
+		{"full/unknown", func() (string, error) { return combineFullObjectCRC("MD5", nil) }},
+		{"full/negative size", func() (string, error) { return combineFullObjectCRC(checksumCRC32, []crcPart{{"DUoRhQ==", -1}}) }},
+		{"full/bad sum", func() (string, error) { return combineFullObjectCRC(checksumCRC32, []crcPart{{"DUoRhQ", 11}}) }},
+		{"full/CRC64 sum for CRC32", func() (string, error) {
+			return combineFullObjectCRC(checksumCRC32, []crcPart{{"jSnVw/bqjr4=", 11}})
+		}},
 	}
-	for _, tt := range errTests {
+	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got, err := combineFullObjectCRC(tt.alg, tt.parts); !errors.Is(err, errInvalidChecksum) {
-				t.Errorf("combineFullObjectCRC(%s, %v) = %q, %v, want an errInvalidChecksum", tt.alg, tt.parts, got, err)
+			if got, err := tt.combine(); !errors.Is(err, errInvalidChecksum) {
+				t.Errorf("%s = %q, %v, want an errInvalidChecksum", tt.name, got, err)
 			}
 		})
 	}
