@@ -345,30 +345,33 @@ func (r *lcRule) parseFilter(f *lcFilterXML) error {
 			r.tags[*t.Key] = *t.Value
 		}
 	}
-	if len(gt) == 1 {
-		v, ok := parseInt(gt[0])
-		if !ok {
-			return malformedXML()
-		}
-		if v < 0 || v > maxFilterSize {
-			return invalidRequest("'ObjectSizeGreaterThan' should be between 0 and %d.", int64(maxFilterSize))
-		}
-		r.sizeGreater = &v
+	var err error
+	if r.sizeGreater, err = filterSize("ObjectSizeGreaterThan", gt, 0); err != nil {
+		return err
 	}
-	if len(lt) == 1 {
-		v, ok := parseInt(lt[0])
-		if !ok {
-			return malformedXML()
-		}
-		if v < 1 || v > maxFilterSize {
-			return invalidRequest("'ObjectSizeLessThan' should be between 1 and %d.", int64(maxFilterSize))
-		}
-		r.sizeLess = &v
+	if r.sizeLess, err = filterSize("ObjectSizeLessThan", lt, 1); err != nil {
+		return err
 	}
 	if r.sizeGreater != nil && r.sizeLess != nil && *r.sizeGreater >= *r.sizeLess {
 		return invalidRequest("'ObjectSizeLessThan' has to be a value greater than 'ObjectSizeGreaterThan'.")
 	}
 	return nil
+}
+
+// filterSize reads a size bound of a filter, sent at most once: nil if
+// not sent.
+func filterSize(name string, vals []string, least int64) (*int64, error) {
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	v, ok := parseInt(vals[0])
+	if !ok {
+		return nil, malformedXML()
+	}
+	if v < least || v > maxFilterSize {
+		return nil, invalidRequest("'%s' should be between %d and %d.", name, least, int64(maxFilterSize))
+	}
+	return &v, nil
 }
 
 // Encode writes l as a LifecycleConfiguration document: the rules as
