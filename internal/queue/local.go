@@ -135,69 +135,56 @@ func (l *Local) waitLocked(ctx context.Context) {
 	l.mu.Lock()
 }
 
-// settle removes the leased task id. l.mu must be held.
-func (l *Local) settle(id string) (*Task, error) {
+// settle removes the leased task id and, under l.mu, lets then decide
+// where it goes; waiters are woken.
+func (l *Local) settle(id string, then func(t *Task)) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.closed {
-		return nil, ErrClosed
+		return ErrClosed
 	}
 	t, ok := l.leased[id]
 	if !ok {
-		return nil, ErrNoTask
+		return ErrNoTask
 	}
 	delete(l.leased, id)
-	return t, nil
+	then(t)
+	l.broadcast()
+	return nil
 }
 
 // Ack implements Queue.
 func (l *Local) Ack(ctx context.Context, id string) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	t, err := l.settle(id)
-	if err != nil {
-		return err
-	}
-	s := l.typeStats(t.Type)
-	s.Succeeded++
-	s.Pending--
-	l.broadcast()
-	return nil
+	return l.settle(id, func(t *Task) {
+		s := l.typeStats(t.Type)
+		s.Succeeded++
+		s.Pending--
+	})
 }
 
 // Nack implements Queue.
 func (l *Local) Nack(ctx context.Context, id string, reason string) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	t, err := l.settle(id)
-	if err != nil {
-		return err
-	}
-	t.LastError = reason
-	s := l.typeStats(t.Type)
-	if t.Attempts >= MaxAttempts {
-		l.dead = append(l.dead, *t)
-		s.Dead++
-		s.Pending--
-	} else {
-		l.queued = append(l.queued, t)
-		s.Retried++
-	}
-	l.broadcast()
-	return nil
+	return l.settle(id, func(t *Task) {
+		t.LastError = reason
+		s := l.typeStats(t.Type)
+		if t.Attempts >= MaxAttempts {
+			l.dead = append(l.dead, *t)
+			s.Dead++
+			s.Pending--
+		} else {
+			l.queued = append(l.queued, t)
+			s.Retried++
+		}
+	})
 }
 
 // Release implements Releaser: the leased task goes back to the front of
 // the queue and the attempt is not counted.
 func (l *Local) Release(ctx context.Context, id string) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	t, err := l.settle(id)
-	if err != nil {
-		return err
-	}
-	t.Attempts--
-	l.queued = append([]*Task{t}, l.queued...)
-	l.broadcast()
-	return nil
+	return l.settle(id, func(t *Task) {
+		t.Attempts--
+		l.queued = append([]*Task{t}, l.queued...)
+	})
 }
 
 // WaitIdle implements Queue.
