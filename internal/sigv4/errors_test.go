@@ -113,13 +113,7 @@ func TestHeaderErrors(t *testing.T) {
 					r.Header.Set(k, v)
 				}
 			}
-			_, err := newVerifier(&now).Verify(r)
-			e := checkCode(t, err, tt.code, tt.msg)
-			if tt.extra != nil {
-				if diff := cmp.Diff(tt.extra, e.Extra); diff != "" {
-					t.Errorf("extra elements (-want +got):\n%s", diff)
-				}
-			}
+			checkRefusal(t, now, r, tt.code, tt.msg, tt.extra)
 		})
 	}
 }
@@ -204,13 +198,7 @@ func TestQueryErrors(t *testing.T) {
 				}
 			}
 			r := serverRequest(t, clientRequest(t, "GET", "/bkt/k?"+q.Encode(), nil))
-			_, err := newVerifier(&now).Verify(r)
-			e := checkCode(t, err, tt.code, tt.msg)
-			if tt.extra != nil {
-				if diff := cmp.Diff(tt.extra, e.Extra); diff != "" {
-					t.Errorf("extra elements (-want +got):\n%s", diff)
-				}
-			}
+			checkRefusal(t, now, r, tt.code, tt.msg, tt.extra)
 		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -128,6 +129,20 @@ func checkCode(t *testing.T, err error, code s3api.ErrorCode, msg string) *s3api
 		t.Errorf("message = %q, want %q", e.Message, msg)
 	}
 	return e
+}
+
+// checkRefusal verifies r at now and fails unless it is refused with
+// code, msg (see checkCode) and, when extra is not nil, those extra
+// elements.
+func checkRefusal(t *testing.T, now time.Time, r *http.Request, code s3api.ErrorCode, msg string, extra []s3api.ExtraElement) {
+	t.Helper()
+	_, err := newVerifier(&now).Verify(r)
+	e := checkCode(t, err, code, msg)
+	if extra != nil {
+		if diff := cmp.Diff(extra, e.Extra); diff != "" {
+			t.Errorf("extra elements (-want +got):\n%s", diff)
+		}
+	}
 }
 
 // extraValue returns the value of the extra element name of e, or "".
