@@ -46,31 +46,31 @@ func (h *Handler) objectOwnership(ctx context.Context, bucket string) (string, e
 	return bucketconfig.ParseOwnershipControls(doc)
 }
 
-// checkACLWrite refuses an ACL the bucket does not take: any but bucket
+// aclToStore refuses an ACL the bucket does not take: any but bucket
 // owner full control when ACLs are disabled, a public one when public ACLs
-// are blocked. It reports whether ACLs are disabled, in which case the
-// ACL is not stored.
-func (h *Handler) checkACLWrite(ctx context.Context, bucket string, a *bucketconfig.ACL) (disabled bool, err error) {
+// are blocked. It returns the ACL encoded for the record, or nil when ACLs
+// are disabled: then no ACL is stored.
+func (h *Handler) aclToStore(ctx context.Context, bucket string, a *bucketconfig.ACL) ([]byte, error) {
 	own, err := h.objectOwnership(ctx, bucket)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	if own == bucketconfig.BucketOwnerEnforced {
 		if !a.BucketOwnerFullControl(aclOwner.ID) {
-			return true, newError(s3err.AccessControlListNotSupported)
+			return nil, newError(s3err.AccessControlListNotSupported)
 		}
-		return true, nil
+		return nil, nil
 	}
 	if a.Public() {
 		pab, err := h.publicAccessBlock(ctx, bucket)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		if pab.BlockPublicAcls {
-			return false, newError(s3err.AccessDenied)
+			return nil, newError(s3err.AccessDenied)
 		}
 	}
-	return false, nil
+	return a.Encode(), nil
 }
 
 // requestObjectACL reads the ACL a PutObject, CopyObject or
@@ -81,11 +81,17 @@ func (h *Handler) requestObjectACL(ctx context.Context, r *http.Request, bucket 
 	if err != nil || a == nil {
 		return nil, err
 	}
-	disabled, err := h.checkACLWrite(ctx, bucket, a)
-	if err != nil || disabled {
+	return h.aclToStore(ctx, bucket, a)
+}
+
+// putACLDoc reads PutBucketAcl's or PutObjectAcl's ACL and returns it as
+// aclToStore does.
+func (h *Handler) putACLDoc(r *http.Request, bucket string, forBucket bool) ([]byte, error) {
+	a, err := requestACL(r, forBucket)
+	if err != nil {
 		return nil, err
 	}
-	return a.Encode(), nil
+	return h.aclToStore(r.Context(), bucket, a)
 }
 
 // requestACL reads PutBucketAcl's or PutObjectAcl's ACL: from the headers
@@ -124,16 +130,12 @@ func (h *Handler) putBucketACL(w http.ResponseWriter, r *http.Request, req *requ
 	if _, err := h.bucket(ctx, req.bucket); err != nil {
 		return err
 	}
-	a, err := requestACL(r, true)
+	doc, err := h.putACLDoc(r, req.bucket, true)
 	if err != nil {
 		return err
 	}
-	disabled, err := h.checkACLWrite(ctx, req.bucket, a)
-	if err != nil {
-		return err
-	}
-	if !disabled {
-		if err := h.store.Records().PutBucketConfig(ctx, req.bucket, "acl", a.Encode()); err != nil {
+	if doc != nil {
+		if err := h.store.Records().PutBucketConfig(ctx, req.bucket, "acl", doc); err != nil {
 			return s3Error(err, req.bucket, "")
 		}
 	}
@@ -167,17 +169,9 @@ func (h *Handler) putObjectACL(w http.ResponseWriter, r *http.Request, req *requ
 	if _, err := h.objectVersion(ctx, req, ver); err != nil {
 		return err
 	}
-	a, err := requestACL(r, false)
+	doc, err := h.putACLDoc(r, req.bucket, false)
 	if err != nil {
 		return err
-	}
-	disabled, err := h.checkACLWrite(ctx, req.bucket, a)
-	if err != nil {
-		return err
-	}
-	doc := a.Encode()
-	if disabled {
-		doc = nil
 	}
 	obj, err := h.store.Records().UpdateObject(ctx, req.bucket, req.key, ver, backend.ObjectUpdate{ACL: &doc})
 	if err != nil {
