@@ -224,13 +224,19 @@ func bypassGovernance(r *http.Request) bool {
 	return strings.EqualFold(r.Header.Get("x-amz-bypass-governance-retention"), "true")
 }
 
-func (h *Handler) putObjectRetention(w http.ResponseWriter, r *http.Request, req *request) error {
-	_, versionID, err := h.lockTarget(w, r, req)
-	if err != nil {
-		return err
+// readLockUpdate finds the version a PutObjectRetention or
+// PutObjectLegalHold changes, then reads the request's document into doc.
+func (h *Handler) readLockUpdate(w http.ResponseWriter, r *http.Request, req *request, doc any) (versionID string, err error) {
+	if _, versionID, err = h.lockTarget(w, r, req); err != nil {
+		return "", err
 	}
+	return versionID, readXML(r, 64<<10, doc)
+}
+
+func (h *Handler) putObjectRetention(w http.ResponseWriter, r *http.Request, req *request) error {
 	var x retentionXML
-	if err := readXML(r, 64<<10, &x); err != nil {
+	versionID, err := h.readLockUpdate(w, r, req, &x)
+	if err != nil {
 		return err
 	}
 	var ret backend.Retention
@@ -268,12 +274,9 @@ func (h *Handler) getObjectLegalHold(w http.ResponseWriter, r *http.Request, req
 }
 
 func (h *Handler) putObjectLegalHold(w http.ResponseWriter, r *http.Request, req *request) error {
-	_, versionID, err := h.lockTarget(w, r, req)
-	if err != nil {
-		return err
-	}
 	var x legalHoldXML
-	if err := readXML(r, 64<<10, &x); err != nil {
+	versionID, err := h.readLockUpdate(w, r, req, &x)
+	if err != nil {
 		return err
 	}
 	if err := h.store.SetLegalHold(r.Context(), req.bucket, req.key, versionID, x.Status == "ON"); err != nil {
