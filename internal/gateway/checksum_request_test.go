@@ -9,6 +9,7 @@ import (
 	"github.com/mocks3/mocks3/internal/s3err"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/suitetest"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -87,7 +88,7 @@ func TestChecksumAllowsType(t *testing.T) {
 // TestObjectHasherTwoAlgorithms: a part of an upload without an algorithm
 // verifies what the client sent and keeps the default checksum.
 func TestObjectHasherTwoAlgorithms(t *testing.T) {
-	data := randomBytes(19, 40000)
+	data := suitetest.Content(19, 40000)
 	for _, pair := range [][2]checksumAlgorithm{
 		{checksumCRC32, defaultChecksum}, {checksumXXHASH128, defaultChecksum}, {checksumMD5, defaultChecksum},
 		{defaultChecksum, defaultChecksum}, {"", defaultChecksum},

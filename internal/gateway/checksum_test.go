@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 func TestParseChecksumAlgorithm(t *testing.T) {
@@ -267,7 +269,7 @@ func splitParts(r *rand.Rand, data []byte, n int) [][]byte {
 }
 
 func TestCompositeChecksum(t *testing.T) {
-	data := randomBytes(12, 10000)
+	data := suitetest.Content(12, 10000)
 	parts := splitParts(rand.New(rand.NewPCG(13, 13)), data, 4)
 	for _, a := range checksumAlgorithms {
 		t.Run(string(a), func(t *testing.T) {
@@ -293,7 +295,7 @@ func TestCompositeChecksum(t *testing.T) {
 }
 
 func TestCombineFullObjectCRC(t *testing.T) {
-	data := randomBytes(14, 100000)
+	data := suitetest.Content(14, 100000)
 	r := rand.New(rand.NewPCG(15, 15))
 	for _, a := range []checksumAlgorithm{checksumCRC32, checksumCRC32C, checksumCRC64NVME} {
 		for _, n := range []int{1, 2, 3, 10, 50} {
@@ -368,7 +370,7 @@ func TestCombineErrors(t *testing.T) {
 }
 
 func TestObjectHasher(t *testing.T) {
-	data := randomBytes(16, 70000)
+	data := suitetest.Content(16, 70000)
 	wantMD5 := md5.Sum(data)
 	algs := append([]checksumAlgorithm{""}, checksumAlgorithms[:]...)
 	for _, a := range algs {
@@ -400,7 +402,7 @@ func TestObjectHasher(t *testing.T) {
 }
 
 func BenchmarkObjectHasher(b *testing.B) {
-	data := randomBytes(17, 1<<20)
+	data := suitetest.Content(17, 1<<20)
 	algs := append([]checksumAlgorithm{""}, checksumAlgorithms[:]...)
 	for _, a := range algs {
 		name := string(a)

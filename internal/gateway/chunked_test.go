@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -18,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 // Chunk signatures as clients send them (these are from the AWS
@@ -53,15 +54,6 @@ func awsChunked(data []byte, chunkSize int, signed bool, trailer string) string 
 	return b.String()
 }
 
-func randomBytes(seed uint64, n int) []byte {
-	r := rand.New(rand.NewPCG(seed, seed))
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(r.Uint32())
-	}
-	return b
-}
-
 type validChunkedBody struct {
 	name     string
 	body     string
@@ -70,7 +62,7 @@ type validChunkedBody struct {
 }
 
 func validChunkedBodies() []validChunkedBody {
-	big := randomBytes(1, 64<<10*3+123)
+	big := suitetest.Content(1, 64<<10*3+123)
 	return []validChunkedBody{
 		{
 			name:     "SDK single chunk with CRC32 trailer",
@@ -348,7 +340,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 func TestChunkedReaderLargeReadsPassThrough(t *testing.T) {
-	data := randomBytes(2, 1<<20)
+	data := suitetest.Content(2, 1<<20)
 	src := &countingReader{r: strings.NewReader(awsChunked(data, len(data), false, "\r\n"))}
 	got, err := io.ReadAll(io.LimitReader(newChunkedReader(src), 1<<30)) // hide WriterTo
 	if err != nil || !bytes.Equal(got, data) {
@@ -362,7 +354,7 @@ func TestChunkedReaderLargeReadsPassThrough(t *testing.T) {
 }
 
 func TestChunkedReaderAllocsDoNotGrowWithChunks(t *testing.T) {
-	data := randomBytes(3, 256<<10)
+	data := suitetest.Content(3, 256<<10)
 	allocs := func(chunkSize int) float64 {
 		body := awsChunked(data, chunkSize, true, "x-amz-checksum-crc32:AAAAAA==\r\n\r\n")
 		buf := make([]byte, 32<<10)
@@ -389,7 +381,7 @@ func TestChunkedReaderAllocsDoNotGrowWithChunks(t *testing.T) {
 // length is known and in 64 KiB chunks when it is not. The SDK computes the
 // trailing checksum, so this also checks newHash against the SDK.
 func TestChunkedReaderSDK(t *testing.T) {
-	data := randomBytes(4, 200<<10+17)
+	data := suitetest.Content(4, 200<<10+17)
 
 	type result struct {
 		header  http.Header
@@ -484,7 +476,7 @@ func TestChunkedReaderSDK(t *testing.T) {
 }
 
 func BenchmarkChunkedReader(b *testing.B) {
-	data := randomBytes(5, 1<<20)
+	data := suitetest.Content(5, 1<<20)
 	for _, signed := range []bool{false, true} {
 		body := awsChunked(data, 64<<10, signed, "x-amz-checksum-crc32:AAAAAA==\r\n\r\n")
 		b.Run(fmt.Sprintf("64KiB chunks signed=%v", signed), func(b *testing.B) {
