@@ -158,6 +158,12 @@ func (s *Store) List(ctx context.Context, bucket string, in ListInput) (ListPage
 		from = in.After + "\x00"
 	}
 	count := 0
+	// full reports whether the page has all it may hold, and if so marks
+	// it truncated: there is one more entry.
+	full := func() bool {
+		out.Truncated = count == in.Max
+		return out.Truncated
+	}
 	for {
 		batch, err := s.meta.ListObjects(ctx, bucket, from, min(in.Max-count+1, 1000))
 		if err != nil {
@@ -178,8 +184,7 @@ func (s *Store) List(ctx context.Context, bucket string, in ListInput) (ListPage
 				if cp <= in.After {
 					break scan // returned on an earlier page
 				}
-				if count == in.Max {
-					out.Truncated = true
+				if full() {
 					return out, nil
 				}
 				out.Prefixes = append(out.Prefixes, cp)
@@ -187,8 +192,7 @@ func (s *Store) List(ctx context.Context, bucket string, in ListInput) (ListPage
 				count++
 				break scan
 			}
-			if count == in.Max {
-				out.Truncated = true
+			if full() {
 				return out, nil
 			}
 			out.Objects = append(out.Objects, *o)

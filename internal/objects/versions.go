@@ -154,6 +154,12 @@ func (s *Store) ListVersions(ctx context.Context, bucket string, in VersionListI
 		}
 	}
 	count := 0
+	// full reports whether the page has all it may hold, and if so marks
+	// it truncated: there is one more entry.
+	full := func() bool {
+		out.Truncated = count == in.Max
+		return out.Truncated
+	}
 	for {
 		batch, err := s.meta.ListVersions(ctx, bucket, fromKey, fromVer, min(in.Max-count+1, 1000))
 		if err != nil {
@@ -175,8 +181,7 @@ func (s *Store) ListVersions(ctx context.Context, bucket string, in VersionListI
 				if cp <= in.KeyMarker {
 					break scan // returned on an earlier page
 				}
-				if count == in.Max {
-					out.Truncated = true
+				if full() {
 					return out, nil
 				}
 				out.Prefixes = append(out.Prefixes, cp)
@@ -184,8 +189,7 @@ func (s *Store) ListVersions(ctx context.Context, bucket string, in VersionListI
 				count++
 				break scan
 			}
-			if count == in.Max {
-				out.Truncated = true
+			if full() {
 				return out, nil
 			}
 			out.Versions = append(out.Versions, *o)
