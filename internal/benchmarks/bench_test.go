@@ -222,30 +222,38 @@ func seed(b *testing.B, c *s3.Client, data []byte) {
 	}
 }
 
-func benchGet(b *testing.B, size int) { benchGetTargets(b, size, plainTargets) }
-
-func benchGetTargets(b *testing.B, size int, targets []target) {
+// benchStored runs bench on every target, each holding size bytes under
+// key.
+func benchStored(b *testing.B, size int, targets []target, bench func(b *testing.B, c *s3.Client)) {
 	data := payload(size)
 	for _, tg := range targets {
 		b.Run(tg.name, func(b *testing.B) {
 			c := tg.start(b, newFloor(data))
 			seed(b, c, data)
-			ctx := b.Context()
-			b.SetBytes(int64(size))
 			b.ReportAllocs()
-			for b.Loop() {
-				out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-				if err != nil {
-					b.Fatal(err)
-				}
-				n, err := io.Copy(io.Discard, out.Body)
-				out.Body.Close()
-				if err != nil || n != int64(size) {
-					b.Fatalf("GetObject body: %d bytes, %v; want %d bytes", n, err, size)
-				}
-			}
+			bench(b, c)
 		})
 	}
+}
+
+func benchGet(b *testing.B, size int) { benchGetTargets(b, size, plainTargets) }
+
+func benchGetTargets(b *testing.B, size int, targets []target) {
+	benchStored(b, size, targets, func(b *testing.B, c *s3.Client) {
+		ctx := b.Context()
+		b.SetBytes(int64(size))
+		for b.Loop() {
+			out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			n, err := io.Copy(io.Discard, out.Body)
+			out.Body.Close()
+			if err != nil || n != int64(size) {
+				b.Fatalf("GetObject body: %d bytes, %v; want %d bytes", n, err, size)
+			}
+		}
+	})
 }
 
 func BenchmarkPut1KiB(b *testing.B)  { benchPut(b, kiB, plainTargets) }
@@ -256,24 +264,18 @@ func BenchmarkPut64MiB(b *testing.B) { benchPut(b, 64*miB, plainTargets) }
 func BenchmarkGet64MiB(b *testing.B) { benchGet(b, 64*miB) }
 
 func BenchmarkHead1KiB(b *testing.B) {
-	data := payload(kiB)
-	for _, tg := range plainTargets {
-		b.Run(tg.name, func(b *testing.B) {
-			c := tg.start(b, newFloor(data))
-			seed(b, c, data)
-			ctx := b.Context()
-			b.ReportAllocs()
-			for b.Loop() {
-				out, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if aws.ToInt64(out.ContentLength) != kiB {
-					b.Fatalf("HeadObject ContentLength = %d, want %d", aws.ToInt64(out.ContentLength), kiB)
-				}
+	benchStored(b, kiB, plainTargets, func(b *testing.B, c *s3.Client) {
+		ctx := b.Context()
+		for b.Loop() {
+			out, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+			if err != nil {
+				b.Fatal(err)
 			}
-		})
-	}
+			if aws.ToInt64(out.ContentLength) != kiB {
+				b.Fatalf("HeadObject ContentLength = %d, want %d", aws.ToInt64(out.ContentLength), kiB)
+			}
+		}
+	})
 }
 
 // BenchmarkPut1MiBTLS takes the SDK's https path: there it sends
