@@ -161,19 +161,31 @@ func (h *handler) call(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// required names, for each method that has one, the request field it
+// cannot do without.
+var required = map[string]struct {
+	field   string
+	present func(*request) bool
+}{
+	mCreateBucket:   {"bucket_record", func(r *request) bool { return r.BucketRecord != nil }},
+	mUpdateBucket:   {"bucket_record", func(r *request) bool { return r.BucketRecord != nil }},
+	mPutObject:      {"object", func(r *request) bool { return r.Object != nil }},
+	mUpdateObject:   {"update", func(r *request) bool { return r.Update != nil }},
+	mCreateUpload:   {"upload", func(r *request) bool { return r.Upload != nil }},
+	mPutPart:        {"part", func(r *request) bool { return r.Part != nil }},
+	mCompleteUpload: {"object", func(r *request) bool { return r.Object != nil }},
+}
+
 // dispatch calls method on s. It returns a nil result for methods that
 // return only an error; PutObject and PutPart return a typed pointer, which
 // is never a nil interface.
 func dispatch(ctx context.Context, s backend.Records, method string, r *request) (any, error) {
-	missing := func(field string) error {
-		return &rpc.RemoteError{Status: http.StatusBadRequest, Code: rpc.CodeBadRequest,
-			Message: fmt.Sprintf("metadata: %s needs %q", method, field)}
+	if need, ok := required[method]; ok && !need.present(r) {
+		return nil, &rpc.RemoteError{Status: http.StatusBadRequest, Code: rpc.CodeBadRequest,
+			Message: fmt.Sprintf("metadata: %s needs %q", method, need.field)}
 	}
 	switch method {
 	case mCreateBucket:
-		if r.BucketRecord == nil {
-			return nil, missing("bucket_record")
-		}
 		return nil, s.CreateBucket(ctx, *r.BucketRecord)
 	case mGetBucket:
 		return result(s.GetBucket(ctx, r.Bucket))
@@ -182,23 +194,14 @@ func dispatch(ctx context.Context, s backend.Records, method string, r *request)
 	case mDeleteBucket:
 		return nil, s.DeleteBucket(ctx, r.Bucket)
 	case mUpdateBucket:
-		if r.BucketRecord == nil {
-			return nil, missing("bucket_record")
-		}
 		return nil, s.UpdateBucket(ctx, *r.BucketRecord)
 	case mGetObject:
 		return result(s.GetObject(ctx, r.Bucket, r.Key, r.VersionID))
 	case mPutObject:
-		if r.Object == nil {
-			return nil, missing("object")
-		}
 		return result(s.PutObject(ctx, r.Bucket, *r.Object, r.Condition))
 	case mDeleteObject:
 		return result(s.DeleteObject(ctx, r.Bucket, r.Key, r.VersionID))
 	case mUpdateObject:
-		if r.Update == nil {
-			return nil, missing("update")
-		}
 		return result(s.UpdateObject(ctx, r.Bucket, r.Key, r.VersionID, *r.Update))
 	case mListVersions:
 		return result(s.ListVersions(ctx, r.Bucket, r.From, r.FromVersionID, r.Limit))
@@ -211,23 +214,14 @@ func dispatch(ctx context.Context, s backend.Records, method string, r *request)
 	case mListObjects:
 		return result(s.ListObjects(ctx, r.Bucket, r.From, r.Limit))
 	case mCreateUpload:
-		if r.Upload == nil {
-			return nil, missing("upload")
-		}
 		return nil, s.CreateUpload(ctx, *r.Upload)
 	case mGetUpload:
 		return result(s.GetUpload(ctx, r.Bucket, r.Key, r.ID))
 	case mPutPart:
-		if r.Part == nil {
-			return nil, missing("part")
-		}
 		return result(s.PutPart(ctx, r.Bucket, r.Key, r.ID, *r.Part))
 	case mDeleteUpload:
 		return result(s.DeleteUpload(ctx, r.Bucket, r.Key, r.ID))
 	case mCompleteUpload:
-		if r.Object == nil {
-			return nil, missing("object")
-		}
 		replaced, done, err := s.CompleteUpload(ctx, r.Bucket, r.ID, *r.Object, r.Condition)
 		return result(completion{replaced, done}, err)
 	case mListUploads:

@@ -167,6 +167,9 @@ func TestHandlerBadRequests(t *testing.T) {
 		{"POST", "/v1/PutPart", `{"bucket":"b"}`, 400, "BadRequest"},
 		{"POST", "/v1/CreateUpload", `{}`, 400, "BadRequest"},
 		{"POST", "/v1/CreateBucket", `{}`, 400, "BadRequest"},
+		{"POST", "/v1/UpdateBucket", `{}`, 400, "BadRequest"},
+		{"POST", "/v1/UpdateObject", `{"bucket":"b","key":"k"}`, 400, "BadRequest"},
+		{"POST", "/v1/CompleteUpload", `{"bucket":"b","id":"u"}`, 400, "BadRequest"},
 		{"POST", "/v1/NoSuchMethod", `{}`, 404, "UnknownMethod"},
 	}
 	for _, tt := range tests {
