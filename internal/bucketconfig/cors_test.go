@@ -7,18 +7,12 @@ import (
 	"github.com/mocks3/mocks3/internal/s3err"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 func corsDoc(rules ...string) string { return xmlDoc("CORSConfiguration", rules...) }
 
 func TestParseCORS(t *testing.T) {
-	tests := []struct {
-		name     string
-		body     string
-		wantCode s3api.ErrorCode
-		wantMsg  string
-	}{
+	tests := []parseCase{
 		{"minimal", corsDoc(`<CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin></CORSRule>`), "", ""},
 		{"full", corsDoc(`<CORSRule><ID>r1</ID><AllowedHeader>x-amz-*</AllowedHeader><AllowedMethod>PUT</AllowedMethod>` +
 			`<AllowedMethod>POST</AllowedMethod><AllowedOrigin>https://*.example.com</AllowedOrigin>` +

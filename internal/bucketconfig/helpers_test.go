@@ -15,6 +15,15 @@ func xmlDoc(root string, children ...string) string {
 	return `<` + root + ` xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` + strings.Join(children, "") + `</` + root + `>`
 }
 
+// parseCase is a document given to a parser and what the parser must
+// answer (see checkErr).
+type parseCase struct {
+	name     string
+	body     string
+	wantCode s3api.ErrorCode
+	wantMsg  string
+}
+
 // checkParse parses body, fails unless the outcome is the one code and
 // msg describe (see checkErr), and checks that a document that parses
 // comes back the same from its encoding.

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/internal/s3err"
-
-	"github.com/mocks3/mocks3/s3api"
 )
 
 func lcDoc(rules ...string) string { return xmlDoc("LifecycleConfiguration", rules...) }
@@ -24,12 +22,7 @@ func lcRuleDoc(id, filter, actions string) string {
 const exp1 = "<Expiration><Days>1</Days></Expiration>"
 
 func TestParseLifecycle(t *testing.T) {
-	tests := []struct {
-		name     string
-		body     string
-		wantCode s3api.ErrorCode
-		wantMsg  string
-	}{
+	tests := []parseCase{
 		{"prefix filter", lcDoc(lcRuleDoc("r", "<Filter><Prefix>logs/</Prefix></Filter>", exp1)), "", ""},
 		{"empty filter", lcDoc(lcRuleDoc("r", "<Filter/>", exp1)), "", ""},
 		{"v1 prefix", lcDoc(lcRuleDoc("r", "<Prefix></Prefix>", exp1)), "", ""},
