@@ -19,6 +19,7 @@ import (
 	"github.com/mocks3/mocks3/backend/backendtest"
 	"github.com/mocks3/mocks3/backend/memory"
 	"github.com/mocks3/mocks3/internal/metadata"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 func TestMain(m *testing.M) {
@@ -34,9 +35,7 @@ func newLocal(t testing.TB) backend.Records {
 
 // serve serves s over HTTP until t ends and returns a client for it.
 func serve(t testing.TB, s backend.Records) *metadata.Client {
-	srv := httptest.NewServer(metadata.NewHandler(s))
-	t.Cleanup(srv.Close)
-	return metadata.NewClient(srv.URL, srv.Client())
+	return suitetest.Serve(t, metadata.NewHandler(s), metadata.NewClient)
 }
 
 // TestClient runs the records contract's suite over HTTP: the role's

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"sync"
@@ -19,6 +18,7 @@ import (
 	"github.com/mocks3/mocks3/backend/backendtest"
 	"github.com/mocks3/mocks3/backend/memory"
 	"github.com/mocks3/mocks3/internal/storage"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 func TestMain(m *testing.M) {
@@ -35,9 +35,7 @@ func newLocal(t testing.TB) backend.Blobs {
 
 // serve starts a storage service over s and returns a client of it.
 func serve(t testing.TB, s backend.Blobs) *storage.Client {
-	srv := httptest.NewServer(storage.NewHandler(s))
-	t.Cleanup(srv.Close)
-	return storage.NewClient(srv.URL, srv.Client())
+	return suitetest.Serve(t, storage.NewHandler(s), storage.NewClient)
 }
 
 func newReplicated(t testing.TB, n int, newNode func(t testing.TB) backend.Blobs) *storage.Replicated {

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"testing"
 )
 
 // CheckErr reports an error unless errors.Is(err, want); want nil means
@@ -66,4 +69,12 @@ type cancellingReader struct {
 func (c *cancellingReader) Read(p []byte) (int, error) {
 	c.cancel()
 	return c.r.Read(p)
+}
+
+// Serve serves h on a test server until t ends and returns the client
+// newClient makes for it: how a role's tests reach its service.
+func Serve[C any](t testing.TB, h http.Handler, newClient func(baseURL string, hc *http.Client) C) C {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return newClient(srv.URL, srv.Client())
 }
