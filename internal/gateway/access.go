@@ -37,8 +37,9 @@ type access struct {
 
 // accessTable maps each operation a non-owner may be granted to its S3
 // action. An operation missing here is the bucket owner's alone: S3
-// grants bucket configuration to the owner account, and CopyObject,
-// UploadPartCopy and DeleteObjects need more than one decision.
+// grants bucket configuration to the owner account. A copy is also
+// decided on its source (openCopySource) and DeleteObjects key by key
+// (deleteObjects).
 var accessTable = map[s3api.Operation]access{
 	s3op.ListObjects:             {action: "s3:ListBucket", perm: "READ"},
 	s3op.ListObjectsV2:           {action: "s3:ListBucket", perm: "READ"},
@@ -64,6 +65,20 @@ var accessTable = map[s3api.Operation]access{
 	s3op.AbortMultipartUpload:    {action: "s3:AbortMultipartUpload", object: true, perm: "WRITE"},
 	s3op.ListParts:               {action: "s3:ListMultipartUploadParts", object: true},
 	s3op.DeleteObject:            {action: "s3:DeleteObject", versionAction: "s3:DeleteObjectVersion", object: true, perm: "WRITE"},
+	s3op.CopyObject:              {action: "s3:PutObject", object: true, perm: "WRITE"},
+	s3op.UploadPartCopy:          {action: "s3:PutObject", object: true, perm: "WRITE"},
+}
+
+// subject is what an access decision is about: an operation on a bucket,
+// or on one version of an object ("" for the current one).
+type subject struct {
+	op                     s3api.Operation
+	bucket, key, versionID string
+}
+
+// subjectOf is what req itself acts on.
+func subjectOf(r *http.Request, req *request) subject {
+	return subject{op: req.op, bucket: req.bucket, key: req.key, versionID: versionOf(r)}
 }
 
 // policyOps may be called by the owner whatever the policy denies, as
@@ -86,65 +101,65 @@ func UserARN(name string) string {
 	return "arn:aws:iam::" + accountID(name) + ":user/" + name
 }
 
-// requester describes req's signer and context for access evaluation.
-func (h *Handler) requester(r *http.Request, req *request, acc access) bucketconfig.Requester {
+// requester describes user's request r on t for access evaluation.
+func (h *Handler) requester(r *http.Request, user Identity, t subject, acc access) bucketconfig.Requester {
 	q := r.URL.Query()
 	rq := bucketconfig.Requester{
 		Action:          acc.action,
-		Resource:        "arn:aws:s3:::" + req.bucket,
-		Anonymous:       req.user.AccessKey == "",
+		Resource:        "arn:aws:s3:::" + t.bucket,
+		Anonymous:       user.AccessKey == "",
 		SecureTransport: r.TLS != nil,
 	}
 	if acc.object {
-		rq.Resource += "/" + req.key
+		rq.Resource += "/" + t.key
 	}
-	if acc.versionAction != "" && q.Get("versionId") != "" {
+	if acc.versionAction != "" && t.versionID != "" {
 		rq.Action = acc.versionAction
 	}
 	if !rq.Anonymous {
-		rq.Account = accountID(req.user.Name)
-		rq.ARN = UserARN(req.user.Name)
-		rq.CanonicalID = h.auth.ids[req.user.Name]
+		rq.Account = accountID(user.Name)
+		rq.ARN = UserARN(user.Name)
+		rq.CanonicalID = h.auth.ids[user.Name]
 	}
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		rq.SourceIP, _ = netip.ParseAddr(host)
 	}
-	switch req.op {
+	switch t.op {
 	case s3op.ListObjects, s3op.ListObjectsV2, s3op.ListObjectVersions, s3op.ListMultipartUploads:
 		rq.Prefix, rq.HasPrefix = q.Get("prefix"), true
 	}
 	return rq
 }
 
-// allowed decides a request on bucket b: an explicit Deny in the bucket
+// allowed decides user's request r on t: an explicit Deny in the bucket
 // policy refuses it (the owner's policy calls excepted); else the owner,
 // a policy Allow or an ACL grant lets it in. The public access block
 // ignores public ACLs (IgnorePublicAcls) and keeps a public policy to the
 // owner's account (RestrictPublicBuckets); ACLs count only when the
 // bucket's Object Ownership is not BucketOwnerEnforced.
-func (h *Handler) allowed(ctx context.Context, r *http.Request, req *request, owner bool) (bool, error) {
-	acc, ok := accessTable[req.op]
+func (h *Handler) allowed(ctx context.Context, r *http.Request, user Identity, t subject, owner bool) (bool, error) {
+	acc, ok := accessTable[t.op]
 	if !ok {
-		acc = access{action: "s3:" + string(req.op)}
+		acc = access{action: "s3:" + string(t.op)}
 	}
-	rq := h.requester(r, req, acc)
-	doc, err := h.bucketConfig(ctx, req.bucket, "policy")
+	rq := h.requester(r, user, t, acc)
+	doc, err := h.bucketConfig(ctx, t.bucket, "policy")
 	if err != nil {
 		return false, err
 	}
 	var policy *bucketconfig.Policy
 	if doc != nil {
-		if policy, err = bucketconfig.ParsePolicy(doc, req.bucket); err != nil {
+		if policy, err = bucketconfig.ParsePolicy(doc, t.bucket); err != nil {
 			return false, err
 		}
 	}
 	if owner {
-		return policyOps[req.op] || policy == nil || policy.Evaluate(rq, true) != bucketconfig.Denied, nil
+		return policyOps[t.op] || policy == nil || policy.Evaluate(rq, true) != bucketconfig.Denied, nil
 	}
 	if !ok {
 		return false, nil
 	}
-	pab, err := h.publicAccessBlock(ctx, req.bucket)
+	pab, err := h.publicAccessBlock(ctx, t.bucket)
 	if err != nil {
 		return false, err
 	}
@@ -159,11 +174,11 @@ func (h *Handler) allowed(ctx context.Context, r *http.Request, req *request, ow
 	if acc.perm == "" {
 		return false, nil
 	}
-	own, err := h.objectOwnership(ctx, req.bucket)
+	own, err := h.objectOwnership(ctx, t.bucket)
 	if err != nil || own == bucketconfig.BucketOwnerEnforced {
 		return false, err
 	}
-	a, err := h.grantingACL(ctx, r, req, acc)
+	a, err := h.grantingACL(ctx, t, acc)
 	if err != nil || a == nil {
 		return false, err
 	}
@@ -173,17 +188,17 @@ func (h *Handler) allowed(ctx context.Context, r *http.Request, req *request, ow
 // grantingACL returns the ACL that may grant acc: the object's (nil when
 // the object is missing, so the request is refused as S3 refuses it to a
 // caller without s3:ListBucket) or the bucket's.
-func (h *Handler) grantingACL(ctx context.Context, r *http.Request, req *request, acc access) (*bucketconfig.ACL, error) {
+func (h *Handler) grantingACL(ctx context.Context, t subject, acc access) (*bucketconfig.ACL, error) {
 	var doc []byte
 	if acc.objectACL {
-		obj, err := h.store.Records().GetObject(ctx, req.bucket, req.key, versionOf(r))
+		obj, err := h.store.Records().GetObject(ctx, t.bucket, t.key, t.versionID)
 		if err != nil || obj.DeleteMarker {
 			return nil, nil
 		}
 		doc = obj.ACL
 	} else {
 		var err error
-		if doc, err = h.bucketConfig(ctx, req.bucket, "acl"); err != nil {
+		if doc, err = h.bucketConfig(ctx, t.bucket, "acl"); err != nil {
 			return nil, err
 		}
 	}

@@ -131,15 +131,14 @@ func (h *Handler) bucketOwnerID(b backend.Bucket) string {
 // (seeded, or created before authentication was on) are the first
 // identity's. Everyone owns everything when requests are not
 // authenticated.
-func (h *Handler) owns(req *request, b backend.Bucket) bool {
+func (h *Handler) owns(req *request, b backend.Bucket) bool { return h.ownedBy(req.user, b) }
+
+// ownedBy reports whether user, signed, owns b.
+func (h *Handler) ownedBy(user Identity, b backend.Bucket) bool {
 	if h.auth == nil {
 		return true
 	}
-	owner := b.Owner
-	if owner == "" {
-		owner = h.auth.first
-	}
-	return owner == h.auth.ids[req.user.Name]
+	return user.AccessKey != "" && h.bucketOwnerID(b) == h.auth.ids[user.Name]
 }
 
 // ownerXML is the Owner element of req's identity: under the owner-only
@@ -155,7 +154,8 @@ func (h *Handler) ownerXML(req *request) owner {
 // may do anything its bucket policy does not deny; anyone else, anonymous
 // included, what the policy or the ACLs grant (see allowed). Without a
 // bucket, only a signed request may list its buckets or create one. A
-// missing bucket is the operation's to report.
+// missing bucket is the operation's to report. DeleteObjects is decided
+// key by key, in its result (deleteObjects).
 func (h *Handler) authorize(ctx context.Context, r *http.Request, req *request) error {
 	if req.bucket == "" || req.op == s3op.CreateBucket {
 		if req.user.AccessKey == "" {
@@ -163,11 +163,20 @@ func (h *Handler) authorize(ctx context.Context, r *http.Request, req *request) 
 		}
 		return nil
 	}
-	b, err := h.store.Records().GetBucket(ctx, req.bucket)
+	if req.op == s3op.DeleteObjects {
+		return nil
+	}
+	return h.authorizeOn(ctx, r, req.user, subjectOf(r, req))
+}
+
+// authorizeOn refuses user's request r on t when it is not allowed; a
+// missing bucket is the operation's to report.
+func (h *Handler) authorizeOn(ctx context.Context, r *http.Request, user Identity, t subject) error {
+	b, err := h.store.Records().GetBucket(ctx, t.bucket)
 	if err != nil {
 		return nil
 	}
-	ok, err := h.allowed(ctx, r, req, req.user.AccessKey != "" && h.owns(req, b))
+	ok, err := h.allowed(ctx, r, user, t, h.ownedBy(user, b))
 	if err != nil {
 		return err
 	}

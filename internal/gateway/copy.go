@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/internal/s3err"
+	"github.com/mocks3/mocks3/internal/s3op"
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/objects"
@@ -81,10 +82,18 @@ func (h *Handler) copyData(ctx context.Context, rd io.ReaderAt, start, length in
 // openCopySource opens the source of a copy and checks its conditions. A
 // delete marker is no source: as the current version it is a missing key;
 // named by its version ID, S3 refuses it as InvalidRequest.
-func (h *Handler) openCopySource(w http.ResponseWriter, r *http.Request) (backend.Object, *objects.Reader, copySource, error) {
+func (h *Handler) openCopySource(w http.ResponseWriter, r *http.Request, req *request) (backend.Object, *objects.Reader, copySource, error) {
 	src, err := parseCopySource(r.Header.Get("x-amz-copy-source"))
 	if err != nil {
 		return backend.Object{}, nil, src, err
+	}
+	if h.auth != nil {
+		// S3 needs s3:GetObject (s3:GetObjectVersion) on the source, of
+		// whoever copies, the destination's owner included.
+		read := subject{op: s3op.GetObject, bucket: src.bucket, key: src.key, versionID: src.versionID}
+		if err := h.authorizeOn(r.Context(), r, req.user, read); err != nil {
+			return backend.Object{}, nil, src, err
+		}
 	}
 	obj, rd, err := h.store.OpenVersion(r.Context(), src.bucket, src.key, src.versionID)
 	if err != nil {
@@ -132,7 +141,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return err
 	}
-	src, rd, from, err := h.openCopySource(w, r)
+	src, rd, from, err := h.openCopySource(w, r, req)
 	if err != nil {
 		return err
 	}
@@ -204,7 +213,7 @@ func (h *Handler) uploadPartCopy(w http.ResponseWriter, r *http.Request, req *re
 	if err := checkPartKey(r, up); err != nil {
 		return err
 	}
-	src, rd, _, err := h.openCopySource(w, r)
+	src, rd, _, err := h.openCopySource(w, r, req)
 	if err != nil {
 		return err
 	}

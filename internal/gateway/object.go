@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/internal/s3err"
+	"github.com/mocks3/mocks3/internal/s3op"
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/objects"
@@ -538,6 +539,14 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, req *req
 			err = newError(s3err.KeyTooLong)
 		case o.VersionID != "" && !validVersionID(o.VersionID):
 			err = errorf(s3err.InvalidArgument, "Invalid version id specified")
+		case h.auth != nil:
+			// Each key is an s3:DeleteObject (s3:DeleteObjectVersion) of
+			// its own: a refused one is reported, the others deleted.
+			del := subject{op: s3op.DeleteObject, bucket: req.bucket, key: o.Key, versionID: o.VersionID}
+			if err = h.authorizeOn(ctx, r, req.user, del); err != nil {
+				break
+			}
+			fallthrough
 		default:
 			done, err = h.deleteOne(r, b, o.Key, o.VersionID)
 		}
