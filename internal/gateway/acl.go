@@ -19,14 +19,17 @@ import (
 	"github.com/mocks3/mocks3/internal/bucketconfig"
 )
 
-// aclOwner is the canonical user that owns every bucket and object: the
-// server has one account.
-var aclOwner = bucketconfig.Owner{ID: defaultOwner.ID, DisplayName: defaultOwner.DisplayName}
+// aclOwner is the owner of bucket in its ACLs: the bucket's owner, who
+// also owns its objects (see bucketOwner).
+func (h *Handler) aclOwner(ctx context.Context, bucket string) (bucketconfig.Owner, error) {
+	o, err := h.bucketOwner(ctx, bucket)
+	return bucketconfig.Owner{ID: o.ID, DisplayName: o.DisplayName}, err
+}
 
 // ownerFullControl is the ACL S3 reports when ACLs are disabled, and the
 // default (private) ACL otherwise.
-func ownerFullControl() []byte {
-	a, _ := bucketconfig.CannedACL("private", aclOwner, aclOwner, true)
+func ownerFullControl(o bucketconfig.Owner) []byte {
+	a, _ := bucketconfig.CannedACL("private", o, o, true)
 	return a.Encode()
 }
 
@@ -56,7 +59,11 @@ func (h *Handler) aclToStore(ctx context.Context, bucket string, a *bucketconfig
 		return nil, err
 	}
 	if own == bucketconfig.BucketOwnerEnforced {
-		if !a.BucketOwnerFullControl(aclOwner.ID) {
+		o, err := h.aclOwner(ctx, bucket)
+		if err != nil {
+			return nil, err
+		}
+		if !a.BucketOwnerFullControl(o.ID) {
 			return nil, newError(s3err.AccessControlListNotSupported)
 		}
 		return nil, nil
@@ -77,7 +84,11 @@ func (h *Handler) aclToStore(ctx context.Context, bucket string, a *bucketconfig
 // CreateMultipartUpload sets in its headers, encoded for the record; nil
 // when it sets none or ACLs are disabled.
 func (h *Handler) requestObjectACL(ctx context.Context, r *http.Request, bucket string) ([]byte, error) {
-	a, err := bucketconfig.ACLFromHeaders(r.Header, aclOwner, aclOwner, false)
+	o, err := h.aclOwner(ctx, bucket)
+	if err != nil {
+		return nil, err
+	}
+	a, err := bucketconfig.ACLFromHeaders(r.Header, o, o, false)
 	if err != nil || a == nil {
 		return nil, err
 	}
@@ -87,17 +98,21 @@ func (h *Handler) requestObjectACL(ctx context.Context, r *http.Request, bucket 
 // putACLDoc reads PutBucketAcl's or PutObjectAcl's ACL and returns it as
 // aclToStore does.
 func (h *Handler) putACLDoc(r *http.Request, bucket string, forBucket bool) ([]byte, error) {
-	a, err := requestACL(r, forBucket)
+	o, err := h.aclOwner(r.Context(), bucket)
+	if err != nil {
+		return nil, err
+	}
+	a, err := requestACL(r, o, forBucket)
 	if err != nil {
 		return nil, err
 	}
 	return h.aclToStore(r.Context(), bucket, a)
 }
 
-// requestACL reads PutBucketAcl's or PutObjectAcl's ACL: from the headers
-// or from the body, not both.
-func requestACL(r *http.Request, forBucket bool) (*bucketconfig.ACL, error) {
-	fromHeaders, err := bucketconfig.ACLFromHeaders(r.Header, aclOwner, aclOwner, forBucket)
+// requestACL reads PutBucketAcl's or PutObjectAcl's ACL on a resource of
+// owner o: from the headers or from the body, not both.
+func requestACL(r *http.Request, o bucketconfig.Owner, forBucket bool) (*bucketconfig.ACL, error) {
+	fromHeaders, err := bucketconfig.ACLFromHeaders(r.Header, o, o, forBucket)
 	if err != nil {
 		return nil, err
 	}
@@ -118,10 +133,10 @@ func requestACL(r *http.Request, forBucket bool) (*bucketconfig.ACL, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.Owner.ID != "" && a.Owner.ID != aclOwner.ID {
+	if a.Owner.ID != "" && a.Owner.ID != o.ID {
 		return nil, newError(s3err.AccessDenied)
 	}
-	a.Owner = aclOwner
+	a.Owner = o
 	return a, nil
 }
 
@@ -149,7 +164,11 @@ func (h *Handler) getBucketACL(w http.ResponseWriter, r *http.Request, req *requ
 	if err != nil {
 		return err
 	}
-	doc := ownerFullControl()
+	o, err := h.aclOwner(ctx, req.bucket)
+	if err != nil {
+		return err
+	}
+	doc := ownerFullControl(o)
 	if own != bucketconfig.BucketOwnerEnforced {
 		stored, err := h.bucketConfig(ctx, req.bucket, "acl")
 		if err != nil {
@@ -194,7 +213,11 @@ func (h *Handler) getObjectACL(w http.ResponseWriter, r *http.Request, req *requ
 	}
 	doc := obj.ACL
 	if own == bucketconfig.BucketOwnerEnforced || doc == nil {
-		doc = ownerFullControl()
+		o, err := h.aclOwner(ctx, req.bucket)
+		if err != nil {
+			return err
+		}
+		doc = ownerFullControl(o)
 	}
 	setVersionHeader(w.Header(), obj)
 	writeDoc(w, "application/xml", doc)
@@ -233,21 +256,21 @@ func (h *Handler) deleteOwnershipControls(w http.ResponseWriter, r *http.Request
 }
 
 // createBucketACL applies CreateBucket's x-amz-object-ownership and ACL
-// headers to the new bucket. With BucketOwnerEnforced (the default), an
-// ACL that grants anyone but the owner is refused.
-func (h *Handler) createBucketACL(ctx context.Context, r *http.Request, bucket string) (func() error, error) {
+// headers to the new bucket of owner o. With BucketOwnerEnforced (the
+// default), an ACL that grants anyone but the owner is refused.
+func (h *Handler) createBucketACL(ctx context.Context, r *http.Request, bucket string, o bucketconfig.Owner) (func() error, error) {
 	own := r.Header.Get("x-amz-object-ownership")
 	if own != "" {
 		if err := bucketconfig.CheckObjectOwnership(own); err != nil {
 			return nil, err
 		}
 	}
-	a, err := bucketconfig.ACLFromHeaders(r.Header, aclOwner, aclOwner, true)
+	a, err := bucketconfig.ACLFromHeaders(r.Header, o, o, true)
 	if err != nil {
 		return nil, err
 	}
 	enforced := own == "" || own == bucketconfig.BucketOwnerEnforced
-	if a != nil && enforced && !a.BucketOwnerFullControl(aclOwner.ID) && !strings.EqualFold(a.Canned, "private") {
+	if a != nil && enforced && !a.BucketOwnerFullControl(o.ID) && !strings.EqualFold(a.Canned, "private") {
 		return nil, newError(s3err.InvalidBucketAclWithObjectOwnership)
 	}
 	// Applied once the bucket exists.

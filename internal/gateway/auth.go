@@ -36,6 +36,7 @@ type auth struct {
 	verifier sigv4.Verifier
 	byKey    map[string]Identity
 	ids      map[string]string // canonical ID by identity name
+	names    map[string]string // identity name by canonical ID
 	first    string            // canonical ID of the first identity
 }
 
@@ -45,7 +46,8 @@ func newAuth(h *Handler, cfg *AuthConfig) *auth {
 	if cfg == nil {
 		return nil
 	}
-	a := &auth{byKey: make(map[string]Identity, len(cfg.Identities)), ids: make(map[string]string, len(cfg.Identities))}
+	a := &auth{byKey: make(map[string]Identity, len(cfg.Identities)), ids: make(map[string]string, len(cfg.Identities)),
+		names: make(map[string]string, len(cfg.Identities))}
 	for i, id := range cfg.Identities {
 		a.byKey[id.AccessKey] = id
 		a.ids[id.Name] = canonicalID(id.Name)
@@ -55,6 +57,7 @@ func newAuth(h *Handler, cfg *AuthConfig) *auth {
 			a.ids[id.Name] = defaultOwner.ID
 			a.first = defaultOwner.ID
 		}
+		a.names[a.ids[id.Name]] = id.Name
 	}
 	a.verifier = sigv4.Verifier{
 		Region:  h.cfg.Region,
@@ -141,13 +144,28 @@ func (h *Handler) ownedBy(user Identity, b backend.Bucket) bool {
 	return user.AccessKey != "" && h.bucketOwnerID(b) == h.auth.ids[user.Name]
 }
 
-// ownerXML is the Owner element of req's identity: under the owner-only
-// default it owns the bucket, its objects and uploads.
+// ownerXML is the Owner element of req's identity: the owner of what it
+// creates.
 func (h *Handler) ownerXML(req *request) owner {
 	if h.auth == nil {
 		return defaultOwner
 	}
 	return owner{ID: h.auth.ids[req.user.Name], DisplayName: req.user.Name}
+}
+
+// bucketOwner is the Owner element of bucket's owner, whoever asks. It
+// owns the bucket's objects and uploads too, as under S3's default
+// Object Ownership (BucketOwnerEnforced): objects do not record a writer.
+func (h *Handler) bucketOwner(ctx context.Context, bucket string) (owner, error) {
+	if h.auth == nil {
+		return defaultOwner, nil
+	}
+	b, err := h.store.Records().GetBucket(ctx, bucket)
+	if err != nil {
+		return owner{}, s3Error(err, bucket, "")
+	}
+	id := h.bucketOwnerID(b)
+	return owner{ID: id, DisplayName: h.auth.names[id]}, nil
 }
 
 // authorize refuses a request its identity may not make. The bucket owner

@@ -181,7 +181,7 @@ func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, req *requ
 		}
 		region = lc
 	}
-	applyConfig, err := h.createBucketConfig(r, req.bucket, conf.Tags)
+	applyConfig, err := h.createBucketConfig(r, req, conf.Tags)
 	if err != nil {
 		return err
 	}

@@ -262,7 +262,8 @@ func (h *Handler) getBucketPolicyStatus(w http.ResponseWriter, r *http.Request, 
 // createBucketConfig validates what a CreateBucket sets besides the bucket
 // itself (tags, object ownership, ACL) and returns the function that
 // stores it once the bucket exists.
-func (h *Handler) createBucketConfig(r *http.Request, bucket string, tags []bucketconfig.Tag) (func() error, error) {
+func (h *Handler) createBucketConfig(r *http.Request, req *request, tags []bucketconfig.Tag) (func() error, error) {
+	bucket := req.bucket
 	var tagDoc []byte
 	if len(tags) > 0 {
 		m, err := bucketconfig.CheckBucketTags(tags)
@@ -272,7 +273,8 @@ func (h *Handler) createBucketConfig(r *http.Request, bucket string, tags []buck
 		tagDoc = bucketconfig.EncodeTagging(m)
 	}
 	ctx := r.Context()
-	applyACL, err := h.createBucketACL(ctx, r, bucket)
+	o := h.ownerXML(req)
+	applyACL, err := h.createBucketACL(ctx, r, bucket, bucketconfig.Owner{ID: o.ID, DisplayName: o.DisplayName})
 	if err != nil {
 		return nil, err
 	}

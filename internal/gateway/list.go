@@ -129,7 +129,10 @@ func (h *Handler) listObjectsV1(w http.ResponseWriter, r *http.Request, req *req
 		return err
 	}
 	in.After = q.Get("marker")
-	o := h.ownerXML(req)
+	o, err := h.bucketOwner(r.Context(), req.bucket)
+	if err != nil {
+		return err
+	}
 	res, out, err := h.listPage(r, req.bucket, in, enc, &o)
 	if err != nil {
 		return err
@@ -160,7 +163,10 @@ func (h *Handler) listObjectsV2(w http.ResponseWriter, r *http.Request, req *req
 	}
 	var o *owner
 	if q.Get("fetch-owner") == "true" {
-		bo := h.ownerXML(req)
+		bo, err := h.bucketOwner(r.Context(), req.bucket)
+		if err != nil {
+			return err
+		}
 		o = &bo
 	}
 	res, out, err := h.listPage(r, req.bucket, in, enc, o)

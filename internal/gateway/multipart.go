@@ -449,8 +449,12 @@ func (h *Handler) listParts(w http.ResponseWriter, r *http.Request, req *request
 	if err != nil {
 		return s3Error(err, req.bucket, req.key)
 	}
+	o, err := h.bucketOwner(r.Context(), req.bucket)
+	if err != nil {
+		return err
+	}
 	res := listPartsResult{Xmlns: s3Namespace, Bucket: req.bucket, Key: req.key, UploadID: up.ID,
-		Initiator: h.ownerXML(req), Owner: h.ownerXML(req), StorageClass: storageClassOf(up.StorageClass), PartNumberMarker: marker,
+		Initiator: o, Owner: o, StorageClass: storageClassOf(up.StorageClass), PartNumberMarker: marker,
 		MaxParts: maxP, ChecksumAlgorithm: up.ChecksumAlgorithm, ChecksumType: up.ChecksumType}
 	for _, p := range up.Parts {
 		if p.Number <= marker {
@@ -510,6 +514,10 @@ func (h *Handler) listMultipartUploads(w http.ResponseWriter, r *http.Request, r
 	if err != nil {
 		return s3Error(err, req.bucket, "")
 	}
+	o, err := h.bucketOwner(r.Context(), req.bucket)
+	if err != nil {
+		return err
+	}
 	res := listUploadsResult{Xmlns: s3Namespace, Bucket: req.bucket, KeyMarker: encodeKey(enc, keyMarker),
 		UploadIDMarker: idMarker, Prefix: encodeKey(enc, in.Prefix), Delimiter: encodeKey(enc, in.Delimiter), MaxUploads: in.Max}
 	if enc {
@@ -538,8 +546,8 @@ func (h *Handler) listMultipartUploads(w http.ResponseWriter, r *http.Request, r
 			res.IsTruncated = true
 			break
 		}
-		res.Uploads = append(res.Uploads, uploadXML{Key: encodeKey(enc, u.Key), UploadID: u.ID, Initiator: h.ownerXML(req),
-			Owner: h.ownerXML(req), StorageClass: storageClassOf(u.StorageClass), Initiated: formatTime(u.Initiated),
+		res.Uploads = append(res.Uploads, uploadXML{Key: encodeKey(enc, u.Key), UploadID: u.ID, Initiator: o,
+			Owner: o, StorageClass: storageClassOf(u.StorageClass), Initiated: formatTime(u.Initiated),
 			ChecksumAlgorithm: u.ChecksumAlgorithm, ChecksumType: u.ChecksumType})
 		res.NextKeyMarker, res.NextUploadIDMarker = encodeKey(enc, u.Key), u.ID
 	}

@@ -258,6 +258,10 @@ func (h *Handler) listObjectVersions(w http.ResponseWriter, r *http.Request, req
 			break
 		}
 	}
+	bo, err := h.bucketOwner(r.Context(), req.bucket)
+	if err != nil {
+		return err
+	}
 	res := listVersionsResult{Xmlns: s3Namespace, Name: req.bucket, Prefix: encodeKey(enc, in.Prefix),
 		KeyMarker: encodeKey(enc, in.KeyMarker), VersionIDMarker: in.VersionIDMarker, MaxKeys: in.Max,
 		Delimiter: encodeKey(enc, in.Delimiter), IsTruncated: page.Truncated}
@@ -272,7 +276,7 @@ func (h *Handler) listObjectVersions(w http.ResponseWriter, r *http.Request, req
 		o := &page.Versions[i]
 		v := versionXML{XMLName: xml.Name{Local: "Version"}, Key: encodeKey(enc, o.Key),
 			VersionID: objects.VersionName(o.VersionID), IsLatest: o.IsLatest,
-			LastModified: formatTime(o.LastModified), Owner: defaultOwner}
+			LastModified: formatTime(o.LastModified), Owner: bo}
 		if o.DeleteMarker {
 			v.XMLName.Local = "DeleteMarker"
 		} else {
