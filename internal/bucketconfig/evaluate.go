@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Requester is what access evaluation knows of a request and its signer.
@@ -34,6 +35,18 @@ type Requester struct {
 	// Prefix is s3:prefix, present when HasPrefix (listings).
 	Prefix    string
 	HasPrefix bool
+	// Name is aws:username, the signer's user name.
+	Name string
+	// Now is the server's time: aws:CurrentTime and aws:EpochTime, absent
+	// when zero.
+	Now time.Time
+	// Keys holds the request's other condition keys by lower-case name
+	// (a tag key after "/" keeps its case): aws:Referer, aws:UserAgent,
+	// s3:x-amz-acl, s3:authType, s3:RequestObjectTag/<key>...
+	Keys map[string][]string
+	// ExistingTags, if set, returns the tags of the object acted on, for
+	// s3:ExistingObjectTag/<key>; called only when a condition asks.
+	ExistingTags func() map[string]string
 }
 
 // Decision is what a policy says of a request.
@@ -48,9 +61,10 @@ const (
 
 // Evaluate returns Denied when a Deny statement applies to r, else
 // Allowed when an Allow does, else NoDecision: an explicit Deny wins.
-// A statement with a condition it cannot evaluate (an unknown key or
-// operator) does not apply. allowPublic false ignores the Allow
-// statements (RestrictPublicBuckets for a requester of another account).
+// A condition key the request does not have (any key mocks3 does not
+// evaluate among them) matches nothing, as IAM's rules for an absent key
+// say. allowPublic false ignores the Allow statements
+// (RestrictPublicBuckets for a requester of another account).
 func (p *Policy) Evaluate(r Requester, allowPublic bool) Decision {
 	d := NoDecision
 	for _, s := range p.Statements {
@@ -82,11 +96,9 @@ func (s Statement) applies(r Requester) bool {
 	case s.NotResource != nil && slices.ContainsFunc(s.NotResource, func(p string) bool { return wildcardFullMatch(p, r.Resource) }):
 		return false
 	}
-	for op, kv := range s.Condition {
-		for key, vals := range kv {
-			if !conditionHolds(op, key, vals, r) {
-				return false
-			}
+	for _, c := range s.conds {
+		if !c.holds(r) {
+			return false
 		}
 	}
 	return true
@@ -114,55 +126,6 @@ func (p Principal) matches(r Requester) bool {
 // as IAM does.
 func actionMatch(pattern, action string) bool {
 	return wildcardFullMatch(strings.ToLower(pattern), strings.ToLower(action))
-}
-
-// conditionHolds evaluates one operator on one key; an operator or key
-// it does not know makes it false, so that the statement does not apply.
-func conditionHolds(op, key string, vals []string, r Requester) bool {
-	var have string
-	switch strings.ToLower(key) {
-	case "aws:securetransport":
-		have = "false"
-		if r.SecureTransport {
-			have = "true"
-		}
-	case "aws:sourceip":
-		if !r.SourceIP.IsValid() {
-			return false
-		}
-		switch op {
-		case "IpAddress":
-			return slices.ContainsFunc(vals, func(v string) bool { return inPrefix(v, r.SourceIP) })
-		case "NotIpAddress":
-			return !slices.ContainsFunc(vals, func(v string) bool { return inPrefix(v, r.SourceIP) })
-		}
-		return false
-	case "s3:prefix":
-		if !r.HasPrefix {
-			return false
-		}
-		have = r.Prefix
-	default:
-		return false
-	}
-	match := func(f func(v string) bool) bool { return slices.ContainsFunc(vals, f) }
-	switch op {
-	case "StringEquals":
-		return match(func(v string) bool { return v == have })
-	case "StringNotEquals":
-		return !match(func(v string) bool { return v == have })
-	case "StringEqualsIgnoreCase":
-		return match(func(v string) bool { return strings.EqualFold(v, have) })
-	case "StringNotEqualsIgnoreCase":
-		return !match(func(v string) bool { return strings.EqualFold(v, have) })
-	case "StringLike":
-		return match(func(v string) bool { return wildcardFullMatch(v, have) })
-	case "StringNotLike":
-		return !match(func(v string) bool { return wildcardFullMatch(v, have) })
-	case "Bool":
-		return match(func(v string) bool { return strings.EqualFold(v, have) })
-	}
-	return false
 }
 
 // inPrefix reports whether ip is in a CIDR block or equals an address.

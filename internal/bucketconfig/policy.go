@@ -41,6 +41,7 @@ type Statement struct {
 	NotResource  []string
 	// Condition maps an operator to condition keys and their values.
 	Condition map[string]map[string][]string
+	conds     []condition // Condition, parsed
 }
 
 // Principal is a statement's principal: "*" (Any), or values by kind
@@ -144,20 +145,7 @@ func parseStatement(raw json.RawMessage, bucket string) (Statement, error) {
 		case "NotResource":
 			s.NotResource, err = stringList(v, "NotResource")
 		case "Condition":
-			if json.Unmarshal(v, &s.Condition) != nil {
-				var single map[string]map[string]string
-				if json.Unmarshal(v, &single) != nil {
-					err = malformedPolicy("Invalid Condition block")
-					break
-				}
-				s.Condition = map[string]map[string][]string{}
-				for op, kv := range single {
-					s.Condition[op] = map[string][]string{}
-					for ck, cv := range kv {
-						s.Condition[op][ck] = []string{cv}
-					}
-				}
-			}
+			s.conds, s.Condition, err = parseConditions(v)
 		default:
 			err = malformedPolicy("Unknown field %s", k)
 		}
