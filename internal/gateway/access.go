@@ -124,6 +124,7 @@ func (h *Handler) requester(r *http.Request, user Identity, t subject, acc acces
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		rq.SourceIP, _ = netip.ParseAddr(host)
 	}
+	h.conditionKeys(&rq, r, user, t)
 	switch t.op {
 	case s3op.ListObjects, s3op.ListObjectsV2, s3op.ListObjectVersions, s3op.ListMultipartUploads:
 		rq.Prefix, rq.HasPrefix = q.Get("prefix"), true

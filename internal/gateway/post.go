@@ -320,5 +320,12 @@ func (h *Handler) authenticatePost(r *http.Request, form *postpolicy.Form, req *
 	// An unsigned form is anonymous: the bucket's policy or ACL may let
 	// it write.
 	req.user = h.auth.byKey[accessKey]
+	if accessKey != "" {
+		version := "AWS"
+		if _, v4 := form.Get("X-Amz-Algorithm"); v4 {
+			version = "AWS4-HMAC-SHA256"
+		}
+		r = withPostSignature(r, version)
+	}
 	return h.authorize(r.Context(), r, req)
 }
