@@ -79,15 +79,22 @@
 //     credentials, or none, are accepted. With WithAuth, requests are
 //     verified as S3 verifies AWS Signature Version 4 (header, presigned
 //     URL, chunk and trailer signatures, x-amz-content-sha256), SigV2 only
-//     with WithSignatureV2; SigV4a is refused; an unsigned request is
-//     AccessDenied (no anonymous access by ACL or bucket policy); every
-//     identity is permanent, so a session token is InvalidToken.
+//     with WithSignatureV2; SigV4a (AWS4-ECDSA-P256-SHA256) is not enabled
+//     and is answered InvalidRequest, as S3 answers a mechanism it does not
+//     take; an unsigned request is anonymous, AccessDenied unless a bucket
+//     policy or ACL grants it; every identity is permanent, so a session
+//     token is InvalidToken.
 //   - Without WithAuth there is one account: every bucket belongs to it, so
 //     creating an existing bucket is always BucketAlreadyOwnedByYou. With
-//     it, each identity owns the buckets it creates, and another identity
-//     gets AccessDenied on them and BucketAlreadyExists for the name.
-//     x-amz-expected-bucket-owner must name the owner ID ListBuckets
-//     reports (S3 takes the 12-digit account ID).
+//     it, each identity is an account of its own (UserARN names it in a
+//     policy) and owns the buckets it creates; another identity gets
+//     AccessDenied on them, unless their policy or ACLs grant it, and
+//     BucketAlreadyExists for the name. A bucket's owner owns its objects
+//     and uploads, as under S3's default Object Ownership
+//     (BucketOwnerEnforced): listings and ACLs name it whoever asks, and
+//     an object another identity writes into an ObjectWriter bucket is
+//     not recorded as that writer's. x-amz-expected-bucket-owner must name
+//     the owner ID ListBuckets reports (S3 takes the 12-digit account ID).
 //   - Storage classes are recorded and reported only: an object in GLACIER
 //     or DEEP_ARCHIVE reads at once, where S3 answers InvalidObjectState
 //     until it is restored.
@@ -104,10 +111,22 @@
 //     access block, policy) and ACLs are validated, stored and served back,
 //     and CORS rules answer preflights and add CORS headers. Under
 //     WithAuth, policies, ACLs and the public access block decide what
-//     other identities and anonymous requests may do (only the condition
-//     keys aws:SecureTransport, aws:SourceIp and s3:prefix are evaluated;
-//     CopyObject, UploadPartCopy and DeleteObjects stay owner-only for
-//     others). A website configuration serves no website.
+//     other identities and anonymous requests may do, and a policy's Deny
+//     binds the owner too. A copy needs s3:GetObject (s3:GetObjectVersion)
+//     on its source and s3:PutObject on its destination; DeleteObjects
+//     decides each key on its own and reports a refused one as an
+//     AccessDenied entry. Policy conditions take every IAM operator and
+//     qualifier and read aws:SecureTransport, aws:SourceIp, aws:Referer,
+//     aws:UserAgent, aws:PrincipalArn, aws:PrincipalAccount,
+//     aws:PrincipalType, aws:username, aws:CurrentTime and aws:EpochTime
+//     (on the server's clock), s3:prefix, s3:delimiter, s3:max-keys, the
+//     request headers S3 names (s3:x-amz-acl, s3:x-amz-server-side-encryption,
+//     s3:x-amz-copy-source...), s3:ExistingObjectTag/<key>,
+//     s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys (from
+//     x-amz-tagging), s3:VersionId, s3:signatureversion, s3:authType,
+//     s3:x-amz-content-sha256 and s3:TlsVersion; any other aws: key is
+//     absent from every request. A website configuration serves no
+//     website.
 //   - Notification destinations are not checked beyond the form of their
 //     ARN, and no s3:TestEvent is sent. Only ObjectCreated (Put, Copy,
 //     CompleteMultipartUpload, Post), ObjectRemoved and
