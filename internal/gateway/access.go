@@ -128,6 +128,11 @@ func (h *Handler) requester(r *http.Request, user Identity, t subject, acc acces
 	switch t.op {
 	case s3op.ListObjects, s3op.ListObjectsV2, s3op.ListObjectVersions, s3op.ListMultipartUploads:
 		rq.Prefix, rq.HasPrefix = q.Get("prefix"), true
+		if t.key != "" {
+			// A read of a missing object asks whether its key may be
+			// listed (mayLearnMissing).
+			rq.Prefix = t.key
+		}
 	}
 	return rq
 }

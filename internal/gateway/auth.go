@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/http"
 
 	"github.com/mocks3/mocks3/internal/s3err"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/sigv4"
+	"github.com/mocks3/mocks3/s3api"
 )
 
 // Identity is a user requests may be signed as.
@@ -194,7 +196,11 @@ func (h *Handler) authorizeOn(ctx context.Context, r *http.Request, user Identit
 	if err != nil {
 		return nil
 	}
-	ok, err := h.allowed(ctx, r, user, t, h.ownedBy(user, b))
+	owner := h.ownedBy(user, b)
+	ok, err := h.allowed(ctx, r, user, t, owner)
+	if err == nil && ok && !owner && revealsMissing[t.op] {
+		ok, err = h.mayLearnMissing(ctx, r, user, t)
+	}
 	if err != nil {
 		return err
 	}
@@ -202,4 +208,23 @@ func (h *Handler) authorizeOn(ctx context.Context, r *http.Request, user Identit
 		return newError(s3err.AccessDenied)
 	}
 	return nil
+}
+
+// revealsMissing are the reads whose answer for a missing object depends
+// on s3:ListBucket: NoSuchKey with it, AccessDenied without, so that a
+// caller who may not list cannot learn which keys exist (API_GetObject).
+var revealsMissing = map[s3api.Operation]bool{s3op.GetObject: true, s3op.HeadObject: true, s3op.GetObjectAttributes: true}
+
+// mayLearnMissing reports whether user may learn that t's object is
+// missing: true when it exists, else whether user may list the bucket
+// with the key as prefix.
+func (h *Handler) mayLearnMissing(ctx context.Context, r *http.Request, user Identity, t subject) (bool, error) {
+	obj, err := h.store.Records().GetObject(ctx, t.bucket, t.key, t.versionID)
+	switch {
+	case err == nil && !obj.DeleteMarker:
+		return true, nil
+	case err != nil && !errors.Is(err, backend.ErrObjectNotFound) && !errors.Is(err, backend.ErrVersionNotFound):
+		return false, err
+	}
+	return h.allowed(ctx, r, user, subject{op: s3op.ListObjectsV2, bucket: t.bucket, key: t.key}, false)
 }
