@@ -52,6 +52,10 @@ func TestPolicyConditions(t *testing.T) {
 	v1 := aws.ToString(mustPut(t, alice, testBucket, "k", []byte("one"), func(in *s3.PutObjectInput) { in.Tagging = aws.String("Class=public") }).VersionId)
 	mustPut(t, alice, testBucket, "k", []byte("two"), func(in *s3.PutObjectInput) { in.Tagging = aws.String("Class=public") })
 	mustPut(t, alice, testBucket, "priv", []byte("p"), func(in *s3.PutObjectInput) { in.Tagging = aws.String("Class=private") })
+	mustPut(t, alice, testBucket, "home/bob/f", []byte("b"))
+	mustPut(t, alice, testBucket, "home/alice/f", []byte("a"))
+	homes := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+		"Resource":"arn:aws:s3:::` + testBucket + `/home/${aws:username}/*"}]}`
 
 	bobP := `{"AWS":"` + srv.UserARN("bob") + `"}`
 	get := func(c *s3.Client, key string, opts ...func(*s3.Options)) func() error {
@@ -178,6 +182,9 @@ func TestPolicyConditions(t *testing.T) {
 			put(alice, "u", func(in *s3.PutObjectInput) { in.Body = strings.NewReader("y") }), ""},
 		{"TlsVersion absent over http", condPolicy("Allow", bobP, `"s3:GetObject"`, `{"NumericGreaterThanEquals":{"s3:TlsVersion":"1.2"}}`), get(bob, "k"), "AccessDenied"},
 		{"unknown aws key never matches", condPolicy("Allow", bobP, `"s3:GetObject"`, `{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}`), get(bob, "k"), "AccessDenied"},
+		{"policy variable, own home", homes, get(bob, "home/bob/f"), ""},
+		{"policy variable, another's home", homes, get(bob, "home/alice/f"), "AccessDenied"},
+		{"policy variable, anonymous", homes, get(anon, "home/bob/f"), "AccessDenied"},
 		{"two conditions, both hold", condPolicy("Allow", bobP, `"s3:GetObject"`, `{"StringEquals":{"aws:username":"bob"},"IpAddress":{"aws:SourceIp":"127.0.0.1"}}`), get(bob, "k"), ""},
 		{"two conditions, one fails", condPolicy("Allow", bobP, `"s3:GetObject"`, `{"StringEquals":{"aws:username":"bob"},"IpAddress":{"aws:SourceIp":"10.0.0.1"}}`), get(bob, "k"), "AccessDenied"},
 	}

@@ -322,9 +322,19 @@ func (c condition) holds(r Requester) bool {
 	if !present {
 		return c.ifExists || c.forAll || (c.op.negated && !c.forAny)
 	}
+	values := c.values
+	if r.variables && (c.op.kind == kindString || c.op.kind == kindARN) {
+		// A value whose variable the request lacks matches nothing.
+		values = make([]string, 0, len(c.values))
+		for _, p := range c.values {
+			if e, ok := r.expand(p); ok {
+				values = append(values, e)
+			}
+		}
+	}
 	// matches reports whether one request value meets the operator.
 	matches := func(v string) bool {
-		m := slices.ContainsFunc(c.values, func(p string) bool { return c.op.match(p, v) })
+		m := slices.ContainsFunc(values, func(p string) bool { return c.op.match(p, v) })
 		return m != c.op.negated
 	}
 	if c.forAll || c.op.negated && !c.forAny {

@@ -188,3 +188,51 @@ func FuzzPolicyCondition(f *testing.F) {
 		}
 	})
 }
+
+// TestPolicyVariables: under Version 2012-10-17, ${key} in a Resource or
+// a string condition is the request's value of key; a key the request
+// lacks matches nothing (so a negated operator holds); under 2008-10-17
+// it is literal text.
+func TestPolicyVariables(t *testing.T) {
+	bobGet := func(key string) Requester {
+		r := condReq()
+		r.Resource = "arn:aws:s3:::b/" + key
+		return r
+	}
+	anon := Requester{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/home/bob/x", Anonymous: true}
+	bobList := Requester{Action: "s3:ListBucket", Resource: "arn:aws:s3:::b", ARN: bobARN, Account: bobAccount, Name: "bob",
+		HasPrefix: true, Prefix: "home/bob/docs/"}
+	homeResource := `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"}`
+	tests := []struct {
+		name, version, stmt string
+		req                 Requester
+		want                Decision
+	}{
+		{"resource, own home", "2012-10-17", homeResource, bobGet("home/bob/x"), Allowed},
+		{"resource, another home", "2012-10-17", homeResource, bobGet("home/alice/x"), NoDecision},
+		{"resource, anonymous", "2012-10-17", homeResource, anon, NoDecision},
+		{"resource, 2008 is literal", "2008-10-17", homeResource, bobGet("home/bob/x"), NoDecision},
+		{"resource, 2008 literal match", "2008-10-17", homeResource, bobGet("home/${aws:username}/x"), Allowed},
+		{"condition prefix", "2012-10-17", `{"Effect":"Allow","Principal":"*","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b",
+			"Condition":{"StringLike":{"s3:prefix":"home/${aws:username}/*"}}}`, bobList, Allowed},
+		{"negated, variable absent", "2012-10-17", `{"Effect":"Deny","Principal":"*","Action":"*","Resource":"arn:aws:s3:::b/*",
+			"Condition":{"StringNotEquals":{"aws:Referer":"${aws:username}"}}}`, anon, Denied},
+		{"default value", "2012-10-17", `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/${aws:username, 'nobody'}/*"}`,
+			Requester{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/home/nobody/x", Anonymous: true}, Allowed},
+		{"literal dollar", "2012-10-17", `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${$}x"}`,
+			Requester{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/$x", Anonymous: true}, Allowed},
+		{"unclosed variable is text", "2012-10-17", `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username"}`,
+			Requester{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/${aws:username", Anonymous: true}, Allowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := ParsePolicy([]byte(`{"Version":"`+tt.version+`","Statement":[`+tt.stmt+`]}`), "b")
+			if err != nil {
+				t.Fatalf("ParsePolicy: %v", err)
+			}
+			if got := p.Evaluate(tt.req, true); got != tt.want {
+				t.Errorf("Evaluate = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

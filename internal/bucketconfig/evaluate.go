@@ -47,6 +47,51 @@ type Requester struct {
 	// ExistingTags, if set, returns the tags of the object acted on, for
 	// s3:ExistingObjectTag/<key>; called only when a condition asks.
 	ExistingTags func() map[string]string
+
+	variables bool // policy variables are expanded (Evaluate sets it)
+}
+
+// resourceMatch matches a Resource pattern, its variables expanded; one
+// naming a key the request lacks matches nothing.
+func (r Requester) resourceMatch(pattern string) bool {
+	p, ok := r.expand(pattern)
+	return ok && wildcardFullMatch(p, r.Resource)
+}
+
+// expand replaces the policy variables of s ("${aws:username}",
+// "${s3:prefix, 'default'}", "${$}") with r's values; ok is false when
+// one names a key r lacks, or one with several values, and has no
+// default.
+func (r Requester) expand(s string) (string, bool) {
+	if !r.variables || !strings.Contains(s, "${") {
+		return s, true
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		j := strings.IndexByte(s[max(i, 0):], '}')
+		if i < 0 || j < 0 {
+			b.WriteString(s)
+			return b.String(), true
+		}
+		b.WriteString(s[:i])
+		name := s[i+2 : i+j]
+		s = s[i+j+1:]
+		if name == "*" || name == "?" || name == "$" {
+			b.WriteString(name)
+			continue
+		}
+		key, def, hasDef := strings.Cut(name, ",")
+		if vals, ok := r.lookup(strings.TrimSpace(key)); ok && len(vals) == 1 {
+			b.WriteString(vals[0])
+			continue
+		}
+		def = strings.TrimSpace(def)
+		if !hasDef || len(def) < 2 || def[0] != '\'' || def[len(def)-1] != '\'' {
+			return "", false
+		}
+		b.WriteString(def[1 : len(def)-1])
+	}
 }
 
 // Decision is what a policy says of a request.
@@ -67,6 +112,11 @@ const (
 // (RestrictPublicBuckets for a requester of another account).
 func (p *Policy) Evaluate(r Requester, allowPublic bool) Decision {
 	d := NoDecision
+	// Policy variables exist only in the 2012-10-17 language; under the
+	// default 2008-10-17, "${aws:username}" is literal text.
+	if p.Version == "2012-10-17" {
+		r.variables = true
+	}
 	for _, s := range p.Statements {
 		if !s.applies(r) {
 			continue
@@ -91,9 +141,9 @@ func (s Statement) applies(r Requester) bool {
 		return false
 	case s.NotAction != nil && slices.ContainsFunc(s.NotAction, func(a string) bool { return actionMatch(a, r.Action) }):
 		return false
-	case s.Resource != nil && !slices.ContainsFunc(s.Resource, func(p string) bool { return wildcardFullMatch(p, r.Resource) }):
+	case s.Resource != nil && !slices.ContainsFunc(s.Resource, r.resourceMatch):
 		return false
-	case s.NotResource != nil && slices.ContainsFunc(s.NotResource, func(p string) bool { return wildcardFullMatch(p, r.Resource) }):
+	case s.NotResource != nil && slices.ContainsFunc(s.NotResource, r.resourceMatch):
 		return false
 	}
 	for _, c := range s.conds {

@@ -364,7 +364,7 @@ func (s Statement) restricted() bool {
 				continue
 			}
 			fixed := !slices.ContainsFunc(vals, func(v string) bool {
-				return strings.ContainsAny(v, "*?") || v == "0.0.0.0/0" || v == "::/0"
+				return strings.ContainsAny(v, "*?") || strings.Contains(v, "${") || v == "0.0.0.0/0" || v == "::/0"
 			})
 			if fixed {
 				return true
