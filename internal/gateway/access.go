@@ -148,7 +148,6 @@ func (h *Handler) allowed(ctx context.Context, r *http.Request, user Identity, t
 	if !ok {
 		acc = access{action: "s3:" + string(t.op)}
 	}
-	rq := h.requester(r, user, t, acc)
 	doc, err := h.bucketConfig(ctx, t.bucket, "policy")
 	if err != nil {
 		return false, err
@@ -159,11 +158,15 @@ func (h *Handler) allowed(ctx context.Context, r *http.Request, user Identity, t
 			return false, err
 		}
 	}
-	if owner {
-		return policyOps[t.op] || policy == nil || policy.Evaluate(rq, true) != bucketconfig.Denied, nil
+	if owner && (policyOps[t.op] || policy == nil) {
+		return true, nil
 	}
-	if !ok {
+	if !owner && !ok {
 		return false, nil
+	}
+	rq := h.requester(r, user, t, acc)
+	if owner {
+		return policy.Evaluate(rq, true) != bucketconfig.Denied, nil
 	}
 	pab, err := h.publicAccessBlock(ctx, t.bucket)
 	if err != nil {
