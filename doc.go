@@ -124,9 +124,11 @@
 //     s3:x-amz-copy-source...), s3:ExistingObjectTag/<key>,
 //     s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys (from
 //     x-amz-tagging), s3:VersionId, s3:signatureversion, s3:authType,
-//     s3:x-amz-content-sha256 and s3:TlsVersion; any other aws: key is
-//     absent from every request. A website configuration serves no
-//     website.
+//     s3:x-amz-content-sha256 and s3:TlsVersion, with policy variables
+//     (${aws:username}) under Version 2012-10-17; any other aws: key is
+//     absent from every request. Another identity allowed to read a
+//     missing object gets NoSuchKey only if it may also list the bucket,
+//     else AccessDenied. A website configuration serves no website.
 //   - Notification destinations are not checked beyond the form of their
 //     ARN, and no s3:TestEvent is sent. Only ObjectCreated (Put, Copy,
 //     CompleteMultipartUpload, Post), ObjectRemoved and
