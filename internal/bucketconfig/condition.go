@@ -289,7 +289,9 @@ var s3ConditionKeys = []string{
 	"s3:if-none-match", "s3:objectcreationoperation", "s3:resourceaccount", "s3:locationconstraint",
 	"s3:object-lock-mode", "s3:object-lock-retain-until-date", "s3:object-lock-remaining-retention-days",
 	"s3:object-lock-legal-hold", "s3:dataaccesspointarn", "s3:dataaccesspointaccount",
-	"s3:accesspointnetworkorigin", "s3:accessgrantsinstancearn", "s3:bucketexistingtag/",
+	"s3:accesspointnetworkorigin", "s3:accessgrantsinstancearn", "s3:buckettag/",
+	"s3:existingjoboperation", "s3:existingjobpriority", "s3:requestjoboperation", "s3:requestjobpriority",
+	"s3:jobsuspendedcause", "s3:inventoryaccessibleoptionalfields",
 }
 
 // validConditionKey accepts every aws: key and the keys of s3ConditionKeys.
