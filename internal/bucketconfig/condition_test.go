@@ -236,3 +236,35 @@ func TestPolicyVariables(t *testing.T) {
 		})
 	}
 }
+
+// benchPolicy is a policy of the size tests write: a few statements with
+// conditions.
+const benchPolicy = `{"Version":"2012-10-17","Statement":[
+	{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}},
+	{"Sid":"Homes","Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::b/home/${aws:username}/*"},
+	{"Sid":"List","Effect":"Allow","Principal":{"AWS":"` + bobARN + `"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringLike":{"s3:prefix":["home/${aws:username}/*",""]},"IpAddress":{"aws:SourceIp":["10.0.0.0/8","::1"]}}}]}`
+
+// BenchmarkPolicy compares parsing a stored policy, as every request did
+// before the gateway kept parsed policies, with evaluating it.
+func BenchmarkPolicy(b *testing.B) {
+	r := condReq()
+	r.Resource = "arn:aws:s3:::b/home/bob/x"
+	b.Run("parse", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := ParseStoredPolicy([]byte(benchPolicy)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	p, err := ParseStoredPolicy([]byte(benchPolicy))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("evaluate", func(b *testing.B) {
+		for b.Loop() {
+			if p.Evaluate(r, true) != Allowed {
+				b.Fatal("not allowed")
+			}
+		}
+	})
+}

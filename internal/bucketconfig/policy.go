@@ -57,7 +57,16 @@ func malformedPolicy(format string, args ...any) *s3api.Error {
 
 // ParsePolicy reads and validates PutBucketPolicy's document for bucket;
 // each fault is MalformedPolicy naming what is wrong, in S3's words.
-func ParsePolicy(doc []byte, bucket string) (*Policy, error) {
+func ParsePolicy(doc []byte, bucket string) (*Policy, error) { return parsePolicy(doc, &bucket) }
+
+// ParseStoredPolicy reads a policy PutBucketPolicy accepted, for
+// evaluation: as ParsePolicy, without checking that its resources name
+// the bucket, so that one parse serves whatever bucket holds it.
+func ParseStoredPolicy(doc []byte) (*Policy, error) { return parsePolicy(doc, nil) }
+
+// parsePolicy parses doc; bucket, if not nil, is the bucket its resources
+// must name.
+func parsePolicy(doc []byte, bucket *string) (*Policy, error) {
 	if len(doc) > MaxPolicySize {
 		return nil, malformedPolicy("Policy exceeds the maximum allowed document size.")
 	}
@@ -115,7 +124,7 @@ func ParsePolicy(doc []byte, bucket string) (*Policy, error) {
 	return p, nil
 }
 
-func parseStatement(raw json.RawMessage, bucket string) (Statement, error) {
+func parseStatement(raw json.RawMessage, bucket *string) (Statement, error) {
 	var s Statement
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(raw, &fields) != nil {
@@ -170,7 +179,7 @@ func parseStatement(raw json.RawMessage, bucket string) (Statement, error) {
 	}
 	resources := slices.Concat(s.Resource, s.NotResource)
 	for _, r := range resources {
-		if !validResource(r, bucket) {
+		if bucket != nil && !validResource(r, *bucket) {
 			return s, malformedPolicy("Policy has invalid resource")
 		}
 	}

@@ -154,7 +154,7 @@ func (h *Handler) allowed(ctx context.Context, r *http.Request, user Identity, t
 	}
 	var policy *bucketconfig.Policy
 	if doc != nil {
-		if policy, err = bucketconfig.ParsePolicy(doc, t.bucket); err != nil {
+		if policy, err = h.auth.policies.Parse(t.bucket, doc); err != nil {
 			return false, err
 		}
 	}

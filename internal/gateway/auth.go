@@ -13,6 +13,7 @@ import (
 	"github.com/mocks3/mocks3/internal/s3op"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/internal/bucketconfig"
 	"github.com/mocks3/mocks3/internal/sigv4"
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -39,7 +40,10 @@ type auth struct {
 	byKey    map[string]Identity
 	ids      map[string]string // canonical ID by identity name
 	names    map[string]string // identity name by canonical ID
-	first    string            // canonical ID of the first identity
+	// policies keeps each bucket's parsed policy: every request of an
+	// authenticated server consults it.
+	policies *bucketconfig.Memo[*bucketconfig.Policy]
+	first    string // canonical ID of the first identity
 }
 
 // newAuth returns the verification state for cfg, or nil when cfg turns
@@ -49,7 +53,8 @@ func newAuth(h *Handler, cfg *AuthConfig) *auth {
 		return nil
 	}
 	a := &auth{byKey: make(map[string]Identity, len(cfg.Identities)), ids: make(map[string]string, len(cfg.Identities)),
-		names: make(map[string]string, len(cfg.Identities))}
+		names:    make(map[string]string, len(cfg.Identities)),
+		policies: bucketconfig.NewMemo(bucketconfig.ParseStoredPolicy)}
 	for i, id := range cfg.Identities {
 		a.byKey[id.AccessKey] = id
 		a.ids[id.Name] = canonicalID(id.Name)
