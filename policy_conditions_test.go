@@ -7,6 +7,7 @@ package mocks3_test
 import (
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/minio/minio-go/v7"
+	miniocreds "github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/mocks3/mocks3"
 )
@@ -311,5 +314,36 @@ func TestPolicyConditionsMalformed(t *testing.T) {
 				t.Errorf("PutBucketPolicy = %v, want the message %q", err, tt.msg)
 			}
 		})
+	}
+}
+
+// TestPolicyConditionsSigV2: s3:signatureversion is "AWS" for Signature
+// Version 2 (minio-go's V2 signer), "AWS4-HMAC-SHA256" for version 4.
+func TestPolicyConditionsSigV2(t *testing.T) {
+	srv := mocks3.New(t, mocks3.WithAuth(), mocks3.WithSignatureV2(), mocks3.WithBucket(testBucket))
+	c := srv.Client()
+	mustPut(t, c, testBucket, "k", []byte("v"))
+	putPolicy(t, c, testBucket, condPolicy("Deny", `"*"`, `"s3:GetObject"`, `{"StringEquals":{"s3:signatureversion":"AWS"}}`))
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		creds *miniocreds.Credentials
+		want  int
+	}{
+		{"V2", miniocreds.NewStaticV2("test", "test", ""), 403},
+		{"V4", miniocreds.NewStaticV4("test", "test", ""), 200},
+	} {
+		mc, err := minio.New(u.Host, &minio.Options{Creds: tt.creds, Transport: srv.HTTPClient().Transport,
+			Region: srv.Region(), BucketLookup: minio.BucketLookupPath})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = mc.StatObject(t.Context(), testBucket, "k", minio.StatObjectOptions{})
+		if got := minio.ToErrorResponse(err).StatusCode; err != nil && got != tt.want || err == nil && tt.want != 200 {
+			t.Errorf("StatObject(%s) = %v (%d), want %d", tt.name, err, got, tt.want)
+		}
 	}
 }
