@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"math"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -180,6 +181,9 @@ func conditionValues(raw json.RawMessage) ([]string, bool) {
 	vals := make([]string, 0, len(items))
 	for _, it := range items {
 		var s string
+		if bytes.Equal(bytes.TrimSpace(it), []byte("null")) {
+			return nil, false
+		}
 		if json.Unmarshal(it, &s) == nil {
 			vals = append(vals, s)
 			continue
@@ -205,8 +209,8 @@ func checkConditionValues(c condition, key string, vals []string) error {
 		ok := true
 		switch c.op.kind {
 		case kindNumeric:
-			_, err := strconv.ParseFloat(v, 64)
-			ok = err == nil
+			f, err := strconv.ParseFloat(v, 64)
+			ok = err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
 		case kindDate:
 			_, ok = parseConditionDate(v)
 		case kindBool, kindNull:

@@ -146,6 +146,9 @@ func TestConditionMalformed(t *testing.T) {
 		{`{"StringEquals":{"aws:username":{"a":1}}}`, `Invalid Condition value for StringEquals: {"a":1}`},
 		{`{"StringEquals":{"aws:username":[]}}`, `Invalid Condition value for StringEquals: []`},
 		{`{"StringEquals":"bob"}`, "Invalid Condition block"},
+		{`{"StringEquals":{"aws:username":null}}`, `Invalid Condition value for StringEquals: null`},
+		{`{"NumericLessThan":{"s3:max-keys":"NaN"}}`, `Invalid Condition value for NumericLessThan: "NaN"`},
+		{`{"NumericLessThan":{"s3:max-keys":"Inf"}}`, `Invalid Condition value for NumericLessThan: "Inf"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.cond, func(t *testing.T) {
