@@ -93,8 +93,10 @@
 //     and uploads, as under S3's default Object Ownership
 //     (BucketOwnerEnforced): listings and ACLs name it whoever asks, and
 //     an object another identity writes into an ObjectWriter bucket is
-//     not recorded as that writer's. x-amz-expected-bucket-owner must name
-//     the owner ID ListBuckets reports (S3 takes the 12-digit account ID).
+//     not recorded as that writer's, nor is an upload's initiator (its
+//     Initiator is the bucket's owner too). x-amz-expected-bucket-owner
+//     must name the owner ID ListBuckets reports (S3 takes the 12-digit
+//     account ID).
 //   - Storage classes are recorded and reported only: an object in GLACIER
 //     or DEEP_ARCHIVE reads at once, where S3 answers InvalidObjectState
 //     until it is restored.
@@ -128,7 +130,10 @@
 //     (${aws:username}) under Version 2012-10-17; any other aws: key is
 //     absent from every request. Another identity allowed to read a
 //     missing object gets NoSuchKey only if it may also list the bucket,
-//     else AccessDenied. A website configuration serves no website.
+//     else AccessDenied. A write's ACL and tagging headers need no
+//     s3:PutObjectAcl or s3:PutObjectTagging of their own, and the tags of
+//     a PutObjectTagging body are not s3:RequestObjectTag keys. A website
+//     configuration serves no website.
 //   - Notification destinations are not checked beyond the form of their
 //     ARN, and no s3:TestEvent is sent. Only ObjectCreated (Put, Copy,
 //     CompleteMultipartUpload, Post), ObjectRemoved and
