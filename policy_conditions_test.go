@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -108,6 +109,61 @@ func TestPolicyConditions(t *testing.T) {
 			return httpGetStatus(t, srv, ps.URL, 200)
 		}
 	}
+	presignedPut := func(c *s3.Client, key, tags string) func() error {
+		return func() error {
+			ps, err := s3.NewPresignClient(c).PresignPutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String(key), Tagging: aws.String(tags)})
+			if err != nil {
+				return err
+			}
+			req, err := http.NewRequestWithContext(ctx, http.MethodPut, ps.URL, strings.NewReader("x"))
+			if err != nil {
+				return err
+			}
+			for k, vs := range ps.SignedHeader {
+				if !strings.EqualFold(k, "Host") {
+					req.Header[k] = vs
+				}
+			}
+			resp, err := srv.HTTPClient().Do(req)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			if body, _ := io.ReadAll(resp.Body); resp.StatusCode != 200 {
+				return &statusError{resp.StatusCode, string(body)}
+			}
+			return nil
+		}
+	}
+	// queryTaggedPut presigns a PUT whose tags are in its query, as other
+	// presigners put them.
+	queryTaggedPut := func(key, tags string) func() error {
+		return func() error {
+			u := srv.URL + "/" + testBucket + "/" + key + "?X-Amz-Expires=900&x-amz-tagging=" + url.QueryEscape(tags)
+			req, err := http.NewRequestWithContext(ctx, http.MethodPut, u, nil)
+			if err != nil {
+				return err
+			}
+			signed, _, err := v4.NewSigner().PresignHTTP(ctx, aws.Credentials{AccessKeyID: "AKIDBOB", SecretAccessKey: "bob-secret"},
+				req, "UNSIGNED-PAYLOAD", "s3", srv.Region(), clock.now())
+			if err != nil {
+				return err
+			}
+			req, err = http.NewRequestWithContext(ctx, http.MethodPut, signed, strings.NewReader("x"))
+			if err != nil {
+				return err
+			}
+			resp, err := srv.HTTPClient().Do(req)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			if body, _ := io.ReadAll(resp.Body); resp.StatusCode != 200 {
+				return &statusError{resp.StatusCode, string(body)}
+			}
+			return nil
+		}
+	}
 	withACL := func(in *s3.PutObjectInput) { in.ACL = types.ObjectCannedACLPublicRead }
 	withSSE := func(in *s3.PutObjectInput) { in.ServerSideEncryption = types.ServerSideEncryptionAes256 }
 	withTags := func(tags string) func(*s3.PutObjectInput) {
@@ -167,6 +223,12 @@ func TestPolicyConditions(t *testing.T) {
 		{"ExistingObjectTag other", condPolicy("Allow", bobP, `"s3:GetObject"`, `{"StringEquals":{"s3:ExistingObjectTag/Class":"public"}}`), get(bob, "priv"), "AccessDenied"},
 		{"RequestObjectTag", condPolicy("Allow", bobP, `"s3:PutObject"`, `{"StringEquals":{"s3:RequestObjectTag/Team":"blue"}}`), put(bob, "t", withTags("Team=blue")), ""},
 		{"RequestObjectTag other", condPolicy("Allow", bobP, `"s3:PutObject"`, `{"StringEquals":{"s3:RequestObjectTag/Team":"blue"}}`), put(bob, "t", withTags("Team=red")), "AccessDenied"},
+		{"RequestObjectTag, presigned", condPolicy("Allow", bobP, `"s3:PutObject"`, `{"StringEquals":{"s3:RequestObjectTag/Team":"blue"}}`),
+			presignedPut(bob, "tp", "Team=blue"), ""},
+		{"RequestObjectTag other, presigned", condPolicy("Allow", bobP, `"s3:PutObject"`, `{"StringEquals":{"s3:RequestObjectTag/Team":"blue"}}`),
+			presignedPut(bob, "tp", "Team=red"), "AccessDenied"},
+		{"RequestObjectTag, presigned query", condPolicy("Allow", bobP, `"s3:PutObject"`, `{"StringEquals":{"s3:RequestObjectTag/Team":"blue"}}`),
+			queryTaggedPut("tq", "Team=blue"), ""},
 		{"RequestObjectTagKeys ForAllValues", condPolicy("Allow", bobP, `"s3:PutObject"`, `{"ForAllValues:StringEquals":{"s3:RequestObjectTagKeys":["Team"]}}`),
 			put(bob, "t", withTags("Team=blue&Other=1")), "AccessDenied"},
 		{"RequestObjectTagKeys ForAnyValue", condPolicy("Allow", bobP, `"s3:PutObject"`, `{"ForAnyValue:StringEquals":{"s3:RequestObjectTagKeys":["Team"]}}`),

@@ -78,12 +78,12 @@ func (h *Handler) conditionKeys(rq *bucketconfig.Requester, r *http.Request, use
 		}
 		keys["s3:x-amz-copy-source"] = []string{strings.TrimPrefix(v, "/")}
 	}
-	if v := r.Header.Get("x-amz-tagging"); v != "" {
-		if tags, err := bucketconfig.ParseTaggingHeader(v); err == nil {
-			for k, tv := range tags {
-				keys["s3:requestobjecttag/"+k] = []string{tv}
-				keys["s3:requestobjecttagkeys"] = append(keys["s3:requestobjecttagkeys"], k)
-			}
+	// The header's tags, or a presigned URL's; a PutObjectTagging body's
+	// are not read here.
+	if tags, _, err := requestTags(r); err == nil {
+		for k, tv := range tags {
+			keys["s3:requestobjecttag/"+k] = []string{tv}
+			keys["s3:requestobjecttagkeys"] = append(keys["s3:requestobjecttagkeys"], k)
 		}
 	}
 	q := r.URL.Query()
