@@ -34,10 +34,8 @@ func grantsOf(grants []types.Grant) []string {
 
 func TestObjectOwnershipEnforcedByDefault(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithObject(testBucket, "obj", []byte("x")))
-		c := srv.Client()
-		ctx := t.Context()
-		b, k := aws.String(testBucket), aws.String("obj")
+		_, c, b := startBucket(t, newServer, mocks3.WithObject(testBucket, "obj", []byte("x")))
+		ctx, k := t.Context(), aws.String("obj")
 
 		oc, err := c.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: b})
 		if err != nil || len(oc.OwnershipControls.Rules) != 1 || oc.OwnershipControls.Rules[0].ObjectOwnership != types.ObjectOwnershipBucketOwnerEnforced {
@@ -61,10 +59,8 @@ func TestObjectOwnershipEnforcedByDefault(t *testing.T) {
 
 func TestACLs(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithObject(testBucket, "obj", []byte("x")))
-		c := srv.Client()
-		ctx := t.Context()
-		b, k := aws.String(testBucket), aws.String("obj")
+		_, c, b := startBucket(t, newServer, mocks3.WithObject(testBucket, "obj", []byte("x")))
+		ctx, k := t.Context(), aws.String("obj")
 		if _, err := c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: b,
 			OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipObjectWriter}}}}); err != nil {
 			t.Fatalf("PutBucketOwnershipControls: %v", err)
@@ -119,20 +115,13 @@ func TestACLs(t *testing.T) {
 }
 
 func TestACLErrors(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithObject(testBucket, "obj", []byte("x")))
-	c := srv.Client()
-	ctx := t.Context()
-	b, k := aws.String(testBucket), aws.String("obj")
+	srv, c, b := startBucket(t, embedded, mocks3.WithObject(testBucket, "obj", []byte("x")))
+	ctx, k := t.Context(), aws.String("obj")
 	if _, err := c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: b,
 		OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipBucketOwnerPreferred}}}}); err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		name   string
-		call   func() error
-		code   string
-		status int
-	}{
+	checkErrCases(t, []errCase{
 		{"canned and grants", func() error {
 			_, err := c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: b, Key: k, ACL: types.ObjectCannedACLPrivate, GrantRead: aws.String(`uri="` + allUsers + `"`)})
 			return err
@@ -166,12 +155,7 @@ func TestACLErrors(t *testing.T) {
 			_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("public-bucket"), ACL: types.BucketCannedACLPublicRead})
 			return err
 		}, "InvalidBucketAclWithObjectOwnership", 400},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkErr(t, tt.name, tt.call(), tt.code, tt.status)
-		})
-	}
+	})
 	for _, body := range []string{"not xml", `<AccessControlPolicy><AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>x</ID></Grantee><Permission>ALL</Permission></Grant></AccessControlList></AccessControlPolicy>`} {
 		resp, rb := rawRequest(t, srv, http.MethodPut, "/"+testBucket+"?acl", nil, []byte(body))
 		if resp.StatusCode != 400 || !strings.Contains(string(rb), "<Code>MalformedACLError</Code>") {
@@ -193,10 +177,8 @@ const publicPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","
 
 func TestBucketPolicy(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		_, c, b := startBucket(t, newServer)
 		ctx := t.Context()
-		b := aws.String(testBucket)
 		_, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b})
 		checkErr(t, "GetBucketPolicy before any", err, "NoSuchBucketPolicy", 404)
 		_, err = c.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: b})
@@ -230,10 +212,8 @@ func TestBucketPolicy(t *testing.T) {
 }
 
 func TestBucketPolicyErrors(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
-	c := srv.Client()
+	_, c, b := startBucket(t, embedded)
 	ctx := t.Context()
-	b := aws.String(testBucket)
 	tests := []struct {
 		name   string
 		policy string

@@ -26,10 +26,8 @@ import (
 // answers.
 func TestBucketConfigurations(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket), mocks3.WithBucket("logs-bucket"))
-		c := srv.Client()
+		_, c, b := startBucket(t, newServer, mocks3.WithBucket("logs-bucket"))
 		ctx := t.Context()
-		b := aws.String(testBucket)
 		tests := []struct {
 			name    string
 			before  func() error // the read before any put; nil error means a default answer
@@ -273,16 +271,9 @@ func TestBucketConfigurations(t *testing.T) {
 func mismatch(v any) error { return fmt.Errorf("unexpected answer: %+v", v) }
 
 func TestBucketConfigurationErrors(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket), mocks3.WithBucket("dotted.bucket"))
-	c := srv.Client()
+	srv, c, b := startBucket(t, embedded, mocks3.WithBucket("dotted.bucket"))
 	ctx := t.Context()
-	b := aws.String(testBucket)
-	tests := []struct {
-		name   string
-		call   func() error
-		code   string
-		status int
-	}{
+	checkErrCases(t, []errCase{
 		{"website without index", func() error {
 			_, err := c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: b, WebsiteConfiguration: &types.WebsiteConfiguration{
 				ErrorDocument: &types.ErrorDocument{Key: aws.String("e.html")}}})
@@ -330,12 +321,7 @@ func TestBucketConfigurationErrors(t *testing.T) {
 			_, err := c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: aws.String("no-such-bucket")})
 			return err
 		}, "NoSuchBucket", 404},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkErr(t, tt.name, tt.call(), tt.code, tt.status)
-		})
-	}
+	})
 	// Unknown elements are refused, as S3 validates against its schema.
 	resp, body := rawRequest(t, srv, http.MethodPut, "/"+testBucket+"?website", nil,
 		[]byte(`<WebsiteConfiguration><IndexDocument><Suffix>i.html</Suffix></IndexDocument><Fancy/></WebsiteConfiguration>`))

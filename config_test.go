@@ -27,38 +27,31 @@ func TestEmptyConfigurationReads(t *testing.T) {
 		if err != nil || len(tags.TagSet) != 0 {
 			t.Errorf("GetObjectTagging = %+v, %v; want an empty tag set", tags, err)
 		}
-		tests := []struct {
-			name string
-			call func() error
-			code string
-		}{
+		checkErrCases(t, []errCase{
 			{"GetBucketPolicy", func() error {
 				_, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b})
 				return err
-			}, "NoSuchBucketPolicy"},
+			}, "NoSuchBucketPolicy", 404},
 			{"GetBucketTagging", func() error {
 				_, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b})
 				return err
-			}, "NoSuchTagSet"},
+			}, "NoSuchTagSet", 404},
 			{"GetBucketCors", func() error {
 				_, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: b})
 				return err
-			}, "NoSuchCORSConfiguration"},
+			}, "NoSuchCORSConfiguration", 404},
 			{"GetBucketLifecycleConfiguration", func() error {
 				_, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})
 				return err
-			}, "NoSuchLifecycleConfiguration"},
+			}, "NoSuchLifecycleConfiguration", 404},
 			{"GetBucketVersioning on a missing bucket", func() error {
 				_, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("no-such-bucket")})
 				return err
-			}, "NoSuchBucket"},
+			}, "NoSuchBucket", 404},
 			{"GetObjectTagging on a missing key", func() error {
 				_, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: aws.String("nope")})
 				return err
-			}, "NoSuchKey"},
-		}
-		for _, tt := range tests {
-			checkErr(t, tt.name+"()", tt.call(), tt.code, 404)
-		}
+			}, "NoSuchKey", 404},
+		})
 	})
 }

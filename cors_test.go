@@ -32,10 +32,8 @@ var browserRules = []types.CORSRule{
 
 func TestBucketCors(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		_, c, b := startBucket(t, newServer)
 		ctx := t.Context()
-		b := aws.String(testBucket)
 		_, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: b})
 		checkErr(t, "GetBucketCors before any", err, "NoSuchCORSConfiguration", 404)
 

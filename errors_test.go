@@ -20,10 +20,8 @@ import (
 func TestUnsupportedOperations(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
 		body := []byte("keep me")
-		srv := newServer(t, mocks3.WithObject(testBucket, "obj", body))
-		c := srv.Client()
-		ctx := t.Context()
-		b, k := aws.String(testBucket), aws.String("obj")
+		srv, c, b := startBucket(t, newServer, mocks3.WithObject(testBucket, "obj", body))
+		ctx, k := t.Context(), aws.String("obj")
 
 		tests := []struct {
 			op   string
@@ -133,12 +131,7 @@ func TestErrorResponses(t *testing.T) {
 			}
 		})
 
-		sdk := []struct {
-			name       string
-			call       func() error
-			wantCode   string
-			wantStatus int
-		}{
+		sdk := []errCase{
 			{"PutObject key of 1025 bytes", func() error {
 				_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(testBucket), Key: aws.String(strings.Repeat("k", 1025)), Body: strings.NewReader("x")})
 				return err
@@ -165,7 +158,7 @@ func TestErrorResponses(t *testing.T) {
 		}
 		for _, tt := range sdk {
 			t.Run(tt.name, func(t *testing.T) {
-				checkErr(t, tt.name, tt.call(), tt.wantCode, tt.wantStatus)
+				checkErr(t, tt.name, tt.call(), tt.code, tt.status)
 				if got := rec.Last().header.Get("X-Amz-Request-Id"); got == "" {
 					t.Errorf("%s response has no x-amz-request-id", tt.name)
 				}

@@ -129,6 +129,39 @@ func sequential(why string) modeOption {
 	return func(o *modeOptions) { o.sequential = why }
 }
 
+// startBucket starts a server holding testBucket with newServer (opts
+// come after that bucket's), and returns it with its client and
+// testBucket's name as the SDK takes it: where the tests of one bucket
+// begin.
+func startBucket(t *testing.T, newServer newServerFunc, opts ...mocks3.Option) (*mocks3.Server, *s3.Client, *string) {
+	t.Helper()
+	srv := newServer(t, append([]mocks3.Option{mocks3.WithBucket(testBucket)}, opts...)...)
+	return srv, srv.Client(), aws.String(testBucket)
+}
+
+// embedded starts a server in the default mode: a newServerFunc for tests
+// that run in one mode only.
+func embedded(t *testing.T, opts ...mocks3.Option) *mocks3.Server { return mocks3.New(t, opts...) }
+
+// An errCase is a call and the S3 error it must answer.
+type errCase struct {
+	name   string
+	call   func() error
+	code   string
+	status int
+}
+
+// checkErrCases runs each case in a subtest and checks its error with
+// checkErr.
+func checkErrCases(t *testing.T, tests []errCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkErr(t, tt.name, tt.call(), tt.code, tt.status)
+		})
+	}
+}
+
 // checkErr fails t unless err is an S3 error with the given code (any code
 // if code is "") and HTTP status.
 func checkErr(t *testing.T, call string, err error, code string, status int) {

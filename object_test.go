@@ -146,12 +146,7 @@ func TestObjects(t *testing.T) {
 			srv.CheckNoObject(t, testBucket, "doomed")
 		})
 
-		missing := []struct {
-			name       string
-			call       func() error
-			wantCode   string
-			wantStatus int
-		}{
+		checkErrCases(t, []errCase{
 			{"GetObject missing key", func() error {
 				return getErr(ctx, c, &s3.GetObjectInput{Bucket: aws.String(testBucket), Key: aws.String("doomed")})
 			}, "NoSuchKey", 404},
@@ -174,12 +169,7 @@ func TestObjects(t *testing.T) {
 				_, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("no-such-bucket")})
 				return err
 			}, "NoSuchBucket", 404},
-		}
-		for _, tt := range missing {
-			t.Run(tt.name, func(t *testing.T) {
-				checkErr(t, tt.name, tt.call(), tt.wantCode, tt.wantStatus)
-			})
-		}
+		})
 	})
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
 
 	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/faults"
@@ -48,10 +49,8 @@ func numberedTags(n int) []types.Tag {
 
 func TestObjectTagging(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithObject(testBucket, "obj", []byte("data")))
-		c := srv.Client()
-		ctx := t.Context()
-		b, k := aws.String(testBucket), aws.String("obj")
+		srv, c, b := startBucket(t, newServer, mocks3.WithObject(testBucket, "obj", []byte("data")))
+		ctx, k := t.Context(), aws.String("obj")
 
 		get := func() map[string]string {
 			t.Helper()
@@ -103,21 +102,14 @@ func TestObjectTagging(t *testing.T) {
 }
 
 func TestObjectTaggingErrors(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithObject(testBucket, "obj", []byte("data")))
-	c := srv.Client()
-	ctx := t.Context()
-	b, k := aws.String(testBucket), aws.String("obj")
+	srv, c, b := startBucket(t, embedded, mocks3.WithObject(testBucket, "obj", []byte("data")))
+	ctx, k := t.Context(), aws.String("obj")
 	put := func(key string, tags []types.Tag) error {
 		_, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: b, Key: aws.String(key), Tagging: &types.Tagging{TagSet: tags}})
 		return err
 	}
-	tests := []struct {
-		name   string
-		call   func() error
-		code   string
-		status int
-	}{
-		{"ten tags", func() error { return put("obj", numberedTags(10)) }, "", 200},
+	require.NoError(t, put("obj", numberedTags(10)), "ten tags")
+	checkErrCases(t, []errCase{
 		{"eleven tags", func() error { return put("obj", numberedTags(11)) }, "BadRequest", 400},
 		{"duplicate keys", func() error { return put("obj", tagSet("a", "1", "a", "2")) }, "InvalidTag", 400},
 		{"key of 129", func() error { return put("obj", tagSet(strings.Repeat("k", 129), "v")) }, "InvalidTag", 400},
@@ -141,19 +133,7 @@ func TestObjectTaggingErrors(t *testing.T) {
 			_, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: k, VersionId: aws.String("3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY")})
 			return err
 		}, "NoSuchVersion", 404},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.call()
-			if tt.code == "" {
-				if err != nil {
-					t.Fatalf("%s = %v, want success", tt.name, err)
-				}
-				return
-			}
-			checkErr(t, tt.name, err, tt.code, tt.status)
-		})
-	}
+	})
 	// The null version is the object of an unversioned bucket.
 	out, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: k, VersionId: aws.String("null")})
 	if err != nil || len(out.TagSet) != 10 {
@@ -169,10 +149,8 @@ func TestObjectTaggingErrors(t *testing.T) {
 
 func TestTaggingHeader(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		_, c, b := startBucket(t, newServer)
 		ctx := t.Context()
-		b := aws.String(testBucket)
 		tagsOf := func(key string) map[string]string {
 			t.Helper()
 			out, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: aws.String(key)})
@@ -218,10 +196,8 @@ func TestTaggingHeader(t *testing.T) {
 }
 
 func TestTaggingHeaderErrors(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithObject(testBucket, "src", []byte("x")))
-	c := srv.Client()
+	_, c, b := startBucket(t, embedded, mocks3.WithObject(testBucket, "src", []byte("x")))
 	ctx := t.Context()
-	b := aws.String(testBucket)
 	tests := []struct {
 		name    string
 		tagging string
@@ -252,10 +228,8 @@ func TestTaggingHeaderErrors(t *testing.T) {
 
 func TestBucketTagging(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		_, c, b := startBucket(t, newServer)
 		ctx := t.Context()
-		b := aws.String(testBucket)
 		_, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b})
 		checkErr(t, "GetBucketTagging before any", err, "NoSuchTagSet", 404)
 
@@ -348,10 +322,8 @@ func TestConfigurationFaults(t *testing.T) {
 // completed object's tag set.
 func TestMultipartTagging(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
-		ctx := t.Context()
-		b, k := aws.String(testBucket), aws.String("big")
+		_, c, b := startBucket(t, newServer)
+		ctx, k := t.Context(), aws.String("big")
 		up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: k, Tagging: aws.String("stage=raw&owner=ingest")})
 		if err != nil {
 			t.Fatalf("CreateMultipartUpload: %v", err)
