@@ -24,26 +24,29 @@ func newLifecycleServer(t *testing.T, newServer newServerFunc, versioned bool) (
 	clock := newMovableClock(lcT0)
 	srv := newServer(t, mocks3.WithClock(clock.now))
 	c := srv.Client()
-	mustCreateBucket(t, c, "lcb")
+	newLifecycleBucket(t, c, "lcb", versioned, types.LifecycleRule{
+		ID:                             aws.String("tmp-1d"),
+		Status:                         types.ExpirationStatusEnabled,
+		Filter:                         &types.LifecycleRuleFilter{Prefix: aws.String("tmp/")},
+		Expiration:                     &types.LifecycleExpiration{Days: aws.Int32(1)},
+		AbortIncompleteMultipartUpload: &types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(2)},
+	})
+	return c, clock
+}
+
+// newLifecycleBucket creates bucket, with versioning enabled if versioned,
+// under the lifecycle rules.
+func newLifecycleBucket(t *testing.T, c *s3.Client, bucket string, versioned bool, rules ...types.LifecycleRule) {
+	t.Helper()
+	mustCreateBucket(t, c, bucket)
 	if versioned {
-		if _, err := c.PutBucketVersioning(t.Context(), &s3.PutBucketVersioningInput{Bucket: aws.String("lcb"),
-			VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
-			t.Fatalf("PutBucketVersioning = %v", err)
-		}
+		setVersioning(t, c, bucket, types.BucketVersioningStatusEnabled)
 	}
 	if _, err := c.PutBucketLifecycleConfiguration(t.Context(), &s3.PutBucketLifecycleConfigurationInput{
-		Bucket: aws.String("lcb"),
-		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{
-			ID:                             aws.String("tmp-1d"),
-			Status:                         types.ExpirationStatusEnabled,
-			Filter:                         &types.LifecycleRuleFilter{Prefix: aws.String("tmp/")},
-			Expiration:                     &types.LifecycleExpiration{Days: aws.Int32(1)},
-			AbortIncompleteMultipartUpload: &types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(2)},
-		}}},
+		Bucket: aws.String(bucket), LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: rules},
 	}); err != nil {
 		t.Fatalf("PutBucketLifecycleConfiguration = %v", err)
 	}
-	return c, clock
 }
 
 func lifecycleKeys(t *testing.T, c *s3.Client, bucket string) []string {
@@ -195,20 +198,14 @@ func TestLifecycleTagAndSizeFilter(t *testing.T) {
 	clock := newMovableClock(lcT0)
 	srv := mocks3.New(t, mocks3.WithClock(clock.now))
 	c := srv.Client()
-	mustCreateBucket(t, c, "lcf")
-	if _, err := c.PutBucketLifecycleConfiguration(t.Context(), &s3.PutBucketLifecycleConfigurationInput{
-		Bucket: aws.String("lcf"),
-		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{
-			ID: aws.String("tagged-small"), Status: types.ExpirationStatusEnabled,
-			Filter: &types.LifecycleRuleFilter{And: &types.LifecycleRuleAndOperator{
-				Tags:               []types.Tag{{Key: aws.String("tmp"), Value: aws.String("yes")}},
-				ObjectSizeLessThan: aws.Int64(10),
-			}},
-			Expiration: &types.LifecycleExpiration{Days: aws.Int32(1)},
-		}}},
-	}); err != nil {
-		t.Fatalf("PutBucketLifecycleConfiguration = %v", err)
-	}
+	newLifecycleBucket(t, c, "lcf", false, types.LifecycleRule{
+		ID: aws.String("tagged-small"), Status: types.ExpirationStatusEnabled,
+		Filter: &types.LifecycleRuleFilter{And: &types.LifecycleRuleAndOperator{
+			Tags:               []types.Tag{{Key: aws.String("tmp"), Value: aws.String("yes")}},
+			ObjectSizeLessThan: aws.Int64(10),
+		}},
+		Expiration: &types.LifecycleExpiration{Days: aws.Int32(1)},
+	})
 	tagged := func(in *s3.PutObjectInput) { in.Tagging = aws.String("tmp=yes") }
 	mustPut(t, c, "lcf", "a-tagged-small", []byte("a"), tagged)
 	mustPut(t, c, "lcf", "b-tagged-big", []byte("0123456789abcdef"), tagged)

@@ -13,30 +13,28 @@ import (
 	"github.com/mocks3/mocks3"
 )
 
+// newNoncurrentServer starts a server on a movable clock with the
+// versioned bucket "ncv", whose versions expire a day after they become
+// noncurrent, and the extra rules.
+func newNoncurrentServer(t *testing.T, extra ...types.LifecycleRule) (*s3.Client, *movableClock) {
+	t.Helper()
+	clock := newMovableClock(lcT0)
+	c := mocks3.New(t, mocks3.WithClock(clock.now)).Client()
+	newLifecycleBucket(t, c, "ncv", true, append([]types.LifecycleRule{{
+		ID: aws.String("nc"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
+		NoncurrentVersionExpiration: &types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(1)},
+	}}, extra...)...)
+	return c, clock
+}
+
 // TestLifecycleNoncurrentVersions: NoncurrentVersionExpiration removes a
 // version a day (rounded up to midnight) after it became noncurrent, and
 // ExpiredObjectDeleteMarker then removes a delete marker left alone.
 func TestLifecycleNoncurrentVersions(t *testing.T) {
-	clock := newMovableClock(lcT0)
-	srv := mocks3.New(t, mocks3.WithClock(clock.now))
-	c := srv.Client()
-	mustCreateBucket(t, c, "ncv")
-	if _, err := c.PutBucketVersioning(t.Context(), &s3.PutBucketVersioningInput{Bucket: aws.String("ncv"),
-		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
-		t.Fatalf("PutBucketVersioning = %v", err)
-	}
-	if _, err := c.PutBucketLifecycleConfiguration(t.Context(), &s3.PutBucketLifecycleConfigurationInput{
-		Bucket: aws.String("ncv"),
-		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{
-			ID: aws.String("nc"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
-			NoncurrentVersionExpiration: &types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(1)},
-		}, {
-			ID: aws.String("markers"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
-			Expiration: &types.LifecycleExpiration{ExpiredObjectDeleteMarker: aws.Bool(true)},
-		}}},
-	}); err != nil {
-		t.Fatalf("PutBucketLifecycleConfiguration = %v", err)
-	}
+	c, clock := newNoncurrentServer(t, types.LifecycleRule{
+		ID: aws.String("markers"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
+		Expiration: &types.LifecycleExpiration{ExpiredObjectDeleteMarker: aws.Bool(true)},
+	})
 	v1 := mustPut(t, c, "ncv", "k", []byte("1"))
 	mustPut(t, c, "ncv", "d", []byte("d"))
 	clock.advance(time.Hour)
@@ -79,23 +77,7 @@ func TestLifecycleNoncurrentVersions(t *testing.T) {
 
 // A GET by version ID is the first request after the clock moves.
 func TestLifecycleNoncurrentOnGetVersion(t *testing.T) {
-	clock := newMovableClock(lcT0)
-	srv := mocks3.New(t, mocks3.WithClock(clock.now))
-	c := srv.Client()
-	mustCreateBucket(t, c, "ncv")
-	if _, err := c.PutBucketVersioning(t.Context(), &s3.PutBucketVersioningInput{Bucket: aws.String("ncv"),
-		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
-		t.Fatalf("PutBucketVersioning = %v", err)
-	}
-	if _, err := c.PutBucketLifecycleConfiguration(t.Context(), &s3.PutBucketLifecycleConfigurationInput{
-		Bucket: aws.String("ncv"),
-		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{
-			ID: aws.String("nc"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
-			NoncurrentVersionExpiration: &types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(1)},
-		}}},
-	}); err != nil {
-		t.Fatalf("PutBucketLifecycleConfiguration = %v", err)
-	}
+	c, clock := newNoncurrentServer(t)
 	v1 := mustPut(t, c, "ncv", "k", []byte("1"))
 	mustPut(t, c, "ncv", "k", []byte("2"))
 	clock.advance(48 * time.Hour)

@@ -511,9 +511,7 @@ func TestNotificationVersionEvents(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithBucket(testBucket), mocks3.WithEvents(log.add))
 	c := srv.Client()
 	ctx := t.Context()
-	_, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(testBucket),
-		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
-	require.NoError(t, err)
+	setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled)
 	require.NoError(t, putNotification(t, c, &types.NotificationConfiguration{
 		QueueConfigurations: []types.QueueConfiguration{{Id: aws.String("removed"), QueueArn: aws.String(queueARN),
 			Events: []types.Event{types.EventS3ObjectRemoved}}},

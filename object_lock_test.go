@@ -684,10 +684,7 @@ func TestObjectLockVersioning(t *testing.T) {
 		checkErr(t, "DeleteObject(locked version)", err, "AccessDenied", 403)
 
 		// A versioned bucket takes object lock through its configuration.
-		if _, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("plain"),
-			VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
-			t.Fatalf("PutBucketVersioning(plain) = %v", err)
-		}
+		setVersioning(t, c, "plain", types.BucketVersioningStatusEnabled)
 		if _, err := c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String("plain"),
 			ObjectLockConfiguration: lockConfig(types.ObjectLockRetentionModeGovernance, 1, 0)}); err != nil {
 			t.Fatalf("PutObjectLockConfiguration(versioned bucket) = %v, want success", err)

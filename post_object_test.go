@@ -597,10 +597,7 @@ func TestPostObjectNotification(t *testing.T) {
 func TestPostObjectVersioned(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
 	c := srv.Client()
-	if _, err := c.PutBucketVersioning(t.Context(), &s3.PutBucketVersioningInput{Bucket: aws.String(testBucket),
-		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
-		t.Fatalf("PutBucketVersioning() = %v", err)
-	}
+	setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled)
 	var ids []string
 	for _, body := range []string{"one", "two"} {
 		resp, b := postForm(t, srv, "/"+testBucket, []field{{"key", "v"}}, postFile{data: []byte(body)})
