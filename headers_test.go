@@ -51,6 +51,17 @@ func TestObjectHeaders(t *testing.T) {
 		slices.Sort(got)
 		return got
 	}
+	// checkHeaders compares an answer's headers, and the metadata header
+	// names the last response sent, with what was stored.
+	checkHeaders := func(t *testing.T, op string, rec *recorder, got objectHeaders) {
+		t.Helper()
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s() headers mismatch (-want +got):\n%s", op, diff)
+		}
+		if diff := cmp.Diff(wantRaw, rawMeta(rec.Last().rawNames)); diff != "" {
+			t.Errorf("%s() metadata header names on the wire mismatch (-want +got):\n%s", op, diff)
+		}
+	}
 
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
 		srv := newServer(t, mocks3.WithBucket(testBucket))
@@ -72,28 +83,16 @@ func TestObjectHeaders(t *testing.T) {
 			if !bytes.Equal(got, body) {
 				t.Errorf("GetObject() body = %q, want %q", got, body)
 			}
-			gotHeaders := objectHeaders{aws.ToString(out.ContentType), aws.ToString(out.ContentEncoding), aws.ToString(out.ContentDisposition),
-				aws.ToString(out.ContentLanguage), aws.ToString(out.CacheControl), aws.ToString(out.ExpiresString), out.Metadata}
-			if diff := cmp.Diff(want, gotHeaders); diff != "" {
-				t.Errorf("GetObject() headers mismatch (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(wantRaw, rawMeta(rec.Last().rawNames)); diff != "" {
-				t.Errorf("GetObject() metadata header names on the wire mismatch (-want +got):\n%s", diff)
-			}
+			checkHeaders(t, "GetObject", rec, objectHeaders{aws.ToString(out.ContentType), aws.ToString(out.ContentEncoding), aws.ToString(out.ContentDisposition),
+				aws.ToString(out.ContentLanguage), aws.ToString(out.CacheControl), aws.ToString(out.ExpiresString), out.Metadata})
 		})
 		t.Run("HeadObject", func(t *testing.T) {
 			out, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String("doc.md")})
 			if err != nil {
 				t.Fatal(err)
 			}
-			gotHeaders := objectHeaders{aws.ToString(out.ContentType), aws.ToString(out.ContentEncoding), aws.ToString(out.ContentDisposition),
-				aws.ToString(out.ContentLanguage), aws.ToString(out.CacheControl), aws.ToString(out.ExpiresString), out.Metadata}
-			if diff := cmp.Diff(want, gotHeaders); diff != "" {
-				t.Errorf("HeadObject() headers mismatch (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(wantRaw, rawMeta(rec.Last().rawNames)); diff != "" {
-				t.Errorf("HeadObject() metadata header names on the wire mismatch (-want +got):\n%s", diff)
-			}
+			checkHeaders(t, "HeadObject", rec, objectHeaders{aws.ToString(out.ContentType), aws.ToString(out.ContentEncoding), aws.ToString(out.ContentDisposition),
+				aws.ToString(out.ContentLanguage), aws.ToString(out.CacheControl), aws.ToString(out.ExpiresString), out.Metadata})
 			if got := aws.ToInt64(out.ContentLength); got != int64(len(body)) {
 				t.Errorf("HeadObject().ContentLength = %d, want %d", got, len(body))
 			}

@@ -27,6 +27,17 @@ var listKeys = []string{
 	"z", "é", "日本/語", "\uff61", "\U0001F600",
 }
 
+// listWalks are what paging through all of listKeys visits, without and
+// with a delimiter.
+var listWalks = []struct {
+	name      string
+	delimiter string
+	want      []string
+}{
+	{"keys", "", listKeys},
+	{"keys and prefixes", "/", []string{"a", "a/", "b", "b/", "c d", "c+d", "c/", "z", "é", "日本/", "\uff61", "\U0001F600"}},
+}
+
 func TestListObjectsV2(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
 		var opts []mocks3.Option
@@ -110,15 +121,7 @@ func TestListObjectsV2(t *testing.T) {
 
 		// Paging through everything with a small page, with and without a
 		// delimiter, visits every entry once, in order.
-		pages := []struct {
-			name      string
-			delimiter string
-			want      []string
-		}{
-			{"keys", "", listKeys},
-			{"keys and prefixes", "/", []string{"a", "a/", "b", "b/", "c d", "c+d", "c/", "z", "é", "日本/", "\uff61", "\U0001F600"}},
-		}
-		for _, tt := range pages {
+		for _, tt := range listWalks {
 			for _, size := range []int32{1, 2, 5} {
 				t.Run(fmt.Sprintf("paging %s by %d", tt.name, size), func(t *testing.T) {
 					in := &s3.ListObjectsV2Input{Bucket: aws.String(testBucket), MaxKeys: aws.Int32(size)}
@@ -197,15 +200,7 @@ func TestListObjectsV1(t *testing.T) {
 			}
 		})
 
-		tests := []struct {
-			name      string
-			delimiter string
-			want      []string
-		}{
-			{"keys", "", listKeys},
-			{"keys and prefixes", "/", []string{"a", "a/", "b", "b/", "c d", "c+d", "c/", "z", "é", "日本/", "\uff61", "\U0001F600"}},
-		}
-		for _, tt := range tests {
+		for _, tt := range listWalks {
 			t.Run("paging "+tt.name, func(t *testing.T) {
 				var got []string
 				marker := ""
