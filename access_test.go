@@ -63,6 +63,16 @@ func putPAB(t *testing.T, c *s3.Client, bucket string, cfg types.PublicAccessBlo
 	}
 }
 
+// mustSeedBucket creates bucket as c's identity and puts objects (key →
+// body) in it.
+func mustSeedBucket(t *testing.T, c *s3.Client, bucket string, objects map[string]string) {
+	t.Helper()
+	mustCreateBucket(t, c, bucket)
+	for k, v := range objects {
+		mustPut(t, c, bucket, k, []byte(v))
+	}
+}
+
 func createACLBucket(t *testing.T, c *s3.Client, bucket string) {
 	t.Helper()
 	if _, err := c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(bucket),
@@ -75,8 +85,7 @@ func createACLBucket(t *testing.T, c *s3.Client, bucket string) {
 // is AccessDenied on a bucket, its objects and the bucket list.
 func TestAccessDefaults(t *testing.T) {
 	srv, alice, _ := newAccessServer(t)
-	mustCreateBucket(t, alice, "private")
-	mustPut(t, alice, "private", "k", []byte("v"))
+	mustSeedBucket(t, alice, "private", map[string]string{"k": "v"})
 	checkAnon(t, srv, "GET", "/private/k", 403)
 	checkAnon(t, srv, "GET", "/private?list-type=2", 403)
 	checkAnon(t, srv, "PUT", "/private/new", 403)
@@ -168,9 +177,7 @@ func TestAccessObjectACL(t *testing.T) {
 func TestAccessPolicyAnonymousPrefix(t *testing.T) {
 	srv, alice, bob := newAccessServer(t)
 	ctx := t.Context()
-	mustCreateBucket(t, alice, "site")
-	mustPut(t, alice, "site", "public/index.html", []byte("hello"))
-	mustPut(t, alice, "site", "private/key", []byte("secret"))
+	mustSeedBucket(t, alice, "site", map[string]string{"public/index.html": "hello", "private/key": "secret"})
 	putPolicy(t, alice, "site", `{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow",
 		"Principal":"*","Action":["s3:GetObject"],"Resource":"arn:aws:s3:::site/public/*"}]}`)
 	if code, body := anonStatus(t, srv, "GET", "/site/public/index.html", ""); code != 200 || body != "hello" {
@@ -193,9 +200,7 @@ func TestAccessPolicyAnonymousPrefix(t *testing.T) {
 func TestAccessPolicyUser(t *testing.T) {
 	srv, alice, bob := newAccessServer(t)
 	ctx := t.Context()
-	mustCreateBucket(t, alice, "shared")
-	mustPut(t, alice, "shared", "docs/a", []byte("a"))
-	mustPut(t, alice, "shared", "other/b", []byte("b"))
+	mustSeedBucket(t, alice, "shared", map[string]string{"docs/a": "a", "other/b": "b"})
 	putPolicy(t, alice, "shared", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
 		"Principal":{"AWS":"`+srv.UserARN("bob")+`"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::shared",
 		"Condition":{"StringLike":{"s3:prefix":"docs/*"}}}]}`)
@@ -217,9 +222,7 @@ func TestAccessPolicyUser(t *testing.T) {
 func TestAccessPolicyDeny(t *testing.T) {
 	srv, alice, _ := newAccessServer(t)
 	ctx := t.Context()
-	mustCreateBucket(t, alice, "guarded")
-	mustPut(t, alice, "guarded", "open", []byte("o"))
-	mustPut(t, alice, "guarded", "secret/x", []byte("s"))
+	mustSeedBucket(t, alice, "guarded", map[string]string{"open": "o", "secret/x": "s"})
 	putPolicy(t, alice, "guarded", `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Principal":"*","Action":"s3:Get*","Resource":"arn:aws:s3:::guarded/*"},
 		{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::guarded/secret/*"}]}`)
