@@ -122,39 +122,15 @@ func TestACLErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkErrCases(t, []errCase{
-		{"canned and grants", func() error {
-			_, err := c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: b, Key: k, ACL: types.ObjectCannedACLPrivate, GrantRead: aws.String(`uri="` + allUsers + `"`)})
-			return err
-		}, "InvalidRequest", 400},
-		{"unknown canned ACL", func() error {
-			_, err := c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, ACL: "public-ready"})
-			return err
-		}, "InvalidArgument", 400},
-		{"bad grant header", func() error {
-			_, err := c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: b, Key: k, GrantRead: aws.String(`robot="x"`)})
-			return err
-		}, "InvalidArgument", 400},
-		{"unknown group", func() error {
-			_, err := c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: b, Key: k, GrantRead: aws.String(`uri="http://example.com/all"`)})
-			return err
-		}, "InvalidArgument", 400},
-		{"missing key", func() error {
-			_, err := c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: b, Key: aws.String("nope")})
-			return err
-		}, "NoSuchKey", 404},
-		{"missing bucket", func() error {
-			_, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String("no-such-bucket")})
-			return err
-		}, "NoSuchBucket", 404},
-		{"bad ownership", func() error {
-			_, err := c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: b,
-				OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{{ObjectOwnership: "Everyone"}}}})
-			return err
-		}, "MalformedXML", 400},
-		{"create bucket with a public ACL", func() error {
-			_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("public-bucket"), ACL: types.BucketCannedACLPublicRead})
-			return err
-		}, "InvalidBucketAclWithObjectOwnership", 400},
+		{"canned and grants", errOf(c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: b, Key: k, ACL: types.ObjectCannedACLPrivate, GrantRead: aws.String(`uri="` + allUsers + `"`)})), "InvalidRequest", 400},
+		{"unknown canned ACL", errOf(c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, ACL: "public-ready"})), "InvalidArgument", 400},
+		{"bad grant header", errOf(c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: b, Key: k, GrantRead: aws.String(`robot="x"`)})), "InvalidArgument", 400},
+		{"unknown group", errOf(c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: b, Key: k, GrantRead: aws.String(`uri="http://example.com/all"`)})), "InvalidArgument", 400},
+		{"missing key", errOf(c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: b, Key: aws.String("nope")})), "NoSuchKey", 404},
+		{"missing bucket", errOf(c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String("no-such-bucket")})), "NoSuchBucket", 404},
+		{"bad ownership", errOf(c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: b,
+			OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{{ObjectOwnership: "Everyone"}}}})), "MalformedXML", 400},
+		{"create bucket with a public ACL", errOf(c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("public-bucket"), ACL: types.BucketCannedACLPublicRead})), "InvalidBucketAclWithObjectOwnership", 400},
 	})
 	for _, body := range []string{"not xml", `<AccessControlPolicy><AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>x</ID></Grantee><Permission>ALL</Permission></Grant></AccessControlList></AccessControlPolicy>`} {
 		resp, rb := rawRequest(t, srv, http.MethodPut, "/"+testBucket+"?acl", nil, []byte(body))

@@ -274,53 +274,26 @@ func TestBucketConfigurationErrors(t *testing.T) {
 	srv, c, b := startBucket(t, embedded, mocks3.WithBucket("dotted.bucket"))
 	ctx := t.Context()
 	checkErrCases(t, []errCase{
-		{"website without index", func() error {
-			_, err := c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: b, WebsiteConfiguration: &types.WebsiteConfiguration{
-				ErrorDocument: &types.ErrorDocument{Key: aws.String("e.html")}}})
-			return err
-		}, "InvalidArgument", 400},
-		{"lifecycle date not at midnight", func() error {
-			_, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: b,
-				LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{Status: types.ExpirationStatusEnabled,
-					Filter: &types.LifecycleRuleFilter{}, Expiration: &types.LifecycleExpiration{Date: aws.Time(time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC))}}}}})
-			return err
-		}, "InvalidArgument", 400},
-		{"lifecycle expiration days 0", func() error {
-			_, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: b,
-				LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{Status: types.ExpirationStatusEnabled,
-					Filter: &types.LifecycleRuleFilter{}, Expiration: &types.LifecycleExpiration{Days: aws.Int32(0)}}}}})
-			return err
-		}, "InvalidArgument", 400},
-		{"lifecycle rule without action", func() error {
-			_, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: b,
-				LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{Status: types.ExpirationStatusEnabled,
-					Filter: &types.LifecycleRuleFilter{}}}}})
-			return err
-		}, "InvalidRequest", 400},
-		{"encryption algorithm", func() error {
-			_, err := c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
-				Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: "ROT13"}}}}})
-			return err
-		}, "MalformedXML", 400},
-		{"logging to a missing bucket", func() error {
-			_, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: b, BucketLoggingStatus: &types.BucketLoggingStatus{
-				LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("no-such-bucket"), TargetPrefix: aws.String("p/")}}})
-			return err
-		}, "InvalidTargetBucketForLogging", 400},
-		{"request payment payer", func() error {
-			_, err := c.PutBucketRequestPayment(ctx, &s3.PutBucketRequestPaymentInput{Bucket: b,
-				RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: "Nobody"}})
-			return err
-		}, "MalformedXML", 400},
-		{"accelerate a dotted bucket", func() error {
-			_, err := c.PutBucketAccelerateConfiguration(ctx, &s3.PutBucketAccelerateConfigurationInput{Bucket: aws.String("dotted.bucket"),
-				AccelerateConfiguration: &types.AccelerateConfiguration{Status: types.BucketAccelerateStatusEnabled}})
-			return err
-		}, "InvalidRequest", 400},
-		{"missing bucket", func() error {
-			_, err := c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: aws.String("no-such-bucket")})
-			return err
-		}, "NoSuchBucket", 404},
+		{"website without index", errOf(c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: b, WebsiteConfiguration: &types.WebsiteConfiguration{
+			ErrorDocument: &types.ErrorDocument{Key: aws.String("e.html")}}})), "InvalidArgument", 400},
+		{"lifecycle date not at midnight", errOf(c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: b,
+			LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{Status: types.ExpirationStatusEnabled,
+				Filter: &types.LifecycleRuleFilter{}, Expiration: &types.LifecycleExpiration{Date: aws.Time(time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC))}}}}})), "InvalidArgument", 400},
+		{"lifecycle expiration days 0", errOf(c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: b,
+			LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{Status: types.ExpirationStatusEnabled,
+				Filter: &types.LifecycleRuleFilter{}, Expiration: &types.LifecycleExpiration{Days: aws.Int32(0)}}}}})), "InvalidArgument", 400},
+		{"lifecycle rule without action", errOf(c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: b,
+			LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{Status: types.ExpirationStatusEnabled,
+				Filter: &types.LifecycleRuleFilter{}}}}})), "InvalidRequest", 400},
+		{"encryption algorithm", errOf(c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
+			Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: "ROT13"}}}}})), "MalformedXML", 400},
+		{"logging to a missing bucket", errOf(c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: b, BucketLoggingStatus: &types.BucketLoggingStatus{
+			LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("no-such-bucket"), TargetPrefix: aws.String("p/")}}})), "InvalidTargetBucketForLogging", 400},
+		{"request payment payer", errOf(c.PutBucketRequestPayment(ctx, &s3.PutBucketRequestPaymentInput{Bucket: b,
+			RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: "Nobody"}})), "MalformedXML", 400},
+		{"accelerate a dotted bucket", errOf(c.PutBucketAccelerateConfiguration(ctx, &s3.PutBucketAccelerateConfigurationInput{Bucket: aws.String("dotted.bucket"),
+			AccelerateConfiguration: &types.AccelerateConfiguration{Status: types.BucketAccelerateStatusEnabled}})), "InvalidRequest", 400},
+		{"missing bucket", errOf(c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: aws.String("no-such-bucket")})), "NoSuchBucket", 404},
 	})
 	// Unknown elements are refused, as S3 validates against its schema.
 	resp, body := rawRequest(t, srv, http.MethodPut, "/"+testBucket+"?website", nil,

@@ -28,30 +28,12 @@ func TestEmptyConfigurationReads(t *testing.T) {
 			t.Errorf("GetObjectTagging = %+v, %v; want an empty tag set", tags, err)
 		}
 		checkErrCases(t, []errCase{
-			{"GetBucketPolicy", func() error {
-				_, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b})
-				return err
-			}, "NoSuchBucketPolicy", 404},
-			{"GetBucketTagging", func() error {
-				_, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b})
-				return err
-			}, "NoSuchTagSet", 404},
-			{"GetBucketCors", func() error {
-				_, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: b})
-				return err
-			}, "NoSuchCORSConfiguration", 404},
-			{"GetBucketLifecycleConfiguration", func() error {
-				_, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})
-				return err
-			}, "NoSuchLifecycleConfiguration", 404},
-			{"GetBucketVersioning on a missing bucket", func() error {
-				_, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("no-such-bucket")})
-				return err
-			}, "NoSuchBucket", 404},
-			{"GetObjectTagging on a missing key", func() error {
-				_, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: aws.String("nope")})
-				return err
-			}, "NoSuchKey", 404},
+			{"GetBucketPolicy", errOf(c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b})), "NoSuchBucketPolicy", 404},
+			{"GetBucketTagging", errOf(c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b})), "NoSuchTagSet", 404},
+			{"GetBucketCors", errOf(c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: b})), "NoSuchCORSConfiguration", 404},
+			{"GetBucketLifecycleConfiguration", errOf(c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})), "NoSuchLifecycleConfiguration", 404},
+			{"GetBucketVersioning on a missing bucket", errOf(c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("no-such-bucket")})), "NoSuchBucket", 404},
+			{"GetObjectTagging on a missing key", errOf(c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: aws.String("nope")})), "NoSuchKey", 404},
 		})
 	})
 }

@@ -131,7 +131,12 @@ func TestErrorResponses(t *testing.T) {
 			}
 		})
 
-		sdk := []errCase{
+		sdk := []struct {
+			name   string
+			call   func() error
+			code   string
+			status int
+		}{
 			{"PutObject key of 1025 bytes", func() error {
 				_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(testBucket), Key: aws.String(strings.Repeat("k", 1025)), Body: strings.NewReader("x")})
 				return err

@@ -143,24 +143,27 @@ func startBucket(t *testing.T, newServer newServerFunc, opts ...mocks3.Option) (
 // that run in one mode only.
 func embedded(t *testing.T, opts ...mocks3.Option) *mocks3.Server { return mocks3.New(t, opts...) }
 
-// An errCase is a call and the S3 error it must answer.
+// An errCase is a call's error and the S3 error it must be.
 type errCase struct {
 	name   string
-	call   func() error
+	err    error
 	code   string
 	status int
 }
 
-// checkErrCases runs each case in a subtest and checks its error with
-// checkErr.
+// checkErrCases checks each case's error with checkErr, in a subtest.
 func checkErrCases(t *testing.T, tests []errCase) {
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			checkErr(t, tt.name, tt.call(), tt.code, tt.status)
+			checkErr(t, tt.name, tt.err, tt.code, tt.status)
 		})
 	}
 }
+
+// errOf returns an SDK call's error, so that a table holds the outcome of
+// a call in one line.
+func errOf[T any](_ T, err error) error { return err }
 
 // checkErr fails t unless err is an S3 error with the given code (any code
 // if code is "") and HTTP status.

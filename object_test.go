@@ -147,28 +147,12 @@ func TestObjects(t *testing.T) {
 		})
 
 		checkErrCases(t, []errCase{
-			{"GetObject missing key", func() error {
-				return getErr(ctx, c, &s3.GetObjectInput{Bucket: aws.String(testBucket), Key: aws.String("doomed")})
-			}, "NoSuchKey", 404},
-			{"HeadObject missing key", func() error {
-				_, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String("doomed")})
-				return err
-			}, "NotFound", 404},
-			{"GetObject missing bucket", func() error {
-				return getErr(ctx, c, &s3.GetObjectInput{Bucket: aws.String("no-such-bucket"), Key: aws.String("k")})
-			}, "NoSuchBucket", 404},
-			{"PutObject missing bucket", func() error {
-				_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("no-such-bucket"), Key: aws.String("k"), Body: strings.NewReader("x")})
-				return err
-			}, "NoSuchBucket", 404},
-			{"DeleteObject missing bucket", func() error {
-				_, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("no-such-bucket"), Key: aws.String("k")})
-				return err
-			}, "NoSuchBucket", 404},
-			{"ListObjectsV2 missing bucket", func() error {
-				_, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("no-such-bucket")})
-				return err
-			}, "NoSuchBucket", 404},
+			{"GetObject missing key", getErr(ctx, c, &s3.GetObjectInput{Bucket: aws.String(testBucket), Key: aws.String("doomed")}), "NoSuchKey", 404},
+			{"HeadObject missing key", errOf(c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String("doomed")})), "NotFound", 404},
+			{"GetObject missing bucket", getErr(ctx, c, &s3.GetObjectInput{Bucket: aws.String("no-such-bucket"), Key: aws.String("k")}), "NoSuchBucket", 404},
+			{"PutObject missing bucket", errOf(c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("no-such-bucket"), Key: aws.String("k"), Body: strings.NewReader("x")})), "NoSuchBucket", 404},
+			{"DeleteObject missing bucket", errOf(c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("no-such-bucket"), Key: aws.String("k")})), "NoSuchBucket", 404},
+			{"ListObjectsV2 missing bucket", errOf(c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("no-such-bucket")})), "NoSuchBucket", 404},
 		})
 	})
 }

@@ -110,29 +110,17 @@ func TestObjectTaggingErrors(t *testing.T) {
 	}
 	require.NoError(t, put("obj", numberedTags(10)), "ten tags")
 	checkErrCases(t, []errCase{
-		{"eleven tags", func() error { return put("obj", numberedTags(11)) }, "BadRequest", 400},
-		{"duplicate keys", func() error { return put("obj", tagSet("a", "1", "a", "2")) }, "InvalidTag", 400},
-		{"key of 129", func() error { return put("obj", tagSet(strings.Repeat("k", 129), "v")) }, "InvalidTag", 400},
-		{"value of 257", func() error { return put("obj", tagSet("k", strings.Repeat("v", 257))) }, "InvalidTag", 400},
-		{"empty key", func() error { return put("obj", tagSet("", "v")) }, "InvalidTag", 400},
-		{"aws prefix", func() error { return put("obj", tagSet("aws:k", "v")) }, "InvalidTag", 400},
-		{"missing key", func() error { return put("nope", tagSet("a", "1")) }, "NoSuchKey", 404},
-		{"missing bucket", func() error {
-			_, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String("no-such-bucket"), Key: k, Tagging: &types.Tagging{TagSet: tagSet("a", "1")}})
-			return err
-		}, "NoSuchBucket", 404},
-		{"get missing key", func() error {
-			_, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: aws.String("nope")})
-			return err
-		}, "NoSuchKey", 404},
-		{"delete missing key", func() error {
-			_, err := c.DeleteObjectTagging(ctx, &s3.DeleteObjectTaggingInput{Bucket: b, Key: aws.String("nope")})
-			return err
-		}, "NoSuchKey", 404},
-		{"unknown version", func() error {
-			_, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: k, VersionId: aws.String("3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY")})
-			return err
-		}, "NoSuchVersion", 404},
+		{"eleven tags", put("obj", numberedTags(11)), "BadRequest", 400},
+		{"duplicate keys", put("obj", tagSet("a", "1", "a", "2")), "InvalidTag", 400},
+		{"key of 129", put("obj", tagSet(strings.Repeat("k", 129), "v")), "InvalidTag", 400},
+		{"value of 257", put("obj", tagSet("k", strings.Repeat("v", 257))), "InvalidTag", 400},
+		{"empty key", put("obj", tagSet("", "v")), "InvalidTag", 400},
+		{"aws prefix", put("obj", tagSet("aws:k", "v")), "InvalidTag", 400},
+		{"missing key", put("nope", tagSet("a", "1")), "NoSuchKey", 404},
+		{"missing bucket", errOf(c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String("no-such-bucket"), Key: k, Tagging: &types.Tagging{TagSet: tagSet("a", "1")}})), "NoSuchBucket", 404},
+		{"get missing key", errOf(c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: aws.String("nope")})), "NoSuchKey", 404},
+		{"delete missing key", errOf(c.DeleteObjectTagging(ctx, &s3.DeleteObjectTaggingInput{Bucket: b, Key: aws.String("nope")})), "NoSuchKey", 404},
+		{"unknown version", errOf(c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: k, VersionId: aws.String("3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY")})), "NoSuchVersion", 404},
 	})
 	// The null version is the object of an unversioned bucket.
 	out, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: k, VersionId: aws.String("null")})
@@ -266,25 +254,14 @@ func TestBucketTaggingErrors(t *testing.T) {
 		_, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(bucket), Tagging: &types.Tagging{TagSet: tags}})
 		return err
 	}
-	tests := []struct {
-		name   string
-		err    error
-		code   string
-		status int
-	}{
+	checkErrCases(t, []errCase{
 		{"51 tags", put(testBucket, numberedTags(51)), "BadRequest", 400},
 		{"duplicate keys", put(testBucket, tagSet("a", "1", "a", "1")), "InvalidTag", 400},
 		{"bad key", put(testBucket, tagSet("a<b", "1")), "InvalidTag", 400},
 		{"missing bucket", put("no-such-bucket", tagSet("a", "1")), "NoSuchBucket", 404},
-		{"create with duplicate tags", func() error {
-			_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("dup-tags"),
-				CreateBucketConfiguration: &types.CreateBucketConfiguration{Tags: tagSet("a", "1", "a", "2")}})
-			return err
-		}(), "InvalidTag", 400},
-	}
-	for _, tt := range tests {
-		checkErr(t, tt.name, tt.err, tt.code, tt.status)
-	}
+		{"create with duplicate tags", errOf(c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("dup-tags"),
+			CreateBucketConfiguration: &types.CreateBucketConfiguration{Tags: tagSet("a", "1", "a", "2")}})), "InvalidTag", 400},
+	})
 	if _, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("dup-tags")}); err == nil {
 		t.Error("CreateBucket with bad tags created the bucket")
 	}
