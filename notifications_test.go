@@ -508,10 +508,8 @@ func TestNotificationConfigurationPersists(t *testing.T) {
 // version.
 func TestNotificationVersionEvents(t *testing.T) {
 	var log eventLog
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket), mocks3.WithEvents(log.add))
-	c := srv.Client()
+	srv, c := startVersioned(t, embedded, mocks3.WithEvents(log.add))
 	ctx := t.Context()
-	setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled)
 	require.NoError(t, putNotification(t, c, &types.NotificationConfiguration{
 		QueueConfigurations: []types.QueueConfiguration{{Id: aws.String("removed"), QueueArn: aws.String(queueARN),
 			Events: []types.Event{types.EventS3ObjectRemoved}}},

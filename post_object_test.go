@@ -595,9 +595,7 @@ func TestPostObjectNotification(t *testing.T) {
 }
 
 func TestPostObjectVersioned(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
-	c := srv.Client()
-	setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled)
+	srv, c := startVersioned(t, embedded)
 	var ids []string
 	for _, body := range []string{"one", "two"} {
 		resp, b := postForm(t, srv, "/"+testBucket, []field{{"key", "v"}}, postFile{data: []byte(body)})

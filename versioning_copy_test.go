@@ -84,10 +84,8 @@ func TestCopyObjectFromVersion(t *testing.T) {
 
 func TestMultipartVersions(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		_, c := startVersioned(t, newServer)
 		ctx := t.Context()
-		setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled)
 		v1 := versionOf(mustPut(t, c, testBucket, "src", []byte("first source")).VersionId)
 		mustPut(t, c, testBucket, "src", []byte("second source"))
 		old := versionOf(mustPut(t, c, testBucket, "big", []byte("before the upload")).VersionId)

@@ -32,6 +32,15 @@ func setVersioning(t *testing.T, c *s3.Client, bucket string, status types.Bucke
 	}
 }
 
+// startVersioned starts a server holding testBucket with versioning
+// enabled, and returns it with its client.
+func startVersioned(t *testing.T, newServer newServerFunc, opts ...mocks3.Option) (*mocks3.Server, *s3.Client) {
+	t.Helper()
+	srv, c, _ := startBucket(t, newServer, opts...)
+	setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled)
+	return srv, c
+}
+
 // versionOf returns what the x-amz-version-id header said.
 func versionOf(p *string) string { return aws.ToString(p) }
 
@@ -137,10 +146,8 @@ func TestPutBucketVersioningMalformed(t *testing.T) {
 
 func TestVersionedObjects(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		_, c := startVersioned(t, newServer)
 		ctx := t.Context()
-		setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled)
 
 		v1 := versionOf(mustPut(t, c, testBucket, "k", []byte("one")).VersionId)
 		v2 := versionOf(mustPut(t, c, testBucket, "k", []byte("two")).VersionId)
@@ -311,9 +318,7 @@ func TestVersioningNullVersions(t *testing.T) {
 // version IDs, as they give the same upload IDs.
 func TestVersionIDsRepeatable(t *testing.T) {
 	run := func() []string {
-		srv := mocks3.New(t, mocks3.WithBucket(testBucket), mocks3.WithSeed(42))
-		c := srv.Client()
-		setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled)
+		_, c := startVersioned(t, embedded, mocks3.WithSeed(42))
 		var ids []string
 		for _, k := range []string{"a", "a", "b"} {
 			ids = append(ids, versionOf(mustPut(t, c, testBucket, k, []byte(k)).VersionId))
@@ -448,9 +453,7 @@ func TestEmptyVersionedBucketThenDelete(t *testing.T) {
 // TestDirectAPISeesDeleteMarkers: the direct API reads the current
 // version, and a delete marker there is a deleted object.
 func TestDirectAPISeesDeleteMarkers(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
-	c := srv.Client()
-	setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled)
+	srv, c := startVersioned(t, embedded)
 	mustPut(t, c, testBucket, "k", []byte("v"))
 	if _, err := c.DeleteObject(t.Context(), &s3.DeleteObjectInput{Bucket: aws.String(testBucket), Key: aws.String("k")}); err != nil {
 		t.Fatal(err)
@@ -494,9 +497,7 @@ func TestSeededRestartKeepsVersions(t *testing.T) {
 	dir := t.TempDir()
 	var ids []string
 	for run := range 2 {
-		srv := mocks3.New(t, mocks3.WithDir(dir), mocks3.WithSeed(3), mocks3.WithBucket(testBucket))
-		c := srv.Client()
-		setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled)
+		srv, c := startVersioned(t, embedded, mocks3.WithDir(dir), mocks3.WithSeed(3))
 		ids = append(ids, versionOf(mustPut(t, c, testBucket, "k", []byte{byte('a' + run)}).VersionId))
 		srv.Close()
 	}
@@ -517,9 +518,7 @@ func TestSeededRestartKeepsVersions(t *testing.T) {
 // under a delete marker are referenced.
 func TestRestartKeepsOlderVersions(t *testing.T) {
 	dir := t.TempDir()
-	srv := mocks3.New(t, mocks3.WithDir(dir), mocks3.WithBucket(testBucket))
-	c := srv.Client()
-	setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled)
+	srv, c := startVersioned(t, embedded, mocks3.WithDir(dir))
 	want := map[string]string{}
 	for _, body := range []string{"one", "two"} {
 		want[versionOf(mustPut(t, c, testBucket, "k", []byte(body)).VersionId)] = body
