@@ -34,8 +34,8 @@ func grantsOf(grants []types.Grant) []string {
 
 func TestObjectOwnershipEnforcedByDefault(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		_, c, b := startBucket(t, newServer, mocks3.WithObject(testBucket, "obj", []byte("x")))
-		ctx, k := t.Context(), aws.String("obj")
+		_, c := startBucket(t, newServer, mocks3.WithObject(testBucket, "obj", []byte("x")))
+		ctx, b, k := t.Context(), aws.String(testBucket), aws.String("obj")
 
 		oc, err := c.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: b})
 		if err != nil || len(oc.OwnershipControls.Rules) != 1 || oc.OwnershipControls.Rules[0].ObjectOwnership != types.ObjectOwnershipBucketOwnerEnforced {
@@ -59,8 +59,8 @@ func TestObjectOwnershipEnforcedByDefault(t *testing.T) {
 
 func TestACLs(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		_, c, b := startBucket(t, newServer, mocks3.WithObject(testBucket, "obj", []byte("x")))
-		ctx, k := t.Context(), aws.String("obj")
+		_, c := startBucket(t, newServer, mocks3.WithObject(testBucket, "obj", []byte("x")))
+		ctx, b, k := t.Context(), aws.String(testBucket), aws.String("obj")
 		if _, err := c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: b,
 			OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipObjectWriter}}}}); err != nil {
 			t.Fatalf("PutBucketOwnershipControls: %v", err)
@@ -115,8 +115,8 @@ func TestACLs(t *testing.T) {
 }
 
 func TestACLErrors(t *testing.T) {
-	srv, c, b := startBucket(t, embedded, mocks3.WithObject(testBucket, "obj", []byte("x")))
-	ctx, k := t.Context(), aws.String("obj")
+	srv, c := startBucket(t, embedded, mocks3.WithObject(testBucket, "obj", []byte("x")))
+	ctx, b, k := t.Context(), aws.String(testBucket), aws.String("obj")
 	if _, err := c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: b,
 		OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipBucketOwnerPreferred}}}}); err != nil {
 		t.Fatal(err)
@@ -153,8 +153,8 @@ const publicPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","
 
 func TestBucketPolicy(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		_, c, b := startBucket(t, newServer)
-		ctx := t.Context()
+		_, c := startBucket(t, newServer)
+		ctx, b := t.Context(), aws.String(testBucket)
 		_, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b})
 		checkErr(t, "GetBucketPolicy before any", err, "NoSuchBucketPolicy", 404)
 		_, err = c.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: b})
@@ -188,8 +188,8 @@ func TestBucketPolicy(t *testing.T) {
 }
 
 func TestBucketPolicyErrors(t *testing.T) {
-	_, c, b := startBucket(t, embedded)
-	ctx := t.Context()
+	_, c := startBucket(t, embedded)
+	ctx, b := t.Context(), aws.String(testBucket)
 	tests := []struct {
 		name   string
 		policy string

@@ -26,8 +26,8 @@ import (
 // answers.
 func TestBucketConfigurations(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		_, c, b := startBucket(t, newServer, mocks3.WithBucket("logs-bucket"))
-		ctx := t.Context()
+		_, c := startBucket(t, newServer, mocks3.WithBucket("logs-bucket"))
+		ctx, b := t.Context(), aws.String(testBucket)
 		tests := []struct {
 			name    string
 			before  func() error // the read before any put; nil error means a default answer
@@ -271,8 +271,8 @@ func TestBucketConfigurations(t *testing.T) {
 func mismatch(v any) error { return fmt.Errorf("unexpected answer: %+v", v) }
 
 func TestBucketConfigurationErrors(t *testing.T) {
-	srv, c, b := startBucket(t, embedded, mocks3.WithBucket("dotted.bucket"))
-	ctx := t.Context()
+	srv, c := startBucket(t, embedded, mocks3.WithBucket("dotted.bucket"))
+	ctx, b := t.Context(), aws.String(testBucket)
 	checkErrCases(t, []errCase{
 		{"website without index", errOf(c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: b, WebsiteConfiguration: &types.WebsiteConfiguration{
 			ErrorDocument: &types.ErrorDocument{Key: aws.String("e.html")}}})), "InvalidArgument", 400},

@@ -24,39 +24,6 @@ import (
 	"github.com/mocks3/mocks3"
 )
 
-// allChecksums are the checksum fields of every algorithm the SDK knows,
-// named as the algorithms are, and the checksum type.
-type allChecksums struct {
-	CRC32, CRC32C, CRC64NVME, SHA1, SHA256, SHA512, MD5, XXHASH64, XXHASH3, XXHASH128 string
-	Type                                                                              types.ChecksumType
-}
-
-// sdkAlgorithms is every algorithm of the SDK's ChecksumAlgorithm enum.
-var sdkAlgorithms = types.ChecksumAlgorithm("").Values()
-
-func allChecksumsWith(alg types.ChecksumAlgorithm, value string, typ types.ChecksumType) allChecksums {
-	c := allChecksums{Type: typ}
-	reflect.ValueOf(&c).Elem().FieldByName(string(alg)).SetString(value)
-	return c
-}
-
-// checksumsOfOutput reads the Checksum<ALG> and ChecksumType fields of an
-// SDK output or part struct.
-func checksumsOfOutput(out any) allChecksums {
-	v := reflect.Indirect(reflect.ValueOf(out))
-	var c allChecksums
-	cv := reflect.ValueOf(&c).Elem()
-	for _, a := range sdkAlgorithms {
-		if f := v.FieldByName("Checksum" + string(a)); f.IsValid() {
-			cv.FieldByName(string(a)).SetString(aws.ToString(f.Interface().(*string)))
-		}
-	}
-	if f := v.FieldByName("ChecksumType"); f.IsValid() {
-		c.Type = f.Interface().(types.ChecksumType)
-	}
-	return c
-}
-
 // setChecksum sets the Checksum<ALG> field of an SDK input or part struct.
 func setChecksum(in any, alg types.ChecksumAlgorithm, value string) {
 	reflect.ValueOf(in).Elem().FieldByName("Checksum" + string(alg)).Set(reflect.ValueOf(aws.String(value)))
@@ -83,8 +50,7 @@ func TestChecksumAlgorithmsPutObject(t *testing.T) {
 		t.Fatalf("the SDK knows %d checksum algorithms, want at least 10", len(sdkAlgorithms))
 	}
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		srv, c := startBucket(t, newServer)
 		ctx := t.Context()
 		body := testData(3000, 31)
 		for _, alg := range sdkAlgorithms {
@@ -98,24 +64,11 @@ func TestChecksumAlgorithmsPutObject(t *testing.T) {
 				if err != nil {
 					t.Fatalf("PutObject(%s) = %v", alg, err)
 				}
-				want := allChecksumsWith(alg, checksumOf(alg, body), types.ChecksumTypeFullObject)
-				if diff := cmp.Diff(want, checksumsOfOutput(put)); diff != "" {
+				want := checksumsWith(alg, checksumOf(alg, body), types.ChecksumTypeFullObject)
+				if diff := cmp.Diff(want, checksumsOf(put)); diff != "" {
 					t.Errorf("PutObject(%s) checksums mismatch (-want +got):\n%s", alg, diff)
 				}
-				get, got := mustGet(t, c, testBucket, key, func(in *s3.GetObjectInput) { in.ChecksumMode = types.ChecksumModeEnabled })
-				if !bytes.Equal(got, body) {
-					t.Errorf("GetObject(%s) body differs", key)
-				}
-				if diff := cmp.Diff(want, checksumsOfOutput(get)); diff != "" {
-					t.Errorf("GetObject(%s) checksums mismatch (-want +got):\n%s", alg, diff)
-				}
-				head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String(key), ChecksumMode: types.ChecksumModeEnabled})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if diff := cmp.Diff(want, checksumsOfOutput(head)); diff != "" {
-					t.Errorf("HeadObject(%s) checksums mismatch (-want +got):\n%s", alg, diff)
-				}
+				checkReadChecksums(t, c, key, body, want)
 				list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(testBucket), Prefix: aws.String(key)})
 				if err != nil {
 					t.Fatal(err)
@@ -139,8 +92,7 @@ func TestChecksumAlgorithmsPutObject(t *testing.T) {
 func TestChecksumAlgorithmsMultipart(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
 		const minPart = 1024
-		srv := newServer(t, mocks3.WithBucket(testBucket), mocks3.WithMinPartSize(minPart))
-		c := srv.Client()
+		_, c := startBucket(t, newServer, mocks3.WithMinPartSize(minPart))
 		ctx := t.Context()
 		parts := [][]byte{testData(minPart, 41), testData(minPart+5, 42), testData(9, 43)}
 		for _, alg := range sdkAlgorithms {
@@ -166,7 +118,7 @@ func TestChecksumAlgorithmsMultipart(t *testing.T) {
 					if err != nil {
 						t.Fatalf("UploadPart(%s, %d) = %v", alg, i+1, err)
 					}
-					if diff := cmp.Diff(allChecksumsWith(alg, checksumOf(alg, p), ""), checksumsOfOutput(out)); diff != "" {
+					if diff := cmp.Diff(checksumsWith(alg, checksumOf(alg, p), ""), checksumsOf(out)); diff != "" {
 						t.Errorf("UploadPart(%s, %d) checksums mismatch (-want +got):\n%s", alg, i+1, diff)
 					}
 					cp := types.CompletedPart{PartNumber: aws.Int32(int32(i + 1)), ETag: out.ETag}
@@ -181,7 +133,7 @@ func TestChecksumAlgorithmsMultipart(t *testing.T) {
 					t.Fatalf("ListParts() = %s %s, %d parts, want %s %s, %d parts", lp.ChecksumAlgorithm, lp.ChecksumType, len(lp.Parts), alg, wantType, len(parts))
 				}
 				for i, p := range lp.Parts {
-					if diff := cmp.Diff(allChecksumsWith(alg, checksumOf(alg, parts[i]), ""), checksumsOfOutput(p)); diff != "" {
+					if diff := cmp.Diff(checksumsWith(alg, checksumOf(alg, parts[i]), ""), checksumsOf(p)); diff != "" {
 						t.Errorf("ListParts() part %d checksums mismatch (-want +got):\n%s", i+1, diff)
 					}
 				}
@@ -194,15 +146,15 @@ func TestChecksumAlgorithmsMultipart(t *testing.T) {
 				if wantType == types.ChecksumTypeFullObject {
 					wantValue = checksumOf(alg, bytes.Join(parts, nil))
 				}
-				want := allChecksumsWith(alg, wantValue, wantType)
-				if diff := cmp.Diff(want, checksumsOfOutput(out)); diff != "" {
+				want := checksumsWith(alg, wantValue, wantType)
+				if diff := cmp.Diff(want, checksumsOf(out)); diff != "" {
 					t.Errorf("CompleteMultipartUpload(%s) checksums mismatch (-want +got):\n%s", alg, diff)
 				}
 				head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String(key), ChecksumMode: types.ChecksumModeEnabled})
 				if err != nil {
 					t.Fatal(err)
 				}
-				if diff := cmp.Diff(want, checksumsOfOutput(head)); diff != "" {
+				if diff := cmp.Diff(want, checksumsOf(head)); diff != "" {
 					t.Errorf("HeadObject(%s) checksums mismatch (-want +got):\n%s", alg, diff)
 				}
 			})
@@ -221,18 +173,18 @@ func TestDefaultChecksum(t *testing.T) {
 		ctx := t.Context()
 		body := testData(2500, 51)
 		crc := types.ChecksumAlgorithmCrc64nvme
-		want := allChecksumsWith(crc, checksumOf(crc, body), types.ChecksumTypeFullObject)
+		want := checksumsWith(crc, checksumOf(crc, body), types.ChecksumTypeFullObject)
 
 		t.Run("PutObject", func(t *testing.T) {
 			put := mustPut(t, plain, testBucket, "plain", body)
-			if diff := cmp.Diff(want, checksumsOfOutput(put)); diff != "" {
+			if diff := cmp.Diff(want, checksumsOf(put)); diff != "" {
 				t.Errorf("PutObject() checksums mismatch (-want +got):\n%s", diff)
 			}
 			get, got := mustGet(t, c, testBucket, "plain", func(in *s3.GetObjectInput) { in.ChecksumMode = types.ChecksumModeEnabled })
 			if !bytes.Equal(got, body) {
 				t.Errorf("GetObject(plain) body differs")
 			}
-			if diff := cmp.Diff(want, checksumsOfOutput(get)); diff != "" {
+			if diff := cmp.Diff(want, checksumsOf(get)); diff != "" {
 				t.Errorf("GetObject(plain) checksums mismatch (-want +got):\n%s", diff)
 			}
 			list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(testBucket), Prefix: aws.String("plain")})
@@ -265,7 +217,7 @@ func TestDefaultChecksum(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if diff := cmp.Diff(want, checksumsOfOutput(head)); diff != "" {
+				if diff := cmp.Diff(want, checksumsOf(head)); diff != "" {
 					t.Errorf("HeadObject(%s) checksums mismatch (-want +got):\n%s", tc.key, diff)
 				}
 			}
@@ -278,7 +230,7 @@ func TestDefaultChecksum(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(want, checksumsOfOutput(out.CopyObjectResult)); diff != "" {
+			if diff := cmp.Diff(want, checksumsOf(out.CopyObjectResult)); diff != "" {
 				t.Errorf("CopyObject() checksums mismatch (-want +got):\n%s", diff)
 			}
 		})
@@ -321,8 +273,8 @@ func TestDefaultChecksum(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				wantMP := allChecksumsWith(crc, checksumOf(crc, whole), types.ChecksumTypeFullObject)
-				if diff := cmp.Diff(wantMP, checksumsOfOutput(out)); diff != "" {
+				wantMP := checksumsWith(crc, checksumOf(crc, whole), types.ChecksumTypeFullObject)
+				if diff := cmp.Diff(wantMP, checksumsOf(out)); diff != "" {
 					t.Errorf("CompleteMultipartUpload() checksums mismatch (-want +got):\n%s", diff)
 				}
 				// The SDK validates the full-object CRC64NVME as it reads.
@@ -330,7 +282,7 @@ func TestDefaultChecksum(t *testing.T) {
 				if !bytes.Equal(got, whole) {
 					t.Errorf("GetObject(%s) body differs", key)
 				}
-				if diff := cmp.Diff(wantMP, checksumsOfOutput(get)); diff != "" {
+				if diff := cmp.Diff(wantMP, checksumsOf(get)); diff != "" {
 					t.Errorf("GetObject(%s) checksums mismatch (-want +got):\n%s", key, diff)
 				}
 			})
@@ -341,8 +293,7 @@ func TestDefaultChecksum(t *testing.T) {
 func TestChecksumRequestErrors(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
 		const minPart = 1024
-		srv := newServer(t, mocks3.WithBucket(testBucket), mocks3.WithMinPartSize(minPart))
-		c := srv.Client()
+		srv, c := startBucket(t, newServer, mocks3.WithMinPartSize(minPart))
 		plain := srv.Client(whenRequired)
 		ctx := t.Context()
 		body := testData(1500, 61)

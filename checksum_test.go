@@ -27,10 +27,29 @@ var checksumAlgorithms = []types.ChecksumAlgorithm{
 	types.ChecksumAlgorithmSha256,
 }
 
+// checkReadChecksums checks that GetObject and HeadObject in checksum
+// mode answer want for key, and GetObject its body.
+func checkReadChecksums(t *testing.T, c *s3.Client, key string, body []byte, want checksums) {
+	t.Helper()
+	get, got := mustGet(t, c, testBucket, key, func(in *s3.GetObjectInput) { in.ChecksumMode = types.ChecksumModeEnabled })
+	if !bytes.Equal(got, body) {
+		t.Errorf("GetObject(%s) body differs", key)
+	}
+	if diff := cmp.Diff(want, checksumsOf(get)); diff != "" {
+		t.Errorf("GetObject(%s) checksums mismatch (-want +got):\n%s", key, diff)
+	}
+	head, err := c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String(key), ChecksumMode: types.ChecksumModeEnabled})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, checksumsOf(head)); diff != "" {
+		t.Errorf("HeadObject(%s, checksum mode) checksums mismatch (-want +got):\n%s", key, diff)
+	}
+}
+
 func TestChecksums(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		srv, c := startBucket(t, newServer)
 		ctx := t.Context()
 		body := testData(1000, 11)
 
@@ -39,41 +58,28 @@ func TestChecksums(t *testing.T) {
 				key := "sum-" + string(alg)
 				want := checksumsWith(alg, checksumOf(alg, body), types.ChecksumTypeFullObject)
 				put := mustPut(t, c, testBucket, key, body, func(in *s3.PutObjectInput) { in.ChecksumAlgorithm = alg })
-				if diff := cmp.Diff(want, putChecksums(put)); diff != "" {
+				if diff := cmp.Diff(want, checksumsOf(put)); diff != "" {
 					t.Errorf("PutObject(%s) checksums mismatch (-want +got):\n%s", alg, diff)
 				}
-				get, got := mustGet(t, c, testBucket, key, func(in *s3.GetObjectInput) { in.ChecksumMode = types.ChecksumModeEnabled })
-				if !bytes.Equal(got, body) {
-					t.Errorf("GetObject(%s) body differs", key)
-				}
-				if diff := cmp.Diff(want, getChecksums(get)); diff != "" {
-					t.Errorf("GetObject(%s) checksums mismatch (-want +got):\n%s", alg, diff)
-				}
-				head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String(key), ChecksumMode: types.ChecksumModeEnabled})
+				checkReadChecksums(t, c, key, body, want)
+				head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String(key)})
 				if err != nil {
 					t.Fatal(err)
 				}
-				if diff := cmp.Diff(want, headChecksums(head)); diff != "" {
-					t.Errorf("HeadObject(%s, checksum mode) checksums mismatch (-want +got):\n%s", alg, diff)
-				}
-				head, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String(key)})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if diff := cmp.Diff(checksums{}, headChecksums(head)); diff != "" {
+				if diff := cmp.Diff(checksums{}, checksumsOf(head)); diff != "" {
 					t.Errorf("HeadObject(%s) without checksum mode: checksums mismatch (-want +got):\n%s", alg, diff)
 				}
 
 				// A range is not the whole object: no whole-object checksum,
 				// or the SDK fails validating it.
-				get, got = mustGet(t, c, testBucket, key, func(in *s3.GetObjectInput) {
+				get, got := mustGet(t, c, testBucket, key, func(in *s3.GetObjectInput) {
 					in.ChecksumMode = types.ChecksumModeEnabled
 					in.Range = aws.String("bytes=10-99")
 				})
 				if !bytes.Equal(got, body[10:100]) {
 					t.Errorf("GetObject(%s, bytes=10-99) body differs", key)
 				}
-				if diff := cmp.Diff(checksums{}, getChecksums(get), cmpopts.IgnoreFields(checksums{}, "Type")); diff != "" {
+				if diff := cmp.Diff(checksums{}, checksumsOf(get), cmpopts.IgnoreFields(checksums{}, "Type")); diff != "" {
 					t.Errorf("GetObject(%s, bytes=10-99) checksums mismatch (-want +got):\n%s", alg, diff)
 				}
 
@@ -105,7 +111,7 @@ func TestChecksums(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := checksumsWith(types.ChecksumAlgorithmCrc32, checksumOf(types.ChecksumAlgorithmCrc32, body), types.ChecksumTypeFullObject)
-			if diff := cmp.Diff(want, headChecksums(head)); diff != "" {
+			if diff := cmp.Diff(want, checksumsOf(head)); diff != "" {
 				t.Errorf("HeadObject(default) checksums mismatch (-want +got):\n%s", diff)
 			}
 		})
@@ -129,8 +135,7 @@ func TestMultipartChecksums(t *testing.T) {
 	}
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
 		const minPart = 1024
-		srv := newServer(t, mocks3.WithBucket(testBucket), mocks3.WithMinPartSize(minPart))
-		c := srv.Client()
+		_, c := startBucket(t, newServer, mocks3.WithMinPartSize(minPart))
 		ctx := t.Context()
 		parts := [][]byte{testData(minPart, 21), testData(minPart+3, 22), testData(17, 23)}
 		whole := bytes.Join(parts, nil)
@@ -154,7 +159,7 @@ func TestMultipartChecksums(t *testing.T) {
 						t.Fatalf("UploadPart(%d) = %v", j+1, err)
 					}
 					want := checksumsWith(tt.alg, checksumOf(tt.alg, p), "")
-					if diff := cmp.Diff(want, partChecksums(out)); diff != "" {
+					if diff := cmp.Diff(want, checksumsOf(out)); diff != "" {
 						t.Errorf("UploadPart(%d) checksums mismatch (-want +got):\n%s", j+1, diff)
 					}
 					completed = append(completed, types.CompletedPart{PartNumber: aws.Int32(int32(j + 1)), ETag: out.ETag,
@@ -167,7 +172,7 @@ func TestMultipartChecksums(t *testing.T) {
 					t.Fatal(err)
 				}
 				for j, p := range lp.Parts {
-					got := checksumsOf(p.ChecksumCRC32, p.ChecksumCRC32C, p.ChecksumCRC64NVME, p.ChecksumSHA1, p.ChecksumSHA256, "")
+					got := checksumsOf(p)
 					if diff := cmp.Diff(checksumsWith(tt.alg, checksumOf(tt.alg, parts[j]), ""), got); diff != "" {
 						t.Errorf("ListParts() part %d checksums mismatch (-want +got):\n%s", j+1, diff)
 					}
@@ -183,14 +188,14 @@ func TestMultipartChecksums(t *testing.T) {
 				if err != nil {
 					t.Fatalf("CompleteMultipartUpload() = %v", err)
 				}
-				if diff := cmp.Diff(want, completeChecksums(out)); diff != "" {
+				if diff := cmp.Diff(want, checksumsOf(out)); diff != "" {
 					t.Errorf("CompleteMultipartUpload() checksums mismatch (-want +got):\n%s", diff)
 				}
 				head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String(key), ChecksumMode: types.ChecksumModeEnabled})
 				if err != nil {
 					t.Fatal(err)
 				}
-				if diff := cmp.Diff(want, headChecksums(head)); diff != "" {
+				if diff := cmp.Diff(want, checksumsOf(head)); diff != "" {
 					t.Errorf("HeadObject() checksums mismatch (-want +got):\n%s", diff)
 				}
 				// The SDK validates a full-object checksum and skips a composite one.
@@ -198,7 +203,7 @@ func TestMultipartChecksums(t *testing.T) {
 				if !bytes.Equal(body, whole) {
 					t.Errorf("GetObject() body differs")
 				}
-				if diff := cmp.Diff(want, getChecksums(get)); diff != "" {
+				if diff := cmp.Diff(want, checksumsOf(get)); diff != "" {
 					t.Errorf("GetObject() checksums mismatch (-want +got):\n%s", diff)
 				}
 				// A part read carries the part's checksum when the object's is
@@ -214,14 +219,14 @@ func TestMultipartChecksums(t *testing.T) {
 				if tt.wantType == types.ChecksumTypeComposite {
 					wantPart = checksumsWith(tt.alg, checksumOf(tt.alg, parts[1]), "")
 				}
-				if diff := cmp.Diff(wantPart, getChecksums(get), cmpopts.IgnoreFields(checksums{}, "Type")); diff != "" {
+				if diff := cmp.Diff(wantPart, checksumsOf(get), cmpopts.IgnoreFields(checksums{}, "Type")); diff != "" {
 					t.Errorf("GetObject(part 2) checksums mismatch (-want +got):\n%s", diff)
 				}
 				get, _ = mustGet(t, c, testBucket, key, func(in *s3.GetObjectInput) {
 					in.ChecksumMode = types.ChecksumModeEnabled
 					in.Range = aws.String("bytes=0-9")
 				})
-				if diff := cmp.Diff(checksums{}, getChecksums(get), cmpopts.IgnoreFields(checksums{}, "Type")); diff != "" {
+				if diff := cmp.Diff(checksums{}, checksumsOf(get), cmpopts.IgnoreFields(checksums{}, "Type")); diff != "" {
 					t.Errorf("GetObject(bytes=0-9) checksums mismatch (-want +got):\n%s", diff)
 				}
 			})

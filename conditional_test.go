@@ -152,8 +152,7 @@ func TestConditionalReads(t *testing.T) {
 
 func TestConditionalWrites(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket), mocks3.WithMinPartSize(1))
-		c := srv.Client()
+		srv, c := startBucket(t, newServer, mocks3.WithMinPartSize(1))
 		ctx := t.Context()
 		old := []byte("old contents")
 		const stale = `"0123456789abcdef0123456789abcdef"`

@@ -32,8 +32,8 @@ var browserRules = []types.CORSRule{
 
 func TestBucketCors(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		_, c, b := startBucket(t, newServer)
-		ctx := t.Context()
+		_, c := startBucket(t, newServer)
+		ctx, b := t.Context(), aws.String(testBucket)
 		_, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: b})
 		checkErr(t, "GetBucketCors before any", err, "NoSuchCORSConfiguration", 404)
 
@@ -61,8 +61,7 @@ func TestBucketCors(t *testing.T) {
 }
 
 func TestBucketCorsErrors(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
-	c := srv.Client()
+	srv, c := startBucket(t, embedded)
 	ctx := t.Context()
 	put := func(bucket string, rules ...types.CORSRule) error {
 		_, err := c.PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: aws.String(bucket), CORSConfiguration: &types.CORSConfiguration{CORSRules: rules}})

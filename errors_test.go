@@ -20,8 +20,8 @@ import (
 func TestUnsupportedOperations(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
 		body := []byte("keep me")
-		srv, c, b := startBucket(t, newServer, mocks3.WithObject(testBucket, "obj", body))
-		ctx, k := t.Context(), aws.String("obj")
+		srv, c := startBucket(t, newServer, mocks3.WithObject(testBucket, "obj", body))
+		ctx, b, k := t.Context(), aws.String(testBucket), aws.String("obj")
 
 		tests := []struct {
 			op   string

@@ -38,7 +38,7 @@ func toAttributes(o *s3.GetObjectAttributesOutput) attributes {
 	a := attributes{ETag: aws.ToString(o.ETag), StorageClass: o.StorageClass, ObjectSize: aws.ToInt64(o.ObjectSize)}
 	if c := o.Checksum; c != nil {
 		a.HasChecksum = true
-		a.Checksum = checksumsOf(c.ChecksumCRC32, c.ChecksumCRC32C, c.ChecksumCRC64NVME, c.ChecksumSHA1, c.ChecksumSHA256, c.ChecksumType)
+		a.Checksum = checksumsOf(c)
 	}
 	if p := o.ObjectParts; p != nil {
 		a.Parts = &partsPage{Count: aws.ToInt32(p.TotalPartsCount), MaxParts: aws.ToInt32(p.MaxParts),
@@ -92,8 +92,7 @@ func TestGetObjectAttributes(t *testing.T) {
 
 func testGetObjectAttributes(t *testing.T, newServer newServerFunc) {
 	const minPart = 1024
-	srv := newServer(t, mocks3.WithBucket(testBucket), mocks3.WithMinPartSize(minPart))
-	c := srv.Client()
+	_, c := startBucket(t, newServer, mocks3.WithMinPartSize(minPart))
 	small := testData(100, 1)
 	mustPut(t, c, testBucket, "small", small)
 	mustPut(t, c, testBucket, "cold", small, func(in *s3.PutObjectInput) { in.StorageClass = types.StorageClassStandardIa })
@@ -160,8 +159,7 @@ func testGetObjectAttributes(t *testing.T, newServer newServerFunc) {
 }
 
 func TestGetObjectAttributesVersion(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
-	c := srv.Client()
+	_, c := startBucket(t, embedded)
 	body := testData(10, 5)
 	mustPut(t, c, testBucket, "k", body)
 	// An object written while versioning was never enabled is the null
@@ -180,8 +178,7 @@ func TestGetObjectAttributesVersion(t *testing.T) {
 }
 
 func TestGetObjectAttributesErrors(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket), mocks3.WithObject(testBucket, "k", []byte("data")))
-	c := srv.Client()
+	_, c := startBucket(t, embedded, mocks3.WithObject(testBucket, "k", []byte("data")))
 	etag := []types.ObjectAttributes{types.ObjectAttributesEtag}
 	tests := []struct {
 		name   string

@@ -30,6 +30,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -130,13 +131,12 @@ func sequential(why string) modeOption {
 }
 
 // startBucket starts a server holding testBucket with newServer (opts
-// come after that bucket's), and returns it with its client and
-// testBucket's name as the SDK takes it: where the tests of one bucket
-// begin.
-func startBucket(t *testing.T, newServer newServerFunc, opts ...mocks3.Option) (*mocks3.Server, *s3.Client, *string) {
+// come after that bucket's), and returns it with its client: where the
+// tests of one bucket begin.
+func startBucket(t *testing.T, newServer newServerFunc, opts ...mocks3.Option) (*mocks3.Server, *s3.Client) {
 	t.Helper()
 	srv := newServer(t, append([]mocks3.Option{mocks3.WithBucket(testBucket)}, opts...)...)
-	return srv, srv.Client(), aws.String(testBucket)
+	return srv, srv.Client()
 }
 
 // embedded starts a server in the default mode: a newServerFunc for tests
@@ -276,52 +276,38 @@ func compositeOf(alg types.ChecksumAlgorithm, parts ...[]byte) string {
 	return fmt.Sprintf("%s-%d", checksumOf(alg, cat), len(parts))
 }
 
-// checksums are the checksum fields of a response, for comparison.
+// checksums are the checksum fields of every algorithm the SDK knows,
+// named as the algorithms are, and the checksum type: what a response, a
+// part or an attribute says, for comparison.
 type checksums struct {
-	CRC32, CRC32C, CRC64NVME, SHA1, SHA256 string
-	Type                                   types.ChecksumType
+	CRC32, CRC32C, CRC64NVME, SHA1, SHA256, SHA512, MD5, XXHASH64, XXHASH3, XXHASH128 string
+	Type                                                                              types.ChecksumType
 }
 
+// sdkAlgorithms is every algorithm of the SDK's ChecksumAlgorithm enum.
+var sdkAlgorithms = types.ChecksumAlgorithm("").Values()
+
 func checksumsWith(alg types.ChecksumAlgorithm, value string, typ types.ChecksumType) checksums {
-	var c checksums
-	switch alg {
-	case types.ChecksumAlgorithmCrc32:
-		c.CRC32 = value
-	case types.ChecksumAlgorithmCrc32c:
-		c.CRC32C = value
-	case types.ChecksumAlgorithmCrc64nvme:
-		c.CRC64NVME = value
-	case types.ChecksumAlgorithmSha1:
-		c.SHA1 = value
-	case types.ChecksumAlgorithmSha256:
-		c.SHA256 = value
-	}
-	c.Type = typ
+	c := checksums{Type: typ}
+	reflect.ValueOf(&c).Elem().FieldByName(string(alg)).SetString(value)
 	return c
 }
 
-func checksumsOf(crc32, crc32c, crc64nvme, sha1, sha256 *string, typ types.ChecksumType) checksums {
-	return checksums{aws.ToString(crc32), aws.ToString(crc32c), aws.ToString(crc64nvme), aws.ToString(sha1), aws.ToString(sha256), typ}
-}
-
-func putChecksums(o *s3.PutObjectOutput) checksums {
-	return checksumsOf(o.ChecksumCRC32, o.ChecksumCRC32C, o.ChecksumCRC64NVME, o.ChecksumSHA1, o.ChecksumSHA256, o.ChecksumType)
-}
-
-func getChecksums(o *s3.GetObjectOutput) checksums {
-	return checksumsOf(o.ChecksumCRC32, o.ChecksumCRC32C, o.ChecksumCRC64NVME, o.ChecksumSHA1, o.ChecksumSHA256, o.ChecksumType)
-}
-
-func headChecksums(o *s3.HeadObjectOutput) checksums {
-	return checksumsOf(o.ChecksumCRC32, o.ChecksumCRC32C, o.ChecksumCRC64NVME, o.ChecksumSHA1, o.ChecksumSHA256, o.ChecksumType)
-}
-
-func partChecksums(o *s3.UploadPartOutput) checksums {
-	return checksumsOf(o.ChecksumCRC32, o.ChecksumCRC32C, o.ChecksumCRC64NVME, o.ChecksumSHA1, o.ChecksumSHA256, "")
-}
-
-func completeChecksums(o *s3.CompleteMultipartUploadOutput) checksums {
-	return checksumsOf(o.ChecksumCRC32, o.ChecksumCRC32C, o.ChecksumCRC64NVME, o.ChecksumSHA1, o.ChecksumSHA256, o.ChecksumType)
+// checksumsOf reads the Checksum<ALG> and ChecksumType fields of an SDK
+// output, part or checksum struct.
+func checksumsOf(out any) checksums {
+	v := reflect.Indirect(reflect.ValueOf(out))
+	var c checksums
+	cv := reflect.ValueOf(&c).Elem()
+	for _, a := range sdkAlgorithms {
+		if f := v.FieldByName("Checksum" + string(a)); f.IsValid() {
+			cv.FieldByName(string(a)).SetString(aws.ToString(f.Interface().(*string)))
+		}
+	}
+	if f := v.FieldByName("ChecksumType"); f.IsValid() {
+		c.Type = f.Interface().(types.ChecksumType)
+	}
+	return c
 }
 
 func mustCreateBucket(t *testing.T, c *s3.Client, bucket string) {

@@ -117,8 +117,7 @@ func TestCompleteSurvivesClientHangUp(t *testing.T) {
 		slow := func(op s3api.Operation) faults.Rule {
 			return faults.Rule{Service: faults.Metadata, Operation: op, Action: faults.Delay(30 * time.Second)}
 		}
-		srv := mocks3.New(t, mocks3.WithInMemoryTransport(), mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		srv, c := startBucket(t, embedded, mocks3.WithInMemoryTransport())
 		ctx := t.Context()
 		data := []byte("acknowledged bytes")
 		created, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String("k")})

@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/faults"
 )
 
@@ -19,8 +18,7 @@ import (
 // retry naming other parts is not the same Complete.
 func TestCompleteRetriedAfterLostResponse(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		srv, c := startBucket(t, newServer)
 		ctx := t.Context()
 		created, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String("dir/k")})
 		if err != nil {

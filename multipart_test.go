@@ -207,8 +207,7 @@ func TestMultipartUpload(t *testing.T) {
 func TestMultipartErrors(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
 		const minPart = 1024
-		srv := newServer(t, mocks3.WithBucket(testBucket), mocks3.WithMinPartSize(minPart))
-		c := srv.Client()
+		srv, c := startBucket(t, newServer, mocks3.WithMinPartSize(minPart))
 		ctx := t.Context()
 		big1, big2, small := testData(minPart, 1), testData(minPart, 2), testData(10, 3)
 

@@ -52,8 +52,7 @@ func keyFilter(rules ...string) *types.NotificationConfigurationFilter {
 }
 
 func TestNotificationConfiguration(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
-	c := srv.Client()
+	_, c := startBucket(t, embedded)
 	ctx := t.Context()
 	get := func() *s3.GetBucketNotificationConfigurationOutput {
 		t.Helper()
@@ -112,8 +111,7 @@ func TestNotificationConfiguration(t *testing.T) {
 }
 
 func TestNotificationConfigurationErrors(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
-	c := srv.Client()
+	_, c := startBucket(t, embedded)
 	queueCfg := func(arn string, events []types.Event, f *types.NotificationConfigurationFilter) types.QueueConfiguration {
 		return types.QueueConfiguration{QueueArn: aws.String(arn), Events: events, Filter: f}
 	}
@@ -200,8 +198,7 @@ func TestNotificationEvents(t *testing.T) {
 func testNotificationEvents(t *testing.T, opts ...mocks3.Option) {
 	const minPart = 1024
 	var log eventLog
-	srv := mocks3.New(t, append(opts, mocks3.WithBucket(testBucket), mocks3.WithMinPartSize(minPart), mocks3.WithEvents(log.add))...)
-	c := srv.Client()
+	srv, c := startBucket(t, embedded, append(opts, mocks3.WithMinPartSize(minPart), mocks3.WithEvents(log.add))...)
 	ctx := t.Context()
 	if err := putNotification(t, c, &types.NotificationConfiguration{
 		QueueConfigurations: []types.QueueConfiguration{{Id: aws.String("created"), QueueArn: aws.String(queueARN),
@@ -346,8 +343,7 @@ func TestNotificationWebhook(t *testing.T) {
 			ts := httptest.NewServer(hook)
 			t.Cleanup(ts.Close)
 			var log eventLog
-			srv := mocks3.New(t, mocks3.WithBucket(testBucket), mocks3.WithWebhook(queueARN, ts.URL+"/hook"), mocks3.WithEvents(log.add))
-			c := srv.Client()
+			srv, c := startBucket(t, embedded, mocks3.WithWebhook(queueARN, ts.URL+"/hook"), mocks3.WithEvents(log.add))
 			if err := putNotification(t, c, &types.NotificationConfiguration{QueueConfigurations: []types.QueueConfiguration{
 				{QueueArn: aws.String(queueARN), Events: []types.Event{types.EventS3ObjectCreatedPut}}}}); err != nil {
 				t.Fatalf("PutBucketNotificationConfiguration() = %v", err)
@@ -407,8 +403,7 @@ func TestNotificationOptions(t *testing.T) {
 // A fault rule names the new operations, and a failed configuration write
 // leaves the old one in place.
 func TestNotificationFaults(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket), mocks3.WithObject(testBucket, "k", []byte("data")))
-	c := srv.Client()
+	srv, c := startBucket(t, embedded, mocks3.WithObject(testBucket, "k", []byte("data")))
 	var rules []*mocks3.FaultHandle
 	for _, op := range []string{"PutBucketNotificationConfiguration", "GetBucketNotificationConfiguration", "GetObjectAttributes"} {
 		h, err := srv.Faults().Add(faults.Rule{Operation: s3api.Operation(op), Action: faults.AccessDenied()})
@@ -442,8 +437,7 @@ func TestNotificationFaults(t *testing.T) {
 // client, makes one event, not two: the second finds the object committed.
 func TestNotificationCompleteRetried(t *testing.T) {
 	var log eventLog
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket), mocks3.WithEvents(log.add))
-	c := srv.Client()
+	srv, c := startBucket(t, embedded, mocks3.WithEvents(log.add))
 	ctx := t.Context()
 	if err := putNotification(t, c, &types.NotificationConfiguration{QueueConfigurations: []types.QueueConfiguration{
 		{QueueArn: aws.String(queueARN), Events: []types.Event{types.EventS3ObjectCreated}}}}); err != nil {

@@ -46,8 +46,7 @@ func listedClass(t *testing.T, c *s3.Client, key string) types.ObjectStorageClas
 func TestStorageClassAndRedirect(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
 		const minPart = 1024
-		srv := newServer(t, mocks3.WithBucket(testBucket), mocks3.WithMinPartSize(minPart))
-		c := srv.Client()
+		srv, c := startBucket(t, newServer, mocks3.WithMinPartSize(minPart))
 		ctx := t.Context()
 		body := testData(100, 71)
 
@@ -185,8 +184,7 @@ func TestStorageClassAndRedirect(t *testing.T) {
 
 func TestExpectedBucketOwner(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket), mocks3.WithObject(testBucket, "k", []byte("data")))
-		c := srv.Client()
+		srv, c := startBucket(t, newServer, mocks3.WithObject(testBucket, "k", []byte("data")))
 		ctx := t.Context()
 		buckets, err := c.ListBuckets(ctx, &s3.ListBucketsInput{})
 		if err != nil {

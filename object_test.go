@@ -159,8 +159,7 @@ func TestObjects(t *testing.T) {
 
 func TestDeleteObjects(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		srv, c := startBucket(t, newServer)
 		for _, k := range []string{"a", "b", "c", "d", "e f"} {
 			if err := srv.PutObject(testBucket, k, []byte(k)); err != nil {
 				t.Fatal(err)

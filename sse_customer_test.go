@@ -225,8 +225,7 @@ func TestSSECustomerKeyMultipart(t *testing.T) {
 // Over plain http S3 refuses SSE-C before it looks at the key.
 func TestSSECustomerKeyNeedsTLS(t *testing.T) {
 	good := newCustomerKey(1)
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
-	c := srv.Client()
+	_, c := startBucket(t, embedded)
 	_, err := c.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(testBucket), Key: aws.String("k"), Body: strings.NewReader("x"),
 		SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(good.key), SSECustomerKeyMD5: aws.String(good.md5)})
 	checkErr(t, "PutObject with SSE-C over http", err, "InvalidRequest", http.StatusBadRequest)

@@ -91,8 +91,7 @@ func TestSSEPutObject(t *testing.T) {
 		}, code: "InvalidArgument", status: http.StatusBadRequest},
 	}
 	forEachMode(t, func(t *testing.T, newServer func(t *testing.T, opts ...mocks3.Option) *mocks3.Server) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		_, c := startBucket(t, newServer)
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				in := &s3.PutObjectInput{Bucket: aws.String(testBucket), Key: aws.String(tc.name), Body: http.NoBody}
@@ -118,8 +117,7 @@ func TestSSEPutObject(t *testing.T) {
 func TestSSEBucketDefault(t *testing.T) {
 	const keyARN = "arn:aws:kms:us-east-1:123456789012:key/default"
 	forEachMode(t, func(t *testing.T, newServer func(t *testing.T, opts ...mocks3.Option) *mocks3.Server) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		_, c := startBucket(t, newServer)
 		_, err := c.PutBucketEncryption(t.Context(), &s3.PutBucketEncryptionInput{Bucket: aws.String(testBucket),
 			ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{Rules: []types.ServerSideEncryptionRule{{
 				ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{
@@ -158,8 +156,7 @@ func TestSSECopyAndMultipart(t *testing.T) {
 	kms := sseWant{alg: types.ServerSideEncryptionAwsKms, keyID: keyARN}
 	aes := sseWant{alg: types.ServerSideEncryptionAes256}
 	forEachMode(t, func(t *testing.T, newServer func(t *testing.T, opts ...mocks3.Option) *mocks3.Server) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		_, c := startBucket(t, newServer)
 		mustPut(t, c, testBucket, "src", []byte("data"), func(in *s3.PutObjectInput) {
 			in.ServerSideEncryption, in.SSEKMSKeyId = types.ServerSideEncryptionAwsKms, aws.String(keyARN)
 		})

@@ -49,8 +49,8 @@ func numberedTags(n int) []types.Tag {
 
 func TestObjectTagging(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv, c, b := startBucket(t, newServer, mocks3.WithObject(testBucket, "obj", []byte("data")))
-		ctx, k := t.Context(), aws.String("obj")
+		srv, c := startBucket(t, newServer, mocks3.WithObject(testBucket, "obj", []byte("data")))
+		ctx, b, k := t.Context(), aws.String(testBucket), aws.String("obj")
 
 		get := func() map[string]string {
 			t.Helper()
@@ -102,8 +102,8 @@ func TestObjectTagging(t *testing.T) {
 }
 
 func TestObjectTaggingErrors(t *testing.T) {
-	srv, c, b := startBucket(t, embedded, mocks3.WithObject(testBucket, "obj", []byte("data")))
-	ctx, k := t.Context(), aws.String("obj")
+	srv, c := startBucket(t, embedded, mocks3.WithObject(testBucket, "obj", []byte("data")))
+	ctx, b, k := t.Context(), aws.String(testBucket), aws.String("obj")
 	put := func(key string, tags []types.Tag) error {
 		_, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: b, Key: aws.String(key), Tagging: &types.Tagging{TagSet: tags}})
 		return err
@@ -137,8 +137,8 @@ func TestObjectTaggingErrors(t *testing.T) {
 
 func TestTaggingHeader(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		_, c, b := startBucket(t, newServer)
-		ctx := t.Context()
+		_, c := startBucket(t, newServer)
+		ctx, b := t.Context(), aws.String(testBucket)
 		tagsOf := func(key string) map[string]string {
 			t.Helper()
 			out, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: aws.String(key)})
@@ -184,8 +184,8 @@ func TestTaggingHeader(t *testing.T) {
 }
 
 func TestTaggingHeaderErrors(t *testing.T) {
-	_, c, b := startBucket(t, embedded, mocks3.WithObject(testBucket, "src", []byte("x")))
-	ctx := t.Context()
+	_, c := startBucket(t, embedded, mocks3.WithObject(testBucket, "src", []byte("x")))
+	ctx, b := t.Context(), aws.String(testBucket)
 	tests := []struct {
 		name    string
 		tagging string
@@ -216,8 +216,8 @@ func TestTaggingHeaderErrors(t *testing.T) {
 
 func TestBucketTagging(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		_, c, b := startBucket(t, newServer)
-		ctx := t.Context()
+		_, c := startBucket(t, newServer)
+		ctx, b := t.Context(), aws.String(testBucket)
 		_, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b})
 		checkErr(t, "GetBucketTagging before any", err, "NoSuchTagSet", 404)
 
@@ -247,8 +247,7 @@ func TestBucketTagging(t *testing.T) {
 }
 
 func TestBucketTaggingErrors(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
-	c := srv.Client()
+	_, c := startBucket(t, embedded)
 	ctx := t.Context()
 	put := func(bucket string, tags []types.Tag) error {
 		_, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(bucket), Tagging: &types.Tagging{TagSet: tags}})
@@ -299,8 +298,8 @@ func TestConfigurationFaults(t *testing.T) {
 // completed object's tag set.
 func TestMultipartTagging(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		_, c, b := startBucket(t, newServer)
-		ctx, k := t.Context(), aws.String("big")
+		_, c := startBucket(t, newServer)
+		ctx, b, k := t.Context(), aws.String(testBucket), aws.String("big")
 		up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: k, Tagging: aws.String("stage=raw&owner=ingest")})
 		if err != nil {
 			t.Fatalf("CreateMultipartUpload: %v", err)
@@ -326,8 +325,7 @@ func TestMultipartTagging(t *testing.T) {
 // signed x-amz-tagging header (the Go SDK) or, where a presigner hoists
 // x-amz-* headers into the URL (the JavaScript SDK), as a query parameter.
 func TestTaggingPresigned(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
-	c := srv.Client()
+	srv, c := startBucket(t, embedded)
 	ctx := t.Context()
 	tagsOf := func(key string) map[string]string {
 		t.Helper()

@@ -26,8 +26,7 @@ import (
 
 func TestManager(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		srv, c := startBucket(t, newServer)
 		ctx := t.Context()
 		const partSize = 5 << 20
 		data := testData(12<<20, 31)
@@ -50,7 +49,7 @@ func TestManager(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := checksumsWith(types.ChecksumAlgorithmCrc32, compositeOf(types.ChecksumAlgorithmCrc32, parts...), types.ChecksumTypeComposite)
-		if diff := cmp.Diff(want, headChecksums(head)); diff != "" {
+		if diff := cmp.Diff(want, checksumsOf(head)); diff != "" {
 			t.Errorf("HeadObject() after Upload() checksums mismatch (-want +got):\n%s", diff)
 		}
 		if got := aws.ToInt64(head.ContentLength); got != int64(len(data)) {

@@ -12,8 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/mocks3/mocks3"
 )
 
 // listed is one entry of a ListObjectVersions page: a version, a delete
@@ -98,8 +96,7 @@ func versionHistory(t *testing.T, c *s3.Client) ([]listed, map[string]int) {
 
 func TestListObjectVersionsPages(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		_, c := startBucket(t, newServer)
 		ctx := t.Context()
 		all, order := versionHistory(t, c)
 
@@ -184,8 +181,7 @@ func sortPrefixesLast(es []listed) []listed {
 
 func TestListObjectVersionsParameters(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		_, c := startBucket(t, newServer)
 		ctx := t.Context()
 		all, order := versionHistory(t, c)
 		of := func(keys ...string) []listed {
@@ -260,8 +256,7 @@ func TestListObjectVersionsParameters(t *testing.T) {
 // TestListObjectVersionsEncodingURL: with encoding-type=url, keys, markers
 // and prefixes come back URL-encoded, so XML can carry any key.
 func TestListObjectVersionsEncodingURL(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
-	c := srv.Client()
+	_, c := startBucket(t, embedded)
 	const odd = "dir x/ü&<\x01>"
 	mustPut(t, c, testBucket, odd, []byte("1"))
 	mustPut(t, c, testBucket, "z", []byte("2"))

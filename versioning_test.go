@@ -36,7 +36,7 @@ func setVersioning(t *testing.T, c *s3.Client, bucket string, status types.Bucke
 // enabled, and returns it with its client.
 func startVersioned(t *testing.T, newServer newServerFunc, opts ...mocks3.Option) (*mocks3.Server, *s3.Client) {
 	t.Helper()
-	srv, c, _ := startBucket(t, newServer, opts...)
+	srv, c := startBucket(t, newServer, opts...)
 	setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled)
 	return srv, c
 }
@@ -55,8 +55,7 @@ func responseHeader(err error, name string) string {
 
 func TestBucketVersioningConfiguration(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		_, c := startBucket(t, newServer)
 		ctx := t.Context()
 
 		got, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(testBucket)})
@@ -250,8 +249,7 @@ func TestVersionedObjects(t *testing.T) {
 // versioning is the null version, and writes while suspended replace it.
 func TestVersioningNullVersions(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		_, c := startBucket(t, newServer)
 		ctx := t.Context()
 
 		if v := mustPut(t, c, testBucket, "k", []byte("before")).VersionId; v != nil {
@@ -336,8 +334,7 @@ func TestVersionIDsRepeatable(t *testing.T) {
 
 func TestDeleteObjectsVersions(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		_, c := startBucket(t, newServer)
 		ctx := t.Context()
 		mustPut(t, c, testBucket, "old", []byte("null version"))
 		setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled)
@@ -394,8 +391,7 @@ func TestDeleteObjectsVersions(t *testing.T) {
 // then delete the bucket.
 func TestEmptyVersionedBucketThenDelete(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket))
-		c := srv.Client()
+		_, c := startBucket(t, newServer)
 		ctx := t.Context()
 		mustPut(t, c, testBucket, "unversioned", []byte("x"))
 		setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled)
@@ -470,8 +466,7 @@ func TestDirectAPISeesDeleteMarkers(t *testing.T) {
 
 // TestVersioningFaults: fault rules name the versioning operations.
 func TestVersioningFaults(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
-	c := srv.Client()
+	srv, c := startBucket(t, embedded)
 	for _, op := range []s3api.Operation{"PutBucketVersioning", "ListObjectVersions"} {
 		if _, err := srv.Faults().Add(faults.Rule{Operation: op, Times: 1, Action: faults.ErrorCode("AccessDenied")}); err != nil {
 			t.Fatalf("Faults().Add(%s) = %v", op, err)
