@@ -23,6 +23,23 @@ type optionFunc func(*config) error
 
 func (f optionFunc) apply(c *config) error { return f(c) }
 
+// setting is an option that cannot be invalid.
+type setting func(*config)
+
+func (f setting) apply(c *config) error { f(c); return nil }
+
+// validated is an option that fails with msg if invalid, and else sets
+// what set sets.
+func validated(invalid bool, msg string, set func(*config)) Option {
+	return optionFunc(func(c *config) error {
+		if invalid {
+			return errors.New(msg)
+		}
+		set(c)
+		return nil
+	})
+}
+
 type seedObject struct {
 	bucket, key string
 	data        []byte
@@ -77,67 +94,37 @@ func defaultConfig() config {
 
 // WithBucket creates the named buckets when the server starts.
 func WithBucket(names ...string) Option {
-	return optionFunc(func(c *config) error {
-		c.buckets = append(c.buckets, names...)
-		return nil
-	})
+	return setting(func(c *config) { c.buckets = append(c.buckets, names...) })
 }
 
 // WithObject stores an object when the server starts, creating its bucket
 // if needed.
 func WithObject(bucket, key string, data []byte) Option {
-	return optionFunc(func(c *config) error {
-		c.objects = append(c.objects, seedObject{bucket, key, append([]byte(nil), data...)})
-		return nil
-	})
+	return setting(func(c *config) { c.objects = append(c.objects, seedObject{bucket, key, append([]byte(nil), data...)}) })
 }
 
 // WithFS seeds the server from fsys: each top-level directory is a bucket,
 // and each file below it an object whose key is its path within the
 // directory. fstest.MapFS, embed.FS and os.DirFS all fit.
 func WithFS(fsys fs.FS) Option {
-	return optionFunc(func(c *config) error {
-		if fsys == nil {
-			return errors.New("WithFS: nil file system")
-		}
-		c.fsys = append(c.fsys, fsys)
-		return nil
-	})
+	return validated(fsys == nil, "WithFS: nil file system", func(c *config) { c.fsys = append(c.fsys, fsys) })
 }
 
 // WithBackend keeps data in b. The server does not close b: its owner does.
 func WithBackend(b backend.Backend) Option {
-	return optionFunc(func(c *config) error {
-		if b == nil {
-			return errors.New("WithBackend: nil backend")
-		}
-		c.backend = b
-		return nil
-	})
+	return validated(b == nil, "WithBackend: nil backend", func(c *config) { c.backend = b })
 }
 
 // WithDir keeps data in dir with the disk backend, so that a later server
 // on the same dir sees it. dir must be missing, empty, or one mocks3
 // created: New refuses any other, rather than touch files it does not own.
 func WithDir(dir string) Option {
-	return optionFunc(func(c *config) error {
-		if dir == "" {
-			return errors.New("WithDir: empty directory")
-		}
-		c.dir = dir
-		return nil
-	})
+	return validated(dir == "", "WithDir: empty directory", func(c *config) { c.dir = dir })
 }
 
 // WithRegion sets the server's region (default us-east-1).
 func WithRegion(region string) Option {
-	return optionFunc(func(c *config) error {
-		if region == "" {
-			return errors.New("WithRegion: empty region")
-		}
-		c.region = region
-		return nil
-	})
+	return validated(region == "", "WithRegion: empty region", func(c *config) { c.region = region })
 }
 
 // WithCredentials sets the keys Client and AWSConfig sign with (default
@@ -145,12 +132,8 @@ func WithRegion(region string) Option {
 // access key, ahead of any WithUser; without it signatures are not
 // verified.
 func WithCredentials(accessKey, secretKey string) Option {
-	return optionFunc(func(c *config) error {
-		if accessKey == "" || secretKey == "" {
-			return errors.New("WithCredentials: empty key")
-		}
+	return validated(accessKey == "" || secretKey == "", "WithCredentials: empty key", func(c *config) {
 		c.accessKey, c.secretKey, c.credentials = accessKey, secretKey, true
-		return nil
 	})
 }
 
@@ -185,10 +168,7 @@ func WithUser(name, accessKey, secretKey string) Option {
 // admin API (/_mocks3/) is not affected. Off by default: any request is
 // served, signed or not.
 func WithAuth() Option {
-	return optionFunc(func(c *config) error {
-		c.auth = true
-		return nil
-	})
+	return setting(func(c *config) { c.auth = true })
 }
 
 // WithSignatureV2 also accepts AWS Signature Version 2 (header and
@@ -197,10 +177,7 @@ func WithAuth() Option {
 // configured for s3v4; otherwise such requests are refused as S3 refuses
 // them for buckets without V2. It matters only with WithAuth.
 func WithSignatureV2() Option {
-	return optionFunc(func(c *config) error {
-		c.sigV2 = true
-		return nil
-	})
+	return setting(func(c *config) { c.sigV2 = true })
 }
 
 // WithClock sets the clock that stamps LastModified and upload times, so
@@ -208,21 +185,12 @@ func WithSignatureV2() Option {
 // presigned URL expires and whether a request's time is too skewed, so a
 // test moves it instead of sleeping.
 func WithClock(now func() time.Time) Option {
-	return optionFunc(func(c *config) error {
-		if now == nil {
-			return errors.New("WithClock: nil clock")
-		}
-		c.clock = now
-		return nil
-	})
+	return validated(now == nil, "WithClock: nil clock", func(c *config) { c.clock = now })
 }
 
 // WithLogger logs one line per request to l. Logging is off by default.
 func WithLogger(l *slog.Logger) Option {
-	return optionFunc(func(c *config) error {
-		c.logger = l
-		return nil
-	})
+	return setting(func(c *config) { c.logger = l })
 }
 
 // WithMinPartSize sets the smallest size of a multipart part other than the
@@ -241,10 +209,7 @@ func WithMinPartSize(n int64) Option {
 // AWSConfig trust. Over HTTPS the AWS SDK sends aws-chunked bodies with
 // trailing checksums, as it does against S3.
 func WithTLS() Option {
-	return optionFunc(func(c *config) error {
-		c.tls = true
-		return nil
-	})
+	return setting(func(c *config) { c.tls = true })
 }
 
 // WithInMemoryTransport connects the server and its clients without TCP:
@@ -268,22 +233,13 @@ func WithTLS() Option {
 // or Close waits for it. WithInMemoryTransport cannot be combined with
 // WithAddr.
 func WithInMemoryTransport() Option {
-	return optionFunc(func(c *config) error {
-		c.inMemory = true
-		return nil
-	})
+	return setting(func(c *config) { c.inMemory = true })
 }
 
 // WithAddr listens on addr (such as "127.0.0.1:8080") instead of a random
 // loopback port.
 func WithAddr(addr string) Option {
-	return optionFunc(func(c *config) error {
-		if addr == "" {
-			return errors.New("WithAddr: empty address")
-		}
-		c.addr = addr
-		return nil
-	})
+	return validated(addr == "", "WithAddr: empty address", func(c *config) { c.addr = addr })
 }
 
 // check reports options that conflict with each other.
@@ -307,13 +263,7 @@ func (c *config) check() error {
 // InvalidRequest, so that a web page cannot reach it through DNS rebinding.
 // Add the names clients use, such as a docker-compose service name.
 func WithBaseDomain(domain string) Option {
-	return optionFunc(func(c *config) error {
-		if domain == "" {
-			return errors.New("WithBaseDomain: empty domain")
-		}
-		c.baseDomains = append(c.baseDomains, domain)
-		return nil
-	})
+	return validated(domain == "", "WithBaseDomain: empty domain", func(c *config) { c.baseDomains = append(c.baseDomains, domain) })
 }
 
 // WithSeed seeds the source of request and upload IDs and of fault
@@ -321,19 +271,13 @@ func WithBaseDomain(domain string) Option {
 // come from a random seed, so they never repeat across restarts on one
 // WithDir directory.
 func WithSeed(seed uint64) Option {
-	return optionFunc(func(c *config) error {
-		c.seed, c.seeded = seed, true
-		return nil
-	})
+	return setting(func(c *config) { c.seed, c.seeded = seed, true })
 }
 
 // WithFaults starts the server with fault rules in place; Faults adds and
 // removes rules later.
 func WithFaults(rules ...faults.Rule) Option {
-	return optionFunc(func(c *config) error {
-		c.rules = append(c.rules, rules...)
-		return nil
-	})
+	return setting(func(c *config) { c.rules = append(c.rules, rules...) })
 }
 
 // WithStack runs each role (metadata, storage, queue, third-party) as its own
@@ -341,22 +285,14 @@ func WithFaults(rules ...faults.Rule) Option {
 // gateway reaches them over HTTP. S3 behaviour is the same as embedded.
 // Stack tells their URLs.
 func WithStack() Option {
-	return optionFunc(func(c *config) error {
-		c.stack = true
-		return nil
-	})
+	return setting(func(c *config) { c.stack = true })
 }
 
 // WithStackEndpoints fronts role services that run elsewhere (for example
 // started with "mocks3 service"): the server is then only the S3 gateway.
 func WithStackEndpoints(ep StackEndpoints) Option {
-	return optionFunc(func(c *config) error {
-		if ep.Metadata == "" || len(ep.Storage) == 0 || ep.Queue == "" {
-			return errors.New("WithStackEndpoints: metadata, storage and queue endpoints are required")
-		}
-		c.endpoints = &ep
-		return nil
-	})
+	return validated(ep.Metadata == "" || len(ep.Storage) == 0 || ep.Queue == "",
+		"WithStackEndpoints: metadata, storage and queue endpoints are required", func(c *config) { c.endpoints = &ep })
 }
 
 // WithStorageNodes keeps object bytes on n storage nodes: writes go to every
@@ -376,13 +312,7 @@ func WithStorageNodes(n int) Option {
 // WithThirdParty answers GETs and HEADs of missing objects from origin and
 // backfills them through the queue; WaitIdle waits for the backfill.
 func WithThirdParty(origin Origin) Option {
-	return optionFunc(func(c *config) error {
-		if origin == nil {
-			return errors.New("WithThirdParty: nil origin")
-		}
-		c.origin = origin
-		return nil
-	})
+	return validated(origin == nil, "WithThirdParty: nil origin", func(c *config) { c.origin = origin })
 }
 
 // WithEvents calls fn with every event notification the server delivers:
@@ -395,13 +325,7 @@ func WithThirdParty(origin Origin) Option {
 // deliver, so events may arrive out of order; Event.Sequencer orders the
 // events of one key.
 func WithEvents(fn func(Event)) Option {
-	return optionFunc(func(c *config) error {
-		if fn == nil {
-			return errors.New("WithEvents: nil function")
-		}
-		c.eventFuncs = append(c.eventFuncs, fn)
-		return nil
-	})
+	return validated(fn == nil, "WithEvents: nil function", func(c *config) { c.eventFuncs = append(c.eventFuncs, fn) })
 }
 
 // WithWebhook POSTs the event messages meant for the destination arn (the
@@ -434,13 +358,8 @@ func WithWebhook(arn, url string) Option {
 // programs share the machine or the network the server listens on. The S3
 // API is not affected.
 func WithAdminToken(token string) Option {
-	return optionFunc(func(c *config) error {
-		if strings.TrimSpace(token) == "" || strings.ContainsAny(token, " \t\r\n") {
-			return errors.New("WithAdminToken: empty token, or one with spaces")
-		}
-		c.adminToken = token
-		return nil
-	})
+	return validated(strings.TrimSpace(token) == "" || strings.ContainsAny(token, " \t\r\n"),
+		"WithAdminToken: empty token, or one with spaces", func(c *config) { c.adminToken = token })
 }
 
 // WithMemoryLimit caps the object bytes a server without WithDir keeps in
