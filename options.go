@@ -28,12 +28,12 @@ type setting func(*config)
 
 func (f setting) apply(c *config) error { f(c); return nil }
 
-// validated is an option that fails with msg if invalid, and else sets
-// what set sets.
-func validated(invalid bool, msg string, set func(*config)) Option {
+// validated is an option that fails with the formatted message if invalid,
+// and else sets what set sets.
+func validated(invalid bool, set func(*config), format string, args ...any) Option {
 	return optionFunc(func(c *config) error {
 		if invalid {
-			return errors.New(msg)
+			return fmt.Errorf(format, args...)
 		}
 		set(c)
 		return nil
@@ -107,24 +107,24 @@ func WithObject(bucket, key string, data []byte) Option {
 // and each file below it an object whose key is its path within the
 // directory. fstest.MapFS, embed.FS and os.DirFS all fit.
 func WithFS(fsys fs.FS) Option {
-	return validated(fsys == nil, "WithFS: nil file system", func(c *config) { c.fsys = append(c.fsys, fsys) })
+	return validated(fsys == nil, func(c *config) { c.fsys = append(c.fsys, fsys) }, "WithFS: nil file system")
 }
 
 // WithBackend keeps data in b. The server does not close b: its owner does.
 func WithBackend(b backend.Backend) Option {
-	return validated(b == nil, "WithBackend: nil backend", func(c *config) { c.backend = b })
+	return validated(b == nil, func(c *config) { c.backend = b }, "WithBackend: nil backend")
 }
 
 // WithDir keeps data in dir with the disk backend, so that a later server
 // on the same dir sees it. dir must be missing, empty, or one mocks3
 // created: New refuses any other, rather than touch files it does not own.
 func WithDir(dir string) Option {
-	return validated(dir == "", "WithDir: empty directory", func(c *config) { c.dir = dir })
+	return validated(dir == "", func(c *config) { c.dir = dir }, "WithDir: empty directory")
 }
 
 // WithRegion sets the server's region (default us-east-1).
 func WithRegion(region string) Option {
-	return validated(region == "", "WithRegion: empty region", func(c *config) { c.region = region })
+	return validated(region == "", func(c *config) { c.region = region }, "WithRegion: empty region")
 }
 
 // WithCredentials sets the keys Client and AWSConfig sign with (default
@@ -132,9 +132,9 @@ func WithRegion(region string) Option {
 // access key, ahead of any WithUser; without it signatures are not
 // verified.
 func WithCredentials(accessKey, secretKey string) Option {
-	return validated(accessKey == "" || secretKey == "", "WithCredentials: empty key", func(c *config) {
+	return validated(accessKey == "" || secretKey == "", func(c *config) {
 		c.accessKey, c.secretKey, c.credentials = accessKey, secretKey, true
-	})
+	}, "WithCredentials: empty key")
 }
 
 // user is an identity given with WithUser.
@@ -185,7 +185,7 @@ func WithSignatureV2() Option {
 // presigned URL expires and whether a request's time is too skewed, so a
 // test moves it instead of sleeping.
 func WithClock(now func() time.Time) Option {
-	return validated(now == nil, "WithClock: nil clock", func(c *config) { c.clock = now })
+	return validated(now == nil, func(c *config) { c.clock = now }, "WithClock: nil clock")
 }
 
 // WithLogger logs one line per request to l. Logging is off by default.
@@ -196,13 +196,7 @@ func WithLogger(l *slog.Logger) Option {
 // WithMinPartSize sets the smallest size of a multipart part other than the
 // last (S3: 5 MiB), so multipart tests can use small parts.
 func WithMinPartSize(n int64) Option {
-	return optionFunc(func(c *config) error {
-		if n < 1 {
-			return fmt.Errorf("WithMinPartSize: %d is not positive", n)
-		}
-		c.minPartSize = n
-		return nil
-	})
+	return validated(n < 1, func(c *config) { c.minPartSize = n }, "WithMinPartSize: %d is not positive", n)
 }
 
 // WithTLS serves HTTPS with a test certificate that Client, HTTPClient and
@@ -239,7 +233,7 @@ func WithInMemoryTransport() Option {
 // WithAddr listens on addr (such as "127.0.0.1:8080") instead of a random
 // loopback port.
 func WithAddr(addr string) Option {
-	return validated(addr == "", "WithAddr: empty address", func(c *config) { c.addr = addr })
+	return validated(addr == "", func(c *config) { c.addr = addr }, "WithAddr: empty address")
 }
 
 // check reports options that conflict with each other.
@@ -263,7 +257,8 @@ func (c *config) check() error {
 // InvalidRequest, so that a web page cannot reach it through DNS rebinding.
 // Add the names clients use, such as a docker-compose service name.
 func WithBaseDomain(domain string) Option {
-	return validated(domain == "", "WithBaseDomain: empty domain", func(c *config) { c.baseDomains = append(c.baseDomains, domain) })
+	return validated(domain == "", func(c *config) { c.baseDomains = append(c.baseDomains, domain) },
+		"WithBaseDomain: empty domain")
 }
 
 // WithSeed seeds the source of request and upload IDs and of fault
@@ -291,8 +286,8 @@ func WithStack() Option {
 // WithStackEndpoints fronts role services that run elsewhere (for example
 // started with "mocks3 service"): the server is then only the S3 gateway.
 func WithStackEndpoints(ep StackEndpoints) Option {
-	return validated(ep.Metadata == "" || len(ep.Storage) == 0 || ep.Queue == "",
-		"WithStackEndpoints: metadata, storage and queue endpoints are required", func(c *config) { c.endpoints = &ep })
+	return validated(ep.Metadata == "" || len(ep.Storage) == 0 || ep.Queue == "", func(c *config) { c.endpoints = &ep },
+		"WithStackEndpoints: metadata, storage and queue endpoints are required")
 }
 
 // WithStorageNodes keeps object bytes on n storage nodes: writes go to every
@@ -300,19 +295,13 @@ func WithStackEndpoints(ep StackEndpoints) Option {
 // missed a write is caught up through the queue. A fault rule with Node
 // "storage-2" takes that node down.
 func WithStorageNodes(n int) Option {
-	return optionFunc(func(c *config) error {
-		if n < 1 || n > 16 {
-			return fmt.Errorf("WithStorageNodes: %d nodes, want 1 to 16", n)
-		}
-		c.storageNodes = n
-		return nil
-	})
+	return validated(n < 1 || n > 16, func(c *config) { c.storageNodes = n }, "WithStorageNodes: %d nodes, want 1 to 16", n)
 }
 
 // WithThirdParty answers GETs and HEADs of missing objects from origin and
 // backfills them through the queue; WaitIdle waits for the backfill.
 func WithThirdParty(origin Origin) Option {
-	return validated(origin == nil, "WithThirdParty: nil origin", func(c *config) { c.origin = origin })
+	return validated(origin == nil, func(c *config) { c.origin = origin }, "WithThirdParty: nil origin")
 }
 
 // WithEvents calls fn with every event notification the server delivers:
@@ -325,7 +314,7 @@ func WithThirdParty(origin Origin) Option {
 // deliver, so events may arrive out of order; Event.Sequencer orders the
 // events of one key.
 func WithEvents(fn func(Event)) Option {
-	return validated(fn == nil, "WithEvents: nil function", func(c *config) { c.eventFuncs = append(c.eventFuncs, fn) })
+	return validated(fn == nil, func(c *config) { c.eventFuncs = append(c.eventFuncs, fn) }, "WithEvents: nil function")
 }
 
 // WithWebhook POSTs the event messages meant for the destination arn (the
@@ -358,8 +347,8 @@ func WithWebhook(arn, url string) Option {
 // programs share the machine or the network the server listens on. The S3
 // API is not affected.
 func WithAdminToken(token string) Option {
-	return validated(strings.TrimSpace(token) == "" || strings.ContainsAny(token, " \t\r\n"),
-		"WithAdminToken: empty token, or one with spaces", func(c *config) { c.adminToken = token })
+	return validated(strings.TrimSpace(token) == "" || strings.ContainsAny(token, " \t\r\n"), func(c *config) { c.adminToken = token },
+		"WithAdminToken: empty token, or one with spaces")
 }
 
 // WithMemoryLimit caps the object bytes a server without WithDir keeps in
@@ -374,11 +363,5 @@ func WithAdminToken(token string) Option {
 // version only of objects overwritten while a stale-read rule existed. New and NewServer set no limit; cmd/mocks3 sets half the
 // machine's memory. It has no effect with WithDir or WithBackend.
 func WithMemoryLimit(bytes int64) Option {
-	return optionFunc(func(c *config) error {
-		if bytes < 0 {
-			return fmt.Errorf("WithMemoryLimit: %d is negative", bytes)
-		}
-		c.memoryLimit = bytes
-		return nil
-	})
+	return validated(bytes < 0, func(c *config) { c.memoryLimit = bytes }, "WithMemoryLimit: %d is negative", bytes)
 }

@@ -21,3 +21,42 @@ func TestWithBucketNameRule(t *testing.T) {
 		}
 	}
 }
+
+// TestInvalidOptions: an invalid option value fails NewServer with a
+// message naming the option.
+func TestInvalidOptions(t *testing.T) {
+	tests := []struct {
+		opt  mocks3.Option
+		want string
+	}{
+		{mocks3.WithFS(nil), "WithFS: nil file system"},
+		{mocks3.WithBackend(nil), "WithBackend: nil backend"},
+		{mocks3.WithDir(""), "WithDir: empty directory"},
+		{mocks3.WithRegion(""), "WithRegion: empty region"},
+		{mocks3.WithCredentials("", "secret"), "WithCredentials: empty key"},
+		{mocks3.WithCredentials("key", ""), "WithCredentials: empty key"},
+		{mocks3.WithUser("", "key", "secret"), "WithUser: empty name or key"},
+		{mocks3.WithClock(nil), "WithClock: nil clock"},
+		{mocks3.WithMinPartSize(0), "WithMinPartSize: 0 is not positive"},
+		{mocks3.WithAddr(""), "WithAddr: empty address"},
+		{mocks3.WithBaseDomain(""), "WithBaseDomain: empty domain"},
+		{mocks3.WithStackEndpoints(mocks3.StackEndpoints{Metadata: "http://m"}), "WithStackEndpoints: metadata, storage and queue endpoints are required"},
+		{mocks3.WithStorageNodes(17), "WithStorageNodes: 17 nodes, want 1 to 16"},
+		{mocks3.WithThirdParty(nil), "WithThirdParty: nil origin"},
+		{mocks3.WithEvents(nil), "WithEvents: nil function"},
+		{mocks3.WithWebhook("", "http://h"), "WithWebhook: empty ARN"},
+		{mocks3.WithAdminToken("two words"), "WithAdminToken: empty token, or one with spaces"},
+		{mocks3.WithMemoryLimit(-1), "WithMemoryLimit: -1 is negative"},
+	}
+	for _, tt := range tests {
+		srv, err := mocks3.NewServer(tt.opt)
+		if err == nil {
+			srv.Close()
+			t.Errorf("NewServer(%s) = nil error, want %q", tt.want, tt.want)
+			continue
+		}
+		if err.Error() != tt.want {
+			t.Errorf("NewServer() = %q, want %q", err, tt.want)
+		}
+	}
+}
