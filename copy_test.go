@@ -20,8 +20,7 @@ import (
 
 func TestCopyObject(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket, "other-bucket"))
-		c := srv.Client()
+		srv, c := startBucket(t, newServer, mocks3.WithBucket("other-bucket"))
 		ctx := t.Context()
 		const oddKey = "dir/a b ü+日本?#%.txt"
 		srcBody := []byte("source body")

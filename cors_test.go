@@ -100,8 +100,7 @@ func TestBucketCorsErrors(t *testing.T) {
 
 func TestCorsPreflight(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithObject(testBucket, "photo.jpg", []byte("jpeg")))
-		c := srv.Client()
+		srv, c := startBucket(t, newServer, mocks3.WithObject(testBucket, "photo.jpg", []byte("jpeg")))
 		ctx := t.Context()
 
 		// Without rules, a preflight is refused.

@@ -272,8 +272,7 @@ func TestBucketTaggingErrors(t *testing.T) {
 // mode, and the SDK's retry gets the write through.
 func TestConfigurationFaults(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithObject(testBucket, "obj", []byte("x")))
-		c := srv.Client()
+		srv, c := startBucket(t, newServer, mocks3.WithObject(testBucket, "obj", []byte("x")))
 		ctx := t.Context()
 		for _, op := range []s3api.Operation{"PutObjectTagging", "PutBucketCors"} {
 			srv.Faults().AddT(t, faults.Rule{Operation: op, Times: 1, Action: faults.InternalError()})

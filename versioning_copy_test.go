@@ -17,8 +17,7 @@ import (
 
 func TestCopyObjectFromVersion(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		srv := newServer(t, mocks3.WithBucket(testBucket, "plain"))
-		c := srv.Client()
+		_, c := startBucket(t, newServer, mocks3.WithBucket("plain"))
 		ctx := t.Context()
 		mustPut(t, c, testBucket, "k", []byte("null one"))
 		setVersioning(t, c, testBucket, types.BucketVersioningStatusEnabled)
