@@ -125,38 +125,7 @@ func TestChecksumAlgorithmsMultipart(t *testing.T) {
 					setChecksum(&cp, alg, checksumOf(alg, p))
 					completed = append(completed, cp)
 				}
-				lp, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String(testBucket), Key: aws.String(key), UploadId: up.UploadId})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if lp.ChecksumAlgorithm != alg || lp.ChecksumType != wantType || len(lp.Parts) != len(parts) {
-					t.Fatalf("ListParts() = %s %s, %d parts, want %s %s, %d parts", lp.ChecksumAlgorithm, lp.ChecksumType, len(lp.Parts), alg, wantType, len(parts))
-				}
-				for i, p := range lp.Parts {
-					if diff := cmp.Diff(checksumsWith(alg, checksumOf(alg, parts[i]), ""), checksumsOf(p)); diff != "" {
-						t.Errorf("ListParts() part %d checksums mismatch (-want +got):\n%s", i+1, diff)
-					}
-				}
-				out, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String(key),
-					UploadId: up.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: completed}})
-				if err != nil {
-					t.Fatalf("CompleteMultipartUpload(%s) = %v", alg, err)
-				}
-				wantValue := compositeOf(alg, parts...)
-				if wantType == types.ChecksumTypeFullObject {
-					wantValue = checksumOf(alg, bytes.Join(parts, nil))
-				}
-				want := checksumsWith(alg, wantValue, wantType)
-				if diff := cmp.Diff(want, checksumsOf(out)); diff != "" {
-					t.Errorf("CompleteMultipartUpload(%s) checksums mismatch (-want +got):\n%s", alg, diff)
-				}
-				head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String(key), ChecksumMode: types.ChecksumModeEnabled})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if diff := cmp.Diff(want, checksumsOf(head)); diff != "" {
-					t.Errorf("HeadObject(%s) checksums mismatch (-want +got):\n%s", alg, diff)
-				}
+				completeChecked(t, c, key, up.UploadId, alg, wantType, parts, completed)
 			})
 		}
 	})

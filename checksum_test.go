@@ -118,6 +118,49 @@ func TestChecksums(t *testing.T) {
 	})
 }
 
+// completeChecked checks the checksums ListParts answers for the parts of
+// the upload of key, completes it with completed, and checks that
+// CompleteMultipartUpload and HeadObject (checksum mode) answer the
+// object's checksum of type typ, which it returns.
+func completeChecked(t *testing.T, c *s3.Client, key string, uploadID *string, alg types.ChecksumAlgorithm, typ types.ChecksumType,
+	parts [][]byte, completed []types.CompletedPart) checksums {
+	t.Helper()
+	ctx := t.Context()
+	lp, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String(testBucket), Key: aws.String(key), UploadId: uploadID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lp.ChecksumAlgorithm != alg || lp.ChecksumType != typ || len(lp.Parts) != len(parts) {
+		t.Fatalf("ListParts() = %s %s, %d parts, want %s %s, %d parts", lp.ChecksumAlgorithm, lp.ChecksumType, len(lp.Parts), alg, typ, len(parts))
+	}
+	for i, p := range lp.Parts {
+		if diff := cmp.Diff(checksumsWith(alg, checksumOf(alg, parts[i]), ""), checksumsOf(p)); diff != "" {
+			t.Errorf("ListParts() part %d checksums mismatch (-want +got):\n%s", i+1, diff)
+		}
+	}
+	out, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String(key),
+		UploadId: uploadID, MultipartUpload: &types.CompletedMultipartUpload{Parts: completed}})
+	if err != nil {
+		t.Fatalf("CompleteMultipartUpload(%s) = %v", alg, err)
+	}
+	wantValue := compositeOf(alg, parts...)
+	if typ == types.ChecksumTypeFullObject {
+		wantValue = checksumOf(alg, bytes.Join(parts, nil))
+	}
+	want := checksumsWith(alg, wantValue, typ)
+	if diff := cmp.Diff(want, checksumsOf(out)); diff != "" {
+		t.Errorf("CompleteMultipartUpload(%s) checksums mismatch (-want +got):\n%s", alg, diff)
+	}
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String(key), ChecksumMode: types.ChecksumModeEnabled})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, checksumsOf(head)); diff != "" {
+		t.Errorf("HeadObject(%s) checksums mismatch (-want +got):\n%s", alg, diff)
+	}
+	return want
+}
+
 func TestMultipartChecksums(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -167,37 +210,7 @@ func TestMultipartChecksums(t *testing.T) {
 						ChecksumSHA1: out.ChecksumSHA1, ChecksumSHA256: out.ChecksumSHA256})
 				}
 
-				lp, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String(testBucket), Key: aws.String(key), UploadId: up.UploadId})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for j, p := range lp.Parts {
-					got := checksumsOf(p)
-					if diff := cmp.Diff(checksumsWith(tt.alg, checksumOf(tt.alg, parts[j]), ""), got); diff != "" {
-						t.Errorf("ListParts() part %d checksums mismatch (-want +got):\n%s", j+1, diff)
-					}
-				}
-
-				wantValue := compositeOf(tt.alg, parts...)
-				if tt.wantType == types.ChecksumTypeFullObject {
-					wantValue = checksumOf(tt.alg, whole)
-				}
-				want := checksumsWith(tt.alg, wantValue, tt.wantType)
-				out, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String(key),
-					UploadId: up.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: completed}})
-				if err != nil {
-					t.Fatalf("CompleteMultipartUpload() = %v", err)
-				}
-				if diff := cmp.Diff(want, checksumsOf(out)); diff != "" {
-					t.Errorf("CompleteMultipartUpload() checksums mismatch (-want +got):\n%s", diff)
-				}
-				head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String(key), ChecksumMode: types.ChecksumModeEnabled})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if diff := cmp.Diff(want, checksumsOf(head)); diff != "" {
-					t.Errorf("HeadObject() checksums mismatch (-want +got):\n%s", diff)
-				}
+				want := completeChecked(t, c, key, up.UploadId, tt.alg, tt.wantType, parts, completed)
 				// The SDK validates a full-object checksum and skips a composite one.
 				get, body := mustGet(t, c, testBucket, key, func(in *s3.GetObjectInput) { in.ChecksumMode = types.ChecksumModeEnabled })
 				if !bytes.Equal(body, whole) {
