@@ -3,7 +3,6 @@ package mocks3_test
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -22,22 +21,11 @@ var seedREADMEErrorRule, seedREADMEDelayRule = seedrules.StorageRandomError(), s
 // /_mocks3) and decodes the JSON answer into out, if not nil.
 func adminCall(t *testing.T, srv *mocks3.Server, method, path, body string, wantStatus int, out any) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL+"/_mocks3"+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	var header http.Header
 	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+		header = http.Header{"Content-Type": {"application/json"}}
 	}
-	resp, err := srv.HTTPClient().Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("%s %s: reading the body: %v", method, path, err)
-	}
+	resp, data := rawRequest(t, srv, method, "/_mocks3"+path, header, []byte(body))
 	if resp.StatusCode != wantStatus {
 		t.Fatalf("%s %s = %d %s, want %d", method, path, resp.StatusCode, data, wantStatus)
 	}

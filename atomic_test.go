@@ -13,13 +13,6 @@ import (
 // TestAbortedPutLeavesPreviousObject cuts a PUT off mid-body and checks that
 // the object it would have replaced is intact, in both backends.
 func TestAbortedPutLeavesPreviousObject(t *testing.T) {
-	backends := []struct {
-		name string
-		opts func(t *testing.T) []mocks3.Option
-	}{
-		{"memory", func(*testing.T) []mocks3.Option { return nil }},
-		{"disk", func(t *testing.T) []mocks3.Option { return []mocks3.Option{mocks3.WithDir(t.TempDir())} }},
-	}
 	bodies := []struct {
 		name    string
 		headers string
@@ -27,7 +20,7 @@ func TestAbortedPutLeavesPreviousObject(t *testing.T) {
 		{"plain", "Content-Length: 1000\r\n"},
 		{"aws-chunked", "Content-Length: 1000\r\nContent-Encoding: aws-chunked\r\nx-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER\r\nx-amz-decoded-content-length: 900\r\n"},
 	}
-	for _, b := range backends {
+	for _, b := range backendModes {
 		for _, body := range bodies {
 			t.Run(b.name+"/"+body.name, func(t *testing.T) {
 				srv := mocks3.New(t, append(b.opts(t), mocks3.WithObject("bkt", "k", []byte("old")))...)

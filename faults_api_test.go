@@ -66,13 +66,7 @@ func TestStaleReadAfterDelete(t *testing.T) {
 	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k")}); err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.WaitIdle(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv.Faults().AddT(t, faults.Rule{Service: faults.Storage, Operation: "GetObject", Action: faults.StaleRead()})
-	if got, err := getBody(ctx, c, "bkt", "k"); err != nil || string(got) != "v1" {
-		t.Errorf("stale GetObject after DeleteObject = %q, %v; want v1", got, err)
-	}
+	checkStaleRead(t, srv, c, "v1")
 }
 
 // TestStaleReadKeepsOneVersion: the previous version is kept, the one
@@ -86,12 +80,19 @@ func TestStaleReadKeepsOneVersion(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := srv.WaitIdle(ctx); err != nil {
+	checkStaleRead(t, srv, c, "v2")
+}
+
+// checkStaleRead waits until the queue is idle (old bytes deleted), adds a
+// storage StaleRead rule, and checks that bkt/k then reads want.
+func checkStaleRead(t *testing.T, srv *mocks3.Server, c *s3.Client, want string) {
+	t.Helper()
+	if err := srv.WaitIdle(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	srv.Faults().AddT(t, faults.Rule{Service: faults.Storage, Operation: "GetObject", Action: faults.StaleRead()})
-	if got, err := getBody(ctx, c, "bkt", "k"); err != nil || string(got) != "v2" {
-		t.Errorf("stale GetObject = %q, %v; want v2", got, err)
+	if got, err := getBody(t.Context(), c, "bkt", "k"); err != nil || string(got) != want {
+		t.Errorf("stale GetObject(k) = %q, %v; want %s", got, err, want)
 	}
 }
 

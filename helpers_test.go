@@ -115,6 +115,19 @@ func forEachMode(t *testing.T, fn func(t *testing.T, newServer func(t *testing.T
 	}
 }
 
+// A backendMode names a backend and gives its options.
+type backendMode struct {
+	name string
+	opts func(t *testing.T) []mocks3.Option
+}
+
+// backendModes are the memory and disk backends, for the tests that run in
+// each but not in the rest of forEachMode's modes.
+var backendModes = []backendMode{
+	{"memory", func(*testing.T) []mocks3.Option { return nil }},
+	{"disk", func(t *testing.T) []mocks3.Option { return []mocks3.Option{mocks3.WithDir(t.TempDir())} }},
+}
+
 // modeOptions say how a test's modes run, and why they differ from the
 // default.
 type modeOptions struct {
@@ -220,30 +233,26 @@ func multipartETag(parts ...[]byte) string {
 	return fmt.Sprintf(`"%s-%d"`, md5Hex(cat), len(parts))
 }
 
+// newHashes makes the hash of each checksum algorithm.
+var newHashes = map[types.ChecksumAlgorithm]func() hash.Hash{
+	types.ChecksumAlgorithmCrc32:     func() hash.Hash { return crc32.NewIEEE() },
+	types.ChecksumAlgorithmCrc32c:    func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) },
+	types.ChecksumAlgorithmCrc64nvme: func() hash.Hash { return crc64.New(crc64.MakeTable(0x9a6c9329ac4bc9b5)) },
+	types.ChecksumAlgorithmSha1:      sha1.New,
+	types.ChecksumAlgorithmSha256:    sha256.New,
+	types.ChecksumAlgorithmSha512:    sha512.New,
+	types.ChecksumAlgorithmMd5:       md5.New,
+	types.ChecksumAlgorithmXxhash64:  func() hash.Hash { return xxhash.New() },
+	types.ChecksumAlgorithmXxhash3:   func() hash.Hash { return xxh3.New() },
+	types.ChecksumAlgorithmXxhash128: func() hash.Hash { return &xxh128Hash{xxh3.New()} },
+}
+
 func newHash(alg types.ChecksumAlgorithm) hash.Hash {
-	switch alg {
-	case types.ChecksumAlgorithmCrc32:
-		return crc32.NewIEEE()
-	case types.ChecksumAlgorithmCrc32c:
-		return crc32.New(crc32.MakeTable(crc32.Castagnoli))
-	case types.ChecksumAlgorithmCrc64nvme:
-		return crc64.New(crc64.MakeTable(0x9a6c9329ac4bc9b5))
-	case types.ChecksumAlgorithmSha1:
-		return sha1.New()
-	case types.ChecksumAlgorithmSha256:
-		return sha256.New()
-	case types.ChecksumAlgorithmSha512:
-		return sha512.New()
-	case types.ChecksumAlgorithmMd5:
-		return md5.New()
-	case types.ChecksumAlgorithmXxhash64:
-		return xxhash.New()
-	case types.ChecksumAlgorithmXxhash3:
-		return xxh3.New()
-	case types.ChecksumAlgorithmXxhash128:
-		return &xxh128Hash{xxh3.New()}
+	h, ok := newHashes[alg]
+	if !ok {
+		panic("unknown checksum algorithm " + alg)
 	}
-	panic("unknown checksum algorithm " + alg)
+	return h()
 }
 
 // xxh128Hash is XXH3-128 with its digest in canonical (big-endian) order.

@@ -25,13 +25,6 @@ import (
 )
 
 func TestMultipartLifecycleRaces(t *testing.T) {
-	modes := []struct {
-		name string
-		opts func(t *testing.T) []mocks3.Option
-	}{
-		{"memory", func(*testing.T) []mocks3.Option { return nil }},
-		{"disk", func(t *testing.T) []mocks3.Option { return []mocks3.Option{mocks3.WithDir(t.TempDir())} }},
-	}
 	rivals := []struct {
 		name string
 		// rival runs against Complete on the same upload.
@@ -49,7 +42,7 @@ func TestMultipartLifecycleRaces(t *testing.T) {
 		}},
 	}
 	const attempts = 150
-	for _, m := range modes {
+	for _, m := range backendModes {
 		for _, rv := range rivals {
 			t.Run(m.name+"/"+rv.name, func(t *testing.T) {
 				srv := mocks3.New(t, append(m.opts(t), mocks3.WithBucket(testBucket))...)
