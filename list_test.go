@@ -27,6 +27,15 @@ var listKeys = []string{
 	"z", "é", "日本/語", "\uff61", "\U0001F600",
 }
 
+// keyObjects seed testBucket with an object per key, whose body is its key.
+func keyObjects(keys ...string) []mocks3.Option {
+	var opts []mocks3.Option
+	for _, k := range keys {
+		opts = append(opts, mocks3.WithObject(testBucket, k, []byte(k)))
+	}
+	return opts
+}
+
 // listWalks are what paging through all of listKeys visits, without and
 // with a delimiter.
 var listWalks = []struct {
@@ -40,12 +49,10 @@ var listWalks = []struct {
 
 func TestListObjectsV2(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		var opts []mocks3.Option
 		// Seed in reverse so that order comes from the server, not from insertion.
-		for _, k := range slices.Backward(listKeys) {
-			opts = append(opts, mocks3.WithObject(testBucket, k, []byte(k)))
-		}
-		srv := newServer(t, opts...)
+		reversed := slices.Clone(listKeys)
+		slices.Reverse(reversed)
+		srv := newServer(t, keyObjects(reversed...)...)
 		c := srv.Client()
 		ctx := t.Context()
 
@@ -166,11 +173,7 @@ func TestListObjectsV2(t *testing.T) {
 
 func TestListObjectsV1(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		var opts []mocks3.Option
-		for _, k := range listKeys {
-			opts = append(opts, mocks3.WithObject(testBucket, k, []byte(k)))
-		}
-		srv := newServer(t, opts...)
+		srv := newServer(t, keyObjects(listKeys...)...)
 		c := srv.Client()
 		ctx := t.Context()
 
@@ -251,11 +254,7 @@ func TestListEncodingTypeURL(t *testing.T) {
 	// Keys XML 1.0 cannot carry, and keys URL encoding changes.
 	oddKeys := []string{"a b", "amp&<lt>", "c+d", "cr\rreturn", "ctl\x01char", "percent%41", "tab\there", "ü/ñ", "ü/ö"}
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
-		var opts []mocks3.Option
-		for _, k := range oddKeys {
-			opts = append(opts, mocks3.WithObject(testBucket, k, []byte(k)))
-		}
-		srv := newServer(t, opts...)
+		srv := newServer(t, keyObjects(oddKeys...)...)
 		c := srv.Client()
 		ctx := t.Context()
 		decode := func(t *testing.T, s string) string {
