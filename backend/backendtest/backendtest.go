@@ -111,21 +111,23 @@ func (s suite) runBlobs(t suitetest.T) {
 // records returns a new, empty Records.
 func (s suite) records(t suitetest.T) backend.Records {
 	t.Helper()
-	r := s.newRecords(t)
-	if r == nil {
-		t.Fatalf("newRecords returned nil")
-	}
-	return r
+	return made(t, "newRecords", s.newRecords)
 }
 
 // blobs returns a new, empty Blobs.
 func (s suite) blobs(t suitetest.T) backend.Blobs {
 	t.Helper()
-	b := s.newBlobs(t)
-	if b == nil {
-		t.Fatalf("newBlobs returned nil")
+	return made(t, "newBlobs", s.newBlobs)
+}
+
+// made returns what newFn makes, failing t if that is nil.
+func made[T any](t suitetest.T, name string, newFn func(suitetest.T) T) T {
+	t.Helper()
+	v := newFn(t)
+	if any(v) == nil {
+		t.Fatalf("%s returned nil", name)
 	}
-	return b
+	return v
 }
 
 // testBucket is the bucket recordsWithBucket creates.

@@ -310,6 +310,15 @@ func (s suite) testVersions(t suitetest.T) {
 	})
 }
 
+// checkUpdate applies u to the version versionID of key and checks that
+// UpdateObject answers want; what names the update in messages.
+func checkUpdate(t suitetest.T, b backend.Records, what, key, versionID string, u backend.ObjectUpdate, want backend.Object) {
+	t.Helper()
+	got, err := b.UpdateObject(t.Context(), testBucket, key, versionID, u)
+	suitetest.CheckErr(t, "UpdateObject("+what+")", err, nil)
+	check(t, "UpdateObject("+what+")", got, want, normObject)
+}
+
 func (s suite) testUpdateObject(t suitetest.T) {
 	legal := true
 	ret := backend.Retention{Mode: "COMPLIANCE", Until: suitetest.T0.AddDate(1, 0, 0)}
@@ -324,20 +333,12 @@ func (s suite) testUpdateObject(t suitetest.T) {
 
 		want := v1
 		want.Tags = tags
-		got, err := b.UpdateObject(t.Context(), testBucket, "k", "v1", backend.ObjectUpdate{Tags: &tags})
-		suitetest.CheckErr(t, "UpdateObject(tags)", err, nil)
-		check(t, "UpdateObject(tags)", got, want, normObject)
-
+		checkUpdate(t, b, "tags", "k", "v1", backend.ObjectUpdate{Tags: &tags}, want)
 		want.ACL, want.Retention, want.LegalHold = acl, ret, true
-		got, err = b.UpdateObject(t.Context(), testBucket, "k", "v1", backend.ObjectUpdate{ACL: &acl, Retention: &ret, LegalHold: &legal})
-		suitetest.CheckErr(t, "UpdateObject(acl, retention, legal hold)", err, nil)
-		check(t, "UpdateObject(acl, retention, legal hold)", got, want, normObject)
+		checkUpdate(t, b, "acl, retention, legal hold", "k", "v1", backend.ObjectUpdate{ACL: &acl, Retention: &ret, LegalHold: &legal}, want)
+		checkUpdate(t, b, "nothing", "k", "v1", backend.ObjectUpdate{}, want)
 
-		got, err = b.UpdateObject(t.Context(), testBucket, "k", "v1", backend.ObjectUpdate{})
-		suitetest.CheckErr(t, "UpdateObject(nothing)", err, nil)
-		check(t, "UpdateObject(nothing)", got, want, normObject)
-
-		got, err = b.GetObject(t.Context(), testBucket, "k", "v1")
+		got, err := b.GetObject(t.Context(), testBucket, "k", "v1")
 		suitetest.CheckErr(t, "GetObject(v1)", err, nil)
 		check(t, "GetObject(v1) after UpdateObject", got, want, normObject)
 		// The version keeps its place; the others are untouched.
@@ -350,18 +351,14 @@ func (s suite) testUpdateObject(t suitetest.T) {
 		mustVersions(t, b, v1, v2)
 		want := v2
 		want.LegalHold = true
-		got, err := b.UpdateObject(t.Context(), testBucket, "k", "", backend.ObjectUpdate{LegalHold: &legal})
-		suitetest.CheckErr(t, "UpdateObject(current)", err, nil)
-		check(t, "UpdateObject(current)", got, want, normObject)
+		checkUpdate(t, b, "current", "k", "", backend.ObjectUpdate{LegalHold: &legal}, want)
 		checkVersions(t, b, "after UpdateObject(current)", []backend.Object{latest(want), v1})
 
 		null := version("n", "")
 		mustVersions(t, b, null, version("n", "n1"))
 		want = null
 		want.Tags = tags
-		got, err = b.UpdateObject(t.Context(), testBucket, "n", backend.NullVersion, backend.ObjectUpdate{Tags: &tags})
-		suitetest.CheckErr(t, "UpdateObject(null)", err, nil)
-		check(t, "UpdateObject(null)", got, want, normObject)
+		checkUpdate(t, b, "null", "n", backend.NullVersion, backend.ObjectUpdate{Tags: &tags}, want)
 	})
 
 	t.Run("Remove", func(t suitetest.T) {
@@ -370,12 +367,10 @@ func (s suite) testUpdateObject(t suitetest.T) {
 		mustVersions(t, b, o)
 		var noTags map[string]string
 		var noACL []byte
-		got, err := b.UpdateObject(t.Context(), testBucket, "k", "", backend.ObjectUpdate{Tags: &noTags, ACL: &noACL})
-		suitetest.CheckErr(t, "UpdateObject(remove)", err, nil)
 		want := o
 		want.Tags, want.ACL = nil, nil
-		check(t, "UpdateObject(remove tags and ACL)", got, want, normObject)
-		got, err = b.GetObject(t.Context(), testBucket, "k", "")
+		checkUpdate(t, b, "remove tags and ACL", "k", "", backend.ObjectUpdate{Tags: &noTags, ACL: &noACL}, want)
+		got, err := b.GetObject(t.Context(), testBucket, "k", "")
 		suitetest.CheckErr(t, "GetObject", err, nil)
 		check(t, "GetObject after removing tags and ACL", got, want, normObject)
 	})

@@ -396,12 +396,18 @@ func readKeyFile(path string) (keyFile, error) {
 
 // load reads every record into idx.
 func (r *records) load(idx *index.Store) error {
-	entries, err := os.ReadDir(r.buckets)
-	if err != nil {
+	return eachEntry(r.buckets, false, func(path, _ string) error { return r.loadBucket(idx, path) })
+}
+
+// eachEntry calls fn with the path and name of each entry of dir, in name
+// order; if missingOK, a missing dir has none.
+func eachEntry(dir string, missingOK bool, fn func(path, name string) error) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil && !(missingOK && isNotExist(err)) {
 		return err
 	}
 	for _, e := range entries {
-		if err := r.loadBucket(idx, filepath.Join(r.buckets, e.Name())); err != nil {
+		if err := fn(filepath.Join(dir, e.Name()), e.Name()); err != nil {
 			return err
 		}
 	}
@@ -419,56 +425,34 @@ func (r *records) loadBucket(idx *index.Store, dir string) error {
 	if err := index.RestoreBucket(idx, b); err != nil {
 		return err
 	}
-
-	objDir := filepath.Join(dir, "objects")
-	entries, err := os.ReadDir(objDir)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		path := filepath.Join(objDir, e.Name())
+	err := eachEntry(filepath.Join(dir, "objects"), false, func(path, name string) error {
 		f, err := readKeyFile(path)
 		if err != nil {
 			return err
 		}
-		if objectFile(f.Key) != e.Name() {
+		if objectFile(f.Key) != name {
 			return fmt.Errorf("disk: %s: object %q stored under the wrong name", path, f.Key)
 		}
-		if err := index.RestoreKey(idx, b.Name, f.Key, f.Versions); err != nil {
-			return err
-		}
-	}
-
-	cfgDir := filepath.Join(dir, "configs")
-	entries, err = os.ReadDir(cfgDir)
-	if err != nil && !isNotExist(err) { // layout 1 buckets have none
+		return index.RestoreKey(idx, b.Name, f.Key, f.Versions)
+	})
+	if err != nil {
 		return err
 	}
-	for _, e := range entries {
-		path := filepath.Join(cfgDir, e.Name())
+	// Layout 1 buckets have no configs directory.
+	err = eachEntry(filepath.Join(dir, "configs"), true, func(path, name string) error {
 		var f configFile
 		if err := readJSON(path, &f); err != nil {
 			return err
 		}
-		if objectFile(f.Kind) != e.Name() {
+		if objectFile(f.Kind) != name {
 			return fmt.Errorf("disk: %s: configuration %q stored under the wrong name", path, f.Kind)
 		}
-		if err := index.RestoreBucketConfig(idx, b.Name, f.Kind, f.Doc); err != nil {
-			return err
-		}
-	}
-
-	upDir := filepath.Join(dir, "uploads")
-	entries, err = os.ReadDir(upDir)
+		return index.RestoreBucketConfig(idx, b.Name, f.Kind, f.Doc)
+	})
 	if err != nil {
 		return err
 	}
-	for _, e := range entries {
-		if err := r.loadUpload(idx, filepath.Join(upDir, e.Name())); err != nil {
-			return err
-		}
-	}
-	return nil
+	return eachEntry(filepath.Join(dir, "uploads"), false, func(path, _ string) error { return r.loadUpload(idx, path) })
 }
 
 func (r *records) loadUpload(idx *index.Store, dir string) error {
@@ -479,24 +463,23 @@ func (r *records) loadUpload(idx *index.Store, dir string) error {
 	if r.uploadDir(&u) != dir {
 		return fmt.Errorf("disk: %s: upload %q stored under the wrong name", dir, u.ID)
 	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
 	u.Parts = nil
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), "part-") {
-			continue
+	err := eachEntry(dir, false, func(path, name string) error {
+		if !strings.HasPrefix(name, "part-") {
+			return nil
 		}
 		var p backend.Part
-		path := filepath.Join(dir, e.Name())
 		if err := readJSON(path, &p); err != nil {
 			return err
 		}
-		if partFile(p.Number) != e.Name() {
+		if partFile(p.Number) != name {
 			return fmt.Errorf("disk: %s: part %d stored under the wrong name", path, p.Number)
 		}
 		u.Parts = append(u.Parts, p)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if r.completed(idx, &u) {
 		return r.removeTree(dir)

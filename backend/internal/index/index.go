@@ -574,14 +574,26 @@ func (s *Store) CreateUpload(ctx context.Context, u backend.Upload) error {
 		return err
 	}
 	defer s.unlock(true)
+	return b.addUpload(u, s.p.CreateUpload)
+}
+
+// addUpload adds u with its parts to b, refusing an upload b holds;
+// persist, if not nil, stores u first.
+func (b *bucket) addUpload(u backend.Upload, persist func(*backend.Upload) error) error {
 	k := uploadKey{u.Key, u.ID}
 	if _, ok := b.byID[k]; ok {
 		return backend.ErrUploadExists
 	}
-	if err := s.p.CreateUpload(&u); err != nil {
-		return err
+	if persist != nil {
+		if err := persist(&u); err != nil {
+			return err
+		}
 	}
-	up := &upload{rec: u, parts: make(map[int]backend.Part)}
+	up := &upload{rec: u, parts: make(map[int]backend.Part, len(u.Parts))}
+	for _, p := range u.Parts {
+		up.parts[p.Number] = p
+	}
+	up.rec.Parts = nil
 	b.byID[k] = up
 	b.uploads.ReplaceOrInsert(up)
 	return nil
@@ -742,16 +754,5 @@ func RestoreUpload(s *Store, u backend.Upload) error {
 		return err
 	}
 	defer s.unlock(true)
-	k := uploadKey{u.Key, u.ID}
-	if _, ok := b.byID[k]; ok {
-		return backend.ErrUploadExists
-	}
-	up := &upload{rec: cloneUpload(u), parts: make(map[int]backend.Part, len(u.Parts))}
-	up.rec.Parts = nil
-	for _, p := range u.Parts {
-		up.parts[p.Number] = p
-	}
-	b.byID[k] = up
-	b.uploads.ReplaceOrInsert(up)
-	return nil
+	return b.addUpload(cloneUpload(u), nil)
 }
