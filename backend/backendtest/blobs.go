@@ -95,10 +95,7 @@ func (s suite) testBlobs(t suitetest.T) {
 				if n != int64(tt.size) {
 					t.Errorf("WriteBlob(%d bytes, hint %d) stored %d", tt.size, tt.hint, n)
 				}
-				bl, err := b.OpenBlob(t.Context(), id)
-				if err != nil {
-					t.Fatalf("OpenBlob = %v", err)
-				}
+				bl := mustOpenBlob(t, b, id)
 				defer bl.Close()
 				checkOpenBlob(t, bl, id, want)
 				checkReadAt(t, bl, want)
@@ -146,10 +143,7 @@ func (s suite) testBlobs(t suitetest.T) {
 		b := s.blobs(t)
 		want := suitetest.Content(1, 2*mib+5)
 		id := mustWriteBlob(t, b, want)
-		bl, err := b.OpenBlob(t.Context(), id)
-		if err != nil {
-			t.Fatalf("OpenBlob = %v", err)
-		}
+		bl := mustOpenBlob(t, b, id)
 		suitetest.CheckErr(t, "DeleteBlob(open)", b.DeleteBlob(t.Context(), id), nil)
 		checkOpenBlob(t, bl, id, want)
 		suitetest.CheckErr(t, "Blob.Close", bl.Close(), nil)
@@ -207,10 +201,7 @@ func (s suite) testBlobs(t suitetest.T) {
 		b := s.blobs(t)
 		want := suitetest.Content(7, 2*mib+3)
 		id := mustWriteBlob(t, b, want)
-		bl, err := b.OpenBlob(t.Context(), id)
-		if err != nil {
-			t.Fatalf("OpenBlob = %v", err)
-		}
+		bl := mustOpenBlob(t, b, id)
 		defer bl.Close()
 		parallel(8, func(g int) {
 			buf := make([]byte, 64<<10+g)

@@ -116,10 +116,7 @@ func (s suite) testClose(t suitetest.T) {
 	populateRecords(t, b)
 	want := suitetest.Content(1, 3000)
 	id := mustWriteBlob(t, b, want)
-	bl, err := b.OpenBlob(t.Context(), id)
-	if err != nil {
-		t.Fatalf("OpenBlob = %v", err)
-	}
+	bl := mustOpenBlob(t, b, id)
 	defer bl.Close()
 
 	suitetest.CheckErr(t, "Close", b.Close(), nil)

@@ -172,21 +172,6 @@ func TestKeysNeverPaths(t *testing.T) {
 	}
 }
 
-func TestRefusesInvalidUTF8(t *testing.T) {
-	d := open(t, t.TempDir())
-	defer d.Close()
-	ctx := t.Context()
-	if err := d.CreateBucket(ctx, backend.Bucket{Name: "b"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.PutObject(ctx, "b", backend.Object{Key: "bad\xff"}, backend.Condition{}); err == nil {
-		t.Errorf("PutObject(key not UTF-8) = nil error, want a refusal")
-	}
-	if _, err := d.GetObject(ctx, "b", "bad\xff", ""); !errors.Is(err, backend.ErrObjectNotFound) {
-		t.Errorf("GetObject after a refused PutObject = %v, want ErrObjectNotFound", err)
-	}
-}
-
 func TestOpenRefusesForeignDir(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "precious.txt"), []byte("keep me"), 0o644); err != nil {

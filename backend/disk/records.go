@@ -143,15 +143,20 @@ func (r *records) emptyTrash() {
 	}
 }
 
+// encode returns the JSON of v, which check must accept.
+func encode[T any](v *T, check func(*T) error) ([]byte, error) {
+	if err := check(v); err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
 func checkBucket(b *backend.Bucket) error {
 	return checkUTF8(b.Name, b.Region, b.Owner, b.Versioning)
 }
 
 func (r *records) CreateBucket(b *backend.Bucket) error {
-	if err := checkBucket(b); err != nil {
-		return err
-	}
-	data, err := json.Marshal(b)
+	data, err := encode(b, checkBucket)
 	if err != nil {
 		return err
 	}
@@ -186,10 +191,7 @@ type configFile struct {
 }
 
 func (r *records) UpdateBucket(b *backend.Bucket) error {
-	if err := checkBucket(b); err != nil {
-		return err
-	}
-	data, err := json.Marshal(b)
+	data, err := encode(b, checkBucket)
 	if err != nil {
 		return err
 	}
@@ -243,10 +245,7 @@ func (r *records) DeleteBucketConfig(bucket, kind string) error {
 }
 
 func (r *records) CreateUpload(u *backend.Upload) error {
-	if err := checkUpload(u); err != nil {
-		return err
-	}
-	data, err := json.Marshal(u)
+	data, err := encode(u, checkUpload)
 	if err != nil {
 		return err
 	}
@@ -260,10 +259,7 @@ func (r *records) CreateUpload(u *backend.Upload) error {
 }
 
 func (r *records) PutPart(u *backend.Upload, p *backend.Part) error {
-	if err := checkPart(p); err != nil {
-		return err
-	}
-	data, err := json.Marshal(p)
+	data, err := encode(p, checkPart)
 	if err != nil {
 		return err
 	}

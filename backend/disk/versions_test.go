@@ -90,9 +90,9 @@ func writeJSON(t *testing.T, path string, v any) {
 	}
 }
 
-// TestRefusesInvalidUTF8Versions extends TestRefusesInvalidUTF8 to the
-// version, tag, lock, bucket and configuration fields.
-func TestRefusesInvalidUTF8Versions(t *testing.T) {
+// TestRefusesInvalidUTF8: a record with a string that is not UTF-8, in a
+// key, version, tag, lock, bucket or configuration field, is refused.
+func TestRefusesInvalidUTF8(t *testing.T) {
 	d := open(t, t.TempDir())
 	defer d.Close()
 	ctx := t.Context()
@@ -106,6 +106,7 @@ func TestRefusesInvalidUTF8Versions(t *testing.T) {
 		name string
 		obj  backend.Object
 	}{
+		{"key", backend.Object{Key: "bad\xff"}},
 		{"VersionID", backend.Object{Key: "k", VersionID: "bad\xff"}},
 		{"TagKey", backend.Object{Key: "k", Tags: map[string]string{"bad\xff": "v"}}},
 		{"TagValue", backend.Object{Key: "k", Tags: map[string]string{"k": "bad\xff"}}},
@@ -116,8 +117,10 @@ func TestRefusesInvalidUTF8Versions(t *testing.T) {
 			t.Errorf("PutObject(%s not UTF-8) = nil error, want a refusal", tt.name)
 		}
 	}
-	if _, err := d.GetObject(ctx, "b", "k", ""); !errors.Is(err, backend.ErrObjectNotFound) {
-		t.Errorf("GetObject after refused PutObjects = %v, want ErrObjectNotFound", err)
+	for _, key := range []string{"bad\xff", "k"} {
+		if _, err := d.GetObject(ctx, "b", key, ""); !errors.Is(err, backend.ErrObjectNotFound) {
+			t.Errorf("GetObject(%q) after refused PutObjects = %v, want ErrObjectNotFound", key, err)
+		}
 	}
 	if _, err := d.PutObject(ctx, "b", backend.Object{Key: "k"}, backend.Condition{}); err != nil {
 		t.Fatal(err)
