@@ -142,8 +142,7 @@ func (s suite) testBlobs(t suitetest.T) {
 	t.Run("DeleteWhileOpen", func(t suitetest.T) {
 		b := s.blobs(t)
 		want := suitetest.Content(1, 2*mib+5)
-		id := mustWriteBlob(t, b, want)
-		bl := mustOpenBlob(t, b, id)
+		id, bl := mustWriteOpen(t, b, want)
 		suitetest.CheckErr(t, "DeleteBlob(open)", b.DeleteBlob(t.Context(), id), nil)
 		checkOpenBlob(t, bl, id, want)
 		suitetest.CheckErr(t, "Blob.Close", bl.Close(), nil)
@@ -200,8 +199,7 @@ func (s suite) testBlobs(t suitetest.T) {
 	t.Run("ConcurrentReads", func(t suitetest.T) {
 		b := s.blobs(t)
 		want := suitetest.Content(7, 2*mib+3)
-		id := mustWriteBlob(t, b, want)
-		bl := mustOpenBlob(t, b, id)
+		_, bl := mustWriteOpen(t, b, want)
 		defer bl.Close()
 		parallel(8, func(g int) {
 			buf := make([]byte, 64<<10+g)
@@ -285,8 +283,7 @@ func (o onlyWriter) Write(p []byte) (int, error) { return o.w.Write(p) }
 func testSequentialReads(t suitetest.T, s backend.Blobs) {
 	want := suitetest.Content(3, 5*mib+3)
 	size := int64(len(want))
-	id := mustWriteBlob(t, s, want)
-	bl := mustOpenBlob(t, s, id)
+	_, bl := mustWriteOpen(t, s, want)
 	defer bl.Close()
 	sections := []struct{ off, n int64 }{
 		{0, size},
@@ -356,8 +353,7 @@ func testLargeStream(t suitetest.T, s backend.Blobs) {
 
 func testCloseBlob(t suitetest.T, s backend.Blobs) {
 	for _, size := range []int{10, 2 * mib} {
-		id := mustWriteBlob(t, s, suitetest.Content(1, size))
-		bl := mustOpenBlob(t, s, id)
+		id, bl := mustWriteOpen(t, s, suitetest.Content(1, size))
 		if _, err := bl.ReadAt(make([]byte, copyBuf), 0); err != nil && err != io.EOF {
 			t.Fatalf("ReadAt = %v", err)
 		}
@@ -368,6 +364,13 @@ func testCloseBlob(t suitetest.T, s backend.Blobs) {
 		_ = bl.Close() // must not panic
 		checkBlob(t, s, id, suitetest.Content(1, size))
 	}
+}
+
+// mustWriteOpen writes data as a new blob and opens it.
+func mustWriteOpen(t suitetest.T, s backend.Blobs, data []byte) (backend.BlobID, backend.Blob) {
+	t.Helper()
+	id := mustWriteBlob(t, s, data)
+	return id, mustOpenBlob(t, s, id)
 }
 
 func mustOpenBlob(t suitetest.T, s backend.Blobs, id backend.BlobID) backend.Blob {

@@ -115,8 +115,7 @@ func (s suite) testClose(t suitetest.T) {
 	b := s.newBackend(t)
 	populateRecords(t, b)
 	want := suitetest.Content(1, 3000)
-	id := mustWriteBlob(t, b, want)
-	bl := mustOpenBlob(t, b, id)
+	id, bl := mustWriteOpen(t, b, want)
 	defer bl.Close()
 
 	suitetest.CheckErr(t, "Close", b.Close(), nil)
