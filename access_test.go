@@ -4,7 +4,6 @@
 package mocks3_test
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -32,12 +31,7 @@ func anonStatus(t *testing.T, srv *mocks3.Server, method, path, body string) (in
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	resp, b := do(t, http.DefaultClient, req)
 	return resp.StatusCode, string(b)
 }
 

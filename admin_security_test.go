@@ -3,7 +3,6 @@ package mocks3_test
 import (
 	"bytes"
 	"encoding/xml"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -37,15 +36,7 @@ func sendTo(t *testing.T, client *http.Client, base, method, path, host string, 
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s (Host %s): %v", method, path, host, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("%s %s: reading the body: %v", method, path, err)
-	}
+	resp, b := do(t, client, req)
 	return resp.StatusCode, string(b)
 }
 

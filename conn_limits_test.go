@@ -97,12 +97,9 @@ func TestSlowlorisCannotStarve(t *testing.T) {
 // TestBodyStallRequestTimeout sends part of a body and stops: the server
 // answers S3's 400 RequestTimeout and stores nothing.
 func TestBodyStallRequestTimeout(t *testing.T) {
-	for _, mode := range []struct {
-		name string
-		opts []mocks3.Option
-	}{{"embedded", nil}, {"stack", []mocks3.Option{mocks3.WithStack()}}} {
+	for _, mode := range roleModes {
 		t.Run(mode.name, func(t *testing.T) {
-			srv := mocks3.New(t, append(mode.opts, mocks3.WithBucket("bkt"),
+			srv := mocks3.New(t, append(mode.opts(t), mocks3.WithBucket("bkt"),
 				mocks3.WithConnLimits(mocks3.ConnLimits{BodyTimeout: time.Second}))...)
 			u, err := url.Parse(srv.URL)
 			if err != nil {

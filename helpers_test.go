@@ -115,18 +115,25 @@ func forEachMode(t *testing.T, fn func(t *testing.T, newServer func(t *testing.T
 	}
 }
 
-// A backendMode names a backend and gives its options.
-type backendMode struct {
+// A serverMode names a way to run the server and gives its options.
+type serverMode struct {
 	name string
 	opts func(t *testing.T) []mocks3.Option
 }
 
-// backendModes are the memory and disk backends, for the tests that run in
-// each but not in the rest of forEachMode's modes.
-var backendModes = []backendMode{
-	{"memory", func(*testing.T) []mocks3.Option { return nil }},
-	{"disk", func(t *testing.T) []mocks3.Option { return []mocks3.Option{mocks3.WithDir(t.TempDir())} }},
-}
+// backendModes and roleModes are the backends and the ways to run the
+// roles, for the tests that run in each of one kind but not in the rest of
+// forEachMode's modes.
+var (
+	backendModes = []serverMode{
+		{"memory", func(*testing.T) []mocks3.Option { return nil }},
+		{"disk", func(t *testing.T) []mocks3.Option { return []mocks3.Option{mocks3.WithDir(t.TempDir())} }},
+	}
+	roleModes = []serverMode{
+		{"embedded", func(*testing.T) []mocks3.Option { return nil }},
+		{"stack", func(*testing.T) []mocks3.Option { return []mocks3.Option{mocks3.WithStack()} }},
+	}
+)
 
 // modeOptions say how a test's modes run, and why they differ from the
 // default.
@@ -351,12 +358,33 @@ func mustGet(t *testing.T, c *s3.Client, bucket, key string, opts ...func(*s3.Ge
 	if err != nil {
 		t.Fatalf("GetObject(%q) = %v, want success", key, err)
 	}
-	defer out.Body.Close()
-	body, err := io.ReadAll(out.Body)
+	return out, readBody(t, fmt.Sprintf("GetObject(%q)", key), out.Body)
+}
+
+// readBody reads and closes body, failing t if the read fails; what names
+// the request.
+func readBody(t *testing.T, what string, body io.ReadCloser) []byte {
+	t.Helper()
+	defer body.Close()
+	b, err := io.ReadAll(body)
 	if err != nil {
-		t.Fatalf("GetObject(%q) body: %v", key, err)
+		t.Fatalf("%s: reading body: %v", what, err)
 	}
-	return out, body
+	return b
+}
+
+// do sends req with hc and returns the response with its body read.
+func do(t *testing.T, hc *http.Client, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	what := req.Method + " " + req.URL.RequestURI()
+	if req.Host != "" {
+		what += " (Host " + req.Host + ")"
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return resp, readBody(t, what, resp.Body)
 }
 
 // getErr gets an object, reading the whole body, and returns the error.
@@ -559,16 +587,7 @@ func rawRequest(t *testing.T, srv *mocks3.Server, method, path string, header ht
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	resp, err := srv.HTTPClient().Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("%s %s: reading body: %v", method, path, err)
-	}
-	return resp, b
+	return do(t, srv.HTTPClient(), req)
 }
 
 // s3ErrorBody is an S3 XML error response.

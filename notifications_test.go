@@ -184,13 +184,10 @@ func (l *eventLog) sorted() []mocks3.Event {
 }
 
 func TestNotificationEvents(t *testing.T) {
-	for _, mode := range []struct {
-		name string
-		opts []mocks3.Option
-	}{{"embedded", nil}, {"stack", []mocks3.Option{mocks3.WithStack()}}} {
+	for _, mode := range roleModes {
 		t.Run(mode.name, func(t *testing.T) {
 			t.Parallel()
-			testNotificationEvents(t, mode.opts...)
+			testNotificationEvents(t, mode.opts(t)...)
 		})
 	}
 }

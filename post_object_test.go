@@ -87,16 +87,7 @@ func postHost(t *testing.T, srv *mocks3.Server, host, path, contentType string, 
 	}
 	hc := *srv.HTTPClient()
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := hc.Do(req)
-	if err != nil {
-		t.Fatalf("POST %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("POST %s: reading body: %v", path, err)
-	}
-	return resp, b
+	return do(t, &hc, req)
 }
 
 // encodePolicy returns the policy field for a document expiring at exp.
