@@ -51,28 +51,19 @@ func TestMultipartLifecycleRaces(t *testing.T) {
 				for i := range attempts {
 					key := "race"
 					data := []byte("complete wins " + string(rune('a'+i%26)))
-					created, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
-						Bucket: aws.String(testBucket), Key: aws.String(key)})
-					if err != nil {
-						t.Fatalf("CreateMultipartUpload = %v", err)
-					}
-					part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(testBucket), Key: aws.String(key),
-						UploadId: created.UploadId, PartNumber: aws.Int32(1), Body: bytes.NewReader(data)})
-					if err != nil {
-						t.Fatalf("UploadPart = %v", err)
-					}
+					uploadID, part := mustStartUpload(t, c, key, data)
 					var (
 						wg                    sync.WaitGroup
 						completeErr, rivalErr error
 					)
 					wg.Go(func() {
 						_, completeErr = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
-							Bucket: aws.String(testBucket), Key: aws.String(key), UploadId: created.UploadId,
+							Bucket: aws.String(testBucket), Key: aws.String(key), UploadId: uploadID,
 							MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{
 								{PartNumber: aws.Int32(1), ETag: part.ETag, ChecksumCRC32: part.ChecksumCRC32}}},
 						})
 					})
-					wg.Go(func() { rivalErr = rv.rival(ctx, c, key, *created.UploadId) })
+					wg.Go(func() { rivalErr = rv.rival(ctx, c, key, *uploadID) })
 					wg.Wait()
 					if rivalErr != nil && apiCode(rivalErr) != "NoSuchUpload" {
 						t.Fatalf("attempt %d: %s = %v, want success or NoSuchUpload", i, rv.name, rivalErr)
@@ -113,22 +104,14 @@ func TestCompleteSurvivesClientHangUp(t *testing.T) {
 		srv, c := startBucket(t, embedded, mocks3.WithInMemoryTransport())
 		ctx := t.Context()
 		data := []byte("acknowledged bytes")
-		created, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String("k")})
-		if err != nil {
-			t.Fatalf("CreateMultipartUpload = %v", err)
-		}
-		part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(testBucket), Key: aws.String("k"),
-			UploadId: created.UploadId, PartNumber: aws.Int32(1), Body: bytes.NewReader(data)})
-		if err != nil {
-			t.Fatalf("UploadPart = %v", err)
-		}
+		uploadID, part := mustStartUpload(t, c, "k", data)
 		srv.Faults().AddT(t, slow("CompleteUpload"))
 		srv.Faults().AddT(t, slow("DeleteUpload"))
 
 		short, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
-		_, err = c.CompleteMultipartUpload(short, &s3.CompleteMultipartUploadInput{
-			Bucket: aws.String(testBucket), Key: aws.String("k"), UploadId: created.UploadId,
+		_, err := c.CompleteMultipartUpload(short, &s3.CompleteMultipartUploadInput{
+			Bucket: aws.String(testBucket), Key: aws.String("k"), UploadId: uploadID,
 			MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{
 				{PartNumber: aws.Int32(1), ETag: part.ETag, ChecksumCRC32: part.ChecksumCRC32}}},
 		})
@@ -145,7 +128,7 @@ func TestCompleteSurvivesClientHangUp(t *testing.T) {
 		if len(ups.Uploads) != 0 {
 			t.Errorf("ListMultipartUploads = %d uploads after the commit, want none", len(ups.Uploads))
 		}
-		_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String("k"), UploadId: created.UploadId})
+		_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String("k"), UploadId: uploadID})
 		if apiCode(err) != "NoSuchUpload" {
 			t.Errorf("AbortMultipartUpload after the commit = %v, want NoSuchUpload", err)
 		}

@@ -1,7 +1,6 @@
 package mocks3_test
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
@@ -20,18 +19,10 @@ func TestCompleteRetriedAfterLostResponse(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
 		srv, c := startBucket(t, newServer)
 		ctx := t.Context()
-		created, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String("dir/k")})
-		if err != nil {
-			t.Fatalf("CreateMultipartUpload = %v", err)
-		}
-		part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(testBucket), Key: aws.String("dir/k"),
-			UploadId: created.UploadId, PartNumber: aws.Int32(1), Body: bytes.NewReader([]byte("data"))})
-		if err != nil {
-			t.Fatalf("UploadPart = %v", err)
-		}
+		uploadID, part := mustStartUpload(t, c, "dir/k", []byte("data"))
 		complete := func(c *s3.Client, etag *string) (*s3.CompleteMultipartUploadOutput, error) {
 			return c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
-				Bucket: aws.String(testBucket), Key: aws.String("dir/k"), UploadId: created.UploadId,
+				Bucket: aws.String(testBucket), Key: aws.String("dir/k"), UploadId: uploadID,
 				MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: etag}}},
 			})
 		}

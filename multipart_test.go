@@ -23,6 +23,22 @@ import (
 	"github.com/mocks3/mocks3"
 )
 
+// mustStartUpload creates an upload of key in testBucket and uploads its
+// part 1, returning the upload's ID and the part's answer.
+func mustStartUpload(t *testing.T, c *s3.Client, key string, data []byte) (*string, *s3.UploadPartOutput) {
+	t.Helper()
+	created, err := c.CreateMultipartUpload(t.Context(), &s3.CreateMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String(key)})
+	if err != nil {
+		t.Fatalf("CreateMultipartUpload = %v", err)
+	}
+	part, err := c.UploadPart(t.Context(), &s3.UploadPartInput{Bucket: aws.String(testBucket), Key: aws.String(key),
+		UploadId: created.UploadId, PartNumber: aws.Int32(1), Body: bytes.NewReader(data)})
+	if err != nil {
+		t.Fatalf("UploadPart = %v", err)
+	}
+	return created.UploadId, part
+}
+
 func TestMultipartUpload(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
 		const minPart = 1024

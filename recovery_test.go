@@ -1,7 +1,6 @@
 package mocks3_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -33,15 +32,7 @@ func TestRestartDeletesOrphanBlobs(t *testing.T) {
 			c := srv.Client()
 			ctx := t.Context()
 			mustPut(t, c, testBucket, "kept", []byte("object bytes"))
-			up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String("mp")})
-			if err != nil {
-				t.Fatalf("CreateMultipartUpload = %v", err)
-			}
-			part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(testBucket), Key: aws.String("mp"),
-				UploadId: up.UploadId, PartNumber: aws.Int32(1), Body: bytes.NewReader([]byte("part bytes"))})
-			if err != nil {
-				t.Fatalf("UploadPart = %v", err)
-			}
+			uploadID, part := mustStartUpload(t, c, "mp", []byte("part bytes"))
 			srv.Close()
 
 			// Orphans, as a crash leaves them, in the directory of every node.
@@ -64,7 +55,7 @@ func TestRestartDeletesOrphanBlobs(t *testing.T) {
 				t.Errorf("GetObject(kept) = %q after the sweep", got)
 			}
 			_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String("mp"),
-				UploadId: up.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{
+				UploadId: uploadID, MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{
 					{PartNumber: aws.Int32(1), ETag: part.ETag, ChecksumCRC32: part.ChecksumCRC32}}}})
 			if err != nil {
 				t.Fatalf("CompleteMultipartUpload of an upload opened before the restart = %v", err)
