@@ -246,27 +246,19 @@ func TestMultipartChecksums(t *testing.T) {
 		}
 
 		t.Run("part with another algorithm", func(t *testing.T) {
-			up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String("mixed"),
-				ChecksumAlgorithm: types.ChecksumAlgorithmSha256})
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(testBucket), Key: aws.String("mixed"), UploadId: up.UploadId,
+			uploadID := mustCreateUpload(t, c, "mixed", types.ChecksumAlgorithmSha256)
+			_, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(testBucket), Key: aws.String("mixed"), UploadId: uploadID,
 				PartNumber: aws.Int32(1), Body: bytes.NewReader(parts[0]), ChecksumAlgorithm: types.ChecksumAlgorithmCrc32})
 			checkErr(t, "UploadPart(CRC32 into a SHA256 upload)", err, "InvalidRequest", 400)
 		})
 
 		t.Run("wrong part checksum", func(t *testing.T) {
-			up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String("wrong"),
-				ChecksumAlgorithm: types.ChecksumAlgorithmCrc32c})
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(testBucket), Key: aws.String("wrong"), UploadId: up.UploadId,
+			uploadID := mustCreateUpload(t, c, "wrong", types.ChecksumAlgorithmCrc32c)
+			_, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(testBucket), Key: aws.String("wrong"), UploadId: uploadID,
 				PartNumber: aws.Int32(1), Body: bytes.NewReader(parts[0]), ChecksumAlgorithm: types.ChecksumAlgorithmCrc32c,
 				ChecksumCRC32C: aws.String(checksumOf(types.ChecksumAlgorithmCrc32c, parts[1]))})
 			checkErr(t, "UploadPart(wrong CRC32C)", err, "BadDigest", 400)
-			lp, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String(testBucket), Key: aws.String("wrong"), UploadId: up.UploadId})
+			lp, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String(testBucket), Key: aws.String("wrong"), UploadId: uploadID})
 			if err != nil {
 				t.Fatal(err)
 			}

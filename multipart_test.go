@@ -23,20 +23,29 @@ import (
 	"github.com/mocks3/mocks3"
 )
 
+// mustCreateUpload creates an upload of key in testBucket, of checksum
+// algorithm alg if not "", and returns its ID.
+func mustCreateUpload(t *testing.T, c *s3.Client, key string, alg types.ChecksumAlgorithm) *string {
+	t.Helper()
+	created, err := c.CreateMultipartUpload(t.Context(), &s3.CreateMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String(key),
+		ChecksumAlgorithm: alg})
+	if err != nil {
+		t.Fatalf("CreateMultipartUpload(%s, %s) = %v", key, alg, err)
+	}
+	return created.UploadId
+}
+
 // mustStartUpload creates an upload of key in testBucket and uploads its
 // part 1, returning the upload's ID and the part's answer.
 func mustStartUpload(t *testing.T, c *s3.Client, key string, data []byte) (*string, *s3.UploadPartOutput) {
 	t.Helper()
-	created, err := c.CreateMultipartUpload(t.Context(), &s3.CreateMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String(key)})
-	if err != nil {
-		t.Fatalf("CreateMultipartUpload = %v", err)
-	}
+	id := mustCreateUpload(t, c, key, "")
 	part, err := c.UploadPart(t.Context(), &s3.UploadPartInput{Bucket: aws.String(testBucket), Key: aws.String(key),
-		UploadId: created.UploadId, PartNumber: aws.Int32(1), Body: bytes.NewReader(data)})
+		UploadId: id, PartNumber: aws.Int32(1), Body: bytes.NewReader(data)})
 	if err != nil {
 		t.Fatalf("UploadPart = %v", err)
 	}
-	return created.UploadId, part
+	return id, part
 }
 
 func TestMultipartUpload(t *testing.T) {
