@@ -31,7 +31,7 @@ func anonStatus(t *testing.T, srv *mocks3.Server, method, path, body string) (in
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, b := do(t, http.DefaultClient, req)
+	resp, b := doRequest(t, http.DefaultClient, req)
 	return resp.StatusCode, string(b)
 }
 

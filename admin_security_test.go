@@ -36,7 +36,7 @@ func sendTo(t *testing.T, client *http.Client, base, method, path, host string, 
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, b := do(t, client, req)
+	resp, b := doRequest(t, client, req)
 	return resp.StatusCode, string(b)
 }
 

@@ -373,8 +373,8 @@ func readBody(t *testing.T, what string, body io.ReadCloser) []byte {
 	return b
 }
 
-// do sends req with hc and returns the response with its body read.
-func do(t *testing.T, hc *http.Client, req *http.Request) (*http.Response, []byte) {
+// doRequest sends req with hc and returns the response with its body read.
+func doRequest(t *testing.T, hc *http.Client, req *http.Request) (*http.Response, []byte) {
 	t.Helper()
 	what := req.Method + " " + req.URL.RequestURI()
 	if req.Host != "" {
@@ -587,7 +587,7 @@ func rawRequest(t *testing.T, srv *mocks3.Server, method, path string, header ht
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	return do(t, srv.HTTPClient(), req)
+	return doRequest(t, srv.HTTPClient(), req)
 }
 
 // s3ErrorBody is an S3 XML error response.

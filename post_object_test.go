@@ -87,7 +87,7 @@ func postHost(t *testing.T, srv *mocks3.Server, host, path, contentType string, 
 	}
 	hc := *srv.HTTPClient()
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return do(t, &hc, req)
+	return doRequest(t, &hc, req)
 }
 
 // encodePolicy returns the policy field for a document expiring at exp.
