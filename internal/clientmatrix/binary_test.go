@@ -1,0 +1,24 @@
+//go:build clientmatrix
+
+package clientmatrix
+
+import "testing"
+
+// TestBinary runs every client against the cmd/mocks3 binary started with
+// -auth, a -user key pair and -sigv2, the clients keeping their default
+// signing configuration (SigV2 presigned URLs where that is their default).
+func TestBinary(t *testing.T) {
+	tg := startBinary(t, "-auth", "-user", accessKey+":"+secretKey, "-sigv2")
+	for _, c := range []struct {
+		name      string
+		newDriver newDriverFunc
+	}{
+		{"aws", newAWSCLI},
+		{"boto3", newBoto3},
+		{"s3cmd", newS3cmd},
+		{"rclone", newRclone},
+		{"jssdk", newJSSDK},
+	} {
+		t.Run(c.name, func(t *testing.T) { runMatrix(t, tg, "bin-"+c.name, c.newDriver) })
+	}
+}

@@ -1,0 +1,105 @@
+//go:build clientmatrix
+
+package clientmatrix
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+func TestBoto3(t *testing.T) {
+	t.Parallel()
+	testClient(t, newBoto3)
+}
+
+// newBoto3 drives boto3 through testdata/boto3_ops.py, one operation a
+// process; uploads go through its managed transfer (multipart from 8 MiB).
+func newBoto3(t *testing.T, tg *target, accessKey, secretKey string) *driver {
+	python := os.Getenv("MOCKS3_PYTHON")
+	if python == "" {
+		python = "python3"
+	}
+	if p, err := exec.LookPath(python); err == nil {
+		python = unshim(p)
+	}
+	if err := exec.Command(python, "-c", "import boto3").Run(); err != nil {
+		t.Fatalf("%s cannot import boto3 (%v): run `bash .ci/clients`, or `apt-get install -y --no-install-recommends python3-boto3` and set MOCKS3_PYTHON=/usr/bin/python3", python, err)
+	}
+	script, err := filepath.Abs(filepath.Join("testdata", "boto3_ops.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := t.TempDir()
+	env := cleanEnv(home, "MX_ENDPOINT="+tg.url, "AWS_ACCESS_KEY_ID="+accessKey, "AWS_SECRET_ACCESS_KEY="+secretKey,
+		"AWS_CONFIG_FILE="+filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, "credentials"),
+		"AWS_EC2_METADATA_DISABLED=true")
+	if !tg.defaults {
+		env = append(env, "MX_SIGV4=1")
+	}
+	return scriptDriver(t, env, python, script)
+}
+
+// scriptDriver runs one operation a process through a script that takes
+// the operation and its arguments and prints its result as JSON
+// (boto3_ops.py, jssdk_ops.cjs).
+func scriptDriver(t *testing.T, env []string, interpreter, script string) *driver {
+	op := func(result any, args ...string) error {
+		out, err := run(t, env, interpreter, append([]string{script}, args...)...)
+		if err != nil || result == nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(out), result); err != nil {
+			return fmt.Errorf("%s %v: output %q: %v", filepath.Base(script), args, out, err)
+		}
+		return nil
+	}
+	return &driver{
+		mb:  func(b string) error { return op(nil, "mb", b) },
+		rb:  func(b string) error { return op(nil, "rb", b) },
+		put: func(b, k, file string) error { return op(nil, "put", b, k, file) },
+		get: func(b, k, file string) error { return op(nil, "get", b, k, file) },
+		ls: func(b string) ([]string, error) {
+			var keys []string
+			return keys, op(&keys, "ls", b)
+		},
+		cp: func(b, src, dst string) error { return op(nil, "cp", b, src, dst) },
+		presign: func(b, k string) (string, error) {
+			var u string
+			return u, op(&u, "presign", b, k)
+		},
+		versioning: func(b string) error {
+			var status string
+			if err := op(&status, "versioning", b); err != nil {
+				return err
+			}
+			if status != "Enabled" {
+				return fmt.Errorf("versioning status after enabling it = %q, want Enabled", status)
+			}
+			return nil
+		},
+		versions: func(b string) ([]version, error) {
+			var vs []version
+			return vs, op(&vs, "versions", b)
+		},
+		rm: func(b, k string) error { return op(nil, "rm", b, k) },
+		putTags: func(b, k string, tags map[string]string) error {
+			args := []string{"puttags", b, k}
+			for key, v := range tags {
+				args = append(args, key+"="+v)
+			}
+			return op(nil, args...)
+		},
+		getTags: func(b, k string) (map[string]string, error) {
+			var tags map[string]string
+			return tags, op(&tags, "gettags", b, k)
+		},
+		deleteObjects: func(b string, keys []string) error {
+			var deleted []string
+			return op(&deleted, append([]string{"delobjs", b}, keys...)...)
+		},
+	}
+}
