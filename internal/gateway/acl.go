@@ -92,6 +92,15 @@ func (h *Handler) requestObjectACL(ctx context.Context, r *http.Request, bucket 
 	if err != nil || a == nil {
 		return nil, err
 	}
+	if a.Canned == "private" {
+		// S3 takes private from the owner's account when ACLs are disabled:
+		// it grants the writer full control, what S3 reports anyway. rclone
+		// and others send it on every upload and copy.
+		own, err := h.objectOwnership(ctx, bucket)
+		if err != nil || own == bucketconfig.BucketOwnerEnforced {
+			return nil, err
+		}
+	}
 	return h.aclToStore(ctx, bucket, a)
 }
 
