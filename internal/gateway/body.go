@@ -123,8 +123,36 @@ func (p *payload) trailer(name string) string {
 }
 
 // readSmallBody reads a request body that must be small, such as an XML
-// document.
+// document, and checks it against the Content-MD5 or x-amz-checksum-*
+// header it came with: S3 answers BadDigest rather than apply a document
+// damaged in transit.
 func readSmallBody(r *http.Request, limit int64) ([]byte, error) {
+	b, err := readUncheckedBody(r, limit)
+	if err != nil {
+		return nil, err
+	}
+	wantMD5, err := contentMD5(r.Header)
+	if err != nil {
+		return nil, err
+	}
+	alg, want, err := requestChecksum(r.Header)
+	if err != nil {
+		return nil, errorf(s3err.InvalidRequest, "%v", err)
+	}
+	h := newObjectHasher(alg)
+	h.Write(b)
+	if wantMD5 != nil && string(wantMD5) != string(h.md5Sum()) {
+		return nil, newError(s3err.BadDigest)
+	}
+	if alg != "" && want != h.checksum(alg) {
+		return nil, errorf(s3err.BadDigest, "The %s you specified did not match the calculated checksum.", alg)
+	}
+	return b, nil
+}
+
+// readUncheckedBody is readSmallBody without the digest checks, for
+// CompleteMultipartUpload, whose checksum header is the whole object's.
+func readUncheckedBody(r *http.Request, limit int64) ([]byte, error) {
 	p, err := openPayload(r)
 	if err != nil {
 		if r.ContentLength < 0 && !isChunked(r) {

@@ -201,8 +201,13 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
+	// Not readXML: Complete's checksum header is the whole object's.
+	body, err := readUncheckedBody(r, 4<<20)
+	if err != nil {
+		return err
+	}
 	var cr completeRequest
-	if err := readXML(r, 4<<20, &cr); err != nil {
+	if err := decodeXML(body, &cr); err != nil {
 		return err
 	}
 	b, err := h.bucket(ctx, req.bucket)
