@@ -97,7 +97,10 @@ func startBinary(t *testing.T, args ...string) *target {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		// Drained to the end, or the server would block writing its log.
+		defer io.Copy(io.Discard, stderr)
 		sc := bufio.NewScanner(stderr)
+		sc.Buffer(nil, 1<<20)
 		for sc.Scan() {
 			line := sc.Text()
 			log.WriteString(line + "\n")
