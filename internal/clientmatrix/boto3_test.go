@@ -3,12 +3,17 @@
 package clientmatrix
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestBoto3(t *testing.T) {
@@ -16,8 +21,8 @@ func TestBoto3(t *testing.T) {
 	testClient(t, newBoto3)
 }
 
-// newBoto3 drives boto3 through testdata/boto3_ops.py, one operation a
-// process; uploads go through its managed transfer (multipart from 8 MiB).
+// newBoto3 drives boto3 through testdata/boto3_ops.py; uploads go through
+// its managed transfer (multipart from 8 MiB).
 func newBoto3(t *testing.T, tg *target, accessKey, secretKey string) *driver {
 	python := os.Getenv("MOCKS3_PYTHON")
 	if python == "" {
@@ -43,17 +48,65 @@ func newBoto3(t *testing.T, tg *target, accessKey, secretKey string) *driver {
 	return scriptDriver(t, env, python, script)
 }
 
-// scriptDriver runs one operation a process through a script that takes
-// the operation and its arguments and prints its result as JSON
-// (boto3_ops.py, jssdk_ops.cjs).
+// scriptDriver drives a script that serves the matrix's operations over
+// its stdin and stdout, one JSON line each way (boto3_ops.py,
+// jssdk_ops.cjs): one process for the driver's test, as an interpreter and
+// an SDK take a second to load.
 func scriptDriver(t *testing.T, env []string, interpreter, script string) *driver {
-	op := func(result any, args ...string) error {
-		out, err := run(t, env, interpreter, append([]string{script}, args...)...)
-		if err != nil || result == nil {
-			return err
+	cmd := exec.Command(interpreter, script)
+	cmd.Env = env
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s %s: %v", interpreter, script, err)
+	}
+	t.Cleanup(func() {
+		stdin.Close() // the script ends at EOF
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("%s exited with %v\n%s", filepath.Base(script), err, stderr.String())
 		}
-		if err := json.Unmarshal([]byte(out), result); err != nil {
-			return fmt.Errorf("%s %v: output %q: %v", filepath.Base(script), args, out, err)
+	})
+	answers := bufio.NewReader(stdout)
+	var mu sync.Mutex // one operation at a time
+	op := func(result any, args ...string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		name := filepath.Base(script) + " " + strings.Join(args, " ")
+		line, _ := json.Marshal(args)
+		if _, err := stdin.Write(append(line, '\n')); err != nil {
+			return fmt.Errorf("%s: %v\n%s", name, err, stderr.String())
+		}
+		if f, ok := stdout.(*os.File); ok {
+			f.SetReadDeadline(time.Now().Add(commandTimeout))
+		}
+		answer, err := answers.ReadBytes('\n')
+		if err != nil {
+			return fmt.Errorf("%s: no answer: %v\n%s", name, err, stderr.String())
+		}
+		var out struct {
+			OK     bool
+			Result json.RawMessage
+			Error  string
+		}
+		if err := json.Unmarshal(answer, &out); err != nil {
+			return fmt.Errorf("%s: answer %q: %v", name, answer, err)
+		}
+		if !out.OK {
+			return fmt.Errorf("%s: %s", name, out.Error)
+		}
+		if result == nil {
+			return nil
+		}
+		if err := json.Unmarshal(out.Result, result); err != nil {
+			return fmt.Errorf("%s: result %s: %v", name, out.Result, err)
 		}
 		return nil
 	}
@@ -102,4 +155,23 @@ func scriptDriver(t *testing.T, env []string, interpreter, script string) *drive
 			return op(&deleted, append([]string{"delobjs", b}, keys...)...)
 		},
 	}
+}
+
+// syncBuffer is a bytes.Buffer that a command's output copier and the test
+// may use at once.
+type syncBuffer struct {
+	mu sync.Mutex // guards b
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -15,7 +15,7 @@ func TestJSSDK(t *testing.T) {
 
 // newJSSDK drives the AWS SDK for JavaScript v3 (@aws-sdk/client-s3 and
 // @aws-sdk/s3-request-presigner, installed in $MOCKS3_JS_SDK) through
-// testdata/jssdk_ops.cjs, one operation a process.
+// testdata/jssdk_ops.cjs.
 func newJSSDK(t *testing.T, tg *target, accessKey, secretKey string) *driver {
 	node := need(t, "node", "nodejs npm")
 	sdk := os.Getenv("MOCKS3_JS_SDK")

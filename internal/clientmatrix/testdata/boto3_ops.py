@@ -1,10 +1,12 @@
-"""One S3 operation through boto3, for the Go real-client matrix.
+"""boto3 serving the Go real-client matrix's operations.
 
-Usage: boto3_ops.py OP ARGS...   (see OPS below)
+Reads one JSON array a line on stdin, [OP, ARGS...] (see OPS below), and
+answers each with one JSON line on stdout: {"ok": true, "result": ...} or
+{"ok": false, "error": "..."} carrying the client's error. One process
+serves a whole test, so Python and boto3 load once.
 Environment: MX_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, and
 MX_SIGV4=1 to configure signature_version='s3v4' (presigned URLs included);
-otherwise boto3's defaults. Results go to stdout as JSON; a failure exits 1
-with the client's error on stderr.
+otherwise boto3's defaults.
 """
 import json
 import os
@@ -99,5 +101,12 @@ def rb(c, bucket):
 OPS = {f.__name__: f for f in (mb, put, get, ls, cp, presign, versioning, versions, rm, puttags, gettags, delobjs, rb)}
 
 if __name__ == "__main__":
-    result = OPS[sys.argv[1]](client(), *sys.argv[2:])
-    json.dump(result, sys.stdout)
+    c = client()
+    for line in sys.stdin:
+        op, *args = json.loads(line)
+        try:
+            out = {"ok": True, "result": OPS[op](c, *args)}
+        except Exception as e:  # the client's error goes back to the test
+            out = {"ok": False, "error": "%s: %s" % (type(e).__name__, e)}
+        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.flush()

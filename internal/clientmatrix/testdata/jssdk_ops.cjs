@@ -1,11 +1,13 @@
-// One S3 operation through the AWS SDK for JavaScript v3, for the Go
-// real-client matrix.
+// The AWS SDK for JavaScript v3 serving the Go real-client matrix's
+// operations.
 //
-// Usage: node jssdk_ops.cjs OP ARGS...   (see ops below)
+// Reads one JSON array a line on stdin, [OP, ARGS...] (see ops below), and
+// answers each with one JSON line on stdout: {"ok": true, "result": ...} or
+// {"ok": false, "error": "Name: message"} carrying the SDK's error. One
+// process serves a whole test, so Node.js and the SDK load once.
 // Environment: MOCKS3_JS_SDK (a directory whose node_modules holds
 // @aws-sdk/client-s3 and @aws-sdk/s3-request-presigner), MX_ENDPOINT,
-// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY. Results go to stdout as JSON; a
-// failure exits 1 with the SDK's error name and message on stderr.
+// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -88,10 +90,16 @@ const ops = {
 };
 
 (async () => {
-  const [op, ...args] = process.argv.slice(2);
-  const result = await ops[op](...args);
-  process.stdout.write(JSON.stringify(result === undefined ? null : result));
-})().catch((e) => {
-  process.stderr.write(`${e.name}: ${e.message}\n`);
-  process.exit(1);
-});
+  const lines = require("node:readline").createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    const [op, ...args] = JSON.parse(line);
+    let out;
+    try {
+      const result = await ops[op](...args);
+      out = { ok: true, result: result === undefined ? null : result };
+    } catch (e) {
+      out = { ok: false, error: `${e.name}: ${e.message}` };
+    }
+    process.stdout.write(JSON.stringify(out) + "\n");
+  }
+})();
