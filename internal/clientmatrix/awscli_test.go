@@ -32,6 +32,9 @@ func newAWSCLI(t *testing.T, tg *target, accessKey, secretKey string) *driver {
 	}
 	env := cleanEnv(home, "AWS_CONFIG_FILE="+configFile, "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, "credentials"),
 		"AWS_ACCESS_KEY_ID="+accessKey, "AWS_SECRET_ACCESS_KEY="+secretKey, "AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=")
+	if tg.caFile != "" {
+		env = append(env, "AWS_CA_BUNDLE="+tg.caFile)
+	}
 	aws := func(args ...string) (string, error) {
 		return run(t, env, bin, append([]string{"--endpoint-url", tg.url, "--output", "json"}, args...)...)
 	}

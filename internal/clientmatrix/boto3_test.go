@@ -45,6 +45,9 @@ func newBoto3(t *testing.T, tg *target, accessKey, secretKey string) *driver {
 	if !tg.defaults {
 		env = append(env, "MX_SIGV4=1")
 	}
+	if tg.caFile != "" {
+		env = append(env, "AWS_CA_BUNDLE="+tg.caFile)
+	}
 	return scriptDriver(t, env, python, script)
 }
 

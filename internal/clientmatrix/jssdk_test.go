@@ -28,5 +28,8 @@ func newJSSDK(t *testing.T, tg *target, accessKey, secretKey string) *driver {
 	}
 	env := cleanEnv(t.TempDir(), "MOCKS3_JS_SDK="+sdk, "MX_ENDPOINT="+tg.url,
 		"AWS_ACCESS_KEY_ID="+accessKey, "AWS_SECRET_ACCESS_KEY="+secretKey)
+	if tg.caFile != "" {
+		env = append(env, "NODE_EXTRA_CA_CERTS="+tg.caFile)
+	}
 	return scriptDriver(t, env, node, script)
 }

@@ -7,11 +7,15 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"maps"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,21 +58,57 @@ type target struct {
 	// binary run); otherwise they are configured for SigV4 throughout,
 	// presigned URLs included.
 	defaults bool
+	// caFile, for an https URL, holds the server's certificate in PEM, for
+	// the clients to trust.
+	caFile string
 }
 
-// startServer starts an in-process server on a loopback port.
-func startServer(t *testing.T, auth bool) *target {
+// startServer starts an in-process server on a loopback port, over https
+// with useTLS.
+func startServer(t *testing.T, auth, useTLS bool) *target {
 	t.Helper()
 	opts := []mocks3.Option{mocks3.WithAddr("127.0.0.1:0")}
 	if auth {
 		opts = append(opts, mocks3.WithAuth(), mocks3.WithUser("matrix", accessKey, secretKey))
+	}
+	if useTLS {
+		opts = append(opts, mocks3.WithTLS())
 	}
 	srv, err := mocks3.NewServer(opts...)
 	if err != nil {
 		t.Fatalf("mocks3.NewServer() = %v", err)
 	}
 	t.Cleanup(srv.Close)
-	return &target{url: srv.URL, auth: auth}
+	tg := &target{url: srv.URL, auth: auth}
+	if useTLS {
+		tg.caFile = serverCertificate(t, srv.URL)
+	}
+	return tg
+}
+
+// serverCertificate writes the certificate srv presents to a PEM file:
+// the test server's own, which the clients are then told to trust.
+func serverCertificate(t *testing.T, serverURL string) string {
+	t.Helper()
+	u, err := url.Parse(serverURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only to read the certificate; every client then verifies it.
+	conn, err := tls.Dial("tcp", u.Host, &tls.Config{InsecureSkipVerify: true})
+	if err != nil {
+		t.Fatalf("TLS dial %s: %v", u.Host, err)
+	}
+	defer conn.Close()
+	var pemCerts []byte
+	for _, c := range conn.ConnectionState().PeerCertificates {
+		pemCerts = append(pemCerts, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
+	}
+	name := filepath.Join(t.TempDir(), "mocks3.pem")
+	if err := os.WriteFile(name, pemCerts, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return name
 }
 
 // startBinary builds cmd/mocks3 and serves with args; the URL comes from
@@ -223,12 +263,16 @@ type newDriverFunc func(t *testing.T, tg *target, accessKey, secretKey string) *
 
 // testClient runs the matrix for one client against an in-process server
 // with authentication off, then on with SigV4 only (the client configured
-// for SigV4 throughout). TestBinary covers -auth with -sigv2 and the
-// clients' default signing.
+// for SigV4 throughout), then on over https, where clients stream bodies
+// differently (aws-chunked with trailing checksums). TestBinary covers
+// -auth with -sigv2 and the clients' default signing.
 func testClient(t *testing.T, newDriver newDriverFunc) {
-	for _, auth := range []bool{false, true} {
-		t.Run(map[bool]string{false: "auth=off", true: "auth=on"}[auth], func(t *testing.T) {
-			runMatrix(t, startServer(t, auth), "matrix", newDriver)
+	for _, m := range []struct {
+		name        string
+		auth, https bool
+	}{{"auth=off", false, false}, {"auth=on", true, false}, {"auth=on,https", true, true}} {
+		t.Run(m.name, func(t *testing.T) {
+			runMatrix(t, startServer(t, m.auth, m.https), "matrix", newDriver)
 		})
 	}
 }
@@ -336,7 +380,10 @@ func runMatrix(t *testing.T, tg *target, bucket string, newDriver newDriverFunc)
 			t.Fatal(err)
 		}
 		u = strings.TrimSpace(u)
-		status, body := httpGet(t, u)
+		if rest, ok := strings.CutPrefix(u, "http://"); ok && tg.caFile != "" {
+			u = "https://" + rest // s3cmd signurl writes http:// whatever use_https says
+		}
+		status, body := httpGet(t, tg, u)
 		if d.presignV2Only && tg.auth && !tg.sigV2 {
 			// Without WithSignatureV2 a V2 presigned URL is refused as S3
 			// refuses it where only SigV4 is supported.
@@ -453,7 +500,7 @@ func testVersioning(t *testing.T, d *driver, sdk *s3.Client, bucket string) {
 
 // sdkClient is aws-sdk-go-v2 for tg, to check what a client did.
 func sdkClient(t *testing.T, tg *target) *s3.Client {
-	tr := &http.Transport{}
+	tr := &http.Transport{TLSClientConfig: tlsConfig(t, tg)}
 	t.Cleanup(tr.CloseIdleConnections)
 	return s3.New(s3.Options{
 		BaseEndpoint: aws.String(tg.url),
@@ -511,13 +558,13 @@ func emptyAndRemove(t *testing.T, sdk *s3.Client, bucket string) {
 	}
 }
 
-func httpGet(t *testing.T, u string) (int, []byte) {
+func httpGet(t *testing.T, tg *target, u string) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, u, nil)
 	if err != nil {
 		t.Fatalf("presigned URL %q: %v", u, err)
 	}
-	tr := &http.Transport{}
+	tr := &http.Transport{TLSClientConfig: tlsConfig(t, tg)}
 	defer tr.CloseIdleConnections()
 	resp, err := (&http.Client{Transport: tr}).Do(req)
 	if err != nil {
@@ -529,6 +576,19 @@ func httpGet(t *testing.T, u string) (int, []byte) {
 		t.Fatalf("GET %s: reading the body: %v", u, err)
 	}
 	return resp.StatusCode, body
+}
+
+// tlsConfig trusts tg's certificate; nil for http.
+func tlsConfig(t *testing.T, tg *target) *tls.Config {
+	t.Helper()
+	if tg.caFile == "" {
+		return nil
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(mustRead(t, tg.caFile)) {
+		t.Fatalf("no certificate in %s", tg.caFile)
+	}
+	return &tls.Config{RootCAs: pool}
 }
 
 func mustRead(t *testing.T, name string) []byte {

@@ -28,6 +28,9 @@ func newRclone(t *testing.T, tg *target, accessKey, secretKey string) *driver {
 		"RCLONE_CONFIG_MX_TYPE=s3", "RCLONE_CONFIG_MX_PROVIDER=Other", "RCLONE_CONFIG_MX_ENDPOINT="+tg.url,
 		"RCLONE_CONFIG_MX_ACCESS_KEY_ID="+accessKey, "RCLONE_CONFIG_MX_SECRET_ACCESS_KEY="+secretKey,
 		"RCLONE_CONFIG_MX_UPLOAD_CUTOFF=8M", "RCLONE_CONFIG_MX_CHUNK_SIZE=5M", "RCLONE_RETRIES=1")
+	if tg.caFile != "" {
+		env = append(env, "RCLONE_CA_CERT="+tg.caFile)
+	}
 	rclone := func(args ...string) (string, error) { return run(t, env, bin, args...) }
 	do := func(args ...string) error { _, err := rclone(args...); return err }
 	remote := func(bucket, key string) string { return "mx:" + bucket + "/" + key }

@@ -27,7 +27,8 @@ func newS3cmd(t *testing.T, tg *target, accessKey, secretKey string) *driver {
 	}
 	// host_bucket without %(bucket)s: path-style addressing.
 	conf := fmt.Sprintf("[default]\naccess_key = %s\nsecret_key = %s\nhost_base = %s\nhost_bucket = %s\n"+
-		"use_https = False\nsignature_v2 = False\nbucket_location = us-east-1\n", accessKey, secretKey, u.Host, u.Host)
+		"use_https = %v\nca_certs_file = %s\nsignature_v2 = False\nbucket_location = us-east-1\n",
+		accessKey, secretKey, u.Host, u.Host, u.Scheme == "https", tg.caFile)
 	configFile := filepath.Join(home, ".s3cfg")
 	if err := os.WriteFile(configFile, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
