@@ -124,15 +124,7 @@ func TestPolicyConditions(t *testing.T) {
 					req.Header[k] = vs
 				}
 			}
-			resp, err := srv.HTTPClient().Do(req)
-			if err != nil {
-				return err
-			}
-			defer resp.Body.Close()
-			if body, _ := io.ReadAll(resp.Body); resp.StatusCode != 200 {
-				return &statusError{resp.StatusCode, string(body)}
-			}
-			return nil
+			return sendStatus(srv, req, 200)
 		}
 	}
 	// queryTaggedPut presigns a PUT whose tags are in its query, as other
@@ -153,15 +145,7 @@ func TestPolicyConditions(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			resp, err := srv.HTTPClient().Do(req)
-			if err != nil {
-				return err
-			}
-			defer resp.Body.Close()
-			if body, _ := io.ReadAll(resp.Body); resp.StatusCode != 200 {
-				return &statusError{resp.StatusCode, string(body)}
-			}
-			return nil
+			return sendStatus(srv, req, 200)
 		}
 	}
 	withACL := func(in *s3.PutObjectInput) { in.ACL = types.ObjectCannedACLPublicRead }
@@ -291,6 +275,12 @@ func httpGetStatus(t *testing.T, srv *mocks3.Server, url string, want int) error
 	if err != nil {
 		return err
 	}
+	return sendStatus(srv, req, want)
+}
+
+// sendStatus sends req with the server's HTTP client and returns an error
+// naming the status unless it is want.
+func sendStatus(srv *mocks3.Server, req *http.Request, want int) error {
 	resp, err := srv.HTTPClient().Do(req)
 	if err != nil {
 		return err
