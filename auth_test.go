@@ -191,18 +191,11 @@ func TestAuthUsers(t *testing.T) {
 	}
 
 	// x-amz-expected-bucket-owner is the owner ListBuckets reports.
-	bobs, err := bob.ListBuckets(ctx, &s3.ListBucketsInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	alices, err := alice.ListBuckets(ctx, &s3.ListBucketsInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := bob.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bob-bucket"), ExpectedBucketOwner: bobs.Owner.ID}); err != nil {
+	bobID, aliceID := ownerID(t, bob), ownerID(t, alice)
+	if _, err := bob.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bob-bucket"), ExpectedBucketOwner: aws.String(bobID)}); err != nil {
 		t.Errorf("ListObjectsV2(bob, expected owner bob) = %v, want success", err)
 	}
-	_, err = bob.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bob-bucket"), ExpectedBucketOwner: alices.Owner.ID})
+	_, err = bob.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bob-bucket"), ExpectedBucketOwner: aws.String(aliceID)})
 	checkErr(t, "ListObjectsV2(bob, expected owner alice)", err, "AccessDenied", 403)
 
 	// Listings name the owner: the identity, under the owner-only default.
@@ -299,4 +292,14 @@ func TestAuthOptions(t *testing.T) {
 		}
 	}()
 	srv.ClientFor("nobody")
+}
+
+// ownerID is the canonical ID ListBuckets reports as c's owner.
+func ownerID(t *testing.T, c *s3.Client) string {
+	t.Helper()
+	out, err := c.ListBuckets(t.Context(), &s3.ListBucketsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.Owner.ID)
 }

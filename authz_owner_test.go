@@ -34,15 +34,7 @@ func TestAuthzListingOwner(t *testing.T) {
 	putPolicy(t, bob, "bobs", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+srv.UserARN("alice")+`"},
 		"Action":["s3:ListBucket","s3:ListBucketVersions","s3:ListBucketMultipartUploads","s3:ListMultipartUploadParts",
 		"s3:GetBucketAcl","s3:GetObjectAcl"],"Resource":["arn:aws:s3:::bobs","arn:aws:s3:::bobs/*"]}]}`)
-	bobs, err := bob.ListBuckets(ctx, &s3.ListBucketsInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	alices, err := alice.ListBuckets(ctx, &s3.ListBucketsInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bobID, aliceID := aws.ToString(bobs.Owner.ID), aws.ToString(alices.Owner.ID)
+	bobID, aliceID := ownerID(t, bob), ownerID(t, alice)
 	if bobID == aliceID {
 		t.Fatalf("alice and bob have the same canonical ID %s", bobID)
 	}
