@@ -17,20 +17,12 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/backend/backendtest"
-	"github.com/mocks3/mocks3/backend/memory"
 	"github.com/mocks3/mocks3/internal/metadata"
 	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
-}
-
-// newLocal returns the in-process role: a new memory backend.
-func newLocal(t testing.TB) backend.Records {
-	b := memory.New()
-	t.Cleanup(func() { b.Close() })
-	return b
 }
 
 // serve serves s over HTTP until t ends and returns a client for it.
@@ -41,7 +33,7 @@ func serve(t testing.TB, s backend.Records) *metadata.Client {
 // TestClient runs the records contract's suite over HTTP: the role's
 // service and client must carry every record, condition and error whole.
 func TestClient(t *testing.T) {
-	backendtest.RunRecords(t, func(t *testing.T) backend.Records { return serve(t, newLocal(t)) })
+	backendtest.RunRecords(t, func(t *testing.T) backend.Records { return serve(t, suitetest.Memory(t)) })
 }
 
 // errStore fails every call with err.
@@ -78,7 +70,7 @@ func TestClientErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := errStore{newLocal(t), tt.err}
+			s := errStore{suitetest.Memory(t), tt.err}
 			c := serve(t, s)
 			_, err := c.GetObject(t.Context(), "b", "k", "")
 			if tt.want != nil {
@@ -154,7 +146,7 @@ func TestClientForeignErrors(t *testing.T) {
 }
 
 func TestHandlerBadRequests(t *testing.T) {
-	h := metadata.NewHandler(newLocal(t))
+	h := metadata.NewHandler(suitetest.Memory(t))
 	tests := []struct {
 		method, path, body string
 		wantStatus         int
@@ -190,7 +182,7 @@ func TestHandlerBadRequests(t *testing.T) {
 }
 
 func TestHealth(t *testing.T) {
-	srv := httptest.NewServer(metadata.NewHandler(newLocal(t)))
+	srv := httptest.NewServer(metadata.NewHandler(suitetest.Memory(t)))
 	defer srv.Close()
 	resp, err := srv.Client().Get(srv.URL + "/health")
 	if err != nil {
@@ -210,7 +202,7 @@ func TestHealth(t *testing.T) {
 }
 
 func TestStats(t *testing.T) {
-	local := newLocal(t)
+	local := suitetest.Memory(t)
 	ctx := t.Context()
 	for _, b := range []string{"photos", "logs", "empty"} {
 		if err := local.CreateBucket(ctx, backend.Bucket{Name: b}); err != nil {
@@ -269,7 +261,7 @@ func TestStats(t *testing.T) {
 		t.Errorf("Client.Stats() mismatch (-want +got):\n%s", d)
 	}
 
-	empty, err := serve(t, newLocal(t)).Stats(ctx)
+	empty, err := serve(t, suitetest.Memory(t)).Stats(ctx)
 	if err != nil {
 		t.Fatalf("Client.Stats() of an empty store = %v", err)
 	}
@@ -282,7 +274,7 @@ func TestStats(t *testing.T) {
 // TestStatsError checks that a failing store's error reaches the stats
 // caller, locally and over HTTP.
 func TestStatsError(t *testing.T) {
-	s := listFails{newLocal(t)}
+	s := listFails{suitetest.Memory(t)}
 	if err := s.CreateBucket(t.Context(), backend.Bucket{Name: "b"}); err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +311,7 @@ func (s blockingStore) GetObject(ctx context.Context, bucket, key, _ string) (ba
 // TestClientCancel checks that cancelling a call's context aborts the HTTP
 // call at once, and cancels the call on the service too.
 func TestClientCancel(t *testing.T) {
-	s := blockingStore{newLocal(t), make(chan struct{}, 1)}
+	s := blockingStore{suitetest.Memory(t), make(chan struct{}, 1)}
 	c := serve(t, s)
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
@@ -342,7 +334,7 @@ func TestClientCancel(t *testing.T) {
 }
 
 func TestClientDeadline(t *testing.T) {
-	s := blockingStore{newLocal(t), make(chan struct{}, 1)}
+	s := blockingStore{suitetest.Memory(t), make(chan struct{}, 1)}
 	c := serve(t, s)
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
@@ -364,7 +356,7 @@ func TestClientUnreachable(t *testing.T) {
 // BenchmarkGetObject compares one GetObject in process with one over HTTP
 // (loopback TCP, keep-alive).
 func BenchmarkGetObject(b *testing.B) {
-	local := newLocal(b)
+	local := suitetest.Memory(b)
 	ctx := context.Background()
 	if err := local.CreateBucket(ctx, backend.Bucket{Name: "b"}); err != nil {
 		b.Fatal(err)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/storage"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 func content(seed uint64, n int) []byte {
@@ -41,7 +42,7 @@ func readAll(t *testing.T, bl backend.Blob) []byte {
 
 // TestHandlerProtocol speaks to the handler as curl would.
 func TestHandlerProtocol(t *testing.T) {
-	srv := httptest.NewServer(storage.NewHandler(newLocal(t)))
+	srv := httptest.NewServer(storage.NewHandler(suitetest.Memory(t)))
 	t.Cleanup(srv.Close)
 	hc := srv.Client()
 	do := func(method, path string, body io.Reader, h ...string) (*http.Response, string) {
@@ -252,7 +253,7 @@ func serveCounting(t *testing.T, s backend.Blobs) (*storage.Client, *counter) {
 // response, that only a seek starts a new one, and that connections are
 // reused.
 func TestClientReadsSequentially(t *testing.T) {
-	c, n := serveCounting(t, newLocal(t))
+	c, n := serveCounting(t, suitetest.Memory(t))
 	want := content(1, 4*mib+3)
 	id, _, err := c.WriteBlob(t.Context(), bytes.NewReader(want), int64(len(want)))
 	if err != nil {
@@ -342,7 +343,7 @@ func (b signalBlob) Close() error {
 // TestClientCloseEndsResponse checks that closing a blob read halfway
 // ends the service's response, which closes the blob on the service.
 func TestClientCloseEndsResponse(t *testing.T) {
-	s := closeSignal{newLocal(t), make(chan struct{}, 1)}
+	s := closeSignal{suitetest.Memory(t), make(chan struct{}, 1)}
 	c := serve(t, s)
 	id, _, err := c.WriteBlob(t.Context(), bytes.NewReader(content(1, 8*mib)), 8*mib)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/queue"
 	"github.com/mocks3/mocks3/internal/storage"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 var errDown = errors.New("node down")
@@ -160,7 +161,7 @@ func newCluster(t *testing.T) *cluster {
 	c := &cluster{q: &fakeQueue{}}
 	var nodes []storage.Node
 	for i := range 3 {
-		n := newFlaky(newLocal(t))
+		n := newFlaky(suitetest.Memory(t))
 		c.nodes = append(c.nodes, n)
 		nodes = append(nodes, storage.Node{Name: fmt.Sprintf("storage-%d", i+1), Blobs: n})
 	}
@@ -223,7 +224,7 @@ func TestReplicatedNodes(t *testing.T) {
 }
 
 func TestNewReplicatedPanics(t *testing.T) {
-	s := newLocal(t)
+	s := suitetest.Memory(t)
 	tests := []struct {
 		name  string
 		nodes []storage.Node
@@ -447,7 +448,7 @@ func TestReplicatedServices(t *testing.T) {
 	var nodes []storage.Node
 	var servers []*httptest.Server
 	for i := range 3 {
-		srv := httptest.NewServer(storage.NewHandler(newLocal(t)))
+		srv := httptest.NewServer(storage.NewHandler(suitetest.Memory(t)))
 		t.Cleanup(srv.Close)
 		servers = append(servers, srv)
 		nodes = append(nodes, storage.Node{Name: fmt.Sprintf("storage-%d", i+1), Blobs: storage.NewClient(srv.URL, srv.Client())})

@@ -16,7 +16,6 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/backend/backendtest"
-	"github.com/mocks3/mocks3/backend/memory"
 	"github.com/mocks3/mocks3/internal/storage"
 	"github.com/mocks3/mocks3/internal/suitetest"
 )
@@ -27,18 +26,12 @@ func TestMain(m *testing.M) {
 
 const mib = 1 << 20
 
-func newLocal(t testing.TB) backend.Blobs {
-	b := memory.New()
-	t.Cleanup(func() { b.Close() })
-	return b
-}
-
 // serve starts a storage service over s and returns a client of it.
 func serve(t testing.TB, s backend.Blobs) *storage.Client {
 	return suitetest.Serve(t, storage.NewHandler(s), storage.NewClient)
 }
 
-func newReplicated(t testing.TB, n int, newNode func(t testing.TB) backend.Blobs) *storage.Replicated {
+func newReplicated[B backend.Blobs](t testing.TB, n int, newNode func(t testing.TB) B) *storage.Replicated {
 	nodes := make([]storage.Node, n)
 	for i := range nodes {
 		nodes[i] = storage.Node{Name: fmt.Sprintf("storage-%d", i+1), Blobs: newNode(t)}
@@ -47,11 +40,11 @@ func newReplicated(t testing.TB, n int, newNode func(t testing.TB) backend.Blobs
 }
 
 func TestClient(t *testing.T) {
-	backendtest.RunBlobs(t, func(t *testing.T) backend.Blobs { return serve(t, newLocal(t)) })
+	backendtest.RunBlobs(t, func(t *testing.T) backend.Blobs { return serve(t, suitetest.Memory(t)) })
 }
 
 func TestReplicated(t *testing.T) {
-	backendtest.RunBlobs(t, func(t *testing.T) backend.Blobs { return newReplicated(t, 3, newLocal) })
+	backendtest.RunBlobs(t, func(t *testing.T) backend.Blobs { return newReplicated(t, 3, suitetest.Memory) })
 }
 
 // discard is a Store that reads and drops what it is given, and measures
@@ -151,11 +144,11 @@ func BenchmarkWriteRead(b *testing.B) {
 		name string
 		new  func(b *testing.B) backend.Blobs
 	}{
-		{"Local", func(b *testing.B) backend.Blobs { return newLocal(b) }},
-		{"Client", func(b *testing.B) backend.Blobs { return serve(b, newLocal(b)) }},
-		{"Replicated3", func(b *testing.B) backend.Blobs { return newReplicated(b, 3, newLocal) }},
+		{"Local", func(b *testing.B) backend.Blobs { return suitetest.Memory(b) }},
+		{"Client", func(b *testing.B) backend.Blobs { return serve(b, suitetest.Memory(b)) }},
+		{"Replicated3", func(b *testing.B) backend.Blobs { return newReplicated(b, 3, suitetest.Memory) }},
 		{"Replicated3Clients", func(b *testing.B) backend.Blobs {
-			return newReplicated(b, 3, func(t testing.TB) backend.Blobs { return serve(t, newLocal(t)) })
+			return newReplicated(b, 3, func(t testing.TB) backend.Blobs { return serve(t, suitetest.Memory(t)) })
 		}},
 	}
 	for _, size := range []int{1 << 10, mib} {

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/mocks3/mocks3/backend/memory"
 )
 
 // CheckErr reports an error unless errors.Is(err, want); want nil means
@@ -69,6 +71,14 @@ type cancellingReader struct {
 func (c *cancellingReader) Read(p []byte) (int, error) {
 	c.cancel()
 	return c.r.Read(p)
+}
+
+// Memory returns a new memory backend, closed when t ends: the in-process
+// role the metadata and storage services are tested over.
+func Memory(t testing.TB) *memory.Backend {
+	b := memory.New()
+	t.Cleanup(func() { b.Close() })
+	return b
 }
 
 // Serve serves h on a test server until t ends and returns the client
