@@ -16,6 +16,7 @@ import (
 	"github.com/mocks3/mocks3/backend/backendtest"
 	"github.com/mocks3/mocks3/backend/disk"
 	"github.com/mocks3/mocks3/backend/internal/benchutil"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 func TestMain(m *testing.M) {
@@ -118,27 +119,13 @@ func TestFailedWriteLeavesNothing(t *testing.T) {
 	defer d.Close()
 	before := files(t, dir)
 	errRead := errors.New("read failed")
-	r := &failAfter{n: 3 * benchutil.MiB, err: errRead}
+	r := suitetest.FailAfter(3*benchutil.MiB, errRead)
 	if _, _, err := d.WriteBlob(t.Context(), r, -1); !errors.Is(err, errRead) {
 		t.Fatalf("WriteBlob(failing reader) = %v, want %v", err, errRead)
 	}
 	if after := files(t, dir); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Errorf("files after a failed WriteBlob = %q, want %q", after, before)
 	}
-}
-
-type failAfter struct {
-	n   int
-	err error
-}
-
-func (r *failAfter) Read(p []byte) (int, error) {
-	if r.n == 0 {
-		return 0, r.err
-	}
-	k := min(len(p), r.n)
-	r.n -= k
-	return k, nil
 }
 
 // TestKeysNeverPaths checks that names and keys never reach the file system
