@@ -177,6 +177,43 @@ type state struct {
 	marker  *string           // the last NextMarker
 }
 
+// listPage is a step listing one page of in, a ListObjectsV2Input or a
+// ListObjectsInput: the first, keeping where the next page starts (the
+// NextContinuationToken; the NextMarker, or without a delimiter the last
+// key, as S3 documents), or with next the page from there.
+func listPage(in any, next bool) func(context.Context, *s3.Client, *state) result {
+	return func(ctx context.Context, c *s3.Client, st *state) result {
+		var r result
+		var delimited bool
+		switch in := in.(type) {
+		case s3.ListObjectsV2Input:
+			if next {
+				in.ContinuationToken = st.token
+			}
+			r = outcome(c.ListObjectsV2(ctx, &in))
+		case s3.ListObjectsInput:
+			if next {
+				in.Marker = st.marker
+			}
+			delimited = in.Delimiter != nil
+			r = outcome(c.ListObjects(ctx, &in))
+		}
+		if next {
+			return r
+		}
+		switch out := r.Out.(type) {
+		case *s3.ListObjectsV2Output:
+			st.token = out.NextContinuationToken
+		case *s3.ListObjectsOutput:
+			st.marker = out.NextMarker
+			if st.marker == nil && !delimited && len(out.Contents) > 0 {
+				st.marker = out.Contents[len(out.Contents)-1].Key
+			}
+		}
+		return r
+	}
+}
+
 type step struct {
 	name string
 	do   func(ctx context.Context, c *s3.Client, st *state) result
@@ -322,29 +359,13 @@ var steps = []step{
 	{"ListObjectsV2/prefix and delimiter", func(ctx context.Context, c *s3.Client, _ *state) result {
 		return outcome(c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("peer-list"), Prefix: aws.String("dir/"), Delimiter: aws.String("/")}))
 	}},
-	{"ListObjectsV2/page 1", func(ctx context.Context, c *s3.Client, st *state) result {
-		r := outcome(c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("peer-list"), MaxKeys: aws.Int32(4)}))
-		if out, ok := r.Out.(*s3.ListObjectsV2Output); ok {
-			st.token = out.NextContinuationToken
-		}
-		return r
-	}},
-	{"ListObjectsV2/page 2", func(ctx context.Context, c *s3.Client, st *state) result {
-		return outcome(c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("peer-list"), MaxKeys: aws.Int32(4), ContinuationToken: st.token}))
-	}},
+	{"ListObjectsV2/page 1", listPage(s3.ListObjectsV2Input{Bucket: aws.String("peer-list"), MaxKeys: aws.Int32(4)}, false)},
+	{"ListObjectsV2/page 2", listPage(s3.ListObjectsV2Input{Bucket: aws.String("peer-list"), MaxKeys: aws.Int32(4)}, true)},
 	{"ListObjectsV2/start-after", func(ctx context.Context, c *s3.Client, _ *state) result {
 		return outcome(c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("peer-list"), StartAfter: aws.String("dir/sub/two")}))
 	}},
-	{"ListObjectsV2/delimiter paged", func(ctx context.Context, c *s3.Client, st *state) result {
-		r := outcome(c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("peer-list"), Delimiter: aws.String("/"), MaxKeys: aws.Int32(2)}))
-		if out, ok := r.Out.(*s3.ListObjectsV2Output); ok {
-			st.token = out.NextContinuationToken
-		}
-		return r
-	}},
-	{"ListObjectsV2/delimiter page 2", func(ctx context.Context, c *s3.Client, st *state) result {
-		return outcome(c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("peer-list"), Delimiter: aws.String("/"), MaxKeys: aws.Int32(2), ContinuationToken: st.token}))
-	}},
+	{"ListObjectsV2/delimiter paged", listPage(s3.ListObjectsV2Input{Bucket: aws.String("peer-list"), Delimiter: aws.String("/"), MaxKeys: aws.Int32(2)}, false)},
+	{"ListObjectsV2/delimiter page 2", listPage(s3.ListObjectsV2Input{Bucket: aws.String("peer-list"), Delimiter: aws.String("/"), MaxKeys: aws.Int32(2)}, true)},
 	{"ListObjectsV2/encoding-type url", func(ctx context.Context, c *s3.Client, _ *state) result {
 		return outcome(c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("peer-list"), Prefix: aws.String("with"), EncodingType: types.EncodingTypeUrl}))
 	}},
@@ -354,29 +375,10 @@ var steps = []step{
 	{"ListObjects", func(ctx context.Context, c *s3.Client, _ *state) result {
 		return outcome(c.ListObjects(ctx, &s3.ListObjectsInput{Bucket: aws.String("peer-list")}))
 	}},
-	{"ListObjects/page 1", func(ctx context.Context, c *s3.Client, st *state) result {
-		r := outcome(c.ListObjects(ctx, &s3.ListObjectsInput{Bucket: aws.String("peer-list"), MaxKeys: aws.Int32(2)}))
-		if out, ok := r.Out.(*s3.ListObjectsOutput); ok {
-			st.marker = out.NextMarker
-			if st.marker == nil && len(out.Contents) > 0 {
-				st.marker = out.Contents[len(out.Contents)-1].Key // as S3 documents, without a delimiter
-			}
-		}
-		return r
-	}},
-	{"ListObjects/page 2", func(ctx context.Context, c *s3.Client, st *state) result {
-		return outcome(c.ListObjects(ctx, &s3.ListObjectsInput{Bucket: aws.String("peer-list"), MaxKeys: aws.Int32(2), Marker: st.marker}))
-	}},
-	{"ListObjects/delimiter paged", func(ctx context.Context, c *s3.Client, st *state) result {
-		r := outcome(c.ListObjects(ctx, &s3.ListObjectsInput{Bucket: aws.String("peer-list"), Delimiter: aws.String("/"), MaxKeys: aws.Int32(2)}))
-		if out, ok := r.Out.(*s3.ListObjectsOutput); ok {
-			st.marker = out.NextMarker
-		}
-		return r
-	}},
-	{"ListObjects/delimiter page 2", func(ctx context.Context, c *s3.Client, st *state) result {
-		return outcome(c.ListObjects(ctx, &s3.ListObjectsInput{Bucket: aws.String("peer-list"), Delimiter: aws.String("/"), MaxKeys: aws.Int32(2), Marker: st.marker}))
-	}},
+	{"ListObjects/page 1", listPage(s3.ListObjectsInput{Bucket: aws.String("peer-list"), MaxKeys: aws.Int32(2)}, false)},
+	{"ListObjects/page 2", listPage(s3.ListObjectsInput{Bucket: aws.String("peer-list"), MaxKeys: aws.Int32(2)}, true)},
+	{"ListObjects/delimiter paged", listPage(s3.ListObjectsInput{Bucket: aws.String("peer-list"), Delimiter: aws.String("/"), MaxKeys: aws.Int32(2)}, false)},
+	{"ListObjects/delimiter page 2", listPage(s3.ListObjectsInput{Bucket: aws.String("peer-list"), Delimiter: aws.String("/"), MaxKeys: aws.Int32(2)}, true)},
 
 	{"DeleteObject", func(ctx context.Context, c *s3.Client, _ *state) result {
 		return outcome(c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String("copy.txt")}))
