@@ -20,7 +20,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -35,6 +34,7 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/backend/disk"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 // crashChildEnv makes the test binary serve instead of testing: it holds the
@@ -117,14 +117,7 @@ func content(key string, n int) []byte {
 }
 
 func TestCrashRecovery(t *testing.T) {
-	rounds := 3
-	if v := os.Getenv("MOCKS3_CRASH_ROUNDS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			t.Fatalf("MOCKS3_CRASH_ROUNDS=%q: want a positive integer", v)
-		}
-		rounds = n
-	}
+	rounds := suitetest.EnvCount(t, "MOCKS3_CRASH_ROUNDS", 3)
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	const workers, keysEach = 4, 4

@@ -24,6 +24,7 @@ import (
 
 	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/suitetest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -156,14 +157,7 @@ func (r *recorder) add(client int, in input, out output, call, ret int64) {
 }
 
 func TestLinearizable(t *testing.T) {
-	ops := 300
-	if v := os.Getenv("MOCKS3_LIN_OPS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			t.Fatalf("MOCKS3_LIN_OPS=%q: want a positive integer", v)
-		}
-		ops = n
-	}
+	ops := suitetest.EnvCount(t, "MOCKS3_LIN_OPS", 300)
 	faulty := []faults.Rule{
 		{Name: "slow", Probability: 0.1, Action: faults.Jitter(0, 3*time.Millisecond)},
 		{Name: "dropped", Probability: 0.03, Action: faults.CloseConnection()},

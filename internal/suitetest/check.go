@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/mocks3/mocks3/backend/memory"
@@ -87,4 +89,19 @@ func Serve[C any](t testing.TB, h http.Handler, newClient func(baseURL string, h
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return newClient(srv.URL, srv.Client())
+}
+
+// EnvCount returns the positive integer in the environment variable name,
+// or def when it is unset: how a long test lets CI ask for more rounds.
+func EnvCount(t testing.TB, name string, def int) int {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		t.Fatalf("%s=%q: want a positive integer", name, v)
+	}
+	return n
 }
