@@ -148,6 +148,55 @@ func successor(p string) string {
 	return ""
 }
 
+// scanner is the walk List and ListVersions share: over records sorted by
+// key, rolling keys up into common prefixes, until the page holds max
+// entries and one more shows it truncated.
+type scanner struct {
+	prefix, delimiter string
+	after             string // a common prefix up to here was on an earlier page
+	max, count        int
+	truncated         bool
+}
+
+// limit is how many records the next batch needs.
+func (sc *scanner) limit() int { return min(sc.max-sc.count+1, 1000) }
+
+// scan adds batch's records to the page until the listing or the page
+// ends (done), or a record rolls up into common prefix cp (rolled): the
+// rest of the batch is under cp, so the caller seeks past it.
+func (sc *scanner) scan(batch []backend.Object, addPrefix func(string), addObject func(*backend.Object)) (cp string, rolled, done bool) {
+	for i := range batch {
+		o := &batch[i]
+		if !strings.HasPrefix(o.Key, sc.prefix) {
+			return "", false, true
+		}
+		if cp, ok := CommonPrefix(o.Key, sc.prefix, sc.delimiter); ok {
+			if cp <= sc.after {
+				return cp, true, false // returned on an earlier page
+			}
+			if sc.full() {
+				return "", false, true
+			}
+			addPrefix(cp)
+			sc.count++
+			return cp, true, false
+		}
+		if sc.full() {
+			return "", false, true
+		}
+		addObject(o)
+		sc.count++
+	}
+	return "", false, false
+}
+
+// full reports whether the page has all it may hold, and if so marks it
+// truncated: there is one more entry.
+func (sc *scanner) full() bool {
+	sc.truncated = sc.count == sc.max
+	return sc.truncated
+}
+
 // List returns one page of a bucket listing. Pages are built by seeking in
 // the sorted index, so a page costs the same however many keys the bucket
 // holds.
@@ -157,15 +206,9 @@ func (s *Store) List(ctx context.Context, bucket string, in ListInput) (ListPage
 	if in.After != "" && in.After >= from {
 		from = in.After + "\x00"
 	}
-	count := 0
-	// full reports whether the page has all it may hold, and if so marks
-	// it truncated: there is one more entry.
-	full := func() bool {
-		out.Truncated = count == in.Max
-		return out.Truncated
-	}
+	sc := scanner{prefix: in.Prefix, delimiter: in.Delimiter, after: in.After, max: in.Max}
 	for {
-		batch, err := s.meta.ListObjects(ctx, bucket, from, min(in.Max-count+1, 1000))
+		batch, err := s.meta.ListObjects(ctx, bucket, from, sc.limit())
 		if err != nil {
 			return out, err
 		}
@@ -173,31 +216,19 @@ func (s *Store) List(ctx context.Context, bucket string, in ListInput) (ListPage
 			return out, nil
 		}
 		next := batch[len(batch)-1].Key + "\x00"
-	scan:
-		for i := range batch {
-			o := &batch[i]
-			if !strings.HasPrefix(o.Key, in.Prefix) {
-				return out, nil
-			}
-			if cp, ok := CommonPrefix(o.Key, in.Prefix, in.Delimiter); ok {
-				next = successor(cp)
-				if cp <= in.After {
-					break scan // returned on an earlier page
-				}
-				if full() {
-					return out, nil
-				}
-				out.Prefixes = append(out.Prefixes, cp)
-				out.Last = cp
-				count++
-				break scan
-			}
-			if full() {
-				return out, nil
-			}
+		cp, rolled, done := sc.scan(batch, func(cp string) {
+			out.Prefixes = append(out.Prefixes, cp)
+			out.Last = cp
+		}, func(o *backend.Object) {
 			out.Objects = append(out.Objects, *o)
 			out.Last = o.Key
-			count++
+		})
+		out.Truncated = sc.truncated
+		if done {
+			return out, nil
+		}
+		if rolled {
+			next = successor(cp)
 		}
 		if next == "" {
 			return out, nil

@@ -7,7 +7,6 @@ package objects
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/mocks3/mocks3/backend"
 )
@@ -153,15 +152,9 @@ func (s *Store) ListVersions(ctx context.Context, bucket string, in VersionListI
 			fromKey, fromVer = in.Prefix, ""
 		}
 	}
-	count := 0
-	// full reports whether the page has all it may hold, and if so marks
-	// it truncated: there is one more entry.
-	full := func() bool {
-		out.Truncated = count == in.Max
-		return out.Truncated
-	}
+	sc := scanner{prefix: in.Prefix, delimiter: in.Delimiter, after: in.KeyMarker, max: in.Max}
 	for {
-		batch, err := s.meta.ListVersions(ctx, bucket, fromKey, fromVer, min(in.Max-count+1, 1000))
+		batch, err := s.meta.ListVersions(ctx, bucket, fromKey, fromVer, sc.limit())
 		if err != nil {
 			return out, err
 		}
@@ -170,31 +163,19 @@ func (s *Store) ListVersions(ctx context.Context, bucket string, in VersionListI
 		}
 		last := &batch[len(batch)-1]
 		fromKey, fromVer = last.Key, VersionName(last.VersionID)
-	scan:
-		for i := range batch {
-			o := &batch[i]
-			if !strings.HasPrefix(o.Key, in.Prefix) {
-				return out, nil
-			}
-			if cp, ok := CommonPrefix(o.Key, in.Prefix, in.Delimiter); ok {
-				fromKey, fromVer = successor(cp), ""
-				if cp <= in.KeyMarker {
-					break scan // returned on an earlier page
-				}
-				if full() {
-					return out, nil
-				}
-				out.Prefixes = append(out.Prefixes, cp)
-				out.NextKeyMarker, out.NextVersionIDMarker = cp, ""
-				count++
-				break scan
-			}
-			if full() {
-				return out, nil
-			}
+		cp, rolled, done := sc.scan(batch, func(cp string) {
+			out.Prefixes = append(out.Prefixes, cp)
+			out.NextKeyMarker, out.NextVersionIDMarker = cp, ""
+		}, func(o *backend.Object) {
 			out.Versions = append(out.Versions, *o)
 			out.NextKeyMarker, out.NextVersionIDMarker = o.Key, VersionName(o.VersionID)
-			count++
+		})
+		out.Truncated = sc.truncated
+		if done {
+			return out, nil
+		}
+		if rolled {
+			fromKey, fromVer = successor(cp), ""
 		}
 		if fromKey == "" {
 			return out, nil
