@@ -14,39 +14,41 @@ type call struct {
 	call func() error
 }
 
-// recordCalls returns one call of every Records method.
-func recordCalls(ctx context.Context, b backend.Records) []call {
+// recordCalls returns one call of every Records method; those on one
+// bucket's contents name bucket. The arguments succeed on the state
+// populateRecords gives testBucket.
+func recordCalls(ctx context.Context, b backend.Records, bucket string) []call {
 	return []call{
 		{"CreateBucket", func() error { return b.CreateBucket(ctx, backend.Bucket{Name: "new"}) }},
-		{"GetBucket", func() error { _, err := b.GetBucket(ctx, testBucket); return err }},
+		{"GetBucket", func() error { _, err := b.GetBucket(ctx, bucket); return err }},
 		{"ListBuckets", func() error { _, err := b.ListBuckets(ctx); return err }},
 		{"DeleteBucket", func() error { return b.DeleteBucket(ctx, "empty") }},
-		{"GetObject", func() error { _, err := b.GetObject(ctx, testBucket, "k", ""); return err }},
+		{"GetObject", func() error { _, err := b.GetObject(ctx, bucket, "k", ""); return err }},
 		{"PutObject", func() error {
-			_, err := b.PutObject(ctx, testBucket, fullObject("k2"), backend.Condition{})
+			_, err := b.PutObject(ctx, bucket, fullObject("k2"), backend.Condition{})
 			return err
 		}},
-		{"DeleteObject", func() error { _, err := b.DeleteObject(ctx, testBucket, "k", ""); return err }},
-		{"ListObjects", func() error { _, err := b.ListObjects(ctx, testBucket, "", 10); return err }},
-		{"CreateUpload", func() error { return b.CreateUpload(ctx, suitetest.FullUpload(testBucket, "k", "u2", suitetest.T0)) }},
-		{"GetUpload", func() error { _, err := b.GetUpload(ctx, testBucket, "k", "u"); return err }},
-		{"PutPart", func() error { _, err := b.PutPart(ctx, testBucket, "k", "u", suitetest.FullPart(1, "b")); return err }},
-		{"DeleteUpload", func() error { _, err := b.DeleteUpload(ctx, testBucket, "k", "u"); return err }},
+		{"DeleteObject", func() error { _, err := b.DeleteObject(ctx, bucket, "k", ""); return err }},
+		{"ListObjects", func() error { _, err := b.ListObjects(ctx, bucket, "", 10); return err }},
+		{"CreateUpload", func() error { return b.CreateUpload(ctx, suitetest.FullUpload(bucket, "k", "u2", suitetest.T0)) }},
+		{"GetUpload", func() error { _, err := b.GetUpload(ctx, bucket, "k", "u"); return err }},
+		{"PutPart", func() error { _, err := b.PutPart(ctx, bucket, "k", "u", suitetest.FullPart(1, "b")); return err }},
+		{"DeleteUpload", func() error { _, err := b.DeleteUpload(ctx, bucket, "k", "u"); return err }},
 		{"CompleteUpload", func() error {
-			_, _, err := b.CompleteUpload(ctx, testBucket, "c", completed("k3", suitetest.FullPart(1, "c1")), backend.Condition{})
+			_, _, err := b.CompleteUpload(ctx, bucket, "c", completed("k3", suitetest.FullPart(1, "c1")), backend.Condition{})
 			return err
 		}},
-		{"ListUploads", func() error { _, err := b.ListUploads(ctx, testBucket); return err }},
-		{"UpdateBucket", func() error { return b.UpdateBucket(ctx, backend.Bucket{Name: testBucket, Versioning: "Enabled"}) }},
+		{"ListUploads", func() error { _, err := b.ListUploads(ctx, bucket); return err }},
+		{"UpdateBucket", func() error { return b.UpdateBucket(ctx, backend.Bucket{Name: bucket, Versioning: "Enabled"}) }},
 		{"UpdateObject", func() error {
 			legal := false // fullObject has a legal hold
-			_, err := b.UpdateObject(ctx, testBucket, "k", "", backend.ObjectUpdate{LegalHold: &legal})
+			_, err := b.UpdateObject(ctx, bucket, "k", "", backend.ObjectUpdate{LegalHold: &legal})
 			return err
 		}},
-		{"ListVersions", func() error { _, err := b.ListVersions(ctx, testBucket, "", "", 10); return err }},
-		{"PutBucketConfig", func() error { return b.PutBucketConfig(ctx, testBucket, "cors", []byte("new")) }},
-		{"GetBucketConfig", func() error { _, err := b.GetBucketConfig(ctx, testBucket, "tagging"); return err }},
-		{"DeleteBucketConfig", func() error { return b.DeleteBucketConfig(ctx, testBucket, "tagging") }},
+		{"ListVersions", func() error { _, err := b.ListVersions(ctx, bucket, "", "", 10); return err }},
+		{"PutBucketConfig", func() error { return b.PutBucketConfig(ctx, bucket, "cors", []byte("new")) }},
+		{"GetBucketConfig", func() error { _, err := b.GetBucketConfig(ctx, bucket, "tagging"); return err }},
+		{"DeleteBucketConfig", func() error { return b.DeleteBucketConfig(ctx, bucket, "tagging") }},
 	}
 }
 
@@ -79,7 +81,7 @@ func (s suite) testRecordsContext(t suitetest.T) {
 	populateRecords(t, b)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	for _, c := range recordCalls(ctx, b) {
+	for _, c := range recordCalls(ctx, b, testBucket) {
 		suitetest.CheckErr(t, c.name+"(cancelled context)", c.call(), context.Canceled)
 	}
 	// Nothing happened.
@@ -119,7 +121,7 @@ func (s suite) testClose(t suitetest.T) {
 	defer bl.Close()
 
 	suitetest.CheckErr(t, "Close", b.Close(), nil)
-	for _, c := range append(recordCalls(t.Context(), b), blobCalls(t.Context(), b)...) {
+	for _, c := range append(recordCalls(t.Context(), b, testBucket), blobCalls(t.Context(), b)...) {
 		suitetest.CheckErr(t, c.name+" after Close", c.call(), backend.ErrClosed)
 	}
 	suitetest.CheckErr(t, "second Close", b.Close(), nil)
