@@ -116,12 +116,7 @@ func TestAuthPresigned(t *testing.T) {
 		if body == nil {
 			req.Body = http.NoBody
 		}
-		resp, err := srv.HTTPClient().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
+		resp, b := doRequest(t, srv.HTTPClient(), req)
 		return resp.StatusCode, string(b)
 	}
 	if code, body := do(put.Method, put.URL, []byte("presigned")); code != 200 {
