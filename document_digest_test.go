@@ -3,7 +3,6 @@ package mocks3_test
 import (
 	"crypto/md5"
 	"encoding/base64"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -39,19 +38,11 @@ func TestDocumentDigest(t *testing.T) {
 	}
 	do := func(method, target, body string, header map[string]string) (int, string) {
 		t.Helper()
-		req, err := http.NewRequestWithContext(t.Context(), method, srv.URL+"/"+testBucket+target, strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
+		h := http.Header{}
 		for k, v := range header {
-			req.Header.Set(k, v)
+			h.Set(k, v)
 		}
-		resp, err := srv.HTTPClient().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
+		resp, b := rawRequest(t, srv, method, "/"+testBucket+target, h, []byte(body))
 		return resp.StatusCode, string(b)
 	}
 	for _, tt := range tests {
