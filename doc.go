@@ -132,7 +132,10 @@
 //     missing object gets NoSuchKey only if it may also list the bucket,
 //     else AccessDenied. A write's ACL and tagging headers need no
 //     s3:PutObjectAcl or s3:PutObjectTagging of their own, and the tags of
-//     a PutObjectTagging body are not s3:RequestObjectTag keys. A website
+//     a PutObjectTagging body are not s3:RequestObjectTag keys. An upload
+//     or copy into a BucketOwnerEnforced bucket may carry x-amz-acl:
+//     private (rclone sends it by default) from any identity; S3 takes it
+//     from the bucket owner's account only. A website
 //     configuration serves no website.
 //   - Notification destinations are not checked beyond the form of their
 //     ARN, and no s3:TestEvent is sent. Only ObjectCreated (Put, Copy,

@@ -11,11 +11,6 @@ import (
 	"testing"
 )
 
-func TestAWSCLI(t *testing.T) {
-	t.Parallel()
-	testClient(t, newAWSCLI)
-}
-
 // newAWSCLI drives the aws CLI: its high-level "aws s3" commands where
 // they exist (cp with its own multipart threshold, presign, rb --force),
 // "aws s3api" for the rest.

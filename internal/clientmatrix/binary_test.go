@@ -9,16 +9,7 @@ import "testing"
 // signing configuration (SigV2 presigned URLs where that is their default).
 func TestBinary(t *testing.T) {
 	tg := startBinary(t, "-auth", "-user", accessKey+":"+secretKey, "-sigv2")
-	for _, c := range []struct {
-		name      string
-		newDriver newDriverFunc
-	}{
-		{"aws", newAWSCLI},
-		{"boto3", newBoto3},
-		{"s3cmd", newS3cmd},
-		{"rclone", newRclone},
-		{"jssdk", newJSSDK},
-	} {
+	for _, c := range clients {
 		t.Run(c.name, func(t *testing.T) { runMatrix(t, tg, "bin-"+c.name, c.newDriver) })
 	}
 }

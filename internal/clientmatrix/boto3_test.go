@@ -16,11 +16,6 @@ import (
 	"time"
 )
 
-func TestBoto3(t *testing.T) {
-	t.Parallel()
-	testClient(t, newBoto3)
-}
-
 // newBoto3 drives boto3 through testdata/boto3_ops.py; uploads go through
 // its managed transfer (multipart from 8 MiB).
 func newBoto3(t *testing.T, tg *target, accessKey, secretKey string) *driver {

@@ -8,11 +8,6 @@ import (
 	"testing"
 )
 
-func TestJSSDK(t *testing.T) {
-	t.Parallel()
-	testClient(t, newJSSDK)
-}
-
 // newJSSDK drives the AWS SDK for JavaScript v3 (@aws-sdk/client-s3 and
 // @aws-sdk/s3-request-presigner, installed in $MOCKS3_JS_SDK) through
 // testdata/jssdk_ops.cjs.

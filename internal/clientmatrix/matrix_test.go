@@ -261,6 +261,28 @@ type driver struct {
 // keys, its configuration in a throwaway directory.
 type newDriverFunc func(t *testing.T, tg *target, accessKey, secretKey string) *driver
 
+// clients are the real clients the matrix drives, each through its driver.
+var clients = []struct {
+	name      string
+	newDriver newDriverFunc
+}{
+	{"aws", newAWSCLI},
+	{"boto3", newBoto3},
+	{"s3cmd", newS3cmd},
+	{"rclone", newRclone},
+	{"jssdk", newJSSDK},
+}
+
+// TestClients runs the matrix for every client, the clients in parallel.
+func TestClients(t *testing.T) {
+	for _, c := range clients {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			testClient(t, c.newDriver)
+		})
+	}
+}
+
 // testClient runs the matrix for one client against an in-process server
 // with authentication off, then on with SigV4 only (the client configured
 // for SigV4 throughout), then on over https, where clients stream bodies

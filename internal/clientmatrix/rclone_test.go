@@ -11,11 +11,6 @@ import (
 	"testing"
 )
 
-func TestRclone(t *testing.T) {
-	t.Parallel()
-	testClient(t, newRclone)
-}
-
 // newRclone drives rclone with an S3 remote (provider Other) configured by
 // environment variables, and its default ACL setting (private). Its
 // multipart cutoff is lowered from 200 MiB to 8 MiB so the 20 MiB file goes

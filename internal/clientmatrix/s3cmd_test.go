@@ -11,11 +11,6 @@ import (
 	"testing"
 )
 
-func TestS3cmd(t *testing.T) {
-	t.Parallel()
-	testClient(t, newS3cmd)
-}
-
 // newS3cmd drives s3cmd 2.x, which has no versioning or object tagging
 // commands and presigns (signurl) with Signature Version 2 only.
 func newS3cmd(t *testing.T, tg *target, accessKey, secretKey string) *driver {
