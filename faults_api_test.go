@@ -27,8 +27,8 @@ func TestStaleReadAddedAfterWrites(t *testing.T) {
 	ctx := t.Context()
 	for _, rule := range []faults.Rule{
 		{Service: faults.Storage, Operation: "GetObject", Action: faults.StaleRead()},
-		{Service: faults.Storage, RoleOp: faults.StorageRead, Action: faults.StaleRead()},
-		{Service: faults.Metadata, RoleOp: faults.MetadataGetObject, Action: faults.StaleRead()},
+		{Service: faults.Storage, RoleOp: "Read", Action: faults.StaleRead()},
+		{Service: faults.Metadata, RoleOp: "GetObject", Action: faults.StaleRead()},
 	} {
 		t.Run(string(rule.Service)+"/"+string(rule.Operation)+string(rule.RoleOp), func(t *testing.T) {
 			srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v1")), mocks3.WithObject("bkt", "new", []byte("n1")))

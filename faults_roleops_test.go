@@ -18,8 +18,8 @@ import (
 func TestLoseWriteOnComplete(t *testing.T) {
 	for _, rule := range []faults.Rule{
 		{Service: faults.Storage, Operation: "CompleteMultipartUpload", Action: faults.LoseWrite()},
-		{Service: faults.Storage, RoleOp: faults.StorageWrite, Action: faults.LoseWrite()},
-		{Service: faults.Metadata, RoleOp: faults.MetadataCompleteUpload, Action: faults.LoseWrite()},
+		{Service: faults.Storage, RoleOp: "Write", Action: faults.LoseWrite()},
+		{Service: faults.Metadata, RoleOp: "CompleteUpload", Action: faults.LoseWrite()},
 	} {
 		t.Run(string(rule.Service)+"/"+string(rule.Operation)+string(rule.RoleOp), func(t *testing.T) {
 			ctx := t.Context()

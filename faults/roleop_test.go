@@ -21,10 +21,10 @@ func TestOperationNamesChecked(t *testing.T) {
 		{"miscased", Rule{Operation: "getobject"}, []string{`did you mean "GetObject"?`, "AbortMultipartUpload, "}},
 		{"role op on the gateway", Rule{Operation: "Write"}, []string{`unknown operation "Write"`}},
 		{"another role's op", Rule{Service: Storage, Operation: "Enqueue"}, []string{`unknown operation "Enqueue"`, "Write, Read, Delete"}},
-		{"role_operation on the gateway", Rule{RoleOp: StorageWrite}, []string{`role_operation: "Write": the gateway has no role operations`}},
-		{"role_operation of another role", Rule{Service: Metadata, RoleOp: StorageWrite}, []string{`role_operation: "Write" is not an operation of the metadata role`, "CreateBucket, GetBucket"}},
+		{"role_operation on the gateway", Rule{RoleOp: "Write"}, []string{`role_operation: "Write": the gateway has no role operations`}},
+		{"role_operation of another role", Rule{Service: Metadata, RoleOp: "Write"}, []string{`role_operation: "Write" is not an operation of the metadata role`, "CreateBucket, GetBucket"}},
 		{"role_operation miscased", Rule{Service: Storage, RoleOp: "write"}, []string{`did you mean "Write"?`}},
-		{"role op in both fields", Rule{Service: Storage, RoleOp: StorageRead, Operation: "Write"}, []string{`operation: "Write" is not an S3 operation; with role_operation set`}},
+		{"role op in both fields", Rule{Service: Storage, RoleOp: "Read", Operation: "Write"}, []string{`operation: "Write" is not an S3 operation; with role_operation set`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,8 +55,8 @@ func TestOperationNamesChecked(t *testing.T) {
 			t.Errorf("Validate(Operation: %s) = %v", op, err)
 		}
 	}
-	for svc, ops := range roleOps {
-		for _, op := range ops {
+	for _, svc := range []Service{Storage, Metadata, Queue, ThirdParty} {
+		for _, op := range RoleOps(svc) {
 			if err := (Rule{Service: svc, RoleOp: op, Action: InternalError()}).Validate(); err != nil {
 				t.Errorf("Validate(Service: %s, RoleOp: %s) = %v", svc, op, err)
 			}
@@ -69,7 +69,7 @@ func TestRoleOpJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Rule{Service: Storage, RoleOp: StorageRead, Operation: "GetObject", Action: Action{Kind: KindError}}
+	want := Rule{Service: Storage, RoleOp: "Read", Operation: "GetObject", Action: Action{Kind: KindError}}
 	if diff := cmp.Diff(want, got, ruleCmp); diff != "" {
 		t.Errorf("ParseRule (-want +got):\n%s", diff)
 	}

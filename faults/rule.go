@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/internal/faultmatch"
+	"github.com/mocks3/mocks3/internal/faultname"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -78,13 +79,14 @@ type Rule struct {
 	// service, the role calls made while serving it. It must be one of
 	// s3api.Operations, spelt exactly.
 	Operation s3api.Operation
-	// RoleOp matches one operation of the rule's role (StorageWrite,
-	// MetadataGetObject); only role services have them. As in the seed's
+	// RoleOp matches one operation of the rule's role ("Write" on the
+	// storage service, "GetObject" on metadata; see RoleOp); only role
+	// services have them. As in the seed's
 	// JSON, where "operation" names both, an Operation that names one of
 	// the role's operations ("Write" on the storage service) means that
 	// role operation. A storage rule that loses writes or serves stale
 	// reads acts in the metadata call that applies it, and there still
-	// matches StorageWrite or StorageRead.
+	// matches "Write" or "Read".
 	RoleOp RoleOp
 
 	Method string // HTTP method
@@ -215,13 +217,11 @@ func (r *Rule) validate() error {
 func (r *Rule) validateOps() error {
 	if op := r.Operation; op != "" && !slices.Contains(s3api.Operations(), op) &&
 		!(r.Service != Gateway && isRoleOp(r.Service, RoleOp(op))) {
-		valid := make([]string, 0, len(roleOps[r.Service])+len(s3api.Operations()))
+		var valid []string
 		for _, o := range s3api.Operations() {
 			valid = append(valid, string(o))
 		}
-		for _, o := range roleOps[r.Service] {
-			valid = append(valid, string(o))
-		}
+		valid = append(valid, faultname.RoleOps(string(r.Service))...)
 		return fmt.Errorf("operation: unknown operation %q%s (want one of %s)", op, didYouMean(string(op), valid), strings.Join(valid, ", "))
 	}
 	if r.RoleOp != "" && r.Operation != "" && !slices.Contains(s3api.Operations(), r.Operation) {
@@ -231,10 +231,7 @@ func (r *Rule) validateOps() error {
 		if r.Service == Gateway {
 			return fmt.Errorf("role_operation: %q: the gateway has no role operations; set the service to the role the operation belongs to", op)
 		}
-		var valid []string
-		for _, o := range roleOps[r.Service] {
-			valid = append(valid, string(o))
-		}
+		valid := faultname.RoleOps(string(r.Service))
 		return fmt.Errorf("role_operation: %q is not an operation of the %s role%s (want one of %s)", op, r.Service, didYouMean(string(op), valid), strings.Join(valid, ", "))
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/faultname"
 	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -46,10 +47,10 @@ func (e *roleError) As(target any) bool {
 // applies a storage rule's data action (lose_write, stale_read): a rule
 // on StorageRead serves stale reads through MetadataGetObject.
 var storageOpOf = map[faults.RoleOp]faults.RoleOp{
-	faults.MetadataPutObject:      faults.StorageWrite,
-	faults.MetadataCompleteUpload: faults.StorageWrite,
-	faults.MetadataGetObject:      faults.StorageRead,
-	faults.MetadataDeleteObject:   faults.StorageDelete,
+	faultname.MetadataPutObject:      faultname.StorageWrite,
+	faultname.MetadataCompleteUpload: faultname.StorageWrite,
+	faultname.MetadataGetObject:      faultname.StorageRead,
+	faultname.MetadataDeleteObject:   faultname.StorageDelete,
 }
 
 // Call describes one role call for Role.
@@ -139,11 +140,11 @@ func isDataKind(k faults.Kind) bool {
 func applies(k faults.Kind, service faults.Service, op faults.RoleOp) bool {
 	switch k {
 	case faults.KindCorruptStored:
-		return service == faults.Storage && op == faults.StorageWrite
+		return service == faults.Storage && op == faultname.StorageWrite
 	case faults.KindLoseWrite:
-		return service == faults.Metadata && (op == faults.MetadataPutObject || op == faults.MetadataCompleteUpload || op == faults.MetadataDeleteObject)
+		return service == faults.Metadata && (op == faultname.MetadataPutObject || op == faultname.MetadataCompleteUpload || op == faultname.MetadataDeleteObject)
 	case faults.KindStaleRead:
-		return service == faults.Metadata && op == faults.MetadataGetObject
+		return service == faults.Metadata && op == faultname.MetadataGetObject
 	}
 	return false
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/internal/faultengine"
+	"github.com/mocks3/mocks3/internal/faultname"
 	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/internal/metadata"
 	"github.com/mocks3/mocks3/internal/queue"
@@ -56,28 +57,28 @@ func (m *faultyMetadata) role(ctx context.Context, op faults.RoleOp, bucket, key
 }
 
 func (m *faultyMetadata) CreateBucket(ctx context.Context, b backend.Bucket) error {
-	if _, err := m.role(ctx, faults.MetadataCreateBucket, b.Name, ""); err != nil {
+	if _, err := m.role(ctx, faultname.MetadataCreateBucket, b.Name, ""); err != nil {
 		return err
 	}
 	return m.Records.CreateBucket(ctx, b)
 }
 
 func (m *faultyMetadata) GetBucket(ctx context.Context, name string) (backend.Bucket, error) {
-	if _, err := m.role(ctx, faults.MetadataGetBucket, name, ""); err != nil {
+	if _, err := m.role(ctx, faultname.MetadataGetBucket, name, ""); err != nil {
 		return backend.Bucket{}, err
 	}
 	return m.Records.GetBucket(ctx, name)
 }
 
 func (m *faultyMetadata) ListBuckets(ctx context.Context) ([]backend.Bucket, error) {
-	if _, err := m.role(ctx, faults.MetadataListBuckets, "", ""); err != nil {
+	if _, err := m.role(ctx, faultname.MetadataListBuckets, "", ""); err != nil {
 		return nil, err
 	}
 	return m.Records.ListBuckets(ctx)
 }
 
 func (m *faultyMetadata) DeleteBucket(ctx context.Context, name string) error {
-	if _, err := m.role(ctx, faults.MetadataDeleteBucket, name, ""); err != nil {
+	if _, err := m.role(ctx, faultname.MetadataDeleteBucket, name, ""); err != nil {
 		return err
 	}
 	if err := m.Records.DeleteBucket(ctx, name); err != nil {
@@ -88,7 +89,7 @@ func (m *faultyMetadata) DeleteBucket(ctx context.Context, name string) error {
 }
 
 func (m *faultyMetadata) GetObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
-	eff, err := m.role(ctx, faults.MetadataGetObject, bucket, key)
+	eff, err := m.role(ctx, faultname.MetadataGetObject, bucket, key)
 	if err != nil {
 		return backend.Object{}, err
 	}
@@ -105,7 +106,7 @@ func (m *faultyMetadata) GetObject(ctx context.Context, bucket, key, versionID s
 // PutObject loses the write when a rule says so, and keeps the replaced
 // record for stale reads.
 func (m *faultyMetadata) PutObject(ctx context.Context, bucket string, obj backend.Object, cond backend.Condition) (*backend.Object, error) {
-	eff, err := m.role(ctx, faults.MetadataPutObject, bucket, obj.Key)
+	eff, err := m.role(ctx, faultname.MetadataPutObject, bucket, obj.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +121,7 @@ func (m *faultyMetadata) PutObject(ctx context.Context, bucket string, obj backe
 }
 
 func (m *faultyMetadata) DeleteObject(ctx context.Context, bucket, key, versionID string) (backend.Object, error) {
-	eff, err := m.role(ctx, faults.MetadataDeleteObject, bucket, key)
+	eff, err := m.role(ctx, faultname.MetadataDeleteObject, bucket, key)
 	if err != nil {
 		return backend.Object{}, err
 	}
@@ -135,14 +136,14 @@ func (m *faultyMetadata) DeleteObject(ctx context.Context, bucket, key, versionI
 }
 
 func (m *faultyMetadata) ListObjects(ctx context.Context, bucket, from string, limit int) ([]backend.Object, error) {
-	if _, err := m.role(ctx, faults.MetadataListObjects, bucket, ""); err != nil {
+	if _, err := m.role(ctx, faultname.MetadataListObjects, bucket, ""); err != nil {
 		return nil, err
 	}
 	return m.Records.ListObjects(ctx, bucket, from, limit)
 }
 
 func (m *faultyMetadata) CreateUpload(ctx context.Context, u backend.Upload) error {
-	if _, err := m.role(ctx, faults.MetadataCreateUpload, u.Bucket, u.Key); err != nil {
+	if _, err := m.role(ctx, faultname.MetadataCreateUpload, u.Bucket, u.Key); err != nil {
 		return err
 	}
 	return m.Records.CreateUpload(ctx, u)
@@ -151,7 +152,7 @@ func (m *faultyMetadata) CreateUpload(ctx context.Context, u backend.Upload) err
 // CompleteUpload loses the write as PutObject does: the upload is gone and
 // the object was never stored.
 func (m *faultyMetadata) CompleteUpload(ctx context.Context, bucket, id string, obj backend.Object, cond backend.Condition) (*backend.Object, backend.Upload, error) {
-	eff, err := m.role(ctx, faults.MetadataCompleteUpload, bucket, obj.Key)
+	eff, err := m.role(ctx, faultname.MetadataCompleteUpload, bucket, obj.Key)
 	if err != nil {
 		return nil, backend.Upload{}, err
 	}
@@ -170,28 +171,28 @@ func (m *faultyMetadata) CompleteUpload(ctx context.Context, bucket, id string, 
 }
 
 func (m *faultyMetadata) GetUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
-	if _, err := m.role(ctx, faults.MetadataGetUpload, bucket, key); err != nil {
+	if _, err := m.role(ctx, faultname.MetadataGetUpload, bucket, key); err != nil {
 		return backend.Upload{}, err
 	}
 	return m.Records.GetUpload(ctx, bucket, key, id)
 }
 
 func (m *faultyMetadata) PutPart(ctx context.Context, bucket, key, id string, p backend.Part) (*backend.Part, error) {
-	if _, err := m.role(ctx, faults.MetadataPutPart, bucket, key); err != nil {
+	if _, err := m.role(ctx, faultname.MetadataPutPart, bucket, key); err != nil {
 		return nil, err
 	}
 	return m.Records.PutPart(ctx, bucket, key, id, p)
 }
 
 func (m *faultyMetadata) DeleteUpload(ctx context.Context, bucket, key, id string) (backend.Upload, error) {
-	if _, err := m.role(ctx, faults.MetadataDeleteUpload, bucket, key); err != nil {
+	if _, err := m.role(ctx, faultname.MetadataDeleteUpload, bucket, key); err != nil {
 		return backend.Upload{}, err
 	}
 	return m.Records.DeleteUpload(ctx, bucket, key, id)
 }
 
 func (m *faultyMetadata) ListUploads(ctx context.Context, bucket string) ([]backend.Upload, error) {
-	if _, err := m.role(ctx, faults.MetadataListUploads, bucket, ""); err != nil {
+	if _, err := m.role(ctx, faultname.MetadataListUploads, bucket, ""); err != nil {
 		return nil, err
 	}
 	return m.Records.ListUploads(ctx, bucket)
@@ -216,7 +217,7 @@ func (s *faultyStorage) role(ctx context.Context, op faults.RoleOp) (faultengine
 }
 
 func (s *faultyStorage) WriteBlob(ctx context.Context, r io.Reader, sizeHint int64) (backend.BlobID, int64, error) {
-	eff, err := s.role(ctx, faults.StorageWrite)
+	eff, err := s.role(ctx, faultname.StorageWrite)
 	if err != nil {
 		return "", 0, err
 	}
@@ -227,14 +228,14 @@ func (s *faultyStorage) WriteBlob(ctx context.Context, r io.Reader, sizeHint int
 }
 
 func (s *faultyStorage) OpenBlob(ctx context.Context, id backend.BlobID) (backend.Blob, error) {
-	if _, err := s.role(ctx, faults.StorageRead); err != nil {
+	if _, err := s.role(ctx, faultname.StorageRead); err != nil {
 		return nil, err
 	}
 	return s.Blobs.OpenBlob(ctx, id)
 }
 
 func (s *faultyStorage) DeleteBlob(ctx context.Context, id backend.BlobID) error {
-	if _, err := s.role(ctx, faults.StorageDelete); err != nil {
+	if _, err := s.role(ctx, faultname.StorageDelete); err != nil {
 		return err
 	}
 	return s.Blobs.DeleteBlob(ctx, id)
@@ -270,7 +271,7 @@ type faultyOrigin struct {
 
 func (f *faultyOrigin) Fetch(ctx context.Context, bucket, key string) (thirdparty.Object, error) {
 	if !faulttrace.Bypassed(ctx) {
-		if _, err := f.e.Role(ctx, faultengine.Call{Service: faults.ThirdParty, Op: faults.ThirdPartyFetch, Bucket: bucket, Key: key}); err != nil {
+		if _, err := f.e.Role(ctx, faultengine.Call{Service: faults.ThirdParty, Op: faultname.ThirdPartyFetch, Bucket: bucket, Key: key}); err != nil {
 			return thirdparty.Object{}, err
 		}
 	}
@@ -290,7 +291,7 @@ type faultyQueue struct {
 }
 
 func (f *faultyQueue) Enqueue(ctx context.Context, taskType string, payload []byte) (string, error) {
-	if _, err := f.e.Role(ctx, faultengine.Call{Service: faults.Queue, Op: faults.QueueEnqueue}); err != nil {
+	if _, err := f.e.Role(ctx, faultengine.Call{Service: faults.Queue, Op: faultname.QueueEnqueue}); err != nil {
 		return "", err
 	}
 	return f.Queue.Enqueue(ctx, taskType, payload)
