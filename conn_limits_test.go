@@ -130,7 +130,7 @@ func TestBodyStallRequestTimeout(t *testing.T) {
 			// timeout, a margin that holds on a loaded machine), is not cut off; nor is
 			// a handler that works longer than the timeout after the body.
 			// The metadata role commits the record after the body has arrived.
-			srv.Faults().AddT(t, faults.Rule{Service: faults.Metadata, Operation: "PutObject", Action: faults.Delay(1500 * time.Millisecond)})
+			srv.Faults().AddT(t, faults.Rule{Service: "metadata", Operation: "PutObject", Action: faults.Delay(1500 * time.Millisecond)})
 			pr, pw := io.Pipe()
 			go func() {
 				for i := range 5 {

@@ -26,9 +26,9 @@ import (
 func TestStaleReadAddedAfterWrites(t *testing.T) {
 	ctx := t.Context()
 	for _, rule := range []faults.Rule{
-		{Service: faults.Storage, Operation: "GetObject", Action: faults.StaleRead()},
-		{Service: faults.Storage, RoleOp: "Read", Action: faults.StaleRead()},
-		{Service: faults.Metadata, RoleOp: "GetObject", Action: faults.StaleRead()},
+		{Service: "storage", Operation: "GetObject", Action: faults.StaleRead()},
+		{Service: "storage", RoleOp: "Read", Action: faults.StaleRead()},
+		{Service: "metadata", RoleOp: "GetObject", Action: faults.StaleRead()},
 	} {
 		t.Run(string(rule.Service)+"/"+string(rule.Operation)+string(rule.RoleOp), func(t *testing.T) {
 			srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v1")), mocks3.WithObject("bkt", "new", []byte("n1")))
@@ -90,7 +90,7 @@ func checkStaleRead(t *testing.T, srv *mocks3.Server, c *s3.Client, want string)
 	if err := srv.WaitIdle(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	srv.Faults().AddT(t, faults.Rule{Service: faults.Storage, Operation: "GetObject", Action: faults.StaleRead()})
+	srv.Faults().AddT(t, faults.Rule{Service: "storage", Operation: "GetObject", Action: faults.StaleRead()})
 	if got, err := getBody(t.Context(), c, "bkt", "k"); err != nil || string(got) != want {
 		t.Errorf("stale GetObject(k) = %q, %v; want %s", got, err, want)
 	}
@@ -140,23 +140,23 @@ func TestJournalNamesRulesByID(t *testing.T) {
 // counted apart, in Roles.
 func TestStatsTotalCountsS3Requests(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v")))
-	srv.Faults().AddT(t, faults.Rule{Service: faults.Metadata, Action: faults.Delay(0)})
+	srv.Faults().AddT(t, faults.Rule{Service: "metadata", Action: faults.Delay(0)})
 	for range 3 {
 		if _, err := getBody(t.Context(), srv.Client(), "bkt", "k"); err != nil {
 			t.Fatal(err)
 		}
 	}
 	st := srv.Faults().Stats()
-	if st.Total != st.ByService[faults.Gateway] || st.Total.Requests != 3 || st.Total.Faults != 3 {
-		t.Errorf("Stats().Total = %+v, want the gateway's %+v: 3 requests, 3 with a fault", st.Total, st.ByService[faults.Gateway])
+	if st.Total != st.ByService["gateway"] || st.Total.Requests != 3 || st.Total.Faults != 3 {
+		t.Errorf("Stats().Total = %+v, want the gateway's %+v: 3 requests, 3 with a fault", st.Total, st.ByService["gateway"])
 	}
 	var roles faults.Counts
 	for svc, c := range st.ByService {
-		if svc != faults.Gateway {
+		if svc != "gateway" {
 			roles.Requests, roles.Faults, roles.Errors = roles.Requests+c.Requests, roles.Faults+c.Faults, roles.Errors+c.Errors
 		}
 	}
-	if st.Roles != roles || st.ByService[faults.Metadata].Faults < 3 {
+	if st.Roles != roles || st.ByService["metadata"].Faults < 3 {
 		t.Errorf("Stats().Roles = %+v, want the role calls %+v, at least 3 of them faulted", st.Roles, roles)
 	}
 }
@@ -206,7 +206,7 @@ func TestWaitRequestsJournalsDroppedRequests(t *testing.T) {
 			h := srv.Faults().AddT(t, faults.Rule{Operation: "GetObject", Action: tt.action})[0]
 			c := srv.Client(func(o *s3.Options) { o.RetryMaxAttempts = 1 })
 			ctx, cancel := context.WithCancel(t.Context())
-			if tt.action.Kind == faults.KindHang {
+			if tt.action.Kind == "timeout" {
 				// Give up once the server holds the request: a timeout
 				// could end, on a loaded machine, before it arrived.
 				go func() {

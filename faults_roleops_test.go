@@ -17,9 +17,9 @@ import (
 // or the metadata call that stores the object.
 func TestLoseWriteOnComplete(t *testing.T) {
 	for _, rule := range []faults.Rule{
-		{Service: faults.Storage, Operation: "CompleteMultipartUpload", Action: faults.LoseWrite()},
-		{Service: faults.Storage, RoleOp: "Write", Action: faults.LoseWrite()},
-		{Service: faults.Metadata, RoleOp: "CompleteUpload", Action: faults.LoseWrite()},
+		{Service: "storage", Operation: "CompleteMultipartUpload", Action: faults.LoseWrite()},
+		{Service: "storage", RoleOp: "Write", Action: faults.LoseWrite()},
+		{Service: "metadata", RoleOp: "CompleteUpload", Action: faults.LoseWrite()},
 	} {
 		t.Run(string(rule.Service)+"/"+string(rule.Operation)+string(rule.RoleOp), func(t *testing.T) {
 			ctx := t.Context()

@@ -51,7 +51,7 @@ func TestGatewayFaults(t *testing.T) {
 				_, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
 				return err
 			}, "ServiceUnavailable", 503, 3, ""},
-		{"custom error with body", faults.Rule{Operation: "GetObject", Action: faults.Action{Kind: faults.KindError, Status: 409,
+		{"custom error with body", faults.Rule{Operation: "GetObject", Action: faults.Action{Kind: "http_error", Status: 409,
 			Body: "<Error><Code>OperationAborted</Code><Message>busy</Message></Error>"}},
 			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "OperationAborted", 409, 1, ""},
 		{"first attempt only, by attempt number", faults.Rule{Operation: "GetObject", Attempt: 1, Action: faults.InternalError()},
@@ -170,7 +170,7 @@ func TestRoleFaults(t *testing.T) {
 	})
 	t.Run("storage write failure leaves nothing", func(t *testing.T) {
 		srv := mocks3.New(t, mocks3.WithBucket("bkt"))
-		srv.Faults().AddT(t, faults.Rule{Service: faults.Storage, Operation: "Write", Action: faults.FailWrite()})
+		srv.Faults().AddT(t, faults.Rule{Service: "storage", Operation: "Write", Action: faults.FailWrite()})
 		err := putBody(ctx, srv.Client(), "bkt", "k", []byte("v"))
 		if httpStatus(err) != 500 || apiCode(err) != "InternalError" {
 			t.Errorf("PutObject = %v, want 500 InternalError", err)
@@ -179,7 +179,7 @@ func TestRoleFaults(t *testing.T) {
 	})
 	t.Run("lost write is acknowledged but invisible", func(t *testing.T) {
 		srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("old")))
-		h := srv.Faults().AddT(t, faults.Rule{Service: faults.Storage, Operation: "PutObject", Times: 1, Action: faults.LoseWrite()})[0]
+		h := srv.Faults().AddT(t, faults.Rule{Service: "storage", Operation: "PutObject", Times: 1, Action: faults.LoseWrite()})[0]
 		if err := putBody(ctx, srv.Client(), "bkt", "k", []byte("new")); err != nil {
 			t.Fatalf("PutObject = %v, want an acknowledged write", err)
 		}
@@ -190,7 +190,7 @@ func TestRoleFaults(t *testing.T) {
 	})
 	t.Run("corrupted stored bytes fail checksum validation", func(t *testing.T) {
 		srv := mocks3.New(t, mocks3.WithBucket("bkt"))
-		srv.Faults().AddT(t, faults.Rule{Service: faults.Storage, Operation: "Write", Times: 1, Action: faults.CorruptStored()})
+		srv.Faults().AddT(t, faults.Rule{Service: "storage", Operation: "Write", Times: 1, Action: faults.CorruptStored()})
 		c := srv.Client()
 		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"),
 			Body: strings.NewReader("important"), ChecksumAlgorithm: types.ChecksumAlgorithmCrc32})
@@ -204,7 +204,7 @@ func TestRoleFaults(t *testing.T) {
 	})
 	t.Run("stale read serves the previous version", func(t *testing.T) {
 		srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v1")))
-		h := srv.Faults().AddT(t, faults.Rule{Service: faults.Storage, Operation: "GetObject", Disabled: true, Action: faults.StaleRead()})[0]
+		h := srv.Faults().AddT(t, faults.Rule{Service: "storage", Operation: "GetObject", Disabled: true, Action: faults.StaleRead()})[0]
 		c := srv.Client()
 		if err := putBody(ctx, c, "bkt", "k", []byte("v2")); err != nil {
 			t.Fatal(err)
@@ -220,7 +220,7 @@ func TestRoleFaults(t *testing.T) {
 	})
 	t.Run("queue failure makes cleanup run at once", func(t *testing.T) {
 		srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v1")))
-		h := srv.Faults().AddT(t, faults.Rule{Service: faults.Queue, Operation: "Enqueue", Action: faults.InternalError()})[0]
+		h := srv.Faults().AddT(t, faults.Rule{Service: "queue", Operation: "Enqueue", Action: faults.InternalError()})[0]
 		if err := putBody(ctx, srv.Client(), "bkt", "k", []byte("v2")); err != nil {
 			t.Fatalf("PutObject with the queue failing = %v, want success", err)
 		}
@@ -238,13 +238,13 @@ func TestRoleFaults(t *testing.T) {
 	})
 	t.Run("metadata error surfaces as its S3 error", func(t *testing.T) {
 		srv := mocks3.New(t, mocks3.WithBucket("bkt"))
-		srv.Faults().AddT(t, faults.Rule{Service: faults.Metadata, Operation: "ListObjects", Action: faults.ErrorCode("AccessDenied")})
+		srv.Faults().AddT(t, faults.Rule{Service: "metadata", Operation: "ListObjects", Action: faults.ErrorCode("AccessDenied")})
 		_, err := srv.Client().ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
 		if apiCode(err) != "AccessDenied" {
 			t.Errorf("ListObjectsV2 = %v, want AccessDenied", err)
 		}
 		st := srv.Faults().Stats()
-		if st.ByService[faults.Metadata].Faults == 0 || st.ByOperation["ListObjectsV2"].Errors == 0 {
+		if st.ByService["metadata"].Faults == 0 || st.ByOperation["ListObjectsV2"].Errors == 0 {
 			t.Errorf("stats = %+v, want metadata faults and ListObjectsV2 errors counted", st)
 		}
 	})

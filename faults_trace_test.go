@@ -28,7 +28,7 @@ func TestFaultTraceReplicatedWrites(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := mocks3.New(t, append(tt.opts, mocks3.WithBucket("bkt"), mocks3.WithStorageNodes(tt.nodes))...)
 			hs := srv.Faults().AddT(t,
-				faults.Rule{Name: "slow-write", Service: faults.Storage, RoleOp: "Write", Action: faults.Delay(0)},
+				faults.Rule{Name: "slow-write", Service: "storage", RoleOp: "Write", Action: faults.Delay(0)},
 				faults.Rule{Name: "slow-gateway", Operation: "PutObject", Action: faults.Delay(0)},
 			)
 			c := srv.Client()

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -84,7 +83,7 @@ func (s *Server) record(r s3api.Record) {
 	for _, fn := range s.cfg.ext.Observers {
 		fn(r)
 	}
-	s.faults.Record(faults.Gateway, string(r.Operation), len(r.Faults) > 0, r.Status == 0 || r.Status >= 400)
+	s.faults.Record("gateway", string(r.Operation), len(r.Faults) > 0, r.Status == 0 || r.Status >= 400)
 }
 
 // Requests returns the request journal: every S3 request the server served,

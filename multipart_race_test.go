@@ -99,7 +99,7 @@ func TestMultipartLifecycleRaces(t *testing.T) {
 func TestCompleteSurvivesClientHangUp(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		slow := func(op s3api.Operation) faults.Rule {
-			return faults.Rule{Service: faults.Metadata, Operation: op, Action: faults.Delay(30 * time.Second)}
+			return faults.Rule{Service: "metadata", Operation: op, Action: faults.Delay(30 * time.Second)}
 		}
 		srv, c := startBucket(t, embedded, mocks3.WithInMemoryTransport())
 		ctx := t.Context()

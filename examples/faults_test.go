@@ -44,7 +44,7 @@ func TestUploaderUnderFaults(t *testing.T) {
 		{"a part's connection reset once", faults.Rule{Operation: "UploadPart", Times: 1, Action: faults.ResetConnection()}, "", 4},
 		{"every part fails", faults.Rule{Operation: "UploadPart", Action: faults.InternalError()}, "InternalError", -1},
 		{"completion denied", faults.Rule{Operation: "CompleteMultipartUpload", Action: faults.AccessDenied()}, "AccessDenied", 3},
-		{"storage down for writes", faults.Rule{Service: faults.Storage, Operation: "Write", Action: faults.ServiceUnavailable()}, "ServiceUnavailable", -1},
+		{"storage down for writes", faults.Rule{Service: "storage", Operation: "Write", Action: faults.ServiceUnavailable()}, "ServiceUnavailable", -1},
 	}
 	srv := mocks3.New(t, mocks3.WithBucket("uploads"))
 	client := srv.Client()

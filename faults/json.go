@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/faultname"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -69,7 +70,7 @@ import (
 // included), ? one, [a-z] a class, \ escapes; a value without those matches
 // exactly. A time condition sets the schedule's start and end.
 //
-// The action types are the Kind values: http_error, delay, timeout (hang),
+// The action types are those of Action.Kind: http_error, delay, timeout (hang),
 // network_error (reset), disconnect, truncate, corruption, slow_body,
 // slow_close, storage_error, database_error, lose_write, corrupt_stored,
 // stale_read. delay and max_delay are a Go duration ("2s", "150ms") or a
@@ -209,7 +210,7 @@ type conditionJSON struct {
 }
 
 type actionJSON struct {
-	Type           Kind              `json:"type" want:"a string"`
+	Type           string            `json:"type" want:"a string"`
 	HTTPCode       int               `json:"http_code,omitempty" want:"an integer"`
 	Code           s3api.ErrorCode   `json:"code,omitempty" want:"a string"`
 	Message        string            `json:"message,omitempty" want:"a string"`
@@ -240,8 +241,9 @@ func parseRule(path string, raw json.RawMessage) (Rule, string, error) {
 	r := Rule{Name: w.Name, Description: w.Description, Operation: s3api.Operation(w.Operation),
 		RoleOp: RoleOp(w.RoleOp), Priority: w.Priority, MaxTriggers: w.MaxTriggers}
 	r.Disabled = w.Enabled != nil && !*w.Enabled
-	var err error
-	if r.Service, err = ParseService(string(w.Service)); err != nil {
+	svc, err := faultname.ParseService(string(w.Service))
+	r.Service = Service(svc)
+	if err != nil {
 		return r, "", pathErr(join(path, "service"), "%v", err)
 	}
 	if r.MaxTriggers < 0 {
@@ -274,17 +276,13 @@ func parseRule(path string, raw json.RawMessage) (Rule, string, error) {
 	return r, w.ID, nil
 }
 
-// kinds are the action types, in the order error messages list them.
-var kinds = []Kind{KindError, KindDelay, KindHang, KindReset, KindClose, KindTruncate, KindCorrupt, KindSlowBody,
-	KindSlowClose, KindFailWrite, KindDatabaseError, KindLoseWrite, KindCorruptStored, KindStaleRead}
-
 func parseAction(path string, w *actionJSON) (Action, error) {
 	a := Action{Kind: w.Type, Status: w.HTTPCode, Code: w.Code, Message: w.Message, Header: w.Headers,
 		Body: w.Body, BeforeBody: w.BeforeBody, Bytes: w.Bytes, BytesPerSecond: w.BytesPerSecond}
 	if a.Kind == "" {
 		return a, pathErr(join(path, "type"), "missing (want %s)", kindList())
 	}
-	if !slices.Contains(kinds, a.Kind) {
+	if !slices.Contains(faultname.Kinds(), a.Kind) {
 		return a, pathErr(join(path, "type"), "unknown action type %q (want %s)", a.Kind, kindList())
 	}
 	if a.Status != 0 && (a.Status < 300 || a.Status > 599) {
@@ -314,24 +312,20 @@ func parseAction(path string, w *actionJSON) (Action, error) {
 	if a.MaxDelay != 0 && a.MaxDelay < a.Delay {
 		return a, pathErr(join(path, "max_delay"), "%v is less than delay %v", a.MaxDelay, a.Delay)
 	}
-	if (a.Kind == KindDelay || a.Kind == KindSlowClose) && a.Delay == 0 && a.MaxDelay == 0 {
+	if (a.Kind == faultname.KindDelay || a.Kind == faultname.KindSlowClose) && a.Delay == 0 && a.MaxDelay == 0 {
 		return a, pathErr(join(path, "delay"), "missing: %s needs a positive delay such as \"2s\"", a.Kind)
 	}
 	if a.Bytes < 0 {
 		return a, pathErr(join(path, "bytes"), "want an integer ≥ 0")
 	}
-	if a.BytesPerSecond < 0 || a.Kind == KindSlowBody && a.BytesPerSecond == 0 {
+	if a.BytesPerSecond < 0 || a.Kind == faultname.KindSlowBody && a.BytesPerSecond == 0 {
 		return a, pathErr(join(path, "bytes_per_second"), "want an integer ≥ 1")
 	}
 	return a, nil
 }
 
 func kindList() string {
-	s := make([]string, len(kinds))
-	for i, k := range kinds {
-		s[i] = string(k)
-	}
-	return strings.Join(s, ", ")
+	return strings.Join(faultname.Kinds(), ", ")
 }
 
 var weekdays = []string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}

@@ -6,13 +6,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mocks3/mocks3/internal/faultname"
 )
 
 // toJSON is the rule in the seed's format; see ParseRule.
 func (r Rule) toJSON() (ruleJSON, error) {
 	svc := r.Service
 	if svc == "" {
-		svc = Gateway
+		svc = faultname.Gateway
 	}
 	enabled := !r.Disabled
 	w := ruleJSON{Name: r.Name, Description: r.Description, Service: svc, Operation: string(r.Operation),

@@ -29,10 +29,10 @@ func TestParseRuleSeedExamples(t *testing.T) {
 		want Rule
 	}{
 		{"random error", seedErrorRule, Rule{Name: "Storage Random Error", Description: "10% chance of 500 error",
-			Service: Storage, Probability: 0.1,
-			Action: Action{Kind: KindError, Status: 500, Message: "Internal server error injected"}}},
+			Service: "storage", Probability: 0.1,
+			Action: Action{Kind: "http_error", Status: 500, Message: "Internal server error injected"}}},
 		{"delay", seedDelayRule, Rule{Name: "Metadata Delay", Description: "Add 2s delay to metadata operations",
-			Service: Metadata, Probability: 0.2, Action: Action{Kind: KindDelay, Delay: 2 * time.Second}}},
+			Service: "metadata", Probability: 0.2, Action: Action{Kind: "delay", Delay: 2 * time.Second}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,7 +61,7 @@ func cond(conds ...string) string {
 }
 
 func TestParseRuleFields(t *testing.T) {
-	errAction := Action{Kind: KindError}
+	errAction := Action{Kind: "http_error"}
 	start := time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
 	end := time.Date(2026, 1, 3, 0, 0, 0, 0, time.FixedZone("", 8*3600))
 	paris, err := time.LoadLocation("Europe/Paris")
@@ -73,15 +73,15 @@ func TestParseRuleFields(t *testing.T) {
 		json string
 		want Rule
 	}{
-		{"defaults", rule(""), Rule{Service: Gateway, Action: errAction}},
+		{"defaults", rule(""), Rule{Service: "gateway", Action: errAction}},
 		{"disabled, priority, max triggers, operation",
 			rule(`"enabled": false, "priority": 7, "max_triggers": 3, "operation": "PutObject", "service": "s3"`),
-			Rule{Service: Gateway, Disabled: true, Priority: 7, MaxTriggers: 3, Operation: "PutObject", Action: errAction}},
-		{"null is absent", rule(`"enabled": null, "name": null, "conditions": null, "schedule": null`), Rule{Service: Gateway, Action: errAction}},
-		{"probability 1", cond(`{"type": "probability", "value": 1}`), Rule{Service: Gateway, Probability: 1, Action: errAction}},
+			Rule{Service: "gateway", Disabled: true, Priority: 7, MaxTriggers: 3, Operation: "PutObject", Action: errAction}},
+		{"null is absent", rule(`"enabled": null, "name": null, "conditions": null, "schedule": null`), Rule{Service: "gateway", Action: errAction}},
+		{"probability 1", cond(`{"type": "probability", "value": 1}`), Rule{Service: "gateway", Probability: 1, Action: errAction}},
 		{"count", cond(`{"type": "count", "operator": "after", "value": 2}`, `{"type": "count", "operator": "first", "value": 3}`,
 			`{"type": "count", "operator": "every", "value": 4}`),
-			Rule{Service: Gateway, After: 2, Times: 3, EveryNth: 4, Action: errAction}},
+			Rule{Service: "gateway", After: 2, Times: 3, EveryNth: 4, Action: errAction}},
 		{"header operators", cond(
 			`{"type": "header", "field": "X-Glob", "value": "a*"}`,
 			`{"type": "header", "field": "X-Equals", "operator": "equals", "value": "a*b?"}`,
@@ -89,32 +89,32 @@ func TestParseRuleFields(t *testing.T) {
 			`{"type": "header", "field": "X-Suffix", "operator": "suffix", "value": "s"}`,
 			`{"type": "header", "field": "X-Contains", "operator": "contains", "value": "c"}`,
 			`{"type": "header", "field": "X-Exists", "operator": "exists"}`),
-			Rule{Service: Gateway, Header: map[string]string{"X-Glob": "a*", "X-Equals": `a\*b\?`, "X-Prefix": "p*",
+			Rule{Service: "gateway", Header: map[string]string{"X-Glob": "a*", "X-Equals": `a\*b\?`, "X-Prefix": "p*",
 				"X-Suffix": "*s", "X-Contains": "*c*", "X-Exists": "*"}, Action: errAction}},
 		{"param", cond(`{"type": "param", "field": "uploadId", "operator": "exists"}`),
-			Rule{Service: Gateway, Query: map[string]string{"uploadId": "*"}, Action: errAction}},
+			Rule{Service: "gateway", Query: map[string]string{"uploadId": "*"}, Action: errAction}},
 		{"ours", cond(`{"type": "method", "value": "put"}`, `{"type": "bucket", "value": "ph*"}`,
 			`{"type": "key", "operator": "prefix", "value": "a/"}`, `{"type": "user_agent", "operator": "contains", "value": "aws-sdk-go"}`,
 			`{"type": "attempt", "value": 1}`, `{"type": "attempt", "operator": "at_most", "value": 2}`),
-			Rule{Service: Gateway, Method: "PUT", Bucket: "ph*", Key: "a/*", UserAgent: "*aws-sdk-go*", Attempt: 1, AttemptAtMost: 2, Action: errAction}},
-		{"ip", cond(`{"type": "ip", "operator": "in", "value": "10.0.0.0/8"}`), Rule{Service: Gateway, ClientIP: "10.0.0.0/8", Action: errAction}},
+			Rule{Service: "gateway", Method: "PUT", Bucket: "ph*", Key: "a/*", UserAgent: "*aws-sdk-go*", Attempt: 1, AttemptAtMost: 2, Action: errAction}},
+		{"ip", cond(`{"type": "ip", "operator": "in", "value": "10.0.0.0/8"}`), Rule{Service: "gateway", ClientIP: "10.0.0.0/8", Action: errAction}},
 		{"time between", cond(`{"type": "time", "operator": "between", "value": {"start": "2026-01-02T15:04:05Z", "end": "2026-01-03T00:00:00+08:00"}}`),
-			Rule{Service: Gateway, Schedule: &Schedule{Start: start, End: end}, Action: errAction}},
+			Rule{Service: "gateway", Schedule: &Schedule{Start: start, End: end}, Action: errAction}},
 		{"time after and schedule", `{"conditions": [{"type": "time", "operator": "after", "value": "2026-01-02T15:04:05Z"}],
 			"schedule": {"days": ["monday", "Fri"], "from_hour": 9, "to_hour": 17, "timezone": "Europe/Paris"},
 			"action": {"type": "http_error"}}`,
-			Rule{Service: Gateway, Schedule: &Schedule{Start: start, Days: []time.Weekday{time.Monday, time.Friday},
+			Rule{Service: "gateway", Schedule: &Schedule{Start: start, Days: []time.Weekday{time.Monday, time.Friday},
 				FromHour: 9, ToHour: 17, Location: paris}, Action: errAction}},
 		{"slowdown with headers",
 			`{"action": {"type": "http_error", "code": "SlowDown", "http_code": 503, "headers": {"x-amz-retry-after": "10"}, "body": "<Error/>", "message": "m"}}`,
-			Rule{Service: Gateway, Action: Action{Kind: KindError, Code: "SlowDown", Status: 503,
+			Rule{Service: "gateway", Action: Action{Kind: "http_error", Code: "SlowDown", Status: 503,
 				Header: map[string]string{"x-amz-retry-after": "10"}, Body: "<Error/>", Message: "m"}}},
 		{"delay in milliseconds with jitter", `{"action": {"type": "delay", "delay": 1.5, "max_delay": "20ms", "before_body": true}}`,
-			Rule{Service: Gateway, Action: Action{Kind: KindDelay, Delay: 1500 * time.Microsecond, MaxDelay: 20 * time.Millisecond, BeforeBody: true}}},
-		{"slow body", `{"action": {"type": "slow_body", "bytes_per_second": 1000}}`, Rule{Service: Gateway, Action: SlowBody(1000)}},
-		{"truncate", `{"action": {"type": "truncate", "bytes": 10}}`, Rule{Service: Gateway, Action: TruncateBody(10)}},
-		{"storage data fault", `{"service": "storage", "action": {"type": "corrupt_stored"}}`, Rule{Service: Storage, Action: CorruptStored()}},
-		{"api output is accepted", `{"id": "rule-9", "hits": 3, "matches": 4, "action": {"type": "timeout"}}`, Rule{Service: Gateway, Action: Hang()}},
+			Rule{Service: "gateway", Action: Action{Kind: "delay", Delay: 1500 * time.Microsecond, MaxDelay: 20 * time.Millisecond, BeforeBody: true}}},
+		{"slow body", `{"action": {"type": "slow_body", "bytes_per_second": 1000}}`, Rule{Service: "gateway", Action: SlowBody(1000)}},
+		{"truncate", `{"action": {"type": "truncate", "bytes": 10}}`, Rule{Service: "gateway", Action: TruncateBody(10)}},
+		{"storage data fault", `{"service": "storage", "action": {"type": "corrupt_stored"}}`, Rule{Service: "storage", Action: CorruptStored()}},
+		{"api output is accepted", `{"id": "rule-9", "hits": 3, "matches": 4, "action": {"type": "timeout"}}`, Rule{Service: "gateway", Action: Hang()}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -266,17 +266,17 @@ func TestMarshalRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	full := Rule{
-		Name: "everything", Description: "d", Service: Gateway, Operation: "GetObject", Method: "GET",
+		Name: "everything", Description: "d", Service: "gateway", Operation: "GetObject", Method: "GET",
 		Bucket: "b*", Key: `a\*b`, Header: map[string]string{"X-A": "*", "X-B": "*mid*", "X-C": "p*", "X-D": "*s", "X-E": "[ab]?"},
 		Query: map[string]string{"partNumber": "2"}, Attempt: 1, AttemptAtMost: 3, UserAgent: "*sdk*", ClientIP: "::1",
 		Probability: 0.25, After: 1, Times: 2, EveryNth: 3, MaxTriggers: 4, Disabled: true, Priority: -2,
 		Schedule: &Schedule{Start: time.Date(2026, 1, 1, 0, 0, 0, 5, time.UTC), Days: []time.Weekday{time.Sunday, time.Saturday},
 			FromHour: 22, ToHour: 2, Location: paris},
-		Action: Action{Kind: KindDelay, Delay: 1500 * time.Microsecond, MaxDelay: time.Hour + time.Nanosecond, BeforeBody: true},
+		Action: Action{Kind: "delay", Delay: 1500 * time.Microsecond, MaxDelay: time.Hour + time.Nanosecond, BeforeBody: true},
 	}
 	roundTrip(t, full)
-	roundTrip(t, Rule{Service: Gateway, Action: SlowDown()})
-	roundTrip(t, Rule{Service: Storage, Operation: "Write", Action: FailWrite()})
+	roundTrip(t, Rule{Service: "gateway", Action: SlowDown()})
+	roundTrip(t, Rule{Service: "storage", Operation: "Write", Action: FailWrite()})
 
 	// The seed's example, as the API shows it.
 	r, err := ParseRule([]byte(seedErrorRule))

@@ -20,11 +20,11 @@ func TestOperationNamesChecked(t *testing.T) {
 		{"misspelt", Rule{Operation: "PutObjekt"}, []string{`operation: unknown operation "PutObjekt"`, "ListObjectsV2, ListParts"}},
 		{"miscased", Rule{Operation: "getobject"}, []string{`did you mean "GetObject"?`, "AbortMultipartUpload, "}},
 		{"role op on the gateway", Rule{Operation: "Write"}, []string{`unknown operation "Write"`}},
-		{"another role's op", Rule{Service: Storage, Operation: "Enqueue"}, []string{`unknown operation "Enqueue"`, "Write, Read, Delete"}},
+		{"another role's op", Rule{Service: "storage", Operation: "Enqueue"}, []string{`unknown operation "Enqueue"`, "Write, Read, Delete"}},
 		{"role_operation on the gateway", Rule{RoleOp: "Write"}, []string{`role_operation: "Write": the gateway has no role operations`}},
-		{"role_operation of another role", Rule{Service: Metadata, RoleOp: "Write"}, []string{`role_operation: "Write" is not an operation of the metadata role`, "CreateBucket, GetBucket"}},
-		{"role_operation miscased", Rule{Service: Storage, RoleOp: "write"}, []string{`did you mean "Write"?`}},
-		{"role op in both fields", Rule{Service: Storage, RoleOp: "Read", Operation: "Write"}, []string{`operation: "Write" is not an S3 operation; with role_operation set`}},
+		{"role_operation of another role", Rule{Service: "metadata", RoleOp: "Write"}, []string{`role_operation: "Write" is not an operation of the metadata role`, "CreateBucket, GetBucket"}},
+		{"role_operation miscased", Rule{Service: "storage", RoleOp: "write"}, []string{`did you mean "Write"?`}},
+		{"role op in both fields", Rule{Service: "storage", RoleOp: "Read", Operation: "Write"}, []string{`operation: "Write" is not an S3 operation; with role_operation set`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,7 +55,7 @@ func TestOperationNamesChecked(t *testing.T) {
 			t.Errorf("Validate(Operation: %s) = %v", op, err)
 		}
 	}
-	for _, svc := range []Service{Storage, Metadata, Queue, ThirdParty} {
+	for _, svc := range []Service{"storage", "metadata", "queue", "third-party"} {
 		for _, op := range RoleOps(svc) {
 			if err := (Rule{Service: svc, RoleOp: op, Action: InternalError()}).Validate(); err != nil {
 				t.Errorf("Validate(Service: %s, RoleOp: %s) = %v", svc, op, err)
@@ -69,7 +69,7 @@ func TestRoleOpJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Rule{Service: Storage, RoleOp: "Read", Operation: "GetObject", Action: Action{Kind: KindError}}
+	want := Rule{Service: "storage", RoleOp: "Read", Operation: "GetObject", Action: Action{Kind: "http_error"}}
 	if diff := cmp.Diff(want, got, ruleCmp); diff != "" {
 		t.Errorf("ParseRule (-want +got):\n%s", diff)
 	}

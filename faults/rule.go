@@ -32,39 +32,11 @@ import (
 	"github.com/mocks3/mocks3/s3api"
 )
 
-// Service names where a rule acts: the S3 API itself (the gateway) or one
-// of the roles behind it.
+// Service names where a rule acts: "gateway", the S3 API itself ("" means
+// it too), or one of the roles behind it: "metadata", "storage", "queue" or
+// "third-party". The seed's names ("storage-service", "metadata-service",
+// …) are accepted too, and any case.
 type Service string
-
-// The services. The seed's names ("storage-service", "metadata-service", …)
-// are accepted too; see ParseService.
-const (
-	Gateway    Service = "gateway"
-	Metadata   Service = "metadata"
-	Storage    Service = "storage"
-	Queue      Service = "queue"
-	ThirdParty Service = "third-party"
-)
-
-// ParseService returns the service a name means, accepting our names, the
-// seed's ("storage-service") and "" for the gateway.
-func ParseService(s string) (Service, error) {
-	n := strings.ToLower(strings.TrimSpace(s))
-	n = strings.TrimSuffix(n, "-service")
-	switch n {
-	case "", "gateway", "s3", "api", "nginx-gateway":
-		return Gateway, nil
-	case "metadata":
-		return Metadata, nil
-	case "storage":
-		return Storage, nil
-	case "queue":
-		return Queue, nil
-	case "third-party", "thirdparty", "third_party":
-		return ThirdParty, nil
-	}
-	return "", fmt.Errorf("unknown service %q (want gateway, metadata, storage, queue or third-party)", s)
-}
 
 // Rule says which requests fail, when, and how. The zero value of every
 // match field matches everything; the zero value of every condition lets
@@ -170,11 +142,11 @@ func invalid(r Rule, err error) error {
 
 // validate checks a rule and fills defaults, naming the bad field.
 func (r *Rule) validate() error {
-	svc, err := ParseService(string(r.Service))
+	svc, err := faultname.ParseService(string(r.Service))
 	if err != nil {
 		return fmt.Errorf("service: %v", err)
 	}
-	r.Service = svc
+	r.Service = Service(svc)
 	if r.Probability < 0 || r.Probability > 1 {
 		return fmt.Errorf("probability: %v is not within [0, 1]", r.Probability)
 	}
@@ -216,7 +188,7 @@ func (r *Rule) validate() error {
 // spelt exactly: a misspelt name would never match.
 func (r *Rule) validateOps() error {
 	if op := r.Operation; op != "" && !slices.Contains(s3api.Operations(), op) &&
-		!(r.Service != Gateway && isRoleOp(r.Service, RoleOp(op))) {
+		!(r.Service != faultname.Gateway && isRoleOp(r.Service, RoleOp(op))) {
 		var valid []string
 		for _, o := range s3api.Operations() {
 			valid = append(valid, string(o))
@@ -228,7 +200,7 @@ func (r *Rule) validateOps() error {
 		return fmt.Errorf("operation: %q is not an S3 operation; with role_operation set, operation names the S3 operation the call serves", r.Operation)
 	}
 	if op := r.RoleOp; op != "" && !isRoleOp(r.Service, op) {
-		if r.Service == Gateway {
+		if r.Service == faultname.Gateway {
 			return fmt.Errorf("role_operation: %q: the gateway has no role operations; set the service to the role the operation belongs to", op)
 		}
 		valid := faultname.RoleOps(string(r.Service))

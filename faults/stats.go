@@ -42,7 +42,7 @@ type Event struct {
 	Operation string    `json:"operation"`
 	Bucket    string    `json:"bucket,omitempty"`
 	Key       string    `json:"key,omitempty"`
-	Action    Kind      `json:"action"`
+	Action    string    `json:"action"` // the rule's Action.Kind ("http_error", "delay", …)
 	RequestID string    `json:"request_id,omitempty"`
 }
 

@@ -98,7 +98,7 @@ func TestConditionTable(t *testing.T) {
 			t.Errorf("ParseRule(%s) = %v", ex, err)
 			continue
 		}
-		if reflect.DeepEqual(r, Rule{Service: Gateway, Action: Action{Kind: KindError}}) {
+		if reflect.DeepEqual(r, Rule{Service: "gateway", Action: Action{Kind: "http_error"}}) {
 			t.Errorf("ParseRule(%s) set nothing", ex)
 		}
 		roundTrip(t, r)

@@ -14,7 +14,7 @@ func TestCountWithoutOperator(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ParseRule(count without operator) = %v", err)
 	}
-	if diff := cmp.Diff(Rule{Service: Gateway, Times: 2, Action: Action{Kind: KindError}}, got, ruleCmp); diff != "" {
+	if diff := cmp.Diff(Rule{Service: "gateway", Times: 2, Action: Action{Kind: "http_error"}}, got, ruleCmp); diff != "" {
 		t.Errorf("ParseRule(count without operator) (-want +got):\n%s", diff)
 	}
 }
@@ -24,5 +24,31 @@ func TestNegativeAttemptAtMost(t *testing.T) {
 	err := Rule{AttemptAtMost: -1, Action: InternalError()}.Validate()
 	if err == nil || !strings.Contains(err.Error(), "attempt_at_most: -1 is negative") {
 		t.Errorf("Validate(AttemptAtMost: -1) = %v, want an error naming attempt_at_most", err)
+	}
+}
+
+// TestServiceAndKindStrings: services and action types are plain strings,
+// checked against the engine's lists, so a misspelt one is refused with
+// the valid names instead of never matching.
+func TestServiceAndKindStrings(t *testing.T) {
+	tests := []struct {
+		name string
+		rule Rule
+		want string // "" for valid
+	}{
+		{"our name", Rule{Service: "third-party", Action: Delay(0)}, ""},
+		{"seed's name, any case", Rule{Service: "Storage-Service", Action: LoseWrite()}, ""},
+		{"unknown service", Rule{Service: "billing", Action: Delay(0)}, "want gateway, metadata, storage, queue or third-party"},
+		{"action literal", Rule{Action: Action{Kind: "timeout"}}, ""},
+		{"unknown action", Rule{Action: Action{Kind: "http-error"}}, `type: unknown action "http-error"`},
+		{"data action on the gateway", Rule{Action: Action{Kind: "stale_read"}}, "use it on the storage or metadata service"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.rule.Validate()
+			if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+				t.Errorf("Validate(%+v) = %v, want %q", tt.rule, err, tt.want)
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/mocks3/mocks3/internal/faultname"
 	"github.com/mocks3/mocks3/internal/s3err"
 
 	"github.com/mocks3/mocks3/faults"
@@ -14,7 +15,7 @@ import (
 // rule evaluation.
 func terminal(a faults.Action) bool {
 	switch a.Kind {
-	case faults.KindError, faults.KindHang, faults.KindClose, faults.KindReset, faults.KindFailWrite, faults.KindDatabaseError:
+	case faultname.KindError, faultname.KindHang, faultname.KindClose, faultname.KindReset, faultname.KindFailWrite, faultname.KindDatabaseError:
 		return true
 	}
 	return false

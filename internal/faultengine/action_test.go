@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/mocks3/mocks3/internal/faultname"
 	"github.com/mocks3/mocks3/internal/s3err"
 
 	"github.com/mocks3/mocks3/faults"
@@ -36,7 +37,7 @@ func TestHTTPErrorCode(t *testing.T) {
 		}
 	}
 	// A code given with the status is kept.
-	if status, e := s3Error(faults.Action{Kind: faults.KindError, Status: 418, Code: "Teapot"}); status != 418 || e.Code != "Teapot" {
+	if status, e := s3Error(faults.Action{Kind: faultname.KindError, Status: 418, Code: "Teapot"}); status != 418 || e.Code != "Teapot" {
 		t.Errorf("Action{Status: 418, Code: Teapot} answers %d %s, want 418 Teapot", status, e.Code)
 	}
 }

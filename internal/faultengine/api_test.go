@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/faultname"
 )
 
 // call sends a request to h and returns the status and the decoded JSON
@@ -73,7 +73,7 @@ func TestAPISeedREADMEExamples(t *testing.T) {
 	// 200 storage calls: about 10% fail.
 	failed := 0
 	for range 200 {
-		if _, err := e.Role(context.Background(), Call{Service: faults.Storage, Op: "Write", Bucket: "bkt", Key: "k"}); err != nil {
+		if _, err := e.Role(context.Background(), Call{Service: faultname.Storage, Op: "Write", Bucket: "bkt", Key: "k"}); err != nil {
 			failed++
 		}
 	}
@@ -158,7 +158,7 @@ func TestAPIStatsAndEvents(t *testing.T) {
 	id := mustCall(t, h, "POST", "/api/v1/rules", `{"name": "twice", "conditions": [{"type": "count", "operator": "first", "value": 2}], "action": {"type": "http_error", "http_code": 503}}`, http.StatusCreated)["id"].(string)
 	for range 3 {
 		fs := e.evaluate(put("bkt", "k"), nil)
-		e.Record(faults.Gateway, "PutObject", len(fs) > 0, len(fs) > 0)
+		e.Record(faultname.Gateway, "PutObject", len(fs) > 0, len(fs) > 0)
 	}
 	stats := mustCall(t, h, "GET", "/api/v1/stats", "", http.StatusOK)
 	want := map[string]any{"requests": 3.0, "faults": 2.0, "errors": 2.0}

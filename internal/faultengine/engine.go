@@ -22,6 +22,7 @@ import (
 
 	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/internal/faultmatch"
+	"github.com/mocks3/mocks3/internal/faultname"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -422,7 +423,7 @@ func matches(en *entry, req *Request) bool {
 // evaluate returns the actions that trigger for req, in order; see the
 // package documentation for the walk. A non-nil only limits the walk to
 // rules whose action it accepts.
-func (e *Engine) evaluate(req *Request, only func(faults.Kind) bool) []fired {
+func (e *Engine) evaluate(req *Request, only func(string) bool) []fired {
 	if e.active.Load() == 0 {
 		return nil
 	}
@@ -478,7 +479,7 @@ func (e *Engine) evaluate(req *Request, only func(faults.Kind) bool) []fired {
 
 // HasAction reports whether any rule, enabled or not, has an action of
 // kind k.
-func (e *Engine) HasAction(k faults.Kind) bool {
+func (e *Engine) HasAction(k string) bool {
 	if e.active.Load() == 0 {
 		return false
 	}
@@ -497,7 +498,8 @@ func checked(r faults.Rule) (faults.Rule, error) {
 	if err := r.Validate(); err != nil {
 		return r, err
 	}
-	r.Service, _ = faults.ParseService(string(r.Service)) // valid: Validate parsed it
+	svc, _ := faultname.ParseService(string(r.Service)) // valid: Validate parsed it
+	r.Service = faults.Service(svc)
 	return r, nil
 }
 
@@ -505,7 +507,7 @@ func checked(r faults.Rule) (faults.Rule, error) {
 // an Operation that names one of the role's operations as that role
 // operation (the seed's JSON has one field for both).
 func ops(r *faults.Rule) (s3api.Operation, faults.RoleOp) {
-	if r.Operation != "" && r.RoleOp == "" && r.Service != faults.Gateway && slices.Contains(faults.RoleOps(r.Service), faults.RoleOp(r.Operation)) {
+	if r.Operation != "" && r.RoleOp == "" && r.Service != faultname.Gateway && slices.Contains(faults.RoleOps(r.Service), faults.RoleOp(r.Operation)) {
 		return "", faults.RoleOp(r.Operation)
 	}
 	return r.Operation, r.RoleOp

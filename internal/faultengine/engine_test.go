@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mocks3/mocks3/internal/faultname"
 	"github.com/mocks3/mocks3/internal/s3op"
 
 	"github.com/google/go-cmp/cmp"
@@ -17,7 +18,7 @@ import (
 )
 
 func put(bucket, key string) *Request {
-	return &Request{Service: faults.Gateway, Operation: s3op.PutObject, Method: "PUT", Bucket: bucket, Key: key,
+	return &Request{Service: faultname.Gateway, Operation: s3op.PutObject, Method: "PUT", Bucket: bucket, Key: key,
 		Header: http.Header{}, Query: url.Values{}, RemoteAddr: "127.0.0.1:5555"}
 }
 
@@ -75,7 +76,7 @@ func TestMatch(t *testing.T) {
 		{"key glob crosses slash", faults.Rule{Key: "a/*.jpg"}, func() *Request { return put("bkt", "a/b/c.jpg") }, true},
 		{"key glob no match", faults.Rule{Key: "a/*.jpg"}, func() *Request { return put("bkt", "a/b/c.png") }, false},
 		{"method", faults.Rule{Method: "get"}, func() *Request { return put("bkt", "k") }, false},
-		{"service", faults.Rule{Service: faults.Storage}, func() *Request { return put("bkt", "k") }, false},
+		{"service", faults.Rule{Service: faultname.Storage}, func() *Request { return put("bkt", "k") }, false},
 		{"header", faults.Rule{Header: map[string]string{"x-test": "y*"}}, func() *Request {
 			r := put("bkt", "k")
 			r.Header.Set("X-Test", "yes")
@@ -104,11 +105,11 @@ func TestMatch(t *testing.T) {
 		}, true},
 		{"cidr", faults.Rule{ClientIP: "127.0.0.0/8"}, func() *Request { return put("bkt", "k") }, true},
 		{"ip", faults.Rule{ClientIP: "10.1.2.3"}, func() *Request { return put("bkt", "k") }, false},
-		{"role op", faults.Rule{Service: faults.Storage, Operation: "Write"}, func() *Request {
-			return &Request{Service: faults.Storage, RoleOp: "Write", Operation: s3op.PutObject}
+		{"role op", faults.Rule{Service: faultname.Storage, Operation: "Write"}, func() *Request {
+			return &Request{Service: faultname.Storage, RoleOp: "Write", Operation: s3op.PutObject}
 		}, true},
-		{"role rule by s3 op", faults.Rule{Service: faults.Storage, Operation: s3op.PutObject}, func() *Request {
-			return &Request{Service: faults.Storage, RoleOp: "Write", Operation: s3op.PutObject}
+		{"role rule by s3 op", faults.Rule{Service: faultname.Storage, Operation: s3op.PutObject}, func() *Request {
+			return &Request{Service: faultname.Storage, RoleOp: "Write", Operation: s3op.PutObject}
 		}, true},
 	}
 	for _, tt := range tests {
@@ -218,7 +219,7 @@ func TestValidateNamesField(t *testing.T) {
 		{faults.Rule{ClientIP: "not-an-ip", Action: faults.InternalError()}, "client_ip"},
 		{faults.Rule{}, "action: type"},
 		{faults.Rule{Action: faults.Action{Kind: "explode"}}, "action: type"},
-		{faults.Rule{Service: faults.Storage, Action: faults.TruncateBody(3)}, "action"},
+		{faults.Rule{Service: faultname.Storage, Action: faults.TruncateBody(3)}, "action"},
 		{faults.Rule{Action: faults.LoseWrite()}, "action"},
 		{faults.Rule{Action: faults.HTTPError(200, "ok")}, "http_code"},
 		{faults.Rule{Header: map[string]string{"x-a": "[a"}, Action: faults.InternalError()}, "header x-a"},
@@ -305,7 +306,7 @@ func TestConcurrentChanges(t *testing.T) {
 				default:
 				}
 				e.evaluate(put("bkt", "k"), nil)
-				e.Record(faults.Gateway, "PutObject", false, false)
+				e.Record(faultname.Gateway, "PutObject", false, false)
 			}
 		}()
 	}

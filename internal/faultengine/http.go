@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/faultname"
 	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -20,7 +21,7 @@ func (e *Engine) Intercept(w http.ResponseWriter, r *http.Request, req *s3api.Re
 		return
 	}
 	fs := e.evaluate(&Request{
-		Service: faults.Gateway, Operation: req.Operation, Method: r.Method, Bucket: req.Bucket, Key: req.Key,
+		Service: faultname.Gateway, Operation: req.Operation, Method: r.Method, Bucket: req.Bucket, Key: req.Key,
 		Header: r.Header, RawQuery: r.URL.RawQuery, RemoteAddr: r.RemoteAddr, RequestID: req.ID, Attempt: req.Attempt,
 	}, nil)
 	if len(fs) == 0 {
@@ -34,29 +35,29 @@ func (e *Engine) Intercept(w http.ResponseWriter, r *http.Request, req *s3api.Re
 		faulttrace.Add(ctx, f.id)
 		a := f.action
 		switch a.Kind {
-		case faults.KindDelay:
+		case faultname.KindDelay:
 			if a.BeforeBody {
 				w = &bodyDelayWriter{ResponseWriter: w, ctx: ctx, delay: f.delay}
 			} else if !sleep(ctx, f.delay) {
 				panic(http.ErrAbortHandler) // the client gave up or the server is closing
 			}
-		case faults.KindTruncate:
+		case faultname.KindTruncate:
 			w = &truncatingWriter{ResponseWriter: w, left: a.Bytes}
-		case faults.KindCorrupt:
+		case faultname.KindCorrupt:
 			w = &corruptingWriter{ResponseWriter: w, from: a.Bytes}
-		case faults.KindSlowBody:
+		case faultname.KindSlowBody:
 			w = &slowWriter{ResponseWriter: w, ctx: ctx, rate: a.BytesPerSecond}
-		case faults.KindSlowClose:
+		case faultname.KindSlowClose:
 			slowClose += f.delay
-		case faults.KindError, faults.KindFailWrite, faults.KindDatabaseError:
+		case faultname.KindError, faultname.KindFailWrite, faultname.KindDatabaseError:
 			writeErrorAction(w, r, a)
 			return
-		case faults.KindHang:
+		case faultname.KindHang:
 			<-ctx.Done()
 			panic(http.ErrAbortHandler) // no response at all, not an empty 200
-		case faults.KindClose:
+		case faultname.KindClose:
 			panic(http.ErrAbortHandler) // net/http closes the connection, says nothing
-		case faults.KindReset:
+		case faultname.KindReset:
 			reset(w)
 			return
 		}

@@ -89,36 +89,36 @@ func (e *Engine) Role(ctx context.Context, c Call) (RoleEffect, error) {
 	// A data action only triggers on the call that can apply it, so that a
 	// rule on "PutObject" loses the record write, not the bucket lookup
 	// before it.
-	fs := e.evaluate(&req, func(k faults.Kind) bool { return !isDataKind(k) || applies(k, service, op) })
+	fs := e.evaluate(&req, func(k string) bool { return !isDataKind(k) || applies(k, service, op) })
 	for _, svc := range dataServices {
 		r := req
 		r.Service = svc
-		if svc == faults.Storage && storageOpOf[op] != "" {
+		if svc == faultname.Storage && storageOpOf[op] != "" {
 			r.RoleOp = storageOpOf[op]
 		}
-		fs = append(fs, e.evaluate(&r, func(k faults.Kind) bool { return isDataKind(k) && applies(k, service, op) })...)
+		fs = append(fs, e.evaluate(&r, func(k string) bool { return isDataKind(k) && applies(k, service, op) })...)
 	}
 	faulted := len(fs) > 0
 	var err error
 	for _, f := range fs {
 		faulttrace.Add(ctx, f.id)
 		switch f.action.Kind {
-		case faults.KindDelay, faults.KindSlowClose:
+		case faultname.KindDelay, faultname.KindSlowClose:
 			if !sleep(ctx, f.delay) {
 				err = ctx.Err()
 			}
-		case faults.KindHang:
+		case faultname.KindHang:
 			<-ctx.Done()
 			err = ctx.Err()
-		case faults.KindError, faults.KindFailWrite, faults.KindDatabaseError:
+		case faultname.KindError, faultname.KindFailWrite, faultname.KindDatabaseError:
 			status, s3err := s3Error(f.action)
 			s3err.Status = status
 			err = &roleError{rule: f.id, err: s3err}
-		case faults.KindLoseWrite:
+		case faultname.KindLoseWrite:
 			eff.LoseWrite = true
-		case faults.KindCorruptStored:
+		case faultname.KindCorruptStored:
 			eff.CorruptStored = true
-		case faults.KindStaleRead:
+		case faultname.KindStaleRead:
 			eff.StaleRead = true
 		}
 		if err != nil {
@@ -130,21 +130,21 @@ func (e *Engine) Role(ctx context.Context, c Call) (RoleEffect, error) {
 }
 
 // isDataKind reports whether k acts on stored data rather than on the call.
-func isDataKind(k faults.Kind) bool {
-	return k == faults.KindLoseWrite || k == faults.KindStaleRead || k == faults.KindCorruptStored
+func isDataKind(k string) bool {
+	return k == faultname.KindLoseWrite || k == faultname.KindStaleRead || k == faultname.KindCorruptStored
 }
 
 // applies reports whether a call op of service applies the data action k.
 // Losing a write or serving a stale read means choosing which record readers
 // see, so the metadata role applies them, for storage rules too.
-func applies(k faults.Kind, service faults.Service, op faults.RoleOp) bool {
+func applies(k string, service faults.Service, op faults.RoleOp) bool {
 	switch k {
-	case faults.KindCorruptStored:
-		return service == faults.Storage && op == faultname.StorageWrite
-	case faults.KindLoseWrite:
-		return service == faults.Metadata && (op == faultname.MetadataPutObject || op == faultname.MetadataCompleteUpload || op == faultname.MetadataDeleteObject)
-	case faults.KindStaleRead:
-		return service == faults.Metadata && op == faultname.MetadataGetObject
+	case faultname.KindCorruptStored:
+		return service == faultname.Storage && op == faultname.StorageWrite
+	case faultname.KindLoseWrite:
+		return service == faultname.Metadata && (op == faultname.MetadataPutObject || op == faultname.MetadataCompleteUpload || op == faultname.MetadataDeleteObject)
+	case faultname.KindStaleRead:
+		return service == faultname.Metadata && op == faultname.MetadataGetObject
 	}
 	return false
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/faultname"
 )
 
 func (e *Engine) recordEventLocked(now time.Time, req *Request, f fired) {
@@ -66,7 +67,7 @@ func (e *Engine) Stats() faults.Stats {
 		if k.operation == "" {
 			s.ByService[k.service] = c
 			sum := &s.Roles
-			if k.service == faults.Gateway {
+			if k.service == faultname.Gateway {
 				sum = &s.Total
 			}
 			sum.Requests += c.Requests
@@ -75,7 +76,7 @@ func (e *Engine) Stats() faults.Stats {
 			return true
 		}
 		name := k.operation
-		if k.service != faults.Gateway {
+		if k.service != faultname.Gateway {
 			name = string(k.service) + ":" + name
 		}
 		s.ByOperation[name] = c

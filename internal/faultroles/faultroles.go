@@ -42,7 +42,7 @@ type faultyMetadata struct {
 // remember keeps obj, which a write replaced or a delete removed, as the
 // previous version of bucket/key.
 func (m *faultyMetadata) remember(ctx context.Context, bucket, key string, obj backend.Object) {
-	if m.keepAlways || m.e.HasAction(faults.KindStaleRead) {
+	if m.keepAlways || m.e.HasAction(faultname.KindStaleRead) {
 		m.h.keep(ctx, bucket, key, obj)
 		return
 	}
@@ -53,7 +53,7 @@ func (m *faultyMetadata) role(ctx context.Context, op faults.RoleOp, bucket, key
 	if faulttrace.Bypassed(ctx) {
 		return faultengine.RoleEffect{}, nil
 	}
-	return m.e.Role(ctx, faultengine.Call{Service: faults.Metadata, Op: op, Bucket: bucket, Key: key, Also: []faults.Service{faults.Storage}})
+	return m.e.Role(ctx, faultengine.Call{Service: faultname.Metadata, Op: op, Bucket: bucket, Key: key, Also: []faults.Service{faultname.Storage}})
 }
 
 func (m *faultyMetadata) CreateBucket(ctx context.Context, b backend.Bucket) error {
@@ -213,7 +213,7 @@ func (s *faultyStorage) role(ctx context.Context, op faults.RoleOp) (faultengine
 	if faulttrace.Bypassed(ctx) {
 		return faultengine.RoleEffect{}, nil
 	}
-	return s.e.Role(ctx, faultengine.Call{Service: faults.Storage, Op: op, Node: s.node})
+	return s.e.Role(ctx, faultengine.Call{Service: faultname.Storage, Op: op, Node: s.node})
 }
 
 func (s *faultyStorage) WriteBlob(ctx context.Context, r io.Reader, sizeHint int64) (backend.BlobID, int64, error) {
@@ -271,7 +271,7 @@ type faultyOrigin struct {
 
 func (f *faultyOrigin) Fetch(ctx context.Context, bucket, key string) (thirdparty.Object, error) {
 	if !faulttrace.Bypassed(ctx) {
-		if _, err := f.e.Role(ctx, faultengine.Call{Service: faults.ThirdParty, Op: faultname.ThirdPartyFetch, Bucket: bucket, Key: key}); err != nil {
+		if _, err := f.e.Role(ctx, faultengine.Call{Service: faultname.ThirdParty, Op: faultname.ThirdPartyFetch, Bucket: bucket, Key: key}); err != nil {
 			return thirdparty.Object{}, err
 		}
 	}
@@ -291,7 +291,7 @@ type faultyQueue struct {
 }
 
 func (f *faultyQueue) Enqueue(ctx context.Context, taskType string, payload []byte) (string, error) {
-	if _, err := f.e.Role(ctx, faultengine.Call{Service: faults.Queue, Op: faultname.QueueEnqueue}); err != nil {
+	if _, err := f.e.Role(ctx, faultengine.Call{Service: faultname.Queue, Op: faultname.QueueEnqueue}); err != nil {
 		return "", err
 	}
 	return f.Queue.Enqueue(ctx, taskType, payload)

@@ -91,7 +91,7 @@ func TestPreviousVersionKept(t *testing.T) {
 	if got := f.raw.deleted(); len(got) != 0 {
 		t.Errorf("after one overwrite, storage deleted %q, want v1's bytes kept", got)
 	}
-	if _, err := f.e.Add(faults.Rule{Service: faults.Storage, Action: faults.StaleRead()}); err != nil {
+	if _, err := f.e.Add(faults.Rule{Service: "storage", Action: faults.StaleRead()}); err != nil {
 		t.Fatal(err)
 	}
 	obj, err := f.meta.GetObject(ctx, "bkt", "k", "")
@@ -158,7 +158,7 @@ func TestKeepOnlyWhileArmed(t *testing.T) {
 	if got := f.raw.deleted(); !slices.Equal(got, []backend.BlobID{v1}) {
 		t.Errorf("unarmed overwrite deleted %q, want v1's bytes %q at once", got, v1)
 	}
-	h, err := f.e.Add(faults.Rule{Service: faults.Storage, Action: faults.StaleRead()})
+	h, err := f.e.Add(faults.Rule{Service: "storage", Action: faults.StaleRead()})
 	if err != nil {
 		t.Fatal(err)
 	}
