@@ -25,7 +25,7 @@ func ExampleFaults_AddT() {
 	defer srv.Close()
 
 	t := &exampleT{}
-	srv.Faults().AddT(t, faults.Rule{Name: "throttle twice", Operation: "PutObject", Times: 2, Action: faults.SlowDown()})
+	srv.Faults().AddT(t, faults.Rule{Name: "throttle twice", Operation: "PutObject", Times: 2, Action: faults.ErrorCode("SlowDown")})
 
 	_, err = srv.Client().PutObject(context.Background(), &s3.PutObjectInput{
 		Bucket: aws.String("photos"), Key: aws.String("a.jpg"), Body: strings.NewReader("data"),

@@ -102,7 +102,7 @@ func TestHitsAfterAddTRemoved(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v")))
 	var h *mocks3.FaultHandle
 	t.Run("fault", func(t *testing.T) {
-		h = srv.Faults().AddT(t, faults.Rule{Operation: "GetObject", Times: 1, Action: faults.InternalError()})[0]
+		h = srv.Faults().AddT(t, faults.Rule{Operation: "GetObject", Times: 1, Action: faults.ErrorCode("InternalError")})[0]
 		if _, err := getBody(t.Context(), srv.Client(), "bkt", "k"); err != nil { // retried once
 			t.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func TestHitsAfterAddTRemoved(t *testing.T) {
 // rule the same way, by its ID, named rule or not.
 func TestJournalNamesRulesByID(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v")))
-	h := srv.Faults().AddT(t, faults.Rule{Name: "flaky", Operation: "GetObject", Times: 1, Action: faults.InternalError()})[0]
+	h := srv.Faults().AddT(t, faults.Rule{Name: "flaky", Operation: "GetObject", Times: 1, Action: faults.ErrorCode("InternalError")})[0]
 	if _, err := getBody(t.Context(), srv.Client(), "bkt", "k"); err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestHTTPErrorCodeThroughSDK(t *testing.T) {
 // would never match; WithFaults refuses it, listing the valid names.
 func TestUnknownOperationRejected(t *testing.T) {
 	for _, op := range []s3api.Operation{"PutObjekt", "getobject"} {
-		srv, err := mocks3.NewServer(mocks3.WithFaults(faults.Rule{Operation: op, Action: faults.InternalError()}))
+		srv, err := mocks3.NewServer(mocks3.WithFaults(faults.Rule{Operation: op, Action: faults.ErrorCode("InternalError")}))
 		if err == nil {
 			srv.Close()
 			t.Errorf("NewServer(WithFaults(Operation: %q)) = nil error, want it refused", op)
@@ -258,7 +258,7 @@ func TestWaitRequestsHonoursContext(t *testing.T) {
 // so the old ones stop firing.
 func TestReplaceWithNoRules(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithBucket("bkt"))
-	srv.Faults().AddT(t, faults.Rule{Operation: "ListObjectsV2", Action: faults.SlowDown()})
+	srv.Faults().AddT(t, faults.Rule{Operation: "ListObjectsV2", Action: faults.ErrorCode("SlowDown")})
 	_, err := srv.Client().ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
 	checkErr(t, "ListObjectsV2 with the rule", err, "SlowDown", 503)
 	if _, err := srv.Faults().Replace(); err != nil {
@@ -274,7 +274,7 @@ func TestReplaceWithNoRules(t *testing.T) {
 func TestFaultForOneUser(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithAuth(), mocks3.WithBucket("shared"),
 		mocks3.WithUser("alice", "AKIDALICE", "alice-secret"), mocks3.WithUser("bob", "AKIDBOB", "bob-secret"))
-	srv.Faults().AddT(t, faults.Rule{Operation: "ListObjectsV2", AccessKey: "AKIDBOB", Action: faults.SlowDown()})
+	srv.Faults().AddT(t, faults.Rule{Operation: "ListObjectsV2", AccessKey: "AKIDBOB", Action: faults.ErrorCode("SlowDown")})
 	bob := srv.ClientFor("bob")
 	mustCreateBucket(t, bob, "bobs")
 	_, err := srv.Client().ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("shared")})
@@ -284,7 +284,7 @@ func TestFaultForOneUser(t *testing.T) {
 	_, err = bob.ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("bobs")})
 	checkErr(t, "ListObjectsV2 as bob", err, "SlowDown", 503)
 
-	srv.Faults().AddT(t, faults.Rule{Operation: "GetObject", AccessKey: "AKIDALICE", Action: faults.NoSuchKey()})
+	srv.Faults().AddT(t, faults.Rule{Operation: "GetObject", AccessKey: "AKIDALICE", Action: faults.ErrorCode("NoSuchKey")})
 	require.NoError(t, srv.PutObject("shared", "k", []byte("v")))
 	req, err := s3.NewPresignClient(srv.Client()).PresignGetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("shared"), Key: aws.String("k")})
 	require.NoError(t, err)

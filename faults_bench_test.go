@@ -21,9 +21,9 @@ func BenchmarkFaultOverhead(b *testing.B) {
 			var rules []faults.Rule
 			for i := range n {
 				// Alternate shapes so the walk cannot stop at the first check.
-				r := faults.Rule{Operation: "PutObject", Action: faults.InternalError()}
+				r := faults.Rule{Operation: "PutObject", Action: faults.ErrorCode("InternalError")}
 				if i%2 == 1 {
-					r = faults.Rule{Bucket: fmt.Sprintf("other-%d", i), Action: faults.SlowDown()}
+					r = faults.Rule{Bucket: fmt.Sprintf("other-%d", i), Action: faults.ErrorCode("SlowDown")}
 				}
 				rules = append(rules, r)
 			}

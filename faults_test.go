@@ -31,22 +31,22 @@ func TestGatewayFaults(t *testing.T) {
 		wantAttempts int
 		wantErrText  string
 	}{
-		{"slowdown twice then success", faults.Rule{Operation: "PutObject", Times: 2, Action: faults.SlowDown()},
+		{"slowdown twice then success", faults.Rule{Operation: "PutObject", Times: 2, Action: faults.ErrorCode("SlowDown")},
 			func(ctx context.Context, c *s3.Client) error { return putBody(ctx, c, "bkt", "k", data) }, "", 0, 3, ""},
-		{"slowdown always exhausts retries", faults.Rule{Operation: "PutObject", Action: faults.SlowDown()},
+		{"slowdown always exhausts retries", faults.Rule{Operation: "PutObject", Action: faults.ErrorCode("SlowDown")},
 			func(ctx context.Context, c *s3.Client) error { return putBody(ctx, c, "bkt", "k", data) }, "SlowDown", 503, 3, ""},
-		{"internal error once", faults.Rule{Operation: "GetObject", Times: 1, Action: faults.InternalError()},
+		{"internal error once", faults.Rule{Operation: "GetObject", Times: 1, Action: faults.ErrorCode("InternalError")},
 			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "", 0, 2, ""},
-		{"access denied is not retried", faults.Rule{Operation: "GetObject", Action: faults.AccessDenied()},
+		{"access denied is not retried", faults.Rule{Operation: "GetObject", Action: faults.ErrorCode("AccessDenied")},
 			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "AccessDenied", 403, 1, ""},
-		{"no such key", faults.Rule{Operation: "HeadObject", Action: faults.NoSuchKey()},
+		{"no such key", faults.Rule{Operation: "HeadObject", Action: faults.ErrorCode("NoSuchKey")},
 			func(ctx context.Context, c *s3.Client) error {
 				_, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String("seed")})
 				return err
 			}, "NotFound", 404, 1, ""},
-		{"request timeout is retried", faults.Rule{Operation: "PutObject", Times: 1, Action: faults.RequestTimeout()},
+		{"request timeout is retried", faults.Rule{Operation: "PutObject", Times: 1, Action: faults.ErrorCode("RequestTimeout")},
 			func(ctx context.Context, c *s3.Client) error { return putBody(ctx, c, "bkt", "k", data) }, "", 0, 2, ""},
-		{"service unavailable", faults.Rule{Operation: "ListObjectsV2", Action: faults.ServiceUnavailable()},
+		{"service unavailable", faults.Rule{Operation: "ListObjectsV2", Action: faults.ErrorCode("ServiceUnavailable")},
 			func(ctx context.Context, c *s3.Client) error {
 				_, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
 				return err
@@ -54,7 +54,7 @@ func TestGatewayFaults(t *testing.T) {
 		{"custom error with body", faults.Rule{Operation: "GetObject", Action: faults.Action{Kind: "http_error", Status: 409,
 			Body: "<Error><Code>OperationAborted</Code><Message>busy</Message></Error>"}},
 			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "OperationAborted", 409, 1, ""},
-		{"first attempt only, by attempt number", faults.Rule{Operation: "GetObject", Attempt: 1, Action: faults.InternalError()},
+		{"first attempt only, by attempt number", faults.Rule{Operation: "GetObject", Attempt: 1, Action: faults.ErrorCode("InternalError")},
 			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "", 0, 2, ""},
 		{"connection closed before response is retried", faults.Rule{Operation: "GetObject", Times: 1, Action: faults.CloseConnection()},
 			func(ctx context.Context, c *s3.Client) error { _, err := getBody(ctx, c, "bkt", "seed"); return err }, "", 0, 2, ""},
@@ -140,7 +140,7 @@ func TestGatewayFaults(t *testing.T) {
 }
 
 func TestSlowDownRetryHint(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithBucket("bkt"), mocks3.WithFaults(faults.Rule{Operation: "PutObject", Action: faults.SlowDown()}))
+	srv := mocks3.New(t, mocks3.WithBucket("bkt"), mocks3.WithFaults(faults.Rule{Operation: "PutObject", Action: faults.ErrorCode("SlowDown")}))
 	req, _ := http.NewRequest("PUT", srv.URL+"/bkt/k", strings.NewReader("x"))
 	resp, err := srv.HTTPClient().Do(req)
 	if err != nil {
@@ -220,7 +220,7 @@ func TestRoleFaults(t *testing.T) {
 	})
 	t.Run("queue failure makes cleanup run at once", func(t *testing.T) {
 		srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v1")))
-		h := srv.Faults().AddT(t, faults.Rule{Service: "queue", Operation: "Enqueue", Action: faults.InternalError()})[0]
+		h := srv.Faults().AddT(t, faults.Rule{Service: "queue", Operation: "Enqueue", Action: faults.ErrorCode("InternalError")})[0]
 		if err := putBody(ctx, srv.Client(), "bkt", "k", []byte("v2")); err != nil {
 			t.Fatalf("PutObject with the queue failing = %v, want success", err)
 		}

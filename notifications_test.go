@@ -403,7 +403,7 @@ func TestNotificationFaults(t *testing.T) {
 	srv, c := startBucket(t, embedded, mocks3.WithObject(testBucket, "k", []byte("data")))
 	var rules []*mocks3.FaultHandle
 	for _, op := range []string{"PutBucketNotificationConfiguration", "GetBucketNotificationConfiguration", "GetObjectAttributes"} {
-		h, err := srv.Faults().Add(faults.Rule{Operation: s3api.Operation(op), Action: faults.AccessDenied()})
+		h, err := srv.Faults().Add(faults.Rule{Operation: s3api.Operation(op), Action: faults.ErrorCode("AccessDenied")})
 		if err != nil {
 			t.Fatalf("Faults().Add(%s) = %v", op, err)
 		}

@@ -628,7 +628,7 @@ func TestObjectLockFaults(t *testing.T) {
 			}},
 		}
 		for _, tt := range calls {
-			srv.Faults().AddT(t, faults.Rule{Operation: tt.op, Times: 1, Action: faults.InternalError()})
+			srv.Faults().AddT(t, faults.Rule{Operation: tt.op, Times: 1, Action: faults.ErrorCode("InternalError")})
 			if err := tt.call(); err != nil {
 				t.Errorf("%s after one fault: %v", tt.op, err)
 			}

@@ -556,7 +556,7 @@ func TestPostObjectProperties(t *testing.T) {
 
 func TestPostObjectFaultRule(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithBucket(testBucket))
-	srv.Faults().AddT(t, faults.Rule{Operation: "PostObject", Times: 1, Action: faults.SlowDown()})
+	srv.Faults().AddT(t, faults.Rule{Operation: "PostObject", Times: 1, Action: faults.ErrorCode("SlowDown")})
 	fields := []field{{"key", "k"}}
 	resp, body := postForm(t, srv, "/"+testBucket, fields, postFile{data: []byte("x")})
 	wantPostError(t, resp, body, "SlowDown", "")

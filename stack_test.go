@@ -68,7 +68,7 @@ func TestStorageNodeDiesMidRun(t *testing.T) {
 			if err := putBody(ctx, c, "bkt", "before", []byte("written before")); err != nil {
 				t.Fatal(err)
 			}
-			down := srv.Faults().AddT(t, faults.Rule{Service: "storage", Node: "storage-1", Action: faults.ServiceUnavailable()})[0]
+			down := srv.Faults().AddT(t, faults.Rule{Service: "storage", Node: "storage-1", Action: faults.ErrorCode("ServiceUnavailable")})[0]
 			if got, err := getBody(ctx, c, "bkt", "before"); err != nil || string(got) != "written before" {
 				t.Errorf("GetObject with storage-1 down = %q, %v; want the object from another node", got, err)
 			}
@@ -83,7 +83,7 @@ func TestStorageNodeDiesMidRun(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Now only storage-1 is up: it must have been caught up.
-			srv.Faults().AddT(t, faults.Rule{Service: "storage", Node: "storage-[23]", Action: faults.ServiceUnavailable()})
+			srv.Faults().AddT(t, faults.Rule{Service: "storage", Node: "storage-[23]", Action: faults.ErrorCode("ServiceUnavailable")})
 			if got, err := getBody(ctx, c, "bkt", "during"); err != nil || string(got) != "written during" {
 				t.Errorf("GetObject from the recovered node = %q, %v; want the object written while it was down", got, err)
 			}
@@ -151,7 +151,7 @@ func TestStorageNodesSurviveRestart(t *testing.T) {
 			first.Close()
 
 			second := mocks3.New(t, opts...)
-			second.Faults().AddT(t, faults.Rule{Service: "storage", Node: "storage-1", Action: faults.ServiceUnavailable()})
+			second.Faults().AddT(t, faults.Rule{Service: "storage", Node: "storage-1", Action: faults.ErrorCode("ServiceUnavailable")})
 			for i, v := range []string{"one again", "two", "three"} {
 				if got, err := getBody(t.Context(), second.Client(), "bkt", "k"+string(rune('0'+i))); err != nil || string(got) != v {
 					t.Errorf("after restart, GetObject(k%d) with storage-1 down = %q, %v; want %q", i, got, err, v)

@@ -275,7 +275,7 @@ func TestConfigurationFaults(t *testing.T) {
 		srv, c := startBucket(t, newServer, mocks3.WithObject(testBucket, "obj", []byte("x")))
 		ctx := t.Context()
 		for _, op := range []s3api.Operation{"PutObjectTagging", "PutBucketCors"} {
-			srv.Faults().AddT(t, faults.Rule{Operation: op, Times: 1, Action: faults.InternalError()})
+			srv.Faults().AddT(t, faults.Rule{Operation: op, Times: 1, Action: faults.ErrorCode("InternalError")})
 		}
 		if _, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String(testBucket), Key: aws.String("obj"),
 			Tagging: &types.Tagging{TagSet: tagSet("a", "1")}}); err != nil {

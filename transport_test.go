@@ -336,7 +336,7 @@ func TestSynctestInMemory(t *testing.T) {
 			start := time.Now()
 			defer func() { addFaked(time.Since(start)) }()
 			srv := mocks3.New(t, mocks3.WithInMemoryTransport(), mocks3.WithObject(inMemBucket, "k", []byte("v")))
-			h := srv.Faults().AddT(t, faults.Rule{Operation: "GetObject", Times: 2, Action: faults.SlowDown()})[0]
+			h := srv.Faults().AddT(t, faults.Rule{Operation: "GetObject", Times: 2, Action: faults.ErrorCode("SlowDown")})[0]
 			out, err := srv.Client().GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String(inMemBucket), Key: aws.String("k")})
 			if err != nil {
 				t.Fatalf("GetObject after two SlowDowns = %v, want success on the third attempt", err)

@@ -39,12 +39,12 @@ func TestUploaderUnderFaults(t *testing.T) {
 		wantErr  string // S3 error code, or "" for success
 		wantPuts int    // UploadPart attempts the server saw
 	}{
-		{"no fault", faults.Rule{Operation: "GetObject", Action: faults.InternalError()}, "", 3},
-		{"a part throttled twice", faults.Rule{Operation: "UploadPart", Times: 2, Action: faults.SlowDown()}, "", 5},
+		{"no fault", faults.Rule{Operation: "GetObject", Action: faults.ErrorCode("InternalError")}, "", 3},
+		{"a part throttled twice", faults.Rule{Operation: "UploadPart", Times: 2, Action: faults.ErrorCode("SlowDown")}, "", 5},
 		{"a part's connection reset once", faults.Rule{Operation: "UploadPart", Times: 1, Action: faults.ResetConnection()}, "", 4},
-		{"every part fails", faults.Rule{Operation: "UploadPart", Action: faults.InternalError()}, "InternalError", -1},
-		{"completion denied", faults.Rule{Operation: "CompleteMultipartUpload", Action: faults.AccessDenied()}, "AccessDenied", 3},
-		{"storage down for writes", faults.Rule{Service: "storage", Operation: "Write", Action: faults.ServiceUnavailable()}, "ServiceUnavailable", -1},
+		{"every part fails", faults.Rule{Operation: "UploadPart", Action: faults.ErrorCode("InternalError")}, "InternalError", -1},
+		{"completion denied", faults.Rule{Operation: "CompleteMultipartUpload", Action: faults.ErrorCode("AccessDenied")}, "AccessDenied", 3},
+		{"storage down for writes", faults.Rule{Service: "storage", Operation: "Write", Action: faults.ErrorCode("ServiceUnavailable")}, "ServiceUnavailable", -1},
 	}
 	srv := mocks3.New(t, mocks3.WithBucket("uploads"))
 	client := srv.Client()
@@ -84,7 +84,7 @@ func TestUploaderUnderFaults(t *testing.T) {
 // the three attempts the SDK made.
 func TestRetryAfterSlowDown(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithBucket("bkt"),
-		mocks3.WithFaults(faults.Rule{Operation: "PutObject", Times: 2, Action: faults.SlowDown()}))
+		mocks3.WithFaults(faults.Rule{Operation: "PutObject", Times: 2, Action: faults.ErrorCode("SlowDown")}))
 	_, err := srv.Client().PutObject(t.Context(), &s3.PutObjectInput{
 		Bucket: aws.String("bkt"), Key: aws.String("k"), Body: strings.NewReader("hello"),
 	})
@@ -129,7 +129,7 @@ func TestTruncatedDownloadIsCaught(t *testing.T) {
 func TestSeededSoakRepeats(t *testing.T) {
 	soak := func() []string {
 		srv := mocks3.New(t, mocks3.WithBucket("bkt"), mocks3.WithSeed(42),
-			mocks3.WithFaults(faults.Rule{Probability: 0.2, Action: faults.InternalError()}))
+			mocks3.WithFaults(faults.Rule{Probability: 0.2, Action: faults.ErrorCode("InternalError")}))
 		client := srv.Client(func(o *s3.Options) { o.RetryMaxAttempts = 1 })
 		var outcome []string
 		for i := range 50 {

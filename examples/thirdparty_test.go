@@ -55,7 +55,7 @@ func TestThirdPartyOrigin(t *testing.T) {
 		t.Errorf("GetObject missing everywhere = %v, want NoSuchKey", err)
 	}
 
-	srv.Faults().AddT(t, faults.Rule{Service: "third-party", Action: faults.ServiceUnavailable()})
+	srv.Faults().AddT(t, faults.Rule{Service: "third-party", Action: faults.ErrorCode("ServiceUnavailable")})
 	if _, err := get("2021/report.csv"); !errors.As(err, &ae) || ae.ErrorCode() != "ServiceUnavailable" {
 		t.Errorf("GetObject with the origin failing = %v, want ServiceUnavailable", err)
 	}

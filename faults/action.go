@@ -2,7 +2,6 @@ package faults
 
 import (
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/mocks3/mocks3/internal/faultname"
@@ -74,6 +73,9 @@ func (a Action) validate(svc Service) error {
 		if a.Status != 0 && (a.Status < 300 || a.Status > 599) {
 			return fmt.Errorf("http_code: %d is not an error status", a.Status)
 		}
+		if a.Status == 0 && a.Code != "" && a.Code.Message() == "" {
+			return fmt.Errorf("code: %q is not in S3's error table (such as \"SlowDown\"); set the status too for a code of your own", a.Code)
+		}
 	case faultname.KindDelay, faultname.KindSlowClose:
 		if a.Delay < 0 || a.MaxDelay != 0 && a.MaxDelay < a.Delay {
 			return fmt.Errorf("delay: bad range %v-%v", a.Delay, a.MaxDelay)
@@ -101,32 +103,22 @@ func (a Action) validate(svc Service) error {
 	return nil
 }
 
-// SlowDown is S3's throttling answer: 503 SlowDown with a retry hint
-// (x-amz-retry-after in milliseconds, which the AWS SDKs honour, and
-// Retry-After in seconds).
-func SlowDown() Action {
-	return Action{Kind: faultname.KindError, Status: http.StatusServiceUnavailable, Code: s3err.SlowDown,
-		Header: map[string]string{"x-amz-retry-after": "10", "Retry-After": "1"}}
-}
-
-// InternalError is 500 InternalError.
-func InternalError() Action { return ErrorCode(s3err.InternalError) }
-
-// ServiceUnavailable is 503 ServiceUnavailable.
-func ServiceUnavailable() Action { return ErrorCode(s3err.ServiceUnavailable) }
-
-// RequestTimeout is 400 RequestTimeout, which SDKs retry.
-func RequestTimeout() Action { return ErrorCode(s3err.RequestTimeout) }
-
-// AccessDenied is 403 AccessDenied.
-func AccessDenied() Action { return ErrorCode(s3err.AccessDenied) }
-
-// NoSuchKey is 404 NoSuchKey.
-func NoSuchKey() Action { return ErrorCode(s3err.NoSuchKey) }
-
-// ErrorCode answers with an S3 error code and its usual status.
+// ErrorCode answers with an S3 error code from S3's error table
+// ("SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout",
+// "AccessDenied", "NoSuchKey", …) and the status S3 sends with it. SlowDown,
+// S3's throttling answer, also carries a retry hint: x-amz-retry-after in
+// milliseconds, which the AWS SDKs honour, and Retry-After in seconds. A
+// code that is not in the table is refused when the rule is added; for a
+// code of your own, set Status too in an Action literal.
 func ErrorCode(code s3api.ErrorCode) Action {
-	return Action{Kind: faultname.KindError, Status: code.Status(), Code: code}
+	a := Action{Kind: faultname.KindError, Status: code.Status(), Code: code}
+	if code.Message() == "" {
+		a.Status = 0 // not in the table: validate says so
+	}
+	if code == s3err.SlowDown {
+		a.Header = map[string]string{"x-amz-retry-after": "10", "Retry-After": "1"}
+	}
+	return a
 }
 
 // HTTPError answers with any status and message. The code is the S3 code

@@ -112,18 +112,6 @@ func (r Rule) MarshalJSON() ([]byte, error) {
 	return json.Marshal(w)
 }
 
-// MarshalJSON writes the rule in the seed's JSON format with its ID and
-// counters: "id", "hits" (triggers) and "matches".
-func (ri RuleInfo) MarshalJSON() ([]byte, error) {
-	w, err := ri.Rule.toJSON()
-	if err != nil {
-		return nil, err
-	}
-	w.ID = ri.ID
-	w.Hits, w.Matches = &ri.Triggers, &ri.Matches
-	return json.Marshal(w)
-}
-
 // parseRuleDoc parses a document holding one rule, returning also the "id"
 // it names, if any.
 func parseRuleDoc(data []byte) (Rule, string, error) {
@@ -290,6 +278,11 @@ func parseAction(path string, w *actionJSON) (Action, error) {
 	}
 	if a.Code != "" && !validCode(string(a.Code)) {
 		return a, pathErr(join(path, "code"), "%q is not an S3 error code such as \"SlowDown\"", a.Code)
+	}
+	if a.Status == 0 && a.Code != "" && a.Code.Message() == "" {
+		// A code of the rule's own, outside S3's table: it has always
+		// answered 500, which the Go API asks to be said.
+		a.Status = a.Code.Status()
 	}
 	for _, k := range sortedKeys(a.Header) {
 		if !validToken(k) {

@@ -29,7 +29,7 @@ func TestOperationNamesChecked(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := tt.rule
-			r.Action = InternalError()
+			r.Action = ErrorCode("InternalError")
 			err := r.Validate()
 			if err == nil {
 				t.Fatalf("Validate(%+v) = nil, want an error", tt.rule)
@@ -51,13 +51,13 @@ func TestOperationNamesChecked(t *testing.T) {
 	}
 	// Every implemented S3 operation and every role operation is accepted.
 	for _, op := range s3api.Operations() {
-		if err := (Rule{Operation: op, Action: InternalError()}).Validate(); err != nil {
+		if err := (Rule{Operation: op, Action: ErrorCode("InternalError")}).Validate(); err != nil {
 			t.Errorf("Validate(Operation: %s) = %v", op, err)
 		}
 	}
 	for _, svc := range []Service{"storage", "metadata", "queue", "third-party"} {
 		for _, op := range RoleOps(svc) {
-			if err := (Rule{Service: svc, RoleOp: op, Action: InternalError()}).Validate(); err != nil {
+			if err := (Rule{Service: svc, RoleOp: op, Action: ErrorCode("InternalError")}).Validate(); err != nil {
 				t.Errorf("Validate(Service: %s, RoleOp: %s) = %v", svc, op, err)
 			}
 		}

@@ -21,7 +21,7 @@ func TestCountWithoutOperator(t *testing.T) {
 
 // TestNegativeAttemptAtMost: a negative count is refused, naming the field.
 func TestNegativeAttemptAtMost(t *testing.T) {
-	err := Rule{AttemptAtMost: -1, Action: InternalError()}.Validate()
+	err := Rule{AttemptAtMost: -1, Action: ErrorCode("InternalError")}.Validate()
 	if err == nil || !strings.Contains(err.Error(), "attempt_at_most: -1 is negative") {
 		t.Errorf("Validate(AttemptAtMost: -1) = %v, want an error naming attempt_at_most", err)
 	}
@@ -50,5 +50,30 @@ func TestServiceAndKindStrings(t *testing.T) {
 				t.Errorf("Validate(%+v) = %v, want %q", tt.rule, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestErrorCode: ErrorCode takes the codes of S3's error table with their
+// status (SlowDown with its retry hint), and a misspelt one is refused when
+// the rule is checked instead of answering 500 with a code no client knows.
+// A JSON rule's code of its own still answers 500, now said in http_code.
+func TestErrorCode(t *testing.T) {
+	slow := ErrorCode("SlowDown")
+	if slow.Status != 503 || slow.Header["x-amz-retry-after"] == "" || slow.Header["Retry-After"] == "" {
+		t.Errorf("ErrorCode(SlowDown) = %+v, want 503 with x-amz-retry-after and Retry-After", slow)
+	}
+	if a := ErrorCode("NoSuchKey"); a.Status != 404 || a.Header != nil {
+		t.Errorf("ErrorCode(NoSuchKey) = %+v, want 404 without headers", a)
+	}
+	err := Rule{Action: ErrorCode("SlowDwn")}.Validate()
+	if err == nil || !strings.Contains(err.Error(), `code: "SlowDwn" is not in S3's error table`) {
+		t.Errorf("Validate(ErrorCode(SlowDwn)) = %v, want an error naming the code", err)
+	}
+	if err := (Rule{Action: Action{Kind: "http_error", Status: 409, Code: "Mine"}}).Validate(); err != nil {
+		t.Errorf("Validate(a code of its own with a status) = %v", err)
+	}
+	r, err := ParseRule([]byte(`{"action": {"type": "http_error", "code": "Mine"}}`))
+	if err != nil || r.Action.Status != 500 {
+		t.Errorf("ParseRule(code of its own) = %+v, %v, want status 500", r.Action, err)
 	}
 }

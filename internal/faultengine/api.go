@@ -94,7 +94,7 @@ func (s *statusRecorder) Write(p []byte) (int, error) { return len(p), nil }
 func (s *statusRecorder) WriteHeader(status int)      { s.status = status }
 
 func (e *Engine) apiListRules(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string][]faults.RuleInfo{"rules": e.Rules()})
+	writeJSON(w, http.StatusOK, rulesJSON(e.Rules()))
 }
 
 func (e *Engine) apiAddRules(w http.ResponseWriter, r *http.Request) {
@@ -125,10 +125,10 @@ func (e *Engine) apiAddRules(w http.ResponseWriter, r *http.Request) {
 		infos = append(infos, info)
 	}
 	if single {
-		writeJSON(w, http.StatusCreated, infos[0])
+		writeJSON(w, http.StatusCreated, ruleJSON(infos[0]))
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string][]faults.RuleInfo{"rules": infos})
+	writeJSON(w, http.StatusCreated, rulesJSON(infos))
 }
 
 func (e *Engine) apiGetRule(w http.ResponseWriter, r *http.Request) {
@@ -137,7 +137,7 @@ func (e *Engine) apiGetRule(w http.ResponseWriter, r *http.Request) {
 		writeRuleError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, info)
+	writeJSON(w, http.StatusOK, ruleJSON(info))
 }
 
 func (e *Engine) apiPutRule(w http.ResponseWriter, r *http.Request) {

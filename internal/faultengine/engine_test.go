@@ -40,14 +40,14 @@ func TestConditions(t *testing.T) {
 		rule faults.Rule
 		want []int // which of 8 requests trigger
 	}{
-		{"always", faults.Rule{Action: faults.InternalError()}, []int{1, 2, 3, 4, 5, 6, 7, 8}},
-		{"times", faults.Rule{Times: 2, Action: faults.InternalError()}, []int{1, 2}},
-		{"after", faults.Rule{After: 5, Action: faults.InternalError()}, []int{6, 7, 8}},
-		{"after and times", faults.Rule{After: 2, Times: 3, Action: faults.InternalError()}, []int{3, 4, 5}},
-		{"every nth", faults.Rule{EveryNth: 3, Action: faults.InternalError()}, []int{3, 6}},
-		{"max triggers", faults.Rule{EveryNth: 2, MaxTriggers: 3, Action: faults.InternalError()}, []int{2, 4, 6}},
-		{"disabled", faults.Rule{Disabled: true, Action: faults.InternalError()}, nil},
-		{"schedule in the past", faults.Rule{Schedule: &faults.Schedule{End: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)}, Action: faults.InternalError()}, nil},
+		{"always", faults.Rule{Action: faults.ErrorCode("InternalError")}, []int{1, 2, 3, 4, 5, 6, 7, 8}},
+		{"times", faults.Rule{Times: 2, Action: faults.ErrorCode("InternalError")}, []int{1, 2}},
+		{"after", faults.Rule{After: 5, Action: faults.ErrorCode("InternalError")}, []int{6, 7, 8}},
+		{"after and times", faults.Rule{After: 2, Times: 3, Action: faults.ErrorCode("InternalError")}, []int{3, 4, 5}},
+		{"every nth", faults.Rule{EveryNth: 3, Action: faults.ErrorCode("InternalError")}, []int{3, 6}},
+		{"max triggers", faults.Rule{EveryNth: 2, MaxTriggers: 3, Action: faults.ErrorCode("InternalError")}, []int{2, 4, 6}},
+		{"disabled", faults.Rule{Disabled: true, Action: faults.ErrorCode("InternalError")}, nil},
+		{"schedule in the past", faults.Rule{Schedule: &faults.Schedule{End: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)}, Action: faults.ErrorCode("InternalError")}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -115,7 +115,7 @@ func TestMatch(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := tt.rule
-			r.Action = faults.InternalError()
+			r.Action = faults.ErrorCode("InternalError")
 			if got := ruleMatches(t, r, tt.req()); got != tt.want {
 				t.Errorf("matches = %v, want %v", got, tt.want)
 			}
@@ -138,8 +138,8 @@ func ruleMatches(t *testing.T, r faults.Rule, req *Request) bool {
 func TestPriorityAndTerminal(t *testing.T) {
 	e := New(Config{})
 	mustAdd(t, e, faults.Rule{Name: "delay", Action: faults.Delay(time.Millisecond)})
-	mustAdd(t, e, faults.Rule{Name: "low error", Action: faults.InternalError()})
-	mustAdd(t, e, faults.Rule{Name: "high error", Priority: 10, Action: faults.SlowDown()})
+	mustAdd(t, e, faults.Rule{Name: "low error", Action: faults.ErrorCode("InternalError")})
+	mustAdd(t, e, faults.Rule{Name: "high error", Priority: 10, Action: faults.ErrorCode("SlowDown")})
 	mustAdd(t, e, faults.Rule{Name: "after terminal", Action: faults.Delay(time.Second)})
 	var got []string
 	for _, f := range e.evaluate(put("bkt", "k"), nil) {
@@ -150,8 +150,8 @@ func TestPriorityAndTerminal(t *testing.T) {
 	}
 	e2 := New(Config{})
 	mustAdd(t, e2, faults.Rule{Name: "delay", Action: faults.Delay(time.Millisecond)})
-	mustAdd(t, e2, faults.Rule{Name: "error", Action: faults.InternalError()})
-	mustAdd(t, e2, faults.Rule{Name: "unreached", Action: faults.InternalError()})
+	mustAdd(t, e2, faults.Rule{Name: "error", Action: faults.ErrorCode("InternalError")})
+	mustAdd(t, e2, faults.Rule{Name: "unreached", Action: faults.ErrorCode("InternalError")})
 	got = nil
 	for _, f := range e2.evaluate(put("bkt", "k"), nil) {
 		got = append(got, f.name)
@@ -213,18 +213,18 @@ func TestValidateNamesField(t *testing.T) {
 		rule faults.Rule
 		want string
 	}{
-		{faults.Rule{Service: "nope", Action: faults.InternalError()}, "service"},
-		{faults.Rule{Probability: 2, Action: faults.InternalError()}, "probability"},
-		{faults.Rule{Times: -1, Action: faults.InternalError()}, "times"},
-		{faults.Rule{ClientIP: "not-an-ip", Action: faults.InternalError()}, "client_ip"},
+		{faults.Rule{Service: "nope", Action: faults.ErrorCode("InternalError")}, "service"},
+		{faults.Rule{Probability: 2, Action: faults.ErrorCode("InternalError")}, "probability"},
+		{faults.Rule{Times: -1, Action: faults.ErrorCode("InternalError")}, "times"},
+		{faults.Rule{ClientIP: "not-an-ip", Action: faults.ErrorCode("InternalError")}, "client_ip"},
 		{faults.Rule{}, "action: type"},
 		{faults.Rule{Action: faults.Action{Kind: "explode"}}, "action: type"},
 		{faults.Rule{Service: faultname.Storage, Action: faults.TruncateBody(3)}, "action"},
 		{faults.Rule{Action: faults.LoseWrite()}, "action"},
 		{faults.Rule{Action: faults.HTTPError(200, "ok")}, "http_code"},
-		{faults.Rule{Header: map[string]string{"x-a": "[a"}, Action: faults.InternalError()}, "header x-a"},
-		{faults.Rule{Query: map[string]string{"uploadId": "[a"}, Action: faults.InternalError()}, "param uploadId"},
-		{faults.Rule{Key: "[", Action: faults.InternalError()}, "key"},
+		{faults.Rule{Header: map[string]string{"x-a": "[a"}, Action: faults.ErrorCode("InternalError")}, "header x-a"},
+		{faults.Rule{Query: map[string]string{"uploadId": "[a"}, Action: faults.ErrorCode("InternalError")}, "param uploadId"},
+		{faults.Rule{Key: "[", Action: faults.ErrorCode("InternalError")}, "key"},
 	}
 	e := New(Config{})
 	for _, tt := range tests {
@@ -237,7 +237,7 @@ func TestValidateNamesField(t *testing.T) {
 
 func TestEngineLifecycle(t *testing.T) {
 	e := New(Config{})
-	h := mustAdd(t, e, faults.Rule{Name: "a", Action: faults.InternalError()})
+	h := mustAdd(t, e, faults.Rule{Name: "a", Action: faults.ErrorCode("InternalError")})
 	e.evaluate(put("bkt", "k"), nil)
 	if h.Hits() != 1 || h.Matches() != 1 {
 		t.Errorf("Hits, Matches = %d, %d, want 1, 1", h.Hits(), h.Matches())
@@ -260,10 +260,10 @@ func TestEngineLifecycle(t *testing.T) {
 	if len(e.Rules()) != 0 || e.SetEnabled(h.ID(), true) != faults.ErrNoRule {
 		t.Errorf("rule still present after Remove")
 	}
-	if _, err := e.Replace(faults.Rule{Action: faults.SlowDown()}, faults.Rule{Action: faults.Hang()}); err != nil || len(e.Rules()) != 2 {
+	if _, err := e.Replace(faults.Rule{Action: faults.ErrorCode("SlowDown")}, faults.Rule{Action: faults.Hang()}); err != nil || len(e.Rules()) != 2 {
 		t.Errorf("Replace = %v, %d rules, want nil, 2", err, len(e.Rules()))
 	}
-	if _, err := e.Replace(faults.Rule{Action: faults.SlowDown()}, faults.Rule{}); err == nil || len(e.Rules()) != 2 {
+	if _, err := e.Replace(faults.Rule{Action: faults.ErrorCode("SlowDown")}, faults.Rule{}); err == nil || len(e.Rules()) != 2 {
 		t.Errorf("Replace with an invalid rule = %v and %d rules, want an error and the old 2 rules", err, len(e.Rules()))
 	}
 }
@@ -271,7 +271,7 @@ func TestEngineLifecycle(t *testing.T) {
 func TestAddTRemovesAtEnd(t *testing.T) {
 	e := New(Config{})
 	t.Run("sub", func(t *testing.T) {
-		e.AddT(t, faults.Rule{Action: faults.SlowDown()})
+		e.AddT(t, faults.Rule{Action: faults.ErrorCode("SlowDown")})
 		if len(e.Rules()) != 1 {
 			t.Fatalf("AddT: %d rules, want 1", len(e.Rules()))
 		}

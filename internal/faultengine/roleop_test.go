@@ -41,7 +41,7 @@ func TestRoleOpMatch(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := tt.rule
-			r.Action = faults.InternalError()
+			r.Action = faults.ErrorCode("InternalError")
 			if got := ruleMatches(t, r, tt.req); got != tt.want {
 				t.Errorf("%+v matches %+v = %v, want %v", tt.rule, *tt.req, got, tt.want)
 			}

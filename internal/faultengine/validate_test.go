@@ -12,7 +12,7 @@ import (
 
 // TestNegativeAttemptAtMost: a negative count is refused, naming the field.
 func TestNegativeAttemptAtMost(t *testing.T) {
-	_, err := New(Config{}).Add(faults.Rule{AttemptAtMost: -1, Action: faults.InternalError()})
+	_, err := New(Config{}).Add(faults.Rule{AttemptAtMost: -1, Action: faults.ErrorCode("InternalError")})
 	if err == nil || !strings.Contains(err.Error(), "attempt_at_most: -1 is negative") {
 		t.Errorf("Add(AttemptAtMost: -1) = %v, want an error naming attempt_at_most", err)
 	}
@@ -45,7 +45,7 @@ func TestAddTRejectsUnknownOperation(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		e.AddT(tb, faults.Rule{Operation: "getobject", Action: faults.InternalError()})
+		e.AddT(tb, faults.Rule{Operation: "getobject", Action: faults.ErrorCode("InternalError")})
 	}()
 	<-done
 	if !strings.Contains(tb.fatal, `did you mean "GetObject"?`) || !strings.Contains(tb.fatal, "HeadBucket, HeadObject") {

@@ -172,7 +172,7 @@ func TestLinearizable(t *testing.T) {
 		{"disk", func(t *testing.T) []mocks3.Option { return []mocks3.Option{mocks3.WithDir(t.TempDir())} }},
 		{"stack", func(*testing.T) []mocks3.Option {
 			return []mocks3.Option{mocks3.WithStack(), mocks3.WithStorageNodes(2), mocks3.WithFaults(
-				faults.Rule{Name: "node down", Service: faultname.Storage, Node: "storage-2", Probability: 0.3, Action: faults.ServiceUnavailable()})}
+				faults.Rule{Name: "node down", Service: faultname.Storage, Node: "storage-2", Probability: 0.3, Action: faults.ErrorCode("ServiceUnavailable")})}
 		}},
 	}
 	for _, m := range modes {
