@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/internal/cmdserver"
 )
 
 // loseWriteRule is what a hostile page posted in the report: every later
@@ -185,10 +186,10 @@ func TestCrossOriginPostRefused(t *testing.T) {
 	}
 }
 
-// TestAdminToken checks that WithAdminToken closes the admin API, and only
+// TestAdminToken checks that the AdminToken option closes the admin API, and only
 // it, to requests without the token.
 func TestAdminToken(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithAdminToken("s3cret-token"), mocks3.WithBucket("bkt"))
+	srv := mocks3.New(t, cmdserver.AdminToken("s3cret-token"), mocks3.WithBucket("bkt"))
 	json := map[string]string{"Content-Type": "application/json"}
 	with := func(auth string) map[string]string {
 		return map[string]string{"Content-Type": "application/json", "Authorization": auth}
@@ -214,15 +215,15 @@ func TestAdminToken(t *testing.T) {
 		Body: bytes.NewReader([]byte("v"))}); err != nil {
 		t.Errorf("PutObject with an admin token set = %v, want success", err)
 	}
-	if _, err := mocks3.NewServer(mocks3.WithAdminToken("")); err == nil || !strings.Contains(err.Error(), "WithAdminToken") {
-		t.Errorf("NewServer(WithAdminToken(\"\")) = %v, want an error naming the option", err)
+	if _, err := mocks3.NewServer(cmdserver.AdminToken("")); err == nil || !strings.Contains(err.Error(), "AdminToken") {
+		t.Errorf("NewServer(AdminToken(\"\")) = %v, want an error naming the option", err)
 	}
 }
 
 // TestStackFaultServiceRefusesWebPages: in stack mode the fault API also
 // listens on its own port, like the seed's mock-error service.
 func TestStackFaultServiceRefusesWebPages(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithStack(), mocks3.WithAdminToken("tok"))
+	srv := mocks3.New(t, mocks3.WithStack(), cmdserver.AdminToken("tok"))
 	faultsURL := srv.Stack().Faults
 	client := &http.Client{}
 	t.Cleanup(client.CloseIdleConnections)

@@ -19,6 +19,8 @@ import (
 
 	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/cmdserver"
+	"github.com/mocks3/mocks3/internal/serverext"
 )
 
 // slowloris opens n connections to addr that send a request's headers one
@@ -70,7 +72,7 @@ func slowloris(t *testing.T, addr string, n int, stop <-chan struct{}) (wait fun
 // client still gets its requests served: the header timeout frees the
 // slots, and the waiting connections are accepted in turn.
 func TestSlowlorisCannotStarve(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithBucket("bkt"), mocks3.WithConnLimits(mocks3.ConnLimits{
+	srv := mocks3.New(t, mocks3.WithBucket("bkt"), cmdserver.ConnLimits(serverext.ConnLimits{
 		ReadHeaderTimeout: 100 * time.Millisecond, IdleTimeout: time.Second, MaxConns: 4,
 	}))
 	u, err := url.Parse(srv.URL)
@@ -100,7 +102,7 @@ func TestBodyStallRequestTimeout(t *testing.T) {
 	for _, mode := range roleModes {
 		t.Run(mode.name, func(t *testing.T) {
 			srv := mocks3.New(t, append(mode.opts(t), mocks3.WithBucket("bkt"),
-				mocks3.WithConnLimits(mocks3.ConnLimits{BodyTimeout: time.Second}))...)
+				cmdserver.ConnLimits(serverext.ConnLimits{BodyTimeout: time.Second}))...)
 			u, err := url.Parse(srv.URL)
 			if err != nil {
 				t.Fatal(err)
@@ -155,9 +157,9 @@ func TestBodyStallRequestTimeout(t *testing.T) {
 	}
 }
 
-func TestWithConnLimitsInvalid(t *testing.T) {
-	_, err := mocks3.NewServer(mocks3.WithConnLimits(mocks3.ConnLimits{MaxConns: -1}))
-	if err == nil || !strings.Contains(err.Error(), "WithConnLimits") {
-		t.Errorf("NewServer(WithConnLimits(MaxConns: -1)) = %v, want an error naming the option", err)
+func TestConnLimitsInvalid(t *testing.T) {
+	_, err := mocks3.NewServer(cmdserver.ConnLimits(serverext.ConnLimits{MaxConns: -1}))
+	if err == nil || !strings.Contains(err.Error(), "ConnLimits") {
+		t.Errorf("NewServer(ConnLimits(MaxConns: -1)) = %v, want an error naming the option", err)
 	}
 }

@@ -161,6 +161,6 @@
 //     base domain (WithBaseDomain) get 400 InvalidRequest, and an S3 POST
 //     from a web page of another origin 403 AccessDenied, so that a page in
 //     a browser cannot use a local server (see the README's "Exposure").
-//   - With WithMemoryLimit, a write the memory limit has no room for gets
+//   - Under cmd/mocks3's -memory-limit, a write the limit has no room for gets
 //     507 XMinioStorageFull, MinIO's answer for a full server.
 package mocks3

@@ -156,7 +156,7 @@ func (s *Server) guardAdmin(h http.Handler) http.Handler {
 				return
 			}
 		}
-		if s.cfg.adminToken != "" && !isHealthCheck(r) && !tokenMatches(r, s.cfg.adminToken) {
+		if s.cfg.ext.AdminToken != "" && !isHealthCheck(r) && !tokenMatches(r, s.cfg.ext.AdminToken) {
 			s.refused(r, "admin request without the admin token")
 			w.Header().Set("WWW-Authenticate", `Bearer realm="mocks3"`)
 			adminError(w, http.StatusUnauthorized, "the admin API needs the admin token: send Authorization: Bearer <token>")

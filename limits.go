@@ -14,39 +14,6 @@ import (
 	"github.com/mocks3/mocks3/s3api"
 )
 
-// ConnLimits bound what one client can hold of the server's connections, as
-// production S3 servers do: a client that sends its headers too slowly, sits
-// idle between requests, or stops sending a request body is cut off, and
-// the number of open connections stays below the process's file limit, so
-// that slow or hostile clients cannot lock out the others. A zero field
-// sets no limit. New and NewServer set none; cmd/mocks3 sets all four.
-type ConnLimits struct {
-	// ReadHeaderTimeout bounds the time to read a request's headers.
-	ReadHeaderTimeout time.Duration
-	// IdleTimeout bounds how long a kept-alive connection waits for its
-	// next request.
-	IdleTimeout time.Duration
-	// BodyTimeout bounds how long a request body may send nothing; the
-	// request then gets 400 RequestTimeout, as S3 answers a stalled upload.
-	BodyTimeout time.Duration
-	// MaxConns caps the connections open at once; further clients wait to
-	// be accepted until one closes.
-	MaxConns int
-}
-
-// WithConnLimits sets the server's connection limits (see ConnLimits).
-// They apply to the S3 port, not to the services of WithStack, which only
-// the gateway calls.
-func WithConnLimits(l ConnLimits) Option {
-	return optionFunc(func(c *config) error {
-		if l.ReadHeaderTimeout < 0 || l.IdleTimeout < 0 || l.BodyTimeout < 0 || l.MaxConns < 0 {
-			return errors.New("WithConnLimits: negative limit")
-		}
-		c.limits = l
-		return nil
-	})
-}
-
 // maxHeaderBytes is the S3 port's http.Server.MaxHeaderBytes. S3 refuses a
 // header section over 8 KB with an XML RequestHeaderSectionTooLarge, which
 // the gateway sends; past MaxHeaderBytes Go answers a plain-text 431 no
@@ -56,7 +23,7 @@ const maxHeaderBytes = 8 << 20
 // applyLimits sets the limits on the server before it starts.
 func (s *Server) applyLimits() {
 	s.ts.Config.MaxHeaderBytes = maxHeaderBytes
-	l := s.cfg.limits
+	l := s.cfg.ext.Limits
 	s.ts.Config.ReadHeaderTimeout = l.ReadHeaderTimeout
 	s.ts.Config.IdleTimeout = l.IdleTimeout
 	if l.MaxConns > 0 {
@@ -67,7 +34,7 @@ func (s *Server) applyLimits() {
 // limitBody makes a read of r's body that waits longer than the body
 // timeout fail with RequestTimeout.
 func (s *Server) limitBody(w http.ResponseWriter, r *http.Request) {
-	d := s.cfg.limits.BodyTimeout
+	d := s.cfg.ext.Limits.BodyTimeout
 	if d <= 0 || r.Body == nil || r.Body == http.NoBody {
 		return
 	}

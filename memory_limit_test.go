@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/internal/cmdserver"
 )
 
 // TestMemoryLimit fills a server's memory budget through the SDK: the write
@@ -29,7 +30,7 @@ func TestMemoryLimit(t *testing.T) {
 		{"two nodes", []mocks3.Option{mocks3.WithStorageNodes(2)}, false},
 	} {
 		t.Run(mode.name, func(t *testing.T) {
-			srv := mocks3.New(t, append(mode.opts, mocks3.WithBucket("bkt"), mocks3.WithMemoryLimit(1<<20))...)
+			srv := mocks3.New(t, append(mode.opts, mocks3.WithBucket("bkt"), cmdserver.MemoryLimit(1<<20))...)
 			client := srv.Client()
 			put := func(key string, n int) error {
 				_, err := client.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String(key),
@@ -68,8 +69,8 @@ func TestMemoryLimit(t *testing.T) {
 	}
 }
 
-func TestWithMemoryLimitInvalid(t *testing.T) {
-	if _, err := mocks3.NewServer(mocks3.WithMemoryLimit(-1)); err == nil || !strings.Contains(err.Error(), "WithMemoryLimit") {
-		t.Errorf("NewServer(WithMemoryLimit(-1)) = %v, want an error naming the option", err)
+func TestMemoryLimitInvalid(t *testing.T) {
+	if _, err := mocks3.NewServer(cmdserver.MemoryLimit(-1)); err == nil || !strings.Contains(err.Error(), "MemoryLimit") {
+		t.Errorf("NewServer(MemoryLimit(-1)) = %v, want an error naming the option", err)
 	}
 }

@@ -116,7 +116,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		s.backend = b
 		s.onClose(func() { b.Close() })
 	default:
-		b := memory.NewWithLimit(cfg.memoryLimit)
+		b := memory.NewWithLimit(cfg.ext.MemoryLimit)
 		s.backend = b
 		s.onClose(func() { b.Close() })
 	}

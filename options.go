@@ -70,12 +70,8 @@ type config struct {
 	rules       []faults.Rule
 
 	stack        bool
-	endpoints    *StackEndpoints
 	storageNodes int
 	origin       Origin
-	adminToken   string
-	limits       ConnLimits
-	memoryLimit  int64
 	eventFuncs   []func(Event)
 	webhooks     map[string]string // destination ARN → URL
 	// ext holds what only the binary sets (internal/cmdserver's options).
@@ -241,11 +237,11 @@ func (c *config) check() error {
 	if c.inMemory && c.addr != "" {
 		return errors.New("WithInMemoryTransport and WithAddr: an in-memory server listens on no address")
 	}
-	if c.inMemory && (c.stack || c.endpoints != nil) {
+	if c.inMemory && (c.stack || c.ext.Endpoints != nil) {
 		return errors.New("WithInMemoryTransport and WithStack: the stack's services talk over TCP")
 	}
-	if c.stack && c.endpoints != nil {
-		return errors.New("WithStack and WithStackEndpoints: start the services or front existing ones, not both")
+	if c.stack && c.ext.Endpoints != nil {
+		return errors.New("WithStack and StackEndpoints: start the services or front existing ones, not both")
 	}
 	return nil
 }
@@ -283,13 +279,6 @@ func WithStack() Option {
 	return setting(func(c *config) { c.stack = true })
 }
 
-// WithStackEndpoints fronts role services that run elsewhere (for example
-// started with "mocks3 service"): the server is then only the S3 gateway.
-func WithStackEndpoints(ep StackEndpoints) Option {
-	return validated(ep.Metadata == "" || len(ep.Storage) == 0 || ep.Queue == "", func(c *config) { c.endpoints = &ep },
-		"WithStackEndpoints: metadata, storage and queue endpoints are required")
-}
-
 // WithStorageNodes keeps object bytes on n storage nodes: writes go to every
 // healthy node, reads come from the first healthy one, and a node that
 // missed a write is caught up through the queue. A fault rule with Node
@@ -322,7 +311,7 @@ func WithEvents(fn func(Event)) Option {
 // as "arn:aws:sqs:us-east-1:123456789012:uploads") to url, as JSON in S3's
 // event message format. A delivery that fails (a transport error or a
 // status other than 2xx) is retried by the queue with growing pauses, up
-// to five attempts, then dead-lettered; RoleStats().Queue.ByType["notify"]
+// to five attempts, then dead-lettered; RoleStats().Tasks["notify"]
 // counts them.
 func WithWebhook(arn, url string) Option {
 	return optionFunc(func(c *config) error {
@@ -338,30 +327,4 @@ func WithWebhook(arn, url string) Option {
 		c.webhooks[arn] = url
 		return nil
 	})
-}
-
-// WithAdminToken requires token on every request to the admin API (the
-// fault REST API and the binary's routes under /_mocks3/, and the fault
-// service in stack mode), sent as "Authorization: Bearer <token>"; GET
-// /health stays open for health checks. Use it when other users or
-// programs share the machine or the network the server listens on. The S3
-// API is not affected.
-func WithAdminToken(token string) Option {
-	return validated(strings.TrimSpace(token) == "" || strings.ContainsAny(token, " \t\r\n"), func(c *config) { c.adminToken = token },
-		"WithAdminToken: empty token, or one with spaces")
-}
-
-// WithMemoryLimit caps the object bytes a server without WithDir keeps in
-// memory, per storage node. Memory mode costs about one byte of RAM per
-// stored byte (parts of multipart uploads in progress included), plus a few
-// hundred bytes per object record; past the limit, a write is refused with
-// 507 XMinioStorageFull before its body is read (or, when its size is not
-// known, as soon as it outgrows the room left), where without one the
-// process would die of running out of memory. The bytes of deleted and
-// overwritten objects are freed by the queue, within moments (WaitIdle
-// waits for it); so, under a limit, a stale-read fault serves the previous
-// version only of objects overwritten while a stale-read rule existed. New and NewServer set no limit; cmd/mocks3 sets half the
-// machine's memory. It has no effect with WithDir or WithBackend.
-func WithMemoryLimit(bytes int64) Option {
-	return validated(bytes < 0, func(c *config) { c.memoryLimit = bytes }, "WithMemoryLimit: %d is negative", bytes)
 }

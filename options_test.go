@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/internal/cmdserver"
+	"github.com/mocks3/mocks3/internal/serverext"
 )
 
 // TestWithBucketNameRule: a bucket name S3 would refuse fails New with the
@@ -40,13 +42,13 @@ func TestInvalidOptions(t *testing.T) {
 		{mocks3.WithMinPartSize(0), "WithMinPartSize: 0 is not positive"},
 		{mocks3.WithAddr(""), "WithAddr: empty address"},
 		{mocks3.WithBaseDomain(""), "WithBaseDomain: empty domain"},
-		{mocks3.WithStackEndpoints(mocks3.StackEndpoints{Metadata: "http://m"}), "WithStackEndpoints: metadata, storage and queue endpoints are required"},
+		{cmdserver.StackEndpoints(serverext.StackEndpoints{Metadata: "http://m"}), "StackEndpoints: metadata, storage and queue endpoints are required"},
 		{mocks3.WithStorageNodes(17), "WithStorageNodes: 17 nodes, want 1 to 16"},
 		{mocks3.WithThirdParty(nil), "WithThirdParty: nil origin"},
 		{mocks3.WithEvents(nil), "WithEvents: nil function"},
 		{mocks3.WithWebhook("", "http://h"), "WithWebhook: empty ARN"},
-		{mocks3.WithAdminToken("two words"), "WithAdminToken: empty token, or one with spaces"},
-		{mocks3.WithMemoryLimit(-1), "WithMemoryLimit: -1 is negative"},
+		{cmdserver.AdminToken("two words"), "AdminToken: empty token, or one with spaces"},
+		{cmdserver.MemoryLimit(-1), "MemoryLimit: -1 is negative"},
 	}
 	for _, tt := range tests {
 		srv, err := mocks3.NewServer(tt.opt)

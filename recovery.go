@@ -14,7 +14,7 @@ import (
 // deleted, leaves them behind. It runs before the server serves, and logs
 // how many it deleted.
 func (s *Server) sweepOrphans(ctx context.Context) error {
-	if s.cfg.dir == "" || s.cfg.backend != nil || s.cfg.endpoints != nil {
+	if s.cfg.dir == "" || s.cfg.backend != nil || s.cfg.ext.Endpoints != nil {
 		return nil // the records or the bytes are not all this server's
 	}
 	used, err := referencedBlobs(ctx, s.backend)

@@ -87,16 +87,6 @@ func roleOrigin(o Origin) thirdparty.Origin {
 	}
 }
 
-// StackEndpoints are the URLs of role services running elsewhere, for
-// WithStackEndpoints. Storage lists one URL per storage node. ThirdParty is
-// optional.
-type StackEndpoints struct {
-	Metadata   string
-	Storage    []string
-	Queue      string
-	ThirdParty string
-}
-
 // StackInfo tells where the role services of a stack-mode server listen.
 type StackInfo struct {
 	Metadata   string
@@ -150,7 +140,7 @@ func (s *Server) nodeBackend(i int) (backend.Backend, error) {
 		s.nodeBackends = append(s.nodeBackends, s.backend)
 		return s.backend, nil
 	}
-	var b backend.Backend = memory.NewWithLimit(s.cfg.memoryLimit)
+	var b backend.Backend = memory.NewWithLimit(s.cfg.ext.MemoryLimit)
 	if s.cfg.dir != "" {
 		d, err := disk.Open(filepath.Join(s.cfg.dir, "nodes", strconv.Itoa(i+1)))
 		if err != nil {
@@ -179,8 +169,8 @@ func (s *Server) startRoles() (*roles, error) {
 	nodes := max(cfg.storageNodes, 1)
 
 	switch {
-	case cfg.endpoints != nil:
-		ep := cfg.endpoints
+	case cfg.ext.Endpoints != nil:
+		ep := cfg.ext.Endpoints
 		r.meta = metadata.NewClient(ep.Metadata, hc)
 		var ns []storage.Node
 		for i, u := range ep.Storage {
@@ -261,7 +251,7 @@ func (s *Server) startRoles() (*roles, error) {
 		r.origin = faultroles.ThirdParty(origin, s.faults)
 	}
 	var release func()
-	r.meta, r.data, release = faultroles.Metadata(r.meta, r.data, s.faults, s.cfg.memoryLimit == 0)
+	r.meta, r.data, release = faultroles.Metadata(r.meta, r.data, s.faults, s.cfg.ext.MemoryLimit == 0)
 	s.onClose(release)
 	r.queue = faultroles.Queue(r.queue, s.faults)
 	return r, nil

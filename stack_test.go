@@ -12,6 +12,8 @@ import (
 
 	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/cmdserver"
+	"github.com/mocks3/mocks3/internal/serverext"
 )
 
 func TestStackServicesAnswerHealth(t *testing.T) {
@@ -104,7 +106,7 @@ func TestStorageNodeDiesMidRun(t *testing.T) {
 func TestStackEndpointsFrontRemoteServices(t *testing.T) {
 	services := mocks3.New(t, mocks3.WithStack())
 	st := services.Stack()
-	gw := mocks3.New(t, mocks3.WithStackEndpoints(mocks3.StackEndpoints{Metadata: st.Metadata, Storage: st.Storage, Queue: st.Queue}))
+	gw := mocks3.New(t, cmdserver.StackEndpoints(serverext.StackEndpoints{Metadata: st.Metadata, Storage: st.Storage, Queue: st.Queue}))
 	ctx := t.Context()
 	c := gw.Client()
 	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("shared")}); err != nil {
@@ -119,9 +121,9 @@ func TestStackEndpointsFrontRemoteServices(t *testing.T) {
 		!strings.Contains(err.Error(), "WithInMemoryTransport and WithStack") {
 		t.Errorf("NewServer(WithStack, WithInMemoryTransport) = %v, want an error naming both", err)
 	}
-	if _, err := mocks3.NewServer(mocks3.WithStackEndpoints(mocks3.StackEndpoints{Metadata: st.Metadata})); err == nil ||
-		!strings.Contains(err.Error(), "WithStackEndpoints") {
-		t.Errorf("NewServer with incomplete endpoints = %v, want an error naming WithStackEndpoints", err)
+	if _, err := mocks3.NewServer(cmdserver.StackEndpoints(serverext.StackEndpoints{Metadata: st.Metadata})); err == nil ||
+		!strings.Contains(err.Error(), "StackEndpoints") {
+		t.Errorf("NewServer with incomplete endpoints = %v, want an error naming StackEndpoints", err)
 	}
 }
 

@@ -177,8 +177,8 @@ func CorruptStored() Action { return Action{Kind: faultname.KindCorruptStored} }
 
 // StaleRead serves the previous version of an object: the one its last
 // overwrite replaced or its delete removed, kept whether or not the rule
-// existed then (under mocks3's WithMemoryLimit, which frees overwritten
-// bytes at once, only if a stale-read rule existed then). Write, overwrite,
-// then add the rule, and reads see the first write. An object written once
+// existed then (under the binary's -memory-limit, which frees overwritten
+// bytes at once, only if a stale-read rule existed then). Write,
+// overwrite, then add the rule, and reads see the first write. An object written once
 // and never deleted has no previous version, and reads as NoSuchKey.
 func StaleRead() Action { return Action{Kind: faultname.KindStaleRead} }

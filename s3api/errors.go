@@ -73,7 +73,7 @@ var errorTable = map[ErrorCode]errorInfo{
 	"XAmzContentSHA256Mismatch":          {http.StatusBadRequest, "The provided 'x-amz-content-sha256' header does not match what was computed."},
 	"IllegalLocationConstraintException": {http.StatusBadRequest, "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to."},
 	"ConditionalRequestConflict":         {http.StatusConflict, "A conflicting conditional operation is currently in progress against this resource. Please try again."},
-	"XMinioStorageFull":                  {http.StatusInsufficientStorage, "The server has no room left for this write: delete objects, or raise its memory limit (mocks3 -memory-limit, WithMemoryLimit)."},
+	"XMinioStorageFull":                  {http.StatusInsufficientStorage, "The server has no room left for this write: delete objects, or raise its memory limit (mocks3 -memory-limit)."},
 
 	// Bucket and object configuration documents.
 	"AccessControlListNotSupported":                  {http.StatusBadRequest, "The bucket does not allow ACLs"},

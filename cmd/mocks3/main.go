@@ -74,6 +74,7 @@ import (
 	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/internal/cmdserver"
+	"github.com/mocks3/mocks3/internal/serverext"
 )
 
 func main() {
@@ -171,9 +172,9 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	}
 	opts := []mocks3.Option{mocks3.WithAddr(st.addr), mocks3.WithRegion(st.region), mocks3.WithLogger(logger),
 		cmdserver.Observer(metrics.observe), cmdserver.AdminHandler("metrics", metrics.handler()),
-		mocks3.WithConnLimits(mocks3.ConnLimits{ReadHeaderTimeout: st.readHeaderTimeout, IdleTimeout: st.idleTimeout,
+		cmdserver.ConnLimits(serverext.ConnLimits{ReadHeaderTimeout: st.readHeaderTimeout, IdleTimeout: st.idleTimeout,
 			BodyTimeout: st.bodyTimeout, MaxConns: st.maxConns}),
-		mocks3.WithMemoryLimit(st.memoryLimit)}
+		cmdserver.MemoryLimit(st.memoryLimit)}
 	if st.dir != "" {
 		opts = append(opts, mocks3.WithDir(st.dir))
 	}
@@ -181,7 +182,7 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 		st.adminToken = os.Getenv("MOCKS3_ADMIN_TOKEN") // kept out of ps listings
 	}
 	if st.adminToken != "" {
-		opts = append(opts, mocks3.WithAdminToken(st.adminToken))
+		opts = append(opts, cmdserver.AdminToken(st.adminToken))
 	}
 	for _, d := range splitList(st.domains) {
 		opts = append(opts, mocks3.WithBaseDomain(d))
@@ -217,7 +218,7 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 		opts = append(opts, cmdserver.StackAddrs(st.metadataAddr, st.storageAddr, st.queueAddr, st.thirdPartyAdr, st.faultsAddr),
 			cmdserver.ServiceWrapper(metrics.wrapService))
 	case st.metadataURL != "" || st.storageURL != "" || st.queueURL != "":
-		opts = append(opts, mocks3.WithStackEndpoints(mocks3.StackEndpoints{Metadata: st.metadataURL,
+		opts = append(opts, cmdserver.StackEndpoints(serverext.StackEndpoints{Metadata: st.metadataURL,
 			Storage: splitList(st.storageURL), Queue: st.queueURL, ThirdParty: st.thirdPartyURL}))
 	}
 	srv, err := mocks3.NewServer(opts...)

@@ -1,6 +1,7 @@
 // Package cmdserver is what cmd/mocks3 needs of a server beyond the public
 // API: options no test author sets (request observers, admin routes, the
-// stack's service wrapper and fixed addresses) and the role services that
+// stack's service wrapper, fixed addresses and remote services, the admin
+// token, connection and memory limits) and the role services that
 // "mocks3 service NAME" runs.
 package cmdserver
 
@@ -50,7 +51,7 @@ func Observer(fn func(s3api.Record)) mocks3.Option {
 // AdminHandler serves h under /_mocks3/<name>/ on the S3 port, next to the
 // fault API (for example a metrics endpoint). Requests reach it through the
 // admin API's checks: JSON bodies only, no foreign Origin, and the
-// WithAdminToken token when set.
+// AdminToken token when set.
 func AdminHandler(name string, h http.Handler) mocks3.Option {
 	return option{set: func(s *serverext.Settings) error {
 		if name == "" || name == "api" || name == "health" || strings.Contains(name, "/") {
@@ -83,6 +84,67 @@ func StackAddrs(addrs ...string) mocks3.Option {
 			return fmt.Errorf("StackAddrs: %d addresses, want at most 5", len(addrs))
 		}
 		s.StackAddrs = addrs
+		return nil
+	}}
+}
+
+// StackEndpoints fronts role services that run elsewhere (for example
+// started with "mocks3 service"): the server is then only the S3 gateway.
+func StackEndpoints(ep serverext.StackEndpoints) mocks3.Option {
+	return option{set: func(s *serverext.Settings) error {
+		if ep.Metadata == "" || len(ep.Storage) == 0 || ep.Queue == "" {
+			return errors.New("StackEndpoints: metadata, storage and queue endpoints are required")
+		}
+		s.Endpoints = &ep
+		return nil
+	}}
+}
+
+// AdminToken requires token on every request to the admin API (the fault
+// REST API and the routes under /_mocks3/, and the fault service in stack
+// mode), sent as "Authorization: Bearer <token>"; GET /health stays open
+// for health checks. The S3 API is not affected.
+func AdminToken(token string) mocks3.Option {
+	return option{set: func(s *serverext.Settings) error {
+		if strings.TrimSpace(token) == "" || strings.ContainsAny(token, " \t\r\n") {
+			return errors.New("AdminToken: empty token, or one with spaces")
+		}
+		s.AdminToken = token
+		return nil
+	}}
+}
+
+// ConnLimits sets the S3 port's connection limits (see
+// serverext.ConnLimits). A server without them sets none; the binary sets
+// all four.
+func ConnLimits(l serverext.ConnLimits) mocks3.Option {
+	return option{set: func(s *serverext.Settings) error {
+		if l.ReadHeaderTimeout < 0 || l.IdleTimeout < 0 || l.BodyTimeout < 0 || l.MaxConns < 0 {
+			return errors.New("ConnLimits: negative limit")
+		}
+		s.Limits = l
+		return nil
+	}}
+}
+
+// MemoryLimit caps the object bytes a server without WithDir keeps in
+// memory, per storage node. Memory mode costs about one byte of RAM per
+// stored byte (parts of multipart uploads in progress included), plus a few
+// hundred bytes per object record; past the limit, a write is refused with
+// 507 XMinioStorageFull before its body is read (or, when its size is not
+// known, as soon as it outgrows the room left), where without one the
+// process would die of running out of memory. The bytes of deleted and
+// overwritten objects are freed by the queue, within moments (WaitIdle
+// waits for it); so, under a limit, a stale-read fault serves the previous
+// version only of objects overwritten while a stale-read rule existed. A
+// server sets no limit unless given one; the binary sets half the
+// machine's memory. It has no effect with WithDir or WithBackend.
+func MemoryLimit(bytes int64) mocks3.Option {
+	return option{set: func(s *serverext.Settings) error {
+		if bytes < 0 {
+			return fmt.Errorf("MemoryLimit: %d is negative", bytes)
+		}
+		s.MemoryLimit = bytes
 		return nil
 	}}
 }
