@@ -231,7 +231,7 @@ func TestRoleFaults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := st.Queue.ByType["cleanup"].Enqueued; n != 0 {
+		if n := st.Tasks["cleanup"].Enqueued; n != 0 {
 			t.Errorf("%d cleanup tasks queued, want 0: the failed enqueue ran it at once", n)
 		}
 		srv.CheckObject(t, "bkt", "k", []byte("v2"))

@@ -362,7 +362,7 @@ func TestNotificationWebhook(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.wantStats, st.Queue.ByType[queue.TypeNotify]); diff != "" {
+			if diff := cmp.Diff(tt.wantStats, st.Tasks[queue.TypeNotify]); diff != "" {
 				t.Errorf("queue stats of notify tasks (-want +got):\n%s", diff)
 			}
 			evs := log.sorted()

@@ -300,15 +300,9 @@ func (s *Server) WaitIdle(ctx context.Context) error { return s.roles.queue.Wait
 // embedded mode.
 func (s *Server) Stack() StackInfo { return s.roles.stack }
 
-// RoleStats are the roles' own counters.
+// RoleStats are the roles' own counters: what the metadata role holds,
+// the queue's tasks and the third-party origin's answers.
 type RoleStats struct {
-	Metadata   MetadataStats
-	Queue      QueueStats
-	ThirdParty OriginStats
-}
-
-// MetadataStats count what the metadata role holds.
-type MetadataStats struct {
 	Buckets int
 	Objects int64
 	Bytes   int64 // sum of the objects' sizes
@@ -318,18 +312,18 @@ type MetadataStats struct {
 	// ("text/plain; charset=utf-8" counts as "text/plain"); objects stored
 	// without a Content-Type count under "".
 	ByContentType map[string]Usage
+	// Tasks count the queue's tasks by type ("replicate", "cleanup",
+	// "backfill", "notify" for event notification deliveries, ...).
+	Tasks map[string]TaskStats
+	// OriginHits, OriginMisses and OriginFetchErrors count the third-party
+	// origin's answers.
+	OriginHits, OriginMisses, OriginFetchErrors int64
 }
 
 // Usage is a number of objects and the sum of their sizes.
 type Usage struct {
 	Objects int64
 	Bytes   int64
-}
-
-// QueueStats count the queue's tasks by type ("replicate", "cleanup",
-// "backfill", "notify" for event notification deliveries, ...).
-type QueueStats struct {
-	ByType map[string]TaskStats
 }
 
 // TaskStats count the tasks of one type.
@@ -341,13 +335,6 @@ type TaskStats struct {
 	Pending   int64 // queued or leased now
 }
 
-// OriginStats count the third-party origin's answers.
-type OriginStats struct {
-	Hits        int64
-	Misses      int64
-	FetchErrors int64
-}
-
 // RoleStats returns the metadata role's object and byte counts, the
 // queue's task counters and the third-party origin's hits and misses.
 func (s *Server) RoleStats(ctx context.Context) (RoleStats, error) {
@@ -357,24 +344,25 @@ func (s *Server) RoleStats(ctx context.Context) (RoleStats, error) {
 	if err != nil {
 		return st, err
 	}
-	st.Metadata = MetadataStats{Buckets: meta.Buckets, Objects: meta.Objects, Bytes: meta.Bytes,
+	st = RoleStats{Buckets: meta.Buckets, Objects: meta.Objects, Bytes: meta.Bytes,
 		ByBucket: make(map[string]Usage, len(meta.ByBucket)), ByContentType: make(map[string]Usage, len(meta.ByContentType))}
 	for b, u := range meta.ByBucket {
-		st.Metadata.ByBucket[b] = Usage(u)
+		st.ByBucket[b] = Usage(u)
 	}
 	for ct, u := range meta.ByContentType {
-		st.Metadata.ByContentType[ct] = Usage(u)
+		st.ByContentType[ct] = Usage(u)
 	}
 	q, err := s.roles.queue.Stats(ctx)
 	if err != nil {
 		return st, err
 	}
-	st.Queue.ByType = make(map[string]TaskStats, len(q.ByType))
+	st.Tasks = make(map[string]TaskStats, len(q.ByType))
 	for typ, ts := range q.ByType {
-		st.Queue.ByType[typ] = TaskStats(ts)
+		st.Tasks[typ] = TaskStats(ts)
 	}
 	if s.roles.counted != nil {
-		st.ThirdParty = OriginStats(s.roles.counted.Stats())
+		o := s.roles.counted.Stats()
+		st.OriginHits, st.OriginMisses, st.OriginFetchErrors = o.Hits, o.Misses, o.FetchErrors
 	}
 	return st, nil
 }

@@ -93,11 +93,11 @@ func TestStorageNodeDiesMidRun(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if st.Queue.ByType["replicate"].Succeeded == 0 {
-				t.Errorf("queue stats %+v show no replication", st.Queue)
+			if st.Tasks["replicate"].Succeeded == 0 {
+				t.Errorf("queue stats %+v show no replication", st.Tasks)
 			}
-			if st.Metadata.Objects != 2 {
-				t.Errorf("metadata stats count %d objects, want 2", st.Metadata.Objects)
+			if st.Objects != 2 {
+				t.Errorf("metadata stats count %d objects, want 2", st.Objects)
 			}
 		})
 	}

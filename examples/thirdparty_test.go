@@ -63,7 +63,7 @@ func TestThirdPartyOrigin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.ThirdParty.Hits < 1 || st.ThirdParty.Misses < 1 {
-		t.Errorf("third-party stats = %+v, want hits and misses counted", st.ThirdParty)
+	if st.OriginHits < 1 || st.OriginMisses < 1 {
+		t.Errorf("third-party stats = %+v, want hits and misses counted", st)
 	}
 }
