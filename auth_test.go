@@ -244,7 +244,7 @@ func TestAuthSignatureV2(t *testing.T) {
 			t.Fatal(err)
 		}
 		mc, err := minio.New(u.Host, &minio.Options{Creds: miniocreds.NewStaticV2("test", "test", ""),
-			Transport: srv.HTTPClient().Transport, Region: srv.Region(), BucketLookup: minio.BucketLookupPath})
+			Transport: srv.HTTPClient().Transport, Region: srv.AWSConfig().Region, BucketLookup: minio.BucketLookupPath})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -40,7 +40,8 @@ func handles(hs []*faultengine.Handle) []*FaultHandle {
 }
 
 // Add adds a rule and returns its handle. An invalid rule is an error that
-// names the offending field (see faults.Rule.Validate).
+// names the offending field (see faults.Rule.Validate). To change a rule,
+// remove it and add the new one.
 func (f *Faults) Add(r faults.Rule) (*FaultHandle, error) {
 	h, err := f.e.Add(r)
 	if err != nil {
@@ -69,17 +70,6 @@ func (f *Faults) Replace(rules ...faults.Rule) ([]*FaultHandle, error) {
 	}
 	return handles(hs), nil
 }
-
-// Update replaces the rule with the given ID, keeping its counters; an
-// unknown ID is faults.ErrNoRule.
-func (f *Faults) Update(id string, r faults.Rule) error { return f.e.Update(id, r) }
-
-// SetEnabled enables or disables a rule by ID; an unknown ID is
-// faults.ErrNoRule.
-func (f *Faults) SetEnabled(id string, enabled bool) error { return f.e.SetEnabled(id, enabled) }
-
-// Rule returns one rule by ID; an unknown ID is faults.ErrNoRule.
-func (f *Faults) Rule(id string) (faults.RuleInfo, error) { return f.e.Rule(id) }
 
 // Rules returns the rules in evaluation order.
 func (f *Faults) Rules() []faults.RuleInfo { return f.e.Rules() }

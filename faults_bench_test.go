@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/mocks3/mocks3"
@@ -12,7 +11,7 @@ import (
 )
 
 // BenchmarkFaultOverhead measures a 1 KiB GetObject with 0, 10 and 100 rules
-// that never match it, through the handler alone (no network, so the
+// that never match it, over the in-memory transport (no TCP, so the
 // engine's share shows most) and over HTTP. Compare the ns/op of the three
 // rule counts in one run.
 func BenchmarkFaultOverhead(b *testing.B) {
@@ -28,15 +27,19 @@ func BenchmarkFaultOverhead(b *testing.B) {
 				rules = append(rules, r)
 			}
 			srv := mocks3.New(b, mocks3.WithObject("bkt", "k", make([]byte, 1024)), mocks3.WithFaults(rules...))
-			b.Run("via=handler", func(b *testing.B) {
-				h := srv.Handler()
-				req := httptest.NewRequest(http.MethodGet, "/bkt/k", nil)
+			b.Run("via=memory", func(b *testing.B) {
+				mem := mocks3.New(b, mocks3.WithInMemoryTransport(), mocks3.WithObject("bkt", "k", make([]byte, 1024)), mocks3.WithFaults(rules...))
+				c := mem.HTTPClient()
 				b.ReportAllocs()
 				for b.Loop() {
-					w := httptest.NewRecorder()
-					h.ServeHTTP(w, req)
-					if w.Code != http.StatusOK {
-						b.Fatalf("status %d", w.Code)
+					resp, err := c.Get(mem.URL + "/bkt/k")
+					if err != nil {
+						b.Fatal(err)
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						b.Fatalf("status %d", resp.StatusCode)
 					}
 				}
 			})

@@ -204,16 +204,18 @@ func TestRoleFaults(t *testing.T) {
 	})
 	t.Run("stale read serves the previous version", func(t *testing.T) {
 		srv := mocks3.New(t, mocks3.WithObject("bkt", "k", []byte("v1")))
-		h := srv.Faults().AddT(t, faults.Rule{Service: "storage", Operation: "GetObject", Disabled: true, Action: faults.StaleRead()})[0]
 		c := srv.Client()
 		if err := putBody(ctx, c, "bkt", "k", []byte("v2")); err != nil {
 			t.Fatal(err)
 		}
-		srv.Faults().SetEnabled(h.ID(), true)
+		h, err := srv.Faults().Add(faults.Rule{Service: "storage", Operation: "GetObject", Action: faults.StaleRead()})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got, err := getBody(ctx, c, "bkt", "k"); err != nil || string(got) != "v1" {
 			t.Errorf("stale GetObject = %q, %v, want v1", got, err)
 		}
-		srv.Faults().SetEnabled(h.ID(), false)
+		h.Remove()
 		if got, err := getBody(ctx, c, "bkt", "k"); err != nil || string(got) != "v2" {
 			t.Errorf("GetObject = %q, %v, want v2", got, err)
 		}

@@ -34,7 +34,7 @@ func minioWithKeys(t *testing.T, srv *mocks3.Server, accessKey, secretKey string
 	}
 	mc, err := minio.New(u.Host, &minio.Options{
 		Creds: credentials.NewStaticV4(accessKey, secretKey, ""), Secure: u.Scheme == "https",
-		Transport: srv.HTTPClient().Transport, Region: srv.Region(), BucketLookup: minio.BucketLookupPath,
+		Transport: srv.HTTPClient().Transport, Region: srv.AWSConfig().Region, BucketLookup: minio.BucketLookupPath,
 	})
 	if err != nil {
 		t.Fatalf("minio.New() = %v", err)
@@ -56,7 +56,7 @@ func TestMinioMatrix(t *testing.T) {
 			const bucket = "minio-matrix"
 			small, big := []byte("hello from minio-go\n"), testData(20<<20, 8)
 
-			if err := mc.MakeBucket(ctx, bucket, minio.MakeBucketOptions{Region: srv.Region()}); err != nil {
+			if err := mc.MakeBucket(ctx, bucket, minio.MakeBucketOptions{Region: srv.AWSConfig().Region}); err != nil {
 				t.Fatalf("MakeBucket() = %v", err)
 			}
 			if auth {

@@ -34,7 +34,7 @@ func newMinio(t *testing.T, srv *mocks3.Server, trailingHeaders bool) *minio.Cli
 		Creds:           credentials.NewStaticV4("test", "test", ""),
 		Secure:          u.Scheme == "https",
 		Transport:       srv.HTTPClient().Transport,
-		Region:          srv.Region(),
+		Region:          srv.AWSConfig().Region,
 		BucketLookup:    minio.BucketLookupPath,
 		TrailingHeaders: trailingHeaders,
 	})
@@ -65,11 +65,11 @@ func TestMinio(t *testing.T) {
 		ctx := t.Context()
 		const bucket = "minio-bucket"
 
-		if err := mc.MakeBucket(ctx, bucket, minio.MakeBucketOptions{Region: srv.Region()}); err != nil {
+		if err := mc.MakeBucket(ctx, bucket, minio.MakeBucketOptions{Region: srv.AWSConfig().Region}); err != nil {
 			t.Fatalf("MakeBucket() = %v", err)
 		}
 		// In us-east-1 S3 lets the owner re-create a bucket (legacy 200).
-		if err := mc.MakeBucket(ctx, bucket, minio.MakeBucketOptions{Region: srv.Region()}); err != nil {
+		if err := mc.MakeBucket(ctx, bucket, minio.MakeBucketOptions{Region: srv.AWSConfig().Region}); err != nil {
 			t.Errorf("MakeBucket() again in us-east-1 = %v, want success", err)
 		}
 		for _, tt := range []struct {

@@ -304,13 +304,6 @@ func mimeType(ext string) string {
 // may be called more than once.
 func (s *Server) Close() { s.closeOnce.Do(s.shutdown) }
 
-// Handler returns the server's handler (the S3 API, and the admin API
-// under /_mocks3/), to mount in another server.
-func (s *Server) Handler() http.Handler { return s.top }
-
-// Region returns the server's region.
-func (s *Server) Region() string { return s.cfg.region }
-
 // HTTPClient returns an HTTP client for the server; with WithTLS it trusts
 // the server's certificate. With WithInMemoryTransport it is the only way
 // to reach the server.

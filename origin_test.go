@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 	"testing"
 
@@ -21,7 +22,7 @@ type catalog map[string]string
 func (c catalog) Fetch(_ context.Context, bucket, key string) (mocks3.OriginObject, error) {
 	body, ok := c[bucket+"/"+key]
 	if !ok {
-		return mocks3.OriginObject{}, fmt.Errorf("catalog has no %s/%s: %w", bucket, key, mocks3.ErrOriginNotFound)
+		return mocks3.OriginObject{}, fmt.Errorf("catalog has no %s/%s: %w", bucket, key, fs.ErrNotExist)
 	}
 	return mocks3.OriginObject{
 		Body:        io.NopCloser(strings.NewReader(body)),

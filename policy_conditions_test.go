@@ -137,7 +137,7 @@ func TestPolicyConditions(t *testing.T) {
 				return err
 			}
 			signed, _, err := v4.NewSigner().PresignHTTP(ctx, aws.Credentials{AccessKeyID: "AKIDBOB", SecretAccessKey: "bob-secret"},
-				req, "UNSIGNED-PAYLOAD", "s3", srv.Region(), clock.now())
+				req, "UNSIGNED-PAYLOAD", "s3", srv.AWSConfig().Region, clock.now())
 			if err != nil {
 				return err
 			}
@@ -259,7 +259,7 @@ func TestPolicyConditions(t *testing.T) {
 
 	// A form upload is s3:authType POST.
 	putPolicy(t, alice, testBucket, condPolicy("Allow", bobP, `"s3:PutObject"`, `{"StringEquals":{"s3:authType":"POST"}}`))
-	resp, body := postForm(t, srv, "/"+testBucket, signedFields(t, clock.now(), "AKIDBOB", "bob-secret", srv.Region(), "form"), postFile{data: []byte("f")})
+	resp, body := postForm(t, srv, "/"+testBucket, signedFields(t, clock.now(), "AKIDBOB", "bob-secret", srv.AWSConfig().Region, "form"), postFile{data: []byte("f")})
 	if resp.StatusCode != http.StatusNoContent {
 		t.Errorf("POST(bob, authType POST) = %d %s, want 204", resp.StatusCode, body)
 	}
@@ -389,7 +389,7 @@ func TestPolicyConditionsSigV2(t *testing.T) {
 		{"V4", miniocreds.NewStaticV4("test", "test", ""), 200},
 	} {
 		mc, err := minio.New(u.Host, &minio.Options{Creds: tt.creds, Transport: srv.HTTPClient().Transport,
-			Region: srv.Region(), BucketLookup: minio.BucketLookupPath})
+			Region: srv.AWSConfig().Region, BucketLookup: minio.BucketLookupPath})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,8 +2,10 @@ package mocks3
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -28,8 +30,9 @@ import (
 // ThirdPartyFunc, or implement it.
 type Origin interface {
 	// Fetch returns the object at bucket/key, an error wrapping
-	// ErrOriginNotFound if the origin has none, or another error for a
-	// failed fetch (the GET then fails with 503 ServiceUnavailable).
+	// fs.ErrNotExist if the origin has none (the GET then answers
+	// NoSuchKey), or another error for a failed fetch (the GET then fails
+	// with 503 ServiceUnavailable).
 	Fetch(ctx context.Context, bucket, key string) (OriginObject, error)
 }
 
@@ -43,9 +46,6 @@ type OriginObject struct {
 	Metadata map[string]string
 }
 
-// ErrOriginNotFound is what an Origin returns for a missing object.
-var ErrOriginNotFound = thirdparty.ErrNotFound
-
 // ThirdPartyURL fetches missing objects from baseURL/bucket/key.
 func ThirdPartyURL(baseURL string) Origin { return builtinOrigin{thirdparty.HTTPOrigin(baseURL, nil)} }
 
@@ -53,10 +53,29 @@ func ThirdPartyURL(baseURL string) Origin { return builtinOrigin{thirdparty.HTTP
 // client, with its own endpoint and credentials.
 func ThirdPartyS3(client *s3.Client) Origin { return builtinOrigin{thirdparty.S3Origin(client)} }
 
-// ThirdPartyFunc fetches missing objects from fetch, which returns
-// ErrOriginNotFound for objects it does not have.
+// ThirdPartyFunc fetches missing objects from fetch, which returns an error
+// wrapping fs.ErrNotExist for objects it does not have.
 func ThirdPartyFunc(fetch func(ctx context.Context, bucket, key string) ([]byte, error)) Origin {
-	return builtinOrigin{thirdparty.FuncOrigin(fetch)}
+	return builtinOrigin{thirdparty.FuncOrigin(func(ctx context.Context, bucket, key string) ([]byte, error) {
+		data, err := fetch(ctx, bucket, key)
+		return data, toRoleErr(err)
+	})}
+}
+
+// toRoleErr and fromRoleErr translate an origin's miss between the public
+// API's fs.ErrNotExist and the third-party role's ErrNotFound.
+func toRoleErr(err error) error {
+	if errors.Is(err, fs.ErrNotExist) && !errors.Is(err, thirdparty.ErrNotFound) {
+		return fmt.Errorf("%w: %w", thirdparty.ErrNotFound, err)
+	}
+	return err
+}
+
+func fromRoleErr(err error) error {
+	if errors.Is(err, thirdparty.ErrNotFound) && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: %w", fs.ErrNotExist, err)
+	}
+	return err
 }
 
 // builtinOrigin is an Origin of the third-party role's own.
@@ -64,7 +83,7 @@ type builtinOrigin struct{ o thirdparty.Origin }
 
 func (b builtinOrigin) Fetch(ctx context.Context, bucket, key string) (OriginObject, error) {
 	obj, err := b.o.Fetch(ctx, bucket, key)
-	return OriginObject(obj), err
+	return OriginObject(obj), fromRoleErr(err)
 }
 
 // userOrigin is a user's Origin as the third-party role sees it.
@@ -72,7 +91,7 @@ type userOrigin struct{ o Origin }
 
 func (u userOrigin) Fetch(ctx context.Context, bucket, key string) (thirdparty.Object, error) {
 	obj, err := u.o.Fetch(ctx, bucket, key)
-	return thirdparty.Object(obj), err
+	return thirdparty.Object(obj), toRoleErr(err)
 }
 
 // roleOrigin returns o as the third-party role's origin (nil for none).

@@ -3,6 +3,7 @@ package mocks3_test
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"net/http"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ import (
 func TestStackServicesAnswerHealth(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithStack(), mocks3.WithStorageNodes(2),
 		mocks3.WithThirdParty(mocks3.ThirdPartyFunc(func(context.Context, string, string) ([]byte, error) {
-			return nil, mocks3.ErrOriginNotFound
+			return nil, fs.ErrNotExist
 		})))
 	st := srv.Stack()
 	services := map[string]string{"metadata": st.Metadata, "queue": st.Queue, "third-party": st.ThirdParty, "mock-error": st.Faults}

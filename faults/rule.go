@@ -21,7 +21,6 @@
 package faults
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -118,9 +117,6 @@ type Schedule struct {
 	FromHour, ToHour int
 	Location         *time.Location
 }
-
-// ErrNoRule is returned for an unknown rule ID.
-var ErrNoRule = errors.New("faults: no such rule")
 
 // Validate reports whether the engine accepts r, as srv.Faults().Add
 // checks it: an invalid rule is an error that names the offending field.

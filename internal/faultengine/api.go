@@ -221,7 +221,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 }
 
 func writeRuleError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, faults.ErrNoRule) {
+	if errors.Is(err, ErrNoRule) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no rule with id %q", r.PathValue("id")))
 		return
 	}

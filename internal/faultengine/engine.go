@@ -9,6 +9,7 @@ package faultengine
 
 import (
 	"cmp"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -25,6 +26,9 @@ import (
 	"github.com/mocks3/mocks3/internal/faultname"
 	"github.com/mocks3/mocks3/s3api"
 )
+
+// ErrNoRule is returned for an unknown rule ID (the REST API's 404).
+var ErrNoRule = errors.New("faults: no such rule")
 
 // maxEvents bounds the event log; older events are dropped first.
 const maxEvents = 10000
@@ -265,7 +269,7 @@ func (e *Engine) SetEnabled(id string, enabled bool) error {
 	defer e.mu.Unlock()
 	en := e.find(id)
 	if en == nil {
-		return faults.ErrNoRule
+		return ErrNoRule
 	}
 	en.rule.Disabled = !enabled
 	return nil
@@ -281,7 +285,7 @@ func (e *Engine) Update(id string, r faults.Rule) error {
 	defer e.mu.Unlock()
 	en := e.find(id)
 	if en == nil {
-		return faults.ErrNoRule
+		return ErrNoRule
 	}
 	en.set(r)
 	slices.SortStableFunc(e.rules, compareEntries)
@@ -327,7 +331,7 @@ func (e *Engine) Rule(id string) (faults.RuleInfo, error) {
 	defer e.mu.Unlock()
 	en := e.find(id)
 	if en == nil {
-		return faults.RuleInfo{}, faults.ErrNoRule
+		return faults.RuleInfo{}, ErrNoRule
 	}
 	return faults.RuleInfo{ID: en.id, Rule: en.rule, Matches: en.matches, Triggers: en.triggers}, nil
 }

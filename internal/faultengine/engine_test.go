@@ -257,7 +257,7 @@ func TestEngineLifecycle(t *testing.T) {
 		t.Errorf("after ResetStats: Hits %d, %d events, want 0, 0", h.Hits(), len(e.Events()))
 	}
 	h.Remove()
-	if len(e.Rules()) != 0 || e.SetEnabled(h.ID(), true) != faults.ErrNoRule {
+	if len(e.Rules()) != 0 || e.SetEnabled(h.ID(), true) != ErrNoRule {
 		t.Errorf("rule still present after Remove")
 	}
 	if _, err := e.Replace(faults.Rule{Action: faults.ErrorCode("SlowDown")}, faults.Rule{Action: faults.Hang()}); err != nil || len(e.Rules()) != 2 {
