@@ -35,7 +35,8 @@ func (s *Server) PutObject(bucket, key string, data []byte) error {
 }
 
 // GetObject returns an object's bytes directly. A missing bucket or key
-// gives an *s3api.Error with code NoSuchBucket or NoSuchKey.
+// gives an error that is a smithy.APIError, as the client's errors are,
+// with code NoSuchBucket or NoSuchKey.
 func (s *Server) GetObject(bucket, key string) ([]byte, error) {
 	_, data, err := s.objects.ReadObject(context.Background(), bucket, key)
 	return data, err

@@ -17,8 +17,6 @@ import (
 	"strings"
 
 	"github.com/mocks3/mocks3/internal/s3err"
-
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // hostAllowed reports whether a request addressed to host (a Host header,
@@ -75,7 +73,7 @@ func (s *Server) checkHost(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	s.refused(r, "foreign host")
-	s3api.WriteError(w, r, &s3api.Error{Code: s3err.InvalidRequest, Message: "mocks3 does not serve the host " +
+	s3err.WriteError(w, r, &s3err.Error{Code: s3err.InvalidRequest, Message: "mocks3 does not serve the host " +
 		r.Host + ": address it by IP or localhost, or add the name with WithBaseDomain (mocks3 -domain). " +
 		"Other names are refused so that a web page cannot reach the server through DNS rebinding."})
 	return false
@@ -93,7 +91,7 @@ func (s *Server) checkCrossOriginPost(w http.ResponseWriter, r *http.Request) bo
 		return true
 	}
 	s.refused(r, "cross-origin POST")
-	s3api.WriteError(w, r, &s3api.Error{Code: s3err.AccessDenied,
+	s3err.WriteError(w, r, &s3err.Error{Code: s3err.AccessDenied,
 		Message: "Cross-origin POST refused: the Origin " + r.Header.Get("Origin") + " is not this server's."})
 	return false
 }

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/internal/s3err"
-
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // maxHeaderBytes is the S3 port's http.Server.MaxHeaderBytes. S3 refuses a
@@ -63,7 +61,7 @@ func (b *stallReader) Read(p []byte) (int, error) {
 	}
 	b.done = true
 	if errors.Is(err, os.ErrDeadlineExceeded) {
-		return n, &s3api.Error{Code: s3err.RequestTimeout}
+		return n, &s3err.Error{Code: s3err.RequestTimeout}
 	}
 	b.rc.SetReadDeadline(time.Time{})
 	return n, err

@@ -15,6 +15,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mocks3/mocks3"
@@ -455,8 +456,8 @@ func TestDirectAPISeesDeleteMarkers(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.CheckNoObject(t, testBucket, "k")
-	var e *s3api.Error
-	if _, err := srv.GetObject(testBucket, "k"); !errors.As(err, &e) || e.Code != "NoSuchKey" {
+	var e smithy.APIError
+	if _, err := srv.GetObject(testBucket, "k"); !errors.As(err, &e) || e.ErrorCode() != "NoSuchKey" {
 		t.Errorf("GetObject(deleted) = %v, want NoSuchKey", err)
 	}
 	if keys, err := srv.Keys(testBucket, ""); err != nil || len(keys) != 0 {

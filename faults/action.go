@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/internal/faultname"
-	"github.com/mocks3/mocks3/internal/s3err"
 
 	"github.com/mocks3/mocks3/s3api"
 )
@@ -115,7 +114,7 @@ func ErrorCode(code s3api.ErrorCode) Action {
 	if code.Message() == "" {
 		a.Status = 0 // not in the table: validate says so
 	}
-	if code == s3err.SlowDown {
+	if code == "SlowDown" {
 		a.Header = map[string]string{"x-amz-retry-after": "10", "Retry-After": "1"}
 	}
 	return a

@@ -2,8 +2,7 @@
 // (https://docs.aws.amazon.com/AmazonS3/latest/API/Welcome.html) that a
 // test author names: operations (a fault rule's Operation, a journal
 // record's), error codes with their status and message (a fault's
-// ErrorCode action), the request as the router identifies it, and the
-// journal's record of a served request.
+// ErrorCode action), and the journal's record of a served request.
 //
 // It depends on the standard library only. The server that speaks the
 // protocol lives in the module's internal packages.

@@ -2,18 +2,6 @@ package s3api
 
 import "time"
 
-// Request is an S3 request as the router identifies it: what a fault rule
-// matches and what the layers below know of the request they work for.
-type Request struct {
-	Operation Operation
-	Bucket    string
-	Key       string
-	ID        string // x-amz-request-id
-	// Attempt is the SDK's attempt number (amz-sdk-request: attempt=N),
-	// 0 if absent.
-	Attempt int
-}
-
 // Record is a served request, as the request journal keeps it.
 type Record struct {
 	Time      time.Time

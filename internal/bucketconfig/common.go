@@ -49,19 +49,19 @@ func (r *rootXML) setNamespace() { r.Xmlns = Namespace }
 // document is a pointer to a root element.
 type document interface{ setNamespace() }
 
-func errorf(code s3api.ErrorCode, format string, args ...any) *s3api.Error {
-	return &s3api.Error{Code: code, Message: fmt.Sprintf(format, args...)}
+func errorf(code s3api.ErrorCode, format string, args ...any) *s3err.Error {
+	return &s3err.Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-func newError(code s3api.ErrorCode, extra ...s3api.ExtraElement) *s3api.Error {
-	return &s3api.Error{Code: code, Extra: extra}
+func newError(code s3api.ErrorCode, extra ...s3err.ExtraElement) *s3err.Error {
+	return &s3err.Error{Code: code, Extra: extra}
 }
 
-func malformedXML() *s3api.Error { return newError(s3err.MalformedXML) }
+func malformedXML() *s3err.Error { return newError(s3err.MalformedXML) }
 
 // invalidArgument is InvalidArgument naming the argument, as S3 writes it.
-func invalidArgument(msg, name, value string) *s3api.Error {
-	return &s3api.Error{Code: s3err.InvalidArgument, Message: msg, Extra: []s3api.ExtraElement{
+func invalidArgument(msg, name, value string) *s3err.Error {
+	return &s3err.Error{Code: s3err.InvalidArgument, Message: msg, Extra: []s3err.ExtraElement{
 		{Name: "ArgumentName", Value: name}, {Name: "ArgumentValue", Value: value}}}
 }
 

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/internal/s3err"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // condReq is a signed GetObject with every kind of condition key.
@@ -154,7 +153,7 @@ func TestConditionMalformed(t *testing.T) {
 		t.Run(tt.cond, func(t *testing.T) {
 			_, err := ParsePolicy([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*",
 				"Resource":"arn:aws:s3:::b/*","Condition":`+tt.cond+`}]}`), "b")
-			e, ok := err.(*s3api.Error)
+			e, ok := err.(*s3err.Error)
 			if !ok || e.Code != s3err.MalformedPolicy || e.Message != tt.msg {
 				t.Errorf("ParsePolicy = %v, want MalformedPolicy %q", err, tt.msg)
 			}
@@ -174,7 +173,7 @@ func FuzzPolicyCondition(f *testing.F) {
 		doc := `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":` + cond + `}]}`
 		p, err := ParsePolicy([]byte(doc), "b")
 		if err != nil {
-			if e, ok := err.(*s3api.Error); !ok || e.Code != s3err.MalformedPolicy {
+			if e, ok := err.(*s3err.Error); !ok || e.Code != s3err.MalformedPolicy {
 				t.Fatalf("ParsePolicy = %v, want MalformedPolicy", err)
 			}
 			return

@@ -12,8 +12,6 @@ import (
 	"strings"
 
 	"github.com/mocks3/mocks3/internal/s3err"
-
-	"github.com/mocks3/mocks3/s3api"
 )
 
 const (
@@ -232,12 +230,12 @@ func ErrPreflightNoOrigin() error {
 
 // ErrCORSNotEnabled answers a preflight to a bucket without CORS rules.
 func ErrCORSNotEnabled(method, resourceType string) error {
-	return &s3api.Error{Code: s3err.AccessForbidden, Message: "CORSResponse: CORS is not enabled for this bucket.",
-		Extra: []s3api.ExtraElement{{Name: "Method", Value: method}, {Name: "ResourceType", Value: resourceType}}}
+	return &s3err.Error{Code: s3err.AccessForbidden, Message: "CORSResponse: CORS is not enabled for this bucket.",
+		Extra: []s3err.ExtraElement{{Name: "Method", Value: method}, {Name: "ResourceType", Value: resourceType}}}
 }
 
 // ErrCORSNotAllowed answers a preflight no rule allows.
 func ErrCORSNotAllowed(method, resourceType string) error {
-	return newError(s3err.AccessForbidden, s3api.ExtraElement{Name: "Method", Value: method},
-		s3api.ExtraElement{Name: "ResourceType", Value: resourceType})
+	return newError(s3err.AccessForbidden, s3err.ExtraElement{Name: "Method", Value: method},
+		s3err.ExtraElement{Name: "ResourceType", Value: resourceType})
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/s3err"
 )
 
 // checkFuzzErr fails unless err is nil or an S3 error with a 4xx status:
@@ -16,7 +16,7 @@ func checkFuzzErr(t *testing.T, err error) {
 	if err == nil {
 		return
 	}
-	var e *s3api.Error
+	var e *s3err.Error
 	if !errors.As(err, &e) || e.Code.Status() < 400 || e.Code.Status() > 499 {
 		t.Fatalf("err = %v, want an S3 client error", err)
 	}

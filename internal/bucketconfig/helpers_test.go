@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mocks3/mocks3/internal/s3err"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -74,7 +75,7 @@ func checkErr(t *testing.T, err error, code s3api.ErrorCode, msg string) {
 		}
 		return
 	}
-	var e *s3api.Error
+	var e *s3err.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("err = %v, want %s", err, code)
 	}

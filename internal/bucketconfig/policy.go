@@ -14,8 +14,6 @@ import (
 	"strings"
 
 	"github.com/mocks3/mocks3/internal/s3err"
-
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // MaxPolicySize is S3's limit on a bucket policy, in bytes.
@@ -51,7 +49,7 @@ type Principal struct {
 	Kinds map[string][]string
 }
 
-func malformedPolicy(format string, args ...any) *s3api.Error {
+func malformedPolicy(format string, args ...any) *s3err.Error {
 	return errorf(s3err.MalformedPolicy, format, args...)
 }
 

@@ -76,7 +76,7 @@ func codeForStatus(status int) s3api.ErrorCode {
 }
 
 // s3Error returns the S3 error an error action answers with.
-func s3Error(a faults.Action) (status int, e *s3api.Error) {
+func s3Error(a faults.Action) (status int, e *s3err.Error) {
 	code, status := a.Code, a.Status
 	switch {
 	case code == "" && status == 0:
@@ -86,5 +86,5 @@ func s3Error(a faults.Action) (status int, e *s3api.Error) {
 	case status == 0:
 		status = code.Status()
 	}
-	return status, &s3api.Error{Code: code, Message: a.Message}
+	return status, &s3err.Error{Code: code, Message: a.Message}
 }

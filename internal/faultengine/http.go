@@ -9,13 +9,14 @@ import (
 	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/internal/faultname"
 	"github.com/mocks3/mocks3/internal/faulttrace"
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/s3err"
+	"github.com/mocks3/mocks3/internal/s3op"
 )
 
 // Intercept applies gateway rules to one S3 request; it has the signature
 // of the gateway's Intercept hook. Rules are evaluated before the request reaches
 // any storage.
-func (e *Engine) Intercept(w http.ResponseWriter, r *http.Request, req *s3api.Request, serve http.HandlerFunc) {
+func (e *Engine) Intercept(w http.ResponseWriter, r *http.Request, req *s3op.Request, serve http.HandlerFunc) {
 	if e.active.Load() == 0 {
 		serve(w, r)
 		return
@@ -126,7 +127,7 @@ func writeErrorAction(w http.ResponseWriter, r *http.Request, a faults.Action) {
 		return
 	}
 	e.Status = status
-	s3api.WriteError(w, r, e)
+	s3err.WriteError(w, r, e)
 }
 
 // sleep waits d or until ctx is done, reporting whether the full time passed.

@@ -8,7 +8,7 @@ import (
 	"github.com/mocks3/mocks3/faults"
 	"github.com/mocks3/mocks3/internal/faultname"
 	"github.com/mocks3/mocks3/internal/faulttrace"
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/s3err"
 )
 
 // RoleEffect is what triggered role rules ask of the data a role call
@@ -26,7 +26,7 @@ var ErrRoleFault = errors.New("faults: injected role failure")
 // the rule's S3 error.
 type roleError struct {
 	rule string
-	err  *s3api.Error
+	err  *s3err.Error
 }
 
 func (e *roleError) Error() string {
@@ -36,7 +36,7 @@ func (e *roleError) Error() string {
 func (e *roleError) Is(target error) bool { return target == ErrRoleFault }
 
 func (e *roleError) As(target any) bool {
-	if p, ok := target.(**s3api.Error); ok {
+	if p, ok := target.(**s3err.Error); ok {
 		*p = e.err
 		return true
 	}

@@ -13,12 +13,12 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/s3op"
 )
 
 // trace is the rules fired for one request, in the order they fired.
 type trace struct {
-	req *s3api.Request
+	req *s3op.Request
 	// remoteAddr is the client's address (http.Request.RemoteAddr), for
 	// the event messages the request's writes make.
 	remoteAddr string
@@ -34,12 +34,12 @@ type (
 
 // Start returns ctx with a new, empty trace for req; the request that owns
 // ctx reads it back with Fired when it ends.
-func Start(ctx context.Context, req *s3api.Request) context.Context {
+func Start(ctx context.Context, req *s3op.Request) context.Context {
 	return context.WithValue(ctx, key{}, &trace{req: req})
 }
 
 // Request returns the S3 request ctx serves, or nil.
-func Request(ctx context.Context) *s3api.Request {
+func Request(ctx context.Context) *s3op.Request {
 	t, _ := ctx.Value(key{}).(*trace)
 	if t == nil {
 		return nil

@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/mocks3/mocks3/internal/s3op"
-
-	"github.com/mocks3/mocks3/s3api"
 )
 
 func TestTrace(t *testing.T) {
@@ -17,7 +15,7 @@ func TestTrace(t *testing.T) {
 		t.Errorf("Fired(no trace) = %q, want nil", got)
 	}
 
-	req := &s3api.Request{Operation: s3op.PutObject, Attempt: 2}
+	req := &s3op.Request{Operation: s3op.PutObject, Attempt: 2}
 	ctx := Start(context.Background(), req)
 	if Request(ctx) != req || Request(context.Background()) != nil {
 		t.Errorf("Request does not return the request Start was given")
@@ -58,7 +56,7 @@ func TestRemoteAddr(t *testing.T) {
 		t.Errorf("RemoteAddr(no trace) = %q, want \"\"", got)
 	}
 	SetRemoteAddr(context.Background(), "192.0.2.1:1") // no trace: nothing to do, no panic
-	ctx := Start(context.Background(), &s3api.Request{})
+	ctx := Start(context.Background(), &s3op.Request{})
 	SetRemoteAddr(ctx, "192.0.2.1:1")
 	if got := RemoteAddr(ctx); got != "192.0.2.1:1" {
 		t.Errorf("RemoteAddr() = %q, want 192.0.2.1:1", got)

@@ -34,7 +34,7 @@ func TestParseObjectAttrs(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := parseObjectAttrs(tt.header)
 			if tt.wantCode != "" {
-				var e *s3api.Error
+				var e *s3err.Error
 				if !errors.As(err, &e) || e.Code != tt.wantCode {
 					t.Fatalf("parseObjectAttrs(%v) = %+v, %v, want %s", tt.header, got, err, tt.wantCode)
 				}
@@ -58,7 +58,7 @@ func FuzzObjectAttrs(f *testing.F) {
 		h := http.Header{"X-Amz-Storage-Class": {class}, "X-Amz-Website-Redirect-Location": {redirect}}
 		a, err := parseObjectAttrs(h)
 		if err != nil {
-			var e *s3api.Error
+			var e *s3err.Error
 			if !errors.As(err, &e) || e.Code.Status() != http.StatusBadRequest {
 				t.Fatalf("parseObjectAttrs(%q, %q) = %v, want a 400", class, redirect, err)
 			}

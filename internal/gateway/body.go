@@ -12,8 +12,6 @@ import (
 	"strings"
 
 	"github.com/mocks3/mocks3/internal/s3err"
-
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // maxPutSize is the largest object a single PUT or part may carry.
@@ -67,7 +65,7 @@ func openPayload(r *http.Request) (*payload, error) {
 
 // tooLarge is the EntityTooLarge error for a body of size bytes (-1 if
 // unknown) over limit.
-func tooLarge(size, limit int64) *s3api.Error {
+func tooLarge(size, limit int64) *s3err.Error {
 	if size < 0 {
 		return newError(s3err.EntityTooLarge, extra("MaxSizeAllowed", strconv.FormatInt(limit, 10)))
 	}
@@ -102,7 +100,7 @@ func (p *payload) Read(b []byte) (int, error) {
 		return n, errorf(s3err.InvalidRequest, "The aws-chunked body is malformed: %v", err)
 	}
 	var maxErr *http.MaxBytesError
-	var s3Err *s3api.Error
+	var s3Err *s3err.Error
 	switch {
 	case errors.As(err, &maxErr):
 		return n, tooLarge(-1, maxErr.Limit)
@@ -165,7 +163,7 @@ func readUncheckedBody(r *http.Request, limit int64) ([]byte, error) {
 		return nil, errorf(s3err.MalformedXML, "The XML document is larger than %d bytes.", limit)
 	}
 	b, err := io.ReadAll(io.LimitReader(p, limit+1))
-	var e *s3api.Error
+	var e *s3err.Error
 	if errors.As(err, &e) && e.Code == s3err.InvalidRequest {
 		// A body too malformed to read holds no well-formed document.
 		return nil, newError(s3err.MalformedXML)

@@ -14,8 +14,6 @@ import (
 	"testing/iotest"
 
 	"github.com/mocks3/mocks3/internal/s3err"
-
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // awsChunkedHeader returns the headers of an unsigned aws-chunked PUT,
@@ -155,7 +153,7 @@ func TestPayloadLimit(t *testing.T) {
 			}
 			p := &payload{r: r, size: -1, limit: 100}
 			got, err := io.ReadAll(p)
-			var e *s3api.Error
+			var e *s3err.Error
 			switch {
 			case n <= 100 && (err != nil || len(got) != n):
 				t.Errorf("reading %d bytes (one at a time: %v) under a limit of 100 = %d bytes, %v; want all, no error", n, oneByte, len(got), err)

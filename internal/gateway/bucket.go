@@ -22,7 +22,6 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/bucketconfig"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 const s3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -86,8 +85,8 @@ func CheckNewBucketName(name string) error {
 	if ValidBucketName(name) {
 		return nil
 	}
-	return &s3api.Error{Code: s3err.InvalidBucketName, Message: s3err.InvalidBucketName.Message() + " " +
-		bucketNameProblem(name) + "; " + bucketNameRule + ".", Extra: []s3api.ExtraElement{extra("BucketName", name)}}
+	return &s3err.Error{Code: s3err.InvalidBucketName, Message: s3err.InvalidBucketName.Message() + " " +
+		bucketNameProblem(name) + "; " + bucketNameRule + ".", Extra: []s3err.ExtraElement{extra("BucketName", name)}}
 }
 
 // checkBucketName enforces the naming rules on creation. Other operations

@@ -47,7 +47,7 @@ func TestChecksumAlgorithmOf(t *testing.T) {
 			r := &http.Request{Header: tt.header}
 			got, err := checksumAlgorithmOf(r)
 			if tt.wantErr != "" {
-				var e *s3api.Error
+				var e *s3err.Error
 				if !errors.As(err, &e) || e.Code != s3err.InvalidRequest || e.Message != tt.wantErr {
 					t.Fatalf("checksumAlgorithmOf(%v) = %q, %v, want InvalidRequest %q", tt.header, got, err, tt.wantErr)
 				}
@@ -139,7 +139,7 @@ func TestCheckCompleteChecksum(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := checkCompleteChecksum(tt.header, tt.up, tt.sum)
-			var e *s3api.Error
+			var e *s3err.Error
 			switch {
 			case tt.wantCode == "" && err != nil:
 				t.Errorf("checkCompleteChecksum(%v) = %v, want nil", tt.header, err)
@@ -172,7 +172,7 @@ func FuzzChecksumHeaders(f *testing.F) {
 		}
 		a, err := checksumAlgorithmOf(&http.Request{Header: h})
 		if err != nil {
-			var e *s3api.Error
+			var e *s3err.Error
 			if !errors.As(err, &e) || e.Code != s3err.InvalidRequest {
 				t.Fatalf("checksumAlgorithmOf(%v) = %v, want an InvalidRequest", h, err)
 			}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/bucketconfig"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // bucketCORS returns the bucket's CORS rules, nil if it has none.
@@ -71,8 +70,8 @@ func (h *Handler) preflight(w http.ResponseWriter, r *http.Request, req *request
 	}
 	c, err := h.bucketCORS(r, req.bucket)
 	if errors.Is(err, backend.ErrBucketNotFound) {
-		return &s3api.Error{Code: s3err.AccessForbidden, Message: "CORSResponse: Bucket not found",
-			Extra: []s3api.ExtraElement{extra("Method", method), extra("ResourceType", "BUCKET")}}
+		return &s3err.Error{Code: s3err.AccessForbidden, Message: "CORSResponse: Bucket not found",
+			Extra: []s3err.ExtraElement{extra("Method", method), extra("ResourceType", "BUCKET")}}
 	}
 	if err != nil {
 		return err

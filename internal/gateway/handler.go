@@ -53,7 +53,7 @@ type Config struct {
 	// Intercept, if set, serves every request in place of the handler,
 	// once the request is identified and has its ID; it calls serve to let
 	// the request through. The fault engine is an Intercept.
-	Intercept func(w http.ResponseWriter, r *http.Request, req *s3api.Request, serve http.HandlerFunc)
+	Intercept func(w http.ResponseWriter, r *http.Request, req *s3op.Request, serve http.HandlerFunc)
 	// OnRequest, if set, gets a Record of every finished request.
 	OnRequest func(s3api.Record)
 	// Context, if set, is the server's lifetime: work that must outlive a
@@ -149,10 +149,10 @@ type request struct {
 
 // Identify returns the operation, bucket and key r addresses, without
 // serving it. Middleware such as the fault engine uses it.
-func (h *Handler) Identify(r *http.Request) s3api.Request {
+func (h *Handler) Identify(r *http.Request) s3op.Request {
 	bucket, key := h.split(r)
 	op, _ := identify(r, r.URL.Query(), targetOf(bucket, key))
-	return s3api.Request{Operation: op, Bucket: bucket, Key: key}
+	return s3op.Request{Operation: op, Bucket: bucket, Key: key}
 }
 
 func targetOf(bucket, key string) target {
@@ -209,7 +209,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr["x-amz-id-2"] = []string{req.id}
 	hdr["Server"] = []string{"AmazonS3"}
 	rw := &statusWriter{ResponseWriter: w}
-	pub := &s3api.Request{Operation: req.op, Bucket: req.bucket, Key: req.key, ID: req.id, Attempt: sdkAttempt(r.Header)}
+	pub := &s3op.Request{Operation: req.op, Bucket: req.bucket, Key: req.key, ID: req.id, Attempt: sdkAttempt(r.Header)}
 	var body *bodyCounter
 	if r.Body != nil && r.Body != http.NoBody {
 		body = &bodyCounter{ReadCloser: r.Body}
@@ -249,7 +249,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.cfg.Logger.Error("internal error", "op", req.op, "bucket", req.bucket, "key", req.key, "err", err)
 		}
 		if !rw.wroteHeader {
-			s3api.WriteError(w, r, err)
+			s3err.WriteError(w, r, err)
 		}
 	}
 	if h.cfg.Intercept != nil {
@@ -349,7 +349,7 @@ func headerSectionSize(r *http.Request) int {
 }
 
 func isS3Error(err error) bool {
-	var e *s3api.Error
+	var e *s3err.Error
 	return errors.As(err, &e)
 }
 

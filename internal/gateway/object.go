@@ -551,7 +551,7 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, req *req
 			done, err = h.deleteOne(r, b, o.Key, o.VersionID)
 		}
 		if err != nil {
-			e, ok := err.(*s3api.Error)
+			e, ok := err.(*s3err.Error)
 			if !ok {
 				e = newError(s3err.InternalError)
 			}

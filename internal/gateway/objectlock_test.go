@@ -51,7 +51,7 @@ func rule(retention string) string {
 }
 
 func codeOf(err error) s3api.ErrorCode {
-	var e *s3api.Error
+	var e *s3err.Error
 	if errors.As(err, &e) {
 		return e.Code
 	}

@@ -42,14 +42,14 @@ func TestUnrouted(t *testing.T) {
 			}
 			bucket, key := h.split(r)
 			err := unrouted(r, r.URL.Query(), targetOf(bucket, key))
-			var e *s3api.Error
+			var e *s3err.Error
 			if !errors.As(err, &e) || e.Code != tt.wantCode {
 				t.Fatalf("unrouted(%s %s) = %v, want %s", tt.method, tt.target, err, tt.wantCode)
 			}
 			if tt.wantType == "" {
 				return
 			}
-			want := []s3api.ExtraElement{{Name: "Method", Value: tt.method}, {Name: "ResourceType", Value: tt.wantType}}
+			want := []s3err.ExtraElement{{Name: "Method", Value: tt.method}, {Name: "ResourceType", Value: tt.wantType}}
 			if len(e.Extra) != 2 || e.Extra[0] != want[0] || e.Extra[1] != want[1] {
 				t.Errorf("unrouted(%s %s) extra = %v, want %v", tt.method, tt.target, e.Extra, want)
 			}
@@ -92,7 +92,7 @@ func FuzzRouting(f *testing.F) {
 			return
 		}
 		bucket, key := h.split(r)
-		var e *s3api.Error
+		var e *s3err.Error
 		if err := unrouted(r, r.URL.Query(), targetOf(bucket, key)); !errors.As(err, &e) {
 			t.Fatalf("unrouted(%s %s?%s) = %v, want an S3 error", method, path, query, err)
 		}

@@ -22,7 +22,6 @@ import (
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/bucketconfig"
 	"github.com/mocks3/mocks3/internal/postpolicy"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // postResponse is the body of a 201 answer. S3 sends it without a
@@ -106,12 +105,12 @@ func postKey(form *postpolicy.Form) (string, error) {
 	key, ok := form.Get("key")
 	switch {
 	case !ok:
-		return "", &s3api.Error{Code: s3err.InvalidArgument,
+		return "", &s3err.Error{Code: s3err.InvalidArgument,
 			Message: "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.",
-			Extra:   []s3api.ExtraElement{extra("ArgumentName", "key"), extra("ArgumentValue", "")}}
+			Extra:   []s3err.ExtraElement{extra("ArgumentName", "key"), extra("ArgumentValue", "")}}
 	case key == "":
-		return "", &s3api.Error{Code: s3err.InvalidArgument, Message: "User key must have a length greater than 0.",
-			Extra: []s3api.ExtraElement{extra("ArgumentName", "key"), extra("ArgumentValue", "")}}
+		return "", &s3err.Error{Code: s3err.InvalidArgument, Message: "User key must have a length greater than 0.",
+			Extra: []s3err.ExtraElement{extra("ArgumentName", "key"), extra("ArgumentValue", "")}}
 	case !utf8.ValidString(key):
 		return "", errorf(s3err.InvalidURI, "Object keys must be valid UTF-8.")
 	case len(key) > 1024:

@@ -12,7 +12,6 @@ import (
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/bucketconfig"
 	"github.com/mocks3/mocks3/internal/s3err"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // Server-side encryption headers, from
@@ -28,9 +27,9 @@ const (
 	copySourcePfx   = "x-amz-copy-source-"
 )
 
-func sseArgError(msg, name, value string) *s3api.Error {
-	return &s3api.Error{Code: s3err.InvalidArgument, Message: msg,
-		Extra: []s3api.ExtraElement{extra("ArgumentName", name), extra("ArgumentValue", value)}}
+func sseArgError(msg, name, value string) *s3err.Error {
+	return &s3err.Error{Code: s3err.InvalidArgument, Message: msg,
+		Extra: []s3err.ExtraElement{extra("ArgumentName", name), extra("ArgumentValue", value)}}
 }
 
 // requestSSE reads the encryption a write asks for; the zero SSE when it

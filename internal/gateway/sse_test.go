@@ -31,7 +31,7 @@ func TestRequestSSEBucketKeyValue(t *testing.T) {
 		{"true", true, ""}, {"TRUE", true, ""}, {"false", false, ""}, {"yes", false, s3err.InvalidArgument},
 	} {
 		sse, err := requestSSE(sseRequest(map[string]string{hdrSSE: "aws:kms", hdrSSEBucketKey: tc.value}).Header, true)
-		var ae *s3api.Error
+		var ae *s3err.Error
 		switch {
 		case tc.code != "" && (!errors.As(err, &ae) || ae.Code != tc.code):
 			t.Errorf("bucket key %q: error %v, want %s", tc.value, err, tc.code)
@@ -58,7 +58,7 @@ func FuzzRequestSSE(f *testing.F) {
 		}
 		sse, err := requestSSE(r.Header, true)
 		if err != nil {
-			var ae *s3api.Error
+			var ae *s3err.Error
 			if !errors.As(err, &ae) || (ae.Code != s3err.InvalidArgument && ae.Code != s3err.InvalidRequest) {
 				t.Fatalf("requestSSE = %v, want InvalidArgument or InvalidRequest", err)
 			}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/bucketconfig"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // versionOf reads a request's versionId: "" for the current version.
@@ -143,7 +142,7 @@ func setTaggingCount(hdr http.Header, obj backend.Object) {
 }
 
 // invalidArgument is InvalidArgument naming the argument at fault.
-func invalidArgument(msg, name, value string) *s3api.Error {
-	return &s3api.Error{Code: s3err.InvalidArgument, Message: msg,
-		Extra: []s3api.ExtraElement{extra("ArgumentName", name), extra("ArgumentValue", value)}}
+func invalidArgument(msg, name, value string) *s3err.Error {
+	return &s3err.Error{Code: s3err.InvalidArgument, Message: msg,
+		Extra: []s3err.ExtraElement{extra("ArgumentName", name), extra("ArgumentValue", value)}}
 }

@@ -18,7 +18,6 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/objects"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // versionIDLen and versionIDChars shape the version IDs mocks3 makes: like
@@ -99,8 +98,8 @@ func versionParam(q url.Values) (string, error) {
 
 // invalidVersionID is S3's answer to a malformed version ID.
 func invalidVersionID(v string) error {
-	return &s3api.Error{Code: s3err.InvalidArgument, Message: "Invalid version id specified",
-		Extra: []s3api.ExtraElement{extra("ArgumentName", "versionId"), extra("ArgumentValue", v)}}
+	return &s3err.Error{Code: s3err.InvalidArgument, Message: "Invalid version id specified",
+		Extra: []s3err.ExtraElement{extra("ArgumentName", "versionId"), extra("ArgumentValue", v)}}
 }
 
 // versionError maps a role error for a read of version versionID ("" the
@@ -165,7 +164,7 @@ func (h *Handler) putBucketVersioning(w http.ResponseWriter, r *http.Request, re
 	case "Enabled":
 		// mocks3 has no MFA devices: S3's answer to a request without a
 		// valid x-amz-mfa.
-		return &s3api.Error{Code: s3err.AccessDenied, Message: "Mfa Authentication must be used for this request"}
+		return &s3err.Error{Code: s3err.AccessDenied, Message: "Mfa Authentication must be used for this request"}
 	default:
 		return newError(s3err.IllegalVersioningConfiguration)
 	}

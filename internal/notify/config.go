@@ -15,8 +15,6 @@ import (
 	"strings"
 
 	"github.com/mocks3/mocks3/internal/s3err"
-
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // Kind is the bucket configuration kind notification documents are stored
@@ -94,7 +92,7 @@ var events = map[string]bool{
 var arnService = map[string]string{"Topic": "sns", "Queue": "sqs", "CloudFunction": "lambda"}
 
 func invalid(format string, args ...any) error {
-	return &s3api.Error{Code: s3err.InvalidArgument, Message: fmt.Sprintf(format, args...)}
+	return &s3err.Error{Code: s3err.InvalidArgument, Message: fmt.Sprintf(format, args...)}
 }
 
 // Parse decodes and validates a NotificationConfiguration as S3 does, and
@@ -102,7 +100,7 @@ func invalid(format string, args ...any) error {
 func Parse(body []byte) (Configuration, error) {
 	var c Configuration
 	if err := xml.Unmarshal(body, &c); err != nil || c.XMLName.Local != "NotificationConfiguration" {
-		return Configuration{}, &s3api.Error{Code: s3err.MalformedXML}
+		return Configuration{}, &s3err.Error{Code: s3err.MalformedXML}
 	}
 	c.XMLName, c.Xmlns = xml.Name{}, ""
 	all := c.targets()
@@ -154,17 +152,17 @@ func (t *Target) field() (string, string) {
 
 func (t *Target) validate(kind, arn string) error {
 	if t.Topic != "" && t.Queue != "" || t.Function != "" && t.Topic+t.Queue != "" {
-		return &s3api.Error{Code: s3err.MalformedXML}
+		return &s3err.Error{Code: s3err.MalformedXML}
 	}
 	// arn:aws:sqs:region:account:name, as S3 checks it before asking the
 	// service whether the destination exists.
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] != arnService[kind] || parts[5] == "" {
-		return &s3api.Error{Code: s3err.InvalidArgument, Message: "Unable to validate the following destination configurations",
-			Extra: []s3api.ExtraElement{{Name: "ArgumentName1", Value: arn}, {Name: "ArgumentValue1", Value: "The destination ARN is not valid"}}}
+		return &s3err.Error{Code: s3err.InvalidArgument, Message: "Unable to validate the following destination configurations",
+			Extra: []s3err.ExtraElement{{Name: "ArgumentName1", Value: arn}, {Name: "ArgumentValue1", Value: "The destination ARN is not valid"}}}
 	}
 	if len(t.Events) == 0 {
-		return &s3api.Error{Code: s3err.MalformedXML}
+		return &s3err.Error{Code: s3err.MalformedXML}
 	}
 	for _, e := range t.Events {
 		if !events[e] {

@@ -62,7 +62,7 @@ func TestParseErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse([]byte(tt.doc))
-			var e *s3api.Error
+			var e *s3err.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("Parse() = %v, want an S3 error %s", err, tt.code)
 			}
@@ -170,7 +170,7 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		c, err := Parse(doc)
 		if err != nil {
-			var e *s3api.Error
+			var e *s3err.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("Parse() = %v, want an S3 error", err)
 			}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/faulttrace"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // EnsureBucket creates a bucket whose name the caller has checked, in the
@@ -27,7 +26,7 @@ func (s *Store) EnsureBucket(ctx context.Context, name string) error {
 }
 
 func isBucketExists(err error) bool {
-	e, ok := S3Error(err, "", "").(*s3api.Error)
+	e, ok := S3Error(err, "", "").(*s3err.Error)
 	return ok && e.Code == s3err.BucketAlreadyOwnedByYou
 }
 
@@ -40,11 +39,11 @@ func (s *Store) SeedObject(ctx context.Context, bucket, key string, body io.Read
 	}
 	switch {
 	case key == "":
-		return backend.Object{}, &s3api.Error{Code: s3err.InvalidArgument, Message: "Object key must not be empty."}
+		return backend.Object{}, &s3err.Error{Code: s3err.InvalidArgument, Message: "Object key must not be empty."}
 	case len(key) > 1024:
 		return backend.Object{}, newError(s3err.KeyTooLong)
 	case !utf8.ValidString(key):
-		return backend.Object{}, &s3api.Error{Code: s3err.InvalidURI, Message: "Object keys must be valid UTF-8."}
+		return backend.Object{}, &s3err.Error{Code: s3err.InvalidURI, Message: "Object keys must be valid UTF-8."}
 	}
 	obj, err := s.write(ctx, key, body, -1, backend.Headers{ContentType: contentType}, nil)
 	if err != nil {

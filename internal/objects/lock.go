@@ -10,7 +10,6 @@ import (
 	"github.com/mocks3/mocks3/internal/s3err"
 
 	"github.com/mocks3/mocks3/backend"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // Retention modes.
@@ -22,7 +21,7 @@ const (
 // errLocked is S3's refusal to remove a version under retention or legal
 // hold.
 func errLocked() error {
-	return &s3api.Error{Code: s3err.AccessDenied, Message: "Access Denied because object protected by object lock."}
+	return &s3err.Error{Code: s3err.AccessDenied, Message: "Access Denied because object protected by object lock."}
 }
 
 // Protected reports whether obj's retention is in force at now.
@@ -62,7 +61,7 @@ func CheckRetentionChange(cur, next backend.Retention, now time.Time, bypass boo
 	if cur.Mode == Governance && bypass {
 		return nil
 	}
-	return &s3api.Error{Code: s3err.AccessDenied}
+	return &s3err.Error{Code: s3err.AccessDenied}
 }
 
 // SetRetention gives a version retention r if its current retention allows

@@ -279,10 +279,10 @@ func conditionError(err error, cond backend.Condition) error {
 
 // newError builds an S3 error with the code's message and, if given, one
 // extra element.
-func newError(code s3api.ErrorCode, extra ...string) *s3api.Error {
-	e := &s3api.Error{Code: code}
+func newError(code s3api.ErrorCode, extra ...string) *s3err.Error {
+	e := &s3err.Error{Code: code}
 	if len(extra) == 2 {
-		e.Extra = []s3api.ExtraElement{{Name: extra[0], Value: extra[1]}}
+		e.Extra = []s3err.ExtraElement{{Name: extra[0], Value: extra[1]}}
 	}
 	return e
 }

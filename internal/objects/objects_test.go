@@ -94,8 +94,8 @@ func TestPutFailureLeavesNothing(t *testing.T) {
 				t.Fatal("Put succeeded, want an error")
 			}
 			if tt.wantCondition != "" {
-				var e *s3api.Error
-				want := []s3api.ExtraElement{{Name: "Condition", Value: tt.wantCondition}}
+				var e *s3err.Error
+				want := []s3err.ExtraElement{{Name: "Condition", Value: tt.wantCondition}}
 				if !errors.As(err, &e) || e.Code != s3err.PreconditionFailed || !cmp.Equal(e.Extra, want) {
 					t.Errorf("Put = %v, want PreconditionFailed naming %s", err, tt.wantCondition)
 				}
@@ -261,7 +261,7 @@ func TestSeedObjectRejectsBadKeys(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := s.SeedObject(t.Context(), tt.bucket, tt.key, strings.NewReader("x"), "")
-			var e *s3api.Error
+			var e *s3err.Error
 			if !errors.As(err, &e) || e.Code != tt.want {
 				t.Errorf("SeedObject(%q, %.20q) = %v, want %s", tt.bucket, tt.key, err, tt.want)
 			}

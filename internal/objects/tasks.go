@@ -18,7 +18,6 @@ import (
 	"github.com/mocks3/mocks3/internal/crc64nvme"
 	"github.com/mocks3/mocks3/internal/queue"
 	"github.com/mocks3/mocks3/internal/thirdparty"
-	"github.com/mocks3/mocks3/s3api"
 )
 
 type backfillTask struct {
@@ -98,7 +97,7 @@ func (s *Store) backfill(ctx context.Context, payload []byte) error {
 		return fmt.Errorf("backfill %s/%s: %w", t.Bucket, t.Key, err)
 	}
 	_, err = s.Put(ctx, t.Bucket, obj, backend.Condition{IfNoneMatch: true})
-	var e *s3api.Error
+	var e *s3err.Error
 	if errors.As(err, &e) && e.Code == s3err.PreconditionFailed {
 		return nil // written locally meanwhile: the local object wins
 	}

@@ -6,12 +6,10 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/internal/s3err"
-
-	"github.com/mocks3/mocks3/s3api"
 )
 
-func violation(msg string) *s3api.Error {
-	return &s3api.Error{Code: s3err.AccessDenied, Message: "Invalid according to Policy: " + msg}
+func violation(msg string) *s3err.Error {
+	return &s3err.Error{Code: s3err.AccessDenied, Message: "Invalid according to Policy: " + msg}
 }
 
 // Check checks form, posted to bucket at now, against the policy: its
@@ -107,14 +105,14 @@ func (p *Policy) CheckSize(n int64) error {
 	case n > hi:
 		return TooLarge(n, hi)
 	case n < lo:
-		return &s3api.Error{Code: s3err.EntityTooSmall, Message: "Your proposed upload is smaller than the minimum allowed size",
-			Extra: []s3api.ExtraElement{{Name: "ProposedSize", Value: strconv.FormatInt(n, 10)}, {Name: "MinSizeAllowed", Value: strconv.FormatInt(lo, 10)}}}
+		return &s3err.Error{Code: s3err.EntityTooSmall, Message: "Your proposed upload is smaller than the minimum allowed size",
+			Extra: []s3err.ExtraElement{{Name: "ProposedSize", Value: strconv.FormatInt(n, 10)}, {Name: "MinSizeAllowed", Value: strconv.FormatInt(lo, 10)}}}
 	}
 	return nil
 }
 
 // TooLarge is S3's EntityTooLarge for a file of n bytes over limit.
-func TooLarge(n, limit int64) *s3api.Error {
-	return &s3api.Error{Code: s3err.EntityTooLarge, Message: "Your proposed upload exceeds the maximum allowed size",
-		Extra: []s3api.ExtraElement{{Name: "ProposedSize", Value: strconv.FormatInt(n, 10)}, {Name: "MaxSizeAllowed", Value: strconv.FormatInt(limit, 10)}}}
+func TooLarge(n, limit int64) *s3err.Error {
+	return &s3err.Error{Code: s3err.EntityTooLarge, Message: "Your proposed upload exceeds the maximum allowed size",
+		Extra: []s3err.ExtraElement{{Name: "ProposedSize", Value: strconv.FormatInt(n, 10)}, {Name: "MaxSizeAllowed", Value: strconv.FormatInt(limit, 10)}}}
 }

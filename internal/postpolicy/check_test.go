@@ -114,12 +114,12 @@ func TestCheckSize(t *testing.T) {
 	}
 	err := p.CheckSize(4)
 	wantError(t, err, s3err.EntityTooSmall, "Your proposed upload is smaller than the minimum allowed size")
-	if got := err.(*s3api.Error).Extra; len(got) != 2 || got[0].Value != "4" || got[1].Name != "MinSizeAllowed" || got[1].Value != "5" {
+	if got := err.(*s3err.Error).Extra; len(got) != 2 || got[0].Value != "4" || got[1].Name != "MinSizeAllowed" || got[1].Value != "5" {
 		t.Errorf("EntityTooSmall extra = %v, want ProposedSize 4, MinSizeAllowed 5", got)
 	}
 	err = p.CheckSize(11)
 	wantError(t, err, s3err.EntityTooLarge, "Your proposed upload exceeds the maximum allowed size")
-	if got := err.(*s3api.Error).Extra; len(got) != 2 || got[0].Value != "11" || got[1].Name != "MaxSizeAllowed" || got[1].Value != "10" {
+	if got := err.(*s3err.Error).Extra; len(got) != 2 || got[0].Value != "11" || got[1].Name != "MaxSizeAllowed" || got[1].Value != "10" {
 		t.Errorf("EntityTooLarge extra = %v, want ProposedSize 11, MaxSizeAllowed 10", got)
 	}
 	if got := p.MaxSize(); got != 10 {

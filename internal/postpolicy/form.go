@@ -9,8 +9,6 @@ import (
 	"strings"
 
 	"github.com/mocks3/mocks3/internal/s3err"
-
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // MaxFieldBytes is how much the fields before the file may hold, names
@@ -47,8 +45,8 @@ func (f *Form) Get(name string) (string, bool) {
 }
 
 // MalformedPOST is S3's error for a body that is not multipart/form-data.
-func MalformedPOST() *s3api.Error {
-	return &s3api.Error{Code: s3err.MalformedPOSTRequest}
+func MalformedPOST() *s3err.Error {
+	return &s3err.Error{Code: s3err.MalformedPOSTRequest}
 }
 
 // ReadForm reads a POST Object request body of the given Content-Type up to
@@ -57,8 +55,8 @@ func MalformedPOST() *s3api.Error {
 func ReadForm(contentType string, body io.Reader) (*Form, error) {
 	mt, params, err := mime.ParseMediaType(contentType)
 	if err != nil || !strings.EqualFold(mt, "multipart/form-data") {
-		return nil, &s3api.Error{Code: s3err.PreconditionFailed,
-			Extra: []s3api.ExtraElement{{Name: "Condition", Value: "Bucket POST must be of the enclosure-type multipart/form-data"}}}
+		return nil, &s3err.Error{Code: s3err.PreconditionFailed,
+			Extra: []s3err.ExtraElement{{Name: "Condition", Value: "Bucket POST must be of the enclosure-type multipart/form-data"}}}
 	}
 	boundary := params["boundary"]
 	if boundary == "" {
@@ -70,8 +68,8 @@ func ReadForm(contentType string, body io.Reader) (*Form, error) {
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF { // the closing boundary, and no file before it
-			return nil, &s3api.Error{Code: s3err.InvalidArgument, Message: "POST requires exactly one file upload per request.",
-				Extra: []s3api.ExtraElement{{Name: "ArgumentName", Value: "file"}, {Name: "ArgumentValue", Value: "0"}}}
+			return nil, &s3err.Error{Code: s3err.InvalidArgument, Message: "POST requires exactly one file upload per request.",
+				Extra: []s3err.ExtraElement{{Name: "ArgumentName", Value: "file"}, {Name: "ArgumentValue", Value: "0"}}}
 		}
 		if err != nil {
 			return nil, MalformedPOST()
@@ -95,8 +93,8 @@ func ReadForm(contentType string, body io.Reader) (*Form, error) {
 		}
 		size += len(value)
 		if size > MaxFieldBytes {
-			return nil, &s3api.Error{Code: s3err.MaxPostPreDataLengthExceeded,
-				Extra: []s3api.ExtraElement{{Name: "MaxPostPreDataLengthBytes", Value: strconv.Itoa(MaxFieldBytes)}}}
+			return nil, &s3err.Error{Code: s3err.MaxPostPreDataLengthExceeded,
+				Extra: []s3err.ExtraElement{{Name: "MaxPostPreDataLengthBytes", Value: strconv.Itoa(MaxFieldBytes)}}}
 		}
 		if name == "" {
 			continue // not a form-data part: nothing a condition could name
@@ -131,7 +129,7 @@ type partReader struct {
 func (p *partReader) Read(b []byte) (int, error) {
 	n, err := p.part.Read(b)
 	if err != nil && err != io.EOF {
-		var s3err *s3api.Error
+		var s3err *s3err.Error
 		if !errors.As(err, &s3err) {
 			err = MalformedPOST()
 		}

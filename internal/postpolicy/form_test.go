@@ -132,8 +132,8 @@ func TestReadFormErrors(t *testing.T) {
 				t.Fatalf("ReadForm() = %+v, want %s", form, tt.wantCode)
 			}
 			wantError(t, err, tt.wantCode, tt.wantMsg)
-			if tt.wantCode.Status() != err.(*s3api.Error).Code.Status() {
-				t.Errorf("status = %d", err.(*s3api.Error).Code.Status())
+			if tt.wantCode.Status() != err.(*s3err.Error).Code.Status() {
+				t.Errorf("status = %d", err.(*s3err.Error).Code.Status())
 			}
 		})
 	}

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/internal/s3err"
-
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // FuzzParse feeds policy documents to Parse and Check: every outcome is a
@@ -30,7 +28,7 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, encoded string) {
 		p, err := Parse(encoded)
 		if err != nil {
-			var e *s3api.Error
+			var e *s3err.Error
 			if !errors.As(err, &e) || e.Code != s3err.InvalidPolicyDocument {
 				t.Fatalf("Parse() = %v, want InvalidPolicyDocument", err)
 			}
@@ -38,7 +36,7 @@ func FuzzParse(f *testing.F) {
 		}
 		form := &Form{Fields: []Field{{"key", "k"}, {"Content-Type", "a,b"}, {"acl", "private"}}}
 		for _, err := range []error{p.Check(form, "b", time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)), p.CheckSize(5)} {
-			var e *s3api.Error
+			var e *s3err.Error
 			if err != nil && !errors.As(err, &e) {
 				t.Fatalf("Check() = %v, want an S3 error", err)
 			}
@@ -58,7 +56,7 @@ func FuzzReadForm(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		form, err := ReadForm(formType, bytes.NewReader(body))
 		if err != nil {
-			var e *s3api.Error
+			var e *s3err.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("ReadForm() = %v, want an S3 error", err)
 			}
@@ -73,7 +71,7 @@ func FuzzReadForm(f *testing.F) {
 			t.Fatalf("fields of %d bytes accepted", size)
 		}
 		if _, err := io.Copy(io.Discard, form.File); err != nil {
-			var e *s3api.Error
+			var e *s3err.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("reading the file = %v, want an S3 error", err)
 			}

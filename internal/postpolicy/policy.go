@@ -20,8 +20,6 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/internal/s3err"
-
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // Policy is a decoded POST policy document.
@@ -60,8 +58,8 @@ type Range struct {
 // layout.
 const expirationLayout = "2006-01-02T15:04:05Z"
 
-func invalidPolicy(msg string) *s3api.Error {
-	return &s3api.Error{Code: s3err.InvalidPolicyDocument, Message: "Invalid Policy: " + msg}
+func invalidPolicy(msg string) *s3err.Error {
+	return &s3err.Error{Code: s3err.InvalidPolicyDocument, Message: "Invalid Policy: " + msg}
 }
 
 var errInvalidJSON = invalidPolicy("Invalid JSON.")

@@ -17,7 +17,7 @@ func encode(doc string) string { return base64.StdEncoding.EncodeToString([]byte
 // empty, message msg.
 func wantError(t *testing.T, err error, code s3api.ErrorCode, msg string) {
 	t.Helper()
-	var e *s3api.Error
+	var e *s3err.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("error = %v, want %s", err, code)
 	}

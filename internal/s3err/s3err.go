@@ -1,5 +1,6 @@
-// Package s3err names the S3 error codes mocks3 uses, for its internal code. The
-// public API (package s3api) keeps the type and the list; a test author
+// Package s3err names the S3 error codes mocks3 uses, for its internal code,
+// and writes S3 error responses (Error, WriteError). The public API
+// (package s3api) keeps the type and the table of codes; a test author
 // writes the names as strings.
 package s3err
 

@@ -52,40 +52,40 @@ const maxSkew = 15 * time.Minute
 // maxExpires is the longest X-Amz-Expires S3 takes: seven days.
 const maxExpires = 7 * 24 * 60 * 60
 
-func authError(code s3api.ErrorCode, msg string, extra ...s3api.ExtraElement) *s3api.Error {
-	return &s3api.Error{Code: code, Message: msg, Extra: extra}
+func authError(code s3api.ErrorCode, msg string, extra ...s3err.ExtraElement) *s3err.Error {
+	return &s3err.Error{Code: code, Message: msg, Extra: extra}
 }
 
-func el(name, value string) s3api.ExtraElement { return s3api.ExtraElement{Name: name, Value: value} }
+func el(name, value string) s3err.ExtraElement { return s3err.ExtraElement{Name: name, Value: value} }
 
-func headerMalformed(msg string, extra ...s3api.ExtraElement) *s3api.Error {
+func headerMalformed(msg string, extra ...s3err.ExtraElement) *s3err.Error {
 	return authError(s3err.AuthorizationHeaderMalformed, msgHeaderMalformed+msg, extra...)
 }
 
-func queryError(msg string, extra ...s3api.ExtraElement) *s3api.Error {
+func queryError(msg string, extra ...s3err.ExtraElement) *s3err.Error {
 	return authError(s3err.AuthorizationQueryParametersError, msg, extra...)
 }
 
-func invalidArgument(msg, name, value string) *s3api.Error {
+func invalidArgument(msg, name, value string) *s3err.Error {
 	if value == "" {
 		return authError(s3err.InvalidArgument, msg, el("ArgumentName", name))
 	}
 	return authError(s3err.InvalidArgument, msg, el("ArgumentName", name), el("ArgumentValue", value))
 }
 
-func accessDenied(msg string, extra ...s3api.ExtraElement) *s3api.Error {
+func accessDenied(msg string, extra ...s3err.ExtraElement) *s3err.Error {
 	return authError(s3err.AccessDenied, msg, extra...)
 }
 
-func unknownKey(accessKey string) *s3api.Error {
+func unknownKey(accessKey string) *s3err.Error {
 	return authError(s3err.InvalidAccessKeyID, s3err.InvalidAccessKeyID.Message(), el("AWSAccessKeyId", accessKey))
 }
 
-func invalidToken(token string) *s3api.Error {
+func invalidToken(token string) *s3err.Error {
 	return authError(s3err.InvalidToken, s3err.InvalidToken.Message(), el("Token-0", token))
 }
 
-func tooSkewed(requestTime string, now time.Time) *s3api.Error {
+func tooSkewed(requestTime string, now time.Time) *s3err.Error {
 	return authError(s3err.RequestTimeTooSkewed, s3err.RequestTimeTooSkewed.Message(),
 		el("RequestTime", requestTime), el("ServerTime", now.UTC().Format(serverTimeLayout)),
 		el("MaxAllowedSkewMilliseconds", fmt.Sprint(maxSkew.Milliseconds())))
@@ -93,7 +93,7 @@ func tooSkewed(requestTime string, now time.Time) *s3api.Error {
 
 // mismatch is SignatureDoesNotMatch with what S3 adds for debugging a
 // signer: the string it signed and, for SigV4, the canonical request.
-func mismatch(accessKey, toSign, provided, canonical string) *s3api.Error {
+func mismatch(accessKey, toSign, provided, canonical string) *s3err.Error {
 	e := authError(s3err.SignatureDoesNotMatch, s3err.SignatureDoesNotMatch.Message(),
 		el("AWSAccessKeyId", accessKey), el("StringToSign", toSign), el("SignatureProvided", provided),
 		el("StringToSignBytes", hexBytes(toSign)))
@@ -105,12 +105,12 @@ func mismatch(accessKey, toSign, provided, canonical string) *s3api.Error {
 
 // chunkMismatch is SignatureDoesNotMatch for a chunk or trailer of a
 // streaming body.
-func chunkMismatch(toSign, provided string) *s3api.Error {
+func chunkMismatch(toSign, provided string) *s3err.Error {
 	return authError(s3err.SignatureDoesNotMatch, s3err.SignatureDoesNotMatch.Message(),
 		el("StringToSign", toSign), el("SignatureProvided", provided), el("StringToSignBytes", hexBytes(toSign)))
 }
 
-func sha256Mismatch(client, computed string) *s3api.Error {
+func sha256Mismatch(client, computed string) *s3err.Error {
 	return authError(s3err.XAmzContentSHA256Mismatch, s3err.XAmzContentSHA256Mismatch.Message(),
 		el("ClientComputedContentSHA256", client), el("S3ComputedContentSHA256", computed))
 }

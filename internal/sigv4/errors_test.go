@@ -32,14 +32,14 @@ func TestHeaderErrors(t *testing.T) {
 		target string
 		code   s3api.ErrorCode
 		msg    string
-		extra  []s3api.ExtraElement // checked when not nil
+		extra  []s3err.ExtraElement // checked when not nil
 	}{
 		{name: "no space", header: map[string]string{"Authorization": "AWS4-HMAC-SHA256"},
 			code: s3err.InvalidArgument, msg: msgNoSpace,
-			extra: []s3api.ExtraElement{el("ArgumentName", "Authorization"), el("ArgumentValue", "AWS4-HMAC-SHA256")}},
+			extra: []s3err.ExtraElement{el("ArgumentName", "Authorization"), el("ArgumentValue", "AWS4-HMAC-SHA256")}},
 		{name: "unknown scheme", header: map[string]string{"Authorization": "Bearer abc"},
 			code: s3err.InvalidArgument, msg: "Unsupported Authorization Type",
-			extra: []s3api.ExtraElement{el("ArgumentName", "Authorization"), el("ArgumentValue", "Bearer abc")}},
+			extra: []s3err.ExtraElement{el("ArgumentName", "Authorization"), el("ArgumentValue", "Bearer abc")}},
 		{name: "sha512", header: map[string]string{"Authorization": strings.Replace(good, "SHA256", "SHA512", 1)},
 			code: s3err.InvalidArgument, msg: "Unsupported Authorization Type"},
 		{name: "sigv4a", header: map[string]string{"Authorization": strings.Replace(good, "AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256", 1)},
@@ -54,7 +54,7 @@ func TestHeaderErrors(t *testing.T) {
 			code: s3err.AccessDenied, msg: "AWS authentication requires a valid Date or x-amz-date header"},
 		{name: "skewed", header: map[string]string{"X-Amz-Date": "20261205T121501Z"},
 			code: s3err.RequestTimeTooSkewed, msg: "The difference between the request time and the current time is too large.",
-			extra: []s3api.ExtraElement{el("RequestTime", "20261205T121501Z"), el("ServerTime", "2026-12-05T12:00:00Z"), el("MaxAllowedSkewMilliseconds", "900000")}},
+			extra: []s3err.ExtraElement{el("RequestTime", "20261205T121501Z"), el("ServerTime", "2026-12-05T12:00:00Z"), el("MaxAllowedSkewMilliseconds", "900000")}},
 		{name: "missing signature", header: map[string]string{"Authorization": "AWS4-HMAC-SHA256 Credential=" + goodCredential + ", SignedHeaders=host"},
 			code: s3err.AuthorizationHeaderMalformed,
 			msg:  "The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature."},
@@ -69,7 +69,7 @@ func TestHeaderErrors(t *testing.T) {
 		{name: "wrong region", header: map[string]string{"Authorization": authHeader(testAccessKey+"/20261205/eu-west-1/s3/aws4_request", "host", goodSignature)},
 			code:  s3err.AuthorizationHeaderMalformed,
 			msg:   "The authorization header is malformed; the region 'eu-west-1' is wrong; expecting 'us-east-1'",
-			extra: []s3api.ExtraElement{el("Region", "us-east-1")}},
+			extra: []s3err.ExtraElement{el("Region", "us-east-1")}},
 		{name: "wrong service", header: map[string]string{"Authorization": authHeader(testAccessKey+"/20261205/us-east-1/s4/aws4_request", "host", goodSignature)},
 			code: s3err.AuthorizationHeaderMalformed,
 			msg:  `The authorization header is malformed; incorrect service "s4". This endpoint belongs to "s3".`},
@@ -81,15 +81,15 @@ func TestHeaderErrors(t *testing.T) {
 			msg:  "The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date."},
 		{name: "unknown key", header: map[string]string{"Authorization": authHeader("NOBODY/20261205/us-east-1/s3/aws4_request", "host", goodSignature)},
 			code: s3err.InvalidAccessKeyID, msg: "The AWS Access Key Id you provided does not exist in our records.",
-			extra: []s3api.ExtraElement{el("AWSAccessKeyId", "NOBODY")}},
+			extra: []s3err.ExtraElement{el("AWSAccessKeyId", "NOBODY")}},
 		{name: "session token", header: map[string]string{"X-Amz-Security-Token": "FwoGZXIvYXdz"},
 			code: s3err.InvalidToken, msg: "The provided token is malformed or otherwise invalid.",
-			extra: []s3api.ExtraElement{el("Token-0", "FwoGZXIvYXdz")}},
+			extra: []s3err.ExtraElement{el("Token-0", "FwoGZXIvYXdz")}},
 		{name: "no content sha256", header: map[string]string{"X-Amz-Content-Sha256": ""},
 			code: s3err.InvalidRequest, msg: "Missing required header for this request: x-amz-content-sha256"},
 		{name: "bad content sha256", header: map[string]string{"X-Amz-Content-Sha256": "abc"},
 			code: s3err.InvalidArgument, msg: msgBadSHA256,
-			extra: []s3api.ExtraElement{el("ArgumentName", "x-amz-content-sha256"), el("ArgumentValue", "abc")}},
+			extra: []s3err.ExtraElement{el("ArgumentName", "x-amz-content-sha256"), el("ArgumentValue", "abc")}},
 		{name: "sigv4a streaming", header: map[string]string{"X-Amz-Content-Sha256": "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"},
 			code: s3err.InvalidRequest, msg: msgMechanism},
 		{name: "bad signature", code: s3err.SignatureDoesNotMatch,
@@ -134,14 +134,14 @@ func TestQueryErrors(t *testing.T) {
 		now   string            // server time, default goodDate
 		code  s3api.ErrorCode
 		msg   string
-		extra []s3api.ExtraElement
+		extra []s3err.ExtraElement
 	}{
 		{name: "algorithm", set: map[string]string{"X-Amz-Algorithm": "AWS4-HMAC-SHA1"},
 			code: s3err.AuthorizationQueryParametersError, msg: `X-Amz-Algorithm only supports "AWS4-HMAC-SHA256 and AWS4-ECDSA-P256-SHA256"`},
 		{name: "sigv4a", set: map[string]string{"X-Amz-Algorithm": "AWS4-ECDSA-P256-SHA256"},
 			code: s3err.InvalidRequest, msg: msgMechanism},
 		{name: "with sigv2", set: map[string]string{"Signature": "abc"},
-			code: s3err.InvalidArgument, msg: msgOneMechanism, extra: []s3api.ExtraElement{el("ArgumentName", "Authorization")}},
+			code: s3err.InvalidArgument, msg: msgOneMechanism, extra: []s3err.ExtraElement{el("ArgumentName", "Authorization")}},
 		{name: "missing credential", set: map[string]string{"X-Amz-Credential": ""},
 			code: s3err.AuthorizationQueryParametersError,
 			msg:  "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."},
@@ -157,12 +157,12 @@ func TestQueryErrors(t *testing.T) {
 			code: s3err.AuthorizationQueryParametersError,
 			msg:  "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds"},
 		{name: "expired", now: "20261205T130001Z", code: s3err.AccessDenied, msg: "Request has expired",
-			extra: []s3api.ExtraElement{el("X-Amz-Expires", "3600"), el("Expires", "2026-12-05T13:00:00Z"), el("ServerTime", "2026-12-05T13:00:01Z")}},
+			extra: []s3err.ExtraElement{el("X-Amz-Expires", "3600"), el("Expires", "2026-12-05T13:00:00Z"), el("ServerTime", "2026-12-05T13:00:01Z")}},
 		{name: "not yet valid", now: "20261205T114459Z", code: s3err.AccessDenied, msg: "Request is not yet valid"},
 		{name: "wrong region", set: map[string]string{"X-Amz-Credential": testAccessKey + "/20261205/eu-west-1/s3/aws4_request"},
 			code:  s3err.AuthorizationQueryParametersError,
 			msg:   "Error parsing the X-Amz-Credential parameter; the region 'eu-west-1' is wrong; expecting 'us-east-1'",
-			extra: []s3api.ExtraElement{el("Region", "us-east-1")}},
+			extra: []s3err.ExtraElement{el("Region", "us-east-1")}},
 		{name: "wrong service", set: map[string]string{"X-Amz-Credential": testAccessKey + "/20261205/us-east-1/sts/aws4_request"},
 			code: s3err.AuthorizationQueryParametersError,
 			msg:  `Error parsing the X-Amz-Credential parameter; incorrect service "sts". This endpoint belongs to "s3".`},
@@ -175,9 +175,9 @@ func TestQueryErrors(t *testing.T) {
 			code: s3err.AuthorizationQueryParametersError,
 			msg:  `Invalid credential date "20261204". This date is not the same as X-Amz-Date: "20261205".`},
 		{name: "unknown key", set: map[string]string{"X-Amz-Credential": "NOBODY/20261205/us-east-1/s3/aws4_request"},
-			code: s3err.InvalidAccessKeyID, extra: []s3api.ExtraElement{el("AWSAccessKeyId", "NOBODY")}},
+			code: s3err.InvalidAccessKeyID, extra: []s3err.ExtraElement{el("AWSAccessKeyId", "NOBODY")}},
 		{name: "session token", set: map[string]string{"X-Amz-Security-Token": "tok"},
-			code: s3err.InvalidToken, extra: []s3api.ExtraElement{el("Token-0", "tok")}},
+			code: s3err.InvalidToken, extra: []s3err.ExtraElement{el("Token-0", "tok")}},
 		{name: "bad signature", code: s3err.SignatureDoesNotMatch},
 	}
 	for _, tt := range tests {
@@ -239,7 +239,7 @@ func TestSHA256Mismatch(t *testing.T) {
 	sr := serverRequest(t, req)
 	_, _, err := verify(newVerifier(&now), sr)
 	e := checkCode(t, err, s3err.XAmzContentSHA256Mismatch, "The provided 'x-amz-content-sha256' header does not match what was computed.")
-	if diff := cmp.Diff([]s3api.ExtraElement{
+	if diff := cmp.Diff([]s3err.ExtraElement{
 		el("ClientComputedContentSHA256", sha256Hex([]byte("abd"))),
 		el("S3ComputedContentSHA256", sha256Hex([]byte("abc"))),
 	}, e.Extra); diff != "" {

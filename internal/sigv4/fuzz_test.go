@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mocks3/mocks3/s3api"
+	"github.com/mocks3/mocks3/internal/s3err"
 )
 
 // FuzzParseAuthorization: the header parser never panics, what it accepts
@@ -35,7 +35,7 @@ func FuzzParseAuthorization(f *testing.F) {
 		r.Header.Set("X-Amz-Date", goodDate)
 		r.Header.Set("X-Amz-Content-Sha256", emptySHA256)
 		_, err = newVerifier(&now).Verify(r)
-		var e *s3api.Error
+		var e *s3err.Error
 		if !errors.As(err, &e) {
 			t.Fatalf("Verify(%q) = %v, want an S3 error", s, err)
 		}

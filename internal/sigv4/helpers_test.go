@@ -16,6 +16,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mocks3/mocks3/internal/s3err"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -116,9 +117,9 @@ func verify(v *Verifier, r *http.Request) (Result, []byte, error) {
 
 // checkCode fails unless err is an S3 error with code (and, if msg is
 // not empty, that message).
-func checkCode(t *testing.T, err error, code s3api.ErrorCode, msg string) *s3api.Error {
+func checkCode(t *testing.T, err error, code s3api.ErrorCode, msg string) *s3err.Error {
 	t.Helper()
-	var e *s3api.Error
+	var e *s3err.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("err = %v, want S3 error %s", err, code)
 	}
@@ -134,7 +135,7 @@ func checkCode(t *testing.T, err error, code s3api.ErrorCode, msg string) *s3api
 // checkRefusal verifies r at now and fails unless it is refused with
 // code, msg (see checkCode) and, when extra is not nil, those extra
 // elements.
-func checkRefusal(t *testing.T, now time.Time, r *http.Request, code s3api.ErrorCode, msg string, extra []s3api.ExtraElement) {
+func checkRefusal(t *testing.T, now time.Time, r *http.Request, code s3api.ErrorCode, msg string, extra []s3err.ExtraElement) {
 	t.Helper()
 	_, err := newVerifier(&now).Verify(r)
 	e := checkCode(t, err, code, msg)
@@ -146,7 +147,7 @@ func checkRefusal(t *testing.T, now time.Time, r *http.Request, code s3api.Error
 }
 
 // extraValue returns the value of the extra element name of e, or "".
-func extraValue(e *s3api.Error, name string) string {
+func extraValue(e *s3err.Error, name string) string {
 	for _, x := range e.Extra {
 		if x.Name == name {
 			return x.Value

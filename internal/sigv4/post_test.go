@@ -116,7 +116,7 @@ func TestVerifyPOSTErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ak, err := postVerifier(tt.allowV2).VerifyPOST(fieldsOf(tt.form))
-			var e *s3api.Error
+			var e *s3err.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("VerifyPOST() = %q, %v; want %s", ak, err, tt.code)
 			}

@@ -26,8 +26,6 @@ import (
 	"time"
 
 	"github.com/mocks3/mocks3/internal/s3err"
-
-	"github.com/mocks3/mocks3/s3api"
 )
 
 // Verifier checks request signatures. Its fields are read-only once it
@@ -160,7 +158,7 @@ func (c credential) scope() string {
 // parseCredential checks a credential in S3's order: its five parts, the
 // region, the service, the terminal. On failure it returns S3's message
 // (without the header or query prefix) and the extra elements.
-func (v *Verifier) parseCredential(s string) (credential, string, []s3api.ExtraElement) {
+func (v *Verifier) parseCredential(s string) (credential, string, []s3err.ExtraElement) {
 	parts := strings.Split(s, "/")
 	if len(parts) != 5 {
 		return credential{}, msgCredentialShape, nil
@@ -171,7 +169,7 @@ func (v *Verifier) parseCredential(s string) (credential, string, []s3api.ExtraE
 		return credential{}, msgEmptyRegion, nil
 	case c.region != want:
 		return credential{}, fmt.Sprintf("the region '%s' is wrong; expecting '%s'", c.region, want),
-			[]s3api.ExtraElement{el("Region", want)}
+			[]s3err.ExtraElement{el("Region", want)}
 	case parts[3] != service:
 		return credential{}, fmt.Sprintf(`incorrect service "%s". This endpoint belongs to "%s".`, parts[3], service), nil
 	case parts[4] != terminal:

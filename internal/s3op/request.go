@@ -1,0 +1,15 @@
+package s3op
+
+import "github.com/mocks3/mocks3/s3api"
+
+// Request is an S3 request as the router identifies it: what a fault rule
+// matches and what the layers below know of the request they work for.
+type Request struct {
+	Operation s3api.Operation
+	Bucket    string
+	Key       string
+	ID        string // x-amz-request-id
+	// Attempt is the SDK's attempt number (amz-sdk-request: attempt=N),
+	// 0 if absent.
+	Attempt int
+}
