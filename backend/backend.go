@@ -15,8 +15,6 @@ import (
 	"errors"
 	"io"
 	"time"
-
-	"github.com/mocks3/mocks3/internal/etag"
 )
 
 // Errors a Backend reports. Callers match them with errors.Is.
@@ -217,23 +215,6 @@ type Upload struct {
 type Condition struct {
 	IfNoneMatch bool   `json:"if_none_match,omitempty"` // the key must not exist
 	IfMatch     string `json:"if_match,omitempty"`      // the current ETag must match; "*" any
-}
-
-// Check tests c against the current record (nil if none): it returns
-// ErrPreconditionFailed, or ErrObjectNotFound for IfMatch on a missing key.
-func (c Condition) Check(cur *Object) error {
-	if c.IfNoneMatch && cur != nil {
-		return ErrPreconditionFailed
-	}
-	if c.IfMatch != "" {
-		if cur == nil {
-			return ErrObjectNotFound
-		}
-		if !etag.Matches(c.IfMatch, cur.ETag) {
-			return ErrPreconditionFailed
-		}
-	}
-	return nil
 }
 
 // Blob is an open stored byte sequence. Reads of a Blob see the bytes that

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/backend/internal/condition"
 	"github.com/mocks3/mocks3/backend/memory"
 	"github.com/mocks3/mocks3/internal/suitetest"
 )
@@ -250,7 +251,7 @@ func (r racyCond) PutObject(ctx context.Context, bucket string, o backend.Object
 		if c, err := r.Backend.GetObject(ctx, bucket, o.Key, ""); err == nil {
 			cur = &c
 		}
-		if err := cond.Check(cur); err != nil {
+		if err := condition.Check(cond, cur); err != nil {
 			return nil, err
 		}
 		time.Sleep(time.Millisecond) // widen the window others write in

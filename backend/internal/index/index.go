@@ -15,6 +15,7 @@ import (
 	"github.com/google/btree"
 
 	"github.com/mocks3/mocks3/backend"
+	"github.com/mocks3/mocks3/backend/internal/condition"
 )
 
 // Persister makes record changes durable. Store calls it with its lock held,
@@ -379,7 +380,7 @@ func (b *bucket) put(stored *backend.Object, cond backend.Condition) (versions [
 			versions = append(versions, v)
 		}
 	}
-	if err := cond.Check(cur); err != nil {
+	if err := condition.Check(cond, cur); err != nil {
 		return nil, nil, err
 	}
 	return versions, replaced, nil
