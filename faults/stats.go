@@ -18,18 +18,11 @@ type Counts struct {
 // any rule fired for it, at the gateway or in one of its role calls.
 // ByRule is keyed by rule ID, as events and the request journal name rules.
 type Stats struct {
-	Total       Counts                `json:"total"`
-	Roles       Counts                `json:"roles"`
-	ByRule      map[string]RuleCounts `json:"by_rule"`
-	ByService   map[Service]Counts    `json:"by_service"`
-	ByOperation map[string]Counts     `json:"by_operation"`
-}
-
-// RuleCounts are one rule's counters.
-type RuleCounts struct {
-	Name     string `json:"name"`
-	Matches  int    `json:"matches"`
-	Triggers int    `json:"triggers"`
+	Total       Counts
+	Roles       Counts
+	ByRule      map[string]RuleInfo
+	ByService   map[Service]Counts
+	ByOperation map[string]Counts
 }
 
 // Event records one trigger.
@@ -46,7 +39,8 @@ type Event struct {
 	RequestID string    `json:"request_id,omitempty"`
 }
 
-// RuleInfo is a rule with its ID and counters.
+// RuleInfo is a rule with its ID and counters: how many requests it
+// matched, and how many of those it triggered on.
 type RuleInfo struct {
 	ID       string
 	Rule     Rule

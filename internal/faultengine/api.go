@@ -47,7 +47,7 @@ func (e *Engine) APIHandler() http.Handler {
 	mux.HandleFunc("POST /api/v1/rules/{id}/enable", e.apiSetEnabled(true))
 	mux.HandleFunc("POST /api/v1/rules/{id}/disable", e.apiSetEnabled(false))
 	mux.HandleFunc("GET /api/v1/stats", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, e.Stats())
+		writeJSON(w, http.StatusOK, statsToJSON(e.Stats()))
 	})
 	mux.HandleFunc("POST /api/v1/stats/reset", func(w http.ResponseWriter, r *http.Request) {
 		e.ResetStats()

@@ -39,3 +39,28 @@ func rulesJSON(infos []faults.RuleInfo) map[string][]ruleJSON {
 	}
 	return map[string][]ruleJSON{"rules": out}
 }
+
+// statsJSON is faults.Stats as the REST API shows it, in the shape of the
+// seed's ErrorStats.
+type statsJSON struct {
+	Total       faults.Counts                    `json:"total"`
+	Roles       faults.Counts                    `json:"roles"`
+	ByRule      map[string]ruleCountsJSON        `json:"by_rule"`
+	ByService   map[faults.Service]faults.Counts `json:"by_service"`
+	ByOperation map[string]faults.Counts         `json:"by_operation"`
+}
+
+type ruleCountsJSON struct {
+	Name     string `json:"name"`
+	Matches  int    `json:"matches"`
+	Triggers int    `json:"triggers"`
+}
+
+func statsToJSON(s faults.Stats) statsJSON {
+	out := statsJSON{Total: s.Total, Roles: s.Roles, ByService: s.ByService, ByOperation: s.ByOperation,
+		ByRule: make(map[string]ruleCountsJSON, len(s.ByRule))}
+	for id, ri := range s.ByRule {
+		out.ByRule[id] = ruleCountsJSON{Name: ri.Rule.Name, Matches: ri.Matches, Triggers: ri.Triggers}
+	}
+	return out
+}

@@ -42,3 +42,23 @@ func TestRuleJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestStatsJSON: the REST API's stats keep the seed's ErrorStats shape, a
+// rule's entry holding its name and counters only.
+func TestStatsJSON(t *testing.T) {
+	st := faults.Stats{
+		Total:       faults.Counts{Requests: 3, Faults: 1, Errors: 1},
+		ByRule:      map[string]faults.RuleInfo{"rule-1": {ID: "rule-1", Rule: faults.Rule{Name: "slow", Action: faults.Hang()}, Matches: 2, Triggers: 1}},
+		ByService:   map[faults.Service]faults.Counts{"gateway": {Requests: 3}},
+		ByOperation: map[string]faults.Counts{},
+	}
+	got, err := json.Marshal(statsToJSON(st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"total":{"requests":3,"faults":1,"errors":1},"roles":{"requests":0,"faults":0,"errors":0},` +
+		`"by_rule":{"rule-1":{"name":"slow","matches":2,"triggers":1}},"by_service":{"gateway":{"requests":3,"faults":0,"errors":0}},"by_operation":{}}`
+	if string(got) != want {
+		t.Errorf("stats JSON =\n%s\nwant\n%s", got, want)
+	}
+}

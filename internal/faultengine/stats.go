@@ -58,9 +58,9 @@ func (c *counters) snapshot() faults.Counts {
 func (e *Engine) Stats() faults.Stats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s := faults.Stats{ByRule: map[string]faults.RuleCounts{}, ByService: map[faults.Service]faults.Counts{}, ByOperation: map[string]faults.Counts{}}
+	s := faults.Stats{ByRule: map[string]faults.RuleInfo{}, ByService: map[faults.Service]faults.Counts{}, ByOperation: map[string]faults.Counts{}}
 	for _, en := range e.rules {
-		s.ByRule[en.id] = faults.RuleCounts{Name: en.rule.Name, Matches: en.matches, Triggers: en.triggers}
+		s.ByRule[en.id] = faults.RuleInfo{ID: en.id, Rule: en.rule, Matches: en.matches, Triggers: en.triggers}
 	}
 	e.stats.Range(func(key, value any) bool {
 		k, c := key.(statKey), value.(*counters).snapshot()
