@@ -10,7 +10,7 @@ import (
 )
 
 // Action is what a triggered rule does. Build one with the constructors
-// (SlowDown, Delay, TruncateBody, …) or as a literal.
+// (ErrorCode, Delay, TruncateBody, …) or as a literal.
 type Action struct {
 	// Kind is what the action does, one of the seed's action types:
 	//

@@ -7,7 +7,7 @@
 // A Rule is a match (which requests), conditions (when) and an Action
 // (what happens). Rules are plain structs, so tables of scenarios read well:
 //
-//	srv.Faults().Add(faults.Rule{Operation: "PutObject", Times: 2, Action: faults.SlowDown()})
+//	srv.Faults().Add(faults.Rule{Operation: "PutObject", Times: 2, Action: faults.ErrorCode("SlowDown")})
 //
 // # Evaluation order
 //
@@ -52,10 +52,9 @@ type Rule struct {
 	Operation s3api.Operation
 	// RoleOp matches one operation of the rule's role ("Write" on the
 	// storage service, "GetObject" on metadata; see RoleOp); only role
-	// services have them. As in the seed's
-	// JSON, where "operation" names both, an Operation that names one of
-	// the role's operations ("Write" on the storage service) means that
-	// role operation. A storage rule that loses writes or serves stale
+	// services have them. As in the seed's JSON, where "operation" names
+	// both, an Operation that names one of the role's operations ("Write"
+	// on the storage service) means that role operation. A storage rule that loses writes or serves stale
 	// reads acts in the metadata call that applies it, and there still
 	// matches "Write" or "Read".
 	RoleOp RoleOp

@@ -4,7 +4,7 @@
 // ownership controls, public access block, ACLs and bucket policies.
 //
 // Each Parse function takes a request body as the client sent it and
-// answers either the configuration or the *s3api.Error S3 answers for it
+// answers either the configuration or the *s3err.Error S3 answers for it
 // (code, status and message). Each configuration has an Encode method that
 // writes it in one canonical form, the form the gateway stores and serves
 // back, so that parsing an encoded document gives the same configuration.

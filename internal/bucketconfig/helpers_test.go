@@ -65,7 +65,7 @@ func fuzzParse[T any](t *testing.T, body []byte, parse func([]byte) (T, error), 
 	return v, true
 }
 
-// checkErr fails unless err is nil when code is "", or an *s3api.Error
+// checkErr fails unless err is nil when code is "", or an *s3err.Error
 // with code whose message contains msg.
 func checkErr(t *testing.T, err error, code s3api.ErrorCode, msg string) {
 	t.Helper()

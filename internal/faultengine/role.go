@@ -45,7 +45,7 @@ func (e *roleError) As(target any) bool {
 
 // storageOpOf is the storage operation a metadata call stands for when it
 // applies a storage rule's data action (lose_write, stale_read): a rule
-// on StorageRead serves stale reads through MetadataGetObject.
+// on the storage "Read" serves stale reads through the metadata "GetObject".
 var storageOpOf = map[faults.RoleOp]faults.RoleOp{
 	faultname.MetadataPutObject:      faultname.StorageWrite,
 	faultname.MetadataCompleteUpload: faultname.StorageWrite,

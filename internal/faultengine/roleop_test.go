@@ -56,7 +56,7 @@ func TestRoleOpMatch(t *testing.T) {
 }
 
 // TestStorageReadServesStaleReads shows a storage stale_read rule on the
-// StorageRead operation applied where it can be, in the metadata read.
+// storage "Read" operation applied where it can be, in the metadata read.
 func TestStorageReadServesStaleReads(t *testing.T) {
 	e := New(Config{})
 	h := mustAdd(t, e, faults.Rule{Service: faultname.Storage, RoleOp: faultname.StorageRead, Action: faults.StaleRead()})

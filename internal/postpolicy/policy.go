@@ -4,7 +4,7 @@
 // and https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html
 // describe them.
 //
-// Errors are *s3api.Error values with the codes and messages S3 answers
+// Errors are *s3err.Error values with the codes and messages S3 answers
 // with on the wire (recorded responses), which differ from the error table
 // of the documentation: a failed condition is 403 AccessDenied, not 400
 // InvalidPolicyDocument.

@@ -8,7 +8,7 @@
 // and, when allowed, Signature Version 2
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/RESTAuthentication.html).
 //
-// Errors are *s3api.Error values with the codes, messages and extra
+// Errors are *s3err.Error values with the codes, messages and extra
 // elements real S3 answers with, so that a client's own error handling and
 // a user debugging a signer see what S3 would show them. Only the standard
 // library is used: the AWS SDK is what the tests check the verifier against.
