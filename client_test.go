@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/internal/cmdserver"
 )
 
 func TestHermeticClient(t *testing.T) {
@@ -90,7 +91,7 @@ func TestVirtualHostedStyle(t *testing.T) {
 		}{
 			{"localhost", "localhost", nil},
 			// The test certificate names example.com and *.example.com.
-			{"base domain", "example.com", []mocks3.Option{mocks3.WithBaseDomain("example.com")}},
+			{"base domain", "example.com", []mocks3.Option{cmdserver.BaseDomain("example.com")}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

@@ -158,7 +158,7 @@
 //     between S3's 8 KB limit and that gets S3's XML
 //     RequestHeaderSectionTooLarge.
 //   - Requests for a host name other than localhost, an IP address or a
-//     base domain (WithBaseDomain) get 400 InvalidRequest, and an S3 POST
+//     base domain (the binary's -domain) get 400 InvalidRequest, and an S3 POST
 //     from a web page of another origin 403 AccessDenied, so that a page in
 //     a browser cannot use a local server (see the README's "Exposure").
 //   - Under cmd/mocks3's -memory-limit, a write the limit has no room for gets

@@ -22,7 +22,7 @@ import (
 // hostAllowed reports whether a request addressed to host (a Host header,
 // with or without port) is one the server serves: an IP address,
 // localhost and its subdomains, a base domain and its subdomains, or the
-// host named in WithAddr. An IP literal cannot be rebound, and a browser
+// host of the binary's listening address. An IP literal cannot be rebound, and a browser
 // that sends one reached the server by address, so every IP passes; a
 // request without Host (HTTP/1.0) passes too, since browsers always send
 // one.
@@ -51,10 +51,10 @@ func (c *config) hostNames() []string {
 	if c.inMemory {
 		names = append(names, inMemoryHost)
 	}
-	for _, d := range c.baseDomains {
+	for _, d := range c.ext.BaseDomains {
 		names = append(names, strings.TrimSuffix(strings.ToLower(d), "."))
 	}
-	for _, a := range append([]string{c.addr}, c.ext.StackAddrs...) {
+	for _, a := range append([]string{c.ext.Addr}, c.ext.StackAddrs...) {
 		if h, _, err := net.SplitHostPort(a); err == nil && h != "" {
 			names = append(names, strings.ToLower(h))
 		}
@@ -74,7 +74,7 @@ func (s *Server) checkHost(w http.ResponseWriter, r *http.Request) bool {
 	}
 	s.refused(r, "foreign host")
 	s3err.WriteError(w, r, &s3err.Error{Code: s3err.InvalidRequest, Message: "mocks3 does not serve the host " +
-		r.Host + ": address it by IP or localhost, or add the name with WithBaseDomain (mocks3 -domain). " +
+		r.Host + ": address it by IP or localhost, or start mocks3 with -domain NAME. " +
 		"Other names are refused so that a web page cannot reach the server through DNS rebinding."})
 	return false
 }

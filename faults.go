@@ -58,9 +58,6 @@ func (f *Faults) AddT(tb testing.TB, rules ...faults.Rule) []*FaultHandle {
 	return handles(f.e.AddT(tb, rules...))
 }
 
-// Remove removes a rule by ID; removing an unknown ID is not an error.
-func (f *Faults) Remove(id string) { f.e.Remove(id) }
-
 // Replace removes every rule and adds rules, atomically: no request sees a
 // mix of old and new. It validates all rules first.
 func (f *Faults) Replace(rules ...faults.Rule) ([]*FaultHandle, error) {
@@ -76,10 +73,6 @@ func (f *Faults) Rules() []faults.RuleInfo { return f.e.Rules() }
 
 // Stats returns a snapshot of the counters.
 func (f *Faults) Stats() faults.Stats { return f.e.Stats() }
-
-// ResetStats zeroes every counter, the rules' included, and clears the
-// event log.
-func (f *Faults) ResetStats() { f.e.ResetStats() }
 
 // Events returns the logged triggers, oldest first.
 func (f *Faults) Events() []faults.Event { return f.e.Events() }

@@ -172,12 +172,12 @@ func NewServer(opts ...Option) (*Server, error) {
 		s.ts = httptest.NewUnstartedServer(s.top)
 	}
 	s.ts.Config.BaseContext = func(net.Listener) context.Context { return ctx }
-	if cfg.addr != "" {
-		l, err := listen(cfg.addr)
+	if cfg.ext.Addr != "" {
+		l, err := listen(cfg.ext.Addr)
 		if err != nil {
 			s.ts.Listener.Close()
 			s.ts = nil
-			return nil, fmt.Errorf("WithAddr: %w", err)
+			return nil, fmt.Errorf("Addr: %w", err)
 		}
 		s.ts.Listener.Close()
 		s.ts.Listener = l
@@ -235,9 +235,9 @@ func (s *Server) shutdown() {
 
 func baseDomains(cfg config) []string {
 	if cfg.inMemory {
-		return append([]string{inMemoryHost}, cfg.baseDomains...)
+		return append([]string{inMemoryHost}, cfg.ext.BaseDomains...)
 	}
-	return cfg.baseDomains
+	return cfg.ext.BaseDomains
 }
 
 func (s *Server) seed(ctx context.Context) error {

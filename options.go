@@ -62,9 +62,7 @@ type config struct {
 	logger      *slog.Logger
 	minPartSize int64
 	tls         bool
-	addr        string
 	inMemory    bool
-	baseDomains []string
 	seed        uint64
 	seeded      bool // WithSeed was given
 	rules       []faults.Rule
@@ -220,22 +218,15 @@ func WithTLS() Option {
 //
 // A pipe buffers nothing: the server cannot finish writing a response the
 // client does not read, so close every response body before the test ends,
-// or Close waits for it. WithInMemoryTransport cannot be combined with
-// WithAddr.
+// or Close waits for it.
 func WithInMemoryTransport() Option {
 	return setting(func(c *config) { c.inMemory = true })
 }
 
-// WithAddr listens on addr (such as "127.0.0.1:8080") instead of a random
-// loopback port.
-func WithAddr(addr string) Option {
-	return validated(addr == "", func(c *config) { c.addr = addr }, "WithAddr: empty address")
-}
-
 // check reports options that conflict with each other.
 func (c *config) check() error {
-	if c.inMemory && c.addr != "" {
-		return errors.New("WithInMemoryTransport and WithAddr: an in-memory server listens on no address")
+	if c.inMemory && c.ext.Addr != "" {
+		return errors.New("WithInMemoryTransport and Addr: an in-memory server listens on no address")
 	}
 	if c.inMemory && (c.stack || c.ext.Endpoints != nil) {
 		return errors.New("WithInMemoryTransport and WithStack: the stack's services talk over TCP")
@@ -244,17 +235,6 @@ func (c *config) check() error {
 		return errors.New("WithStack and StackEndpoints: start the services or front existing ones, not both")
 	}
 	return nil
-}
-
-// WithBaseDomain adds a domain under which "bucket.<domain>" addresses a
-// bucket in virtual-hosted style; "localhost" always does. The server
-// answers requests for IP addresses, localhost, its WithAddr host and its
-// base domains (and their subdomains) only: other Host names get 400
-// InvalidRequest, so that a web page cannot reach it through DNS rebinding.
-// Add the names clients use, such as a docker-compose service name.
-func WithBaseDomain(domain string) Option {
-	return validated(domain == "", func(c *config) { c.baseDomains = append(c.baseDomains, domain) },
-		"WithBaseDomain: empty domain")
 }
 
 // WithSeed seeds the source of request and upload IDs and of fault

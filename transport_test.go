@@ -27,6 +27,7 @@ import (
 
 	"github.com/mocks3/mocks3"
 	"github.com/mocks3/mocks3/faults"
+	"github.com/mocks3/mocks3/internal/cmdserver"
 )
 
 const inMemBucket = "in-memory"
@@ -147,14 +148,14 @@ func TestInMemoryTransportAddress(t *testing.T) {
 }
 
 func TestInMemoryTransportWithAddr(t *testing.T) {
-	srv, err := mocks3.NewServer(mocks3.WithAddr("127.0.0.1:0"), mocks3.WithInMemoryTransport())
+	srv, err := mocks3.NewServer(cmdserver.Addr("127.0.0.1:0"), mocks3.WithInMemoryTransport())
 	if err == nil {
 		srv.Close()
-		t.Fatal("NewServer(WithAddr, WithInMemoryTransport) succeeded, want an error")
+		t.Fatal("NewServer(Addr, WithInMemoryTransport) succeeded, want an error")
 	}
-	for _, name := range []string{"WithInMemoryTransport", "WithAddr"} {
+	for _, name := range []string{"WithInMemoryTransport", "Addr"} {
 		if !strings.Contains(err.Error(), name) {
-			t.Errorf("NewServer(WithAddr, WithInMemoryTransport) = %q, want it to name %s", err, name)
+			t.Errorf("NewServer(Addr, WithInMemoryTransport) = %q, want it to name %s", err, name)
 		}
 	}
 }

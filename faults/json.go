@@ -29,7 +29,9 @@ import (
 	"github.com/mocks3/mocks3/s3api"
 )
 
-// ParseRule parses one rule in the seed's JSON format:
+// ParseRules parses rules in the seed's JSON format: a single rule object,
+// an array of them, or {"rules": [...]}, the shape GET /api/v1/rules
+// answers with. A rule object has these fields:
 //
 //	name, description   strings
 //	service             "gateway" (default), "metadata", "storage", "queue",
@@ -38,7 +40,7 @@ import (
 //	                    it) or, on a role service, one of the role's
 //	                    operations ("Write"), as role_operation
 //	role_operation      the role's operation ("Write", "Read", "GetObject");
-//	                    see RoleOp
+//	                    see Rule.RoleOp
 //	enabled             default true
 //	priority            integer; higher first
 //	max_triggers        integer ≥ 0; 0 means no cap
@@ -79,20 +81,12 @@ import (
 // The schedule's start and end are RFC 3339 times, days are weekday names
 // ("monday" or "mon"), the hours a window [from_hour, to_hour) that may
 // cross midnight, timezone an IANA name (default UTC).
-func ParseRule(data []byte) (Rule, error) {
-	r, _, err := parseRuleDoc(data)
-	return r, err
-}
-
-// ParseRules parses rules in the seed's JSON format (see ParseRule): a
-// single rule object, an array of them, or {"rules": [...]}, the shape
-// GET /api/v1/rules answers with.
 func ParseRules(data []byte) ([]Rule, error) {
 	rules, _, err := parseRulesDoc(data)
 	return rules, err
 }
 
-// UnmarshalJSON parses a rule in the seed's JSON format, as ParseRule does.
+// UnmarshalJSON parses one rule in the seed's JSON format (see ParseRules).
 func (r *Rule) UnmarshalJSON(data []byte) error {
 	rule, _, err := parseRule("", data)
 	if err != nil {
@@ -102,23 +96,14 @@ func (r *Rule) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// MarshalJSON writes the rule in the seed's JSON format; ParseRule reads it
-// back to an equal rule.
+// MarshalJSON writes the rule in the seed's JSON format; ParseRules reads
+// it back to an equal rule.
 func (r Rule) MarshalJSON() ([]byte, error) {
 	w, err := r.toJSON()
 	if err != nil {
 		return nil, err
 	}
 	return json.Marshal(w)
-}
-
-// parseRuleDoc parses a document holding one rule, returning also the "id"
-// it names, if any.
-func parseRuleDoc(data []byte) (Rule, string, error) {
-	if err := checkJSON(data); err != nil {
-		return Rule{}, "", err
-	}
-	return parseRule("", data)
 }
 
 // parseRulesDoc parses a document of rules; single reports whether it was
@@ -170,7 +155,7 @@ func parseRuleList(path string, raw json.RawMessage) ([]Rule, error) {
 	return rules, nil
 }
 
-// ruleJSON and the types below are the wire form: what ParseRule decodes
+// ruleJSON and the types below are the wire form: what ParseRules decodes
 // (strictly, by decodeObject: json names the field, want says what a
 // value of the wrong type should have been) and MarshalJSON writes.
 type ruleJSON struct {
@@ -227,7 +212,7 @@ func parseRule(path string, raw json.RawMessage) (Rule, string, error) {
 		return Rule{}, "", err
 	}
 	r := Rule{Name: w.Name, Description: w.Description, Operation: s3api.Operation(w.Operation),
-		RoleOp: RoleOp(w.RoleOp), Priority: w.Priority, MaxTriggers: w.MaxTriggers}
+		RoleOp: w.RoleOp, Priority: w.Priority, MaxTriggers: w.MaxTriggers}
 	r.Disabled = w.Enabled != nil && !*w.Enabled
 	svc, err := faultname.ParseService(string(w.Service))
 	r.Service = Service(svc)

@@ -10,7 +10,7 @@ import (
 	"github.com/mocks3/mocks3/internal/faultname"
 )
 
-// toJSON is the rule in the seed's format; see ParseRule.
+// toJSON is the rule in the seed's format; see ParseRules.
 func (r Rule) toJSON() (ruleJSON, error) {
 	svc := r.Service
 	if svc == "" {
@@ -143,7 +143,7 @@ func literal(pattern string) (string, bool) {
 	return s, !esc && s != "" && escapeGlob(s) == pattern
 }
 
-// describeGlob picks the plainest operator that ParseRule turns back into
+// describeGlob picks the plainest operator that ParseRules turns back into
 // pattern.
 func describeGlob(pattern string, allowExists bool) (op, value string) {
 	if pattern == "*" && allowExists {

@@ -36,12 +36,12 @@ func TestParseRuleSeedExamples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseRule([]byte(tt.json))
+			got, err := parseOne([]byte(tt.json))
 			if err != nil {
-				t.Fatalf("ParseRule = %v", err)
+				t.Fatalf("ParseRules = %v", err)
 			}
 			if diff := cmp.Diff(tt.want, got, ruleCmp); diff != "" {
-				t.Errorf("ParseRule (-want +got):\n%s", diff)
+				t.Errorf("ParseRules (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -118,12 +118,12 @@ func TestParseRuleFields(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseRule([]byte(tt.json))
+			got, err := parseOne([]byte(tt.json))
 			if err != nil {
-				t.Fatalf("ParseRule(%s) = %v", tt.json, err)
+				t.Fatalf("parseOne(%s) = %v", tt.json, err)
 			}
 			if diff := cmp.Diff(tt.want, got, ruleCmp); diff != "" {
-				t.Errorf("ParseRule(%s) (-want +got):\n%s", tt.json, diff)
+				t.Errorf("parseOne(%s) (-want +got):\n%s", tt.json, diff)
 			}
 			roundTrip(t, got)
 		})
@@ -137,12 +137,12 @@ func roundTrip(t *testing.T, r Rule) {
 	if err != nil {
 		t.Fatalf("json.Marshal(%+v) = %v", r, err)
 	}
-	back, err := ParseRule(data)
+	back, err := parseOne(data)
 	if err != nil {
-		t.Fatalf("ParseRule(json.Marshal(rule)) = %v\n%s", err, data)
+		t.Fatalf("parseOne(json.Marshal(rule)) = %v\n%s", err, data)
 	}
 	if diff := cmp.Diff(r, back, ruleCmp); diff != "" {
-		t.Errorf("ParseRule(%s) (-want +got):\n%s", data, diff)
+		t.Errorf("parseOne(%s) (-want +got):\n%s", data, diff)
 	}
 }
 
@@ -151,7 +151,7 @@ func TestParseRuleErrorsNameTheField(t *testing.T) {
 		name, json, want string
 	}{
 		{"not JSON", `{"name": `, "invalid JSON at byte"},
-		{"not an object", `"x"`, "want a JSON object"},
+		{"not an object", `"x"`, "want a rule object"},
 		{"unknown field", rule(`"nmae": "x"`), "nmae: unknown field"},
 		{"field names are exact", rule(`"Name": "x"`), "Name: unknown field"},
 		{"wrong type", rule(`"name": 3`), "name: want a string"},
@@ -211,9 +211,9 @@ func TestParseRuleErrorsNameTheField(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseRule([]byte(tt.json))
+			_, err := parseOne([]byte(tt.json))
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) && !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("ParseRule(%s) = %v, want an error starting %q", tt.json, err, tt.want)
+				t.Errorf("parseOne(%s) = %v, want an error starting %q", tt.json, err, tt.want)
 			}
 		})
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mocks3/mocks3/internal/faultname"
 	"github.com/mocks3/mocks3/s3api"
 )
 
@@ -44,8 +45,8 @@ func TestOperationNamesChecked(t *testing.T) {
 				t.Fatal(jerr)
 			}
 			doc := `{"service": "` + string(data.Service) + `", "operation": "` + data.Operation + `", "role_operation": "` + data.RoleOp + `", "action": {"type": "http_error"}}`
-			if _, err := ParseRule([]byte(doc)); err == nil || !strings.Contains(err.Error(), tt.want[0]) {
-				t.Errorf("ParseRule(%s) = %v, want an error saying %q", doc, err, tt.want[0])
+			if _, err := parseOne([]byte(doc)); err == nil || !strings.Contains(err.Error(), tt.want[0]) {
+				t.Errorf("parseOne(%s) = %v, want an error saying %q", doc, err, tt.want[0])
 			}
 		})
 	}
@@ -56,7 +57,7 @@ func TestOperationNamesChecked(t *testing.T) {
 		}
 	}
 	for _, svc := range []Service{"storage", "metadata", "queue", "third-party"} {
-		for _, op := range RoleOps(svc) {
+		for _, op := range faultname.RoleOps(string(svc)) {
 			if err := (Rule{Service: svc, RoleOp: op, Action: ErrorCode("InternalError")}).Validate(); err != nil {
 				t.Errorf("Validate(Service: %s, RoleOp: %s) = %v", svc, op, err)
 			}
@@ -65,13 +66,13 @@ func TestOperationNamesChecked(t *testing.T) {
 }
 
 func TestRoleOpJSON(t *testing.T) {
-	got, err := ParseRule([]byte(`{"service": "storage-service", "role_operation": "Read", "operation": "GetObject", "action": {"type": "http_error"}}`))
+	got, err := parseOne([]byte(`{"service": "storage-service", "role_operation": "Read", "operation": "GetObject", "action": {"type": "http_error"}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Rule{Service: "storage", RoleOp: "Read", Operation: "GetObject", Action: Action{Kind: "http_error"}}
 	if diff := cmp.Diff(want, got, ruleCmp); diff != "" {
-		t.Errorf("ParseRule (-want +got):\n%s", diff)
+		t.Errorf("ParseRules (-want +got):\n%s", diff)
 	}
 	roundTrip(t, want)
 }

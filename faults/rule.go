@@ -50,14 +50,27 @@ type Rule struct {
 	// service, the role calls made while serving it. It must be one of
 	// s3api.Operations, spelt exactly.
 	Operation s3api.Operation
-	// RoleOp matches one operation of the rule's role ("Write" on the
-	// storage service, "GetObject" on metadata; see RoleOp); only role
-	// services have them. As in the seed's JSON, where "operation" names
-	// both, an Operation that names one of the role's operations ("Write"
-	// on the storage service) means that role operation. A storage rule that loses writes or serves stale
-	// reads acts in the metadata call that applies it, and there still
-	// matches "Write" or "Read".
-	RoleOp RoleOp
+	// RoleOp matches one operation of the rule's role: a call the S3
+	// layer makes to the metadata, storage, queue or third-party role
+	// while it serves a request. Events and Stats.ByOperation name it
+	// ("storage:Write"). The operations, by role:
+	//
+	//	storage      Write, Read, Delete
+	//	metadata     CreateBucket, GetBucket, ListBuckets, DeleteBucket,
+	//	             GetObject, PutObject, DeleteObject, ListObjects,
+	//	             CreateUpload, CompleteUpload, GetUpload, PutPart,
+	//	             DeleteUpload, ListUploads
+	//	queue        Enqueue
+	//	third-party  Fetch
+	//
+	// An S3 write ends in the metadata call that makes the object visible:
+	// PutObject (for PutObject and CopyObject) or CompleteUpload. As in the
+	// seed's JSON, where "operation" names both, an Operation that names
+	// one of the role's operations ("Write" on the storage service) means
+	// that role operation. A storage rule that loses writes or serves
+	// stale reads acts in the metadata call that applies it, and there
+	// still matches "Write" or "Read".
+	RoleOp string
 
 	Method string // HTTP method
 	Bucket string // glob: * matches any run of characters, ? one
@@ -183,7 +196,7 @@ func (r *Rule) validate() error {
 // spelt exactly: a misspelt name would never match.
 func (r *Rule) validateOps() error {
 	if op := r.Operation; op != "" && !slices.Contains(s3api.Operations(), op) &&
-		!(r.Service != faultname.Gateway && isRoleOp(r.Service, RoleOp(op))) {
+		!(r.Service != faultname.Gateway && isRoleOp(r.Service, string(op))) {
 		var valid []string
 		for _, o := range s3api.Operations() {
 			valid = append(valid, string(o))

@@ -23,9 +23,9 @@ func TestDecodeObjectStrict(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseRule([]byte(tt.json))
+			_, err := parseOne([]byte(tt.json))
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
-				t.Errorf("ParseRule(%s) = %v, want an error starting %q", tt.json, err, tt.want)
+				t.Errorf("parseOne(%s) = %v, want an error starting %q", tt.json, err, tt.want)
 			}
 		})
 	}
@@ -93,13 +93,13 @@ func TestConditionTable(t *testing.T) {
 			t.Errorf("no example for condition type %s", typ)
 			continue
 		}
-		r, err := ParseRule([]byte(cond(ex)))
+		r, err := parseOne([]byte(cond(ex)))
 		if err != nil {
-			t.Errorf("ParseRule(%s) = %v", ex, err)
+			t.Errorf("parseOne(%s) = %v", ex, err)
 			continue
 		}
 		if reflect.DeepEqual(r, Rule{Service: "gateway", Action: Action{Kind: "http_error"}}) {
-			t.Errorf("ParseRule(%s) set nothing", ex)
+			t.Errorf("parseOne(%s) set nothing", ex)
 		}
 		roundTrip(t, r)
 	}

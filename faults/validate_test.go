@@ -10,12 +10,12 @@ import (
 // TestCountWithoutOperator: the docs say an absent operator is the first
 // one listed, "first" for count.
 func TestCountWithoutOperator(t *testing.T) {
-	got, err := ParseRule([]byte(cond(`{"type": "count", "value": 2}`)))
+	got, err := parseOne([]byte(cond(`{"type": "count", "value": 2}`)))
 	if err != nil {
-		t.Fatalf("ParseRule(count without operator) = %v", err)
+		t.Fatalf("parseOne(count without operator) = %v", err)
 	}
 	if diff := cmp.Diff(Rule{Service: "gateway", Times: 2, Action: Action{Kind: "http_error"}}, got, ruleCmp); diff != "" {
-		t.Errorf("ParseRule(count without operator) (-want +got):\n%s", diff)
+		t.Errorf("parseOne(count without operator) (-want +got):\n%s", diff)
 	}
 }
 
@@ -72,8 +72,8 @@ func TestErrorCode(t *testing.T) {
 	if err := (Rule{Action: Action{Kind: "http_error", Status: 409, Code: "Mine"}}).Validate(); err != nil {
 		t.Errorf("Validate(a code of its own with a status) = %v", err)
 	}
-	r, err := ParseRule([]byte(`{"action": {"type": "http_error", "code": "Mine"}}`))
+	r, err := parseOne([]byte(`{"action": {"type": "http_error", "code": "Mine"}}`))
 	if err != nil || r.Action.Status != 500 {
-		t.Errorf("ParseRule(code of its own) = %+v, %v, want status 500", r.Action, err)
+		t.Errorf("parseOne(code of its own) = %+v, %v, want status 500", r.Action, err)
 	}
 }

@@ -29,7 +29,7 @@
 //
 // -faults loads fault rules at start from a JSON file in the seed's rule
 // format (one rule, an array of rules or {"rules": [...]}; see
-// faults.ParseRule), or from the same structure in YAML when the name ends
+// faults.ParseRules), or from the same structure in YAML when the name ends
 // in .yaml or .yml. The fault REST API is served under /_mocks3/api/v1/
 // (and at /api/v1/ on the fault service's port in stack mode).
 //
@@ -170,7 +170,7 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	if st.maxConns == 0 {
 		st.maxConns = openFileLimit() / 2
 	}
-	opts := []mocks3.Option{mocks3.WithAddr(st.addr), mocks3.WithRegion(st.region), mocks3.WithLogger(logger),
+	opts := []mocks3.Option{cmdserver.Addr(st.addr), mocks3.WithRegion(st.region), mocks3.WithLogger(logger),
 		cmdserver.Observer(metrics.observe), cmdserver.AdminHandler("metrics", metrics.handler()),
 		cmdserver.ConnLimits(serverext.ConnLimits{ReadHeaderTimeout: st.readHeaderTimeout, IdleTimeout: st.idleTimeout,
 			BodyTimeout: st.bodyTimeout, MaxConns: st.maxConns}),
@@ -185,7 +185,7 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 		opts = append(opts, cmdserver.AdminToken(st.adminToken))
 	}
 	for _, d := range splitList(st.domains) {
-		opts = append(opts, mocks3.WithBaseDomain(d))
+		opts = append(opts, cmdserver.BaseDomain(d))
 	}
 	if st.nodes != 1 {
 		opts = append(opts, mocks3.WithStorageNodes(st.nodes))

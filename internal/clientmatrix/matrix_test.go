@@ -33,6 +33,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/internal/cmdserver"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -67,7 +68,7 @@ type target struct {
 // with useTLS.
 func startServer(t *testing.T, auth, useTLS bool) *target {
 	t.Helper()
-	opts := []mocks3.Option{mocks3.WithAddr("127.0.0.1:0")}
+	opts := []mocks3.Option{cmdserver.Addr("127.0.0.1:0")}
 	if auth {
 		opts = append(opts, mocks3.WithAuth(), mocks3.WithUser("matrix", accessKey, secretKey))
 	}

@@ -149,6 +149,34 @@ func MemoryLimit(bytes int64) mocks3.Option {
 	}}
 }
 
+// Addr listens on addr (such as "127.0.0.1:8080") instead of a random
+// loopback port.
+func Addr(addr string) mocks3.Option {
+	return option{set: func(s *serverext.Settings) error {
+		if addr == "" {
+			return errors.New("Addr: empty address")
+		}
+		s.Addr = addr
+		return nil
+	}}
+}
+
+// BaseDomain adds a domain under which "bucket.<domain>" addresses a
+// bucket in virtual-hosted style; "localhost" always does. The server
+// answers requests for IP addresses, localhost, its Addr host and its
+// base domains (and their subdomains) only: other Host names get 400
+// InvalidRequest, so that a web page cannot reach it through DNS rebinding.
+// Add the names clients use, such as a docker-compose service name.
+func BaseDomain(domain string) mocks3.Option {
+	return option{set: func(s *serverext.Settings) error {
+		if domain == "" {
+			return errors.New("BaseDomain: empty domain")
+		}
+		s.BaseDomains = append(s.BaseDomains, domain)
+		return nil
+	}}
+}
+
 // RoleService returns the HTTP handler of one role service, as
 // "mocks3 service NAME" runs it, and a function that releases what it holds.
 // name is metadata, storage, queue or third-party; dir, if set, keeps the

@@ -17,7 +17,7 @@ import (
 const maxRuleBody = 1 << 20
 
 // APIHandler serves the seed's fault REST API for e. Rules are in the JSON
-// format of ParseRule; every answer is JSON, errors as {"error": "…"} with
+// format of ParseRules; every answer is JSON, errors as {"error": "…"} with
 // 400 for a bad request (naming the offending field), 404 for an unknown
 // rule or path and 405 for a method a path does not allow.
 //
@@ -150,7 +150,14 @@ func (e *Engine) apiPutRule(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rule, err := faults.ParseRule(body)
+	var rule faults.Rule
+	rules, err := faults.ParseRules(body)
+	switch {
+	case err == nil && len(rules) != 1:
+		err = fmt.Errorf("a rule update takes one rule object, not %d", len(rules))
+	case err == nil:
+		rule = rules[0]
+	}
 	if bodyID := ruleID(body); err == nil && bodyID != "" && bodyID != id {
 		err = fmt.Errorf("id: %q is not the rule this URL names (%q)", bodyID, id)
 	}
@@ -256,8 +263,8 @@ func singleRule(body []byte) bool {
 	return !list
 }
 
-// ruleID returns the "id" of a rule document ParseRule accepted, if any.
-// ParseRule has refused keys spelt otherwise ("ID"), which encoding/json
+// ruleID returns the "id" of a rule document ParseRules accepted, if any.
+// ParseRules has refused keys spelt otherwise ("ID"), which encoding/json
 // would take for it.
 func ruleID(body []byte) string {
 	var doc struct {

@@ -67,7 +67,7 @@ type entry struct {
 	rule faults.Rule
 	// op and roleOp are the operations the rule matches (see ops).
 	op       s3api.Operation
-	roleOp   faults.RoleOp
+	roleOp   string
 	matches  int
 	triggers int
 }
@@ -196,7 +196,7 @@ func (e *Engine) reindexLocked() {
 // indexKey is where the index lists a rule: under its role operation if
 // it names one (the narrower match), else under its S3 operation. Role
 // operations are prefixed, as "ListObjects" is both.
-func indexKey(op s3api.Operation, roleOp faults.RoleOp) string {
+func indexKey(op s3api.Operation, roleOp string) string {
 	if roleOp != "" {
 		return "role:" + string(roleOp)
 	}
@@ -341,7 +341,7 @@ func (e *Engine) Rule(id string) (faults.RuleInfo, error) {
 type Request struct {
 	Service   faults.Service
 	Operation s3api.Operation // the S3 operation
-	RoleOp    faults.RoleOp   // the role's operation, for role calls
+	RoleOp    string          // the role's operation, for role calls
 	Method    string
 	Bucket    string
 	Key       string
@@ -510,9 +510,9 @@ func checked(r faults.Rule) (faults.Rule, error) {
 // ops returns the S3 operation and the role operation r matches, reading
 // an Operation that names one of the role's operations as that role
 // operation (the seed's JSON has one field for both).
-func ops(r *faults.Rule) (s3api.Operation, faults.RoleOp) {
-	if r.Operation != "" && r.RoleOp == "" && r.Service != faultname.Gateway && slices.Contains(faults.RoleOps(r.Service), faults.RoleOp(r.Operation)) {
-		return "", faults.RoleOp(r.Operation)
+func ops(r *faults.Rule) (s3api.Operation, string) {
+	if r.Operation != "" && r.RoleOp == "" && r.Service != faultname.Gateway && slices.Contains(faultname.RoleOps(string(r.Service)), string(r.Operation)) {
+		return "", string(r.Operation)
 	}
 	return r.Operation, r.RoleOp
 }

@@ -46,7 +46,7 @@ func (e *roleError) As(target any) bool {
 // storageOpOf is the storage operation a metadata call stands for when it
 // applies a storage rule's data action (lose_write, stale_read): a rule
 // on the storage "Read" serves stale reads through the metadata "GetObject".
-var storageOpOf = map[faults.RoleOp]faults.RoleOp{
+var storageOpOf = map[string]string{
 	faultname.MetadataPutObject:      faultname.StorageWrite,
 	faultname.MetadataCompleteUpload: faultname.StorageWrite,
 	faultname.MetadataGetObject:      faultname.StorageRead,
@@ -56,7 +56,7 @@ var storageOpOf = map[faults.RoleOp]faults.RoleOp{
 // Call describes one role call for Role.
 type Call struct {
 	Service faults.Service
-	Op      faults.RoleOp
+	Op      string
 	// Bucket and Key, when set, override those of the S3 request that ctx
 	// carries.
 	Bucket, Key string
@@ -137,7 +137,7 @@ func isDataKind(k string) bool {
 // applies reports whether a call op of service applies the data action k.
 // Losing a write or serving a stale read means choosing which record readers
 // see, so the metadata role applies them, for storage rules too.
-func applies(k string, service faults.Service, op faults.RoleOp) bool {
+func applies(k string, service faults.Service, op string) bool {
 	switch k {
 	case faultname.KindCorruptStored:
 		return service == faultname.Storage && op == faultname.StorageWrite

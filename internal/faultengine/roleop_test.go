@@ -12,7 +12,7 @@ import (
 )
 
 // roleCall is a role call made while serving an S3 operation.
-func roleCall(svc faults.Service, op faults.RoleOp, s3op s3api.Operation) *Request {
+func roleCall(svc faults.Service, op string, s3op s3api.Operation) *Request {
 	return &Request{Service: svc, RoleOp: op, Operation: s3op}
 }
 

@@ -2,6 +2,7 @@ package faultengine
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/mocks3/mocks3/faults"
@@ -9,9 +10,9 @@ import (
 )
 
 // TestRuleJSON: the REST API shows a rule in the seed's format with its ID
-// first and its counters last, and ParseRule reads that back.
+// first and its counters last, and ParseRules reads that back.
 func TestRuleJSON(t *testing.T) {
-	r, err := faults.ParseRule([]byte(seedrules.StorageRandomError()))
+	r, err := parseOne([]byte(seedrules.StorageRandomError()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,8 +37,8 @@ func TestRuleJSON(t *testing.T) {
 			if string(got) != tt.want {
 				t.Errorf("json.Marshal(ruleJSON) =\n%s\nwant\n%s", got, tt.want)
 			}
-			if _, err := faults.ParseRule(got); err != nil {
-				t.Errorf("ParseRule of the API's output = %v", err)
+			if _, err := parseOne(got); err != nil {
+				t.Errorf("ParseRules of the API's output = %v", err)
 			}
 		})
 	}
@@ -61,4 +62,16 @@ func TestStatsJSON(t *testing.T) {
 	if string(got) != want {
 		t.Errorf("stats JSON =\n%s\nwant\n%s", got, want)
 	}
+}
+
+// parseOne parses a document that must hold exactly one rule.
+func parseOne(data []byte) (faults.Rule, error) {
+	rules, err := faults.ParseRules(data)
+	if err != nil {
+		return faults.Rule{}, err
+	}
+	if len(rules) != 1 {
+		return faults.Rule{}, fmt.Errorf("want one rule, got %d", len(rules))
+	}
+	return rules[0], nil
 }

@@ -49,7 +49,7 @@ func (m *faultyMetadata) remember(ctx context.Context, bucket, key string, obj b
 	m.h.forget(ctx, bucket, key)
 }
 
-func (m *faultyMetadata) role(ctx context.Context, op faults.RoleOp, bucket, key string) (faultengine.RoleEffect, error) {
+func (m *faultyMetadata) role(ctx context.Context, op string, bucket, key string) (faultengine.RoleEffect, error) {
 	if faulttrace.Bypassed(ctx) {
 		return faultengine.RoleEffect{}, nil
 	}
@@ -209,7 +209,7 @@ type faultyStorage struct {
 	node string
 }
 
-func (s *faultyStorage) role(ctx context.Context, op faults.RoleOp) (faultengine.RoleEffect, error) {
+func (s *faultyStorage) role(ctx context.Context, op string) (faultengine.RoleEffect, error) {
 	if faulttrace.Bypassed(ctx) {
 		return faultengine.RoleEffect{}, nil
 	}

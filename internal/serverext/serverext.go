@@ -42,6 +42,13 @@ type Settings struct {
 	// MemoryLimit caps the object bytes a memory-backed server keeps, per
 	// storage node; 0 is no limit.
 	MemoryLimit int64
+	// Addr is the S3 port's listening address; "" is a random loopback
+	// port.
+	Addr string
+	// BaseDomains are domains under which "bucket.<domain>" addresses a
+	// bucket, besides localhost; the server answers only for these host
+	// names, IP addresses, localhost and Addr's host.
+	BaseDomains []string
 }
 
 // StackEndpoints are the URLs of role services running elsewhere (for
