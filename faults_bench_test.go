@@ -26,38 +26,27 @@ func BenchmarkFaultOverhead(b *testing.B) {
 				}
 				rules = append(rules, r)
 			}
-			srv := mocks3.New(b, mocks3.WithObject("bkt", "k", make([]byte, 1024)), mocks3.WithFaults(rules...))
-			b.Run("via=memory", func(b *testing.B) {
-				mem := mocks3.New(b, mocks3.WithInMemoryTransport(), mocks3.WithObject("bkt", "k", make([]byte, 1024)), mocks3.WithFaults(rules...))
-				c := mem.HTTPClient()
-				b.ReportAllocs()
-				for b.Loop() {
-					resp, err := c.Get(mem.URL + "/bkt/k")
-					if err != nil {
-						b.Fatal(err)
+			for _, via := range []struct {
+				name string
+				opts []mocks3.Option
+			}{{"memory", []mocks3.Option{mocks3.WithInMemoryTransport()}}, {"http", nil}} {
+				b.Run("via="+via.name, func(b *testing.B) {
+					srv := mocks3.New(b, append(via.opts, mocks3.WithObject("bkt", "k", make([]byte, 1024)), mocks3.WithFaults(rules...))...)
+					c := srv.HTTPClient()
+					b.ReportAllocs()
+					for b.Loop() {
+						resp, err := c.Get(srv.URL + "/bkt/k")
+						if err != nil {
+							b.Fatal(err)
+						}
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+						if resp.StatusCode != http.StatusOK {
+							b.Fatalf("status %d", resp.StatusCode)
+						}
 					}
-					io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode != http.StatusOK {
-						b.Fatalf("status %d", resp.StatusCode)
-					}
-				}
-			})
-			b.Run("via=http", func(b *testing.B) {
-				c := srv.HTTPClient()
-				b.ReportAllocs()
-				for b.Loop() {
-					resp, err := c.Get(srv.URL + "/bkt/k")
-					if err != nil {
-						b.Fatal(err)
-					}
-					io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode != http.StatusOK {
-						b.Fatalf("status %d", resp.StatusCode)
-					}
-				}
-			})
+				})
+			}
 		})
 	}
 }
