@@ -2,7 +2,6 @@ package faultengine
 
 import (
 	"encoding/json"
-	"fmt"
 	"testing"
 
 	"github.com/mocks3/mocks3/faults"
@@ -12,10 +11,11 @@ import (
 // TestRuleJSON: the REST API shows a rule in the seed's format with its ID
 // first and its counters last, and ParseRules reads that back.
 func TestRuleJSON(t *testing.T) {
-	r, err := parseOne([]byte(seedrules.StorageRandomError()))
-	if err != nil {
-		t.Fatal(err)
+	rules, err := faults.ParseRules([]byte(seedrules.StorageRandomError()))
+	if err != nil || len(rules) != 1 {
+		t.Fatalf("ParseRules(the seed's example) = %d rules, %v; want one", len(rules), err)
 	}
+	r := rules[0]
 	tests := []struct {
 		name string
 		info faults.RuleInfo
@@ -37,7 +37,7 @@ func TestRuleJSON(t *testing.T) {
 			if string(got) != tt.want {
 				t.Errorf("json.Marshal(ruleJSON) =\n%s\nwant\n%s", got, tt.want)
 			}
-			if _, err := parseOne(got); err != nil {
+			if _, err := faults.ParseRules(got); err != nil {
 				t.Errorf("ParseRules of the API's output = %v", err)
 			}
 		})
@@ -62,16 +62,4 @@ func TestStatsJSON(t *testing.T) {
 	if string(got) != want {
 		t.Errorf("stats JSON =\n%s\nwant\n%s", got, want)
 	}
-}
-
-// parseOne parses a document that must hold exactly one rule.
-func parseOne(data []byte) (faults.Rule, error) {
-	rules, err := faults.ParseRules(data)
-	if err != nil {
-		return faults.Rule{}, err
-	}
-	if len(rules) != 1 {
-		return faults.Rule{}, fmt.Errorf("want one rule, got %d", len(rules))
-	}
-	return rules[0], nil
 }
