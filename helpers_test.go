@@ -214,6 +214,23 @@ func checkErr(t *testing.T, call string, err error, code string, status int) {
 	}
 }
 
+// deleteResults returns the keys a DeleteObjects response reports deleted
+// and "key: Code" for each key it refused, in the response's order. A
+// refusal without a message is an error of t.
+func deleteResults(t *testing.T, out *s3.DeleteObjectsOutput) (deleted, refused []string) {
+	t.Helper()
+	for _, d := range out.Deleted {
+		deleted = append(deleted, aws.ToString(d.Key))
+	}
+	for _, e := range out.Errors {
+		refused = append(refused, aws.ToString(e.Key)+": "+aws.ToString(e.Code))
+		if aws.ToString(e.Message) == "" {
+			t.Errorf("DeleteObjects error for %q has no message", aws.ToString(e.Key))
+		}
+	}
+	return deleted, refused
+}
+
 // testData returns n deterministic pseudo-random bytes.
 func testData(n int, seed uint64) []byte {
 	b := make([]byte, n)

@@ -202,16 +202,7 @@ func TestDeleteObjects(t *testing.T) {
 				if err != nil {
 					t.Fatalf("DeleteObjects() = %v", err)
 				}
-				var deleted, errs []string
-				for _, d := range out.Deleted {
-					deleted = append(deleted, aws.ToString(d.Key))
-				}
-				for _, e := range out.Errors {
-					errs = append(errs, aws.ToString(e.Key)+": "+aws.ToString(e.Code))
-					if aws.ToString(e.Message) == "" {
-						t.Errorf("DeleteObjects() error for %q has no message", aws.ToString(e.Key))
-					}
-				}
+				deleted, errs := deleteResults(t, out)
 				slices.Sort(deleted)
 				if diff := cmp.Diff(tt.wantDeleted, deleted, cmpopts.EquateEmpty()); diff != "" {
 					t.Errorf("DeleteObjects() Deleted mismatch (-want +got):\n%s", diff)

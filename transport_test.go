@@ -32,15 +32,6 @@ import (
 
 const inMemBucket = "in-memory"
 
-// inMemData returns n bytes that differ from one offset to the next.
-func inMemData(n int) []byte {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(i*7 + i>>8)
-	}
-	return b
-}
-
 func TestInMemoryTransportSDK(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -59,7 +50,7 @@ func TestInMemoryTransportSDK(t *testing.T) {
 			ctx := t.Context()
 			c := srv.Client()
 
-			data := inMemData(1 << 20)
+			data := testData(1<<20, 7)
 			if _, err := c.PutObject(ctx, &s3.PutObjectInput{
 				Bucket: aws.String(inMemBucket), Key: aws.String("a/1MiB"), Body: bytes.NewReader(data),
 			}); err != nil {
@@ -81,7 +72,7 @@ func TestInMemoryTransportSDK(t *testing.T) {
 				t.Errorf("GetObject(a/1MiB) = %d bytes with another MD5, want %d bytes as put", n, len(data))
 			}
 
-			big := inMemData(11 << 20) // parts of 5, 5 and 1 MiB
+			big := testData(11<<20, 7) // parts of 5, 5 and 1 MiB
 			up, err := manager.NewUploader(c).Upload(ctx, &s3.PutObjectInput{
 				Bucket: aws.String(inMemBucket), Key: aws.String("b/multipart"), Body: bytes.NewReader(big),
 			})
@@ -166,7 +157,7 @@ func TestInMemoryTransportCloseLeaksNothing(t *testing.T) {
 	for _, tls := range []bool{false, true} {
 		t.Run(fmt.Sprintf("tls=%v", tls), func(t *testing.T) {
 			before := goleak.IgnoreCurrent()
-			opts := []mocks3.Option{mocks3.WithInMemoryTransport(), mocks3.WithObject(inMemBucket, "k", inMemData(1<<20))}
+			opts := []mocks3.Option{mocks3.WithInMemoryTransport(), mocks3.WithObject(inMemBucket, "k", testData(1<<20, 7))}
 			if tls {
 				opts = append(opts, mocks3.WithTLS())
 			}
@@ -273,7 +264,7 @@ func TestSynctestInMemory(t *testing.T) {
 			srv := mocks3.New(t, mocks3.WithInMemoryTransport(), mocks3.WithTLS(), mocks3.WithBucket(inMemBucket))
 			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 			defer cancel()
-			body := &stallingReader{ctx: ctx, first: inMemData(64 << 10), stalled: make(chan struct{})}
+			body := &stallingReader{ctx: ctx, first: testData(64<<10, 7), stalled: make(chan struct{})}
 			_, err := srv.Client().PutObject(ctx, &s3.PutObjectInput{
 				Bucket: aws.String(inMemBucket), Key: aws.String("stalled"),
 				Body: body, ContentLength: aws.Int64(128 << 10),
@@ -440,7 +431,7 @@ func benchGet1KiB(b *testing.B, newGet func(*mocks3.Server) func(context.Context
 		{"tcp", nil},
 	} {
 		b.Run(tt.name, func(b *testing.B) {
-			srv := mocks3.New(b, append(tt.opts, mocks3.WithObject(inMemBucket, "k", inMemData(1<<10)))...)
+			srv := mocks3.New(b, append(tt.opts, mocks3.WithObject(inMemBucket, "k", testData(1<<10, 7)))...)
 			get := newGet(srv)
 			ctx := b.Context()
 			b.ReportAllocs()
