@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/internal/badinput"
 )
 
 // rawExchange writes req (with "%[1]s" standing for the host) on a fresh
@@ -150,8 +151,8 @@ func TestBadInput(t *testing.T) {
 		{"region-shaped unknown LocationConstraint",
 			"PUT /new-bucket HTTP/1.1\r\nHost: %[1]s\r\n" + xmlBody("<CreateBucketConfiguration><LocationConstraint>xx-nowhere-1</LocationConstraint></CreateBucketConfiguration>"),
 			false, 400, "InvalidLocationConstraint", "new-bucket"},
-		// S3 caps the header section at 8 KB (header_limit_test.go
-		// tests larger ones).
+		// S3 caps the header section at 8 KB (TestLargeHeaderSection tests
+		// larger ones).
 		{"9 KB header section",
 			"PUT /bkt/padded HTTP/1.1\r\nHost: %[1]s\r\nX-Padding: " + strings.Repeat("p", 9<<10) + "\r\nContent-Length: 1\r\n\r\nx",
 			false, 400, "RequestHeaderSectionTooLarge", "bkt/padded"},
@@ -250,4 +251,27 @@ func TestBadInputSDK(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestBadInputCorpus replays testdata/badinput against the embedded server,
+// over http and https, in memory and on disk; cmd/mocks3 replays it against
+// the standalone server.
+func TestBadInputCorpus(t *testing.T) {
+	cases, err := badinput.Load("testdata/badinput")
+	if err != nil {
+		t.Fatal(err)
+	}
+	modes := []struct {
+		name string
+		opts []mocks3.Option
+	}{
+		{"memory/http", nil},
+		{"disk/https", []mocks3.Option{mocks3.WithDir(t.TempDir()), mocks3.WithTLS()}},
+	}
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			srv := mocks3.New(t, append(m.opts, mocks3.WithBucket("bkt"))...)
+			badinput.Run(t, srv.URL, srv.HTTPClient().Transport.(*http.Transport).TLSClientConfig, cases)
+		})
+	}
 }

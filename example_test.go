@@ -2,18 +2,22 @@ package mocks3_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/faults"
 )
 
 // A server outside a test, as in TestMain or a program: NewServer, then
@@ -294,4 +298,83 @@ func ExampleWithEvents() {
 		fmt.Println(e.Name, e.Key, e.Size, e.ConfigurationID)
 	}
 	// Output: ObjectCreated:Put in/cat.jpg 3 uploads
+}
+
+// AddT adds a rule for the rest of a test or subtest. Here the SDK's retries
+// absorb two throttled attempts, the request journal shows them, and the
+// rule is gone once the test ends. t is a stand-in; in a test, pass the
+// test's (or subtest's) t.
+func ExampleFaults_AddT() {
+	srv, err := mocks3.NewServer(mocks3.WithBucket("photos"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	t := &exampleT{}
+	srv.Faults().AddT(t, faults.Rule{Name: "throttle twice", Operation: "PutObject", Times: 2, Action: faults.ErrorCode("SlowDown")})
+
+	_, err = srv.Client().PutObject(context.Background(), &s3.PutObjectInput{
+		Bucket: aws.String("photos"), Key: aws.String("a.jpg"), Body: strings.NewReader("data"),
+	})
+	fmt.Println("PutObject:", err)
+	for _, r := range srv.Requests() {
+		fmt.Println(r.Operation, "attempt", r.Attempt, r.Status)
+	}
+	fmt.Println("triggers:", srv.Faults().Stats().Total.Faults)
+
+	t.end()
+	fmt.Println("rules after the test:", len(srv.Faults().Rules()))
+	// Output:
+	// PutObject: <nil>
+	// PutObject attempt 1 503
+	// PutObject attempt 2 503
+	// PutObject attempt 3 200
+	// triggers: 2
+	// rules after the test: 0
+}
+
+// With WithAuth the server verifies signatures as S3 does: a second user
+// is denied the first user's bucket, and a presigned URL expires when the
+// server's clock passes its X-Amz-Expires, without sleeping.
+func ExampleWithAuth() {
+	var now atomic.Int64
+	now.Store(time.Now().UnixNano())
+	srv, err := mocks3.NewServer(mocks3.WithAuth(), mocks3.WithBucket("private"),
+		mocks3.WithClock(func() time.Time { return time.Unix(0, now.Load()) }),
+		mocks3.WithUser("alice", "AKIDALICE", "alice-secret"),
+		mocks3.WithUser("bob", "AKIDBOB", "bob-secret"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	ctx := context.Background()
+
+	// Client signs as the first identity, alice, who owns "private".
+	_, err = srv.ClientFor("bob").ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("private")})
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		fmt.Println("bob:", ae.ErrorCode())
+	}
+
+	req, err := s3.NewPresignClient(srv.Client()).PresignGetObject(ctx,
+		&s3.GetObjectInput{Bucket: aws.String("private"), Key: aws.String("k")}, s3.WithPresignExpires(time.Hour))
+	if err != nil {
+		log.Fatal(err)
+	}
+	get := func() int {
+		resp, err := srv.HTTPClient().Get(req.URL)
+		if err != nil {
+			log.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	fmt.Println("presigned:", get()) // signed and fresh: the object is missing
+	now.Add(int64(2 * time.Hour))
+	fmt.Println("two hours later:", get())
+	// Output:
+	// bob: AccessDenied
+	// presigned: 404
+	// two hours later: 403
 }

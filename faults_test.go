@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -282,5 +284,92 @@ func TestFaultsUnblockOnClose(t *testing.T) {
 	}
 	if d := time.Since(start); d > 30*time.Second { // the slow body alone would take 17 minutes
 		t.Errorf("Close took %v with faults in flight, want it prompt", d)
+	}
+}
+
+// TestLoseWriteOnComplete: a lost write on CompleteMultipartUpload is
+// acknowledged and never visible, whether the rule names the S3 operation
+// or the metadata call that stores the object.
+func TestLoseWriteOnComplete(t *testing.T) {
+	for _, rule := range []faults.Rule{
+		{Service: "storage", Operation: "CompleteMultipartUpload", Action: faults.LoseWrite()},
+		{Service: "storage", RoleOp: "Write", Action: faults.LoseWrite()},
+		{Service: "metadata", RoleOp: "CompleteUpload", Action: faults.LoseWrite()},
+	} {
+		t.Run(string(rule.Service)+"/"+string(rule.Operation)+string(rule.RoleOp), func(t *testing.T) {
+			ctx := t.Context()
+			srv := mocks3.New(t, mocks3.WithBucket("bkt"), mocks3.WithMinPartSize(1))
+			c := srv.Client()
+			up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("bkt"), Key: aws.String("k"), UploadId: up.UploadId,
+				PartNumber: aws.Int32(1), Body: bytes.NewReader([]byte("part"))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := srv.Faults().AddT(t, rule)[0]
+			_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("bkt"), Key: aws.String("k"), UploadId: up.UploadId,
+				MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
+			if err != nil {
+				t.Fatalf("CompleteMultipartUpload = %v, want an acknowledged write", err)
+			}
+			if h.Hits() != 1 {
+				t.Errorf("lose_write hits = %d, want 1", h.Hits())
+			}
+			srv.CheckNoObject(t, "bkt", "k")
+		})
+	}
+}
+
+// TestFaultTraceReplicatedWrites has a rule fire on every storage node of
+// a replicated write. The nodes are written concurrently, so the request's
+// fault trace is filled from several goroutines at once: run with -race.
+// Each PUT's journal record names the rule once per node.
+func TestFaultTraceReplicatedWrites(t *testing.T) {
+	const puts = 8
+	for _, tt := range []struct {
+		name  string
+		nodes int
+		opts  []mocks3.Option
+	}{
+		{"embedded/2 nodes", 2, nil},
+		{"embedded/3 nodes", 3, nil},
+		{"stack/2 nodes", 2, []mocks3.Option{mocks3.WithStack()}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := mocks3.New(t, append(tt.opts, mocks3.WithBucket("bkt"), mocks3.WithStorageNodes(tt.nodes))...)
+			hs := srv.Faults().AddT(t,
+				faults.Rule{Name: "slow-write", Service: "storage", RoleOp: "Write", Action: faults.Delay(0)},
+				faults.Rule{Name: "slow-gateway", Operation: "PutObject", Action: faults.Delay(0)},
+			)
+			c := srv.Client()
+			var wg sync.WaitGroup
+			for i := range puts {
+				wg.Go(func() {
+					if err := putBody(t.Context(), c, "bkt", fmt.Sprintf("k%d", i), []byte("v")); err != nil {
+						t.Errorf("PutObject(k%d) = %v", i, err)
+					}
+				})
+			}
+			wg.Wait()
+
+			// The gateway rule fires first, then the storage rule once per node.
+			want := append([]string{hs[1].ID()}, slices.Repeat([]string{hs[0].ID()}, tt.nodes)...)
+			var n int
+			for _, rec := range srv.Requests() {
+				if rec.Operation != "PutObject" {
+					continue
+				}
+				n++
+				if !slices.Equal(rec.Faults, want) {
+					t.Errorf("PutObject(%s) journal faults = %q, want %q", rec.Key, rec.Faults, want)
+				}
+			}
+			if n != puts {
+				t.Errorf("journal has %d PutObject records, want %d", n, puts)
+			}
+		})
 	}
 }

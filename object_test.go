@@ -8,7 +8,11 @@ package mocks3_test
 
 import (
 	"bytes"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -220,4 +224,139 @@ func TestDeleteObjects(t *testing.T) {
 			})
 		}
 	})
+}
+
+// Range reads:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (Range, RFC 9110 section 14)
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
+func TestRanges(t *testing.T) {
+	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
+		srv := newServer(t, mocks3.WithObject(testBucket, "digits", []byte("0123456789")), mocks3.WithObject(testBucket, "empty", nil))
+		rec := newRecorder(t, srv)
+		c := srv.Client(withHTTPClient(rec))
+		ctx := t.Context()
+
+		tests := []struct {
+			name      string
+			key       string
+			rng       string
+			wantBody  string
+			wantRange string
+		}{
+			{name: "first bytes", key: "digits", rng: "bytes=0-4", wantBody: "01234", wantRange: "bytes 0-4/10"},
+			{name: "middle", key: "digits", rng: "bytes=3-6", wantBody: "3456", wantRange: "bytes 3-6/10"},
+			{name: "one byte", key: "digits", rng: "bytes=9-9", wantBody: "9", wantRange: "bytes 9-9/10"},
+			{name: "open end", key: "digits", rng: "bytes=5-", wantBody: "56789", wantRange: "bytes 5-9/10"},
+			{name: "suffix", key: "digits", rng: "bytes=-3", wantBody: "789", wantRange: "bytes 7-9/10"},
+			{name: "suffix longer than object", key: "digits", rng: "bytes=-20", wantBody: "0123456789", wantRange: "bytes 0-9/10"},
+			{name: "end past size", key: "digits", rng: "bytes=8-100", wantBody: "89", wantRange: "bytes 8-9/10"},
+			{name: "start at size", key: "digits", rng: "bytes=10-20"},
+			{name: "start past size", key: "digits", rng: "bytes=11-"},
+			{name: "empty object", key: "empty", rng: "bytes=0-"},
+		}
+		for _, tt := range tests {
+			t.Run("GetObject/"+tt.name, func(t *testing.T) {
+				in := &s3.GetObjectInput{Bucket: aws.String(testBucket), Key: aws.String(tt.key), Range: aws.String(tt.rng)}
+				if tt.wantBody == "" {
+					checkErr(t, fmt.Sprintf("GetObject(%s)", tt.rng), getErr(ctx, c, in), "InvalidRange", 416)
+					return
+				}
+				out, err := c.GetObject(ctx, in)
+				if err != nil {
+					t.Fatalf("GetObject(%s) = %v", tt.rng, err)
+				}
+				body, err := io.ReadAll(out.Body)
+				out.Body.Close()
+				if err != nil {
+					t.Fatalf("GetObject(%s) body: %v", tt.rng, err)
+				}
+				if got := rec.Last().status; got != http.StatusPartialContent {
+					t.Errorf("GetObject(%s) status = %d, want 206", tt.rng, got)
+				}
+				if string(body) != tt.wantBody {
+					t.Errorf("GetObject(%s) body = %q, want %q", tt.rng, body, tt.wantBody)
+				}
+				if got := aws.ToString(out.ContentRange); got != tt.wantRange {
+					t.Errorf("GetObject(%s).ContentRange = %q, want %q", tt.rng, got, tt.wantRange)
+				}
+				if got := aws.ToInt64(out.ContentLength); got != int64(len(tt.wantBody)) {
+					t.Errorf("GetObject(%s).ContentLength = %d, want %d", tt.rng, got, len(tt.wantBody))
+				}
+			})
+			t.Run("HeadObject/"+tt.name, func(t *testing.T) {
+				out, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String(tt.key), Range: aws.String(tt.rng)})
+				if tt.wantBody == "" {
+					checkErr(t, fmt.Sprintf("HeadObject(%s)", tt.rng), err, "", 416)
+					return
+				}
+				if err != nil {
+					t.Fatalf("HeadObject(%s) = %v", tt.rng, err)
+				}
+				if got := rec.Last().status; got != http.StatusPartialContent {
+					t.Errorf("HeadObject(%s) status = %d, want 206", tt.rng, got)
+				}
+				if got := aws.ToString(out.ContentRange); got != tt.wantRange {
+					t.Errorf("HeadObject(%s).ContentRange = %q, want %q", tt.rng, got, tt.wantRange)
+				}
+				if got := aws.ToInt64(out.ContentLength); got != int64(len(tt.wantBody)) {
+					t.Errorf("HeadObject(%s).ContentLength = %d, want %d", tt.rng, got, len(tt.wantBody))
+				}
+			})
+		}
+	})
+}
+
+// TestAbortedPutLeavesPreviousObject cuts a PUT off mid-body and checks that
+// the object it would have replaced is intact, in both backends.
+func TestAbortedPutLeavesPreviousObject(t *testing.T) {
+	bodies := []struct {
+		name    string
+		headers string
+	}{
+		{"plain", "Content-Length: 1000\r\n"},
+		{"aws-chunked", "Content-Length: 1000\r\nContent-Encoding: aws-chunked\r\nx-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER\r\nx-amz-decoded-content-length: 900\r\n"},
+	}
+	for _, b := range backendModes {
+		for _, body := range bodies {
+			t.Run(b.name+"/"+body.name, func(t *testing.T) {
+				srv := mocks3.New(t, append(b.opts(t), mocks3.WithObject("bkt", "k", []byte("old")))...)
+				u, _ := url.Parse(srv.URL)
+				conn, err := net.Dial("tcp", u.Host)
+				if err != nil {
+					t.Fatal(err)
+				}
+				partial := "384\r\n" + string(make([]byte, 100))
+				fmt.Fprintf(conn, "PUT /bkt/k HTTP/1.1\r\nHost: %s\r\n%s\r\n%s", u.Host, body.headers, partial)
+				conn.(*net.TCPConn).CloseWrite()
+				conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+				buf := make([]byte, 4096)
+				n, _ := conn.Read(buf) // the server answers 400 or just closes
+				conn.Close()
+				if n > 0 && string(buf[9:12]) == "200" {
+					t.Errorf("truncated PUT answered %q, want an error", buf[:n])
+				}
+				srv.CheckObject(t, "bkt", "k", []byte("old"))
+			})
+		}
+	}
+}
+
+// TestFailedDigestLeavesNothing checks that a PUT rejected for a bad
+// Content-MD5 leaves no object behind.
+func TestFailedDigestLeavesNothing(t *testing.T) {
+	srv := mocks3.New(t, mocks3.WithBucket("bkt"))
+	u, _ := url.Parse(srv.URL)
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "PUT /bkt/k HTTP/1.1\r\nHost: %s\r\nContent-Length: 5\r\nContent-MD5: 1B2M2Y8AsgTpgAmY7PhCfg==\r\nConnection: close\r\n\r\nhello", u.Host)
+	buf := make([]byte, 4096)
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	n, _ := conn.Read(buf)
+	if got := string(buf[:n]); len(got) < 12 || got[9:12] != "400" {
+		t.Errorf("PUT with wrong Content-MD5 answered %q, want 400 BadDigest", got)
+	}
+	srv.CheckNoObject(t, "bkt", "k")
 }
