@@ -74,24 +74,8 @@ func New(tb testing.TB, opts ...Option) *Server {
 // NewServer starts a Server. The caller must Close it. Use it in TestMain,
 // examples and programs; tests use New.
 func NewServer(opts ...Option) (*Server, error) {
-	cfg := defaultConfig()
-	for _, o := range opts {
-		// The binary's own options travel with the public ones; they only
-		// set cfg.ext.
-		if x, ok := o.(serverext.Option); ok {
-			if err := x.ApplySettings(&cfg.ext); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if err := o.apply(&cfg); err != nil {
-			return nil, err
-		}
-	}
-	if len(cfg.ext.StackAddrs) > 0 {
-		cfg.stack = true
-	}
-	if err := cfg.check(); err != nil {
+	cfg, err := newConfig(opts)
+	if err != nil {
 		return nil, err
 	}
 	ids, err := identities(&cfg)
@@ -105,20 +89,8 @@ func NewServer(opts ...Option) (*Server, error) {
 			s.shutdown()
 		}
 	}()
-	switch {
-	case cfg.backend != nil:
-		s.backend = cfg.backend
-	case cfg.dir != "":
-		b, err := disk.Open(cfg.dir)
-		if err != nil {
-			return nil, fmt.Errorf("WithDir: %w", err)
-		}
-		s.backend = b
-		s.onClose(func() { b.Close() })
-	default:
-		b := memory.NewWithLimit(cfg.ext.MemoryLimit)
-		s.backend = b
-		s.onClose(func() { b.Close() })
+	if err := s.openBackend(); err != nil {
+		return nil, err
 	}
 	s.faults = faultengine.New(faultengine.Config{Seed: cfg.seed, Now: cfg.clock})
 	s.faultsAPI = &Faults{s.faults}
@@ -161,9 +133,61 @@ func NewServer(opts ...Option) (*Server, error) {
 	if err := s.seed(bypass(ctx)); err != nil {
 		return nil, err
 	}
+	if err := s.serve(ctx); err != nil {
+		return nil, err
+	}
+	ok = true
+	return s, nil
+}
 
+// newConfig applies opts to the defaults and checks the result.
+func newConfig(opts []Option) (config, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		// The binary's own options travel with the public ones; they only
+		// set cfg.ext.
+		if x, ok := o.(serverext.Option); ok {
+			if err := x.ApplySettings(&cfg.ext); err != nil {
+				return cfg, err
+			}
+			continue
+		}
+		if err := o.apply(&cfg); err != nil {
+			return cfg, err
+		}
+	}
+	if len(cfg.ext.StackAddrs) > 0 {
+		cfg.stack = true
+	}
+	return cfg, cfg.check()
+}
+
+// openBackend sets s.backend: WithBackend's, a disk directory's or a fresh
+// memory backend. Close closes the ones it opened.
+func (s *Server) openBackend() error {
+	switch {
+	case s.cfg.backend != nil:
+		s.backend = s.cfg.backend
+	case s.cfg.dir != "":
+		b, err := disk.Open(s.cfg.dir)
+		if err != nil {
+			return fmt.Errorf("WithDir: %w", err)
+		}
+		s.backend = b
+		s.onClose(func() { b.Close() })
+	default:
+		b := memory.NewWithLimit(s.cfg.ext.MemoryLimit)
+		s.backend = b
+		s.onClose(func() { b.Close() })
+	}
+	return nil
+}
+
+// serve starts the HTTP server for s.top on its listener: a TCP port, the
+// binary's Addr, or the in-memory pipe; requests carry ctx.
+func (s *Server) serve(ctx context.Context) error {
 	s.top = s.topHandler()
-	if cfg.inMemory {
+	if s.cfg.inMemory {
 		// A literal rather than NewUnstartedServer, which would open a TCP
 		// listener only to have it replaced.
 		s.pipe = newPipeListener(inMemoryHost)
@@ -172,18 +196,18 @@ func NewServer(opts ...Option) (*Server, error) {
 		s.ts = httptest.NewUnstartedServer(s.top)
 	}
 	s.ts.Config.BaseContext = func(net.Listener) context.Context { return ctx }
-	if cfg.ext.Addr != "" {
-		l, err := listen(cfg.ext.Addr)
+	if s.cfg.ext.Addr != "" {
+		l, err := listen(s.cfg.ext.Addr)
 		if err != nil {
 			s.ts.Listener.Close()
 			s.ts = nil
-			return nil, fmt.Errorf("Addr: %w", err)
+			return fmt.Errorf("Addr: %w", err)
 		}
 		s.ts.Listener.Close()
 		s.ts.Listener = l
 	}
 	s.applyLimits()
-	if cfg.tls {
+	if s.cfg.tls {
 		s.ts.StartTLS()
 	} else {
 		s.ts.Start()
@@ -193,8 +217,7 @@ func NewServer(opts ...Option) (*Server, error) {
 	if s.pipe != nil {
 		s.client = s.pipe.client(s.ts.Certificate())
 	}
-	ok = true
-	return s, nil
+	return nil
 }
 
 func listen(addr string) (net.Listener, error) { return net.Listen("tcp", addr) }
