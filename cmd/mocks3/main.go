@@ -99,6 +99,7 @@ type settings struct {
 	memoryLimit                                         int64
 	auth, sigV2                                         bool
 	users                                               userFlag
+	stack                                               bool // the stack mode: roles on their own ports
 }
 
 // run serves until ctx is done. ready, if set, gets the server's URL once it
@@ -112,114 +113,14 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	if mode == "service" {
 		return runService(ctx, args, logw, logger, ready)
 	}
-	fs := flag.NewFlagSet("mocks3 "+mode, flag.ContinueOnError)
-	fs.SetOutput(logw)
-	var st settings
-	stack := mode == "stack"
-	fs.StringVar(&st.addr, "addr", "127.0.0.1:8080", "address to listen on")
-	fs.StringVar(&st.dir, "dir", "", "directory to keep data in (default: memory)")
-	fs.StringVar(&st.buckets, "bucket", "", "comma-separated buckets to create at start")
-	fs.StringVar(&st.region, "region", "us-east-1", "region to report")
-	fs.StringVar(&st.faultsFile, "faults", "", "JSON or YAML (.yaml, .yml) `file` of fault rules to load at start")
-	fs.IntVar(&st.nodes, "nodes", 1, "number of storage nodes")
-	fs.StringVar(&st.thirdParty, "third-party", "", "`URL` of a third-party origin for objects missing locally")
-	fs.StringVar(&st.metadataURL, "metadata-url", "", "URL of a metadata service to front (serve)")
-	fs.StringVar(&st.storageURL, "storage-url", "", "comma-separated URLs of storage services to front (serve)")
-	fs.StringVar(&st.queueURL, "queue-url", "", "URL of a queue service to front (serve)")
-	fs.StringVar(&st.thirdPartyURL, "third-party-url", "", "URL of a third-party service to front (serve)")
-	def := func(port string) string {
-		if stack {
-			return "127.0.0.1:" + port
-		}
-		return ""
-	}
-	fs.StringVar(&st.metadataAddr, "metadata-addr", def("8081"), "metadata service address (stack)")
-	fs.StringVar(&st.storageAddr, "storage-addr", def("8082"), "first storage node's address (stack)")
-	fs.StringVar(&st.queueAddr, "queue-addr", def("8083"), "queue service address (stack)")
-	fs.StringVar(&st.thirdPartyAdr, "third-party-addr", def("8084"), "third-party service address (stack)")
-	fs.StringVar(&st.faultsAddr, "faults-addr", def("8085"), "fault API service address (stack)")
-	fs.StringVar(&st.adminToken, "admin-token", "", "require this bearer `token` on the admin API (/_mocks3/, the fault service); default $MOCKS3_ADMIN_TOKEN")
-	fs.StringVar(&st.domains, "domain", "", "comma-separated host `names` the server answers to besides IPs and localhost, "+
-		"with bucket.<name> for virtual-hosted style")
-	fs.DurationVar(&st.readHeaderTimeout, "read-header-timeout", 20*time.Second, "time a client has to send a request's headers (0: none)")
-	fs.DurationVar(&st.idleTimeout, "idle-timeout", 30*time.Second, "time a kept-alive connection may wait for its next request (0: none)")
-	fs.DurationVar(&st.bodyTimeout, "body-timeout", 20*time.Second, "time a request body may send nothing before 400 RequestTimeout (0: none)")
-	fs.IntVar(&st.maxConns, "max-conns", 0, "most connections open at once; others wait (default: half the open-file limit)")
-	st.memoryLimit = defaultMemoryLimit()
-	fs.Var(sizeFlag{&st.memoryLimit}, "memory-limit", "most object bytes kept in memory, per storage node, such as 512MiB or 4GiB; "+
-		"writes beyond get 507 XMinioStorageFull (0: none; default: half the machine's memory)")
-	fs.BoolVar(&st.auth, "auth", false, "verify AWS Signature Version 4 on every S3 request, against the -user keys "+
-		"(default: any request is served, signed or not)")
-	fs.Var(&st.users, "user", "an identity as `ACCESS_KEY:SECRET_KEY`, repeatable; the first owns the -bucket buckets "+
-		"(default with -auth: test:test)")
-	fs.BoolVar(&st.sigV2, "sigv2", false, "with -auth, also accept AWS Signature Version 2 (s3cmd, older boto; aws s3 presign and boto3's presigned URLs by default)")
-	config := fs.String("config", "", "JSON `file` of settings, keyed by flag name")
-	if err := fs.Parse(args); err != nil {
+	st, err := parseFlags(mode, args, logw)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if *config != "" {
-		if err := applyConfig(fs, *config); err != nil {
-			return err
-		}
-	}
-
 	metrics := newMetrics()
-	if st.maxConns == 0 {
-		st.maxConns = openFileLimit() / 2
-	}
-	opts := []mocks3.Option{cmdserver.Addr(st.addr), mocks3.WithRegion(st.region), mocks3.WithLogger(logger),
-		cmdserver.Observer(metrics.observe), cmdserver.AdminHandler("metrics", metrics.handler()),
-		cmdserver.ConnLimits(serverext.ConnLimits{ReadHeaderTimeout: st.readHeaderTimeout, IdleTimeout: st.idleTimeout,
-			BodyTimeout: st.bodyTimeout, MaxConns: st.maxConns}),
-		cmdserver.MemoryLimit(st.memoryLimit)}
-	if st.dir != "" {
-		opts = append(opts, mocks3.WithDir(st.dir))
-	}
-	if st.adminToken == "" {
-		st.adminToken = os.Getenv("MOCKS3_ADMIN_TOKEN") // kept out of ps listings
-	}
-	if st.adminToken != "" {
-		opts = append(opts, cmdserver.AdminToken(st.adminToken))
-	}
-	for _, d := range splitList(st.domains) {
-		opts = append(opts, cmdserver.BaseDomain(d))
-	}
-	if st.nodes != 1 {
-		opts = append(opts, mocks3.WithStorageNodes(st.nodes))
-	}
-	opts = append(opts, st.users.options()...)
-	if st.auth {
-		opts = append(opts, mocks3.WithAuth())
-	}
-	if st.sigV2 {
-		opts = append(opts, mocks3.WithSignatureV2())
-	}
-	if st.thirdParty != "" {
-		opts = append(opts, mocks3.WithThirdParty(mocks3.ThirdPartyURL(st.thirdParty)))
-	}
-	for _, b := range strings.Split(st.buckets, ",") {
-		if b = strings.TrimSpace(b); b != "" {
-			opts = append(opts, mocks3.WithBucket(b))
-		}
-	}
-	if st.faultsFile != "" {
-		rules, err := loadRules(st.faultsFile)
-		if err != nil {
-			return err
-		}
-		opts = append(opts, mocks3.WithFaults(rules...))
-		logger.Info("fault rules loaded", "file", st.faultsFile, "rules", len(rules))
-	}
-	switch {
-	case stack:
-		opts = append(opts, cmdserver.StackAddrs(st.metadataAddr, st.storageAddr, st.queueAddr, st.thirdPartyAdr, st.faultsAddr),
-			cmdserver.ServiceWrapper(metrics.wrapService))
-	case st.metadataURL != "" || st.storageURL != "" || st.queueURL != "":
-		opts = append(opts, cmdserver.StackEndpoints(serverext.StackEndpoints{Metadata: st.metadataURL,
-			Storage: splitList(st.storageURL), Queue: st.queueURL, ThirdParty: st.thirdPartyURL}))
+	opts, err := st.options(logger, metrics)
+	if err != nil {
+		return err
 	}
 	srv, err := mocks3.NewServer(opts...)
 	if err != nil {
@@ -231,7 +132,7 @@ func run(ctx context.Context, args []string, logw io.Writer, ready func(url stri
 	} else {
 		logger.Info("mocks3 listening", "mode", mode, "url", srv.URL, "region", st.region, "dir", st.dir)
 	}
-	if stack {
+	if st.stack {
 		s := srv.Stack()
 		logger.Info("mocks3 services", "metadata", s.Metadata, "storage", strings.Join(s.Storage, ","),
 			"queue", s.Queue, "third-party", s.ThirdParty, "mock-error", s.Faults)
@@ -428,4 +329,122 @@ func orRoot(path string) string {
 		return "document"
 	}
 	return path
+}
+
+// parseFlags reads the settings of a serve or stack run from args (and the
+// -config file they name).
+func parseFlags(mode string, args []string, logw io.Writer) (settings, error) {
+	st := settings{stack: mode == "stack"}
+	fs := flag.NewFlagSet("mocks3 "+mode, flag.ContinueOnError)
+	fs.SetOutput(logw)
+	fs.StringVar(&st.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&st.dir, "dir", "", "directory to keep data in (default: memory)")
+	fs.StringVar(&st.buckets, "bucket", "", "comma-separated buckets to create at start")
+	fs.StringVar(&st.region, "region", "us-east-1", "region to report")
+	fs.StringVar(&st.faultsFile, "faults", "", "JSON or YAML (.yaml, .yml) `file` of fault rules to load at start")
+	fs.IntVar(&st.nodes, "nodes", 1, "number of storage nodes")
+	fs.StringVar(&st.thirdParty, "third-party", "", "`URL` of a third-party origin for objects missing locally")
+	fs.StringVar(&st.metadataURL, "metadata-url", "", "URL of a metadata service to front (serve)")
+	fs.StringVar(&st.storageURL, "storage-url", "", "comma-separated URLs of storage services to front (serve)")
+	fs.StringVar(&st.queueURL, "queue-url", "", "URL of a queue service to front (serve)")
+	fs.StringVar(&st.thirdPartyURL, "third-party-url", "", "URL of a third-party service to front (serve)")
+	def := func(port string) string {
+		if mode == "stack" {
+			return "127.0.0.1:" + port
+		}
+		return ""
+	}
+	fs.StringVar(&st.metadataAddr, "metadata-addr", def("8081"), "metadata service address (stack)")
+	fs.StringVar(&st.storageAddr, "storage-addr", def("8082"), "first storage node's address (stack)")
+	fs.StringVar(&st.queueAddr, "queue-addr", def("8083"), "queue service address (stack)")
+	fs.StringVar(&st.thirdPartyAdr, "third-party-addr", def("8084"), "third-party service address (stack)")
+	fs.StringVar(&st.faultsAddr, "faults-addr", def("8085"), "fault API service address (stack)")
+	fs.StringVar(&st.adminToken, "admin-token", "", "require this bearer `token` on the admin API (/_mocks3/, the fault service); default $MOCKS3_ADMIN_TOKEN")
+	fs.StringVar(&st.domains, "domain", "", "comma-separated host `names` the server answers to besides IPs and localhost, "+
+		"with bucket.<name> for virtual-hosted style")
+	fs.DurationVar(&st.readHeaderTimeout, "read-header-timeout", 20*time.Second, "time a client has to send a request's headers (0: none)")
+	fs.DurationVar(&st.idleTimeout, "idle-timeout", 30*time.Second, "time a kept-alive connection may wait for its next request (0: none)")
+	fs.DurationVar(&st.bodyTimeout, "body-timeout", 20*time.Second, "time a request body may send nothing before 400 RequestTimeout (0: none)")
+	fs.IntVar(&st.maxConns, "max-conns", 0, "most connections open at once; others wait (default: half the open-file limit)")
+	st.memoryLimit = defaultMemoryLimit()
+	fs.Var(sizeFlag{&st.memoryLimit}, "memory-limit", "most object bytes kept in memory, per storage node, such as 512MiB or 4GiB; "+
+		"writes beyond get 507 XMinioStorageFull (0: none; default: half the machine's memory)")
+	fs.BoolVar(&st.auth, "auth", false, "verify AWS Signature Version 4 on every S3 request, against the -user keys "+
+		"(default: any request is served, signed or not)")
+	fs.Var(&st.users, "user", "an identity as `ACCESS_KEY:SECRET_KEY`, repeatable; the first owns the -bucket buckets "+
+		"(default with -auth: test:test)")
+	fs.BoolVar(&st.sigV2, "sigv2", false, "with -auth, also accept AWS Signature Version 2 (s3cmd, older boto; aws s3 presign and boto3's presigned URLs by default)")
+	config := fs.String("config", "", "JSON `file` of settings, keyed by flag name")
+	if err := fs.Parse(args); err != nil {
+		return st, err
+	}
+	if fs.NArg() > 0 {
+		return st, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *config != "" {
+		if err := applyConfig(fs, *config); err != nil {
+			return st, err
+		}
+	}
+	if st.adminToken == "" {
+		st.adminToken = os.Getenv("MOCKS3_ADMIN_TOKEN") // kept out of ps listings
+	}
+	if st.maxConns == 0 {
+		st.maxConns = openFileLimit() / 2
+	}
+	return st, nil
+
+}
+
+// options turns st into the server's options; the metrics observe it.
+func (st *settings) options(logger *slog.Logger, m *metrics) ([]mocks3.Option, error) {
+	opts := []mocks3.Option{cmdserver.Addr(st.addr), mocks3.WithRegion(st.region), mocks3.WithLogger(logger),
+		cmdserver.Observer(m.observe), cmdserver.AdminHandler("metrics", m.handler()),
+		cmdserver.ConnLimits(serverext.ConnLimits{ReadHeaderTimeout: st.readHeaderTimeout, IdleTimeout: st.idleTimeout,
+			BodyTimeout: st.bodyTimeout, MaxConns: st.maxConns}),
+		cmdserver.MemoryLimit(st.memoryLimit)}
+	if st.dir != "" {
+		opts = append(opts, mocks3.WithDir(st.dir))
+	}
+	if st.adminToken != "" {
+		opts = append(opts, cmdserver.AdminToken(st.adminToken))
+	}
+	for _, d := range splitList(st.domains) {
+		opts = append(opts, cmdserver.BaseDomain(d))
+	}
+	if st.nodes != 1 {
+		opts = append(opts, mocks3.WithStorageNodes(st.nodes))
+	}
+	opts = append(opts, st.users.options()...)
+	if st.auth {
+		opts = append(opts, mocks3.WithAuth())
+	}
+	if st.sigV2 {
+		opts = append(opts, mocks3.WithSignatureV2())
+	}
+	if st.thirdParty != "" {
+		opts = append(opts, mocks3.WithThirdParty(mocks3.ThirdPartyURL(st.thirdParty)))
+	}
+	for _, b := range strings.Split(st.buckets, ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			opts = append(opts, mocks3.WithBucket(b))
+		}
+	}
+	if st.faultsFile != "" {
+		rules, err := loadRules(st.faultsFile)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, mocks3.WithFaults(rules...))
+		logger.Info("fault rules loaded", "file", st.faultsFile, "rules", len(rules))
+	}
+	switch {
+	case st.stack:
+		opts = append(opts, cmdserver.StackAddrs(st.metadataAddr, st.storageAddr, st.queueAddr, st.thirdPartyAdr, st.faultsAddr),
+			cmdserver.ServiceWrapper(m.wrapService))
+	case st.metadataURL != "" || st.storageURL != "" || st.queueURL != "":
+		opts = append(opts, cmdserver.StackEndpoints(serverext.StackEndpoints{Metadata: st.metadataURL,
+			Storage: splitList(st.storageURL), Queue: st.queueURL, ThirdParty: st.thirdPartyURL}))
+	}
+	return opts, nil
 }
