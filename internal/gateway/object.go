@@ -21,6 +21,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/internal/s3err"
 	"github.com/mocks3/mocks3/internal/s3op"
 
@@ -302,18 +303,27 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 		}
 		partNumber = n
 	}
-	var (
-		obj backend.Object
-		rd  *objects.Reader
-	)
 	lc := h.lifecycleOf(ctx, req.bucket)
-	if err := h.expireKey(ctx, lc, req.bucket, req.key, versionID); err != nil {
-		return err
+	if versionID != "" {
+		if err := h.expireKey(ctx, lc, req.bucket, req.key, versionID); err != nil {
+			return err
+		}
 	}
-	if r.Method == http.MethodHead {
-		obj, err = h.store.HeadVersion(ctx, req.bucket, req.key, versionID)
-	} else {
-		obj, rd, err = h.store.OpenVersion(ctx, req.bucket, req.key, versionID)
+	obj, rd, err := h.readVersion(ctx, r.Method, req, versionID)
+	if versionID == "" && err == nil {
+		// The current version is read once; only one that lifecycle has
+		// just expired is read again, past the fault rules, which saw the
+		// first read.
+		gone, xerr := h.expireCurrent(ctx, lc, req.bucket, &obj)
+		if (xerr != nil || gone) && rd != nil {
+			rd.Close()
+		}
+		if xerr != nil {
+			return s3Error(xerr, req.bucket, req.key)
+		}
+		if gone {
+			obj, rd, err = h.readVersion(faulttrace.Bypass(ctx), r.Method, req, "")
+		}
 	}
 	if errors.Is(err, backend.ErrObjectNotFound) && h.store.HasOrigin() && partNumber == 0 && versionID == "" {
 		if served, err := h.serveFromOrigin(w, r, req); served || err != nil {
@@ -398,6 +408,15 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 	defer copyBuffers.Put(buf)
 	_, err = io.CopyBuffer(writerOnly{w}, io.NewSectionReader(rd, start, length), *buf)
 	return err
+}
+
+// readVersion reads a version's record, and for a GET also opens its bytes.
+func (h *Handler) readVersion(ctx context.Context, method string, req *request, versionID string) (backend.Object, *objects.Reader, error) {
+	if method == http.MethodHead {
+		obj, err := h.store.HeadVersion(ctx, req.bucket, req.key, versionID)
+		return obj, nil, err
+	}
+	return h.store.OpenVersion(ctx, req.bucket, req.key, versionID)
 }
 
 // copyBuffers holds buffers for streaming bodies to writers that cannot
