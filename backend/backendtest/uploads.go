@@ -79,7 +79,12 @@ func (s suite) testUploads(t suitetest.T) {
 			suitetest.CheckErr(t, fmt.Sprintf("GetUpload(%q, %q)", tt.key, tt.id), err, backend.ErrUploadNotFound)
 		}
 	})
+	s.testUploadParts(t)
+}
 
+// testUploadParts runs the Uploads subtests of parts, deletes, listings
+// and completes.
+func (s suite) testUploadParts(t suitetest.T) {
 	t.Run("PutPart", func(t suitetest.T) {
 		b := s.recordsWithBucket(t)
 		u := suitetest.FullUpload(testBucket, "k", "id-1", suitetest.T0)

@@ -123,7 +123,13 @@ func (s suite) testVersions(t suitetest.T) {
 		suitetest.CheckErr(t, `DeleteObject("k", "")`, err, backend.ErrVersionNotFound)
 		checkVersions(t, b, "after failed deletes", []backend.Object{latest(version("k", "v1"))})
 	})
+	s.testVersionDeletes(t)
+	s.testVersionListing(t)
+}
 
+// testVersionDeletes runs the Versions subtests that delete versions and
+// leave delete markers.
+func (s suite) testVersionDeletes(t suitetest.T) {
 	t.Run("DeleteVersion", func(t suitetest.T) {
 		b := s.recordsWithBucket(t)
 		n, v1, v2, v3 := version("k", ""), version("k", "v1"), version("k", "v2"), version("k", "v3")
@@ -199,7 +205,11 @@ func (s suite) testVersions(t suitetest.T) {
 		}
 		suitetest.CheckErr(t, "DeleteBucket(emptied)", b.DeleteBucket(t.Context(), testBucket), nil)
 	})
+}
 
+// testVersionListing runs the Versions subtests that list versions and
+// write them by upload and copy.
+func (s suite) testVersionListing(t suitetest.T) {
 	t.Run("ListVersionsPaging", func(t suitetest.T) {
 		b := s.recordsWithBucket(t)
 		all := []backend.Object{
