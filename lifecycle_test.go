@@ -10,8 +10,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/require"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/faults"
 )
 
 // lcT0 is mid-morning, so that a 1-day rule falls due at the second
@@ -106,6 +108,39 @@ func TestLifecycleExpiresOnGet(t *testing.T) {
 		ObjectAttributes: []types.ObjectAttributes{types.ObjectAttributesEtag}})
 	if !errors.As(err, &nsk) {
 		t.Errorf("GetObjectAttributes(tmp/a) after expiry = %v, want NoSuchKey", err)
+	}
+}
+
+// A stale read (a fault serving the key's previous record) whose record
+// lifecycle would expire must not expire the current version, which is
+// not due: lifecycle decides on the current record, read past the faults.
+func TestLifecycleStaleReadKeepsCurrent(t *testing.T) {
+	for _, op := range []string{"GetObject", "HeadObject"} {
+		t.Run(op, func(t *testing.T) {
+			clock := newMovableClock(lcT0)
+			srv := mocks3.New(t, mocks3.WithClock(clock.now))
+			c := srv.Client()
+			newLifecycleBucket(t, c, "lcb", false, types.LifecycleRule{ID: aws.String("tmp-1d"), Status: types.ExpirationStatusEnabled,
+				Filter: &types.LifecycleRuleFilter{Prefix: aws.String("tmp/")}, Expiration: &types.LifecycleExpiration{Days: aws.Int32(1)}})
+			mustPut(t, c, "lcb", "tmp/a", []byte("old"))
+			clock.advance(72 * time.Hour)
+			mustPut(t, c, "lcb", "tmp/a", []byte("new")) // due at the second midnight from now
+			h := srv.Faults().AddT(t, faults.Rule{Service: "metadata", RoleOp: "GetObject", Action: faults.StaleRead()})[0]
+			in := &s3.HeadObjectInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/a")}
+			if op == "GetObject" {
+				_, err := getBody(t.Context(), c, "lcb", "tmp/a")
+				require.NoError(t, err, "GetObject with a stale read")
+			} else {
+				_, err := c.HeadObject(t.Context(), in)
+				require.NoError(t, err, "HeadObject with a stale read")
+			}
+			require.Positive(t, h.Hits(), "the stale read rule never fired")
+			h.Remove()
+			got, err := getBody(t.Context(), c, "lcb", "tmp/a")
+			if err != nil || string(got) != "new" {
+				t.Errorf("GetObject(tmp/a) after the stale %s = %q, %v; want \"new\", not yet due", op, got, err)
+			}
+		})
 	}
 }
 

@@ -41,7 +41,7 @@ func lifecycleObject(o *backend.Object) bucketconfig.LifecycleObject {
 // expired it: an unversioned bucket loses it, a versioned one gets a
 // delete marker in its place. It reports whether it did.
 func (h *Handler) expireCurrent(ctx context.Context, lc *bucketconfig.Lifecycle, bucket string, obj *backend.Object) (bool, error) {
-	if lc == nil || obj.DeleteMarker || !lc.Expired(lifecycleObject(obj), h.now()) {
+	if !h.expired(lc, obj) {
 		return false, nil
 	}
 	ctx = objects.Lifecycle(faulttrace.Bypass(ctx))
@@ -70,15 +70,28 @@ func (h *Handler) expireKey(ctx context.Context, lc *bucketconfig.Lifecycle, buc
 			return s3Error(err, bucket, key)
 		}
 	}
+	_, err := h.expireCurrentKey(ctx, lc, bucket, key)
+	return err
+}
+
+// expired reports whether lc has expired obj, a current version.
+func (h *Handler) expired(lc *bucketconfig.Lifecycle, obj *backend.Object) bool {
+	return lc != nil && !obj.DeleteMarker && lc.Expired(lifecycleObject(obj), h.now())
+}
+
+// expireCurrentKey applies lc to the current version of key, read past the
+// fault rules: a fault's stale record must not decide what is removed. It
+// reports whether it removed the version.
+func (h *Handler) expireCurrentKey(ctx context.Context, lc *bucketconfig.Lifecycle, bucket, key string) (bool, error) {
 	obj, err := h.store.HeadVersion(faulttrace.Bypass(ctx), bucket, key, "")
 	if errors.Is(err, backend.ErrObjectNotFound) || errors.Is(err, backend.ErrBucketNotFound) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return s3Error(err, bucket, key)
+		return false, s3Error(err, bucket, key)
 	}
-	_, err = h.expireCurrent(ctx, lc, bucket, &obj)
-	return s3Error(err, bucket, key)
+	gone, err := h.expireCurrent(ctx, lc, bucket, &obj)
+	return gone, s3Error(err, bucket, key)
 }
 
 // setExpiration writes x-amz-expiration for obj when a rule of lc will

@@ -310,16 +310,17 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 		}
 	}
 	obj, rd, err := h.readVersion(ctx, r.Method, req, versionID)
-	if versionID == "" && err == nil {
-		// The current version is read once; only one that lifecycle has
-		// just expired is read again, past the fault rules, which saw the
-		// first read.
-		gone, xerr := h.expireCurrent(ctx, lc, req.bucket, &obj)
+	if versionID == "" && err == nil && h.expired(lc, &obj) {
+		// Only a record that looks expired costs a second read: the
+		// fault-free one that decides, and, if the version went, the read
+		// of what is current now (past the fault rules, which saw the
+		// first read).
+		gone, xerr := h.expireCurrentKey(ctx, lc, req.bucket, req.key)
 		if (xerr != nil || gone) && rd != nil {
 			rd.Close()
 		}
 		if xerr != nil {
-			return s3Error(xerr, req.bucket, req.key)
+			return xerr
 		}
 		if gone {
 			obj, rd, err = h.readVersion(faulttrace.Bypass(ctx), r.Method, req, "")
