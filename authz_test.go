@@ -231,6 +231,7 @@ func TestAuthzDeleteObjects(t *testing.T) {
 
 // Owners in listings and ACLs under WithAuth: what another identity reads
 // names the bucket's owner, never the caller.
+
 // TestAuthzListingOwner: alice reads bob's bucket, which his policy opens
 // to her; every Owner (and Initiator) names bob, and the canned ACLs of
 // his bucket grant him, not her.
@@ -364,6 +365,7 @@ func granteeOwner(grants []types.Grant, perm types.Permission) *types.Owner {
 // A missing object under WithAuth: a caller allowed to read it learns
 // that it is missing (404) only when it may also list the bucket;
 // otherwise it is AccessDenied, as for a key it may not read.
+
 func TestAuthzMissingObject(t *testing.T) {
 	srv, alice, bob := newAccessServer(t)
 	anon := anonClient(srv)
@@ -424,6 +426,7 @@ func TestAuthzMissingObject(t *testing.T) {
 
 // SigV4a (AWS4-ECDSA-P256-SHA256) is not enabled here: every form of it
 // is answered as S3 answers a signing mechanism it does not take.
+
 // sigV4aMessage is S3's message for a signing mechanism it does not take
 // (recorded responses quote it for SigV2 in V4-only regions).
 const sigV4aMessage = "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."

@@ -185,6 +185,7 @@ func TestErrorResponses(t *testing.T) {
 // method S3 does not allow on a resource it defines, 400 for a query that
 // names several subresources, and 501 only for what S3 does not define:
 // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+
 // methodErrorBody is an S3 MethodNotAllowed error body.
 type methodErrorBody struct {
 	Code, Message, Method, ResourceType string

@@ -170,6 +170,7 @@ func TestObjectHeaders(t *testing.T) {
 // RequestHeaderSectionTooLarge. Go's server refuses headers over its
 // MaxHeaderBytes itself, in plain text: mocks3 sets that far higher, so
 // that clients get S3's answer.
+
 func TestLargeHeaderSection(t *testing.T) {
 	tests := []struct {
 		name       string

@@ -252,6 +252,7 @@ func TestMinio(t *testing.T) {
 // and bucket tagging (its own calls, which the AWS SDK tests do not send),
 // DeleteObjects and remove bucket; and, with auth on, a wrong secret and an
 // unknown key refused with S3's codes.
+
 func minioWithKeys(t *testing.T, srv *mocks3.Server, accessKey, secretKey string) *minio.Client {
 	t.Helper()
 	u, err := url.Parse(srv.URL)

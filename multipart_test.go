@@ -403,6 +403,7 @@ func TestCompleteRetriedAfterLostResponse(t *testing.T) {
 // readable. Before the upload's lifecycle was serialised, Abort or the part
 // overwrite deleted the bytes the committed record pointed to, and every GET
 // answered 500.
+
 func TestMultipartLifecycleRaces(t *testing.T) {
 	rivals := []struct {
 		name string

@@ -229,6 +229,7 @@ func TestDeleteObjects(t *testing.T) {
 // Range reads:
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (Range, RFC 9110 section 14)
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
+
 func TestRanges(t *testing.T) {
 	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
 		srv := newServer(t, mocks3.WithObject(testBucket, "digits", []byte("0123456789")), mocks3.WithObject(testBucket, "empty", nil))

@@ -136,6 +136,7 @@ func TestMemoryLimitInvalid(t *testing.T) {
 
 // Seeding and configuration options reached through their users' path: the
 // option, then what a client or the direct API sees.
+
 func TestWithFS(t *testing.T) {
 	srv := mocks3.New(t, mocks3.WithFS(fstest.MapFS{
 		"photos/a.jpg":          {Data: []byte("A")},

@@ -236,6 +236,7 @@ func TestSSEPostObject(t *testing.T) {
 
 // SSE-C: customer-provided keys, checked on write, required on read, and
 // refused over plain http.
+
 // customerKey is an SSE-C key as the SDK's inputs take it: base64 key and
 // base64 MD5 of the raw key.
 type customerKey struct{ key, md5 string }
