@@ -356,59 +356,76 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 		return err
 	}
 
-	start, length := int64(0), obj.Size
-	status := http.StatusOK
-	checksum := obj.Checksum
-	switch {
-	case partNumber > 0:
-		if partNumber > len(obj.Parts) || (!obj.Multipart && partNumber > 1) {
-			return errorf(s3err.InvalidPartNumber, "The requested partnumber is not satisfiable")
-		}
-		for _, p := range obj.Parts[:partNumber-1] {
-			start += p.Size
-		}
-		part := obj.Parts[partNumber-1]
-		length = part.Size
-		if obj.Multipart {
-			hdr.Set("x-amz-mp-parts-count", strconv.Itoa(len(obj.Parts)))
-			checksum = backend.Checksum{}
-			if obj.Checksum.Type == "COMPOSITE" {
-				checksum = part.Checksum
-			}
-		}
-		status = http.StatusPartialContent
-		hdr.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, start+length-1, obj.Size))
-		if length == 0 {
-			hdr.Del("Content-Range")
-			status = http.StatusOK
-		}
-	case r.Header.Get("Range") != "":
-		rg, ok, err := parseRange(r.Header.Get("Range"), obj.Size)
-		if err != nil {
-			return newError(s3err.InvalidRange, extra("RangeRequested", r.Header.Get("Range")), extra("ActualObjectSize", strconv.FormatInt(obj.Size, 10)))
-		}
-		if ok {
-			start, length = rg.start, rg.length
-			status = http.StatusPartialContent
-			hdr.Set("Content-Range", rg.contentRange(obj.Size))
-			checksum = backend.Checksum{}
-		}
+	sp, err := servedSpan(r, hdr, &obj, partNumber)
+	if err != nil {
+		return err
 	}
 	writeObjectHeaders(hdr, &obj, q)
 	writeObjectAttrs(hdr, &obj)
 	writeLockHeaders(hdr, &obj)
 	if strings.EqualFold(r.Header.Get("x-amz-checksum-mode"), "ENABLED") {
-		setChecksumHeaders(hdr, checksum)
+		setChecksumHeaders(hdr, sp.checksum)
 	}
-	hdr.Set("Content-Length", strconv.FormatInt(length, 10))
-	w.WriteHeader(status)
-	if rd == nil || length == 0 {
+	hdr.Set("Content-Length", strconv.FormatInt(sp.length, 10))
+	w.WriteHeader(sp.status)
+	if rd == nil || sp.length == 0 {
 		return nil
 	}
 	buf := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(buf)
-	_, err = io.CopyBuffer(writerOnly{w}, io.NewSectionReader(rd, start, length), *buf)
+	_, err = io.CopyBuffer(writerOnly{w}, io.NewSectionReader(rd, sp.start, sp.length), *buf)
 	return err
+}
+
+// span is the bytes of an object a GET serves, with the response's status
+// and the checksum that still describes them (none for a range).
+type span struct {
+	start, length int64
+	status        int
+	checksum      backend.Checksum
+}
+
+// servedSpan chooses the span of obj a GET serves: a part (partNumber),
+// the Range header's bytes or all of it; it sets Content-Range and
+// x-amz-mp-parts-count in hdr.
+func servedSpan(r *http.Request, hdr http.Header, obj *backend.Object, partNumber int) (span, error) {
+	sp := span{length: obj.Size, status: http.StatusOK, checksum: obj.Checksum}
+	switch {
+	case partNumber > 0:
+		if partNumber > len(obj.Parts) || (!obj.Multipart && partNumber > 1) {
+			return sp, errorf(s3err.InvalidPartNumber, "The requested partnumber is not satisfiable")
+		}
+		for _, p := range obj.Parts[:partNumber-1] {
+			sp.start += p.Size
+		}
+		part := obj.Parts[partNumber-1]
+		sp.length = part.Size
+		if obj.Multipart {
+			hdr.Set("x-amz-mp-parts-count", strconv.Itoa(len(obj.Parts)))
+			sp.checksum = backend.Checksum{}
+			if obj.Checksum.Type == "COMPOSITE" {
+				sp.checksum = part.Checksum
+			}
+		}
+		sp.status = http.StatusPartialContent
+		hdr.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", sp.start, sp.start+sp.length-1, obj.Size))
+		if sp.length == 0 {
+			hdr.Del("Content-Range")
+			sp.status = http.StatusOK
+		}
+	case r.Header.Get("Range") != "":
+		rg, ok, err := parseRange(r.Header.Get("Range"), obj.Size)
+		if err != nil {
+			return sp, newError(s3err.InvalidRange, extra("RangeRequested", r.Header.Get("Range")), extra("ActualObjectSize", strconv.FormatInt(obj.Size, 10)))
+		}
+		if ok {
+			sp.start, sp.length = rg.start, rg.length
+			sp.status = http.StatusPartialContent
+			hdr.Set("Content-Range", rg.contentRange(obj.Size))
+			sp.checksum = backend.Checksum{}
+		}
+	}
+	return sp, nil
 }
 
 // readVersion reads a version's record, and for a GET also opens its bytes.
