@@ -19,32 +19,36 @@
 //
 // # Supported operations
 //
-// Buckets: ListBuckets, CreateBucket, HeadBucket, DeleteBucket,
-// GetBucketLocation. Objects: PutObject, GetObject, HeadObject, DeleteObject,
-// DeleteObjects, CopyObject, and PostObject (browser-form uploads, their POST
-// policy checked when the form carries one). Listing: ListObjects, ListObjectsV2. Multipart:
-// CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload,
-// AbortMultipartUpload, ListParts, ListMultipartUploads. GetObjectAttributes.
-// Event notifications: PutBucketNotificationConfiguration,
-// GetBucketNotificationConfiguration. Versioning: PutBucketVersioning,
-// GetBucketVersioning, ListObjectVersions, versionId on GET, HEAD, DELETE,
-// DeleteObjects and copy sources, delete markers, and version IDs on every
-// write (repeatable with WithSeed). Configuration reads answer as for a
-// bucket or object that has none: GetBucketPolicy, GetBucketTagging,
-// GetBucketCors, GetBucketLifecycleConfiguration, GetObjectTagging. Object
-// lock: buckets created with it, Put/GetObjectLockConfiguration (default
-// retention), Put/GetObjectRetention, Put/GetObjectLegalHold, the lock
-// headers of writes, and deletes of protected versions refused. With
-// them: ranges,
-// partNumber reads, conditional reads and writes, user metadata, Content-MD5,
-// the ten additional checksums of the SDK (full-object and composite, and
-// S3's default CRC64NVME), storage classes, website redirect locations,
-// x-amz-expected-bucket-owner, aws-chunked
+// Every operation s3api.Operations lists, as the AWS S3 API Reference
+// documents them. Buckets: ListBuckets, CreateBucket (with tags, object
+// lock, ACL), HeadBucket, DeleteBucket, GetBucketLocation. Objects:
+// PutObject, PostObject (browser forms, their POST policy checked),
+// GetObject, HeadObject, DeleteObject, DeleteObjects, CopyObject,
+// GetObjectAttributes. Listing: ListObjects, ListObjectsV2,
+// ListObjectVersions. Multipart: CreateMultipartUpload, UploadPart,
+// UploadPartCopy, CompleteMultipartUpload, AbortMultipartUpload, ListParts,
+// ListMultipartUploads. Versioning: Put/GetBucketVersioning, versionId on
+// reads, deletes and copy sources, delete markers, and version IDs on
+// every write (repeatable with WithSeed). Tagging: Put/Get/DeleteObjectTagging,
+// Put/Get/DeleteBucketTagging, x-amz-tagging. Object lock:
+// Put/GetObjectLockConfiguration, Put/GetObjectRetention,
+// Put/GetObjectLegalHold, the lock headers of writes. Access:
+// Put/GetBucketAcl, Put/GetObjectAcl, Put/Get/DeleteBucketPolicy,
+// GetBucketPolicyStatus, Put/Get/DeletePublicAccessBlock,
+// Put/Get/DeleteBucketOwnershipControls. Configurations: CORS (with
+// OPTIONS preflights), website, lifecycle (applied on the server's clock),
+// encryption, logging, request payment, accelerate and notification. With
+// them: ranges, partNumber reads, conditional reads and writes, user
+// metadata, Content-MD5, the ten additional checksums of the SDK
+// (full-object and composite, and S3's default CRC64NVME), storage classes,
+// website redirect locations, x-amz-expected-bucket-owner, aws-chunked
 // bodies (signed and unsigned, with trailers), path-style and
 // virtual-hosted-style addressing, HTTP and HTTPS.
 //
-// Every other S3 action answers 501 NotImplemented naming the action; a
-// method S3 does not allow on a resource answers 405 MethodNotAllowed.
+// Any other S3 action (analytics, inventory, metrics, replication and
+// intelligent-tiering configurations, RestoreObject, SelectObjectContent...)
+// answers 501 NotImplemented naming the action; a method S3 does not allow
+// on a resource answers 405 MethodNotAllowed.
 //
 // # Event notifications
 //
