@@ -38,21 +38,15 @@ func TestBucketConfigurations(t *testing.T) {
 			missing string // the read's error after del
 		}{
 			{
-				name: "website",
-				before: func() error {
-					_, err := c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: b})
-					return err
-				},
-				code: "NoSuchWebsiteConfiguration",
-				put: func() error {
-					_, err := c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: b, WebsiteConfiguration: &types.WebsiteConfiguration{
-						IndexDocument: &types.IndexDocument{Suffix: aws.String("index.html")},
-						ErrorDocument: &types.ErrorDocument{Key: aws.String("404.html")},
-						RoutingRules: []types.RoutingRule{{Condition: &types.Condition{KeyPrefixEquals: aws.String("docs/")},
-							Redirect: &types.Redirect{ReplaceKeyPrefixWith: aws.String("documents/"), HttpRedirectCode: aws.String("301")}}},
-					}})
-					return err
-				},
+				name:   "website",
+				before: callErr(ctx, c.GetBucketWebsite, &s3.GetBucketWebsiteInput{Bucket: b}),
+				code:   "NoSuchWebsiteConfiguration",
+				put: callErr(ctx, c.PutBucketWebsite, &s3.PutBucketWebsiteInput{Bucket: b, WebsiteConfiguration: &types.WebsiteConfiguration{
+					IndexDocument: &types.IndexDocument{Suffix: aws.String("index.html")},
+					ErrorDocument: &types.ErrorDocument{Key: aws.String("404.html")},
+					RoutingRules: []types.RoutingRule{{Condition: &types.Condition{KeyPrefixEquals: aws.String("docs/")},
+						Redirect: &types.Redirect{ReplaceKeyPrefixWith: aws.String("documents/"), HttpRedirectCode: aws.String("301")}}},
+				}}),
 				check: func() error {
 					out, err := c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: b})
 					if err != nil {
@@ -64,29 +58,20 @@ func TestBucketConfigurations(t *testing.T) {
 					}
 					return nil
 				},
-				del: func() error {
-					_, err := c.DeleteBucketWebsite(ctx, &s3.DeleteBucketWebsiteInput{Bucket: b})
-					return err
-				},
+				del:     callErr(ctx, c.DeleteBucketWebsite, &s3.DeleteBucketWebsiteInput{Bucket: b}),
 				missing: "NoSuchWebsiteConfiguration",
 			},
 			{
-				name: "lifecycle",
-				before: func() error {
-					_, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})
-					return err
-				},
-				code: "NoSuchLifecycleConfiguration",
-				put: func() error {
-					_, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: b,
-						LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{
-							{ID: aws.String("logs"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("logs/")},
-								Expiration: &types.LifecycleExpiration{Days: aws.Int32(30)}},
-							{Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{},
-								AbortIncompleteMultipartUpload: &types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(7)}},
-						}}})
-					return err
-				},
+				name:   "lifecycle",
+				before: callErr(ctx, c.GetBucketLifecycleConfiguration, &s3.GetBucketLifecycleConfigurationInput{Bucket: b}),
+				code:   "NoSuchLifecycleConfiguration",
+				put: callErr(ctx, c.PutBucketLifecycleConfiguration, &s3.PutBucketLifecycleConfigurationInput{Bucket: b,
+					LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{
+						{ID: aws.String("logs"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("logs/")},
+							Expiration: &types.LifecycleExpiration{Days: aws.Int32(30)}},
+						{Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{},
+							AbortIncompleteMultipartUpload: &types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(7)}},
+					}}}),
 				check: func() error {
 					out, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})
 					if err != nil {
@@ -98,10 +83,7 @@ func TestBucketConfigurations(t *testing.T) {
 					}
 					return nil
 				},
-				del: func() error {
-					_, err := c.DeleteBucketLifecycle(ctx, &s3.DeleteBucketLifecycleInput{Bucket: b})
-					return err
-				},
+				del:     callErr(ctx, c.DeleteBucketLifecycle, &s3.DeleteBucketLifecycleInput{Bucket: b}),
 				missing: "NoSuchLifecycleConfiguration",
 			},
 			{
@@ -113,13 +95,10 @@ func TestBucketConfigurations(t *testing.T) {
 					}
 					return err
 				},
-				put: func() error {
-					_, err := c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
-						Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{
-							SSEAlgorithm: types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String("arn:aws:kms:us-east-1:111122223333:key/k")},
-							BucketKeyEnabled: aws.Bool(true)}}}})
-					return err
-				},
+				put: callErr(ctx, c.PutBucketEncryption, &s3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
+					Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{
+						SSEAlgorithm: types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String("arn:aws:kms:us-east-1:111122223333:key/k")},
+						BucketKeyEnabled: aws.Bool(true)}}}}),
 				check: func() error {
 					out, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: b})
 					if err != nil {
@@ -132,10 +111,7 @@ func TestBucketConfigurations(t *testing.T) {
 					}
 					return nil
 				},
-				del: func() error {
-					_, err := c.DeleteBucketEncryption(ctx, &s3.DeleteBucketEncryptionInput{Bucket: b})
-					return err
-				},
+				del: callErr(ctx, c.DeleteBucketEncryption, &s3.DeleteBucketEncryptionInput{Bucket: b}),
 			},
 			{
 				name: "logging",
@@ -146,11 +122,8 @@ func TestBucketConfigurations(t *testing.T) {
 					}
 					return err
 				},
-				put: func() error {
-					_, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: b, BucketLoggingStatus: &types.BucketLoggingStatus{
-						LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("logs-bucket"), TargetPrefix: aws.String("access/")}}})
-					return err
-				},
+				put: callErr(ctx, c.PutBucketLogging, &s3.PutBucketLoggingInput{Bucket: b, BucketLoggingStatus: &types.BucketLoggingStatus{
+					LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("logs-bucket"), TargetPrefix: aws.String("access/")}}}),
 				check: func() error {
 					out, err := c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: b})
 					if err != nil {
@@ -171,11 +144,8 @@ func TestBucketConfigurations(t *testing.T) {
 					}
 					return err
 				},
-				put: func() error {
-					_, err := c.PutBucketRequestPayment(ctx, &s3.PutBucketRequestPaymentInput{Bucket: b,
-						RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: types.PayerRequester}})
-					return err
-				},
+				put: callErr(ctx, c.PutBucketRequestPayment, &s3.PutBucketRequestPaymentInput{Bucket: b,
+					RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: types.PayerRequester}}),
 				check: func() error {
 					out, err := c.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: b})
 					if err == nil && out.Payer != types.PayerRequester {
@@ -193,11 +163,8 @@ func TestBucketConfigurations(t *testing.T) {
 					}
 					return err
 				},
-				put: func() error {
-					_, err := c.PutBucketAccelerateConfiguration(ctx, &s3.PutBucketAccelerateConfigurationInput{Bucket: b,
-						AccelerateConfiguration: &types.AccelerateConfiguration{Status: types.BucketAccelerateStatusEnabled}})
-					return err
-				},
+				put: callErr(ctx, c.PutBucketAccelerateConfiguration, &s3.PutBucketAccelerateConfigurationInput{Bucket: b,
+					AccelerateConfiguration: &types.AccelerateConfiguration{Status: types.BucketAccelerateStatusEnabled}}),
 				check: func() error {
 					out, err := c.GetBucketAccelerateConfiguration(ctx, &s3.GetBucketAccelerateConfigurationInput{Bucket: b})
 					if err == nil && out.Status != types.BucketAccelerateStatusEnabled {
@@ -207,17 +174,11 @@ func TestBucketConfigurations(t *testing.T) {
 				},
 			},
 			{
-				name: "public access block",
-				before: func() error {
-					_, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b})
-					return err
-				},
-				code: "NoSuchPublicAccessBlockConfiguration",
-				put: func() error {
-					_, err := c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: b, PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
-						BlockPublicAcls: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true)}})
-					return err
-				},
+				name:   "public access block",
+				before: callErr(ctx, c.GetPublicAccessBlock, &s3.GetPublicAccessBlockInput{Bucket: b}),
+				code:   "NoSuchPublicAccessBlockConfiguration",
+				put: callErr(ctx, c.PutPublicAccessBlock, &s3.PutPublicAccessBlockInput{Bucket: b, PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
+					BlockPublicAcls: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true)}}),
 				check: func() error {
 					out, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b})
 					if err != nil {
@@ -229,10 +190,7 @@ func TestBucketConfigurations(t *testing.T) {
 					}
 					return nil
 				},
-				del: func() error {
-					_, err := c.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: b})
-					return err
-				},
+				del:     callErr(ctx, c.DeletePublicAccessBlock, &s3.DeletePublicAccessBlockInput{Bucket: b}),
 				missing: "NoSuchPublicAccessBlockConfiguration",
 			},
 		}

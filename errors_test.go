@@ -30,18 +30,9 @@ func TestUnsupportedOperations(t *testing.T) {
 			op   string
 			call func() error
 		}{
-			{"GetBucketReplication", func() error {
-				_, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: b})
-				return err
-			}},
-			{"GetBucketAnalyticsConfiguration", func() error {
-				_, err := c.GetBucketAnalyticsConfiguration(ctx, &s3.GetBucketAnalyticsConfigurationInput{Bucket: b, Id: aws.String("a")})
-				return err
-			}},
-			{"DeleteBucketMetricsConfiguration", func() error {
-				_, err := c.DeleteBucketMetricsConfiguration(ctx, &s3.DeleteBucketMetricsConfigurationInput{Bucket: b, Id: aws.String("m")})
-				return err
-			}},
+			{"GetBucketReplication", callErr(ctx, c.GetBucketReplication, &s3.GetBucketReplicationInput{Bucket: b})},
+			{"GetBucketAnalyticsConfiguration", callErr(ctx, c.GetBucketAnalyticsConfiguration, &s3.GetBucketAnalyticsConfigurationInput{Bucket: b, Id: aws.String("a")})},
+			{"DeleteBucketMetricsConfiguration", callErr(ctx, c.DeleteBucketMetricsConfiguration, &s3.DeleteBucketMetricsConfigurationInput{Bucket: b, Id: aws.String("m")})},
 		}
 		for _, tt := range tests {
 			t.Run(tt.op, func(t *testing.T) {
@@ -140,29 +131,14 @@ func TestErrorResponses(t *testing.T) {
 			code   string
 			status int
 		}{
-			{"PutObject key of 1025 bytes", func() error {
-				_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(testBucket), Key: aws.String(strings.Repeat("k", 1025)), Body: strings.NewReader("x")})
-				return err
-			}, "KeyTooLongError", 400},
+			{"PutObject key of 1025 bytes", callErr(ctx, c.PutObject, &s3.PutObjectInput{Bucket: aws.String(testBucket), Key: aws.String(strings.Repeat("k", 1025)), Body: strings.NewReader("x")}), "KeyTooLongError", 400},
 			{"GetObject key of 1025 bytes", func() error {
 				return getErr(ctx, c, &s3.GetObjectInput{Bucket: aws.String(testBucket), Key: aws.String(strings.Repeat("ü", 513))})
 			}, "KeyTooLongError", 400},
-			{"CreateMultipartUpload key of 1025 bytes", func() error {
-				_, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String(strings.Repeat("k", 1025))})
-				return err
-			}, "KeyTooLongError", 400},
-			{"ListObjectsV2 max-keys -1", func() error {
-				_, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(testBucket), MaxKeys: aws.Int32(-1)})
-				return err
-			}, "InvalidArgument", 400},
-			{"ListObjects max-keys -5", func() error {
-				_, err := c.ListObjects(ctx, &s3.ListObjectsInput{Bucket: aws.String(testBucket), MaxKeys: aws.Int32(-5)})
-				return err
-			}, "InvalidArgument", 400},
-			{"ListMultipartUploads max-uploads -1", func() error {
-				_, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(testBucket), MaxUploads: aws.Int32(-1)})
-				return err
-			}, "InvalidArgument", 400},
+			{"CreateMultipartUpload key of 1025 bytes", callErr(ctx, c.CreateMultipartUpload, &s3.CreateMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String(strings.Repeat("k", 1025))}), "KeyTooLongError", 400},
+			{"ListObjectsV2 max-keys -1", callErr(ctx, c.ListObjectsV2, &s3.ListObjectsV2Input{Bucket: aws.String(testBucket), MaxKeys: aws.Int32(-1)}), "InvalidArgument", 400},
+			{"ListObjects max-keys -5", callErr(ctx, c.ListObjects, &s3.ListObjectsInput{Bucket: aws.String(testBucket), MaxKeys: aws.Int32(-5)}), "InvalidArgument", 400},
+			{"ListMultipartUploads max-uploads -1", callErr(ctx, c.ListMultipartUploads, &s3.ListMultipartUploadsInput{Bucket: aws.String(testBucket), MaxUploads: aws.Int32(-1)}), "InvalidArgument", 400},
 		}
 		for _, tt := range sdk {
 			t.Run(tt.name, func(t *testing.T) {

@@ -214,6 +214,15 @@ func checkErr(t *testing.T, call string, err error, code string, status int) {
 	}
 }
 
+// callErr binds an SDK operation to its input, for tables of calls whose
+// result is only their error. GetObject needs getErr, which closes the body.
+func callErr[In, Out any](ctx context.Context, op func(context.Context, *In, ...func(*s3.Options)) (*Out, error), in *In) func() error {
+	return func() error {
+		_, err := op(ctx, in)
+		return err
+	}
+}
+
 // deleteResults returns the keys a DeleteObjects response reports deleted
 // and "key: Code" for each key it refused, in the response's order. A
 // refusal without a message is an error of t.

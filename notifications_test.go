@@ -449,11 +449,8 @@ func TestNotificationCompleteRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	complete := func() error {
-		_, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String("big"),
-			UploadId: up.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
-		return err
-	}
+	complete := callErr(ctx, c.CompleteMultipartUpload, &s3.CompleteMultipartUploadInput{Bucket: aws.String(testBucket), Key: aws.String("big"),
+		UploadId: up.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
 	srv.Faults().AddT(t, faults.Rule{Operation: "CompleteMultipartUpload", Times: 1, Action: faults.TruncateBody(0)})
 	if err := complete(); err == nil {
 		t.Fatal("CompleteMultipartUpload with its response cut off succeeded, want an error for the test to mean anything")

@@ -551,14 +551,8 @@ func TestObjectLockOverwrite(t *testing.T) {
 	vid := put.VersionId
 	mustPut(t, c, "plain", "src", []byte("source"))
 	writes := map[string]func() error{
-		"PutObject": func() error {
-			_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("lock"), Key: aws.String("k"), Body: bytes.NewReader([]byte("new"))})
-			return err
-		},
-		"CopyObject": func() error {
-			_, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("lock"), Key: aws.String("k"), CopySource: aws.String("plain/src")})
-			return err
-		},
+		"PutObject":  callErr(ctx, c.PutObject, &s3.PutObjectInput{Bucket: aws.String("lock"), Key: aws.String("k"), Body: bytes.NewReader([]byte("new"))}),
+		"CopyObject": callErr(ctx, c.CopyObject, &s3.CopyObjectInput{Bucket: aws.String("lock"), Key: aws.String("k"), CopySource: aws.String("plain/src")}),
 		"CompleteMultipartUpload": func() error {
 			up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("lock"), Key: aws.String("k")})
 			if err != nil {
@@ -599,33 +593,15 @@ func TestObjectLockFaults(t *testing.T) {
 			op   s3api.Operation
 			call func() error
 		}{
-			{"PutObjectLockConfiguration", func() error {
-				_, err := c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String("lock"),
-					ObjectLockConfiguration: lockConfig(types.ObjectLockRetentionModeGovernance, 1, 0)})
-				return err
-			}},
-			{"GetObjectLockConfiguration", func() error {
-				_, err := c.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String("lock")})
-				return err
-			}},
-			{"PutObjectRetention", func() error {
-				_, err := c.PutObjectRetention(ctx, &s3.PutObjectRetentionInput{Bucket: aws.String("lock"), Key: aws.String("k"),
-					Retention: &types.ObjectLockRetention{Mode: types.ObjectLockRetentionModeGovernance, RetainUntilDate: aws.Time(lockT0.Add(time.Hour))}})
-				return err
-			}},
-			{"GetObjectRetention", func() error {
-				_, err := c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: aws.String("lock"), Key: aws.String("k")})
-				return err
-			}},
-			{"PutObjectLegalHold", func() error {
-				_, err := c.PutObjectLegalHold(ctx, &s3.PutObjectLegalHoldInput{Bucket: aws.String("lock"), Key: aws.String("k"),
-					LegalHold: &types.ObjectLockLegalHold{Status: types.ObjectLockLegalHoldStatusOff}})
-				return err
-			}},
-			{"GetObjectLegalHold", func() error {
-				_, err := c.GetObjectLegalHold(ctx, &s3.GetObjectLegalHoldInput{Bucket: aws.String("lock"), Key: aws.String("k")})
-				return err
-			}},
+			{"PutObjectLockConfiguration", callErr(ctx, c.PutObjectLockConfiguration, &s3.PutObjectLockConfigurationInput{Bucket: aws.String("lock"),
+				ObjectLockConfiguration: lockConfig(types.ObjectLockRetentionModeGovernance, 1, 0)})},
+			{"GetObjectLockConfiguration", callErr(ctx, c.GetObjectLockConfiguration, &s3.GetObjectLockConfigurationInput{Bucket: aws.String("lock")})},
+			{"PutObjectRetention", callErr(ctx, c.PutObjectRetention, &s3.PutObjectRetentionInput{Bucket: aws.String("lock"), Key: aws.String("k"),
+				Retention: &types.ObjectLockRetention{Mode: types.ObjectLockRetentionModeGovernance, RetainUntilDate: aws.Time(lockT0.Add(time.Hour))}})},
+			{"GetObjectRetention", callErr(ctx, c.GetObjectRetention, &s3.GetObjectRetentionInput{Bucket: aws.String("lock"), Key: aws.String("k")})},
+			{"PutObjectLegalHold", callErr(ctx, c.PutObjectLegalHold, &s3.PutObjectLegalHoldInput{Bucket: aws.String("lock"), Key: aws.String("k"),
+				LegalHold: &types.ObjectLockLegalHold{Status: types.ObjectLockLegalHoldStatusOff}})},
+			{"GetObjectLegalHold", callErr(ctx, c.GetObjectLegalHold, &s3.GetObjectLegalHoldInput{Bucket: aws.String("lock"), Key: aws.String("k")})},
 		}
 		for _, tt := range calls {
 			srv.Faults().AddT(t, faults.Rule{Operation: tt.op, Times: 1, Action: faults.ErrorCode("InternalError")})
