@@ -8,6 +8,7 @@ package mocks3_test
 // and the Get and Delete operations beside them.
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -47,17 +48,10 @@ func TestBucketConfigurations(t *testing.T) {
 					RoutingRules: []types.RoutingRule{{Condition: &types.Condition{KeyPrefixEquals: aws.String("docs/")},
 						Redirect: &types.Redirect{ReplaceKeyPrefixWith: aws.String("documents/"), HttpRedirectCode: aws.String("301")}}},
 				}}),
-				check: func() error {
-					out, err := c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: b})
-					if err != nil {
-						return err
-					}
-					if aws.ToString(out.IndexDocument.Suffix) != "index.html" || aws.ToString(out.ErrorDocument.Key) != "404.html" ||
-						len(out.RoutingRules) != 1 || aws.ToString(out.RoutingRules[0].Redirect.ReplaceKeyPrefixWith) != "documents/" {
-						return mismatch(out)
-					}
-					return nil
-				},
+				check: readCheck(ctx, c.GetBucketWebsite, &s3.GetBucketWebsiteInput{Bucket: b}, func(out *s3.GetBucketWebsiteOutput) bool {
+					return aws.ToString(out.IndexDocument.Suffix) == "index.html" && aws.ToString(out.ErrorDocument.Key) == "404.html" &&
+						len(out.RoutingRules) == 1 && aws.ToString(out.RoutingRules[0].Redirect.ReplaceKeyPrefixWith) == "documents/"
+				}),
 				del:     callErr(ctx, c.DeleteBucketWebsite, &s3.DeleteBucketWebsiteInput{Bucket: b}),
 				missing: "NoSuchWebsiteConfiguration",
 			},
@@ -72,106 +66,54 @@ func TestBucketConfigurations(t *testing.T) {
 						{Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{},
 							AbortIncompleteMultipartUpload: &types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(7)}},
 					}}}),
-				check: func() error {
-					out, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})
-					if err != nil {
-						return err
-					}
-					if len(out.Rules) != 2 || aws.ToString(out.Rules[0].ID) != "logs" || aws.ToInt32(out.Rules[0].Expiration.Days) != 30 ||
-						len(aws.ToString(out.Rules[1].ID)) != 48 || aws.ToInt32(out.Rules[1].AbortIncompleteMultipartUpload.DaysAfterInitiation) != 7 {
-						return mismatch(out)
-					}
-					return nil
-				},
+				check: readCheck(ctx, c.GetBucketLifecycleConfiguration, &s3.GetBucketLifecycleConfigurationInput{Bucket: b}, func(out *s3.GetBucketLifecycleConfigurationOutput) bool {
+					return len(out.Rules) == 2 && aws.ToString(out.Rules[0].ID) == "logs" && aws.ToInt32(out.Rules[0].Expiration.Days) == 30 &&
+						len(aws.ToString(out.Rules[1].ID)) == 48 && aws.ToInt32(out.Rules[1].AbortIncompleteMultipartUpload.DaysAfterInitiation) == 7
+				}),
 				del:     callErr(ctx, c.DeleteBucketLifecycle, &s3.DeleteBucketLifecycleInput{Bucket: b}),
 				missing: "NoSuchLifecycleConfiguration",
 			},
 			{
 				name: "encryption",
-				before: func() error {
-					out, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: b})
-					if err == nil && out.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm != types.ServerSideEncryptionAes256 {
-						return mismatch(out)
-					}
-					return err
-				},
+				before: readCheck(ctx, c.GetBucketEncryption, &s3.GetBucketEncryptionInput{Bucket: b}, func(out *s3.GetBucketEncryptionOutput) bool {
+					return out.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm == types.ServerSideEncryptionAes256
+				}),
 				put: callErr(ctx, c.PutBucketEncryption, &s3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
 					Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{
 						SSEAlgorithm: types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String("arn:aws:kms:us-east-1:111122223333:key/k")},
 						BucketKeyEnabled: aws.Bool(true)}}}}),
-				check: func() error {
-					out, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: b})
-					if err != nil {
-						return err
-					}
+				check: readCheck(ctx, c.GetBucketEncryption, &s3.GetBucketEncryptionInput{Bucket: b}, func(out *s3.GetBucketEncryptionOutput) bool {
 					r := out.ServerSideEncryptionConfiguration.Rules[0]
-					if r.ApplyServerSideEncryptionByDefault.SSEAlgorithm != types.ServerSideEncryptionAwsKms || !aws.ToBool(r.BucketKeyEnabled) ||
-						!strings.HasSuffix(aws.ToString(r.ApplyServerSideEncryptionByDefault.KMSMasterKeyID), "key/k") {
-						return mismatch(out)
-					}
-					return nil
-				},
+					return r.ApplyServerSideEncryptionByDefault.SSEAlgorithm == types.ServerSideEncryptionAwsKms && aws.ToBool(r.BucketKeyEnabled) &&
+						strings.HasSuffix(aws.ToString(r.ApplyServerSideEncryptionByDefault.KMSMasterKeyID), "key/k")
+				}),
 				del: callErr(ctx, c.DeleteBucketEncryption, &s3.DeleteBucketEncryptionInput{Bucket: b}),
 			},
 			{
-				name: "logging",
-				before: func() error {
-					out, err := c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: b})
-					if err == nil && out.LoggingEnabled != nil {
-						return mismatch(out)
-					}
-					return err
-				},
+				name:   "logging",
+				before: readCheck(ctx, c.GetBucketLogging, &s3.GetBucketLoggingInput{Bucket: b}, func(out *s3.GetBucketLoggingOutput) bool { return out.LoggingEnabled == nil }),
 				put: callErr(ctx, c.PutBucketLogging, &s3.PutBucketLoggingInput{Bucket: b, BucketLoggingStatus: &types.BucketLoggingStatus{
 					LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("logs-bucket"), TargetPrefix: aws.String("access/")}}}),
-				check: func() error {
-					out, err := c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: b})
-					if err != nil {
-						return err
-					}
-					if out.LoggingEnabled == nil || aws.ToString(out.LoggingEnabled.TargetBucket) != "logs-bucket" || aws.ToString(out.LoggingEnabled.TargetPrefix) != "access/" {
-						return mismatch(out)
-					}
-					return nil
-				},
+				check: readCheck(ctx, c.GetBucketLogging, &s3.GetBucketLoggingInput{Bucket: b}, func(out *s3.GetBucketLoggingOutput) bool {
+					return out.LoggingEnabled != nil && aws.ToString(out.LoggingEnabled.TargetBucket) == "logs-bucket" &&
+						aws.ToString(out.LoggingEnabled.TargetPrefix) == "access/"
+				}),
 			},
 			{
-				name: "request payment",
-				before: func() error {
-					out, err := c.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: b})
-					if err == nil && out.Payer != types.PayerBucketOwner {
-						return mismatch(out)
-					}
-					return err
-				},
+				name:   "request payment",
+				before: readCheck(ctx, c.GetBucketRequestPayment, &s3.GetBucketRequestPaymentInput{Bucket: b}, func(out *s3.GetBucketRequestPaymentOutput) bool { return out.Payer == types.PayerBucketOwner }),
 				put: callErr(ctx, c.PutBucketRequestPayment, &s3.PutBucketRequestPaymentInput{Bucket: b,
 					RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: types.PayerRequester}}),
-				check: func() error {
-					out, err := c.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: b})
-					if err == nil && out.Payer != types.PayerRequester {
-						return mismatch(out)
-					}
-					return err
-				},
+				check: readCheck(ctx, c.GetBucketRequestPayment, &s3.GetBucketRequestPaymentInput{Bucket: b}, func(out *s3.GetBucketRequestPaymentOutput) bool { return out.Payer == types.PayerRequester }),
 			},
 			{
-				name: "accelerate",
-				before: func() error {
-					out, err := c.GetBucketAccelerateConfiguration(ctx, &s3.GetBucketAccelerateConfigurationInput{Bucket: b})
-					if err == nil && out.Status != "" {
-						return mismatch(out)
-					}
-					return err
-				},
+				name:   "accelerate",
+				before: readCheck(ctx, c.GetBucketAccelerateConfiguration, &s3.GetBucketAccelerateConfigurationInput{Bucket: b}, func(out *s3.GetBucketAccelerateConfigurationOutput) bool { return out.Status == "" }),
 				put: callErr(ctx, c.PutBucketAccelerateConfiguration, &s3.PutBucketAccelerateConfigurationInput{Bucket: b,
 					AccelerateConfiguration: &types.AccelerateConfiguration{Status: types.BucketAccelerateStatusEnabled}}),
-				check: func() error {
-					out, err := c.GetBucketAccelerateConfiguration(ctx, &s3.GetBucketAccelerateConfigurationInput{Bucket: b})
-					if err == nil && out.Status != types.BucketAccelerateStatusEnabled {
-						return mismatch(out)
-					}
-					return err
-				},
+				check: readCheck(ctx, c.GetBucketAccelerateConfiguration, &s3.GetBucketAccelerateConfigurationInput{Bucket: b}, func(out *s3.GetBucketAccelerateConfigurationOutput) bool {
+					return out.Status == types.BucketAccelerateStatusEnabled
+				}),
 			},
 			{
 				name:   "public access block",
@@ -179,17 +121,10 @@ func TestBucketConfigurations(t *testing.T) {
 				code:   "NoSuchPublicAccessBlockConfiguration",
 				put: callErr(ctx, c.PutPublicAccessBlock, &s3.PutPublicAccessBlockInput{Bucket: b, PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
 					BlockPublicAcls: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true)}}),
-				check: func() error {
-					out, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b})
-					if err != nil {
-						return err
-					}
+				check: readCheck(ctx, c.GetPublicAccessBlock, &s3.GetPublicAccessBlockInput{Bucket: b}, func(out *s3.GetPublicAccessBlockOutput) bool {
 					p := out.PublicAccessBlockConfiguration
-					if !aws.ToBool(p.BlockPublicAcls) || aws.ToBool(p.IgnorePublicAcls) || aws.ToBool(p.BlockPublicPolicy) || !aws.ToBool(p.RestrictPublicBuckets) {
-						return mismatch(out)
-					}
-					return nil
-				},
+					return aws.ToBool(p.BlockPublicAcls) && !aws.ToBool(p.IgnorePublicAcls) && !aws.ToBool(p.BlockPublicPolicy) && aws.ToBool(p.RestrictPublicBuckets)
+				}),
 				del:     callErr(ctx, c.DeletePublicAccessBlock, &s3.DeletePublicAccessBlockInput{Bucket: b}),
 				missing: "NoSuchPublicAccessBlockConfiguration",
 			},
@@ -227,6 +162,18 @@ func TestBucketConfigurations(t *testing.T) {
 
 // mismatch reports an answer a check did not expect.
 func mismatch(v any) error { return fmt.Errorf("unexpected answer: %+v", v) }
+
+// readCheck binds an SDK read to its input and a check of its answer: the
+// func returns the call's error, or a mismatch when ok refuses the answer.
+func readCheck[In, Out any](ctx context.Context, op func(context.Context, *In, ...func(*s3.Options)) (*Out, error), in *In, ok func(*Out) bool) func() error {
+	return func() error {
+		out, err := op(ctx, in)
+		if err == nil && !ok(out) {
+			return mismatch(out)
+		}
+		return err
+	}
+}
 
 func TestBucketConfigurationErrors(t *testing.T) {
 	srv, c := startBucket(t, embedded, mocks3.WithBucket("dotted.bucket"))
