@@ -264,56 +264,28 @@ func TestAuthzListingOwner(t *testing.T) {
 		name   string
 		owners func() ([]*types.Owner, error)
 	}{
-		{"ListObjects", func() ([]*types.Owner, error) {
-			out, err := alice.ListObjects(ctx, &s3.ListObjectsInput{Bucket: b})
-			if err != nil {
-				return nil, err
-			}
-			return []*types.Owner{out.Contents[0].Owner}, nil
-		}},
-		{"ListObjectsV2 FetchOwner", func() ([]*types.Owner, error) {
-			out, err := alice.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: b, FetchOwner: aws.Bool(true)})
-			if err != nil {
-				return nil, err
-			}
-			return []*types.Owner{out.Contents[0].Owner}, nil
-		}},
-		{"ListObjectVersions", func() ([]*types.Owner, error) {
-			out, err := alice.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: b})
-			if err != nil {
-				return nil, err
-			}
-			return []*types.Owner{out.Versions[0].Owner}, nil
-		}},
-		{"ListMultipartUploads", func() ([]*types.Owner, error) {
-			out, err := alice.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: b})
-			if err != nil {
-				return nil, err
-			}
+		{"ListObjects", readWith(ctx, alice.ListObjects, &s3.ListObjectsInput{Bucket: b}, func(out *s3.ListObjectsOutput) []*types.Owner {
+			return []*types.Owner{out.Contents[0].Owner}
+		})},
+		{"ListObjectsV2 FetchOwner", readWith(ctx, alice.ListObjectsV2, &s3.ListObjectsV2Input{Bucket: b, FetchOwner: aws.Bool(true)}, func(out *s3.ListObjectsV2Output) []*types.Owner {
+			return []*types.Owner{out.Contents[0].Owner}
+		})},
+		{"ListObjectVersions", readWith(ctx, alice.ListObjectVersions, &s3.ListObjectVersionsInput{Bucket: b}, func(out *s3.ListObjectVersionsOutput) []*types.Owner {
+			return []*types.Owner{out.Versions[0].Owner}
+		})},
+		{"ListMultipartUploads", readWith(ctx, alice.ListMultipartUploads, &s3.ListMultipartUploadsInput{Bucket: b}, func(out *s3.ListMultipartUploadsOutput) []*types.Owner {
 			u := out.Uploads[0]
-			return []*types.Owner{u.Owner, {ID: u.Initiator.ID, DisplayName: u.Initiator.DisplayName}}, nil
-		}},
-		{"ListParts", func() ([]*types.Owner, error) {
-			out, err := alice.ListParts(ctx, &s3.ListPartsInput{Bucket: b, Key: aws.String("mp"), UploadId: up.UploadId})
-			if err != nil {
-				return nil, err
-			}
-			return []*types.Owner{out.Owner, {ID: out.Initiator.ID, DisplayName: out.Initiator.DisplayName}}, nil
-		}},
-		{"GetBucketAcl", func() ([]*types.Owner, error) {
-			out, err := alice.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b})
-			if err != nil {
-				return nil, err
-			}
-			return []*types.Owner{out.Owner, granteeOwner(out.Grants, types.PermissionFullControl)}, nil
-		}},
-		{"GetObjectAcl", func() ([]*types.Owner, error) {
-			out, err := alice.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: b, Key: aws.String("k")})
-			if err != nil {
-				return nil, err
-			}
-			return []*types.Owner{out.Owner, granteeOwner(out.Grants, types.PermissionFullControl)}, nil
-		}},
+			return []*types.Owner{u.Owner, {ID: u.Initiator.ID, DisplayName: u.Initiator.DisplayName}}
+		})},
+		{"ListParts", readWith(ctx, alice.ListParts, &s3.ListPartsInput{Bucket: b, Key: aws.String("mp"), UploadId: up.UploadId}, func(out *s3.ListPartsOutput) []*types.Owner {
+			return []*types.Owner{out.Owner, {ID: out.Initiator.ID, DisplayName: out.Initiator.DisplayName}}
+		})},
+		{"GetBucketAcl", readWith(ctx, alice.GetBucketAcl, &s3.GetBucketAclInput{Bucket: b}, func(out *s3.GetBucketAclOutput) []*types.Owner {
+			return []*types.Owner{out.Owner, granteeOwner(out.Grants, types.PermissionFullControl)}
+		})},
+		{"GetObjectAcl", readWith(ctx, alice.GetObjectAcl, &s3.GetObjectAclInput{Bucket: b, Key: aws.String("k")}, func(out *s3.GetObjectAclOutput) []*types.Owner {
+			return []*types.Owner{out.Owner, granteeOwner(out.Grants, types.PermissionFullControl)}
+		})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

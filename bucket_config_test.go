@@ -8,8 +8,6 @@ package mocks3_test
 // and the Get and Delete operations beside them.
 
 import (
-	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -161,19 +159,6 @@ func TestBucketConfigurations(t *testing.T) {
 }
 
 // mismatch reports an answer a check did not expect.
-func mismatch(v any) error { return fmt.Errorf("unexpected answer: %+v", v) }
-
-// readCheck binds an SDK read to its input and a check of its answer: the
-// func returns the call's error, or a mismatch when ok refuses the answer.
-func readCheck[In, Out any](ctx context.Context, op func(context.Context, *In, ...func(*s3.Options)) (*Out, error), in *In, ok func(*Out) bool) func() error {
-	return func() error {
-		out, err := op(ctx, in)
-		if err == nil && !ok(out) {
-			return mismatch(out)
-		}
-		return err
-	}
-}
 
 func TestBucketConfigurationErrors(t *testing.T) {
 	srv, c := startBucket(t, embedded, mocks3.WithBucket("dotted.bucket"))

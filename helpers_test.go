@@ -223,6 +223,33 @@ func callErr[In, Out any](ctx context.Context, op func(context.Context, *In, ...
 	}
 }
 
+// readWith binds an SDK read to its input and to what the test takes from
+// its answer.
+func readWith[In, Out, V any](ctx context.Context, op func(context.Context, *In, ...func(*s3.Options)) (*Out, error), in *In, pick func(*Out) V) func() (V, error) {
+	return func() (V, error) {
+		out, err := op(ctx, in)
+		if err != nil {
+			var zero V
+			return zero, err
+		}
+		return pick(out), nil
+	}
+}
+
+// readCheck binds an SDK read to its input and a check of its answer: the
+// func returns the call's error, or a mismatch when ok refuses the answer.
+func readCheck[In, Out any](ctx context.Context, op func(context.Context, *In, ...func(*s3.Options)) (*Out, error), in *In, ok func(*Out) bool) func() error {
+	return func() error {
+		out, err := op(ctx, in)
+		if err == nil && !ok(out) {
+			return mismatch(out)
+		}
+		return err
+	}
+}
+
+func mismatch(v any) error { return fmt.Errorf("unexpected answer: %+v", v) }
+
 // deleteResults returns the keys a DeleteObjects response reports deleted
 // and "key: Code" for each key it refused, in the response's order. A
 // refusal without a message is an error of t.
