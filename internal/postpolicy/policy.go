@@ -15,6 +15,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -124,10 +125,9 @@ func decodeStrict(b []byte, v any) error {
 	if err := d.Decode(v); err != nil {
 		return err
 	}
-	if d.More() {
-		return fmt.Errorf("data after the document")
-	}
-	if _, err := d.Token(); err == nil {
+	// Anything but the end of input after the value, a stray '}' or ']'
+	// too (a syntax error to Token), is data after the document.
+	if _, err := d.Token(); err != io.EOF {
 		return fmt.Errorf("data after the document")
 	}
 	return nil
