@@ -22,6 +22,7 @@ const (
 	msgQueryCredential = "Error parsing the X-Amz-Credential parameter; "
 	msgCredentialShape = `the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`
 	msgEmptyRegion     = "a non-empty region must be provided in the credential."
+	msgEmptyAccessKey  = "a non-empty Access Key (AKID) must be provided in the credential."
 	msgHeaderDate      = "Invalid credential date. Date is not the same as X-Amz-Date."
 	msgQueryAlgorithm  = `X-Amz-Algorithm only supports "AWS4-HMAC-SHA256 and AWS4-ECDSA-P256-SHA256"`
 	msgQueryParams     = "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, " +

@@ -84,9 +84,6 @@ func (v *Verifier) verifyPOSTV4(field func(string) (string, bool)) (string, erro
 		e.Extra = append(e.Extra, extra...)
 		return "", e
 	}
-	if cred.accessKey == "" {
-		return "", invalidArgument("a non-empty Access Key (AKID) must be provided in the credential.", "X-Amz-Credential", rawCred)
-	}
 	if date := get("X-Amz-Date"); !validAmzDate(date) {
 		// S3's spelling.
 		return "", invalidArgument("X-Amz-Date must be formated via ISO8601 Long format", "X-Amz-Date", date)

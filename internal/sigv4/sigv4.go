@@ -174,6 +174,8 @@ func (v *Verifier) parseCredential(s string) (credential, string, []s3err.ExtraE
 		return credential{}, fmt.Sprintf(`incorrect service "%s". This endpoint belongs to "%s".`, parts[3], service), nil
 	case parts[4] != terminal:
 		return credential{}, fmt.Sprintf(`incorrect terminal "%s". This endpoint uses "%s".`, parts[4], terminal), nil
+	case c.accessKey == "":
+		return credential{}, msgEmptyAccessKey, nil
 	}
 	return c, "", nil
 }
