@@ -369,12 +369,14 @@ func (b *replicaBlob) Size() int64 { return b.size }
 // Close implements backend.Blob.
 func (b *replicaBlob) Close() error {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	if b.closed {
+		b.mu.Unlock()
 		return fs.ErrClosed
 	}
 	b.closed = true
-	return b.cur.Close()
+	cur := b.cur
+	b.mu.Unlock()
+	return cur.Close()
 }
 
 // DeleteBlob implements backend.Blobs: it deletes every node's copy. The blob is gone
