@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/base64"
+	"encoding/xml"
 	"net/http"
 	"strings"
 	"testing"
@@ -454,4 +455,21 @@ func TestSSECustomerKeyNeedsTLS(t *testing.T) {
 	if _, err := c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String("k")}); err == nil {
 		t.Errorf("HeadObject after a refused PutObject = nil error, want NotFound")
 	}
+}
+
+// A KMS key ID that is not UTF-8 is refused before anything is stored: the
+// disk backend's JSON could not keep it byte for byte.
+func TestSSEKeyIDNotUTF8(t *testing.T) {
+	forEachMode(t, func(t *testing.T, newServer newServerFunc) {
+		srv, _ := startBucket(t, newServer)
+		resp, body := rawRequest(t, srv, http.MethodPut, "/"+testBucket+"/k", http.Header{
+			"X-Amz-Server-Side-Encryption":                {"aws:kms"},
+			"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id": {"key-\xff"},
+		}, []byte("x"))
+		var e s3ErrorBody
+		if err := xml.Unmarshal(body, &e); err != nil || resp.StatusCode != http.StatusBadRequest || e.Code != "InvalidArgument" {
+			t.Errorf("PUT with a KMS key ID not UTF-8 = %d %s (%v), want 400 InvalidArgument", resp.StatusCode, e.Code, err)
+		}
+		srv.CheckNoObject(t, testBucket, "k")
+	})
 }

@@ -43,6 +43,7 @@ func fullObject(key string) backend.Object {
 		ACL:       []byte(`<AccessControlPolicy><Owner><ID>o</ID></Owner></AccessControlPolicy>`),
 		Retention: backend.Retention{Mode: "GOVERNANCE", Until: suitetest.T0.Add(24 * time.Hour)},
 		LegalHold: true,
+		SSE:       backend.SSE{Algorithm: "aws:kms", KMSKeyID: "arn:aws:kms:us-east-1:111122223333:key/clé", Context: "e30=", BucketKey: true},
 	}
 }
 

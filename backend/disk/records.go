@@ -318,8 +318,15 @@ func checkPart(p *backend.Part) error {
 	return checkChecksum(&p.Checksum)
 }
 
+func checkSSE(e *backend.SSE) error {
+	return checkUTF8(e.Algorithm, e.KMSKeyID, e.Context, e.CustomerKeyMD5)
+}
+
 func checkObject(o *backend.Object) error {
 	if err := checkUTF8(o.Key, o.ETag, o.UploadID, o.VersionID, o.Retention.Mode); err != nil {
+		return err
+	}
+	if err := checkSSE(&o.SSE); err != nil {
 		return err
 	}
 	if err := checkMetadata(o.Tags); err != nil {
@@ -344,6 +351,9 @@ func checkObject(o *backend.Object) error {
 
 func checkUpload(u *backend.Upload) error {
 	if err := checkUTF8(u.Bucket, u.Key, u.ID, u.ChecksumAlgorithm, u.ChecksumType, u.Retention.Mode); err != nil {
+		return err
+	}
+	if err := checkSSE(&u.SSE); err != nil {
 		return err
 	}
 	if err := checkHeaders(&u.Headers); err != nil {

@@ -111,6 +111,7 @@ func TestRefusesInvalidUTF8(t *testing.T) {
 		{"TagKey", backend.Object{Key: "k", Tags: map[string]string{"bad\xff": "v"}}},
 		{"TagValue", backend.Object{Key: "k", Tags: map[string]string{"k": "bad\xff"}}},
 		{"RetentionMode", backend.Object{Key: "k", Retention: backend.Retention{Mode: "bad\xff"}}},
+		{"KMSKeyID", backend.Object{Key: "k", SSE: backend.SSE{Algorithm: "aws:kms", KMSKeyID: "key-\xff"}}},
 	}
 	for _, tt := range puts {
 		if _, err := d.PutObject(ctx, "b", tt.obj, backend.Condition{}); err == nil {

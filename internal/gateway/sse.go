@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/bucketconfig"
@@ -57,6 +58,9 @@ func requestSSE(h http.Header, secure bool) (backend.SSE, error) {
 		}
 	}
 	sse.Algorithm, sse.KMSKeyID, sse.Context = alg, h.Get(hdrSSEKeyID), h.Get(hdrSSEContext)
+	if !utf8.ValidString(sse.KMSKeyID) {
+		return sse, errorf(s3err.InvalidArgument, "Header values must be valid UTF-8.")
+	}
 	if sse.Context != "" && !validSSEContext(sse.Context) {
 		return sse, sseArgError("The header 'x-amz-server-side-encryption-context' shall be Base64-encoded UTF-8 string holding JSON which represents a string-string map", hdrSSEContext, sse.Context)
 	}

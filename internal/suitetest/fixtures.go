@@ -47,5 +47,6 @@ func FullUpload(bucket, key, id string, initiated time.Time) backend.Upload {
 		ACL:               []byte("<AccessControlPolicy/>"),
 		Retention:         backend.Retention{Mode: "GOVERNANCE", Until: initiated.UTC().Add(24 * time.Hour)},
 		LegalHold:         true,
+		SSE:               backend.SSE{CustomerKeyMD5: "zZ5FnqNMzFAb/hOvrlcH0A=="},
 	}
 }
