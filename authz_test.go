@@ -18,8 +18,10 @@ import (
 	smithy "github.com/aws/smithy-go"
 	smithyauth "github.com/aws/smithy-go/auth"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/stretchr/testify/require"
 
 	"github.com/mocks3/mocks3"
+	"github.com/mocks3/mocks3/faults"
 )
 
 // anonClient is a client that sends unsigned requests.
@@ -455,5 +457,35 @@ func TestAuthSigV4a(t *testing.T) {
 	if resp.StatusCode != 400 || !strings.Contains(string(body), "<Code>InvalidRequest</Code>") ||
 		!strings.Contains(string(body), "<Message>"+sigV4aMessage+"</Message>") {
 		t.Errorf("GET presigned with SigV4a = %d %s, want 400 InvalidRequest %q", resp.StatusCode, body, sigV4aMessage)
+	}
+}
+
+// A failed metadata read during authorization refuses the request with the
+// failure; it never lets the request through unchecked.
+func TestAuthzFailedReadRefuses(t *testing.T) {
+	srv, alice, bob := newAccessServer(t)
+	createACLBucket(t, alice, "private")
+	mustPut(t, alice, "private", "k", []byte("secret"))
+	mustPut(t, alice, "private", "other", []byte("secret"))
+	for _, tt := range []struct {
+		name   string
+		client *s3.Client
+		roleOp string
+	}{
+		{"anonymous, bucket read fails", anonClient(srv), "GetBucket"},
+		{"bob, bucket read fails", bob, "GetBucket"},
+		{"anonymous, object read fails", anonClient(srv), "GetObject"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := srv.Faults().AddT(t, faults.Rule{Service: "metadata", RoleOp: tt.roleOp, Times: 1, Action: faults.ErrorCode("InternalError")})[0]
+			out, err := tt.client.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("private"), Key: aws.String("k")},
+				func(o *s3.Options) { o.RetryMaxAttempts = 1 })
+			if err == nil {
+				out.Body.Close()
+				t.Fatalf("GetObject(private/k) with the %s read failing = success, want a refusal", tt.roleOp)
+			}
+			require.Equal(t, 1, h.Hits(), "the metadata fault never fired")
+			checkErr(t, "GetObject(private/k)", err, "InternalError", 500)
+		})
 	}
 }

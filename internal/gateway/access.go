@@ -12,11 +12,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
 
+	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/bucketconfig"
 	"github.com/mocks3/mocks3/internal/s3op"
 	"github.com/mocks3/mocks3/s3api"
@@ -201,8 +203,11 @@ func (h *Handler) grantingACL(ctx context.Context, t subject, acc access) (*buck
 	var doc []byte
 	if acc.objectACL {
 		obj, err := h.store.Records().GetObject(ctx, t.bucket, t.key, t.versionID)
-		if err != nil || obj.DeleteMarker {
+		if errors.Is(err, backend.ErrObjectNotFound) || errors.Is(err, backend.ErrVersionNotFound) || (err == nil && obj.DeleteMarker) {
 			return nil, nil
+		}
+		if err != nil {
+			return nil, err
 		}
 		doc = obj.ACL
 	} else {

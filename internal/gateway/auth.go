@@ -198,8 +198,12 @@ func (h *Handler) authorize(ctx context.Context, r *http.Request, req *request) 
 // missing bucket is the operation's to report.
 func (h *Handler) authorizeOn(ctx context.Context, r *http.Request, user Identity, t subject) error {
 	b, err := h.store.Records().GetBucket(ctx, t.bucket)
-	if err != nil {
+	if errors.Is(err, backend.ErrBucketNotFound) {
 		return nil
+	}
+	if err != nil {
+		// A failed read decides nothing: the request is refused with it.
+		return s3Error(err, t.bucket, "")
 	}
 	owner := h.ownedBy(user, b)
 	ok, err := h.allowed(ctx, r, user, t, owner)
