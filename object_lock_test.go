@@ -352,7 +352,7 @@ func mustCreateBucketWithLock(t *testing.T, c *s3.Client, bucket string) {
 // new version written without lock headers, counted from its creation on
 // the server's clock; headers override it.
 func TestObjectLockDefaultRetention(t *testing.T) {
-	_, c, clock := newLockServer(t, singleMode(t))
+	srv, c, clock := newLockServer(t, singleMode(t))
 	ctx := t.Context()
 	if _, err := c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String("lock"),
 		ObjectLockConfiguration: lockConfig(types.ObjectLockRetentionModeCompliance, 3, 0)}); err != nil {
@@ -383,6 +383,9 @@ func TestObjectLockDefaultRetention(t *testing.T) {
 			{PartNumber: aws.Int32(1), ETag: part.ETag, ChecksumCRC32: part.ChecksumCRC32}}}}); err != nil {
 		t.Fatalf("CompleteMultipartUpload = %v", err)
 	}
+	if resp, body := postForm(t, srv, "/lock", []field{{"key", "posted"}}, postFile{data: []byte("form")}); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("POST (form upload) = %d %s, want 204", resp.StatusCode, body)
+	}
 	after := lockT0.Add(time.Hour)
 	tests := []struct {
 		key   string
@@ -395,6 +398,7 @@ func TestObjectLockDefaultRetention(t *testing.T) {
 		// A copy does not take its source's lock: the bucket's default applies.
 		{"copy", types.ObjectLockRetentionModeCompliance, after.AddDate(0, 0, 3)},
 		{"mpu", types.ObjectLockRetentionModeCompliance, after.AddDate(0, 0, 3)},
+		{"posted", types.ObjectLockRetentionModeCompliance, after.AddDate(0, 0, 3)},
 	}
 	for _, tt := range tests {
 		got, err := c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: aws.String("lock"), Key: aws.String(tt.key)})

@@ -333,22 +333,23 @@ func (h *Handler) writeBucket(ctx context.Context, r *http.Request, req *request
 	if err != nil {
 		return b, writeLock{}, err
 	}
-	lock, err := h.lockForWrite(ctx, r, b)
+	lock, err := h.lockForWrite(ctx, r.Header, b)
 	return b, lock, err
 }
 
 // lockForWrite decides the lock state of a new version in bucket b: what
-// the headers ask for, else the bucket's default retention. Lock headers
-// on a bucket without object lock are refused.
-func (h *Handler) lockForWrite(ctx context.Context, r *http.Request, b backend.Bucket) (writeLock, error) {
+// hdr (the request's headers, or a form's) asks for, else the bucket's
+// default retention. Lock headers on a bucket without object lock are
+// refused.
+func (h *Handler) lockForWrite(ctx context.Context, hdr http.Header, b backend.Bucket) (writeLock, error) {
 	if !b.ObjectLock {
-		if lockHeaderSent(r.Header) {
+		if lockHeaderSent(hdr) {
 			return writeLock{}, errorf(s3err.InvalidRequest, noLockOnWrite)
 		}
 		return writeLock{}, nil
 	}
 	now := h.now()
-	l, err := parseLockHeaders(r.Header, now)
+	l, err := parseLockHeaders(hdr, now)
 	if err != nil || l.retention.Mode != "" {
 		return l, err
 	}

@@ -72,6 +72,9 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 	if err != nil {
 		return err
 	}
+	if ex.lock, err = h.lockForWrite(ctx, hdr, b); err != nil {
+		return err
+	}
 	ex.attrs = attrs
 	alg, sum, err := postChecksum(hdr)
 	if err != nil {
@@ -85,17 +88,10 @@ func (h *Handler) postObject(w http.ResponseWriter, r *http.Request, req *reques
 		h.store.DiscardBlob(ctx, s.blob)
 		return errorf(s3err.BadDigest, "The %s you specified did not match the calculated checksum.", alg)
 	}
-	obj := s.object(key, h.now(), hd, meta)
-	ex.apply(&obj)
-	if obj.VersionID, err = h.versionFor(ctx, b, key); err != nil {
-		h.store.DiscardBlob(ctx, s.blob)
+	obj, err := h.commitNew(ctx, w, b, req, s, hd, meta, ex, backend.Condition{})
+	if err != nil {
 		return err
 	}
-	if _, err := h.store.Put(ctx, req.bucket, obj, backend.Condition{}); err != nil {
-		return s3Error(err, req.bucket, key)
-	}
-	setVersionID(w.Header(), obj.VersionID, b.Versioning != "")
-	setSSEHeaders(w.Header(), obj.SSE)
 	writePostResponse(w, form, h.postLocation(r, req.bucket, key), req.bucket, key, obj)
 	return nil
 }
