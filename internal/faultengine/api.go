@@ -153,8 +153,10 @@ func (e *Engine) apiPutRule(w http.ResponseWriter, r *http.Request) {
 	var rule faults.Rule
 	rules, err := faults.ParseRules(body)
 	switch {
-	case err == nil && len(rules) != 1:
-		err = fmt.Errorf("a rule update takes one rule object, not %d", len(rules))
+	case err == nil && !singleRule(body):
+		// The id checked below is the document's own: a list's rules are
+		// not this URL's rule.
+		err = fmt.Errorf("a rule update takes one rule object, not a list")
 	case err == nil:
 		rule = rules[0]
 	}

@@ -218,6 +218,8 @@ func TestAPIErrors(t *testing.T) {
 		{"disable unknown", "POST", "/api/v1/rules/nope/disable", "", 404, `no rule with id "nope"`, ""},
 		{"put bad rule", "PUT", "/api/v1/rules/" + id, `{"action": {"type": "delay"}}`, 400, "action.delay: missing", ""},
 		{"put other id", "PUT", "/api/v1/rules/" + id, `{"id": "rule-99", "action": {"type": "timeout"}}`, 400, `id: "rule-99" is not the rule`, ""},
+		{"put a list", "PUT", "/api/v1/rules/" + id, `[{"id": "rule-99", "action": {"type": "timeout"}}]`, 400, "a rule update takes one rule object, not a list", ""},
+		{"put a rules document", "PUT", "/api/v1/rules/" + id, `{"rules": [{"action": {"type": "timeout"}}]}`, 400, "a rule update takes one rule object, not a list", ""},
 		{"events limit", "GET", "/api/v1/events?limit=x", "", 400, "limit:", ""},
 		{"method on stats", "DELETE", "/api/v1/stats", "", 405, "method DELETE not allowed", "GET, HEAD"},
 		{"method on rules", "PATCH", "/api/v1/rules", "", 405, "method PATCH not allowed", "GET, HEAD, POST"},
