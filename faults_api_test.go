@@ -295,3 +295,20 @@ func TestFaultForOneUser(t *testing.T) {
 		t.Errorf("presigned GET as alice = %d, want 404 from the rule", resp.StatusCode)
 	}
 }
+
+// A rule on a role service matches the S3 request a role call serves by
+// that request's own attributes: its access key here.
+func TestRoleRuleMatchesRequest(t *testing.T) {
+	srv, alice, bob := newAccessServer(t)
+	mustCreateBucket(t, alice, "alices")
+	mustCreateBucket(t, bob, "bobs")
+	h := srv.Faults().AddT(t, faults.Rule{Service: "metadata", RoleOp: "PutObject", AccessKey: "AKIDBOB", UserAgent: "*aws-sdk-go-v2*",
+		Action: faults.ErrorCode("InternalError")})[0]
+	mustPut(t, alice, "alices", "k", []byte("v"))
+	_, err := bob.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("bobs"), Key: aws.String("k"), Body: strings.NewReader("v")},
+		func(o *s3.Options) { o.RetryMaxAttempts = 1 })
+	checkErr(t, "PutObject(bob) with bob's metadata writes failing", err, "InternalError", 500)
+	if h.Hits() != 1 {
+		t.Errorf("rule hits = %d, want 1 (bob's write only)", h.Hits())
+	}
+}

@@ -72,6 +72,9 @@ type Rule struct {
 	// still matches "Write" or "Read".
 	RoleOp string
 
+	// Method, Header, Query, Attempt, AccessKey, UserAgent and ClientIP
+	// match the S3 request; on a role service, the S3 request the role
+	// call serves.
 	Method string // HTTP method
 	Bucket string // glob: * matches any run of characters, ? one
 	Key    string // glob, as Bucket; * also crosses "/"

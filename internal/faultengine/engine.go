@@ -359,6 +359,15 @@ type Request struct {
 	Attempt int
 }
 
+// query returns the query parameters, parsed from RawQuery the first
+// time a rule asks.
+func (req *Request) query() url.Values {
+	if req.Query == nil {
+		req.Query, _ = url.ParseQuery(req.RawQuery)
+	}
+	return req.Query
+}
+
 // fired is a triggered rule, with any random choice already drawn.
 type fired struct {
 	id, name string
@@ -389,13 +398,8 @@ func matches(en *entry, req *Request) bool {
 	if r.UserAgent != "" && !faultmatch.Glob(r.UserAgent, req.Header.Get("User-Agent")) {
 		return false
 	}
-	if r.AccessKey != "" {
-		if len(req.Query) == 0 && req.RawQuery != "" {
-			req.Query, _ = url.ParseQuery(req.RawQuery)
-		}
-		if !faultmatch.Glob(r.AccessKey, faultmatch.AccessKey(req.Header, req.Query)) {
-			return false
-		}
+	if r.AccessKey != "" && !faultmatch.Glob(r.AccessKey, faultmatch.AccessKey(req.Header, req.query())) {
+		return false
 	}
 	for name, pattern := range r.Header {
 		v, ok := req.Header[http.CanonicalHeaderKey(name)]
@@ -406,11 +410,8 @@ func matches(en *entry, req *Request) bool {
 			return false
 		}
 	}
-	if len(r.Query) > 0 && req.Query == nil {
-		req.Query, _ = url.ParseQuery(req.RawQuery)
-	}
 	for name, pattern := range r.Query {
-		if !req.Query.Has(name) || !faultmatch.Glob(pattern, req.Query.Get(name)) {
+		if q := req.query(); !q.Has(name) || !faultmatch.Glob(pattern, q.Get(name)) {
 			return false
 		}
 	}

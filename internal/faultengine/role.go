@@ -82,6 +82,8 @@ func (e *Engine) Role(ctx context.Context, c Call) (RoleEffect, error) {
 	req := Request{Service: service, RoleOp: op, Bucket: bucket, Key: key, Node: c.Node}
 	if s3req := faulttrace.Request(ctx); s3req != nil {
 		req.Operation, req.RequestID, req.Attempt = s3req.Operation, s3req.ID, s3req.Attempt
+		req.Method, req.Header, req.RawQuery = s3req.Method, s3req.Header, s3req.RawQuery
+		req.RemoteAddr = faulttrace.RemoteAddr(ctx)
 		if req.Bucket == "" {
 			req.Bucket, req.Key = s3req.Bucket, s3req.Key
 		}

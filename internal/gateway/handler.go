@@ -209,7 +209,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr["x-amz-id-2"] = []string{req.id}
 	hdr["Server"] = []string{"AmazonS3"}
 	rw := &statusWriter{ResponseWriter: w}
-	pub := &s3op.Request{Operation: req.op, Bucket: req.bucket, Key: req.key, ID: req.id, Attempt: sdkAttempt(r.Header)}
+	pub := &s3op.Request{Operation: req.op, Bucket: req.bucket, Key: req.key, ID: req.id, Attempt: sdkAttempt(r.Header),
+		Method: r.Method, Header: r.Header, RawQuery: r.URL.RawQuery}
 	var body *bodyCounter
 	if r.Body != nil && r.Body != http.NoBody {
 		body = &bodyCounter{ReadCloser: r.Body}

@@ -1,6 +1,10 @@
 package s3op
 
-import "github.com/mocks3/mocks3/s3api"
+import (
+	"net/http"
+
+	"github.com/mocks3/mocks3/s3api"
+)
 
 // Request is an S3 request as the router identifies it: what a fault rule
 // matches and what the layers below know of the request they work for.
@@ -12,4 +16,10 @@ type Request struct {
 	// Attempt is the SDK's attempt number (amz-sdk-request: attempt=N),
 	// 0 if absent.
 	Attempt int
+	// Method, Header and RawQuery are the HTTP request's, so that a rule
+	// on a role service can match the S3 request a role call serves by
+	// them (its access key, user agent...). Header is read, never changed.
+	Method   string
+	Header   http.Header
+	RawQuery string
 }
