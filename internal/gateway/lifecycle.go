@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/mocks3/mocks3/backend"
 	"github.com/mocks3/mocks3/internal/bucketconfig"
@@ -156,7 +155,7 @@ func (h *Handler) expireVersions(ctx context.Context, lc *bucketconfig.Lifecycle
 	for i := 1; i < len(vs); i++ {
 		v := &vs[i]
 		// Version i became noncurrent when version i-1 was written.
-		if !lc.NoncurrentExpired(lifecycleObject(v), vs[i-1].LastModified, i-1, now) || locked(v, now) {
+		if !lc.NoncurrentExpired(lifecycleObject(v), vs[i-1].LastModified, i-1, now) || v.LegalHold || objects.Protected(v.Retention, now) {
 			left = append(left, *v)
 			continue
 		}
@@ -172,10 +171,6 @@ func (h *Handler) expireVersions(ctx context.Context, lc *bucketconfig.Lifecycle
 		removed = true
 	}
 	return removed, nil
-}
-
-func locked(v *backend.Object, now time.Time) bool {
-	return v.LegalHold || (v.Retention.Mode != "" && now.Before(v.Retention.Until))
 }
 
 // versionsOf returns every version of key, newest first.

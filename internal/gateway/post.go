@@ -101,12 +101,9 @@ func postKey(form *postpolicy.Form) (string, error) {
 	key, ok := form.Get("key")
 	switch {
 	case !ok:
-		return "", &s3err.Error{Code: s3err.InvalidArgument,
-			Message: "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.",
-			Extra:   []s3err.ExtraElement{extra("ArgumentName", "key"), extra("ArgumentValue", "")}}
+		return "", invalidArgument("Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.", "key", "")
 	case key == "":
-		return "", &s3err.Error{Code: s3err.InvalidArgument, Message: "User key must have a length greater than 0.",
-			Extra: []s3err.ExtraElement{extra("ArgumentName", "key"), extra("ArgumentValue", "")}}
+		return "", invalidArgument("User key must have a length greater than 0.", "key", "")
 	case !utf8.ValidString(key):
 		return "", errorf(s3err.InvalidURI, "Object keys must be valid UTF-8.")
 	case len(key) > 1024:

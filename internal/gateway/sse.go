@@ -28,11 +28,6 @@ const (
 	copySourcePfx   = "x-amz-copy-source-"
 )
 
-func sseArgError(msg, name, value string) *s3err.Error {
-	return &s3err.Error{Code: s3err.InvalidArgument, Message: msg,
-		Extra: []s3err.ExtraElement{extra("ArgumentName", name), extra("ArgumentValue", value)}}
-}
-
 // requestSSE reads the encryption a write asks for; the zero SSE when it
 // names none, so that the bucket default applies.
 func requestSSE(h http.Header, secure bool) (backend.SSE, error) {
@@ -46,15 +41,15 @@ func requestSSE(h http.Header, secure bool) (backend.SSE, error) {
 	switch alg {
 	case "", "AES256", "aws:kms", "aws:kms:dsse":
 	default:
-		return sse, sseArgError("The encryption method specified is not supported", hdrSSE, alg)
+		return sse, invalidArgument("The encryption method specified is not supported", hdrSSE, alg)
 	}
 	if alg != "" && md5sum != "" {
-		return sse, sseArgError("Server Side Encryption with Customer provided key is incompatible with the encryption method specified", hdrSSE, alg)
+		return sse, invalidArgument("Server Side Encryption with Customer provided key is incompatible with the encryption method specified", hdrSSE, alg)
 	}
 	kms := strings.HasPrefix(alg, "aws:kms")
 	for _, name := range []string{hdrSSEKeyID, hdrSSEContext} {
 		if _, ok := h[http.CanonicalHeaderKey(name)]; ok && !kms {
-			return sse, sseArgError("Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms", name, h.Get(name))
+			return sse, invalidArgument("Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms", name, h.Get(name))
 		}
 	}
 	sse.Algorithm, sse.KMSKeyID, sse.Context = alg, h.Get(hdrSSEKeyID), h.Get(hdrSSEContext)
@@ -62,7 +57,7 @@ func requestSSE(h http.Header, secure bool) (backend.SSE, error) {
 		return sse, errorf(s3err.InvalidArgument, "Header values must be valid UTF-8.")
 	}
 	if sse.Context != "" && !validSSEContext(sse.Context) {
-		return sse, sseArgError("The header 'x-amz-server-side-encryption-context' shall be Base64-encoded UTF-8 string holding JSON which represents a string-string map", hdrSSEContext, sse.Context)
+		return sse, invalidArgument("The header 'x-amz-server-side-encryption-context' shall be Base64-encoded UTF-8 string holding JSON which represents a string-string map", hdrSSEContext, sse.Context)
 	}
 	switch v := h.Get(hdrSSEBucketKey); strings.ToLower(v) {
 	case "":
@@ -70,7 +65,7 @@ func requestSSE(h http.Header, secure bool) (backend.SSE, error) {
 		sse.BucketKey = kms
 	case "false":
 	default:
-		return sse, sseArgError("Invalid value for header x-amz-server-side-encryption-bucket-key-enabled", hdrSSEBucketKey, v)
+		return sse, invalidArgument("Invalid value for header x-amz-server-side-encryption-bucket-key-enabled", hdrSSEBucketKey, v)
 	}
 	return sse, nil
 }
@@ -101,22 +96,22 @@ func customerKey(h http.Header, secure bool, prefix string) (string, error) {
 		return "", errorf(s3err.InvalidRequest, "Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.")
 	}
 	if alg != "AES256" {
-		return "", sseArgError("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.", nameAlg, alg)
+		return "", invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.", nameAlg, alg)
 	}
 	if key == "" {
-		return "", sseArgError("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.", nameKey, "")
+		return "", invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.", nameKey, "")
 	}
 	raw, err := base64.StdEncoding.DecodeString(key)
 	if err != nil || len(raw) != 32 {
-		return "", sseArgError("The secret key was invalid for the specified algorithm.", nameKey, "")
+		return "", invalidArgument("The secret key was invalid for the specified algorithm.", nameKey, "")
 	}
 	if sum == "" {
-		return "", sseArgError("Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.", nameMD5, "")
+		return "", invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.", nameMD5, "")
 	}
 	got := md5.Sum(raw)
 	want := base64.StdEncoding.EncodeToString(got[:])
 	if subtle.ConstantTimeCompare([]byte(want), []byte(sum)) != 1 {
-		return "", sseArgError("The calculated MD5 hash of the key did not match the hash that was provided.", nameMD5, "")
+		return "", invalidArgument("The calculated MD5 hash of the key did not match the hash that was provided.", nameMD5, "")
 	}
 	return want, nil
 }
