@@ -473,6 +473,20 @@ func (l *Lifecycle) ExpiresDeleteMarker(key string) bool {
 	return false
 }
 
+// ExpiresVersions reports whether a rule may remove versions of key other
+// than its current one (NoncurrentVersionExpiration or
+// ExpiredObjectDeleteMarker), so that a bucket whose rules cannot spares
+// the listing of every version.
+func (l *Lifecycle) ExpiresVersions(key string) bool {
+	for i := range l.rules {
+		r := &l.rules[i]
+		if r.enabled && (r.ncDays > 0 || r.expireMarkers) && strings.HasPrefix(key, r.prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // AbortDate returns when an incomplete multipart upload of key, initiated
 // at initiated, is aborted, and by which rule.
 func (l *Lifecycle) AbortDate(key string, initiated time.Time) (at time.Time, ruleID string, ok bool) {

@@ -183,4 +183,9 @@ func TestLifecycleNoncurrentExpired(t *testing.T) {
 	if !l.ExpiresDeleteMarker("m/k") || l.ExpiresDeleteMarker("a/k") {
 		t.Errorf("ExpiresDeleteMarker(m/k, a/k) = %v, %v; want true, false", l.ExpiresDeleteMarker("m/k"), l.ExpiresDeleteMarker("a/k"))
 	}
+	for key, want := range map[string]bool{"a/k": true, "m/k": true, "b/k": false} {
+		if got := l.ExpiresVersions(key); got != want {
+			t.Errorf("ExpiresVersions(%s) = %v, want %v", key, got, want)
+		}
+	}
 }

@@ -141,7 +141,7 @@ func (h *Handler) expireListed(ctx context.Context, lc *bucketconfig.Lifecycle, 
 // ExpiredObjectDeleteMarker to the versions of key. Versions under object
 // lock stay, as S3's lifecycle leaves them.
 func (h *Handler) expireVersions(ctx context.Context, lc *bucketconfig.Lifecycle, bucket, key string) (bool, error) {
-	if lc == nil {
+	if lc == nil || !lc.ExpiresVersions(key) {
 		return false, nil
 	}
 	ctx = objects.Lifecycle(faulttrace.Bypass(ctx))
