@@ -41,5 +41,5 @@ var operations = []Operation{
 // Operations returns the operations mocks3 implements, sorted by name: the
 // names a fault rule's Operation accepts.
 func Operations() []Operation {
-	return slices.Sorted(slices.Values(slices.Clone(operations)))
+	return slices.Sorted(slices.Values(operations))
 }

@@ -40,10 +40,18 @@ func (e *Error) Error() string {
 func (e *Error) ErrorCode() string    { return string(e.Code) }
 func (e *Error) ErrorMessage() string { return e.message() }
 func (e *Error) ErrorFault() smithy.ErrorFault {
-	if e.Code.Status() >= 500 && e.Status == 0 || e.Status >= 500 {
+	if e.status() >= 500 {
 		return smithy.FaultServer
 	}
 	return smithy.FaultClient
+}
+
+// status is the response's status: Status when set, else the code's.
+func (e *Error) status() int {
+	if e.Status != 0 {
+		return e.Status
+	}
+	return e.Code.Status()
 }
 
 func (e *Error) message() string {
@@ -79,10 +87,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	if !errors.As(err, &e) {
 		e = newError("InternalError")
 	}
-	status := e.Code.Status()
-	if e.Status != 0 {
-		status = e.Status
-	}
+	status := e.status()
 	h := w.Header()
 	h.Del("Content-Length")
 	if status == http.StatusNotModified {
