@@ -20,7 +20,7 @@ func identities(cfg *config) ([]gateway.Identity, error) {
 	for _, u := range cfg.users {
 		for _, id := range ids {
 			if id.Name == u.name || id.AccessKey == u.accessKey {
-				return nil, fmt.Errorf("WithUser: user %q or access key %q is already WithCredentials'", u.name, u.accessKey)
+				return nil, fmt.Errorf("WithUser: user %q or access key %q given twice (by WithUser or WithCredentials)", u.name, u.accessKey)
 			}
 		}
 		ids = append(ids, gateway.Identity{Name: u.name, AccessKey: u.accessKey, SecretKey: u.secretKey})
@@ -42,15 +42,11 @@ func authConfig(cfg *config, ids []gateway.Identity) *gateway.AuthConfig {
 // access key). It panics if there is no such identity, a mistake in the
 // test itself.
 func (s *Server) ClientFor(user string, optFns ...func(*s3.Options)) *s3.Client {
-	for _, id := range s.identities {
-		if id.Name == user {
-			cfg := s.AWSConfig()
-			cfg.Credentials = credentials.NewStaticCredentialsProvider(id.AccessKey, id.SecretKey, "")
-			fns := append([]func(*s3.Options){func(o *s3.Options) { o.UsePathStyle = true }}, optFns...)
-			return s3.NewFromConfig(cfg, fns...)
-		}
+	id := s.identity("ClientFor", user)
+	signAs := func(o *s3.Options) {
+		o.Credentials = credentials.NewStaticCredentialsProvider(id.AccessKey, id.SecretKey, "")
 	}
-	panic(fmt.Sprintf("mocks3: ClientFor(%q): no such user", user))
+	return s.Client(append([]func(*s3.Options){signAs}, optFns...)...)
 }
 
 // UserARN returns the ARN a bucket policy names the identity user by
@@ -60,10 +56,15 @@ func (s *Server) ClientFor(user string, optFns ...func(*s3.Options)) *s3.Client 
 // "*" names everyone, unsigned requests included. It panics if there is no
 // such identity.
 func (s *Server) UserARN(user string) string {
+	return gateway.UserARN(s.identity("UserARN", user).Name)
+}
+
+// identity returns the identity named user, or panics naming the caller.
+func (s *Server) identity(caller, user string) gateway.Identity {
 	for _, id := range s.identities {
 		if id.Name == user {
-			return gateway.UserARN(user)
+			return id
 		}
 	}
-	panic(fmt.Sprintf("mocks3: UserARN(%q): no such user", user))
+	panic(fmt.Sprintf("mocks3: %s(%q): no such user", caller, user))
 }

@@ -144,11 +144,6 @@ func WithUser(name, accessKey, secretKey string) Option {
 		if name == "" || accessKey == "" || secretKey == "" {
 			return errors.New("WithUser: empty name or key")
 		}
-		for _, u := range c.users {
-			if u.name == name || u.accessKey == accessKey {
-				return fmt.Errorf("WithUser: user %q or access key %q given twice", name, accessKey)
-			}
-		}
 		c.users = append(c.users, user{name, accessKey, secretKey})
 		return nil
 	})
