@@ -199,7 +199,7 @@ func (r *Rule) validate() error {
 // spelt exactly: a misspelt name would never match.
 func (r *Rule) validateOps() error {
 	if op := r.Operation; op != "" && !slices.Contains(s3api.Operations(), op) &&
-		!(r.Service != faultname.Gateway && isRoleOp(r.Service, string(op))) {
+		!faultname.IsRoleOp(string(r.Service), string(op)) {
 		var valid []string
 		for _, o := range s3api.Operations() {
 			valid = append(valid, string(o))
@@ -210,7 +210,7 @@ func (r *Rule) validateOps() error {
 	if r.RoleOp != "" && r.Operation != "" && !slices.Contains(s3api.Operations(), r.Operation) {
 		return fmt.Errorf("operation: %q is not an S3 operation; with role_operation set, operation names the S3 operation the call serves", r.Operation)
 	}
-	if op := r.RoleOp; op != "" && !isRoleOp(r.Service, op) {
+	if op := r.RoleOp; op != "" && !faultname.IsRoleOp(string(r.Service), op) {
 		if r.Service == faultname.Gateway {
 			return fmt.Errorf("role_operation: %q: the gateway has no role operations; set the service to the role the operation belongs to", op)
 		}

@@ -72,6 +72,11 @@ type entry struct {
 	triggers int
 }
 
+// info is en as the public API reports it, read under the engine's lock.
+func (en *entry) info() faults.RuleInfo {
+	return faults.RuleInfo{ID: en.id, Rule: en.rule, Matches: en.matches, Triggers: en.triggers}
+}
+
 // set gives en the rule r.
 func (en *entry) set(r faults.Rule) {
 	en.rule = r
@@ -320,7 +325,7 @@ func (e *Engine) Rules() []faults.RuleInfo {
 	defer e.mu.Unlock()
 	out := make([]faults.RuleInfo, len(e.rules))
 	for i, en := range e.rules {
-		out[i] = faults.RuleInfo{ID: en.id, Rule: en.rule, Matches: en.matches, Triggers: en.triggers}
+		out[i] = en.info()
 	}
 	return out
 }
@@ -333,7 +338,7 @@ func (e *Engine) Rule(id string) (faults.RuleInfo, error) {
 	if en == nil {
 		return faults.RuleInfo{}, ErrNoRule
 	}
-	return faults.RuleInfo{ID: en.id, Rule: en.rule, Matches: en.matches, Triggers: en.triggers}, nil
+	return en.info(), nil
 }
 
 // Request is what a rule is matched against: an S3 request at the gateway,
@@ -512,7 +517,7 @@ func checked(r faults.Rule) (faults.Rule, error) {
 // an Operation that names one of the role's operations as that role
 // operation (the seed's JSON has one field for both).
 func ops(r *faults.Rule) (s3api.Operation, string) {
-	if r.Operation != "" && r.RoleOp == "" && r.Service != faultname.Gateway && slices.Contains(faultname.RoleOps(string(r.Service)), string(r.Operation)) {
+	if r.Operation != "" && r.RoleOp == "" && faultname.IsRoleOp(string(r.Service), string(r.Operation)) {
 		return "", string(r.Operation)
 	}
 	return r.Operation, r.RoleOp

@@ -60,7 +60,7 @@ func (e *Engine) Stats() faults.Stats {
 	defer e.mu.Unlock()
 	s := faults.Stats{ByRule: map[string]faults.RuleInfo{}, ByService: map[faults.Service]faults.Counts{}, ByOperation: map[string]faults.Counts{}}
 	for _, en := range e.rules {
-		s.ByRule[en.id] = faults.RuleInfo{ID: en.id, Rule: en.rule, Matches: en.matches, Triggers: en.triggers}
+		s.ByRule[en.id] = en.info()
 	}
 	e.stats.Range(func(key, value any) bool {
 		k, c := key.(statKey), value.(*counters).snapshot()
