@@ -238,11 +238,7 @@ func (h *Handler) storePostFile(ctx context.Context, file io.Reader, policy *pos
 		// S3 reports the whole size: count what is left, up to its own
 		// limit.
 		rest, _ := io.Copy(io.Discard, io.LimitReader(file, h.maxPutSize))
-		size := lf.n + rest
-		if limit < h.maxPutSize {
-			return stored{}, postpolicy.TooLarge(size, limit)
-		}
-		return stored{}, tooLarge(size, limit)
+		return stored{}, tooLarge(lf.n+rest, limit)
 	}
 	if err != nil {
 		return stored{}, s3Error(err, "", "")

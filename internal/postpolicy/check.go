@@ -103,7 +103,7 @@ func (p *Policy) CheckSize(n int64) error {
 	case !ok:
 		return violation("Policy Condition failed: " + p.Range.text)
 	case n > hi:
-		return TooLarge(n, hi)
+		return tooLarge(n, hi)
 	case n < lo:
 		return &s3err.Error{Code: s3err.EntityTooSmall, Message: "Your proposed upload is smaller than the minimum allowed size",
 			Extra: []s3err.ExtraElement{{Name: "ProposedSize", Value: strconv.FormatInt(n, 10)}, {Name: "MinSizeAllowed", Value: strconv.FormatInt(lo, 10)}}}
@@ -111,8 +111,8 @@ func (p *Policy) CheckSize(n int64) error {
 	return nil
 }
 
-// TooLarge is S3's EntityTooLarge for a file of n bytes over limit.
-func TooLarge(n, limit int64) *s3err.Error {
+// tooLarge is S3's EntityTooLarge for a file of n bytes over limit.
+func tooLarge(n, limit int64) *s3err.Error {
 	return &s3err.Error{Code: s3err.EntityTooLarge, Message: "Your proposed upload exceeds the maximum allowed size",
 		Extra: []s3err.ExtraElement{{Name: "ProposedSize", Value: strconv.FormatInt(n, 10)}, {Name: "MaxSizeAllowed", Value: strconv.FormatInt(limit, 10)}}}
 }

@@ -96,7 +96,12 @@ func headerValue(in canonicalInput, name string) string {
 		}
 		return strconv.FormatInt(in.contentLength, 10)
 	}
-	vs := in.header.Values(name)
+	return joinTrimmed(in.header.Values(name))
+}
+
+// joinTrimmed is a header's values as both signature versions sign them:
+// each trimmed by trimAll, joined by commas.
+func joinTrimmed(vs []string) string {
 	if len(vs) == 1 {
 		return trimAll(vs[0])
 	}

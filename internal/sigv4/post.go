@@ -8,8 +8,6 @@ package sigv4
 
 import (
 	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
 	"encoding/hex"
 
 	"github.com/mocks3/mocks3/internal/s3err"
@@ -112,19 +110,9 @@ func validAmzDate(s string) bool {
 func (v *Verifier) verifyPOSTV2(field func(string) (string, bool)) (string, error) {
 	get := func(name string) string { s, _ := field(name); return s }
 	accessKey := get("AWSAccessKeyId")
-	secret, ok := v.secret(accessKey)
-	if !ok {
-		return "", unknownKey(accessKey)
-	}
-	if tok, ok := field("X-Amz-Security-Token"); ok {
-		return "", invalidToken(tok)
-	}
-	policy, provided := get("policy"), get("Signature")
-	m := hmac.New(sha1.New, []byte(secret))
-	m.Write([]byte(policy))
-	want := base64.StdEncoding.EncodeToString(m.Sum(nil))
-	if !hmac.Equal([]byte(want), []byte(provided)) {
-		return "", mismatch(accessKey, policy, provided, "")
+	tok, tokSent := field("X-Amz-Security-Token")
+	if err := v.verifyV2(accessKey, get("policy"), get("Signature"), tok, tokSent); err != nil {
+		return "", err
 	}
 	return accessKey, nil
 }

@@ -82,21 +82,31 @@ func (v *Verifier) verifyV2Query(r *http.Request, q url.Values) (Result, error) 
 }
 
 func (v *Verifier) checkV2(r *http.Request, accessKey, provided, dateLine string) (Result, error) {
+	tok := r.Header.Get("X-Amz-Security-Token")
+	if err := v.verifyV2(accessKey, v.stringToSignV2(r, dateLine), provided, tok, tok != ""); err != nil {
+		return Result{}, err
+	}
+	return Result{AccessKey: accessKey}, nil
+}
+
+// verifyV2 checks provided, accessKey's SigV2 signature of toSign (a
+// request's string to sign or a POST policy). A security token sent is
+// refused: every identity is permanent.
+func (v *Verifier) verifyV2(accessKey, toSign, provided, token string, tokenSent bool) error {
 	secret, ok := v.secret(accessKey)
 	if !ok {
-		return Result{}, unknownKey(accessKey)
+		return unknownKey(accessKey)
 	}
-	if tok := r.Header.Get("X-Amz-Security-Token"); tok != "" {
-		return Result{}, invalidToken(tok)
+	if tokenSent {
+		return invalidToken(token)
 	}
-	toSign := v.stringToSignV2(r, dateLine)
 	m := hmac.New(sha1.New, []byte(secret))
 	m.Write([]byte(toSign))
 	want := base64.StdEncoding.EncodeToString(m.Sum(nil))
 	if !hmac.Equal([]byte(want), []byte(provided)) {
-		return Result{}, mismatch(accessKey, toSign, provided, "")
+		return mismatch(accessKey, toSign, provided, "")
 	}
-	return Result{AccessKey: accessKey}, nil
+	return nil
 }
 
 // stringToSignV2 is Method, Content-MD5, Content-Type, the date line, the
@@ -121,12 +131,7 @@ func (v *Verifier) stringToSignV2(r *http.Request, dateLine string) string {
 	for _, n := range names {
 		b.WriteString(n)
 		b.WriteByte(':')
-		for i, val := range r.Header.Values(n) {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(trimAll(val))
-		}
+		b.WriteString(joinTrimmed(r.Header.Values(n)))
 		b.WriteByte('\n')
 	}
 	if v.HostBucket != nil {

@@ -408,19 +408,10 @@ func unsignedHeaders(h http.Header, signed []string) string {
 		if !strings.HasPrefix(lower, "x-amz-") {
 			continue
 		}
-		found := false
-		for _, s := range signed {
-			if s == lower {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !slices.Contains(signed, lower) {
 			out = append(out, lower)
 		}
 	}
-	if len(out) > 1 {
-		slices.Sort(out)
-	}
+	slices.Sort(out)
 	return strings.Join(out, ", ")
 }
