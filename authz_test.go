@@ -60,10 +60,7 @@ func TestAuthzCopy(t *testing.T) {
 		mustCreateBucket(t, alice, b)
 	}
 	mustCreateBucket(t, bob, "bobs")
-	if _, err := alice.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("src"),
-		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
-		t.Fatal(err)
-	}
+	setVersioning(t, alice, "src", types.BucketVersioningStatusEnabled)
 	v1 := aws.ToString(mustPut(t, alice, "src", "k", []byte("one")).VersionId)
 	mustPut(t, alice, "src", "k", []byte("two"))
 	mustPut(t, bob, "bobs", "b", []byte("bob's"))
@@ -161,10 +158,7 @@ func TestAuthzDeleteObjects(t *testing.T) {
 	anon := anonClient(srv)
 	ctx := t.Context()
 	mustCreateBucket(t, alice, "del")
-	if _, err := alice.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("del"),
-		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
-		t.Fatal(err)
-	}
+	setVersioning(t, alice, "del", types.BucketVersioningStatusEnabled)
 	bobARN := `{"AWS":"` + srv.UserARN("bob") + `"}`
 	tests := []struct {
 		name        string
@@ -241,10 +235,7 @@ func TestAuthzListingOwner(t *testing.T) {
 	srv, alice, bob := newAccessServer(t)
 	ctx := t.Context()
 	createACLBucket(t, bob, "bobs")
-	if _, err := bob.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("bobs"),
-		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
-		t.Fatal(err)
-	}
+	setVersioning(t, bob, "bobs", types.BucketVersioningStatusEnabled)
 	mustPut(t, bob, "bobs", "k", []byte("v"), func(in *s3.PutObjectInput) { in.ACL = types.ObjectCannedACLPublicRead })
 	up, err := bob.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("bobs"), Key: aws.String("mp")})
 	if err != nil {

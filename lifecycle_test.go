@@ -96,7 +96,7 @@ func testLifecycleExpiresUnversioned(t *testing.T, newServer newServerFunc) {
 
 // A GET is the first request after the clock moves: it alone must expire.
 func TestLifecycleExpiresOnGet(t *testing.T) {
-	c, clock := newLifecycleServer(t, singleMode(t), false)
+	c, clock := newLifecycleServer(t, embedded, false)
 	mustPut(t, c, "lcb", "tmp/a", []byte("a"))
 	clock.advance(48 * time.Hour)
 	_, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/a")})
@@ -145,7 +145,7 @@ func TestLifecycleStaleReadKeepsCurrent(t *testing.T) {
 }
 
 func TestLifecycleExpiresVersionedWithDeleteMarker(t *testing.T) {
-	c, clock := newLifecycleServer(t, singleMode(t), true)
+	c, clock := newLifecycleServer(t, embedded, true)
 	put := mustPut(t, c, "lcb", "tmp/a", []byte("a"))
 	clock.advance(48 * time.Hour)
 	if _, err := c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/a")}); err == nil {
@@ -170,7 +170,7 @@ func TestLifecycleExpiresVersionedWithDeleteMarker(t *testing.T) {
 
 // The first request after the clock moves is ListObjectVersions.
 func TestLifecycleExpiresOnListVersions(t *testing.T) {
-	c, clock := newLifecycleServer(t, singleMode(t), true)
+	c, clock := newLifecycleServer(t, embedded, true)
 	mustPut(t, c, "lcb", "tmp/a", []byte("a"))
 	clock.advance(48 * time.Hour)
 	out, err := c.ListObjectVersions(t.Context(), &s3.ListObjectVersionsInput{Bucket: aws.String("lcb")})
@@ -184,7 +184,7 @@ func TestLifecycleExpiresOnListVersions(t *testing.T) {
 }
 
 func TestLifecycleHeaders(t *testing.T) {
-	c, _ := newLifecycleServer(t, singleMode(t), false)
+	c, _ := newLifecycleServer(t, embedded, false)
 	const want = `expiry-date="Wed, 06 Mar 2030 00:00:00 GMT", rule-id="tmp-1d"`
 	put := mustPut(t, c, "lcb", "tmp/a", []byte("a"))
 	if got := aws.ToString(put.Expiration); got != want {

@@ -48,10 +48,6 @@ func newLockServer(t *testing.T, newServer newServerFunc) (*mocks3.Server, *s3.C
 	return srv, c, clock
 }
 
-func singleMode(t *testing.T) newServerFunc {
-	return func(t *testing.T, opts ...mocks3.Option) *mocks3.Server { return mocks3.New(t, opts...) }
-}
-
 func lockConfig(mode types.ObjectLockRetentionMode, days, years int32) *types.ObjectLockConfiguration {
 	c := &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled}
 	if mode != "" || days != 0 || years != 0 {
@@ -88,7 +84,7 @@ func TestObjectLockConfiguration(t *testing.T) {
 		{"bucket without versioning", "plain", lockConfig(types.ObjectLockRetentionModeGovernance, 1, 0), "InvalidBucketState", 409},
 		{"no such bucket", "missing", lockConfig(types.ObjectLockRetentionModeGovernance, 1, 0), "NoSuchBucket", 404},
 	}
-	_, c, _ := newLockServer(t, singleMode(t))
+	_, c, _ := newLockServer(t, embedded)
 	ctx := t.Context()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -227,7 +223,7 @@ func TestObjectLockWriteHeaders(t *testing.T) {
 		{"bucket without lock", "plain", types.ObjectLockModeGovernance, future, "", "InvalidRequest", 400},
 		{"legal hold in a bucket without lock", "plain", "", time.Time{}, types.ObjectLockLegalHoldStatusOn, "InvalidRequest", 400},
 	}
-	_, c, _ := newLockServer(t, singleMode(t))
+	_, c, _ := newLockServer(t, embedded)
 	ctx := t.Context()
 	mustPut(t, c, "plain", "src", []byte("source"))
 	for _, tt := range tests {
@@ -301,7 +297,7 @@ func TestObjectLockWriteHeaders(t *testing.T) {
 // TestObjectLockIntegrityRequired: S3 wants Content-MD5 or a checksum on a
 // PutObject that locks its object, by header or by default retention.
 func TestObjectLockIntegrityRequired(t *testing.T) {
-	srv, c, _ := newLockServer(t, singleMode(t))
+	srv, c, _ := newLockServer(t, embedded)
 	mustCreateBucketWithLock(t, c, "defaults")
 	if _, err := c.PutObjectLockConfiguration(t.Context(), &s3.PutObjectLockConfigurationInput{Bucket: aws.String("defaults"),
 		ObjectLockConfiguration: lockConfig(types.ObjectLockRetentionModeGovernance, 1, 0)}); err != nil {
@@ -352,7 +348,7 @@ func mustCreateBucketWithLock(t *testing.T, c *s3.Client, bucket string) {
 // new version written without lock headers, counted from its creation on
 // the server's clock; headers override it.
 func TestObjectLockDefaultRetention(t *testing.T) {
-	srv, c, clock := newLockServer(t, singleMode(t))
+	srv, c, clock := newLockServer(t, embedded)
 	ctx := t.Context()
 	if _, err := c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String("lock"),
 		ObjectLockConfiguration: lockConfig(types.ObjectLockRetentionModeCompliance, 3, 0)}); err != nil {
@@ -414,7 +410,7 @@ func TestObjectLockDefaultRetention(t *testing.T) {
 }
 
 func TestObjectLockLegalHold(t *testing.T) {
-	_, c, _ := newLockServer(t, singleMode(t))
+	_, c, _ := newLockServer(t, embedded)
 	ctx := t.Context()
 	mustPut(t, c, "lock", "k", []byte("x"))
 	mustPut(t, c, "plain", "k", []byte("x"))
@@ -495,7 +491,7 @@ func TestObjectLockDelete(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(op+"/"+tt.name, func(t *testing.T) {
-				_, c, clock := newLockServer(t, singleMode(t))
+				_, c, clock := newLockServer(t, embedded)
 				ctx := t.Context()
 				put := mustPut(t, c, "lock", "k", []byte("x"), func(in *s3.PutObjectInput) {
 					in.ObjectLockMode = tt.lock.mode
@@ -547,7 +543,7 @@ func TestObjectLockDelete(t *testing.T) {
 // loses the protected version: it is either kept below the new one
 // (versioning) or the write is refused.
 func TestObjectLockOverwrite(t *testing.T) {
-	_, c, _ := newLockServer(t, singleMode(t))
+	_, c, _ := newLockServer(t, embedded)
 	ctx := t.Context()
 	put := mustPut(t, c, "lock", "k", []byte("kept"), func(in *s3.PutObjectInput) {
 		in.ObjectLockLegalHoldStatus = types.ObjectLockLegalHoldStatusOn

@@ -49,10 +49,7 @@ func TestPolicyConditions(t *testing.T) {
 	ctx := t.Context()
 	b := aws.String(testBucket)
 	mustCreateBucket(t, alice, testBucket)
-	if _, err := alice.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: b,
-		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
-		t.Fatal(err)
-	}
+	setVersioning(t, alice, testBucket, types.BucketVersioningStatusEnabled)
 	v1 := aws.ToString(mustPut(t, alice, testBucket, "k", []byte("one"), func(in *s3.PutObjectInput) { in.Tagging = aws.String("Class=public") }).VersionId)
 	mustPut(t, alice, testBucket, "k", []byte("two"), func(in *s3.PutObjectInput) { in.Tagging = aws.String("Class=public") })
 	mustPut(t, alice, testBucket, "priv", []byte("p"), func(in *s3.PutObjectInput) { in.Tagging = aws.String("Class=private") })
