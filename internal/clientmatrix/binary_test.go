@@ -9,7 +9,8 @@ import "testing"
 // signing configuration (SigV2 presigned URLs where that is their default).
 func TestBinary(t *testing.T) {
 	tg := startBinary(t, "-auth", "-user", accessKey+":"+secretKey, "-sigv2")
+	f := writeFiles(t)
 	for _, c := range clients {
-		t.Run(c.name, func(t *testing.T) { runMatrix(t, tg, "bin-"+c.name, c.newDriver) })
+		t.Run(c.name, func(t *testing.T) { runMatrix(t, tg, "bin-"+c.name, c.newDriver, f) })
 	}
 }

@@ -115,12 +115,14 @@ func scriptDriver(t *testing.T, env []string, interpreter, script string) *drive
 		get: func(b, k, file string) error { return op(nil, "get", b, k, file) },
 		ls: func(b string) ([]string, error) {
 			var keys []string
-			return keys, op(&keys, "ls", b)
+			err := op(&keys, "ls", b)
+			return keys, err
 		},
 		cp: func(b, src, dst string) error { return op(nil, "cp", b, src, dst) },
 		presign: func(b, k string) (string, error) {
 			var u string
-			return u, op(&u, "presign", b, k)
+			err := op(&u, "presign", b, k)
+			return u, err
 		},
 		versioning: func(b string) error {
 			var status string
@@ -134,7 +136,8 @@ func scriptDriver(t *testing.T, env []string, interpreter, script string) *drive
 		},
 		versions: func(b string) ([]version, error) {
 			var vs []version
-			return vs, op(&vs, "versions", b)
+			err := op(&vs, "versions", b)
+			return vs, err
 		},
 		rm: func(b, k string) error { return op(nil, "rm", b, k) },
 		putTags: func(b, k string, tags map[string]string) error {
@@ -146,7 +149,8 @@ func scriptDriver(t *testing.T, env []string, interpreter, script string) *drive
 		},
 		getTags: func(b, k string) (map[string]string, error) {
 			var tags map[string]string
-			return tags, op(&tags, "gettags", b, k)
+			err := op(&tags, "gettags", b, k)
+			return tags, err
 		},
 		deleteObjects: func(b string, keys []string) error {
 			var deleted []string

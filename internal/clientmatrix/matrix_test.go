@@ -290,12 +290,13 @@ func TestClients(t *testing.T) {
 // differently (aws-chunked with trailing checksums). TestBinary covers
 // -auth with -sigv2 and the clients' default signing.
 func testClient(t *testing.T, newDriver newDriverFunc) {
+	f := writeFiles(t)
 	for _, m := range []struct {
 		name        string
 		auth, https bool
 	}{{"auth=off", false, false}, {"auth=on", true, false}, {"auth=on,https", true, true}} {
 		t.Run(m.name, func(t *testing.T) {
-			runMatrix(t, startServer(t, m.auth, m.https), "matrix", newDriver)
+			runMatrix(t, startServer(t, m.auth, m.https), "matrix", newDriver, f)
 		})
 	}
 }
@@ -321,13 +322,13 @@ func writeFiles(t *testing.T) files {
 	return f
 }
 
-// runMatrix runs every operation the client has against tg, each a subtest
-// named by the operation, and checks the result through aws-sdk-go-v2.
-func runMatrix(t *testing.T, tg *target, bucket string, newDriver newDriverFunc) {
+// runMatrix runs every operation the client has against tg, uploading f,
+// each a subtest named by the operation, and checks the result through
+// aws-sdk-go-v2.
+func runMatrix(t *testing.T, tg *target, bucket string, newDriver newDriverFunc, f files) {
 	d := newDriver(t, tg, accessKey, secretKey)
 	sdk := sdkClient(t, tg)
 	ctx := t.Context()
-	f := writeFiles(t)
 	small, big := mustRead(t, f.small), mustRead(t, f.big)
 	const smallKey, bigKey, copyKey = "dir/small.txt", "big.bin", "copy/small.txt"
 
