@@ -120,6 +120,21 @@ var grantHeaders = []struct{ header, permission string }{
 	{"x-amz-grant-write-acp", "WRITE_ACP"},
 }
 
+// ACLHeadersSent reports whether h sets an ACL (x-amz-acl or an
+// x-amz-grant-* header), so that a write without one need not look up
+// the owner ACLFromHeaders wants.
+func ACLHeadersSent(h http.Header) bool {
+	if len(h.Values("x-amz-acl")) > 0 {
+		return true
+	}
+	for _, gh := range grantHeaders {
+		if len(h.Values(gh.header)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // ACLFromHeaders reads the ACL a request sets in its headers: x-amz-acl
 // or the x-amz-grant-* headers, not both. It returns nil when the request
 // sets none.

@@ -79,6 +79,9 @@ func TestACLFromHeaders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if sent := ACLHeadersSent(tt.header); sent == tt.wantNil {
+				t.Errorf("ACLHeadersSent = %v, want %v", sent, !tt.wantNil)
+			}
 			got, err := ACLFromHeaders(tt.header, alice, alice, true)
 			checkErr(t, err, tt.wantCode, tt.wantMsg)
 			if err != nil {

@@ -138,6 +138,9 @@ func FuzzACLFromHeaders(f *testing.F) {
 			}
 		}
 		a, err := ACLFromHeaders(h, alice, bob, false)
+		if !ACLHeadersSent(h) && (a != nil || err != nil) {
+			t.Fatalf("ACLFromHeaders(%v) = %+v, %v although ACLHeadersSent is false", h, a, err)
+		}
 		checkFuzzErr(t, err)
 		if a != nil {
 			if _, err := ParseACL(a.Encode()); err != nil {

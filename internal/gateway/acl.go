@@ -84,6 +84,9 @@ func (h *Handler) aclToStore(ctx context.Context, bucket string, a *bucketconfig
 // CreateMultipartUpload sets in its headers, encoded for the record; nil
 // when it sets none or ACLs are disabled.
 func (h *Handler) requestObjectACL(ctx context.Context, r *http.Request, bucket string) ([]byte, error) {
+	if !bucketconfig.ACLHeadersSent(r.Header) {
+		return nil, nil
+	}
 	o, err := h.aclOwner(ctx, bucket)
 	if err != nil {
 		return nil, err
