@@ -402,10 +402,6 @@ func (r Requester) lookup(key string) ([]string, bool) {
 		if !r.Anonymous && r.Name != "" {
 			return one(r.Name)
 		}
-	case "s3:prefix":
-		if r.HasPrefix {
-			return one(r.Prefix)
-		}
 	default:
 		v, ok := r.Keys[name]
 		return v, ok && len(v) > 0

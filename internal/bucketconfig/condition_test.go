@@ -203,7 +203,7 @@ func TestPolicyVariables(t *testing.T) {
 	}
 	anon := Requester{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/home/bob/x", Anonymous: true}
 	bobList := Requester{Action: "s3:ListBucket", Resource: "arn:aws:s3:::b", ARN: bobARN, Account: bobAccount, Name: "bob",
-		HasPrefix: true, Prefix: "home/bob/docs/"}
+		Keys: map[string][]string{"s3:prefix": {"home/bob/docs/"}}}
 	homeResource := `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"}`
 	tests := []struct {
 		name, version, stmt string

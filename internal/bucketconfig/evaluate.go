@@ -32,9 +32,6 @@ type Requester struct {
 	SecureTransport bool
 	// SourceIP is aws:SourceIp; the zero Addr when unknown.
 	SourceIP netip.Addr
-	// Prefix is s3:prefix, present when HasPrefix (listings).
-	Prefix    string
-	HasPrefix bool
 	// Name is aws:username, the signer's user name.
 	Name string
 	// Now is the server's time: aws:CurrentTime and aws:EpochTime, absent
@@ -42,7 +39,8 @@ type Requester struct {
 	Now time.Time
 	// Keys holds the request's other condition keys by lower-case name
 	// (a tag key after "/" keeps its case): aws:Referer, aws:UserAgent,
-	// s3:x-amz-acl, s3:authType, s3:RequestObjectTag/<key>...
+	// s3:prefix (present, if empty, on listings), s3:x-amz-acl, s3:authType,
+	// s3:RequestObjectTag/<key>...
 	Keys map[string][]string
 	// ExistingTags, if set, returns the tags of the object acted on, for
 	// s3:ExistingObjectTag/<key>; called only when a condition asks.

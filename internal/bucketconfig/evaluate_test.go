@@ -13,7 +13,7 @@ const (
 var (
 	anonGet = Requester{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/pub/a", Anonymous: true}
 	bobList = Requester{Action: "s3:ListBucket", Resource: "arn:aws:s3:::b", ARN: bobARN, Account: bobAccount,
-		CanonicalID: "bobcanon", HasPrefix: true, Prefix: "docs/", SourceIP: netip.MustParseAddr("10.1.2.3")}
+		CanonicalID: "bobcanon", Keys: map[string][]string{"s3:prefix": {"docs/"}}, SourceIP: netip.MustParseAddr("10.1.2.3")}
 )
 
 func TestPolicyEvaluate(t *testing.T) {

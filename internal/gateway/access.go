@@ -105,7 +105,6 @@ func UserARN(name string) string {
 
 // requester describes user's request r on t for access evaluation.
 func (h *Handler) requester(r *http.Request, user Identity, t subject, acc access) bucketconfig.Requester {
-	q := r.URL.Query()
 	rq := bucketconfig.Requester{
 		Action:          acc.action,
 		Resource:        "arn:aws:s3:::" + t.bucket,
@@ -127,15 +126,6 @@ func (h *Handler) requester(r *http.Request, user Identity, t subject, acc acces
 		rq.SourceIP, _ = netip.ParseAddr(host)
 	}
 	h.conditionKeys(&rq, r, user, t)
-	switch t.op {
-	case s3op.ListObjects, s3op.ListObjectsV2, s3op.ListObjectVersions, s3op.ListMultipartUploads:
-		rq.Prefix, rq.HasPrefix = q.Get("prefix"), true
-		if t.key != "" {
-			// A read of a missing object asks whether its key may be
-			// listed (mayLearnMissing).
-			rq.Prefix = t.key
-		}
-	}
 	return rq
 }
 

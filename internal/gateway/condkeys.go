@@ -88,7 +88,18 @@ func (h *Handler) conditionKeys(rq *bucketconfig.Requester, r *http.Request, use
 	}
 	q := r.URL.Query()
 	switch t.op {
-	case s3op.ListObjects, s3op.ListObjectsV2, s3op.ListObjectVersions:
+	case s3op.ListObjects, s3op.ListObjectsV2, s3op.ListObjectVersions, s3op.ListMultipartUploads:
+		// s3:prefix is present, if empty, on every listing. A read of a
+		// missing object asks whether its key may be listed
+		// (mayLearnMissing): its prefix is the key.
+		prefix := q.Get("prefix")
+		if t.key != "" {
+			prefix = t.key
+		}
+		keys["s3:prefix"] = []string{prefix}
+		if t.op == s3op.ListMultipartUploads {
+			break
+		}
 		for _, p := range []string{"delimiter", "max-keys"} {
 			if q.Has(p) {
 				keys["s3:"+p] = []string{q.Get(p)}
