@@ -62,18 +62,12 @@ func ThirdPartyFunc(fetch func(ctx context.Context, bucket, key string) ([]byte,
 	})}
 }
 
-// toRoleErr and fromRoleErr translate an origin's miss between the public
-// API's fs.ErrNotExist and the third-party role's ErrNotFound.
+// toRoleErr makes a user origin's miss, any fs.ErrNotExist, the
+// third-party role's ErrNotFound (itself an fs.ErrNotExist, so the way
+// back needs no translation).
 func toRoleErr(err error) error {
 	if errors.Is(err, fs.ErrNotExist) && !errors.Is(err, thirdparty.ErrNotFound) {
 		return fmt.Errorf("%w: %w", thirdparty.ErrNotFound, err)
-	}
-	return err
-}
-
-func fromRoleErr(err error) error {
-	if errors.Is(err, thirdparty.ErrNotFound) && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%w: %w", fs.ErrNotExist, err)
 	}
 	return err
 }
@@ -83,7 +77,7 @@ type builtinOrigin struct{ o thirdparty.Origin }
 
 func (b builtinOrigin) Fetch(ctx context.Context, bucket, key string) (OriginObject, error) {
 	obj, err := b.o.Fetch(ctx, bucket, key)
-	return OriginObject(obj), fromRoleErr(err)
+	return OriginObject(obj), err
 }
 
 // userOrigin is a user's Origin as the third-party role sees it.

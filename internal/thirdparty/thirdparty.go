@@ -4,12 +4,14 @@ package thirdparty
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 )
 
-// ErrNotFound is returned by an origin that does not have the object.
-var ErrNotFound = errors.New("thirdparty: object not found at the origin")
+// ErrNotFound is returned by an origin that does not have the object. It
+// is an fs.ErrNotExist, the miss of the public Origin API.
+var ErrNotFound = fmt.Errorf("thirdparty: object not found at the origin: %w", fs.ErrNotExist)
 
 // Object is an object fetched from an origin. The caller closes Body.
 type Object struct {
