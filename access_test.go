@@ -17,10 +17,10 @@ import (
 
 // newAccessServer starts a server with authentication on and two users,
 // alice (Client) and bob.
-func newAccessServer(t *testing.T) (srv *mocks3.Server, alice, bob *s3.Client) {
+func newAccessServer(t *testing.T, opts ...mocks3.Option) (srv *mocks3.Server, alice, bob *s3.Client) {
 	t.Helper()
-	srv = mocks3.New(t, mocks3.WithAuth(),
-		mocks3.WithUser("alice", "AKIDALICE", "alice-secret"), mocks3.WithUser("bob", "AKIDBOB", "bob-secret"))
+	srv = mocks3.New(t, append([]mocks3.Option{mocks3.WithAuth(),
+		mocks3.WithUser("alice", "AKIDALICE", "alice-secret"), mocks3.WithUser("bob", "AKIDBOB", "bob-secret")}, opts...)...)
 	return srv, srv.Client(), srv.ClientFor("bob")
 }
 

@@ -161,9 +161,7 @@ func TestAuthMinio(t *testing.T) {
 // cannot take the name (BucketAlreadyExists). Seeded buckets are the first
 // identity's.
 func TestAuthUsers(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithAuth(), mocks3.WithBucket("seeded"),
-		mocks3.WithUser("alice", "AKIDALICE", "alice-secret"), mocks3.WithUser("bob", "AKIDBOB", "bob-secret"))
-	alice, bob := srv.Client(), srv.ClientFor("bob")
+	srv, alice, bob := newAccessServer(t, mocks3.WithBucket("seeded"))
 	ctx := t.Context()
 	mustCreateBucket(t, alice, "alice-bucket")
 	mustPut(t, alice, "alice-bucket", "secret.txt", []byte("alice's"))

@@ -272,10 +272,8 @@ func TestReplaceWithNoRules(t *testing.T) {
 // TestFaultForOneUser: a rule with AccessKey faults one user's requests,
 // signed in a header or presigned, and leaves the other user's alone.
 func TestFaultForOneUser(t *testing.T) {
-	srv := mocks3.New(t, mocks3.WithAuth(), mocks3.WithBucket("shared"),
-		mocks3.WithUser("alice", "AKIDALICE", "alice-secret"), mocks3.WithUser("bob", "AKIDBOB", "bob-secret"))
+	srv, _, bob := newAccessServer(t, mocks3.WithBucket("shared"))
 	srv.Faults().AddT(t, faults.Rule{Operation: "ListObjectsV2", AccessKey: "AKIDBOB", Action: faults.ErrorCode("SlowDown")})
-	bob := srv.ClientFor("bob")
 	mustCreateBucket(t, bob, "bobs")
 	_, err := srv.Client().ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("shared")})
 	if err != nil {

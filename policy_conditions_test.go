@@ -43,9 +43,8 @@ func TestPolicyConditions(t *testing.T) {
 	// skew S3 allows: a condition on the time holds on the server's.
 	serverNow := time.Now().UTC().Truncate(time.Second).Add(10 * time.Minute)
 	clock := newMovableClock(serverNow)
-	srv := mocks3.New(t, mocks3.WithAuth(), mocks3.WithClock(clock.now),
-		mocks3.WithUser("alice", "AKIDALICE", "alice-secret"), mocks3.WithUser("bob", "AKIDBOB", "bob-secret"))
-	alice, bob, anon := srv.Client(), srv.ClientFor("bob"), anonClient(srv)
+	srv, alice, bob := newAccessServer(t, mocks3.WithClock(clock.now))
+	anon := anonClient(srv)
 	ctx := t.Context()
 	b := aws.String(testBucket)
 	mustCreateBucket(t, alice, testBucket)
