@@ -11,17 +11,12 @@ package mocks3_test
 // python3-boto3 1.26), which sends Content-MD5 where S3 requires one.
 
 import (
-	"crypto/md5"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/binary"
-	"encoding/hex"
-	"hash/crc32"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/mocks3/mocks3"
 )
 
@@ -154,13 +149,11 @@ func replayWire(t *testing.T, srv *mocks3.Server, steps []wireStep) {
 		for k, v := range st.header {
 			switch v {
 			case "{crc32}":
-				v = base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE([]byte(body))))
+				v = checksumOf(types.ChecksumAlgorithmCrc32, []byte(body))
 			case "{sha256}":
-				sum := sha256.Sum256([]byte(body))
-				v = hex.EncodeToString(sum[:])
+				v = sha256Hex([]byte(body))
 			case "{md5}":
-				sum := md5.Sum([]byte(body))
-				v = base64.StdEncoding.EncodeToString(sum[:])
+				v = checksumOf(types.ChecksumAlgorithmMd5, []byte(body))
 			}
 			req.Header.Set(k, v)
 		}

@@ -7,8 +7,6 @@ package mocks3_test
 
 import (
 	"bytes"
-	"crypto/md5"
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"strings"
@@ -285,7 +283,7 @@ func TestDocumentDigest(t *testing.T) {
 		versioning = `<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>`
 		del        = `<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>k</Key></Object><Quiet>false</Quiet></Delete>`
 	)
-	md5Of := func(s string) string { sum := md5.Sum([]byte(s)); return base64.StdEncoding.EncodeToString(sum[:]) }
+	md5Of := func(s string) string { return checksumOf(types.ChecksumAlgorithmMd5, []byte(s)) }
 	tests := []struct {
 		name, method, target, body string
 		header                     map[string]string
