@@ -128,41 +128,38 @@ func parseOperator(name string) (c condition, ok bool) {
 // parseConditions reads a statement's Condition block: each operator
 // known, each S3 key one S3 defines, each value of the operator's type.
 // A value may be a string, a number or a boolean, or a list of them.
-func parseConditions(raw json.RawMessage) ([]condition, map[string]map[string][]string, error) {
+func parseConditions(raw json.RawMessage) ([]condition, error) {
 	var block map[string]map[string]json.RawMessage
 	if json.Unmarshal(raw, &block) != nil {
-		return nil, nil, malformedPolicy("Invalid Condition block")
+		return nil, malformedPolicy("Invalid Condition block")
 	}
 	var conds []condition
-	flat := make(map[string]map[string][]string, len(block))
 	for name, keys := range block {
 		c, ok := parseOperator(name)
 		if !ok {
-			return nil, nil, malformedPolicy("Invalid Condition type : %s", name)
+			return nil, malformedPolicy("Invalid Condition type : %s", name)
 		}
-		flat[name] = make(map[string][]string, len(keys))
 		for key, rawVals := range keys {
 			if !validConditionKey(key) {
-				return nil, nil, malformedPolicy("Policy has an invalid condition key")
+				return nil, malformedPolicy("Policy has an invalid condition key")
 			}
 			vals, ok := conditionValues(rawVals)
 			if !ok {
-				return nil, nil, malformedPolicy("Invalid Condition value for %s: %s", name, rawVals)
+				return nil, malformedPolicy("Invalid Condition value for %s: %s", name, rawVals)
 			}
 			if err := checkConditionValues(c, key, vals); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			c := c
 			c.key, c.values = key, vals
 			conds = append(conds, c)
-			flat[name][key] = vals
 		}
 	}
 	// Map order is random: sort so that evaluation is repeatable.
 	slices.SortFunc(conds, func(a, b condition) int {
 		return strings.Compare(a.qualified+"\x00"+a.key, b.qualified+"\x00"+b.key)
 	})
-	return conds, flat, nil
+	return conds, nil
 }
 
 // conditionValues reads a condition value or list of values: strings,

@@ -37,9 +37,7 @@ type Statement struct {
 	NotAction    []string
 	Resource     []string
 	NotResource  []string
-	// Condition maps an operator to condition keys and their values.
-	Condition map[string]map[string][]string
-	conds     []condition // Condition, parsed
+	conds        []condition // the Condition block, parsed
 }
 
 // Principal is a statement's principal: "*" (Any), or values by kind
@@ -152,7 +150,7 @@ func parseStatement(raw json.RawMessage, bucket *string) (Statement, error) {
 		case "NotResource":
 			s.NotResource, err = stringList(v, "NotResource")
 		case "Condition":
-			s.conds, s.Condition, err = parseConditions(v)
+			s.conds, err = parseConditions(v)
 		default:
 			err = malformedPolicy("Unknown field %s", k)
 		}
@@ -361,21 +359,15 @@ func (p Principal) everyone() bool {
 }
 
 func (s Statement) restricted() bool {
-	for op, kv := range s.Condition {
-		if strings.HasPrefix(op, "ForAnyValue:") || strings.HasSuffix(op, "IfExists") ||
-			strings.Contains(op, "Not") {
+	for _, c := range s.conds {
+		if c.forAny || c.ifExists || c.op.negated || !slices.Contains(nonPublicKeys, strings.ToLower(c.key)) {
 			continue
 		}
-		for k, vals := range kv {
-			if !slices.Contains(nonPublicKeys, strings.ToLower(k)) {
-				continue
-			}
-			fixed := !slices.ContainsFunc(vals, func(v string) bool {
-				return strings.ContainsAny(v, "*?") || strings.Contains(v, "${") || v == "0.0.0.0/0" || v == "::/0"
-			})
-			if fixed {
-				return true
-			}
+		fixed := !slices.ContainsFunc(c.values, func(v string) bool {
+			return strings.ContainsAny(v, "*?") || strings.Contains(v, "${") || v == "0.0.0.0/0" || v == "::/0"
+		})
+		if fixed {
+			return true
 		}
 	}
 	return false

@@ -100,6 +100,12 @@ func TestPolicyIsPublic(t *testing.T) {
 		{"source vpce", policyDoc(stmt(`Condition={"StringEquals":{"aws:SourceVpce":["vpce-1"]}}`)), false},
 		{"secure transport only", policyDoc(stmt(`Condition={"Bool":{"aws:SecureTransport":"true"}}`)), true},
 		{"wildcard account", policyDoc(stmt(`Condition={"StringLike":{"aws:PrincipalAccount":"*"}}`)), true},
+		// Negated, IfExists and ForAnyValue: forms restrict nobody.
+		{"not vpce", policyDoc(stmt(`Condition={"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}`)), true},
+		{"vpce if exists", policyDoc(stmt(`Condition={"StringEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}`)), true},
+		{"any value vpce", policyDoc(stmt(`Condition={"ForAnyValue:StringEquals":{"aws:SourceVpce":"vpce-1"}}`)), true},
+		{"all values vpce", policyDoc(stmt(`Condition={"ForAllValues:StringEquals":{"aws:SourceVpce":"vpce-1"}}`)), false},
+		{"not ip", policyDoc(stmt(`Condition={"NotIpAddress":{"aws:SourceIp":"192.0.2.0/24"}}`)), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
