@@ -70,13 +70,11 @@ func (h *Handler) copyData(ctx context.Context, rd io.ReaderAt, start, length in
 	if alg == "" {
 		alg = defaultChecksum
 	}
-	hasher := newObjectHasher(alg)
-	src := io.TeeReader(io.NewSectionReader(rd, start, length), hasher)
-	id, n, err := h.store.WriteBlob(ctx, src, length)
+	s, err := h.writeHashed(ctx, io.NewSectionReader(rd, start, length), length, "", alg)
 	if err != nil {
 		return stored{}, s3Error(err, "", "")
 	}
-	return stored{blob: id, size: n, md5: hasher.md5Sum(), checksum: hasher.fullObject(alg)}, nil
+	return s, nil
 }
 
 // openCopySource opens the source of a copy and checks its conditions. A

@@ -182,17 +182,27 @@ func (h *Handler) storeBody(ctx context.Context, r *http.Request, sent, keep che
 		return stored{}, tooLarge(p.size, h.maxPutSize)
 	}
 	p.limit = h.maxPutSize
-	hasher := newObjectHasher(sent, keep)
-	id, n, err := h.store.WriteBlob(ctx, io.TeeReader(p, hasher), p.size)
+	s, err := h.writeHashed(ctx, p, p.size, sent, keep)
 	if err != nil {
 		return stored{}, s3Error(err, "", "")
 	}
-	s := stored{blob: id, size: n, md5: hasher.md5Sum(), checksum: hasher.fullObject(keep), sent: hasher.fullObject(sent)}
 	if err := verifyBody(r, p, s, wantMD5); err != nil {
-		h.store.DiscardBlob(ctx, id)
+		h.store.DiscardBlob(ctx, s.blob)
 		return stored{}, err
 	}
 	return s, nil
+}
+
+// writeHashed stores src (size bytes, -1 if unknown) as a new blob and
+// hashes it on the way, once: MD5, the checksum kept with the object
+// (keep) and the one whose value the client sent (sent, if any).
+func (h *Handler) writeHashed(ctx context.Context, src io.Reader, size int64, sent, keep checksumAlgorithm) (stored, error) {
+	hasher := newObjectHasher(sent, keep)
+	id, n, err := h.store.WriteBlob(ctx, io.TeeReader(src, hasher), size)
+	if err != nil {
+		return stored{}, err
+	}
+	return stored{blob: id, size: n, md5: hasher.md5Sum(), checksum: hasher.fullObject(keep), sent: hasher.fullObject(sent)}, nil
 }
 
 func contentMD5(h http.Header) ([]byte, error) {

@@ -232,8 +232,7 @@ func (h *Handler) storePostFile(ctx context.Context, file io.Reader, policy *pos
 	if keep == "" {
 		keep = defaultChecksum
 	}
-	hasher := newObjectHasher(alg, keep)
-	id, n, err := h.store.WriteBlob(ctx, io.TeeReader(lf, hasher), -1)
+	s, err := h.writeHashed(ctx, lf, -1, alg, keep)
 	if errors.Is(err, errOverLimit) {
 		// S3 reports the whole size: count what is left, up to its own
 		// limit.
@@ -243,9 +242,8 @@ func (h *Handler) storePostFile(ctx context.Context, file io.Reader, policy *pos
 	if err != nil {
 		return stored{}, s3Error(err, "", "")
 	}
-	s := stored{blob: id, size: n, md5: hasher.md5Sum(), checksum: hasher.fullObject(keep), sent: hasher.fullObject(alg)}
-	if err := policy.CheckSize(n); err != nil {
-		h.store.DiscardBlob(ctx, id)
+	if err := policy.CheckSize(s.size); err != nil {
+		h.store.DiscardBlob(ctx, s.blob)
 		return stored{}, err
 	}
 	return s, nil
