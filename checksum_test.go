@@ -312,6 +312,9 @@ func TestDocumentDigest(t *testing.T) {
 			if status != http.StatusBadRequest || !strings.Contains(body, "<Code>BadDigest</Code>") {
 				t.Errorf("%s %s with a wrong digest = %d %s, want 400 BadDigest", tt.method, tt.target, status, body)
 			}
+			if _, md5 := tt.header["Content-MD5"]; md5 && !strings.Contains(body, "<CalculatedDigest>") {
+				t.Errorf("%s %s with a wrong Content-MD5 = %s, want ExpectedDigest and CalculatedDigest as PutObject's", tt.method, tt.target, body)
+			}
 			if tt.check != "" {
 				if _, got := do("GET", tt.check, "", nil); strings.Contains(got, tt.unchanged) {
 					t.Errorf("GET %s after the refused request = %s, want it not applied", tt.check, got)

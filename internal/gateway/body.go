@@ -125,7 +125,7 @@ func (p *payload) trailer(name string) string {
 // header it came with: S3 answers BadDigest rather than apply a document
 // damaged in transit.
 func readSmallBody(r *http.Request, limit int64) ([]byte, error) {
-	b, err := readUncheckedBody(r, limit)
+	b, p, err := readDocument(r, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -133,17 +133,14 @@ func readSmallBody(r *http.Request, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	alg, want, err := requestChecksum(r.Header)
+	alg, _, err := requestChecksum(r.Header)
 	if err != nil {
 		return nil, errorf(s3err.InvalidRequest, "%v", err)
 	}
 	h := newObjectHasher(alg)
 	h.Write(b)
-	if wantMD5 != nil && string(wantMD5) != string(h.md5Sum()) {
-		return nil, newError(s3err.BadDigest)
-	}
-	if alg != "" && want != h.checksum(alg) {
-		return nil, errorf(s3err.BadDigest, "The %s you specified did not match the calculated checksum.", alg)
+	if err := verifyBody(r, p, stored{md5: h.md5Sum(), sent: h.fullObject(alg)}, wantMD5); err != nil {
+		return nil, err
 	}
 	return b, nil
 }
@@ -151,30 +148,37 @@ func readSmallBody(r *http.Request, limit int64) ([]byte, error) {
 // readUncheckedBody is readSmallBody without the digest checks, for
 // CompleteMultipartUpload, whose checksum header is the whole object's.
 func readUncheckedBody(r *http.Request, limit int64) ([]byte, error) {
+	b, _, err := readDocument(r, limit)
+	return b, err
+}
+
+// readDocument reads a body of at most limit bytes and returns it with the
+// payload it came through (for its trailers).
+func readDocument(r *http.Request, limit int64) ([]byte, *payload, error) {
 	p, err := openPayload(r)
 	if err != nil {
 		if r.ContentLength < 0 && !isChunked(r) {
 			p = &payload{r: r.Body, size: -1}
 		} else {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if p.size > limit {
-		return nil, errorf(s3err.MalformedXML, "The XML document is larger than %d bytes.", limit)
+		return nil, nil, errorf(s3err.MalformedXML, "The XML document is larger than %d bytes.", limit)
 	}
 	b, err := io.ReadAll(io.LimitReader(p, limit+1))
 	var e *s3err.Error
 	if errors.As(err, &e) && e.Code == s3err.InvalidRequest {
 		// A body too malformed to read holds no well-formed document.
-		return nil, newError(s3err.MalformedXML)
+		return nil, nil, newError(s3err.MalformedXML)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if int64(len(b)) > limit {
-		return nil, errorf(s3err.MalformedXML, "The XML document is larger than %d bytes.", limit)
+		return nil, nil, errorf(s3err.MalformedXML, "The XML document is larger than %d bytes.", limit)
 	}
-	return b, nil
+	return b, p, nil
 }
 
 // readXML reads a small XML request body into v; a body that does not
