@@ -1,8 +1,6 @@
 package gateway
 
 import (
-	"reflect"
-
 	"github.com/mocks3/mocks3/backend"
 )
 
@@ -29,13 +27,32 @@ func toChecksumXML(c backend.Checksum) checksumXML {
 	return x
 }
 
-// field returns the element of a's value: each is named Checksum and the
-// algorithm's name. nil for an algorithm S3 does not know.
+// field returns the element of a's value; nil for an algorithm S3 does
+// not know.
 func (x *checksumXML) field(a checksumAlgorithm) *string {
-	if _, ok := algorithmSpecs[a]; !ok {
-		return nil
+	switch a {
+	case checksumCRC32:
+		return &x.ChecksumCRC32
+	case checksumCRC32C:
+		return &x.ChecksumCRC32C
+	case checksumCRC64NVME:
+		return &x.ChecksumCRC64NVME
+	case checksumSHA1:
+		return &x.ChecksumSHA1
+	case checksumSHA256:
+		return &x.ChecksumSHA256
+	case checksumSHA512:
+		return &x.ChecksumSHA512
+	case checksumMD5:
+		return &x.ChecksumMD5
+	case checksumXXHASH64:
+		return &x.ChecksumXXHASH64
+	case checksumXXHASH3:
+		return &x.ChecksumXXHASH3
+	case checksumXXHASH128:
+		return &x.ChecksumXXHASH128
 	}
-	return reflect.ValueOf(x).Elem().FieldByName("Checksum" + string(a)).Addr().Interface().(*string)
+	return nil
 }
 
 // get returns the value given for a, or "".
