@@ -122,9 +122,6 @@ func newChunkVerifier(key []byte, amzDate, scope, seed string, trailer bool) *Ch
 	return &ChunkVerifier{key: key, amzDate: amzDate, scope: scope, prev: seed, trailer: trailer, h: sha256.New()}
 }
 
-// Trailing reports whether the body ends in a signed trailer section.
-func (c *ChunkVerifier) Trailing() bool { return c.trailer }
-
 // BeginChunk starts a chunk whose header carries signature ("" when the
 // header has no chunk-signature).
 func (c *ChunkVerifier) BeginChunk(signature string) error {

@@ -116,7 +116,7 @@ func TestStreamingSeedAWSExample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Verify = %v, want success", err)
 	}
-	if res.Chunks == nil || res.Chunks.Trailing() {
+	if res.Chunks == nil || res.Chunks.trailer {
 		t.Fatalf("Chunks = %+v, want a verifier without trailer", res.Chunks)
 	}
 	for i, chunk := range ex.chunks {
