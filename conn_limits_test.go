@@ -156,10 +156,3 @@ func TestBodyStallRequestTimeout(t *testing.T) {
 		})
 	}
 }
-
-func TestConnLimitsInvalid(t *testing.T) {
-	_, err := mocks3.NewServer(cmdserver.ConnLimits(serverext.ConnLimits{MaxConns: -1}))
-	if err == nil || !strings.Contains(err.Error(), "ConnLimits") {
-		t.Errorf("NewServer(ConnLimits(MaxConns: -1)) = %v, want an error naming the option", err)
-	}
-}

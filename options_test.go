@@ -58,6 +58,7 @@ func TestInvalidOptions(t *testing.T) {
 		{mocks3.WithWebhook("", "http://h"), "WithWebhook: empty ARN"},
 		{cmdserver.AdminToken("two words"), "AdminToken: empty token, or one with spaces"},
 		{cmdserver.MemoryLimit(-1), "MemoryLimit: -1 is negative"},
+		{cmdserver.ConnLimits(serverext.ConnLimits{MaxConns: -1}), "ConnLimits: negative limit"},
 	}
 	for _, tt := range tests {
 		srv, err := mocks3.NewServer(tt.opt)
@@ -125,12 +126,6 @@ func TestMemoryLimit(t *testing.T) {
 			}
 			srv.CheckObject(t, "bkt", "b", testData(600<<10, 1))
 		})
-	}
-}
-
-func TestMemoryLimitInvalid(t *testing.T) {
-	if _, err := mocks3.NewServer(cmdserver.MemoryLimit(-1)); err == nil || !strings.Contains(err.Error(), "MemoryLimit") {
-		t.Errorf("NewServer(MemoryLimit(-1)) = %v, want an error naming the option", err)
 	}
 }
 
