@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -154,7 +155,14 @@ func scriptDriver(t *testing.T, env []string, interpreter, script string) *drive
 		},
 		deleteObjects: func(b string, keys []string) error {
 			var deleted []string
-			return op(&deleted, append([]string{"delobjs", b}, keys...)...)
+			if err := op(&deleted, append([]string{"delobjs", b}, keys...)...); err != nil {
+				return err
+			}
+			// The client's own reading of the response, sorted by the script.
+			if want := slices.Sorted(slices.Values(keys)); !slices.Equal(deleted, want) {
+				return fmt.Errorf("DeleteObjects reported %q deleted, want %q", deleted, want)
+			}
+			return nil
 		},
 	}
 }
