@@ -115,7 +115,7 @@ func TestLifecycleExpiresOnGet(t *testing.T) {
 // lifecycle would expire must not expire the current version, which is
 // not due: lifecycle decides on the current record, read past the faults.
 func TestLifecycleStaleReadKeepsCurrent(t *testing.T) {
-	for _, op := range []string{"GetObject", "HeadObject"} {
+	for _, op := range []string{"GetObject", "HeadObject", "GetObjectAttributes"} {
 		t.Run(op, func(t *testing.T) {
 			clock := newMovableClock(lcT0)
 			srv := mocks3.New(t, mocks3.WithClock(clock.now))
@@ -127,13 +127,17 @@ func TestLifecycleStaleReadKeepsCurrent(t *testing.T) {
 			mustPut(t, c, "lcb", "tmp/a", []byte("new")) // due at the second midnight from now
 			h := srv.Faults().AddT(t, faults.Rule{Service: "metadata", RoleOp: "GetObject", Action: faults.StaleRead()})[0]
 			in := &s3.HeadObjectInput{Bucket: aws.String("lcb"), Key: aws.String("tmp/a")}
-			if op == "GetObject" {
-				_, err := getBody(t.Context(), c, "lcb", "tmp/a")
-				require.NoError(t, err, "GetObject with a stale read")
-			} else {
-				_, err := c.HeadObject(t.Context(), in)
-				require.NoError(t, err, "HeadObject with a stale read")
+			var err error
+			switch op {
+			case "GetObject":
+				_, err = getBody(t.Context(), c, "lcb", "tmp/a")
+			case "HeadObject":
+				_, err = c.HeadObject(t.Context(), in)
+			default:
+				_, err = c.GetObjectAttributes(t.Context(), &s3.GetObjectAttributesInput{Bucket: in.Bucket, Key: in.Key,
+					ObjectAttributes: []types.ObjectAttributes{types.ObjectAttributesEtag}})
 			}
+			require.NoError(t, err, "%s with a stale read", op)
 			require.Positive(t, h.Hits(), "the stale read rule never fired")
 			h.Remove()
 			got, err := getBody(t.Context(), c, "lcb", "tmp/a")

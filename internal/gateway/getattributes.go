@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mocks3/mocks3/internal/faulttrace"
 	"github.com/mocks3/mocks3/internal/s3err"
 
 	"github.com/mocks3/mocks3/backend"
@@ -105,11 +106,24 @@ func (h *Handler) getObjectAttributes(w http.ResponseWriter, r *http.Request, re
 	if err != nil {
 		return err
 	}
+	ctx := r.Context()
 	versionID := r.URL.Query().Get("versionId")
-	if err := h.expireKey(r.Context(), h.lifecycleOf(r.Context(), req.bucket), req.bucket, req.key, versionID); err != nil {
-		return err
+	lc := h.lifecycleOf(ctx, req.bucket)
+	if versionID != "" {
+		if err := h.expireKey(ctx, lc, req.bucket, req.key, versionID); err != nil {
+			return err
+		}
 	}
-	obj, err := h.store.Records().GetObject(r.Context(), req.bucket, req.key, versionID)
+	obj, err := h.store.Records().GetObject(ctx, req.bucket, req.key, versionID)
+	if versionID == "" && err == nil {
+		gone, xerr := h.expireRead(ctx, lc, req.bucket, req.key, &obj)
+		if xerr != nil {
+			return xerr
+		}
+		if gone {
+			obj, err = h.store.Records().GetObject(faulttrace.Bypass(ctx), req.bucket, req.key, "")
+		}
+	}
 	switch {
 	case errors.Is(err, backend.ErrVersionNotFound):
 		return newError(s3err.NoSuchVersion, extra("Key", req.key), extra("VersionId", versionID))

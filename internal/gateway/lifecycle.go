@@ -78,6 +78,18 @@ func (h *Handler) expired(lc *bucketconfig.Lifecycle, obj *backend.Object) bool 
 	return lc != nil && !obj.DeleteMarker && lc.Expired(lifecycleObject(obj), h.now())
 }
 
+// expireRead applies lc to obj, what a read of key's current version
+// returned, and reports whether the version went, so that the caller reads
+// what is current now (past the fault rules, which saw its first read).
+// Only a record that looks expired costs more reads: the fault-free one
+// that decides, as a fault may have served a stale record.
+func (h *Handler) expireRead(ctx context.Context, lc *bucketconfig.Lifecycle, bucket, key string, obj *backend.Object) (bool, error) {
+	if !h.expired(lc, obj) {
+		return false, nil
+	}
+	return h.expireCurrentKey(ctx, lc, bucket, key)
+}
+
 // expireCurrentKey applies lc to the current version of key, read past the
 // fault rules: a fault's stale record must not decide what is removed. It
 // reports whether it removed the version.

@@ -320,12 +320,8 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *request
 		}
 	}
 	obj, rd, err := h.readVersion(ctx, r.Method, req, versionID)
-	if versionID == "" && err == nil && h.expired(lc, &obj) {
-		// Only a record that looks expired costs a second read: the
-		// fault-free one that decides, and, if the version went, the read
-		// of what is current now (past the fault rules, which saw the
-		// first read).
-		gone, xerr := h.expireCurrentKey(ctx, lc, req.bucket, req.key)
+	if versionID == "" && err == nil {
+		gone, xerr := h.expireRead(ctx, lc, req.bucket, req.key, &obj)
 		if (xerr != nil || gone) && rd != nil {
 			rd.Close()
 		}
